@@ -1,0 +1,26 @@
+# Shared compiler settings for every Roomshare target.
+function(roomshare_set_warnings target)
+    target_compile_options(${target} PRIVATE -Wall -Wextra)
+    if(ROOMSHARE_WERROR)
+        target_compile_options(${target} PRIVATE -Werror)
+    endif()
+    target_compile_definitions(${target} PRIVATE
+        QT_NO_CAST_FROM_ASCII QT_NO_CAST_TO_ASCII QT_NO_URL_CAST_FROM_STRING
+        QT_NO_NARROWING_CONVERSIONS_IN_CONNECT QT_USE_QSTRINGBUILDER)
+endfunction()
+
+# roomshare_add_test(NAME SOURCES... [LIBS ...] [GUI])
+# One Qt Test executable registered with ctest; tests run offscreen with an
+# isolated HOME so QStandardPaths never touches the developer's folders.
+function(roomshare_add_test name)
+    cmake_parse_arguments(ARG "GUI" "TIMEOUT" "SOURCES;LIBS" ${ARGN})
+    qt_add_executable(${name} ${ARG_SOURCES} ${ARG_UNPARSED_ARGUMENTS})
+    target_link_libraries(${name} PRIVATE Qt6::Test ${ARG_LIBS})
+    roomshare_set_warnings(${name})
+    add_test(NAME ${name} COMMAND ${name})
+    if(NOT ARG_TIMEOUT)
+        set(ARG_TIMEOUT 300)
+    endif()
+    set_tests_properties(${name} PROPERTIES TIMEOUT ${ARG_TIMEOUT}
+        ENVIRONMENT "QT_QPA_PLATFORM=offscreen;ROOMSHARE_SERVER_BIN=$<TARGET_FILE:roomshare-server>;ROOMSHARE_CLI_BIN=$<TARGET_FILE:roomshare-cli>")
+endfunction()

@@ -1,0 +1,225 @@
+#include "invite.h"
+
+#include <QDateTime>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QMessageAuthenticationCode>
+#include <QUrlQuery>
+#include <QUuid>
+
+namespace Roomshare {
+
+namespace {
+
+constexpr auto b64 = QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals;
+constexpr int MaxTokenLength = 4096;
+
+QByteArray hmac(const QByteArray &data, const QByteArray &secret)
+{
+    return QMessageAuthenticationCode::hash(data, secret, QCryptographicHash::Sha256);
+}
+
+// Constant-time comparison so a forged signature cannot be found byte by byte.
+bool equalConstantTime(const QByteArray &a, const QByteArray &b)
+{
+    if (a.size() != b.size())
+        return false;
+    unsigned char diff = 0;
+    for (int i = 0; i < a.size(); ++i)
+        diff |= uchar(a[i]) ^ uchar(b[i]);
+    return diff == 0;
+}
+
+std::optional<QJsonObject> decodePart(const QByteArray &part)
+{
+    auto decoded = QByteArray::fromBase64Encoding(part, QByteArray::Base64UrlEncoding
+                                                            | QByteArray::AbortOnBase64DecodingErrors);
+    if (!decoded)
+        return std::nullopt;
+    QJsonParseError err;
+    const auto doc = QJsonDocument::fromJson(*decoded, &err);
+    if (err.error != QJsonParseError::NoError || !doc.isObject())
+        return std::nullopt;
+    return doc.object();
+}
+
+bool fail(QString *why, const QString &text)
+{
+    if (why)
+        *why = text;
+    return false;
+}
+
+std::optional<JoinClaims> claimsFrom(const QJsonObject &p)
+{
+    const auto room = p.value(QLatin1String("room"));
+    const auto name = p.value(QLatin1String("name"));
+    const auto role = p.value(QLatin1String("role"));
+    const auto exp = p.value(QLatin1String("exp"));
+    if (!room.isString() || room.toString().isEmpty() || (!name.isUndefined() && !name.isString())
+        || !role.isString() || !exp.isDouble())
+        return std::nullopt;
+    JoinClaims c;
+    c.room = room.toString();
+    c.name = name.toString();
+    c.role = role.toString();
+    if (c.role != QLatin1String("participant") && c.role != QLatin1String("moderator"))
+        return std::nullopt;
+    c.expiresAt = qint64(exp.toDouble());
+    c.issuedAt = qint64(p.value(QLatin1String("iat")).toDouble());
+    c.notBefore = qint64(p.value(QLatin1String("nbf")).toDouble());
+    c.tokenId = p.value(QLatin1String("jti")).toString();
+    return c;
+}
+
+} // namespace
+
+QString Token::sign(JoinClaims claims, const QByteArray &secret)
+{
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    if (claims.issuedAt == 0)
+        claims.issuedAt = now;
+    if (claims.notBefore == 0)
+        claims.notBefore = claims.issuedAt;
+    if (claims.tokenId.isEmpty())
+        claims.tokenId = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    const QJsonObject header{{QStringLiteral("alg"), QStringLiteral("HS256")},
+                             {QStringLiteral("typ"), QStringLiteral("JWT")}};
+    QJsonObject payload{{QStringLiteral("room"), claims.room},
+                        {QStringLiteral("role"), claims.role},
+                        {QStringLiteral("iat"), double(claims.issuedAt)},
+                        {QStringLiteral("nbf"), double(claims.notBefore)},
+                        {QStringLiteral("exp"), double(claims.expiresAt)},
+                        {QStringLiteral("jti"), claims.tokenId}};
+    if (!claims.name.isEmpty())
+        payload.insert(QStringLiteral("name"), claims.name);
+    const QByteArray signingInput = QJsonDocument(header).toJson(QJsonDocument::Compact).toBase64(b64)
+            + '.' + QJsonDocument(payload).toJson(QJsonDocument::Compact).toBase64(b64);
+    return QString::fromLatin1(signingInput + '.' + hmac(signingInput, secret).toBase64(b64));
+}
+
+std::optional<JoinClaims> Token::verify(const QString &token, const QByteArray &secret, qint64 now,
+                                        QString *why)
+{
+    if (token.isEmpty())
+        return fail(why, QStringLiteral("no token")), std::nullopt;
+    if (token.size() > MaxTokenLength)
+        return fail(why, QStringLiteral("token too long")), std::nullopt;
+    const QByteArray raw = token.toLatin1();
+    const auto parts = raw.split('.');
+    if (parts.size() != 3)
+        return fail(why, QStringLiteral("malformed token")), std::nullopt;
+    const auto header = decodePart(parts[0]);
+    if (!header)
+        return fail(why, QStringLiteral("malformed token header")), std::nullopt;
+    // RFC 8725: the algorithm is pinned; "none" and every other value are refused.
+    if (header->value(QLatin1String("alg")).toString() != QLatin1String("HS256"))
+        return fail(why, QStringLiteral("token algorithm not accepted")), std::nullopt;
+    const auto typ = header->value(QLatin1String("typ"));
+    if (!typ.isUndefined() && typ.toString() != QLatin1String("JWT"))
+        return fail(why, QStringLiteral("token type not accepted")), std::nullopt;
+    const QByteArray expected = hmac(parts[0] + '.' + parts[1], secret);
+    auto signature = QByteArray::fromBase64Encoding(parts[2], QByteArray::Base64UrlEncoding
+                                                                  | QByteArray::AbortOnBase64DecodingErrors);
+    if (!signature || !equalConstantTime(*signature, expected))
+        return fail(why, QStringLiteral("token signature is not valid")), std::nullopt;
+    const auto payload = decodePart(parts[1]);
+    if (!payload)
+        return fail(why, QStringLiteral("malformed token payload")), std::nullopt;
+    auto claims = claimsFrom(*payload);
+    if (!claims)
+        return fail(why, QStringLiteral("token claims are missing or wrong")), std::nullopt;
+    if (now >= claims->expiresAt)
+        return fail(why, QStringLiteral("token expired")), std::nullopt;
+    if (now < claims->notBefore)
+        return fail(why, QStringLiteral("token not yet valid")), std::nullopt;
+    return claims;
+}
+
+std::optional<JoinClaims> Token::peek(const QString &token)
+{
+    const auto parts = token.toLatin1().split('.');
+    if (parts.size() != 3)
+        return std::nullopt;
+    const auto payload = decodePart(parts[1]);
+    if (!payload)
+        return std::nullopt;
+    return claimsFrom(*payload);
+}
+
+QUrl InviteLink::serverUrl() const
+{
+    QUrl url;
+    url.setScheme(secure ? QStringLiteral("wss") : QStringLiteral("ws"));
+    url.setHost(host);
+    url.setPort(port);
+    url.setPath(QStringLiteral("/"));
+    return url;
+}
+
+QString InviteLink::toString() const
+{
+    QUrl url;
+    url.setScheme(secure ? QStringLiteral("roomshares") : QStringLiteral("roomshare"));
+    url.setHost(host);
+    url.setPort(port);
+    url.setPath(QLatin1Char('/') + room);
+    QUrlQuery q;
+    q.addQueryItem(QStringLiteral("token"), token);
+    if (!certFingerprint.isEmpty())
+        q.addQueryItem(QStringLiteral("fp"), certFingerprint);
+    url.setQuery(q);
+    return url.toString(QUrl::FullyEncoded);
+}
+
+std::optional<InviteLink> InviteLink::parse(const QString &text, QString *error)
+{
+    const QUrl url(text.trimmed(), QUrl::StrictMode);
+    auto bad = [error](const QString &why) {
+        if (error)
+            *error = why;
+        return std::nullopt;
+    };
+    if (!url.isValid())
+        return bad(QStringLiteral("not a link"));
+    InviteLink link;
+    if (url.scheme() == QLatin1String("roomshare"))
+        link.secure = false;
+    else if (url.scheme() == QLatin1String("roomshares"))
+        link.secure = true;
+    else
+        return bad(QStringLiteral("not a Roomshare invite link (it must start with roomshare:// or roomshares://)"));
+    link.host = url.host();
+    if (link.host.isEmpty())
+        return bad(QStringLiteral("the link names no server"));
+    if (url.port() <= 0)
+        return bad(QStringLiteral("the link names no port"));
+    link.port = quint16(url.port());
+    link.room = url.path(QUrl::FullyDecoded).mid(1);
+    if (link.room.isEmpty())
+        return bad(QStringLiteral("the link names no room"));
+    const QUrlQuery q(url);
+    link.token = q.queryItemValue(QStringLiteral("token"), QUrl::FullyDecoded);
+    if (link.token.isEmpty())
+        return bad(QStringLiteral("the link carries no join token"));
+    link.certFingerprint = q.queryItemValue(QStringLiteral("fp")).toLower();
+    const auto claims = Token::peek(link.token);
+    if (!claims)
+        return bad(QStringLiteral("the link's join token is malformed"));
+    if (claims->room != link.room)
+        return bad(QStringLiteral("the link's token is for another room"));
+    return link;
+}
+
+InviteLink InviteLink::forServer(const QUrl &wsUrl, const QString &room, const QString &token)
+{
+    InviteLink link;
+    link.secure = wsUrl.scheme() == QLatin1String("wss");
+    link.host = wsUrl.host();
+    link.port = quint16(wsUrl.port(link.secure ? 443 : 80));
+    link.room = room;
+    link.token = token;
+    return link;
+}
+
+} // namespace Roomshare
