@@ -21,19 +21,26 @@ quint32 crc32Of(QByteArrayView data)
     return quint32(crc);
 }
 
-QByteArray ChunkHeader::encode(Kind kind, quint32 transferId, quint64 offset, QByteArrayView payload)
+void ChunkHeader::fill(QByteArray &message, Kind kind, quint32 transferId, quint64 offset)
 {
-    QByteArray out(Size + payload.size(), Qt::Uninitialized);
-    auto *d = reinterpret_cast<uchar *>(out.data());
+    Q_ASSERT(message.size() >= Size);
+    auto *d = reinterpret_cast<uchar *>(message.data());
     d[0] = uchar(kind);
     d[1] = HasCrc32;
     d[2] = 0;
     d[3] = 0;
     qToBigEndian<quint32>(transferId, d + 4);
     qToBigEndian<quint64>(offset, d + 8);
-    qToBigEndian<quint32>(crc32Of(payload), d + 16);
+    qToBigEndian<quint32>(crc32Of(QByteArrayView(message).sliced(Size)), d + 16);
+}
+
+QByteArray ChunkHeader::encode(Kind kind, quint32 transferId, quint64 offset,
+                               QByteArrayView payload)
+{
+    QByteArray out(Size + payload.size(), Qt::Uninitialized);
     if (!payload.isEmpty())
-        memcpy(d + Size, payload.data(), size_t(payload.size()));
+        memcpy(out.data() + Size, payload.data(), size_t(payload.size()));
+    fill(out, kind, transferId, offset);
     return out;
 }
 

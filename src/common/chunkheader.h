@@ -29,6 +29,9 @@ struct ChunkHeader
 
     //! Serialises the header followed by \a payload into one message, computing the CRC.
     static QByteArray encode(Kind kind, quint32 transferId, quint64 offset, QByteArrayView payload);
+    //! Writes the header into the first Size bytes of \a message, whose payload (the rest)
+    //! is already in place; saves a copy of the payload on the hot path.
+    static void fill(QByteArray &message, Kind kind, quint32 transferId, quint64 offset);
     //! Parses the header of \a message; std::nullopt when it is too short or has an unknown kind.
     static std::optional<ChunkHeader> decode(QByteArrayView message);
     //! True when the header carries no CRC or the CRC matches \a payload.

@@ -15,8 +15,10 @@ enum class ErrorCode : int {
     EmptyFileList = 1185, //!< sendFiles() with no files
     FileTooLarge = 1187, //!< file larger than the server's maximum
     // Roomshare's own codes:
-    InvalidInvite = 1188, //!< invite link or join token malformed, badly signed, expired or for another room
-    InvalidRequest = 1189, //!< malformed or contradictory request (bad JSON, wrong types, no recipients)
+    InvalidInvite
+    = 1188, //!< invite link or join token malformed, badly signed, expired or for another room
+    InvalidRequest
+    = 1189, //!< malformed or contradictory request (bad JSON, wrong types, no recipients)
     UnknownJob = 1190, //!< no upload/download job with that id
     IntegrityError = 1191, //!< SHA-256 of the received bytes does not match the sender's
     Cancelled = 1192, //!< the job was cancelled by this side
@@ -31,7 +33,8 @@ enum class ErrorCode : int {
 
 //! A short human sentence for \a code, suitable for the "desc" field.
 QString errorText(ErrorCode code);
-//! The "error" summary line for \a code ("file upload failed", ...), as the EnableX callbacks carry it.
+//! The "error" summary line for \a code ("file upload failed", ...), as the EnableX callbacks carry
+//! it.
 QString errorTitle(ErrorCode code);
 
 } // namespace Roomshare

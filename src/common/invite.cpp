@@ -32,8 +32,8 @@ bool equalConstantTime(const QByteArray &a, const QByteArray &b)
 
 std::optional<QJsonObject> decodePart(const QByteArray &part)
 {
-    auto decoded = QByteArray::fromBase64Encoding(part, QByteArray::Base64UrlEncoding
-                                                            | QByteArray::AbortOnBase64DecodingErrors);
+    auto decoded = QByteArray::fromBase64Encoding(
+        part, QByteArray::Base64UrlEncoding | QByteArray::AbortOnBase64DecodingErrors);
     if (!decoded)
         return std::nullopt;
     QJsonParseError err;
@@ -83,18 +83,19 @@ QString Token::sign(JoinClaims claims, const QByteArray &secret)
         claims.notBefore = claims.issuedAt;
     if (claims.tokenId.isEmpty())
         claims.tokenId = QUuid::createUuid().toString(QUuid::WithoutBraces);
-    const QJsonObject header{{QStringLiteral("alg"), QStringLiteral("HS256")},
-                             {QStringLiteral("typ"), QStringLiteral("JWT")}};
-    QJsonObject payload{{QStringLiteral("room"), claims.room},
-                        {QStringLiteral("role"), claims.role},
-                        {QStringLiteral("iat"), double(claims.issuedAt)},
-                        {QStringLiteral("nbf"), double(claims.notBefore)},
-                        {QStringLiteral("exp"), double(claims.expiresAt)},
-                        {QStringLiteral("jti"), claims.tokenId}};
+    const QJsonObject header{ { QStringLiteral("alg"), QStringLiteral("HS256") },
+                              { QStringLiteral("typ"), QStringLiteral("JWT") } };
+    QJsonObject payload{ { QStringLiteral("room"), claims.room },
+                         { QStringLiteral("role"), claims.role },
+                         { QStringLiteral("iat"), double(claims.issuedAt) },
+                         { QStringLiteral("nbf"), double(claims.notBefore) },
+                         { QStringLiteral("exp"), double(claims.expiresAt) },
+                         { QStringLiteral("jti"), claims.tokenId } };
     if (!claims.name.isEmpty())
         payload.insert(QStringLiteral("name"), claims.name);
-    const QByteArray signingInput = QJsonDocument(header).toJson(QJsonDocument::Compact).toBase64(b64)
-            + '.' + QJsonDocument(payload).toJson(QJsonDocument::Compact).toBase64(b64);
+    const QByteArray signingInput
+        = QJsonDocument(header).toJson(QJsonDocument::Compact).toBase64(b64) + '.'
+        + QJsonDocument(payload).toJson(QJsonDocument::Compact).toBase64(b64);
     return QString::fromLatin1(signingInput + '.' + hmac(signingInput, secret).toBase64(b64));
 }
 
@@ -119,8 +120,8 @@ std::optional<JoinClaims> Token::verify(const QString &token, const QByteArray &
     if (!typ.isUndefined() && typ.toString() != QLatin1String("JWT"))
         return fail(why, QStringLiteral("token type not accepted")), std::nullopt;
     const QByteArray expected = hmac(parts[0] + '.' + parts[1], secret);
-    auto signature = QByteArray::fromBase64Encoding(parts[2], QByteArray::Base64UrlEncoding
-                                                                  | QByteArray::AbortOnBase64DecodingErrors);
+    auto signature = QByteArray::fromBase64Encoding(
+        parts[2], QByteArray::Base64UrlEncoding | QByteArray::AbortOnBase64DecodingErrors);
     if (!signature || !equalConstantTime(*signature, expected))
         return fail(why, QStringLiteral("token signature is not valid")), std::nullopt;
     const auto payload = decodePart(parts[1]);
@@ -188,7 +189,8 @@ std::optional<InviteLink> InviteLink::parse(const QString &text, QString *error)
     else if (url.scheme() == QLatin1String("roomshares"))
         link.secure = true;
     else
-        return bad(QStringLiteral("not a Roomshare invite link (it must start with roomshare:// or roomshares://)"));
+        return bad(QStringLiteral(
+            "not a Roomshare invite link (it must start with roomshare:// or roomshares://)"));
     link.host = url.host();
     if (link.host.isEmpty())
         return bad(QStringLiteral("the link names no server"));

@@ -1,0 +1,52 @@
+#pragma once
+
+#include <QJsonObject>
+#include <QObject>
+#include <QStringList>
+
+#include "room.h"
+
+namespace Roomshare::Cli {
+
+//! One run of a roomshare-cli command. Prints one JSON object per line on stdout and
+//! quits the application with the command's exit status when it is done.
+class Command final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(Command)
+public:
+    enum class Kind { Send, Listen, List, Recv };
+
+    struct Options
+    {
+        Kind kind = Kind::List;
+        QString link;
+        QString name;
+        QStringList files; //!< send
+        QStringList to; //!< send: client ids; empty = everyone
+        QString dir; //!< listen --download-to, recv --out
+        qint64 index = -1; //!< recv --index
+        bool all = false; //!< recv --all
+    };
+
+    explicit Command(const Options &options, QObject *parent = nullptr);
+    void start();
+
+private:
+    void onConnected();
+    void onDisconnected(ErrorCode error, const QString &text);
+    void download(qint64 index);
+    void jobFinished(bool ok);
+    void exit(int status, const QString &error = QString());
+
+    Options m_options;
+    Room m_room;
+    int m_running = 0;
+    bool m_anyFailed = false;
+    bool m_exiting = false;
+};
+
+//! Writes \a object as one compact JSON line on stdout and flushes.
+void printLine(const QJsonObject &object);
+
+} // namespace Roomshare::Cli

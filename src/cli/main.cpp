@@ -1,0 +1,129 @@
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QDir>
+#include <QTimer>
+
+#include <csignal>
+#include <cstdio>
+
+#include "cli.h"
+
+using Roomshare::Cli::Command;
+
+namespace {
+
+int usage(const QString &error)
+{
+    std::fprintf(stderr, "roomshare-cli: %s\nRun roomshare-cli --help for usage.\n",
+                 qPrintable(error));
+    return 2;
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("roomshare-cli"));
+    QCoreApplication::setOrganizationName(QStringLiteral("Roomshare"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(PROJECT_VERSION));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Share files in a Roomshare room from scripts and headless machines.\n"
+        "Every command prints one JSON object per line on stdout.\n\n"
+        "Commands:\n"
+        "  send LINK FILE... [--to ID,...]    send files (to everyone, or to the given client "
+        "ids)\n"
+        "  listen LINK [--download-to DIR]    print room events; download every file offered\n"
+        "  list LINK                          print availableFiles as one JSON array\n"
+        "  recv LINK (--index N | --all) [--out DIR]   download files"));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addPositionalArgument(QStringLiteral("command"),
+                                 QStringLiteral("send, listen, list or recv"));
+    parser.addPositionalArgument(QStringLiteral("link"),
+                                 QStringLiteral("the invite link (roomshare://...)"));
+    parser.addPositionalArgument(QStringLiteral("files"), QStringLiteral("send: the files to send"),
+                                 QStringLiteral("[FILE...]"));
+    const QCommandLineOption toOpt(
+        QStringLiteral("to"),
+        QStringLiteral("send: comma-separated client ids to send to (default: everyone)"),
+        QStringLiteral("IDS"));
+    const QCommandLineOption downloadToOpt(
+        QStringLiteral("download-to"),
+        QStringLiteral("listen: download every available file into DIR"), QStringLiteral("DIR"));
+    const QCommandLineOption indexOpt(QStringLiteral("index"),
+                                      QStringLiteral("recv: the file index to download"),
+                                      QStringLiteral("N"));
+    const QCommandLineOption allOpt(QStringLiteral("all"),
+                                    QStringLiteral("recv: download every available file"));
+    const QCommandLineOption outOpt(
+        QStringLiteral("out"),
+        QStringLiteral("recv: folder to save into (default: the Downloads folder)"),
+        QStringLiteral("DIR"));
+    const QCommandLineOption nameOpt(
+        QStringLiteral("name"),
+        QStringLiteral("display name, when the invite link names nobody (default: the user name)"),
+        QStringLiteral("NAME"));
+    parser.addOptions({ toOpt, downloadToOpt, indexOpt, allOpt, outOpt, nameOpt });
+    parser.process(app);
+
+    const QStringList args = parser.positionalArguments();
+    if (args.size() < 2)
+        return usage(QStringLiteral("a command and an invite link are needed"));
+
+    Command::Options o;
+    const QString cmd = args.at(0);
+    o.link = args.at(1);
+    o.name = parser.value(nameOpt);
+    if (o.name.isEmpty())
+        o.name = qEnvironmentVariable("USER", QStringLiteral("roomshare-cli"));
+    if (cmd == QLatin1String("send")) {
+        o.kind = Command::Kind::Send;
+        o.files = args.mid(2);
+        if (o.files.isEmpty())
+            return usage(QStringLiteral("send needs at least one file"));
+        for (const QString &id : parser.value(toOpt).split(QLatin1Char(','), Qt::SkipEmptyParts))
+            o.to.append(id.trimmed());
+        if (parser.isSet(toOpt) && o.to.isEmpty())
+            return usage(QStringLiteral("--to names no client id"));
+    } else if (cmd == QLatin1String("listen")) {
+        o.kind = Command::Kind::Listen;
+        o.dir = parser.value(downloadToOpt);
+    } else if (cmd == QLatin1String("list")) {
+        o.kind = Command::Kind::List;
+    } else if (cmd == QLatin1String("recv")) {
+        o.kind = Command::Kind::Recv;
+        o.all = parser.isSet(allOpt);
+        if (parser.isSet(indexOpt)) {
+            bool ok = false;
+            o.index = parser.value(indexOpt).toLongLong(&ok);
+            if (!ok || o.index < 0)
+                return usage(QStringLiteral("--index takes a file index (a number)"));
+        }
+        if (o.all == parser.isSet(indexOpt))
+            return usage(QStringLiteral("recv needs exactly one of --index N or --all"));
+        o.dir = parser.value(outOpt);
+    } else {
+        return usage(QStringLiteral("unknown command \"%1\"").arg(cmd));
+    }
+    if (o.kind != Command::Kind::Send && args.size() > 2)
+        return usage(QStringLiteral("unexpected argument \"%1\"").arg(args.at(2)));
+    if (!o.dir.isEmpty())
+        o.dir = QDir(o.dir).absolutePath();
+
+    // Ctrl+C in `listen` leaves the room cleanly instead of dropping the connection.
+    std::signal(SIGINT, [](int) {
+        QMetaObject::invokeMethod(
+            qApp, [] { QCoreApplication::exit(130); }, Qt::QueuedConnection);
+    });
+    std::signal(SIGTERM, [](int) {
+        QMetaObject::invokeMethod(
+            qApp, [] { QCoreApplication::exit(143); }, Qt::QueuedConnection);
+    });
+
+    Command command(o);
+    QTimer::singleShot(0, &command, &Command::start);
+    return app.exec();
+}

@@ -1,0 +1,23 @@
+#pragma once
+
+#include <QJsonObject>
+
+#include "errors.h"
+#include "fileinfo.h"
+#include "transferinfo.h"
+
+//! Builders for the EnableX-shaped JSON objects the Room emits and passes to callbacks.
+namespace Roomshare::Events {
+
+//! {result, error, desc}: the seed's error object for callbacks.
+QJsonObject error(ErrorCode code, const QString &desc = QString());
+//! fs-upload-result: "upload-started", "upload-completed", "upload-failed" or "upload-cancelled".
+QJsonObject upload(const TransferInfo &info, const FileInfo &announced = FileInfo());
+//! fs-download-result for a job: "download-started", "-completed", "-failed" or "-cancelled".
+QJsonObject download(const TransferInfo &info);
+//! fs-download-result "download-available" for a newly offered file.
+QJsonObject downloadAvailable(const FileInfo &file);
+//! The recvFiles() success callback object ("download-success").
+QJsonObject downloadSuccess(const TransferInfo &info);
+
+} // namespace Roomshare::Events

@@ -1,0 +1,61 @@
+#include "fileinfo.h"
+
+namespace Roomshare {
+
+namespace {
+QDateTime fromMs(const QJsonValue &v)
+{
+    return v.isDouble() ? QDateTime::fromMSecsSinceEpoch(qint64(v.toDouble()), Qt::UTC)
+                        : QDateTime();
+}
+} // namespace
+
+FileInfo FileInfo::fromJson(const QJsonObject &o)
+{
+    FileInfo f;
+    f.index = qint64(o.value(QLatin1String("index")).toDouble(-1));
+    f.name = o.value(QLatin1String("name")).toString();
+    f.size = qint64(o.value(QLatin1String("size")).toDouble());
+    f.mimeType = o.value(QLatin1String("type")).toString();
+    f.sha256 = o.value(QLatin1String("sha256")).toString();
+    f.sender = o.value(QLatin1String("sender")).toString();
+    f.senderId = o.value(QLatin1String("senderId")).toString();
+    f.createdAt = fromMs(o.value(QLatin1String("createdAt")));
+    f.expiresAt = fromMs(o.value(QLatin1String("expiresAt")));
+    f.broadcast = o.value(QLatin1String("broadcast")).toBool(true);
+    return f;
+}
+
+QJsonObject FileInfo::toJson() const
+{
+    return QJsonObject{
+        { QStringLiteral("name"), name },
+        { QStringLiteral("size"), double(size) },
+        { QStringLiteral("index"), double(index) },
+        { QStringLiteral("sender"), sender },
+        { QStringLiteral("senderId"), senderId },
+        { QStringLiteral("createdAt"),
+          createdAt.isValid() ? double(createdAt.toMSecsSinceEpoch()) : 0.0 },
+        { QStringLiteral("expiresAt"),
+          expiresAt.isValid() ? double(expiresAt.toMSecsSinceEpoch()) : 0.0 },
+        { QStringLiteral("broadcast"), broadcast },
+        { QStringLiteral("type"), mimeType },
+        { QStringLiteral("sha256"), sha256 },
+    };
+}
+
+Participant Participant::fromJson(const QJsonObject &o)
+{
+    return Participant{ o.value(QLatin1String("clientId")).toString(),
+                        o.value(QLatin1String("name")).toString(),
+                        o.value(QLatin1String("role")).toString() };
+}
+
+QJsonObject Participant::toJson() const
+{
+    return QJsonObject{ { QStringLiteral("clientId"), clientId },
+                        { QStringLiteral("name"), name },
+                        { QStringLiteral("role"), role } };
+}
+
+} // namespace Roomshare

@@ -1,0 +1,130 @@
+#include "filenames.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QRegularExpression>
+
+namespace Roomshare::FileNames {
+
+namespace {
+
+bool isBidiOrInvisible(char32_t c)
+{
+    return (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069) || c == 0x200E
+        || c == 0x200F || c == 0x061C || c == 0xFEFF || (c >= 0x200B && c <= 0x200D);
+}
+
+bool isReservedDeviceName(const QString &name)
+{
+    // Windows refuses these with any extension ("nul.txt"), in any case.
+    static const QRegularExpression re(
+        QStringLiteral("^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\\$|conout\\$)(\\..*)?$"),
+        QRegularExpression::CaseInsensitiveOption);
+    return re.match(name).hasMatch();
+}
+
+QString truncateUtf8(const QString &s, int maxBytes)
+{
+    QString out;
+    int bytes = 0;
+    for (const char32_t c : s.toUcs4()) {
+        const int n = c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+        if (bytes + n > maxBytes)
+            break;
+        bytes += n;
+        out += QString::fromUcs4(&c, 1);
+    }
+    return out;
+}
+
+} // namespace
+
+std::pair<QString, QString> splitExtension(const QString &name)
+{
+    static const QRegularExpression doubleExt(QStringLiteral("\\.tar\\.(gz|bz2|xz|zst)$"),
+                                              QRegularExpression::CaseInsensitiveOption);
+    const auto m = doubleExt.match(name);
+    if (m.hasMatch() && m.capturedStart() > 0)
+        return { name.left(m.capturedStart()), name.mid(m.capturedStart()) };
+    const int dot = name.lastIndexOf(QLatin1Char('.'));
+    if (dot <= 0 || name.size() - dot > 16)
+        return { name, QString() };
+    return { name.left(dot), name.mid(dot) };
+}
+
+QString sanitize(const QString &remoteName)
+{
+    // Only the last path component counts, whichever separator the sender's system uses.
+    QString name = remoteName;
+    const int cut = qMax(name.lastIndexOf(QLatin1Char('/')), name.lastIndexOf(QLatin1Char('\\')));
+    if (cut >= 0)
+        name = name.mid(cut + 1);
+    // Drive-relative names such as "C:evil.txt".
+    if (name.size() >= 2 && name.at(1) == QLatin1Char(':') && name.at(0).isLetter())
+        name = name.mid(2);
+
+    QString clean;
+    clean.reserve(name.size());
+    for (const char32_t c : name.toUcs4()) {
+        if (c < 0x20 || c == 0x7F || (c >= 0x80 && c < 0xA0) || isBidiOrInvisible(c))
+            continue;
+        if (c == '<' || c == '>' || c == ':' || c == '"' || c == '|' || c == '?' || c == '*') {
+            clean += QLatin1Char('_');
+            continue;
+        }
+        clean += QString::fromUcs4(&c, 1);
+    }
+    // Leading dots would hide the file (and ".."); trailing dots and spaces are dropped by
+    // Windows, which makes two names collide.
+    while (!clean.isEmpty()
+           && (clean.endsWith(QLatin1Char('.')) || clean.endsWith(QLatin1Char(' '))))
+        clean.chop(1);
+    while (!clean.isEmpty()
+           && (clean.startsWith(QLatin1Char('.')) || clean.startsWith(QLatin1Char(' '))))
+        clean.remove(0, 1);
+    if (clean.isEmpty())
+        clean = QStringLiteral("file");
+    if (isReservedDeviceName(clean))
+        clean.prepend(QLatin1Char('_'));
+
+    if (clean.toUtf8().size() > MaxNameBytes) {
+        auto [base, ext] = splitExtension(clean);
+        const int extBytes = int(ext.toUtf8().size());
+        if (extBytes > MaxNameBytes / 2)
+            clean = truncateUtf8(clean, MaxNameBytes);
+        else
+            clean = truncateUtf8(base, MaxNameBytes - extBytes) + ext;
+    }
+    return clean;
+}
+
+QString uniquePath(const QString &dir, const QString &name)
+{
+    const QDir d(dir);
+    QString candidate = d.filePath(name);
+    if (!QFileInfo::exists(candidate))
+        return candidate;
+    const auto [base, ext] = splitExtension(name);
+    for (int i = 1;; ++i) {
+        candidate = d.filePath(base + QStringLiteral(" (%1)").arg(i) + ext);
+        if (!QFileInfo::exists(candidate))
+            return candidate;
+    }
+}
+
+bool isInside(const QString &dir, const QString &path)
+{
+    const QString root = QDir(QFileInfo(dir).canonicalFilePath()).absolutePath();
+    if (root.isEmpty())
+        return false;
+    // The file may not exist yet: resolve its folder, then append the name.
+    const QFileInfo fi(path);
+    const QString parent = QFileInfo(fi.absolutePath()).canonicalFilePath();
+    if (parent.isEmpty())
+        return false;
+    const QString resolved = QDir(parent).filePath(fi.fileName());
+    return resolved.startsWith(root + QLatin1Char('/')) && fi.fileName() != QLatin1String("..")
+        && fi.fileName() != QLatin1String(".");
+}
+
+} // namespace Roomshare::FileNames

@@ -1,0 +1,29 @@
+#pragma once
+
+#include <QString>
+
+#include <utility>
+
+namespace Roomshare::FileNames {
+
+//! Maximum length of a sanitised name, in UTF-8 bytes (ext4 allows 255; room for " (NN)"
+//! and the partial-file suffix).
+constexpr int MaxNameBytes = 200;
+
+//! Turns a name a remote sender chose into a safe single file name: no path separators
+//! or traversal, no drive letters, no control or bidirectional-override characters, no
+//! Windows reserved device names, no trailing dots or spaces, at most MaxNameBytes bytes
+//! (keeping the extension). Never returns an empty string, "." or "..".
+QString sanitize(const QString &remoteName);
+
+//! The path `dir/name`, or `dir/name (1).ext`, `dir/name (2).ext`... whichever does not
+//! exist yet. \a name must already be sanitised.
+QString uniquePath(const QString &dir, const QString &name);
+
+//! True when \a path, fully resolved, lies inside \a dir (also resolved).
+bool isInside(const QString &dir, const QString &path);
+
+//! Splits "archive.tar.gz" into ("archive", ".tar.gz") and "a.txt" into ("a", ".txt").
+std::pair<QString, QString> splitExtension(const QString &name);
+
+} // namespace Roomshare::FileNames

@@ -1,0 +1,530 @@
+#include "room.h"
+
+#include <QDir>
+#include <QJsonDocument>
+#include <QStandardPaths>
+#include <QWebSocket>
+
+#include "chunkheader.h"
+#include "downloadjob.h"
+#include "events.h"
+#include "invite.h"
+#include "logging.h"
+#include "protocol.h"
+#include "uploadjob.h"
+
+namespace Roomshare {
+
+namespace {
+
+QStringList stringList(const QJsonValue &v)
+{
+    QStringList out;
+    const QJsonArray a = v.toArray();
+    for (const auto &item : a) {
+        const QString s
+            = item.isDouble() ? QString::number(qint64(item.toDouble())) : item.toString();
+        if (!s.isEmpty())
+            out.append(s);
+    }
+    return out;
+}
+
+ErrorCode codeOf(const QJsonObject &msg, ErrorCode fallback)
+{
+    const int code = msg.value(QLatin1String("code")).toInt(0);
+    return code >= int(ErrorCode::RoomDisconnected) ? ErrorCode(code) : fallback;
+}
+
+} // namespace
+
+Room::Room(QObject *parent)
+    : QObject(parent)
+{ }
+
+Room::~Room()
+{
+    m_closing = true;
+    if (m_socket) {
+        m_socket->disconnect(this);
+        m_socket->abort();
+    }
+    // Jobs are children; they are destroyed with the room and discard their partial data.
+}
+
+bool Room::connectToRoom(const QString &inviteLink, const QString &displayName)
+{
+    QString why;
+    const auto link = InviteLink::parse(inviteLink, &why);
+    if (!link) {
+        m_lastError = ErrorCode::InvalidInvite;
+        m_lastErrorText = QStringLiteral("This invite link is not valid: %1").arg(why);
+        return false;
+    }
+    if (m_socket)
+        disconnectFromRoom();
+
+    m_inviteLink = inviteLink.trimmed();
+    m_token = link->token;
+    m_roomName = link->room;
+    m_requestedName = displayName.trimmed();
+    m_lastError = ErrorCode::None;
+    m_lastErrorText.clear();
+    m_closing = false;
+
+    m_socket = std::make_unique<QWebSocket>(QString(), QWebSocketProtocol::VersionLatest);
+    // Qt accepts ~2 GiB messages by default and buffers them whole: cap both limits before
+    // anything is read.
+    m_socket->setMaxAllowedIncomingMessageSize(
+        quint64(qMax(Protocol::MaxControlMessage, Protocol::MaxDataMessage)));
+    m_socket->setMaxAllowedIncomingFrameSize(quint64(Protocol::MaxFrame));
+    connect(m_socket.get(), &QWebSocket::connected, this, &Room::onSocketConnected);
+    connect(m_socket.get(), &QWebSocket::disconnected, this, &Room::onSocketDisconnected);
+    connect(m_socket.get(), &QWebSocket::textMessageReceived, this, &Room::onTextMessage);
+    connect(m_socket.get(), &QWebSocket::binaryMessageReceived, this, &Room::onBinaryMessage);
+    connect(m_socket.get(), &QWebSocket::bytesWritten, this, [this] {
+        for (const auto &job : std::as_const(m_uploads))
+            if (job)
+                job->pump();
+    });
+    setState(State::Connecting);
+    qCInfo(lcCore) << "connecting to" << link->serverUrl().toString() << "room" << m_roomName;
+    m_socket->open(link->serverUrl());
+    return true;
+}
+
+void Room::disconnectFromRoom()
+{
+    if (!m_socket)
+        return;
+    m_closing = true;
+    m_socket->close();
+    // close() completes asynchronously; report the end now so callers see a consistent state.
+    onSocketDisconnected();
+}
+
+void Room::setState(State state)
+{
+    if (m_state == state)
+        return;
+    m_state = state;
+    Q_EMIT stateChanged(state);
+}
+
+void Room::fail(ErrorCode code, const QString &text)
+{
+    if (m_lastError == ErrorCode::None) {
+        m_lastError = code;
+        m_lastErrorText = text;
+    }
+}
+
+void Room::onSocketConnected()
+{
+    QJsonObject join{ { QStringLiteral("type"), QStringLiteral("join") },
+                      { QStringLiteral("version"), Protocol::Version },
+                      { QStringLiteral("token"), m_token } };
+    if (!m_requestedName.isEmpty())
+        join.insert(QStringLiteral("name"), m_requestedName);
+    request(join, [this](const QJsonObject &reply) {
+        if (reply.value(QLatin1String("type")).toString() == QLatin1String("joined"))
+            return handleJoined(reply);
+        fail(codeOf(reply, ErrorCode::InvalidInvite),
+             reply.value(QLatin1String("desc")).toString());
+        if (m_socket)
+            m_socket->close();
+    });
+}
+
+void Room::handleJoined(const QJsonObject &msg)
+{
+    m_clientId = msg.value(QLatin1String("clientId")).toString();
+    m_displayName = msg.value(QLatin1String("name")).toString();
+    m_role = msg.value(QLatin1String("role")).toString();
+    m_maxFileSize = qint64(msg.value(QLatin1String("maxFileSize")).toDouble());
+    m_participants.clear();
+    for (const auto &p : msg.value(QLatin1String("participants")).toArray())
+        m_participants.append(Participant::fromJson(p.toObject()));
+    m_files.clear();
+    for (const auto &f : msg.value(QLatin1String("files")).toArray()) {
+        const FileInfo file = FileInfo::fromJson(f.toObject());
+        if (file.isValid())
+            m_files.insert(file.index, file);
+    }
+    qCInfo(lcCore) << "joined room" << m_roomName << "as" << m_clientId << m_displayName;
+    setState(State::Connected);
+    Q_EMIT availableFilesReset();
+    Q_EMIT connected();
+    // EnableX clients build their list from notifications; give them the earlier files too.
+    for (const auto &file : std::as_const(m_files))
+        Q_EMIT fsDownloadResult(Events::downloadAvailable(file));
+}
+
+void Room::onSocketDisconnected()
+{
+    if (!m_socket || m_state == State::Disconnected)
+        return;
+    const bool wasConnected = m_state == State::Connected;
+    if (!m_closing) {
+        if (wasConnected)
+            fail(ErrorCode::ConnectionLost, QStringLiteral("The connection to the room was lost"));
+        else
+            fail(
+                ErrorCode::RoomDisconnected,
+                QStringLiteral("Could not reach the room server: %1").arg(m_socket->errorString()));
+    }
+    // Detach first so nothing below re-enters through socket signals.
+    m_socket->disconnect(this);
+    m_socket.release()->deleteLater();
+
+    const auto pending = std::exchange(m_pending, {});
+    for (const auto &handler : pending)
+        handler(QJsonObject{ { QStringLiteral("type"), QStringLiteral("error") },
+                             { QStringLiteral("code"), int(ErrorCode::RoomDisconnected) },
+                             { QStringLiteral("desc"), errorText(ErrorCode::RoomDisconnected) } });
+    for (const auto &job : std::as_const(m_uploads))
+        if (job)
+            job->handleConnectionLost();
+    for (const auto &job : std::as_const(m_downloads))
+        if (job)
+            job->handleConnectionLost();
+    m_participants.clear();
+    const bool hadFiles = !m_files.isEmpty();
+    m_files.clear();
+    m_completedUploads.clear();
+    m_clientId.clear();
+    setState(State::Disconnected);
+    if (hadFiles)
+        Q_EMIT availableFilesReset();
+    Q_EMIT disconnected(m_closing ? ErrorCode::None : m_lastError,
+                        m_closing ? QString() : m_lastErrorText);
+}
+
+void Room::onTextMessage(const QString &message)
+{
+    QJsonParseError err;
+    const QJsonDocument doc = QJsonDocument::fromJson(message.toUtf8(), &err);
+    if (err.error != QJsonParseError::NoError || !doc.isObject()) {
+        qCWarning(lcCore) << "ignoring malformed message from the server";
+        return;
+    }
+    const QJsonObject msg = doc.object();
+    const QString type = msg.value(QLatin1String("type")).toString();
+    const QJsonValue rid = msg.value(QLatin1String("rid"));
+    if (rid.isDouble()) {
+        const auto handler = m_pending.take(qint64(rid.toDouble()));
+        if (handler) {
+            handler(msg);
+            return;
+        }
+    }
+    handleEvent(type, msg);
+}
+
+void Room::handleEvent(const QString &type, const QJsonObject &msg)
+{
+    auto upload = [&] {
+        return m_uploadsByWireId.value(quint32(msg.value(QLatin1String("uploadId")).toDouble()));
+    };
+    auto download = [&] {
+        return m_downloadsByWireId.value(
+            quint32(msg.value(QLatin1String("downloadId")).toDouble()));
+    };
+
+    if (type == QLatin1String("upload-ack")) {
+        if (auto job = upload())
+            job->handleAck(qint64(msg.value(QLatin1String("offset")).toDouble()));
+    } else if (type == QLatin1String("upload-done")) {
+        if (auto job = upload())
+            job->handleDone(FileInfo::fromJson(msg.value(QLatin1String("file")).toObject()));
+    } else if (type == QLatin1String("upload-failed")) {
+        if (auto job = upload())
+            job->handleFailed(codeOf(msg, ErrorCode::UploadFailed),
+                              msg.value(QLatin1String("desc")).toString());
+    } else if (type == QLatin1String("download-end")) {
+        if (auto job = download())
+            job->handleEnd();
+    } else if (type == QLatin1String("download-failed")) {
+        if (auto job = download())
+            job->handleFailed(codeOf(msg, ErrorCode::DownloadFailed),
+                              msg.value(QLatin1String("desc")).toString());
+    } else if (type == QLatin1String("participant-joined")) {
+        const Participant p
+            = Participant::fromJson(msg.value(QLatin1String("participant")).toObject());
+        m_participants.append(p);
+        Q_EMIT participantJoined(p);
+    } else if (type == QLatin1String("participant-left")) {
+        const QString id = msg.value(QLatin1String("clientId")).toString();
+        for (int i = 0; i < m_participants.size(); ++i) {
+            if (m_participants.at(i).clientId == id) {
+                const Participant p = m_participants.takeAt(i);
+                Q_EMIT participantLeft(p);
+                break;
+            }
+        }
+    } else if (type == QLatin1String("file-available")) {
+        const FileInfo file = FileInfo::fromJson(msg.value(QLatin1String("file")).toObject());
+        if (!file.isValid() || m_files.contains(file.index))
+            return;
+        m_files.insert(file.index, file);
+        Q_EMIT fileAvailable(file);
+        Q_EMIT fsDownloadResult(Events::downloadAvailable(file));
+    } else if (type == QLatin1String("file-removed")) {
+        const qint64 index = qint64(msg.value(QLatin1String("index")).toDouble(-1));
+        if (m_files.remove(index))
+            Q_EMIT fileRemoved(index, msg.value(QLatin1String("reason")).toString());
+    } else if (type == QLatin1String("error")) {
+        qCWarning(lcCore) << "server error" << msg.value(QLatin1String("code")).toInt()
+                          << msg.value(QLatin1String("desc")).toString();
+    } else {
+        qCDebug(lcCore) << "ignoring unknown message" << type;
+    }
+}
+
+void Room::onBinaryMessage(const QByteArray &message)
+{
+    const auto header = ChunkHeader::decode(message);
+    if (!header || header->kind != ChunkHeader::Kind::Download)
+        return;
+    // Chunks of a download we cancelled may still be in flight: dropping them is expected.
+    if (auto job = m_downloadsByWireId.value(header->transferId))
+        job->handleChunk(*header, QByteArrayView(message).sliced(ChunkHeader::Size));
+}
+
+void Room::request(QJsonObject msg, ReplyHandler handler)
+{
+    if (!isConnected()
+        && !(m_socket && msg.value(QLatin1String("type")).toString() == QLatin1String("join"))) {
+        handler(QJsonObject{ { QStringLiteral("type"), QStringLiteral("error") },
+                             { QStringLiteral("code"), int(ErrorCode::RoomDisconnected) },
+                             { QStringLiteral("desc"), errorText(ErrorCode::RoomDisconnected) } });
+        return;
+    }
+    const qint64 rid = m_nextRid++;
+    msg.insert(QStringLiteral("rid"), double(rid));
+    m_pending.insert(rid, std::move(handler));
+    sendControl(msg);
+}
+
+void Room::sendControl(const QJsonObject &msg)
+{
+    if (m_socket)
+        m_socket->sendTextMessage(
+            QString::fromUtf8(QJsonDocument(msg).toJson(QJsonDocument::Compact)));
+}
+
+void Room::sendData(const QByteArray &message)
+{
+    if (m_socket)
+        m_socket->sendBinaryMessage(message);
+}
+
+qint64 Room::socketBacklog() const
+{
+    return m_socket ? m_socket->bytesToWrite() : 0;
+}
+
+Participant Room::participant(const QString &clientId) const
+{
+    for (const auto &p : m_participants)
+        if (p.clientId == clientId)
+            return p;
+    return Participant();
+}
+
+QJsonArray Room::availableFiles() const
+{
+    QJsonArray out;
+    for (const auto &f : m_files)
+        out.append(f.toJson());
+    return out;
+}
+
+QString Room::defaultDownloadDir()
+{
+    QString dir = QStandardPaths::writableLocation(QStandardPaths::DownloadLocation);
+    if (dir.isEmpty())
+        dir = QDir::home().filePath(QStringLiteral("Downloads"));
+    return dir;
+}
+
+QList<TransferJob *> Room::jobs() const
+{
+    QList<TransferJob *> out;
+    for (const auto &j : m_uploads)
+        if (j)
+            out.append(j);
+    for (const auto &j : m_downloads)
+        if (j)
+            out.append(j);
+    return out;
+}
+
+TransferJob *Room::job(TransferInfo::Direction direction, qint64 id) const
+{
+    if (direction == TransferInfo::Direction::Upload)
+        return m_uploads.value(id).data();
+    return m_downloads.value(id).data();
+}
+
+QList<qint64> Room::sendFiles(const QStringList &paths, const QJsonObject &options,
+                              const Callback &callback)
+{
+    auto refuse = [&](ErrorCode code, const QString &desc) {
+        if (callback)
+            callback(Events::error(code, desc));
+        return QList<qint64>();
+    };
+    if (!isConnected())
+        return refuse(ErrorCode::RoomDisconnected, QString());
+    if (paths.isEmpty())
+        return refuse(ErrorCode::EmptyFileList, QString());
+    const bool broadcast = options.value(QLatin1String("broadcast")).toBool(true);
+    const QStringList recipients
+        = broadcast ? QStringList() : stringList(options.value(QLatin1String("clientList")));
+    if (!broadcast && recipients.isEmpty())
+        return refuse(ErrorCode::InvalidRequest,
+                      QStringLiteral("file upload failed because no recipient was chosen"));
+
+    QList<qint64> ids;
+    for (const QString &path : paths) {
+        auto *job = new UploadJob(m_nextUploadJobId++, path, broadcast, recipients, this);
+        m_uploads.insert(job->id(), job);
+        connect(job, &TransferJob::started, this,
+                [this, job] { Q_EMIT fsUploadResult(Events::upload(job->info())); });
+        connect(job, &TransferJob::finished, this, [this, job, callback] {
+            m_uploads.remove(job->id());
+            m_uploadsByWireId.remove(job->wireId());
+            if (job->status() == TransferInfo::Status::Completed)
+                m_completedUploads.insert(job->id(), job->wireId());
+            const QJsonObject event = Events::upload(job->info(), job->announced());
+            Q_EMIT fsUploadResult(event);
+            if (callback)
+                callback(event);
+        });
+        ids.append(job->id());
+        Q_EMIT jobAdded(job);
+        job->start();
+    }
+    return ids;
+}
+
+qint64 Room::recvFiles(qint64 index, const QJsonObject &options, const Callback &callback)
+{
+    auto refuse = [&](ErrorCode code, const QString &desc) {
+        if (callback)
+            callback(Events::error(code, desc));
+        return qint64(-1);
+    };
+    if (!isConnected())
+        return refuse(ErrorCode::RoomDisconnected, QString());
+    const FileInfo info = m_files.value(index);
+    if (!info.isValid())
+        return refuse(ErrorCode::FileNotAvailable,
+                      QStringLiteral("No file %1 is available to you").arg(index));
+    QString saveDir = options.value(QLatin1String("saveDir")).toString();
+    if (saveDir.isEmpty())
+        saveDir = defaultDownloadDir();
+
+    auto *job = new DownloadJob(m_nextDownloadJobId++, info, QDir(saveDir).absolutePath(), this);
+    m_downloads.insert(job->id(), job);
+    connect(job, &TransferJob::started, this,
+            [this, job] { Q_EMIT fsDownloadResult(Events::download(job->info())); });
+    connect(job, &TransferJob::finished, this, [this, job, callback] {
+        m_downloads.remove(job->id());
+        m_downloadsByWireId.remove(job->wireId());
+        const TransferInfo info = job->info();
+        Q_EMIT fsDownloadResult(Events::download(info));
+        if (callback)
+            callback(info.status == TransferInfo::Status::Completed
+                         ? Events::downloadSuccess(info)
+                         : Events::error(info.error, info.errorText));
+    });
+    Q_EMIT jobAdded(job);
+    job->start();
+    return job->id();
+}
+
+void Room::cancelUploads(qint64 id, bool cancelAll, const Callback &callback)
+{
+    auto done = [&](const QJsonArray &ids) {
+        if (callback)
+            callback(
+                QJsonObject{ { QStringLiteral("result"), 0 },
+                             { QStringLiteral("description"), QStringLiteral("upload cancelled") },
+                             { QStringLiteral("response"),
+                               QJsonObject{ { QStringLiteral("cancelled"), ids } } } });
+    };
+    if (cancelAll) {
+        QJsonArray ids;
+        const auto jobs = m_uploads;
+        for (const auto &job : jobs) {
+            if (job && !job->isFinished()) {
+                ids.append(double(job->id()));
+                job->cancel();
+            }
+        }
+        return done(ids);
+    }
+    if (auto job = m_uploads.value(id); job && !job->isFinished()) {
+        job->cancel();
+        return done(QJsonArray{ double(id) });
+    }
+    if (m_completedUploads.contains(id)) {
+        // Cancelling a finished upload withdraws the file from the room.
+        const quint32 wireId = m_completedUploads.value(id);
+        request(QJsonObject{ { QStringLiteral("type"), QStringLiteral("upload-cancel") },
+                             { QStringLiteral("uploadId"), double(wireId) } },
+                [this, id, callback](const QJsonObject &reply) {
+                    const bool ok = reply.value(QLatin1String("type")).toString()
+                        == QLatin1String("upload-cancelled");
+                    if (ok)
+                        m_completedUploads.remove(id);
+                    if (callback)
+                        callback(ok ? QJsonObject{ { QStringLiteral("result"), 0 },
+                                                   { QStringLiteral("description"),
+                                                     QStringLiteral("upload withdrawn") },
+                                                   { QStringLiteral("response"),
+                                                     QJsonObject{ { QStringLiteral("cancelled"),
+                                                                    QJsonArray{ double(id) } } } } }
+                                    : Events::error(codeOf(reply, ErrorCode::UnknownJob),
+                                                    reply.value(QLatin1String("desc")).toString()));
+                });
+        return;
+    }
+    if (callback)
+        callback(Events::error(ErrorCode::UnknownJob,
+                               QStringLiteral("There is no upload with id %1").arg(id)));
+}
+
+void Room::cancelDownloads(qint64 id, bool cancelAll, const Callback &callback)
+{
+    auto done = [&](const QJsonArray &ids) {
+        if (callback)
+            callback(QJsonObject{
+                { QStringLiteral("result"), 0 },
+                { QStringLiteral("description"), QStringLiteral("download cancelled") },
+                { QStringLiteral("response"),
+                  QJsonObject{ { QStringLiteral("cancelled"), ids } } } });
+    };
+    if (cancelAll) {
+        QJsonArray ids;
+        const auto jobs = m_downloads;
+        for (const auto &job : jobs) {
+            if (job && !job->isFinished()) {
+                ids.append(double(job->id()));
+                job->cancel();
+            }
+        }
+        return done(ids);
+    }
+    if (auto job = m_downloads.value(id); job && !job->isFinished()) {
+        job->cancel();
+        return done(QJsonArray{ double(id) });
+    }
+    if (callback)
+        callback(Events::error(ErrorCode::UnknownJob,
+                               QStringLiteral("There is no running download with id %1").arg(id)));
+}
+
+} // namespace Roomshare

@@ -1,0 +1,173 @@
+#pragma once
+
+#include <QHash>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QList>
+#include <QMap>
+#include <QObject>
+#include <QPointer>
+
+#include <functional>
+#include <memory>
+
+#include "errors.h"
+#include "fileinfo.h"
+#include "transferinfo.h"
+
+class QWebSocket;
+
+namespace Roomshare {
+
+class TransferJob;
+class UploadJob;
+class DownloadJob;
+
+//! A connection to one meeting room: its participants, the files available to this
+//! participant, and the transfers this participant runs. The file-share API follows the
+//! EnableX Web SDK (sendFiles / recvFiles / cancelUploads / cancelDownloads, the
+//! fs-upload-result and fs-download-result events) and adds typed signals and transfer
+//! jobs for native front ends.
+class Room final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(Room)
+public:
+    enum class State { Disconnected, Connecting, Connected };
+    Q_ENUM(State)
+
+    //! Called with the seed's JSON result object (see each method).
+    using Callback = std::function<void(const QJsonObject &)>;
+
+    explicit Room(QObject *parent = nullptr);
+    ~Room() override;
+
+    //! Connects with an invite link (roomshare://HOST:PORT/ROOM?token=...). \a displayName is
+    //! used when the link's token names no participant. Returns false (and sets
+    //! lastErrorText()) at once when the link is malformed; otherwise the outcome arrives
+    //! as connected() or disconnected().
+    bool connectToRoom(const QString &inviteLink, const QString &displayName = QString());
+    //! Leaves the room. Running jobs fail with ConnectionLost.
+    void disconnectFromRoom();
+
+    State state() const { return m_state; }
+    bool isConnected() const { return m_state == State::Connected; }
+    QString clientId() const { return m_clientId; }
+    QString roomName() const { return m_roomName; }
+    QString displayName() const { return m_displayName; }
+    QString role() const { return m_role; }
+    QString inviteLink() const { return m_inviteLink; }
+    qint64 maxFileSize() const { return m_maxFileSize; }
+    ErrorCode lastError() const { return m_lastError; }
+    QString lastErrorText() const { return m_lastErrorText; }
+
+    //! Everyone in the room, this participant included, in join order.
+    QList<Participant> participants() const { return m_participants; }
+    Participant participant(const QString &clientId) const;
+
+    //! The EnableX `availableFiles`: one JSON object per file available to this participant.
+    QJsonArray availableFiles() const;
+    QList<FileInfo> availableFileList() const { return m_files.values(); }
+    //! The file with room-wide \a index, or an invalid FileInfo.
+    FileInfo file(qint64 index) const { return m_files.value(index); }
+
+    //! Sends each local file in \a paths as its own upload job. \a options: `broadcast`
+    //! (default true) and `clientList` (client ids, used when broadcast is false).
+    //! \a callback is called with an error object {result, error, desc} once if the whole
+    //! request is refused (1180 disconnected, 1185 empty list, 1189 no recipients);
+    //! otherwise once per file with its final `upload-completed` or `upload-failed` object.
+    //! Returns the upJobIds created (empty when refused).
+    QList<qint64> sendFiles(const QStringList &paths, const QJsonObject &options = QJsonObject(),
+                            const Callback &callback = Callback());
+    //! Downloads the file with room-wide \a index. \a options: `saveDir` (default: the
+    //! user's Downloads folder). \a callback gets `download-success` on completion or an
+    //! error object {result, error, desc}. Returns the jobId, or -1 when refused at once.
+    qint64 recvFiles(qint64 index, const QJsonObject &options = QJsonObject(),
+                     const Callback &callback = Callback());
+    //! Cancels the upload \a id, or every running upload when \a cancelAll is true.
+    //! An upload that already completed is withdrawn from the room.
+    void cancelUploads(qint64 id, bool cancelAll = false, const Callback &callback = Callback());
+    //! Cancels the download \a id, or every running download when \a cancelAll is true.
+    void cancelDownloads(qint64 id, bool cancelAll = false, const Callback &callback = Callback());
+
+    //! Running jobs (finished jobs delete themselves).
+    QList<TransferJob *> jobs() const;
+    TransferJob *job(TransferInfo::Direction direction, qint64 id) const;
+
+    //! The user's default download folder.
+    static QString defaultDownloadDir();
+
+Q_SIGNALS:
+    void stateChanged(Roomshare::Room::State state);
+    //! Joined: clientId(), participants() and availableFiles() are filled.
+    void connected();
+    //! The connection ended or could not be made; \a error says why (None after
+    //! disconnectFromRoom()). Emitted once per connection attempt that got past
+    //! connectToRoom().
+    void disconnected(Roomshare::ErrorCode error, const QString &text);
+    void participantJoined(const Roomshare::Participant &participant);
+    void participantLeft(const Roomshare::Participant &participant);
+    //! A new file became available to this participant (also reported as
+    //! fs-download-result / download-available).
+    void fileAvailable(const Roomshare::FileInfo &file);
+    //! A file left availableFiles(): \a reason is "withdrawn", "expired" or "removed".
+    void fileRemoved(qint64 index, const QString &reason);
+    //! availableFiles() was replaced as a whole (on join).
+    void availableFilesReset();
+    //! The EnableX `fs-upload-result` event: {messageType, result, description, response}.
+    void fsUploadResult(const QJsonObject &event);
+    //! The EnableX `fs-download-result` event.
+    void fsDownloadResult(const QJsonObject &event);
+    //! A job was created; it has not started yet, so connecting to it now misses nothing.
+    void jobAdded(Roomshare::TransferJob *job);
+
+private:
+    friend class UploadJob;
+    friend class DownloadJob;
+    using ReplyHandler = std::function<void(const QJsonObject &reply)>;
+
+    void setState(State state);
+    void fail(ErrorCode code, const QString &text);
+    void onSocketConnected();
+    void onSocketDisconnected();
+    void onTextMessage(const QString &message);
+    void onBinaryMessage(const QByteArray &message);
+    void handleJoined(const QJsonObject &msg);
+    void handleEvent(const QString &type, const QJsonObject &msg);
+    void registerJob(TransferJob *job);
+
+    // for jobs
+    void request(QJsonObject msg, ReplyHandler handler);
+    void sendControl(const QJsonObject &msg);
+    void sendData(const QByteArray &message);
+    qint64 socketBacklog() const;
+    void emitUploadEvent(const QJsonObject &event) { Q_EMIT fsUploadResult(event); }
+    void emitDownloadEvent(const QJsonObject &event) { Q_EMIT fsDownloadResult(event); }
+
+    std::unique_ptr<QWebSocket> m_socket;
+    State m_state = State::Disconnected;
+    QString m_inviteLink;
+    QString m_token;
+    QString m_clientId;
+    QString m_roomName;
+    QString m_displayName;
+    QString m_requestedName;
+    QString m_role;
+    qint64 m_maxFileSize = 0;
+    ErrorCode m_lastError = ErrorCode::None;
+    QString m_lastErrorText;
+    bool m_closing = false;
+    QList<Participant> m_participants;
+    QMap<qint64, FileInfo> m_files;
+    qint64 m_nextRid = 1;
+    QHash<qint64, ReplyHandler> m_pending;
+    qint64 m_nextUploadJobId = 1;
+    qint64 m_nextDownloadJobId = 1;
+    QMap<qint64, QPointer<UploadJob>> m_uploads;
+    QMap<qint64, QPointer<DownloadJob>> m_downloads;
+    QHash<quint32, QPointer<UploadJob>> m_uploadsByWireId;
+    QHash<quint32, QPointer<DownloadJob>> m_downloadsByWireId;
+    QHash<qint64, quint32> m_completedUploads; //!< upJobId -> uploadId, for withdrawing
+};
+
+} // namespace Roomshare

@@ -1,0 +1,148 @@
+#include "uploadjob.h"
+
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QMimeDatabase>
+
+#include "logging.h"
+#include "protocol.h"
+#include "room.h"
+
+namespace Roomshare {
+
+namespace {
+// Above this much unsent data in the socket we stop reading the file: the window alone
+// would let eight MiB per upload pile up when several uploads share a slow link.
+constexpr qint64 MaxSocketBacklog = 4 * 1024 * 1024;
+} // namespace
+
+UploadJob::UploadJob(qint64 id, const QString &path, bool broadcast, const QStringList &recipients,
+                     Room *room)
+    : TransferJob(TransferInfo::Direction::Upload, id, room)
+    , m_file(path)
+{
+    const QFileInfo fi(path);
+    m_info.name = fi.fileName();
+    m_info.localPath = fi.absoluteFilePath();
+    m_info.totalBytes = fi.isFile() ? fi.size() : 0;
+    m_info.mimeType = QMimeDatabase().mimeTypeForFile(fi, QMimeDatabase::MatchExtension).name();
+    m_info.broadcast = broadcast;
+    m_info.recipients = recipients;
+}
+
+void UploadJob::doStart()
+{
+    const QFileInfo fi(m_file.fileName());
+    if (fi.isDir())
+        return fail(ErrorCode::LocalFileError,
+                    QStringLiteral("%1 is a folder; only files can be sent").arg(m_info.name));
+    if (!m_file.open(QIODevice::ReadOnly))
+        return fail(
+            ErrorCode::LocalFileError,
+            QStringLiteral("Cannot read %1: %2").arg(m_info.localPath, m_file.errorString()));
+    m_info.totalBytes = m_file.size();
+    if (room()->maxFileSize() > 0 && m_info.totalBytes > room()->maxFileSize())
+        return fail(ErrorCode::FileTooLarge,
+                    QStringLiteral("%1 is larger than the room's limit of %2 bytes")
+                        .arg(m_info.name)
+                        .arg(room()->maxFileSize()));
+
+    QJsonObject msg{ { QStringLiteral("type"), QStringLiteral("upload-begin") },
+                     { QStringLiteral("name"), m_info.name },
+                     { QStringLiteral("size"), double(m_info.totalBytes) },
+                     { QStringLiteral("mime"), m_info.mimeType },
+                     { QStringLiteral("broadcast"), m_info.broadcast } };
+    if (!m_info.broadcast)
+        msg.insert(QStringLiteral("clientList"), QJsonArray::fromStringList(m_info.recipients));
+    room()->request(msg, [this, guard = QPointer<UploadJob>(this)](const QJsonObject &reply) {
+        if (!guard || isFinished())
+            return;
+        if (reply.value(QLatin1String("type")).toString() != QLatin1String("upload-accepted"))
+            return fail(
+                ErrorCode(reply.value(QLatin1String("code")).toInt(int(ErrorCode::UploadFailed))),
+                reply.value(QLatin1String("desc")).toString());
+        m_wireId = quint32(reply.value(QLatin1String("uploadId")).toDouble());
+        room()->m_uploadsByWireId.insert(m_wireId, this);
+        setRunning();
+        pump();
+    });
+}
+
+void UploadJob::pump()
+{
+    if (isFinished() || m_wireId == 0)
+        return;
+    while (m_sent < m_info.totalBytes && m_sent - m_acked < Protocol::UploadWindow
+           && room()->socketBacklog() < MaxSocketBacklog) {
+        const qint64 n = qMin(Protocol::ChunkSize, m_info.totalBytes - m_sent);
+        QByteArray message(ChunkHeader::Size + n, Qt::Uninitialized);
+        const qint64 got = m_file.read(message.data() + ChunkHeader::Size, n);
+        if (got != n)
+            return fail(
+                ErrorCode::LocalFileError,
+                QStringLiteral("Reading %1 failed (was it changed or removed while sending?)")
+                    .arg(m_info.localPath));
+        m_hash.addData(QByteArrayView(message.constData() + ChunkHeader::Size, n));
+        ChunkHeader::fill(message, ChunkHeader::Kind::Upload, m_wireId, quint64(m_sent));
+        room()->sendData(message);
+        m_sent += n;
+    }
+    if (m_sent == m_info.totalBytes && !m_endSent) {
+        m_endSent = true;
+        room()->sendControl(QJsonObject{ { QStringLiteral("type"), QStringLiteral("upload-end") },
+                                         { QStringLiteral("uploadId"), double(m_wireId) },
+                                         { QStringLiteral("sha256"), m_hash.hexResult() } });
+    }
+}
+
+void UploadJob::handleAck(qint64 offset)
+{
+    if (isFinished() || offset <= m_acked || offset > m_sent)
+        return;
+    addProcessed(offset - m_acked);
+    m_acked = offset;
+    pump();
+}
+
+void UploadJob::handleDone(const FileInfo &file)
+{
+    if (isFinished())
+        return;
+    m_announced = file;
+    m_info.fileIndex = file.index;
+    if (m_acked < m_info.totalBytes)
+        addProcessed(m_info.totalBytes - m_acked);
+    m_file.close();
+    finish(TransferInfo::Status::Completed);
+}
+
+void UploadJob::handleFailed(ErrorCode code, const QString &desc)
+{
+    fail(code, desc);
+}
+
+void UploadJob::handleConnectionLost()
+{
+    fail(ErrorCode::ConnectionLost,
+         QStringLiteral("The connection to the room was lost while sending %1").arg(m_info.name));
+}
+
+void UploadJob::doCancel()
+{
+    m_file.close();
+    if (m_wireId != 0 && room()->isConnected())
+        room()->request(QJsonObject{ { QStringLiteral("type"), QStringLiteral("upload-cancel") },
+                                     { QStringLiteral("uploadId"), double(m_wireId) } },
+                        [](const QJsonObject &) {});
+}
+
+void UploadJob::fail(ErrorCode code, const QString &desc)
+{
+    if (isFinished())
+        return;
+    qCInfo(lcCore) << "upload" << m_info.id << m_info.name << "failed:" << int(code) << desc;
+    m_file.close();
+    finish(TransferInfo::Status::Failed, code, desc.isEmpty() ? Roomshare::errorText(code) : desc);
+}
+
+} // namespace Roomshare

@@ -1,0 +1,47 @@
+#pragma once
+
+#include <QFile>
+
+#include "chunkheader.h"
+#include "fileinfo.h"
+#include "sha256.h"
+#include "transferjob.h"
+
+namespace Roomshare {
+
+//! Streams one local file to the room server (docs/protocol.md, "Uploads"). Internal to
+//! the core library: front ends see it as a TransferJob.
+class UploadJob final : public TransferJob
+{
+    Q_OBJECT
+public:
+    UploadJob(qint64 id, const QString &path, bool broadcast, const QStringList &recipients,
+              Room *room);
+
+    quint32 wireId() const { return m_wireId; }
+    FileInfo announced() const { return m_announced; }
+
+    // Server messages, routed by Room.
+    void handleAck(qint64 offset);
+    void handleDone(const FileInfo &file);
+    void handleFailed(ErrorCode code, const QString &desc);
+    void handleConnectionLost();
+    void pump();
+
+protected:
+    void doStart() override;
+    void doCancel() override;
+
+private:
+    void fail(ErrorCode code, const QString &desc);
+
+    QFile m_file;
+    Sha256 m_hash;
+    qint64 m_sent = 0;
+    qint64 m_acked = 0;
+    quint32 m_wireId = 0;
+    bool m_endSent = false;
+    FileInfo m_announced;
+};
+
+} // namespace Roomshare
