@@ -1,0 +1,126 @@
+#pragma once
+
+#include "room_p.h"
+
+#include <errors.h>
+#include <sha256.h>
+
+#include <QElapsedTimer>
+#include <QFile>
+#include <QHash>
+#include <QJsonObject>
+#include <QJsonValue>
+#include <QObject>
+#include <QSet>
+#include <QWebSocketProtocol>
+
+#include <map>
+#include <memory>
+
+QT_BEGIN_NAMESPACE
+class QWebSocket;
+QT_END_NAMESPACE
+
+namespace Roomshare::Server {
+
+class RoomServerPrivate;
+
+//! One client connection: the protocol state machine (not joined, then joined to one
+//! room), its uploads in progress and its downloads. Owns its QWebSocket.
+class Connection final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(Connection)
+
+public:
+    Connection(RoomServerPrivate *server, QWebSocket *socket);
+    ~Connection() override;
+
+    bool isJoined() const { return m_room != nullptr; }
+    Room *room() const { return m_room; }
+    QString clientId() const { return m_clientId; }
+    QString name() const { return m_name; }
+    QString role() const { return m_role; }
+    QJsonObject participantJson() const;
+    int uploadCount() const { return int(m_uploads.size()); }
+    int downloadCount() const { return int(m_downloads.size()); }
+
+    void sendJson(const QJsonObject &message);
+    //! Starts the closing handshake; further messages from the peer are ignored.
+    void closeWith(QWebSocketProtocol::CloseCode code, const QString &reason);
+    //! Pings the peer, and closes the connection if it has been silent too long.
+    void checkLiveness();
+    //! Sends `file-available` if this member may see \a file.
+    void offerFile(const StoredFilePtr &file);
+    //! \a file is going away: fails downloads of it (1193) and sends `file-removed` if
+    //! this member could see it.
+    void withdrawFile(const StoredFilePtr &file, const QString &reason);
+    //! Drops every transfer (deleting partial data) and the socket, silently. For server shutdown.
+    void shutdown();
+
+private:
+    struct Upload
+    {
+        quint32 id = 0;
+        QString name;
+        qint64 size = 0;
+        QString mime;
+        bool broadcast = true;
+        QSet<QString> recipients;
+        QString partialPath;
+        std::unique_ptr<QFile> file;
+        Sha256 hash;
+        qint64 received = 0;
+        qint64 acked = 0;
+        bool endReceived = false;
+        QString clientSha256;
+    };
+    struct Download
+    {
+        quint32 id = 0;
+        StoredFilePtr file;
+        std::unique_ptr<QFile> source;
+        qint64 sent = 0;
+        qint64 acked = 0;
+    };
+
+    void onTextMessage(const QString &message);
+    void onBinaryMessage(const QByteArray &message);
+    void onDisconnected();
+
+    void handleJoin(const QJsonObject &msg, const QJsonValue &rid);
+    void handleList(const QJsonValue &rid);
+    void handleUploadBegin(const QJsonObject &msg, const QJsonValue &rid);
+    void handleUploadEnd(const QJsonObject &msg, const QJsonValue &rid);
+    void handleUploadCancel(const QJsonObject &msg, const QJsonValue &rid);
+    void handleDownloadBegin(const QJsonObject &msg, const QJsonValue &rid);
+    void handleDownloadAck(const QJsonObject &msg, const QJsonValue &rid);
+    void handleDownloadCancel(const QJsonObject &msg, const QJsonValue &rid);
+
+    void sendError(const QJsonValue &rid, ErrorCode code, const QString &desc);
+    void sendUploadAck(Upload &upload);
+    void completeUploadIfDone(quint32 uploadId);
+    //! Ends an upload in progress: deletes its partial data, remembers its id so data
+    //! already in flight is ignored, and (unless \a code is None) sends `upload-failed`.
+    void dropUpload(quint32 uploadId, ErrorCode code, const QString &desc);
+    void dropDownload(quint32 downloadId, ErrorCode code, const QString &desc);
+    void pumpDownloads();
+    void abortTransfers();
+
+    RoomServerPrivate *const m_server;
+    QWebSocket *const m_socket;
+    Room *m_room = nullptr;
+    QString m_clientId;
+    QString m_name;
+    QString m_role;
+    QElapsedTimer m_lastHeard;
+    bool m_closing = false;
+    bool m_pumping = false;
+    std::map<quint32, std::unique_ptr<Upload>> m_uploads;
+    std::map<quint32, std::unique_ptr<Download>> m_downloads;
+    QHash<quint32, qint64> m_publishedUploads; //!< uploadId -> file index, for withdrawing
+    QSet<quint32> m_endedUploads; //!< cancelled or failed
+    quint32 m_lastServedDownload = 0; //!< round-robin position
+};
+
+} // namespace Roomshare::Server

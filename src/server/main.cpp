@@ -1,0 +1,273 @@
+// roomshare-server: runs a room server, or (`roomshare-server invite ...`) prints an invite link.
+
+#include "roomserver.h"
+#include "serverconfig.h"
+
+#include <invite.h>
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QDir>
+#include <QStandardPaths>
+#include <QUrl>
+
+#include <cstdio>
+
+#ifdef Q_OS_UNIX
+#include <QSocketNotifier>
+#include <csignal>
+#include <sys/socket.h>
+#include <unistd.h>
+#endif
+
+using namespace Roomshare;
+using namespace Roomshare::Server;
+
+namespace {
+
+constexpr qint64 DefaultInviteTtl = 86400;
+
+void printLine(const QString &line)
+{
+    std::fputs(line.toUtf8().constData(), stdout);
+    std::fputc('\n', stdout);
+    // Tests and scripts read these lines while the server keeps running.
+    std::fflush(stdout);
+}
+
+void printError(const QString &text)
+{
+    std::fputs(
+        (QStringLiteral("roomshare-server: ") + text + QLatin1Char('\n')).toUtf8().constData(),
+        stderr);
+}
+
+#ifdef Q_OS_UNIX
+int g_signalPipe[2] = { -1, -1 };
+
+void onSignal(int)
+{
+    // Only async-signal-safe calls here; the event loop picks the byte up.
+    const char c = 1;
+    const ssize_t written = ::write(g_signalPipe[0], &c, 1);
+    (void)written;
+}
+
+void quitOnSignals(QCoreApplication *app)
+{
+    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, g_signalPipe) != 0)
+        return;
+    auto *notifier = new QSocketNotifier(qintptr(g_signalPipe[1]), QSocketNotifier::Read, app);
+    QObject::connect(notifier, &QSocketNotifier::activated, app, [] { QCoreApplication::quit(); });
+    struct sigaction sa = {};
+    sa.sa_handler = onSignal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    sigaction(SIGINT, &sa, nullptr);
+    sigaction(SIGTERM, &sa, nullptr);
+}
+#endif
+
+int runInvite(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Prints an invite link for a room of a running (or future) roomshare-server.\n"
+        "The link carries a join token signed with the server's secret."));
+    const QCommandLineOption helpOption = parser.addHelpOption();
+    const QCommandLineOption secretOption(QStringLiteral("secret-file"),
+                                          QStringLiteral("The server's secret file (required)."),
+                                          QStringLiteral("FILE"));
+    const QCommandLineOption urlOption(
+        QStringLiteral("url"),
+        QStringLiteral("The server's address, ws://HOST:PORT or wss://HOST:PORT (required)."),
+        QStringLiteral("URL"));
+    const QCommandLineOption roomOption(QStringLiteral("room"),
+                                        QStringLiteral("The room to invite to (required)."),
+                                        QStringLiteral("ROOM"));
+    const QCommandLineOption nameOption(
+        QStringLiteral("name"),
+        QStringLiteral("The invitee's display name. Without it the invitee chooses one."),
+        QStringLiteral("NAME"));
+    const QCommandLineOption roleOption(QStringLiteral("role"),
+                                        QStringLiteral("participant (default) or moderator."),
+                                        QStringLiteral("ROLE"), QStringLiteral("participant"));
+    const QCommandLineOption ttlOption(
+        QStringLiteral("ttl"), QStringLiteral("How long the link stays valid (default 86400)."),
+        QStringLiteral("SECONDS"), QString::number(DefaultInviteTtl));
+    parser.addOptions({ secretOption, urlOption, roomOption, nameOption, roleOption, ttlOption });
+
+    auto usageError = [&parser](const QString &text) {
+        printError(QStringLiteral("invite: ") + text);
+        std::fputs(qPrintable(QStringLiteral("Try 'roomshare-server invite --help'.\n")), stderr);
+        return 2;
+    };
+    if (!parser.parse(arguments))
+        return usageError(parser.errorText());
+    if (parser.isSet(helpOption))
+        parser.showHelp(0);
+    if (!parser.positionalArguments().isEmpty())
+        return usageError(
+            QStringLiteral("unexpected argument %1").arg(parser.positionalArguments().first()));
+    for (const auto &required : { secretOption, urlOption, roomOption }) {
+        if (!parser.isSet(required) || parser.value(required).isEmpty())
+            return usageError(
+                QStringLiteral("--%1 is required").arg(required.names().constFirst()));
+    }
+    const QUrl url(parser.value(urlOption), QUrl::StrictMode);
+    if (!url.isValid()
+        || (url.scheme() != QLatin1String("ws") && url.scheme() != QLatin1String("wss"))
+        || url.host().isEmpty())
+        return usageError(QStringLiteral("--url must look like ws://HOST:PORT"));
+    const QString role = parser.value(roleOption);
+    if (role != QLatin1String("participant") && role != QLatin1String("moderator"))
+        return usageError(QStringLiteral("--role must be participant or moderator"));
+    bool ok = false;
+    const qint64 ttl = parser.value(ttlOption).toLongLong(&ok);
+    if (!ok || ttl <= 0)
+        return usageError(QStringLiteral("--ttl must be a positive number of seconds"));
+
+    QString error;
+    const auto secret = Config::loadSecret(parser.value(secretOption), false, &error);
+    if (!secret) {
+        printError(error);
+        return 1;
+    }
+    JoinClaims claims;
+    claims.room = parser.value(roomOption);
+    claims.name = parser.value(nameOption).trimmed();
+    claims.role = role;
+    claims.expiresAt = QDateTime::currentSecsSinceEpoch() + ttl;
+    printLine(InviteLink::forServer(url, claims.room, Token::sign(claims, *secret)).toString());
+    return 0;
+}
+
+int runServer(QCoreApplication &app, const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Roomshare room server: participants holding an invite link share files in a room.\n"
+        "\n"
+        "Usage:\n"
+        "  roomshare-server [options]         run the server\n"
+        "  roomshare-server invite [options]  print an invite link (see invite --help)\n"
+        "\n"
+        "The first line on standard output is \"roomshare-server listening on ws://HOST:PORT\"."));
+    const QCommandLineOption helpOption = parser.addHelpOption();
+    const QCommandLineOption versionOption = parser.addVersionOption();
+    const QCommandLineOption listenOption(
+        QStringLiteral("listen"),
+        QStringLiteral("Address and port to listen on; port 0 picks a free one (default "
+                       "127.0.0.1:7450)."),
+        QStringLiteral("HOST:PORT"), QStringLiteral("127.0.0.1:7450"));
+    const QCommandLineOption dataOption(
+        QStringLiteral("data"),
+        QStringLiteral("Folder for the secret and received files (default %1).")
+            .arg(QDir::toNativeSeparators(
+                QStandardPaths::writableLocation(QStandardPaths::AppDataLocation))),
+        QStringLiteral("DIR"));
+    const QCommandLineOption secretOption(
+        QStringLiteral("secret-file"),
+        QStringLiteral("File holding the secret that signs invites (default DIR/secret; "
+                       "created with a random secret if missing)."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption maxSizeOption(
+        QStringLiteral("max-file-size"),
+        QStringLiteral("Largest file accepted, in bytes or with a K, M, G or T suffix "
+                       "(binary units); 0 means no limit (default 16G)."),
+        QStringLiteral("BYTES"), QStringLiteral("16G"));
+    const QCommandLineOption ttlOption(
+        QStringLiteral("file-ttl"),
+        QStringLiteral("How long a shared file stays available (default 86400)."),
+        QStringLiteral("SECONDS"), QStringLiteral("86400"));
+    const QCommandLineOption roomOption(
+        QStringLiteral("room"),
+        QStringLiteral("Also print a moderator invite link (valid 24 h) for this room."),
+        QStringLiteral("NAME"));
+    parser.addOptions(
+        { listenOption, dataOption, secretOption, maxSizeOption, ttlOption, roomOption });
+
+    auto fail = [](const QString &text) {
+        printError(text);
+        return 1;
+    };
+    if (!parser.parse(arguments))
+        return fail(parser.errorText());
+    if (parser.isSet(helpOption))
+        parser.showHelp(0);
+    if (parser.isSet(versionOption))
+        parser.showVersion();
+    if (!parser.positionalArguments().isEmpty())
+        return fail(
+            QStringLiteral("unexpected argument %1").arg(parser.positionalArguments().first()));
+
+    ServerOptions options;
+    QString error;
+    const auto hostPort = Config::parseHostPort(parser.value(listenOption), &error);
+    if (!hostPort)
+        return fail(QStringLiteral("--listen: ") + error);
+    options.listenAddress = hostPort->address;
+    options.port = hostPort->port;
+    const auto maxSize = Config::parseByteSize(parser.value(maxSizeOption));
+    if (!maxSize)
+        return fail(QStringLiteral("--max-file-size: \"%1\" is not a size")
+                        .arg(parser.value(maxSizeOption)));
+    options.maxFileSize = *maxSize;
+    bool ok = false;
+    options.fileTtlSeconds = parser.value(ttlOption).toLongLong(&ok);
+    if (!ok || options.fileTtlSeconds <= 0 || options.fileTtlSeconds > 100LL * 365 * 86400)
+        return fail(QStringLiteral("--file-ttl must be a positive number of seconds"));
+    options.dataDir = parser.isSet(dataOption)
+        ? parser.value(dataOption)
+        : QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+    if (options.dataDir.isEmpty())
+        return fail(QStringLiteral("no data folder; pass --data DIR"));
+    if (!QDir().mkpath(options.dataDir))
+        return fail(QStringLiteral("cannot create data folder %1").arg(options.dataDir));
+    const QString secretPath = parser.isSet(secretOption)
+        ? parser.value(secretOption)
+        : QDir(options.dataDir).absoluteFilePath(QStringLiteral("secret"));
+    const auto secret = Config::loadSecret(secretPath, true, &error);
+    if (!secret)
+        return fail(error);
+    options.secret = *secret;
+
+    RoomServer server(options);
+    if (!server.listen(&error))
+        return fail(error);
+    const QUrl url = server.url();
+    printLine(QStringLiteral("roomshare-server listening on ws://%1:%2")
+                  .arg(url.host(QUrl::FullyEncoded))
+                  .arg(server.port()));
+    if (parser.isSet(roomOption)) {
+        JoinClaims claims;
+        claims.room = parser.value(roomOption);
+        claims.role = QStringLiteral("moderator");
+        claims.expiresAt = QDateTime::currentSecsSinceEpoch() + DefaultInviteTtl;
+        printLine(QStringLiteral("invite: ")
+                  + InviteLink::forServer(url, claims.room, Token::sign(claims, options.secret))
+                        .toString());
+    }
+#ifdef Q_OS_UNIX
+    quitOnSignals(&app);
+#endif
+    return app.exec();
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("roomshare-server"));
+    QCoreApplication::setOrganizationName(QStringLiteral("Roomshare"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(ROOMSHARE_VERSION));
+
+    QStringList arguments = QCoreApplication::arguments();
+    if (arguments.size() > 1 && arguments.at(1) == QLatin1String("invite")) {
+        arguments.removeAt(1);
+        return runInvite(arguments);
+    }
+    return runServer(app, arguments);
+}

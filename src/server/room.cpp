@@ -1,0 +1,93 @@
+#include "connection_p.h"
+#include "room_p.h"
+
+namespace Roomshare::Server {
+
+bool StoredFile::isVisibleTo(const QString &clientId) const
+{
+    if (clientId == senderId)
+        return false;
+    return broadcast || recipients.contains(clientId);
+}
+
+QJsonObject StoredFile::toJson() const
+{
+    return QJsonObject{
+        { QStringLiteral("index"), index },         { QStringLiteral("name"), name },
+        { QStringLiteral("size"), size },           { QStringLiteral("type"), mime },
+        { QStringLiteral("sha256"), sha256 },       { QStringLiteral("sender"), senderName },
+        { QStringLiteral("senderId"), senderId },   { QStringLiteral("createdAt"), createdAt },
+        { QStringLiteral("expiresAt"), expiresAt }, { QStringLiteral("broadcast"), broadcast },
+    };
+}
+
+void Room::addMember(Connection *connection)
+{
+    if (!m_members.contains(connection))
+        m_members.append(connection);
+}
+
+void Room::removeMember(Connection *connection)
+{
+    m_members.removeAll(connection);
+}
+
+bool Room::hasMember(const QString &clientId) const
+{
+    for (const Connection *c : m_members) {
+        if (c->clientId() == clientId)
+            return true;
+    }
+    return false;
+}
+
+StoredFilePtr Room::addFile(StoredFile file)
+{
+    file.index = m_nextIndex++;
+    auto ptr = std::make_shared<const StoredFile>(std::move(file));
+    m_files.emplace(ptr->index, ptr);
+    return ptr;
+}
+
+StoredFilePtr Room::takeFile(qint64 index)
+{
+    const auto it = m_files.find(index);
+    if (it == m_files.end())
+        return nullptr;
+    StoredFilePtr file = it->second;
+    m_files.erase(it);
+    return file;
+}
+
+StoredFilePtr Room::file(qint64 index) const
+{
+    const auto it = m_files.find(index);
+    return it == m_files.end() ? nullptr : it->second;
+}
+
+StoredFilePtr Room::visibleFile(qint64 index, const QString &clientId) const
+{
+    StoredFilePtr f = file(index);
+    return f && f->isVisibleTo(clientId) ? f : nullptr;
+}
+
+QList<StoredFilePtr> Room::visibleFiles(const QString &clientId) const
+{
+    QList<StoredFilePtr> out;
+    for (const auto &[index, f] : m_files) {
+        if (f->isVisibleTo(clientId))
+            out.append(f);
+    }
+    return out;
+}
+
+QList<StoredFilePtr> Room::files() const
+{
+    QList<StoredFilePtr> out;
+    out.reserve(qsizetype(m_files.size()));
+    for (const auto &[index, f] : m_files)
+        out.append(f);
+    return out;
+}
+
+} // namespace Roomshare::Server
