@@ -1,0 +1,1082 @@
+// Drives the in-process RoomServer with raw QWebSockets that speak docs/protocol.md by hand,
+// so these tests pin the wire contract the client library relies on.
+
+#include "roomserver.h"
+#include "serverconfig.h"
+
+#include <chunkheader.h>
+#include <errors.h>
+#include <invite.h>
+#include <protocol.h>
+#include <sha256.h>
+
+#include <QDateTime>
+#include <QDir>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRandomGenerator>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QWebSocket>
+
+#include <memory>
+
+using namespace Roomshare;
+using namespace Roomshare::Server;
+
+namespace {
+
+constexpr int Timeout = 5000;
+const QByteArray Secret = QByteArrayLiteral("test-secret-0123456789");
+
+QString s(const char *latin1)
+{
+    return QString::fromLatin1(latin1);
+}
+
+QByteArray randomBytes(qint64 size)
+{
+    QByteArray data((size + 3) / 4 * 4, Qt::Uninitialized);
+    QRandomGenerator::global()->fillRange(reinterpret_cast<quint32 *>(data.data()),
+                                          data.size() / 4);
+    data.truncate(size);
+    return data;
+}
+
+QString sha256Hex(const QByteArray &data)
+{
+    Sha256 h;
+    h.addData(data);
+    return h.hexResult();
+}
+
+QString token(const QString &room, const QString &name, const QByteArray &secret = Secret,
+              qint64 expiresIn = 3600)
+{
+    JoinClaims c;
+    c.room = room;
+    c.name = name;
+    c.expiresAt = QDateTime::currentSecsSinceEpoch() + expiresIn;
+    if (expiresIn <= 0) {
+        c.issuedAt = c.expiresAt - 7200;
+        c.notBefore = c.issuedAt;
+    }
+    return Token::sign(c, secret);
+}
+
+QString base64Url(const QByteArray &data)
+{
+    return QString::fromLatin1(
+        data.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
+}
+
+//! A hand-driven protocol client: records every message the server sends.
+class Client
+{
+public:
+    Client() = default;
+    Q_DISABLE_COPY_MOVE(Client)
+
+    bool open(const QUrl &url)
+    {
+        QObject::connect(&m_ws, &QWebSocket::textMessageReceived, [this](const QString &text) {
+            m_messages.append(QJsonDocument::fromJson(text.toUtf8()).object());
+        });
+        QObject::connect(&m_ws, &QWebSocket::binaryMessageReceived,
+                         [this](const QByteArray &data) { m_binaries.append(data); });
+        m_ws.open(url);
+        return QTest::qWaitFor([this] { return m_ws.state() == QAbstractSocket::ConnectedState; },
+                               Timeout);
+    }
+
+    //! Joins and returns the `joined` reply (empty object on failure).
+    QJsonObject join(const QString &tok, const QString &name = QString())
+    {
+        QJsonObject msg{ { s("type"), s("join") }, { s("version"), 1 }, { s("token"), tok } };
+        if (!name.isEmpty())
+            msg.insert(s("name"), name);
+        const QJsonObject reply = request(msg);
+        if (reply.value(s("type")).toString() == QLatin1String("joined"))
+            m_clientId = reply.value(s("clientId")).toString();
+        return reply;
+    }
+
+    void send(const QJsonObject &msg)
+    {
+        m_ws.sendTextMessage(QString::fromUtf8(QJsonDocument(msg).toJson(QJsonDocument::Compact)));
+    }
+    void sendRaw(const QString &text) { m_ws.sendTextMessage(text); }
+    void sendBinary(const QByteArray &data) { m_ws.sendBinaryMessage(data); }
+
+    //! Sends \a msg with a fresh rid and waits for the reply carrying it.
+    QJsonObject request(QJsonObject msg)
+    {
+        const int rid = ++m_rid;
+        msg.insert(s("rid"), rid);
+        send(msg);
+        return waitFor([rid](const QJsonObject &m) { return m.value(s("rid")).toInt() == rid; });
+    }
+
+    //! Waits for (and removes) the first message of \a type; empty object on timeout.
+    QJsonObject waitFor(const QString &type, int timeout = Timeout)
+    {
+        return waitFor(
+            [&type](const QJsonObject &m) { return m.value(s("type")).toString() == type; },
+            timeout);
+    }
+
+    template<typename Pred> QJsonObject waitFor(Pred pred, int timeout = Timeout)
+    {
+        QJsonObject found;
+        (void)QTest::qWaitFor(
+            [&] {
+                for (qsizetype i = 0; i < m_messages.size(); ++i) {
+                    if (pred(m_messages.at(i))) {
+                        found = m_messages.takeAt(i);
+                        return true;
+                    }
+                }
+                return false;
+            },
+            timeout);
+        return found;
+    }
+
+    bool hasMessage(const QString &type) const
+    {
+        for (const auto &m : m_messages) {
+            if (m.value(s("type")).toString() == type)
+                return true;
+        }
+        return false;
+    }
+
+    bool waitForDisconnect(int timeout = Timeout)
+    {
+        return QTest::qWaitFor([this] { return m_ws.state() == QAbstractSocket::UnconnectedState; },
+                               timeout);
+    }
+
+    //! Uploads \a data in ChunkSize pieces (ignoring the window: the server must cope) and
+    //! returns the upload-done message, or the upload-failed/error reply.
+    QJsonObject upload(const QString &name, const QByteArray &data, bool broadcast = true,
+                       const QStringList &clientList = {}, const QString &sha = QString())
+    {
+        const QJsonObject accepted = beginUpload(name, data.size(), broadcast, clientList);
+        if (accepted.value(s("type")).toString() != QLatin1String("upload-accepted"))
+            return accepted;
+        const quint32 id = quint32(accepted.value(s("uploadId")).toInteger());
+        sendChunks(id, data, 0);
+        send({ { s("type"), s("upload-end") },
+               { s("uploadId"), qint64(id) },
+               { s("sha256"), sha.isEmpty() ? sha256Hex(data) : sha } });
+        return waitFor([id](const QJsonObject &m) {
+            const QString t = m.value(s("type")).toString();
+            return (t == QLatin1String("upload-done") || t == QLatin1String("upload-failed"))
+                && m.value(s("uploadId")).toInteger() == id;
+        });
+    }
+
+    QJsonObject beginUpload(const QString &name, qint64 size, bool broadcast = true,
+                            const QStringList &clientList = {})
+    {
+        QJsonObject msg{ { s("type"), s("upload-begin") },
+                         { s("name"), name },
+                         { s("size"), size },
+                         { s("mime"), s("application/octet-stream") },
+                         { s("broadcast"), broadcast } };
+        if (!broadcast)
+            msg.insert(s("clientList"), QJsonArray::fromStringList(clientList));
+        return request(msg);
+    }
+
+    void sendChunks(quint32 uploadId, const QByteArray &data, qint64 from, qint64 to = -1)
+    {
+        if (to < 0)
+            to = data.size();
+        for (qint64 off = from; off < to; off += Protocol::ChunkSize) {
+            const qint64 n = qMin(Protocol::ChunkSize, to - off);
+            sendBinary(ChunkHeader::encode(ChunkHeader::Kind::Upload, uploadId, quint64(off),
+                                           QByteArrayView(data).sliced(off, n)));
+        }
+    }
+
+    //! Downloads file \a index, acknowledging as it goes, and returns the bytes; sets
+    //! \a failure to the error/download-failed message if it did not end.
+    QByteArray download(qint64 index, QJsonObject *failure = nullptr)
+    {
+        const QJsonObject accepted = request(
+            { { s("type"), s("download-begin") }, { s("index"), index }, { s("offset"), 0 } });
+        if (accepted.value(s("type")).toString() != QLatin1String("download-accepted")) {
+            if (failure)
+                *failure = accepted;
+            return QByteArray();
+        }
+        const quint32 id = quint32(accepted.value(s("downloadId")).toInteger());
+        QByteArray out;
+        bool ended = false;
+        (void)QTest::qWaitFor(
+            [&] {
+                while (!m_binaries.isEmpty()) {
+                    const QByteArray msg = m_binaries.takeFirst();
+                    const auto h = ChunkHeader::decode(msg);
+                    if (!h || h->kind != ChunkHeader::Kind::Download || h->transferId != id)
+                        continue;
+                    const QByteArrayView payload = QByteArrayView(msg).sliced(ChunkHeader::Size);
+                    if (!h->verify(payload) || h->offset != quint64(out.size()))
+                        return true; // corrupt: stop, the caller compares bytes
+                    out.append(payload);
+                    send({ { s("type"), s("download-ack") },
+                           { s("downloadId"), qint64(id) },
+                           { s("offset"), qint64(out.size()) } });
+                }
+                for (const auto &m : std::as_const(m_messages)) {
+                    if (m.value(s("downloadId")).toInteger() == id
+                        && m.value(s("type")).toString() == QLatin1String("download-end"))
+                        ended = true;
+                }
+                return ended || hasMessage(s("download-failed"));
+            },
+            Timeout * 2);
+        if (!ended && failure)
+            *failure = waitFor(s("download-failed"), 0);
+        return out;
+    }
+
+    QWebSocket &socket() { return m_ws; }
+    QString clientId() const { return m_clientId; }
+    QList<QJsonObject> &messages() { return m_messages; }
+    QList<QByteArray> &binaries() { return m_binaries; }
+
+private:
+    QWebSocket m_ws;
+    QList<QJsonObject> m_messages;
+    QList<QByteArray> m_binaries;
+    QString m_clientId;
+    int m_rid = 0;
+};
+
+int errorCode(const QJsonObject &m)
+{
+    return m.value(s("code")).toInt();
+}
+
+} // namespace
+
+class tst_ServerProtocol : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void cleanup();
+
+    void joinAndPresence();
+    void joinNameRules();
+    void joinRejected_data();
+    void joinRejected();
+    void messageBeforeJoin();
+    void malformedControlMessage();
+    void unknownType();
+    void uploadDownloadRoundTrip();
+    void downloadFlowControlAndResume();
+    void wrongHashFails();
+    void badChunks();
+    void targetedVisibility();
+    void lateJoinerSeesBroadcastFiles();
+    void fileTooLarge();
+    void indexesStableAndNeverReused();
+    void withdrawFailsDownloadInProgress();
+    void cancelUploadMidway();
+    void disconnectAbortsUpload();
+    void zeroByteFile();
+    void foreignAndUnknownJobs();
+    void expiry();
+    void parseByteSize_data();
+    void parseByteSize();
+
+private:
+    void startServer(qint64 maxFileSize = 0, qint64 ttl = 3600);
+    std::unique_ptr<Client> connectClient();
+    std::unique_ptr<Client> joinClient(const QString &name, const QString &room = s("room"));
+    int partialCount() const
+    {
+        return int(QDir(m_server->partialDir()).entryList(QDir::Files).size());
+    }
+    int storedCount() const
+    {
+        return int(QDir(m_server->filesDir()).entryList(QDir::Files).size());
+    }
+
+    std::unique_ptr<QTemporaryDir> m_dir;
+    std::unique_ptr<RoomServer> m_server;
+};
+
+void tst_ServerProtocol::init()
+{
+    startServer();
+}
+
+void tst_ServerProtocol::cleanup()
+{
+    m_server.reset();
+    m_dir.reset();
+}
+
+void tst_ServerProtocol::startServer(qint64 maxFileSize, qint64 ttl)
+{
+    m_server.reset();
+    m_dir = std::make_unique<QTemporaryDir>();
+    QVERIFY(m_dir->isValid());
+    ServerOptions options;
+    options.dataDir = m_dir->path();
+    options.secret = Secret;
+    options.maxFileSize = maxFileSize;
+    options.fileTtlSeconds = ttl;
+    m_server = std::make_unique<RoomServer>(options);
+    QString error;
+    QVERIFY2(m_server->listen(&error), qPrintable(error));
+    QVERIFY(m_server->port() != 0);
+    QCOMPARE(m_server->url().scheme(), s("ws"));
+}
+
+std::unique_ptr<Client> tst_ServerProtocol::connectClient()
+{
+    auto c = std::make_unique<Client>();
+    if (!c->open(m_server->url()))
+        return nullptr;
+    return c;
+}
+
+std::unique_ptr<Client> tst_ServerProtocol::joinClient(const QString &name, const QString &room)
+{
+    auto c = connectClient();
+    if (!c)
+        return nullptr;
+    const QJsonObject joined = c->join(token(room, name));
+    if (joined.value(s("type")).toString() != QLatin1String("joined"))
+        return nullptr;
+    return c;
+}
+
+void tst_ServerProtocol::joinAndPresence()
+{
+    QSignalSpy joinedSpy(m_server.get(), &RoomServer::participantJoined);
+    auto alice = connectClient();
+    QVERIFY(alice);
+    const QJsonObject joined = alice->join(token(s("standup"), s("Alice")));
+    QCOMPARE(joined.value(s("type")).toString(), s("joined"));
+    QCOMPARE(joined.value(s("rid")).toInt(), 1);
+    QCOMPARE(joined.value(s("room")).toString(), s("standup"));
+    QCOMPARE(joined.value(s("name")).toString(), s("Alice"));
+    QCOMPARE(joined.value(s("role")).toString(), s("participant"));
+    QVERIFY(joined.value(s("clientId")).toString().startsWith(QLatin1Char('c')));
+    QCOMPARE(joined.value(s("maxFileSize")).toInteger(), 0);
+    QVERIFY(qAbs(joined.value(s("serverTime")).toInteger() - QDateTime::currentMSecsSinceEpoch())
+            < 60000);
+    QCOMPARE(joined.value(s("participants")).toArray().size(), 1);
+    QVERIFY(joined.value(s("files")).toArray().isEmpty());
+    QTRY_COMPARE_WITH_TIMEOUT(joinedSpy.count(), 1, Timeout);
+
+    // A token without a name: the client's name is used, trimmed.
+    auto bob = connectClient();
+    QVERIFY(bob);
+    const QJsonObject bobJoined = bob->join(token(s("standup"), QString()), s("  Bob  "));
+    QCOMPARE(bobJoined.value(s("type")).toString(), s("joined"));
+    QCOMPARE(bobJoined.value(s("name")).toString(), s("Bob"));
+    QVERIFY(bobJoined.value(s("clientId")).toString() != alice->clientId());
+    const QJsonArray participants = bobJoined.value(s("participants")).toArray();
+    QCOMPARE(participants.size(), 2);
+    QStringList ids;
+    for (const auto &p : participants)
+        ids << p.toObject().value(s("clientId")).toString();
+    QVERIFY(ids.contains(alice->clientId()));
+    QVERIFY(ids.contains(bob->clientId()));
+
+    const QJsonObject pj = alice->waitFor(s("participant-joined"));
+    QCOMPARE(pj.value(s("participant")).toObject().value(s("clientId")).toString(),
+             bob->clientId());
+    QCOMPARE(pj.value(s("participant")).toObject().value(s("name")).toString(), s("Bob"));
+    QVERIFY(!pj.contains(s("rid")));
+    QVERIFY(!bob->hasMessage(s("participant-joined")));
+    QCOMPARE(m_server->participantCount(s("standup")), 2);
+
+    const QString bobId = bob->clientId();
+    bob->socket().close();
+    const QJsonObject left = alice->waitFor(s("participant-left"));
+    QCOMPARE(left.value(s("clientId")).toString(), bobId);
+    QCOMPARE(left.value(s("name")).toString(), s("Bob"));
+    QTRY_COMPARE_WITH_TIMEOUT(m_server->participantCount(), 1, Timeout);
+
+    // Client ids are never reused.
+    auto bob2 = joinClient(s("Bob"), s("standup"));
+    QVERIFY(bob2);
+    QVERIFY(bob2->clientId() != bobId);
+    QVERIFY(bob2->clientId() != alice->clientId());
+}
+
+void tst_ServerProtocol::joinNameRules()
+{
+    auto c = connectClient();
+    QVERIFY(c);
+    // No name in token nor in join: 1189, but the connection stays open for a retry.
+    QJsonObject reply = c->join(token(s("r"), QString()));
+    QCOMPARE(reply.value(s("type")).toString(), s("error"));
+    QCOMPARE(errorCode(reply), 1189);
+    reply = c->join(token(s("r"), QString()), QString(65, QLatin1Char('x')));
+    QCOMPARE(errorCode(reply), 1189);
+    reply = c->join(token(s("r"), QString()), s("   "));
+    QCOMPARE(errorCode(reply), 1189);
+    reply = c->join(token(s("r"), QString()), QString(64, QLatin1Char('x')));
+    QCOMPARE(reply.value(s("type")).toString(), s("joined"));
+    // The token's name wins over the client's.
+    auto d = connectClient();
+    QVERIFY(d);
+    reply = d->join(token(s("r"), s("Dora")), s("Mallory"));
+    QCOMPARE(reply.value(s("name")).toString(), s("Dora"));
+    // A second join on a joined connection is refused.
+    reply = d->join(token(s("r"), s("Dora")));
+    QCOMPARE(errorCode(reply), 1189);
+}
+
+void tst_ServerProtocol::joinRejected_data()
+{
+    QTest::addColumn<QString>("tok");
+    const QByteArray payload = QJsonDocument(QJsonObject{
+                                                 { s("room"), s("r") },
+                                                 { s("name"), s("Eve") },
+                                                 { s("role"), s("moderator") },
+                                                 { s("iat"), 0 },
+                                                 { s("nbf"), 0 },
+                                                 { s("exp"), 4102444800.0 },
+                                             })
+                                   .toJson(QJsonDocument::Compact);
+    const QString none = base64Url(QByteArrayLiteral(R"({"alg":"none","typ":"JWT"})"))
+        + QLatin1Char('.') + base64Url(payload) + QLatin1Char('.');
+    JoinClaims future;
+    future.room = s("r");
+    future.name = s("Fay");
+    future.notBefore = QDateTime::currentSecsSinceEpoch() + 3600;
+    future.issuedAt = future.notBefore;
+    future.expiresAt = future.notBefore + 3600;
+
+    QTest::addRow("bad signature") << token(s("r"), s("Eve"), QByteArrayLiteral("other secret"));
+    QTest::addRow("expired") << token(s("r"), s("Eve"), Secret, -60);
+    QTest::addRow("not yet valid") << Token::sign(future, Secret);
+    QTest::addRow("alg none") << none;
+    QTest::addRow("garbage") << s("not.a.token");
+    QTest::addRow("empty") << QString();
+}
+
+void tst_ServerProtocol::joinRejected()
+{
+    QFETCH(QString, tok);
+    auto c = connectClient();
+    QVERIFY(c);
+    const QJsonObject reply = c->join(tok, s("Eve"));
+    QCOMPARE(reply.value(s("type")).toString(), s("error"));
+    QCOMPARE(errorCode(reply), 1188);
+    QCOMPARE(reply.value(s("error")).toString(), errorTitle(ErrorCode::InvalidInvite));
+    QVERIFY(!reply.value(s("desc")).toString().isEmpty());
+    QVERIFY(c->waitForDisconnect());
+    QCOMPARE(int(c->socket().closeCode()), 4001);
+    QCOMPARE(m_server->participantCount(), 0);
+}
+
+void tst_ServerProtocol::messageBeforeJoin()
+{
+    auto c = connectClient();
+    QVERIFY(c);
+    const QJsonObject reply = c->request({ { s("type"), s("list") } });
+    QCOMPARE(reply.value(s("type")).toString(), s("error"));
+    QCOMPARE(errorCode(reply), 1189);
+    QVERIFY(c->waitForDisconnect());
+    QCOMPARE(int(c->socket().closeCode()), 1008);
+
+    auto d = connectClient();
+    QVERIFY(d);
+    d->sendBinary(ChunkHeader::encode(ChunkHeader::Kind::Upload, 1, 0, QByteArray("x")));
+    QVERIFY(d->waitForDisconnect());
+    QCOMPARE(int(d->socket().closeCode()), 1008);
+}
+
+void tst_ServerProtocol::malformedControlMessage()
+{
+    auto notObject = joinClient(s("A"));
+    QVERIFY(notObject);
+    notObject->sendRaw(s("[1,2,3]"));
+    QCOMPARE(errorCode(notObject->waitFor(s("error"))), 1189);
+    QVERIFY(notObject->waitForDisconnect());
+    QCOMPARE(int(notObject->socket().closeCode()), 1008);
+
+    auto noType = joinClient(s("B"));
+    QVERIFY(noType);
+    noType->sendRaw(s(R"({"rid":4,"type":17})"));
+    const QJsonObject err = noType->waitFor(s("error"));
+    QCOMPARE(errorCode(err), 1189);
+    QCOMPARE(err.value(s("rid")).toInt(), 4);
+    QVERIFY(noType->waitForDisconnect());
+    QCOMPARE(int(noType->socket().closeCode()), 1008);
+}
+
+void tst_ServerProtocol::unknownType()
+{
+    auto c = joinClient(s("A"));
+    QVERIFY(c);
+    QJsonObject reply = c->request({ { s("type"), s("frobnicate") } });
+    QCOMPARE(reply.value(s("type")).toString(), s("error"));
+    QCOMPARE(errorCode(reply), 1189);
+    QCOMPARE(reply.value(s("error")).toString(), errorTitle(ErrorCode::InvalidRequest));
+    // The connection survives an unknown type.
+    reply = c->request({ { s("type"), s("list") } });
+    QCOMPARE(reply.value(s("type")).toString(), s("files"));
+    QCOMPARE(c->socket().state(), QAbstractSocket::ConnectedState);
+}
+
+void tst_ServerProtocol::uploadDownloadRoundTrip()
+{
+    auto alice = joinClient(s("Alice"));
+    auto bob = joinClient(s("Bob"));
+    QVERIFY(alice && bob);
+    QSignalSpy availableSpy(m_server.get(), &RoomServer::fileAvailable);
+
+    const QByteArray data = randomBytes(3 * 1024 * 1024 + 123);
+    const QJsonObject done = alice->upload(s("Q3 report.pdf"), data);
+    QCOMPARE(done.value(s("type")).toString(), s("upload-done"));
+    const QJsonObject file = done.value(s("file")).toObject();
+    QCOMPARE(file.value(s("name")).toString(), s("Q3 report.pdf"));
+    QCOMPARE(file.value(s("size")).toInteger(), data.size());
+    QCOMPARE(file.value(s("type")).toString(), s("application/octet-stream"));
+    QCOMPARE(file.value(s("sha256")).toString(), sha256Hex(data));
+    QCOMPARE(file.value(s("sender")).toString(), s("Alice"));
+    QCOMPARE(file.value(s("senderId")).toString(), alice->clientId());
+    QCOMPARE(file.value(s("broadcast")).toBool(), true);
+    const qint64 index = file.value(s("index")).toInteger();
+    QCOMPARE(index, 1);
+    QVERIFY(file.value(s("expiresAt")).toInteger() > file.value(s("createdAt")).toInteger());
+
+    // Acks came at least every AckInterval and at the end.
+    QList<qint64> acks;
+    for (const auto &m : std::as_const(alice->messages())) {
+        if (m.value(s("type")).toString() == QLatin1String("upload-ack"))
+            acks << m.value(s("offset")).toInteger();
+    }
+    QVERIFY(acks.size() >= 3);
+    QCOMPARE(acks.last(), data.size());
+    qint64 previous = 0;
+    for (qint64 a : acks) {
+        QVERIFY(a - previous <= Protocol::AckInterval + Protocol::ChunkSize);
+        previous = a;
+    }
+
+    const QJsonObject available = bob->waitFor(s("file-available"));
+    QCOMPARE(available.value(s("file")).toObject(), file);
+    QCOMPARE(availableSpy.count(), 1);
+    QVERIFY(!alice->hasMessage(s("file-available")));
+    QCOMPARE(partialCount(), 0);
+    QCOMPARE(storedCount(), 1);
+
+    // The sender does not see its own file; the recipient does.
+    QVERIFY(alice->request({ { s("type"), s("list") } }).value(s("files")).toArray().isEmpty());
+    const QJsonArray bobFiles
+        = bob->request({ { s("type"), s("list") } }).value(s("files")).toArray();
+    QCOMPARE(bobFiles.size(), 1);
+    QCOMPARE(bobFiles.first().toObject(), file);
+
+    QJsonObject failure;
+    const QByteArray received = bob->download(index, &failure);
+    QVERIFY2(failure.isEmpty(), QJsonDocument(failure).toJson().constData());
+    QCOMPARE(received.size(), data.size());
+    QVERIFY(received == data);
+    QCOMPARE(sha256Hex(received), file.value(s("sha256")).toString());
+    QTRY_COMPARE_WITH_TIMEOUT(m_server->downloadCount(), 0, Timeout);
+
+    // The sender cannot download its own file.
+    QCOMPARE(
+        errorCode(alice->request({ { s("type"), s("download-begin") }, { s("index"), index } })),
+        1181);
+}
+
+void tst_ServerProtocol::downloadFlowControlAndResume()
+{
+    auto alice = joinClient(s("Alice"));
+    auto bob = joinClient(s("Bob"));
+    QVERIFY(alice && bob);
+    const qint64 size = Protocol::DownloadWindow + 3 * Protocol::ChunkSize + 7;
+    const QByteArray data = randomBytes(size);
+    const QJsonObject done = alice->upload(s("big.bin"), data);
+    QCOMPARE(done.value(s("type")).toString(), s("upload-done"));
+    const qint64 index = done.value(s("file")).toObject().value(s("index")).toInteger();
+
+    const QJsonObject accepted = bob->request(
+        { { s("type"), s("download-begin") }, { s("index"), index }, { s("offset"), 0 } });
+    QCOMPARE(accepted.value(s("type")).toString(), s("download-accepted"));
+    QCOMPARE(accepted.value(s("size")).toInteger(), size);
+    QCOMPARE(accepted.value(s("index")).toInteger(), index);
+    QCOMPARE(accepted.value(s("offset")).toInteger(), 0);
+    QCOMPARE(accepted.value(s("sha256")).toString(), sha256Hex(data));
+    const qint64 id = accepted.value(s("downloadId")).toInteger();
+
+    // Without acks the server stops at the window.
+    auto receivedBytes = [&] {
+        qint64 n = 0;
+        for (const auto &b : std::as_const(bob->binaries()))
+            n += b.size() - ChunkHeader::Size;
+        return n;
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(receivedBytes(), Protocol::DownloadWindow, Timeout);
+    QTest::qWait(200);
+    QCOMPARE(receivedBytes(), Protocol::DownloadWindow);
+    QVERIFY(!bob->hasMessage(s("download-end")));
+
+    bob->send({ { s("type"), s("download-ack") },
+                { s("downloadId"), id },
+                { s("offset"), Protocol::DownloadWindow } });
+    QVERIFY(!bob->waitFor(s("download-end")).isEmpty());
+    QCOMPARE(receivedBytes(), size);
+    QByteArray received;
+    for (const auto &b : std::as_const(bob->binaries())) {
+        const auto h = ChunkHeader::decode(b);
+        QVERIFY(h);
+        QCOMPARE(h->kind, ChunkHeader::Kind::Download);
+        QCOMPARE(qint64(h->transferId), id);
+        QCOMPARE(qint64(h->offset), qint64(received.size()));
+        QVERIFY(h->verify(QByteArrayView(b).sliced(ChunkHeader::Size)));
+        received.append(QByteArrayView(b).sliced(ChunkHeader::Size));
+    }
+    QVERIFY(received == data);
+
+    // Resume from an offset; past the end is refused, the very end is an empty download.
+    bob->binaries().clear();
+    const qint64 from = size - 1000;
+    const QJsonObject resumed = bob->request(
+        { { s("type"), s("download-begin") }, { s("index"), index }, { s("offset"), from } });
+    QCOMPARE(resumed.value(s("offset")).toInteger(), from);
+    QVERIFY(!bob->waitFor(s("download-end")).isEmpty());
+    QCOMPARE(bob->binaries().size(), qsizetype(1));
+    QCOMPARE(bob->binaries().first().mid(ChunkHeader::Size), data.mid(from));
+    QCOMPARE(qint64(ChunkHeader::decode(bob->binaries().first())->offset), from);
+    QCOMPARE(errorCode(bob->request({ { s("type"), s("download-begin") },
+                                      { s("index"), index },
+                                      { s("offset"), size + 1 } })),
+             1189);
+    QCOMPARE(
+        errorCode(bob->request(
+            { { s("type"), s("download-begin") }, { s("index"), index }, { s("offset"), -1 } })),
+        1189);
+}
+
+void tst_ServerProtocol::wrongHashFails()
+{
+    auto alice = joinClient(s("Alice"));
+    auto bob = joinClient(s("Bob"));
+    QVERIFY(alice && bob);
+    const QByteArray data = randomBytes(600 * 1024);
+    const QJsonObject failed
+        = alice->upload(s("x.bin"), data, true, {}, QString(64, QLatin1Char('0')));
+    QCOMPARE(failed.value(s("type")).toString(), s("upload-failed"));
+    QCOMPARE(errorCode(failed), 1191);
+    QCOMPARE(failed.value(s("error")).toString(), s("integrity check failed"));
+    QCOMPARE(partialCount(), 0);
+    QCOMPARE(storedCount(), 0);
+    QCOMPARE(m_server->fileCount(), 0);
+    QTest::qWait(100);
+    QVERIFY(!bob->hasMessage(s("file-available")));
+    QVERIFY(bob->request({ { s("type"), s("list") } }).value(s("files")).toArray().isEmpty());
+}
+
+void tst_ServerProtocol::badChunks()
+{
+    auto alice = joinClient(s("Alice"));
+    QVERIFY(alice);
+    const QByteArray data = randomBytes(1000);
+
+    // Wrong offset: 1198.
+    QJsonObject accepted = alice->beginUpload(s("a"), data.size());
+    quint32 id = quint32(accepted.value(s("uploadId")).toInteger());
+    alice->sendBinary(ChunkHeader::encode(ChunkHeader::Kind::Upload, id, 10, data.mid(10)));
+    QJsonObject failed = alice->waitFor(s("upload-failed"));
+    QCOMPARE(errorCode(failed), 1198);
+    QCOMPARE(failed.value(s("uploadId")).toInteger(), id);
+
+    // Corrupt payload (CRC mismatch): 1191.
+    accepted = alice->beginUpload(s("b"), data.size());
+    id = quint32(accepted.value(s("uploadId")).toInteger());
+    QByteArray chunk = ChunkHeader::encode(ChunkHeader::Kind::Upload, id, 0, data);
+    chunk[ChunkHeader::Size + 5] = char(chunk[ChunkHeader::Size + 5] ^ 0x55);
+    alice->sendBinary(chunk);
+    failed = alice->waitFor(s("upload-failed"));
+    QCOMPARE(errorCode(failed), 1191);
+
+    // More bytes than declared: 1198.
+    accepted = alice->beginUpload(s("c"), 10);
+    id = quint32(accepted.value(s("uploadId")).toInteger());
+    alice->sendBinary(ChunkHeader::encode(ChunkHeader::Kind::Upload, id, 0, data.left(11)));
+    QCOMPARE(errorCode(alice->waitFor(s("upload-failed"))), 1198);
+
+    // A chunk for an upload that never existed: 1198.
+    alice->sendBinary(ChunkHeader::encode(ChunkHeader::Kind::Upload, 987654, 0, data));
+    failed = alice->waitFor(s("upload-failed"));
+    QCOMPARE(errorCode(failed), 1198);
+    QCOMPARE(failed.value(s("uploadId")).toInteger(), 987654);
+
+    QCOMPARE(alice->socket().state(), QAbstractSocket::ConnectedState);
+    QTRY_COMPARE_WITH_TIMEOUT(partialCount(), 0, Timeout);
+    QCOMPARE(m_server->uploadCount(), 0);
+}
+
+void tst_ServerProtocol::targetedVisibility()
+{
+    auto alice = joinClient(s("Alice"));
+    auto bob = joinClient(s("Bob"));
+    auto carol = joinClient(s("Carol"));
+    QVERIFY(alice && bob && carol);
+
+    // Only unknown recipients: refused.
+    QCOMPARE(errorCode(alice->beginUpload(s("t"), 10, false, { s("c999") })), 1189);
+    QCOMPARE(errorCode(alice->beginUpload(s("t"), 10, false, { alice->clientId() })), 1189);
+    QCOMPARE(errorCode(alice->request({ { s("type"), s("upload-begin") },
+                                        { s("name"), s("t") },
+                                        { s("size"), 10 },
+                                        { s("broadcast"), false } })),
+             1189);
+
+    const QByteArray data = randomBytes(5000);
+    const QJsonObject done
+        = alice->upload(s("for bob.txt"), data, false, { bob->clientId(), s("c999") });
+    QCOMPARE(done.value(s("type")).toString(), s("upload-done"));
+    const QJsonObject file = done.value(s("file")).toObject();
+    QCOMPARE(file.value(s("broadcast")).toBool(), false);
+    const qint64 index = file.value(s("index")).toInteger();
+
+    QCOMPARE(bob->waitFor(s("file-available")).value(s("file")).toObject(), file);
+    QTest::qWait(100);
+    QVERIFY(!carol->hasMessage(s("file-available")));
+    QVERIFY(carol->request({ { s("type"), s("list") } }).value(s("files")).toArray().isEmpty());
+    QVERIFY(alice->request({ { s("type"), s("list") } }).value(s("files")).toArray().isEmpty());
+
+    // For Carol the file does not exist: same error as an index never used.
+    const QJsonObject hidden
+        = carol->request({ { s("type"), s("download-begin") }, { s("index"), index } });
+    const QJsonObject missing
+        = carol->request({ { s("type"), s("download-begin") }, { s("index"), 999 } });
+    QCOMPARE(errorCode(hidden), 1181);
+    QCOMPARE(errorCode(missing), 1181);
+    QCOMPARE(hidden.value(s("error")), missing.value(s("error")));
+    QCOMPARE(hidden.value(s("desc")).toString(),
+             missing.value(s("desc")).toString().replace(s("999"), QString::number(index)));
+
+    QJsonObject failure;
+    QCOMPARE(bob->download(index, &failure), data);
+    QVERIFY(failure.isEmpty());
+
+    // A targeted file is not offered to a later joiner either.
+    auto dave = joinClient(s("Dave"));
+    QVERIFY(dave);
+    QVERIFY(dave->request({ { s("type"), s("list") } }).value(s("files")).toArray().isEmpty());
+}
+
+void tst_ServerProtocol::lateJoinerSeesBroadcastFiles()
+{
+    auto alice = joinClient(s("Alice"));
+    QVERIFY(alice);
+    const QJsonObject done = alice->upload(s("slides.pdf"), randomBytes(2048));
+    QCOMPARE(done.value(s("type")).toString(), s("upload-done"));
+    alice.reset(); // the file outlives its sender's connection
+    QTRY_COMPARE_WITH_TIMEOUT(m_server->participantCount(), 0, Timeout);
+
+    auto bob = connectClient();
+    QVERIFY(bob);
+    const QJsonObject joined = bob->join(token(s("room"), s("Bob")));
+    const QJsonArray files = joined.value(s("files")).toArray();
+    QCOMPARE(files.size(), 1);
+    QCOMPARE(files.first().toObject(), done.value(s("file")).toObject());
+    QCOMPARE(joined.value(s("participants")).toArray().size(), 1);
+
+    // Rooms are separate.
+    auto other = connectClient();
+    QVERIFY(other);
+    QVERIFY(other->join(token(s("other room"), s("Zed"))).value(s("files")).toArray().isEmpty());
+    QCOMPARE(m_server->roomCount(), 2);
+}
+
+void tst_ServerProtocol::fileTooLarge()
+{
+    startServer(1000);
+    auto alice = joinClient(s("Alice"));
+    QVERIFY(alice);
+    auto bob = connectClient();
+    QVERIFY(bob);
+    QCOMPARE(bob->join(token(s("room"), s("Bob"))).value(s("maxFileSize")).toInteger(), 1000);
+
+    const QJsonObject tooLarge = alice->beginUpload(s("big"), 1001);
+    QCOMPARE(tooLarge.value(s("type")).toString(), s("error"));
+    QCOMPARE(errorCode(tooLarge), 1187);
+    QCOMPARE(errorCode(alice->beginUpload(s("neg"), -1)), 1189);
+    QCOMPARE(errorCode(alice->beginUpload(QString(), 10)), 1189);
+    QCOMPARE(errorCode(alice->beginUpload(QString(1025, QLatin1Char('n')), 10)), 1189);
+    QCOMPARE(errorCode(alice->request({ { s("type"), s("upload-begin") }, { s("name"), s("x") } })),
+             1189);
+    QCOMPARE(
+        errorCode(alice->request(
+            { { s("type"), s("upload-begin") }, { s("name"), s("x") }, { s("size"), s("10") } })),
+        1189);
+
+    const QJsonObject done = alice->upload(s("fits"), randomBytes(1000));
+    QCOMPARE(done.value(s("type")).toString(), s("upload-done"));
+}
+
+void tst_ServerProtocol::indexesStableAndNeverReused()
+{
+    auto alice = joinClient(s("Alice"));
+    auto bob = joinClient(s("Bob"));
+    auto carol = joinClient(s("Carol"));
+    QVERIFY(alice && bob && carol);
+
+    const QJsonObject first = alice->upload(s("one"), randomBytes(100));
+    const QJsonObject second = alice->upload(s("two"), randomBytes(200));
+    QCOMPARE(first.value(s("file")).toObject().value(s("index")).toInteger(), 1);
+    QCOMPARE(second.value(s("file")).toObject().value(s("index")).toInteger(), 2);
+    const QJsonObject third = bob->upload(s("three"), randomBytes(300));
+    QCOMPARE(third.value(s("file")).toObject().value(s("index")).toInteger(), 3);
+
+    for (Client *c : { bob.get(), carol.get() }) {
+        const QJsonObject a1 = c->waitFor(s("file-available"));
+        const QJsonObject a2 = c->waitFor(s("file-available"));
+        QCOMPARE(a1.value(s("file")).toObject().value(s("index")).toInteger(), 1);
+        QCOMPARE(a2.value(s("file")).toObject().value(s("index")).toInteger(), 2);
+    }
+    QCOMPARE(carol->waitFor(s("file-available"))
+                 .value(s("file"))
+                 .toObject()
+                 .value(s("index"))
+                 .toInteger(),
+             3);
+
+    // Withdraw file 2: everyone who could see it is told.
+    QSignalSpy removedSpy(m_server.get(), &RoomServer::fileRemoved);
+    const qint64 uploadId = second.value(s("uploadId")).toInteger();
+    const QJsonObject cancelled
+        = alice->request({ { s("type"), s("upload-cancel") }, { s("uploadId"), uploadId } });
+    QCOMPARE(cancelled.value(s("type")).toString(), s("upload-cancelled"));
+    QCOMPARE(cancelled.value(s("uploadId")).toInteger(), uploadId);
+    for (Client *c : { bob.get(), carol.get() }) {
+        const QJsonObject removed = c->waitFor(s("file-removed"));
+        QCOMPARE(removed.value(s("index")).toInteger(), 2);
+        QCOMPARE(removed.value(s("reason")).toString(), s("withdrawn"));
+    }
+    QVERIFY(!alice->hasMessage(s("file-removed")));
+    QCOMPARE(removedSpy.count(), 1);
+    QCOMPARE(storedCount(), 2);
+    QCOMPARE(errorCode(bob->request({ { s("type"), s("download-begin") }, { s("index"), 2 } })),
+             1181);
+    // Withdrawing again: the job is gone.
+    QCOMPARE(errorCode(alice->request(
+                 { { s("type"), s("upload-cancel") }, { s("uploadId"), uploadId } })),
+             1190);
+
+    const QJsonObject fourth = carol->upload(s("four"), randomBytes(10));
+    QCOMPARE(fourth.value(s("file")).toObject().value(s("index")).toInteger(), 4);
+    QList<qint64> bobIndexes;
+    for (const auto &f : bob->request({ { s("type"), s("list") } }).value(s("files")).toArray())
+        bobIndexes << f.toObject().value(s("index")).toInteger();
+    QCOMPARE(bobIndexes, (QList<qint64>{ 1, 4 }));
+}
+
+void tst_ServerProtocol::withdrawFailsDownloadInProgress()
+{
+    auto alice = joinClient(s("Alice"));
+    auto bob = joinClient(s("Bob"));
+    QVERIFY(alice && bob);
+    const QJsonObject done
+        = alice->upload(s("big"), randomBytes(Protocol::DownloadWindow + Protocol::ChunkSize));
+    const qint64 index = done.value(s("file")).toObject().value(s("index")).toInteger();
+    const QJsonObject accepted
+        = bob->request({ { s("type"), s("download-begin") }, { s("index"), index } });
+    const qint64 downloadId = accepted.value(s("downloadId")).toInteger();
+    // Bob does not ack, so the download stalls at the window.
+    QTRY_COMPARE_WITH_TIMEOUT(bob->binaries().size(),
+                              qsizetype(Protocol::DownloadWindow / Protocol::ChunkSize), Timeout);
+
+    QCOMPARE(alice
+                 ->request({ { s("type"), s("upload-cancel") },
+                             { s("uploadId"), done.value(s("uploadId")) } })
+                 .value(s("type"))
+                 .toString(),
+             s("upload-cancelled"));
+    const QJsonObject failed = bob->waitFor(s("download-failed"));
+    QCOMPARE(errorCode(failed), 1193);
+    QCOMPARE(failed.value(s("downloadId")).toInteger(), downloadId);
+    QCOMPARE(bob->waitFor(s("file-removed")).value(s("index")).toInteger(), index);
+    QTRY_COMPARE_WITH_TIMEOUT(m_server->downloadCount(), 0, Timeout);
+    QCOMPARE(storedCount(), 0);
+    // The download is over: cancelling it is an unknown job.
+    QCOMPARE(errorCode(bob->request(
+                 { { s("type"), s("download-cancel") }, { s("downloadId"), downloadId } })),
+             1190);
+}
+
+void tst_ServerProtocol::cancelUploadMidway()
+{
+    auto alice = joinClient(s("Alice"));
+    auto bob = joinClient(s("Bob"));
+    QVERIFY(alice && bob);
+    const QByteArray data = randomBytes(2 * 1024 * 1024);
+    const QJsonObject accepted = alice->beginUpload(s("half"), data.size());
+    const quint32 id = quint32(accepted.value(s("uploadId")).toInteger());
+    alice->sendChunks(id, data, 0, data.size() / 2);
+    QVERIFY(!alice->waitFor(s("upload-ack")).isEmpty());
+    QCOMPARE(partialCount(), 1);
+
+    const QJsonObject cancelled
+        = alice->request({ { s("type"), s("upload-cancel") }, { s("uploadId"), qint64(id) } });
+    QCOMPARE(cancelled.value(s("type")).toString(), s("upload-cancelled"));
+    QCOMPARE(partialCount(), 0);
+    // Data still in flight for the cancelled upload is ignored, as is its upload-end.
+    alice->sendChunks(id, data, data.size() / 2);
+    alice->send({ { s("type"), s("upload-end") },
+                  { s("uploadId"), qint64(id) },
+                  { s("sha256"), sha256Hex(data) } });
+    QCOMPARE(alice->request({ { s("type"), s("list") } }).value(s("type")).toString(), s("files"));
+    QVERIFY(!alice->hasMessage(s("upload-failed")));
+    QVERIFY(!alice->hasMessage(s("upload-done")));
+    QVERIFY(!alice->hasMessage(s("error")));
+    QVERIFY(!bob->hasMessage(s("file-available")));
+    QVERIFY(bob->request({ { s("type"), s("list") } }).value(s("files")).toArray().isEmpty());
+    QCOMPARE(partialCount(), 0);
+    QCOMPARE(storedCount(), 0);
+    QCOMPARE(m_server->uploadCount(), 0);
+}
+
+void tst_ServerProtocol::disconnectAbortsUpload()
+{
+    auto alice = joinClient(s("Alice"));
+    auto bob = joinClient(s("Bob"));
+    QVERIFY(alice && bob);
+    const QByteArray data = randomBytes(1024 * 1024);
+    const quint32 id
+        = quint32(alice->beginUpload(s("x"), data.size() * 2).value(s("uploadId")).toInteger());
+    alice->sendChunks(id, data, 0);
+    QVERIFY(!alice->waitFor(s("upload-ack")).isEmpty());
+    QCOMPARE(partialCount(), 1);
+    const QString aliceId = alice->clientId();
+    alice.reset();
+    QCOMPARE(bob->waitFor(s("participant-left")).value(s("clientId")).toString(), aliceId);
+    QTRY_COMPARE_WITH_TIMEOUT(partialCount(), 0, Timeout);
+    QCOMPARE(m_server->uploadCount(), 0);
+    QVERIFY(!bob->hasMessage(s("file-available")));
+}
+
+void tst_ServerProtocol::zeroByteFile()
+{
+    auto alice = joinClient(s("Alice"));
+    auto bob = joinClient(s("Bob"));
+    QVERIFY(alice && bob);
+    const QJsonObject done = alice->upload(s("empty.txt"), QByteArray());
+    QCOMPARE(done.value(s("type")).toString(), s("upload-done"));
+    const QJsonObject file = done.value(s("file")).toObject();
+    QCOMPARE(file.value(s("size")).toInteger(), 0);
+    QCOMPARE(file.value(s("sha256")).toString(), sha256Hex(QByteArray()));
+    const qint64 index = file.value(s("index")).toInteger();
+    QCOMPARE(bob->waitFor(s("file-available")).value(s("file")).toObject(), file);
+
+    const QJsonObject accepted
+        = bob->request({ { s("type"), s("download-begin") }, { s("index"), index } });
+    QCOMPARE(accepted.value(s("type")).toString(), s("download-accepted"));
+    QCOMPARE(accepted.value(s("size")).toInteger(), 0);
+    const QJsonObject end = bob->waitFor(s("download-end"));
+    QCOMPARE(end.value(s("downloadId")), accepted.value(s("downloadId")));
+    QVERIFY(bob->binaries().isEmpty());
+}
+
+void tst_ServerProtocol::foreignAndUnknownJobs()
+{
+    auto alice = joinClient(s("Alice"));
+    auto bob = joinClient(s("Bob"));
+    QVERIFY(alice && bob);
+    const QJsonObject accepted = alice->beginUpload(s("x"), 100);
+    const qint64 id = accepted.value(s("uploadId")).toInteger();
+    // Only the sender may cancel.
+    QCOMPARE(errorCode(bob->request({ { s("type"), s("upload-cancel") }, { s("uploadId"), id } })),
+             1190);
+    QCOMPARE(
+        errorCode(bob->request({ { s("type"), s("upload-cancel") }, { s("uploadId"), 4242 } })),
+        1190);
+    QCOMPARE(
+        errorCode(bob->request({ { s("type"), s("download-cancel") }, { s("downloadId"), 4242 } })),
+        1190);
+    QCOMPARE(m_server->uploadCount(), 1);
+
+    // Cancelling a download in progress.
+    const QJsonObject done
+        = bob->upload(s("y"), randomBytes(Protocol::DownloadWindow + Protocol::ChunkSize));
+    const qint64 index = done.value(s("file")).toObject().value(s("index")).toInteger();
+    const QJsonObject dl
+        = alice->request({ { s("type"), s("download-begin") }, { s("index"), index } });
+    const qint64 downloadId = dl.value(s("downloadId")).toInteger();
+    QCOMPARE(errorCode(bob->request(
+                 { { s("type"), s("download-cancel") }, { s("downloadId"), downloadId } })),
+             1190);
+    const QJsonObject cancelled
+        = alice->request({ { s("type"), s("download-cancel") }, { s("downloadId"), downloadId } });
+    QCOMPARE(cancelled.value(s("type")).toString(), s("download-cancelled"));
+    QCOMPARE(cancelled.value(s("downloadId")).toInteger(), downloadId);
+    QCOMPARE(m_server->downloadCount(), 0);
+    QVERIFY(!alice->hasMessage(s("download-end")));
+}
+
+void tst_ServerProtocol::expiry()
+{
+    startServer(0, 1);
+    auto alice = joinClient(s("Alice"));
+    auto bob = joinClient(s("Bob"));
+    QVERIFY(alice && bob);
+    QSignalSpy removedSpy(m_server.get(), &RoomServer::fileRemoved);
+    const QJsonObject done = alice->upload(s("short-lived"), randomBytes(10));
+    const qint64 index = done.value(s("file")).toObject().value(s("index")).toInteger();
+    const QJsonObject file = done.value(s("file")).toObject();
+    QCOMPARE(file.value(s("expiresAt")).toInteger() - file.value(s("createdAt")).toInteger(), 1000);
+    const QJsonObject removed = bob->waitFor(s("file-removed"), 3000);
+    QCOMPARE(removed.value(s("index")).toInteger(), index);
+    QCOMPARE(removed.value(s("reason")).toString(), s("expired"));
+    QCOMPARE(removedSpy.count(), 1);
+    QCOMPARE(storedCount(), 0);
+    QCOMPARE(m_server->fileCount(), 0);
+    QCOMPARE(errorCode(bob->request({ { s("type"), s("download-begin") }, { s("index"), index } })),
+             1181);
+}
+
+void tst_ServerProtocol::parseByteSize_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<qint64>("expected"); // -1: invalid
+    QTest::addRow("plain") << s("512") << qint64(512);
+    QTest::addRow("zero") << s("0") << qint64(0);
+    QTest::addRow("K") << s("64K") << qint64(64 * 1024);
+    QTest::addRow("M") << s("3M") << qint64(3 * 1024 * 1024);
+    QTest::addRow("G lower") << s("16g") << qint64(16) * 1024 * 1024 * 1024;
+    QTest::addRow("TiB") << s("1TiB") << (qint64(1) << 40);
+    QTest::addRow("KB") << s("2KB") << qint64(2048);
+    QTest::addRow("bytes B") << s("10B") << qint64(10);
+    QTest::addRow("negative") << s("-1") << qint64(-1);
+    QTest::addRow("empty") << QString() << qint64(-1);
+    QTest::addRow("junk") << s("12X") << qint64(-1);
+    QTest::addRow("fraction") << s("1.5G") << qint64(-1);
+    QTest::addRow("overflow") << s("9999999999T") << qint64(-1);
+}
+
+void tst_ServerProtocol::parseByteSize()
+{
+    QFETCH(QString, text);
+    QFETCH(qint64, expected);
+    const auto parsed = Config::parseByteSize(text);
+    if (expected < 0)
+        QVERIFY(!parsed);
+    else
+        QCOMPARE(parsed.value_or(-1), expected);
+}
+
+QTEST_GUILESS_MAIN(tst_ServerProtocol)
+#include "tst_serverprotocol.moc"
