@@ -1,0 +1,720 @@
+#include "mainwindow.h"
+
+#include <QClipboard>
+#include <QCloseEvent>
+#include <QDesktopServices>
+#include <QDir>
+#include <QDragEnterEvent>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QGuiApplication>
+#include <QHeaderView>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QLabel>
+#include <QMenu>
+#include <QMimeData>
+#include <QSortFilterProxyModel>
+#include <QStatusBar>
+#include <QSystemTrayIcon>
+#include <QUrl>
+
+#include "availablefilesmodel.h"
+#include "dropoverlay.h"
+#include "formatting.h"
+#include "guilogging.h"
+#include "participantsmodel.h"
+#include "reconnector.h"
+#include "room.h"
+#include "roomhost.h"
+#include "settings.h"
+#include "settingsdialog.h"
+#include "transferdelegate.h"
+#include "transferjob.h"
+#include "transfermodel.h"
+#include "ui_mainwindow.h"
+
+namespace Roomshare::Gui {
+
+namespace {
+constexpr int MessageTimeoutMs = 8000;
+
+QString fileNameOf(const QString &path)
+{
+    return QFileInfo(path).fileName();
+}
+} // namespace
+
+MainWindow::MainWindow(QWidget *parent)
+    : QMainWindow(parent)
+    , m_ui(std::make_unique<Ui::MainWindow>())
+    , m_settings(new Settings(this))
+    , m_room(new Room(this))
+    , m_participants(new ParticipantsModel(this))
+    , m_files(new AvailableFilesModel(this))
+    , m_filesProxy(new QSortFilterProxyModel(this))
+    , m_transfers(new TransferModel(this))
+    , m_delegate(new TransferDelegate(this))
+    , m_overlay(nullptr)
+    , m_reconnector(new Reconnector(this))
+    , m_connectionLabel(new QLabel(this))
+{
+    m_ui->setupUi(this);
+    setWindowIcon(QIcon(QStringLiteral(":/icons/roomshare.svg")));
+    setAcceptDrops(true);
+    m_overlay = new DropOverlay(this);
+    m_connectionLabel->setAccessibleName(tr("Connection state"));
+    statusBar()->addPermanentWidget(m_connectionLabel);
+    m_ui->inviteBox->hide();
+
+    setupViews();
+    setupActions();
+    connectRoom();
+    updateRecipients();
+    updateTransferButtons();
+    updateFilesStack();
+    updateTitle();
+    setConnectionText(tr("Not connected"));
+}
+
+MainWindow::~MainWindow()
+{
+    m_leaving = true;
+    m_room->disconnectFromRoom();
+}
+
+void MainWindow::setupViews()
+{
+    m_participants->setRoom(m_room);
+    m_ui->participantsView->setModel(m_participants);
+
+    m_files->setRoom(m_room);
+    m_filesProxy->setSourceModel(m_files);
+    m_filesProxy->setSortRole(AvailableFilesModel::SortRole);
+    m_filesProxy->setFilterKeyColumn(AvailableFilesModel::NameColumn);
+    m_filesProxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
+    m_ui->filesView->setModel(m_filesProxy);
+    m_ui->filesView->sortByColumn(AvailableFilesModel::SharedColumn, Qt::DescendingOrder);
+    QHeaderView *filesHeader = m_ui->filesView->header();
+    filesHeader->setStretchLastSection(false);
+    filesHeader->setSectionResizeMode(AvailableFilesModel::NameColumn, QHeaderView::Stretch);
+    for (int c = AvailableFilesModel::SizeColumn; c < AvailableFilesModel::ColumnCount; ++c)
+        filesHeader->setSectionResizeMode(c, QHeaderView::ResizeToContents);
+    connect(m_ui->filterEdit, &QLineEdit::textChanged, m_filesProxy,
+            &QSortFilterProxyModel::setFilterFixedString);
+    connect(m_ui->filesView, &QTreeView::activated, this, &MainWindow::activateFile);
+    connect(m_ui->filesView, &QWidget::customContextMenuRequested, this,
+            &MainWindow::showFilesMenu);
+    connect(m_files, &AvailableFilesModel::newCountChanged, this, &MainWindow::updateTitle);
+    connect(m_files, &QAbstractItemModel::rowsInserted, this, &MainWindow::updateFilesStack);
+    connect(m_files, &QAbstractItemModel::rowsRemoved, this, &MainWindow::updateFilesStack);
+    connect(m_files, &QAbstractItemModel::modelReset, this, &MainWindow::updateFilesStack);
+
+    m_transfers->setRoom(m_room);
+    m_ui->transfersView->setModel(m_transfers);
+    m_ui->transfersView->setItemDelegate(m_delegate);
+    m_ui->transfersView->setMouseTracking(true);
+    m_ui->transfersView->installEventFilter(this);
+    QHeaderView *transfersHeader = m_ui->transfersView->header();
+    transfersHeader->setStretchLastSection(true);
+    transfersHeader->setSectionResizeMode(TransferModel::NameColumn, QHeaderView::Interactive);
+    transfersHeader->resizeSection(TransferModel::NameColumn, 220);
+    transfersHeader->resizeSection(TransferModel::ProgressColumn, 200);
+    transfersHeader->resizeSection(TransferModel::SizeColumn, 160);
+    transfersHeader->resizeSection(TransferModel::SpeedColumn, 90);
+    transfersHeader->resizeSection(TransferModel::TimeLeftColumn, 90);
+    connect(m_delegate, &TransferDelegate::cancelRequested, this,
+            [this](const QPersistentModelIndex &index) {
+                if (index.isValid())
+                    cancelTransferAt(index.row());
+            });
+    connect(m_ui->transfersView, &QWidget::customContextMenuRequested, this,
+            &MainWindow::showTransfersMenu);
+    connect(m_transfers, &TransferModel::countsChanged, this, &MainWindow::updateTransferButtons);
+    connect(m_transfers, &TransferModel::transferFinished, this, &MainWindow::onTransferFinished);
+    connect(m_ui->transfersView->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &MainWindow::updateTransferButtons);
+
+    connect(m_participants, &ParticipantsModel::recipientsChanged, this,
+            &MainWindow::updateRecipients);
+    m_ui->mainSplitter->setStretchFactor(0, 0);
+    m_ui->mainSplitter->setStretchFactor(1, 1);
+    m_ui->mainSplitter->setSizes({ 260, 840 });
+    m_ui->contentSplitter->setSizes({ 380, 260 });
+}
+
+void MainWindow::setupActions()
+{
+    connect(m_ui->actionSendFiles, &QAction::triggered, this, &MainWindow::chooseAndSendFiles);
+    connect(m_ui->sendButton, &QPushButton::clicked, this, &MainWindow::chooseAndSendFiles);
+    connect(m_ui->actionPasteFiles, &QAction::triggered, this, &MainWindow::pasteFiles);
+    connect(m_ui->actionSettings, &QAction::triggered, this, &MainWindow::openSettings);
+    connect(m_ui->actionQuit, &QAction::triggered, this, &QWidget::close);
+    m_ui->actionSendFiles->setIcon(QIcon(QStringLiteral(":/icons/upload.svg")));
+    m_ui->sendButton->setToolTip(
+        tr("Choose files to send (%1)")
+            .arg(m_ui->actionSendFiles->shortcut().toString(QKeySequence::NativeText)));
+
+    connect(m_ui->cancelUploadsButton, &QPushButton::clicked, this,
+            [this] { m_room->cancelUploads(0, true); });
+    connect(m_ui->cancelDownloadsButton, &QPushButton::clicked, this,
+            [this] { m_room->cancelDownloads(0, true); });
+    connect(m_ui->clearFinishedButton, &QPushButton::clicked, m_transfers,
+            &TransferModel::removeFinished);
+    connect(m_ui->retryButton, &QPushButton::clicked, this, [this] {
+        const QList<int> rows = selectedTransferRows();
+        // Retrying removes rows, so go from the bottom up.
+        for (auto it = rows.crbegin(); it != rows.crend(); ++it)
+            retryTransferAt(*it);
+    });
+    connect(m_ui->copyLinkButton, &QPushButton::clicked, this, [this] {
+        QGuiApplication::clipboard()->setText(m_ui->inviteLinkEdit->text());
+        showMessage(tr("Invite link copied."));
+    });
+
+    connect(m_reconnector, &Reconnector::countdown, this, [this](int seconds) {
+        setConnectionText(
+            m_everConnected ? tr("Connection lost — reconnecting in %n s", nullptr, seconds)
+                            : tr("Could not reach the room — retrying in %n s", nullptr, seconds));
+    });
+    connect(m_reconnector, &Reconnector::attemptDue, this, [this] {
+        setConnectionText(tr("Reconnecting…"));
+        if (!m_room->connectToRoom(m_link, m_displayName))
+            setConnectionText(Format::error(m_room->lastError(), m_room->lastErrorText()));
+    });
+}
+
+void MainWindow::connectRoom()
+{
+    connect(m_room, &Room::connected, this, [this] {
+        m_everConnected = true;
+        m_reconnector->reset();
+        setConnectionText(
+            tr("Connected to “%1” as %2").arg(m_room->roomName(), m_room->displayName()));
+        updateTitle();
+    });
+    connect(m_room, &Room::stateChanged, this, [this](Room::State state) {
+        if (state == Room::State::Connecting && !m_reconnector->isWaiting())
+            setConnectionText(tr("Connecting…"));
+        updateTransferButtons();
+    });
+    connect(m_room, &Room::disconnected, this, &MainWindow::onDisconnected);
+    connect(m_room, &Room::fileAvailable, this, &MainWindow::notifyFileAvailable);
+    connect(m_room, &Room::fileRemoved, this, [this](qint64 index, const QString &reason) {
+        Q_UNUSED(index)
+        if (reason == QLatin1String("expired"))
+            showMessage(tr("A shared file expired and is no longer available."));
+    });
+    connect(m_room, &Room::participantJoined, this,
+            [this](const Participant &p) { showMessage(tr("%1 joined the room.").arg(p.name)); });
+    connect(m_room, &Room::participantLeft, this,
+            [this](const Participant &p) { showMessage(tr("%1 left the room.").arg(p.name)); });
+}
+
+bool MainWindow::joinRoom(const QString &inviteLink, const QString &displayName)
+{
+    m_link = inviteLink.trimmed();
+    m_displayName = displayName.trimmed();
+    m_leaving = false;
+    m_reconnector->reset();
+    if (!m_room->connectToRoom(m_link, m_displayName)) {
+        setConnectionText(tr("Could not join: %1")
+                              .arg(Format::error(m_room->lastError(), m_room->lastErrorText())));
+        return false;
+    }
+    setConnectionText(tr("Connecting…"));
+    return true;
+}
+
+void MainWindow::setHost(RoomHost *host)
+{
+    if (!host)
+        return;
+    host->setParent(this);
+    m_host = host;
+    const QString link = host->participantInviteLink();
+    m_ui->inviteLinkEdit->setText(link);
+    m_ui->inviteLinkEdit->setCursorPosition(0);
+    m_ui->qrCode->setText(link);
+    m_ui->inviteBox->show();
+}
+
+QString MainWindow::inviteLink() const
+{
+    return m_ui->inviteLinkEdit->text();
+}
+
+void MainWindow::onDisconnected(ErrorCode error, const QString &text)
+{
+    updateTitle();
+    if (m_leaving || error == ErrorCode::None) {
+        setConnectionText(tr("Not connected"));
+        return;
+    }
+    qCInfo(lcGui) << "Disconnected:" << int(error) << text;
+    if (error == ErrorCode::InvalidInvite || error == ErrorCode::NotPermitted) {
+        // Retrying cannot fix a refused invite.
+        setConnectionText(tr("Could not join: %1").arg(Format::error(error, text)));
+        return;
+    }
+    m_reconnector->schedule();
+}
+
+QString MainWindow::connectionText() const
+{
+    return m_connectionLabel->text();
+}
+
+void MainWindow::setConnectionText(const QString &text)
+{
+    m_connectionLabel->setText(text);
+    m_connectionLabel->setAccessibleDescription(text);
+}
+
+void MainWindow::showMessage(const QString &text)
+{
+    statusBar()->showMessage(text, MessageTimeoutMs);
+}
+
+void MainWindow::updateTitle()
+{
+    const int count = m_files->newCount();
+    QString title = m_room->roomName().isEmpty() ? tr("Roomshare")
+                                                 : tr("%1 — Roomshare").arg(m_room->roomName());
+    if (count > 0)
+        title = tr("(%1 new) %2").arg(count).arg(title);
+    setWindowTitle(title);
+}
+
+QString MainWindow::sendingToText() const
+{
+    return m_ui->sendingToLabel->text();
+}
+
+void MainWindow::updateRecipients()
+{
+    const QString text = tr("Sending to: %1").arg(m_participants->recipientsText());
+    m_ui->sendingToLabel->setText(text);
+    m_ui->sendingToLabel->setAccessibleDescription(text);
+    m_ui->sendButton->setAccessibleDescription(text);
+}
+
+void MainWindow::updateTransferButtons()
+{
+    m_ui->cancelUploadsButton->setEnabled(m_transfers->runningCount(TransferInfo::Direction::Upload)
+                                          > 0);
+    m_ui->cancelDownloadsButton->setEnabled(
+        m_transfers->runningCount(TransferInfo::Direction::Download) > 0);
+    m_ui->clearFinishedButton->setEnabled(m_transfers->hasFinished());
+    bool canRetry = false;
+    for (int row : selectedTransferRows()) {
+        const auto status = m_transfers->transferAt(row).status;
+        canRetry
+            |= status == TransferInfo::Status::Failed || status == TransferInfo::Status::Cancelled;
+    }
+    m_ui->retryButton->setEnabled(canRetry && m_room->isConnected());
+}
+
+void MainWindow::updateFilesStack()
+{
+    m_ui->filesStack->setCurrentWidget(
+        m_files->rowCount() > 0 ? static_cast<QWidget *>(m_ui->filesView) : m_ui->emptyFilesLabel);
+}
+
+void MainWindow::notifyFileAvailable(const FileInfo &file)
+{
+    const QString text = file.broadcast
+        ? tr("%1 shared “%2” (%3).").arg(file.sender, file.name, Format::size(file.size))
+        : tr("%1 sent you “%2” (%3).").arg(file.sender, file.name, Format::size(file.size));
+    showMessage(text);
+    updateTitle();
+    if (!m_settings->notificationsEnabled() || isActiveWindow())
+        return;
+    if (!QSystemTrayIcon::isSystemTrayAvailable())
+        return;
+    if (!m_tray) {
+        m_tray = new QSystemTrayIcon(windowIcon(), this);
+        m_tray->setToolTip(tr("Roomshare"));
+        connect(m_tray, &QSystemTrayIcon::messageClicked, this, [this] {
+            showNormal();
+            raise();
+            activateWindow();
+        });
+        m_tray->show();
+    }
+    m_tray->showMessage(tr("New file in %1").arg(m_room->roomName()), text,
+                        QSystemTrayIcon::Information);
+}
+
+void MainWindow::onTransferFinished(const TransferInfo &info)
+{
+    updateTransferButtons();
+    switch (info.status) {
+    case TransferInfo::Status::Completed:
+        if (info.direction == TransferInfo::Direction::Download)
+            showMessage(tr("Downloaded “%1”.").arg(fileNameOf(info.localPath)));
+        else
+            showMessage(tr("Sent “%1”.").arg(info.name));
+        break;
+    case TransferInfo::Status::Failed:
+        showMessage(tr("“%1” failed: %2").arg(info.name, Format::transferError(info)));
+        break;
+    case TransferInfo::Status::Cancelled:
+    case TransferInfo::Status::Pending:
+    case TransferInfo::Status::Running:
+        break;
+    }
+}
+
+QStringList MainWindow::localFiles(const QMimeData *mime, bool *hasFolders) const
+{
+    QStringList paths;
+    *hasFolders = false;
+    if (!mime || !mime->hasUrls())
+        return paths;
+    const QList<QUrl> urls = mime->urls();
+    for (const QUrl &url : urls) {
+        if (!url.isLocalFile())
+            continue;
+        const QString path = url.toLocalFile();
+        if (QFileInfo(path).isDir())
+            *hasFolders = true;
+        paths.append(path);
+    }
+    return paths;
+}
+
+bool MainWindow::sendFiles(const QStringList &paths)
+{
+    if (paths.isEmpty())
+        return false;
+    QStringList files;
+    QStringList folders;
+    QStringList missing;
+    for (const QString &path : paths) {
+        const QFileInfo info(path);
+        if (info.isDir())
+            folders.append(info.fileName());
+        else if (!info.isFile() || !info.isReadable())
+            missing.append(info.fileName());
+        else
+            files.append(info.absoluteFilePath());
+    }
+    if (!folders.isEmpty()) {
+        showMessage(tr("Folders can't be shared yet (%1). Send the files inside, or a zip of the "
+                       "folder.")
+                        .arg(folders.join(tr(", "))));
+        return false;
+    }
+    if (!missing.isEmpty()) {
+        showMessage(tr("Can't read %1.").arg(missing.join(tr(", "))));
+        return false;
+    }
+    if (!m_room->isConnected()) {
+        showMessage(tr("You are not connected to the room; nothing was sent."));
+        return false;
+    }
+    QPointer<MainWindow> self(this);
+    const QList<qint64> ids = m_room->sendFiles(
+        files, m_participants->sendOptions(), [self](const QJsonObject &result) {
+            const int code = result.value(QStringLiteral("result")).toInt();
+            if (!self || code == 0)
+                return;
+            // Per-file failures also show in the transfers list; this catches refusals.
+            self->showMessage(
+                Format::error(ErrorCode(code), result.value(QStringLiteral("desc")).toString()));
+        });
+    if (ids.isEmpty())
+        return false;
+    showMessage(tr("Sending %n file(s) to %1.", nullptr, int(files.size()))
+                    .arg(m_participants->recipientsText()));
+    return true;
+}
+
+void MainWindow::downloadFile(qint64 fileIndex, bool askFolder)
+{
+    const FileInfo file = m_room->file(fileIndex);
+    if (!file.isValid()) {
+        showMessage(tr("That file is no longer available."));
+        return;
+    }
+    QString dir = m_settings->downloadFolder();
+    if (askFolder || m_settings->askWhereToSave()) {
+        dir = QFileDialog::getExistingDirectory(this, tr("Save “%1” in").arg(file.name), dir);
+        if (dir.isEmpty())
+            return;
+    }
+    if (!QDir().mkpath(dir)) {
+        showMessage(tr("Can't create the download folder %1.").arg(QDir::toNativeSeparators(dir)));
+        return;
+    }
+    QPointer<MainWindow> self(this);
+    const QString sender = file.sender;
+    const qint64 id = m_room->recvFiles(
+        fileIndex, QJsonObject{ { QStringLiteral("saveDir"), dir } },
+        [self, sender](const QJsonObject &result) {
+            const int code = result.value(QStringLiteral("result")).toInt();
+            if (!self || code == 0)
+                return;
+            const auto error = ErrorCode(code);
+            if (error == ErrorCode::FileNotAvailable || error == ErrorCode::FileWithdrawn)
+                self->showMessage(tr("%1's file is no longer available.").arg(sender));
+        });
+    if (id < 0)
+        showMessage(Format::error(m_room->lastError(), m_room->lastErrorText()));
+}
+
+void MainWindow::activateFile(const QModelIndex &proxyIndex)
+{
+    const QModelIndex source = m_filesProxy->mapToSource(proxyIndex);
+    if (!source.isValid())
+        return;
+    const auto state
+        = AvailableFilesModel::LocalState(source.data(AvailableFilesModel::LocalStateRole).toInt());
+    if (state == AvailableFilesModel::LocalState::Downloading)
+        return;
+    downloadFile(source.data(AvailableFilesModel::FileIndexRole).toLongLong());
+}
+
+QList<qint64> MainWindow::selectedFileIndexes() const
+{
+    QList<qint64> indexes;
+    const QModelIndexList rows = m_ui->filesView->selectionModel()->selectedRows();
+    for (const QModelIndex &row : rows)
+        indexes.append(row.data(AvailableFilesModel::FileIndexRole).toLongLong());
+    return indexes;
+}
+
+void MainWindow::showFilesMenu(const QPoint &pos)
+{
+    const QModelIndex proxyIndex = m_ui->filesView->indexAt(pos);
+    if (!proxyIndex.isValid())
+        return;
+    const QModelIndex source = m_filesProxy->mapToSource(proxyIndex);
+    const qint64 fileIndex = source.data(AvailableFilesModel::FileIndexRole).toLongLong();
+    const QString localPath = source.data(AvailableFilesModel::LocalPathRole).toString();
+    const bool downloaded = !localPath.isEmpty() && QFileInfo::exists(localPath);
+
+    QMenu menu(this);
+    QAction *download
+        = menu.addAction(QIcon(QStringLiteral(":/icons/download.svg")), tr("&Download"));
+    QAction *downloadTo = menu.addAction(tr("Download &To…"));
+    menu.addSeparator();
+    QAction *open = menu.addAction(tr("&Open"));
+    QAction *showInFolder
+        = menu.addAction(QIcon(QStringLiteral(":/icons/folder.svg")), tr("Show in &Folder"));
+    open->setEnabled(downloaded);
+    showInFolder->setEnabled(downloaded);
+    menu.setDefaultAction(download);
+    QAction *chosen = menu.exec(m_ui->filesView->viewport()->mapToGlobal(pos));
+    if (chosen == download)
+        downloadFile(fileIndex);
+    else if (chosen == downloadTo)
+        downloadFile(fileIndex, true);
+    else if (chosen == open)
+        QDesktopServices::openUrl(QUrl::fromLocalFile(localPath));
+    else if (chosen == showInFolder)
+        QDesktopServices::openUrl(QUrl::fromLocalFile(QFileInfo(localPath).absolutePath()));
+}
+
+QList<int> MainWindow::selectedTransferRows() const
+{
+    QList<int> rows;
+    const QModelIndexList selected = m_ui->transfersView->selectionModel()->selectedRows();
+    for (const QModelIndex &index : selected)
+        rows.append(index.row());
+    std::sort(rows.begin(), rows.end());
+    return rows;
+}
+
+void MainWindow::cancelTransferAt(int row)
+{
+    const TransferInfo info = m_transfers->transferAt(row);
+    if (info.isFinished() || info.id <= 0)
+        return;
+    if (info.direction == TransferInfo::Direction::Upload)
+        m_room->cancelUploads(info.id, false);
+    else
+        m_room->cancelDownloads(info.id, false);
+}
+
+void MainWindow::retryTransferAt(int row)
+{
+    const TransferInfo info = m_transfers->transferAt(row);
+    if (info.status != TransferInfo::Status::Failed
+        && info.status != TransferInfo::Status::Cancelled)
+        return;
+    if (info.direction == TransferInfo::Direction::Upload) {
+        QJsonObject options{ { QStringLiteral("broadcast"), info.broadcast } };
+        if (!info.broadcast)
+            options.insert(QStringLiteral("clientList"),
+                           QJsonArray::fromStringList(info.recipients));
+        if (m_room->sendFiles({ info.localPath }, options).isEmpty())
+            return;
+    } else {
+        if (!m_room->file(info.fileIndex).isValid()) {
+            showMessage(tr("%1's file is no longer available.").arg(info.peerName));
+            return;
+        }
+        downloadFile(info.fileIndex);
+    }
+    m_transfers->removeTransfer(info.direction, info.id);
+}
+
+void MainWindow::showTransfersMenu(const QPoint &pos)
+{
+    const QModelIndex index = m_ui->transfersView->indexAt(pos);
+    if (!index.isValid())
+        return;
+    const TransferInfo info = m_transfers->transferAt(index.row());
+    QMenu menu(this);
+    QAction *cancel = menu.addAction(QIcon(QStringLiteral(":/icons/cancel.svg")), tr("&Cancel"));
+    QAction *retry = menu.addAction(QIcon(QStringLiteral(":/icons/retry.svg")), tr("&Retry"));
+    QAction *open = menu.addAction(tr("&Open"));
+    QAction *showInFolder = menu.addAction(tr("Show in &Folder"));
+    QAction *remove = menu.addAction(tr("Remove from &List"));
+    const bool failed = info.status == TransferInfo::Status::Failed
+        || info.status == TransferInfo::Status::Cancelled;
+    const bool haveFile
+        = info.status == TransferInfo::Status::Completed && !info.localPath.isEmpty();
+    cancel->setEnabled(!info.isFinished());
+    retry->setEnabled(failed && m_room->isConnected());
+    open->setEnabled(haveFile);
+    showInFolder->setEnabled(haveFile);
+    remove->setEnabled(info.isFinished());
+    if (failed)
+        menu.setDefaultAction(retry);
+    QAction *chosen = menu.exec(m_ui->transfersView->viewport()->mapToGlobal(pos));
+    if (chosen == cancel)
+        cancelTransferAt(index.row());
+    else if (chosen == retry)
+        retryTransferAt(index.row());
+    else if (chosen == open)
+        QDesktopServices::openUrl(QUrl::fromLocalFile(info.localPath));
+    else if (chosen == showInFolder)
+        QDesktopServices::openUrl(QUrl::fromLocalFile(QFileInfo(info.localPath).absolutePath()));
+    else if (chosen == remove)
+        m_transfers->removeTransfer(info.direction, info.id);
+}
+
+bool MainWindow::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_ui->transfersView && event->type() == QEvent::KeyPress) {
+        const auto *key = static_cast<QKeyEvent *>(event);
+        if (key->key() == Qt::Key_Delete) {
+            for (int row : selectedTransferRows())
+                cancelTransferAt(row);
+            return true;
+        }
+    }
+    return QMainWindow::eventFilter(watched, event);
+}
+
+void MainWindow::chooseAndSendFiles()
+{
+    if (!m_room->isConnected()) {
+        showMessage(tr("You are not connected to the room."));
+        return;
+    }
+    const QStringList paths = QFileDialog::getOpenFileNames(
+        this, tr("Send Files to %1").arg(m_participants->recipientsText()));
+    sendFiles(paths);
+}
+
+void MainWindow::pasteFiles()
+{
+    bool hasFolders = false;
+    const QStringList paths = localFiles(QGuiApplication::clipboard()->mimeData(), &hasFolders);
+    if (paths.isEmpty()) {
+        showMessage(tr("The clipboard holds no files to send."));
+        return;
+    }
+    sendFiles(paths);
+}
+
+void MainWindow::openSettings()
+{
+    SettingsDialog dialog(m_settings, this);
+    dialog.exec();
+}
+
+void MainWindow::showDropOverlayFor(const QMimeData *mime)
+{
+    bool hasFolders = false;
+    const QStringList paths = localFiles(mime, &hasFolders);
+    if (hasFolders) {
+        m_overlay->showMessage(DropOverlay::Mode::Refuse, tr("Folders can't be shared yet"),
+                               tr("Drop the files inside the folder, or a zip of it."));
+    } else if (!m_room->isConnected()) {
+        m_overlay->showMessage(DropOverlay::Mode::Refuse, tr("Not connected"),
+                               tr("Files can be shared once you are in the room."));
+    } else {
+        m_overlay->showMessage(
+            DropOverlay::Mode::Accept, tr("Drop to send %n file(s)", nullptr, int(paths.size())),
+            m_participants->isBroadcast() ? tr("To everyone in the room")
+                                          : tr("Only to %1").arg(m_participants->recipientsText()));
+    }
+}
+
+void MainWindow::showDropPreview(int fileCount)
+{
+    m_overlay->showMessage(
+        DropOverlay::Mode::Accept, tr("Drop to send %n file(s)", nullptr, fileCount),
+        m_participants->isBroadcast() ? tr("To everyone in the room")
+                                      : tr("Only to %1").arg(m_participants->recipientsText()));
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent *event)
+{
+    bool hasFolders = false;
+    if (localFiles(event->mimeData(), &hasFolders).isEmpty()) {
+        event->ignore();
+        return;
+    }
+    // Accepted even for folders so the overlay can say why the drop will be refused.
+    event->acceptProposedAction();
+    showDropOverlayFor(event->mimeData());
+}
+
+void MainWindow::dragMoveEvent(QDragMoveEvent *event)
+{
+    event->acceptProposedAction();
+}
+
+void MainWindow::dragLeaveEvent(QDragLeaveEvent *event)
+{
+    m_overlay->hide();
+    event->accept();
+}
+
+void MainWindow::dropEvent(QDropEvent *event)
+{
+    m_overlay->hide();
+    bool hasFolders = false;
+    const QStringList paths = localFiles(event->mimeData(), &hasFolders);
+    if (paths.isEmpty()) {
+        event->ignore();
+        return;
+    }
+    event->acceptProposedAction();
+    sendFiles(paths);
+}
+
+void MainWindow::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::ActivationChange)
+        updateTitle();
+    QMainWindow::changeEvent(event);
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    m_leaving = true;
+    m_reconnector->stop();
+    m_room->disconnectFromRoom();
+    if (m_tray)
+        m_tray->hide();
+    event->accept();
+}
+
+} // namespace Roomshare::Gui

@@ -1,0 +1,56 @@
+#pragma once
+
+#include <QObject>
+#include <QString>
+
+#include <memory>
+
+namespace Roomshare::Server {
+class RoomServer;
+}
+
+namespace Roomshare::Gui {
+
+//! Hosts a room from inside the app: runs a RoomServer in-process on 127.0.0.1 (port 0
+//! unless set) with a random 32-byte secret and a data folder under the app data location,
+//! and signs the invite links: a moderator link for this app and a participant link
+//! without a name for everyone else.
+class RoomHost final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(RoomHost)
+public:
+    explicit RoomHost(QObject *parent = nullptr);
+    ~RoomHost() override;
+
+    //! The room name in the links; defaults to "meeting".
+    void setRoomName(const QString &room) { m_roomName = room; }
+    QString roomName() const { return m_roomName; }
+    //! Address to listen on: 127.0.0.1 by default, so only this machine can join; set
+    //! 0.0.0.0 (and a fixed port) to let others on the network in.
+    void setListenAddress(const QString &address) { m_listenAddress = address; }
+    void setPort(quint16 port) { m_port = port; }
+    //! Folder for received files; defaults to AppDataLocation/host.
+    void setDataDir(const QString &dir) { m_dataDir = dir; }
+
+    //! Starts the server. Returns false and sets \a error (a sentence) when it cannot.
+    bool start(QString *error = nullptr);
+    bool isRunning() const;
+
+    //! A moderator link for \a hostName, for this app to join with.
+    QString hostInviteLink(const QString &hostName) const;
+    //! A participant link without a name (joiners choose theirs), valid for 24 hours.
+    QString participantInviteLink() const;
+
+private:
+    QString link(const QString &name, const QString &role) const;
+
+    std::unique_ptr<Server::RoomServer> m_server;
+    QByteArray m_secret;
+    QString m_roomName = QStringLiteral("meeting");
+    QString m_listenAddress = QStringLiteral("127.0.0.1");
+    QString m_dataDir;
+    quint16 m_port = 0;
+};
+
+} // namespace Roomshare::Gui

@@ -1,0 +1,68 @@
+#include "settings.h"
+
+#include <QSettings>
+#include <QStandardPaths>
+
+namespace Roomshare::Gui {
+
+namespace {
+const QString DisplayNameKey = QStringLiteral("identity/displayName");
+const QString DownloadFolderKey = QStringLiteral("downloads/folder");
+const QString AskWhereKey = QStringLiteral("downloads/askWhereToSave");
+const QString NotificationsKey = QStringLiteral("notifications/enabled");
+} // namespace
+
+Settings::Settings(QObject *parent)
+    : QObject(parent)
+{ }
+
+QString Settings::displayName() const
+{
+    return QSettings().value(DisplayNameKey).toString();
+}
+
+void Settings::setDisplayName(const QString &name)
+{
+    QSettings().setValue(DisplayNameKey, name.trimmed());
+    Q_EMIT changed();
+}
+
+QString Settings::downloadFolder() const
+{
+    const QString folder = QSettings().value(DownloadFolderKey).toString();
+    if (!folder.isEmpty())
+        return folder;
+    const QString downloads = QStandardPaths::writableLocation(QStandardPaths::DownloadLocation);
+    return downloads.isEmpty() ? QStandardPaths::writableLocation(QStandardPaths::HomeLocation)
+                               : downloads;
+}
+
+void Settings::setDownloadFolder(const QString &folder)
+{
+    QSettings().setValue(DownloadFolderKey, folder);
+    Q_EMIT changed();
+}
+
+bool Settings::askWhereToSave() const
+{
+    return QSettings().value(AskWhereKey, false).toBool();
+}
+
+void Settings::setAskWhereToSave(bool ask)
+{
+    QSettings().setValue(AskWhereKey, ask);
+    Q_EMIT changed();
+}
+
+bool Settings::notificationsEnabled() const
+{
+    return QSettings().value(NotificationsKey, true).toBool();
+}
+
+void Settings::setNotificationsEnabled(bool enabled)
+{
+    QSettings().setValue(NotificationsKey, enabled);
+    Q_EMIT changed();
+}
+
+} // namespace Roomshare::Gui
