@@ -15,12 +15,15 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLoggingCategory>
 #include <QRandomGenerator>
 #include <QSignalSpy>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QWebSocket>
 
+#include <functional>
 #include <memory>
 
 using namespace Roomshare;
@@ -270,6 +273,7 @@ class tst_ServerProtocol : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void initTestCase();
     void init();
     void cleanup();
 
@@ -294,11 +298,13 @@ private Q_SLOTS:
     void zeroByteFile();
     void foreignAndUnknownJobs();
     void expiry();
+    void oversizedControlMessage();
+    void idleConnectionsAreClosed();
     void parseByteSize_data();
     void parseByteSize();
 
 private:
-    void startServer(qint64 maxFileSize = 0, qint64 ttl = 3600);
+    void startServer(const std::function<void(ServerOptions &)> &configure = {});
     std::unique_ptr<Client> connectClient();
     std::unique_ptr<Client> joinClient(const QString &name, const QString &room = s("room"));
     int partialCount() const
@@ -314,6 +320,12 @@ private:
     std::unique_ptr<RoomServer> m_server;
 };
 
+void tst_ServerProtocol::initTestCase()
+{
+    QLoggingCategory::setFilterRules(QStringLiteral("roomshare.server.debug=false\n"
+                                                    "roomshare.server.info=false"));
+}
+
 void tst_ServerProtocol::init()
 {
     startServer();
@@ -325,7 +337,7 @@ void tst_ServerProtocol::cleanup()
     m_dir.reset();
 }
 
-void tst_ServerProtocol::startServer(qint64 maxFileSize, qint64 ttl)
+void tst_ServerProtocol::startServer(const std::function<void(ServerOptions &)> &configure)
 {
     m_server.reset();
     m_dir = std::make_unique<QTemporaryDir>();
@@ -333,8 +345,10 @@ void tst_ServerProtocol::startServer(qint64 maxFileSize, qint64 ttl)
     ServerOptions options;
     options.dataDir = m_dir->path();
     options.secret = Secret;
-    options.maxFileSize = maxFileSize;
-    options.fileTtlSeconds = ttl;
+    options.maxFileSize = 0;
+    options.fileTtlSeconds = 3600;
+    if (configure)
+        configure(options);
     m_server = std::make_unique<RoomServer>(options);
     QString error;
     QVERIFY2(m_server->listen(&error), qPrintable(error));
@@ -804,7 +818,7 @@ void tst_ServerProtocol::lateJoinerSeesBroadcastFiles()
 
 void tst_ServerProtocol::fileTooLarge()
 {
-    startServer(1000);
+    startServer([](ServerOptions &o) { o.maxFileSize = 1000; });
     auto alice = joinClient(s("Alice"));
     QVERIFY(alice);
     auto bob = connectClient();
@@ -1029,7 +1043,7 @@ void tst_ServerProtocol::foreignAndUnknownJobs()
 
 void tst_ServerProtocol::expiry()
 {
-    startServer(0, 1);
+    startServer([](ServerOptions &o) { o.fileTtlSeconds = 1; });
     auto alice = joinClient(s("Alice"));
     auto bob = joinClient(s("Bob"));
     QVERIFY(alice && bob);
@@ -1046,6 +1060,51 @@ void tst_ServerProtocol::expiry()
     QCOMPARE(m_server->fileCount(), 0);
     QCOMPARE(errorCode(bob->request({ { s("type"), s("download-begin") }, { s("index"), index } })),
              1181);
+}
+
+void tst_ServerProtocol::oversizedControlMessage()
+{
+    auto c = joinClient(s("Alice"));
+    QVERIFY(c);
+    // Just over the control limit, but under the data limit Qt enforces by itself.
+    QJsonObject big{ { s("type"), s("list") }, { s("rid"), 1 } };
+    big.insert(s("pad"), QString(int(Protocol::MaxControlMessage), QLatin1Char('x')));
+    c->send(big);
+    QVERIFY(c->waitForDisconnect());
+    QCOMPARE(int(c->socket().closeCode()), 1009);
+
+    auto d = joinClient(s("Bob"));
+    QVERIFY(d);
+    d->sendBinary(QByteArray(int(Protocol::MaxDataMessage) + 1, 'x'));
+    QVERIFY(d->waitForDisconnect());
+    QCOMPARE(int(d->socket().closeCode()), 1009);
+}
+
+void tst_ServerProtocol::idleConnectionsAreClosed()
+{
+    startServer([](ServerOptions &o) {
+        o.pingIntervalMs = 100;
+        o.idleTimeoutMs = 400;
+    });
+    // A WebSocket that answers pings stays connected.
+    auto alive = joinClient(s("Alice"));
+    QVERIFY(alive);
+
+    // A peer that completes the handshake and then says nothing (no pongs) is closed.
+    QTcpSocket silent;
+    silent.connectToHost(QHostAddress::LocalHost, m_server->port());
+    QVERIFY(silent.waitForConnected(Timeout));
+    silent.write("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                 "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                 "Sec-WebSocket-Version: 13\r\n\r\n");
+    QByteArray response;
+    QTRY_VERIFY_WITH_TIMEOUT((response += silent.readAll()).contains("\r\n\r\n"), Timeout);
+    QVERIFY(response.startsWith("HTTP/1.1 101"));
+    QTRY_COMPARE_WITH_TIMEOUT(m_server->connectionCount(), 2, Timeout);
+    QTRY_COMPARE_WITH_TIMEOUT(silent.state(), QAbstractSocket::UnconnectedState, 3000);
+    QTRY_COMPARE_WITH_TIMEOUT(m_server->connectionCount(), 1, Timeout);
+    QCOMPARE(alive->socket().state(), QAbstractSocket::ConnectedState);
+    QCOMPARE(m_server->participantCount(), 1);
 }
 
 void tst_ServerProtocol::parseByteSize_data()
