@@ -1,8 +1,10 @@
 #pragma once
 
+#include <QObject>
 #include <QString>
 
 namespace Roomshare {
+Q_NAMESPACE
 
 //! Error codes of the file-share API. 1180-1187 keep the EnableX meanings;
 //! Roomshare's own codes start at 1188 and are documented in docs/protocol.md.
@@ -30,6 +32,7 @@ enum class ErrorCode : int {
     ProtocolError = 1198, //!< the peer broke the protocol (unexpected chunk, offset past the end)
     NotPermitted = 1199, //!< the participant's role does not allow the action
 };
+Q_ENUM_NS(ErrorCode)
 
 //! A short human sentence for \a code, suitable for the "desc" field.
 QString errorText(ErrorCode code);

@@ -55,10 +55,19 @@ void DownloadJob::doStart()
         QJsonObject{ { QStringLiteral("type"), QStringLiteral("download-begin") },
                      { QStringLiteral("index"), double(m_file.index) },
                      { QStringLiteral("offset"), 0 } },
-        [this, guard = QPointer<DownloadJob>(this)](const QJsonObject &reply) {
-            if (!guard || isFinished())
+        [this, r = room(), guard = QPointer<DownloadJob>(this)](const QJsonObject &reply) {
+            const bool accepted = reply.value(QLatin1String("type")).toString()
+                == QLatin1String("download-accepted");
+            if (!guard || isFinished()) {
+                // Cancelled while the server was accepting: stop the stream it started.
+                if (accepted)
+                    r->sendControl(
+                        QJsonObject{ { QStringLiteral("type"), QStringLiteral("download-cancel") },
+                                     { QStringLiteral("downloadId"),
+                                       reply.value(QLatin1String("downloadId")) } });
                 return;
-            if (reply.value(QLatin1String("type")).toString() != QLatin1String("download-accepted"))
+            }
+            if (!accepted)
                 return fail(
                     ErrorCode(
                         reply.value(QLatin1String("code")).toInt(int(ErrorCode::DownloadFailed))),

@@ -83,7 +83,8 @@ bool Room::connectToRoom(const QString &inviteLink, const QString &displayName)
     connect(m_socket.get(), &QWebSocket::textMessageReceived, this, &Room::onTextMessage);
     connect(m_socket.get(), &QWebSocket::binaryMessageReceived, this, &Room::onBinaryMessage);
     connect(m_socket.get(), &QWebSocket::bytesWritten, this, [this] {
-        for (const auto &job : std::as_const(m_uploads))
+        const auto uploads = m_uploads;
+        for (const auto &job : uploads)
             if (job)
                 job->pump();
     });
@@ -182,10 +183,13 @@ void Room::onSocketDisconnected()
         handler(QJsonObject{ { QStringLiteral("type"), QStringLiteral("error") },
                              { QStringLiteral("code"), int(ErrorCode::RoomDisconnected) },
                              { QStringLiteral("desc"), errorText(ErrorCode::RoomDisconnected) } });
-    for (const auto &job : std::as_const(m_uploads))
+    // Copies: a finishing job removes itself from these maps.
+    const auto uploads = m_uploads;
+    for (const auto &job : uploads)
         if (job)
             job->handleConnectionLost();
-    for (const auto &job : std::as_const(m_downloads))
+    const auto downloads = m_downloads;
+    for (const auto &job : downloads)
         if (job)
             job->handleConnectionLost();
     m_participants.clear();

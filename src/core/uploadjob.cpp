@@ -54,18 +54,28 @@ void UploadJob::doStart()
                      { QStringLiteral("broadcast"), m_info.broadcast } };
     if (!m_info.broadcast)
         msg.insert(QStringLiteral("clientList"), QJsonArray::fromStringList(m_info.recipients));
-    room()->request(msg, [this, guard = QPointer<UploadJob>(this)](const QJsonObject &reply) {
-        if (!guard || isFinished())
-            return;
-        if (reply.value(QLatin1String("type")).toString() != QLatin1String("upload-accepted"))
-            return fail(
-                ErrorCode(reply.value(QLatin1String("code")).toInt(int(ErrorCode::UploadFailed))),
-                reply.value(QLatin1String("desc")).toString());
-        m_wireId = quint32(reply.value(QLatin1String("uploadId")).toDouble());
-        room()->m_uploadsByWireId.insert(m_wireId, this);
-        setRunning();
-        pump();
-    });
+    room()->request(
+        msg, [this, r = room(), guard = QPointer<UploadJob>(this)](const QJsonObject &reply) {
+            const bool accepted
+                = reply.value(QLatin1String("type")).toString() == QLatin1String("upload-accepted");
+            if (!guard || isFinished()) {
+                // Cancelled while the server was accepting: release what it set up for us.
+                if (accepted)
+                    r->sendControl(QJsonObject{
+                        { QStringLiteral("type"), QStringLiteral("upload-cancel") },
+                        { QStringLiteral("uploadId"), reply.value(QLatin1String("uploadId")) } });
+                return;
+            }
+            if (!accepted)
+                return fail(
+                    ErrorCode(
+                        reply.value(QLatin1String("code")).toInt(int(ErrorCode::UploadFailed))),
+                    reply.value(QLatin1String("desc")).toString());
+            m_wireId = quint32(reply.value(QLatin1String("uploadId")).toDouble());
+            room()->m_uploadsByWireId.insert(m_wireId, this);
+            setRunning();
+            pump();
+        });
 }
 
 void UploadJob::pump()

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs what Roomshare needs to build, run and test on Debian 12 (bookworm).
+# Works as root or as a user with sudo; does nothing when everything is present.
+set -euo pipefail
+
+PACKAGES=(
+    # toolchain
+    g++ cmake ninja-build pkg-config git
+    # Qt 6.4 (Debian 12): core, network, websockets, widgets, svg, sql, test, linguist
+    qt6-base-dev qt6-websockets-dev qt6-svg-dev qt6-tools-dev qt6-tools-dev-tools
+    qt6-l10n-tools qt6-translations-l10n libqt6sql6-sqlite libgl-dev qt6-qpa-plugins
+    # hashing, chunk CRCs, QR codes
+    libssl-dev zlib1g-dev libqrencode-dev
+    # headless GUI runs and screenshots
+    xvfb xauth x11-apps imagemagick
+    # formatting
+    clang-format
+)
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+    SUDO="sudo"
+fi
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+        missing+=("$p")
+    fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+    echo "install-deps: all ${#PACKAGES[@]} packages present"
+    exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "install-deps: done"

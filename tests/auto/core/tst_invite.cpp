@@ -1,0 +1,176 @@
+// Join tokens and invite links.
+
+#include <QDateTime>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTest>
+
+#include "chunkheader.h"
+#include "invite.h"
+
+using namespace Roomshare;
+
+namespace {
+const QByteArray Secret("s3cret-for-tests");
+
+JoinClaims claims(qint64 ttl = 3600)
+{
+    JoinClaims c;
+    c.room = QStringLiteral("standup");
+    c.name = QStringLiteral("Alice");
+    c.role = QStringLiteral("moderator");
+    c.expiresAt = QDateTime::currentSecsSinceEpoch() + ttl;
+    return c;
+}
+
+QString b64(const QByteArray &json)
+{
+    return QString::fromLatin1(
+        json.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
+}
+} // namespace
+
+class TestInvite : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void roundTrip();
+    void rejects_data();
+    void rejects();
+    void linkRoundTrip();
+    void linkRejects_data();
+    void linkRejects();
+    void chunkHeader();
+};
+
+void TestInvite::roundTrip()
+{
+    const QString token = Token::sign(claims(), Secret);
+    QString why;
+    const auto c = Token::verify(token, Secret, QDateTime::currentSecsSinceEpoch(), &why);
+    QVERIFY2(c, qPrintable(why));
+    QCOMPARE(c->room, QStringLiteral("standup"));
+    QCOMPARE(c->name, QStringLiteral("Alice"));
+    QVERIFY(c->isModerator());
+    QVERIFY(!c->tokenId.isEmpty());
+    QVERIFY(c->issuedAt > 0);
+    // Two tokens for the same claims differ by their unique id.
+    QVERIFY(Token::sign(claims(), Secret) != Token::sign(claims(), Secret));
+}
+
+void TestInvite::rejects_data()
+{
+    QTest::addColumn<QString>("token");
+    QTest::addColumn<QString>("reason");
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    const QString good = Token::sign(claims(), Secret);
+    const auto parts = good.split(QLatin1Char('.'));
+    QTest::addRow("empty") << QString() << "no token";
+    QTest::addRow("garbage") << "not-a-token"
+                             << "malformed";
+    QTest::addRow("wrong secret") << Token::sign(claims(), "other") << "signature";
+    QTest::addRow("expired") << Token::sign(claims(-1), Secret) << "expired";
+    JoinClaims future = claims();
+    future.notBefore = now + 600;
+    QTest::addRow("not yet valid") << Token::sign(future, Secret) << "not yet valid";
+    const QString noneHeader = b64(R"({"alg":"none","typ":"JWT"})");
+    QTest::addRow("alg none") << noneHeader + QLatin1Char('.') + parts[1] + QLatin1Char('.')
+                              << "algorithm";
+    QTest::addRow("alg HS512") << b64(R"({"alg":"HS512","typ":"JWT"})") + QLatin1Char('.')
+            + parts[1] + QLatin1Char('.')
+            + parts[2] << "algorithm";
+    // The payload changed (another room) but the signature is the old one.
+    const QString otherRoom
+        = b64(QJsonDocument(QJsonObject{ { QStringLiteral("room"), QStringLiteral("board") },
+                                         { QStringLiteral("role"), QStringLiteral("moderator") },
+                                         { QStringLiteral("exp"), double(now + 3600) } })
+                  .toJson(QJsonDocument::Compact));
+    QTest::addRow("tampered payload")
+        << parts[0] + QLatin1Char('.') + otherRoom + QLatin1Char('.') + parts[2] << "signature";
+    QTest::addRow("two parts") << parts[0] + QLatin1Char('.') + parts[1] << "malformed";
+    QTest::addRow("huge") << QString(10000, QLatin1Char('a')) << "too long";
+}
+
+void TestInvite::rejects()
+{
+    QFETCH(QString, token);
+    QFETCH(QString, reason);
+    QString why;
+    QVERIFY(!Token::verify(token, Secret, QDateTime::currentSecsSinceEpoch(), &why));
+    QVERIFY2(why.contains(reason), qPrintable(why));
+}
+
+void TestInvite::linkRoundTrip()
+{
+    const QString token = Token::sign(claims(), Secret);
+    InviteLink link = InviteLink::forServer(QUrl(QStringLiteral("ws://127.0.0.1:4567/")),
+                                            QStringLiteral("standup"), token);
+    const QString text = link.toString();
+    QVERIFY(text.startsWith(QStringLiteral("roomshare://127.0.0.1:4567/standup?token=")));
+    const auto parsed = InviteLink::parse(QStringLiteral("  ") + text + QStringLiteral("\n"));
+    QVERIFY(parsed);
+    QCOMPARE(parsed->room, QStringLiteral("standup"));
+    QCOMPARE(parsed->token, token);
+    QCOMPARE(parsed->serverUrl(), QUrl(QStringLiteral("ws://127.0.0.1:4567/")));
+    QVERIFY(!parsed->secure);
+
+    JoinClaims spaced = claims();
+    spaced.room = QStringLiteral("Café board");
+    const auto withSpaces
+        = InviteLink::parse(InviteLink::forServer(QUrl(QStringLiteral("wss://[::1]:443/")),
+                                                  spaced.room, Token::sign(spaced, Secret))
+                                .toString());
+    QVERIFY(withSpaces);
+    QCOMPARE(withSpaces->room, QStringLiteral("Café board"));
+    QVERIFY(withSpaces->secure);
+    QCOMPARE(withSpaces->serverUrl().scheme(), QStringLiteral("wss"));
+}
+
+void TestInvite::linkRejects_data()
+{
+    QTest::addColumn<QString>("link");
+    const QString token = Token::sign(claims(), Secret);
+    QTest::addRow("http") << QStringLiteral("http://127.0.0.1:1/standup?token=") + token;
+    QTest::addRow("no port") << QStringLiteral("roomshare://127.0.0.1/standup?token=") + token;
+    QTest::addRow("no room") << QStringLiteral("roomshare://127.0.0.1:1/?token=") + token;
+    QTest::addRow("no token") << QStringLiteral("roomshare://127.0.0.1:1/standup");
+    QTest::addRow("other room") << QStringLiteral("roomshare://127.0.0.1:1/board?token=") + token;
+    QTest::addRow("junk token") << QStringLiteral("roomshare://127.0.0.1:1/standup?token=abc");
+    QTest::addRow("empty") << QString();
+}
+
+void TestInvite::linkRejects()
+{
+    QFETCH(QString, link);
+    QString why;
+    QVERIFY(!InviteLink::parse(link, &why));
+    QVERIFY(!why.isEmpty());
+}
+
+void TestInvite::chunkHeader()
+{
+    const QByteArray payload("hello chunk");
+    const QByteArray msg = ChunkHeader::encode(ChunkHeader::Kind::Download, 0xA1B2C3D4,
+                                               0x0102030405060708ull, payload);
+    QCOMPARE(msg.size(), ChunkHeader::Size + payload.size());
+    const auto h = ChunkHeader::decode(msg);
+    QVERIFY(h);
+    QCOMPARE(h->kind, ChunkHeader::Kind::Download);
+    QCOMPARE(h->transferId, 0xA1B2C3D4u);
+    QCOMPARE(h->offset, 0x0102030405060708ull);
+    QVERIFY(h->verify(QByteArrayView(msg).sliced(ChunkHeader::Size)));
+    QByteArray flipped = msg;
+    flipped[ChunkHeader::Size + 3] = char(flipped[ChunkHeader::Size + 3] ^ 0x01);
+    QVERIFY(
+        !ChunkHeader::decode(flipped)->verify(QByteArrayView(flipped).sliced(ChunkHeader::Size)));
+    QVERIFY(!ChunkHeader::decode(QByteArray(10, 'x')));
+    QByteArray badKind = msg;
+    badKind[0] = 0x7F;
+    QVERIFY(!ChunkHeader::decode(badKind));
+    // Big-endian on the wire.
+    QCOMPARE(quint8(msg[4]), quint8(0xA1));
+    QCOMPARE(quint8(msg[8]), quint8(0x01));
+}
+
+QTEST_GUILESS_MAIN(TestInvite)
+#include "tst_invite.moc"
