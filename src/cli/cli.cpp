@@ -79,11 +79,13 @@ void Command::start()
 
 void Command::onConnected()
 {
-    printLine(roomEvent(QStringLiteral("room-connected"),
-                        { { QStringLiteral("clientId"), m_room.clientId() },
-                          { QStringLiteral("room"), m_room.roomName() },
-                          { QStringLiteral("name"), m_room.displayName() },
-                          { QStringLiteral("role"), m_room.role() } }));
+    // list prints exactly one JSON array, so scripts can pipe it straight into a parser.
+    if (m_options.kind != Kind::List)
+        printLine(roomEvent(QStringLiteral("room-connected"),
+                            { { QStringLiteral("clientId"), m_room.clientId() },
+                              { QStringLiteral("room"), m_room.roomName() },
+                              { QStringLiteral("name"), m_room.displayName() },
+                              { QStringLiteral("role"), m_room.role() } }));
     switch (m_options.kind) {
     case Kind::List:
         printRaw(QJsonDocument(m_room.availableFiles()).toJson(QJsonDocument::Compact));

@@ -1,0 +1,376 @@
+// The command-line client and the server executable, as a script would use them: real
+// processes talking over 127.0.0.1, three participants, JSON lines on stdout.
+
+#include <QDir>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QRandomGenerator>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "sha256.h"
+
+namespace {
+
+QString serverBin()
+{
+    return qEnvironmentVariable("ROOMSHARE_SERVER_BIN");
+}
+
+QString cliBin()
+{
+    return qEnvironmentVariable("ROOMSHARE_CLI_BIN");
+}
+
+//! A long-running process whose stdout is read as JSON lines.
+class LineProcess
+{
+public:
+    explicit LineProcess(const QString &program, const QStringList &args)
+    {
+        m_proc.setProgram(program);
+        m_proc.setArguments(args);
+        m_proc.start();
+    }
+    ~LineProcess()
+    {
+        if (m_proc.state() != QProcess::NotRunning) {
+            m_proc.terminate();
+            if (!m_proc.waitForFinished(3000))
+                m_proc.kill();
+            m_proc.waitForFinished(3000);
+        }
+    }
+    QProcess &process() { return m_proc; }
+
+    //! Reads what arrived so far; returns every line seen since the start.
+    QStringList lines()
+    {
+        m_buffer += m_proc.readAllStandardOutput();
+        int nl;
+        while ((nl = m_buffer.indexOf('\n')) >= 0) {
+            m_lines << QString::fromUtf8(m_buffer.left(nl));
+            m_buffer.remove(0, nl + 1);
+        }
+        return m_lines;
+    }
+    //! Waits until a JSON line with \a messageType appears; returns it (empty on timeout).
+    QJsonObject waitFor(const QString &messageType, int timeoutMs = 20000)
+    {
+        QElapsedTimer t;
+        t.start();
+        do {
+            for (const QString &l : lines()) {
+                const QJsonObject o = QJsonDocument::fromJson(l.toUtf8()).object();
+                if (o.value(QLatin1String("messageType")).toString() == messageType)
+                    return o;
+            }
+            m_proc.waitForReadyRead(50);
+        } while (t.elapsed() < timeoutMs);
+        return {};
+    }
+
+private:
+    QProcess m_proc;
+    QByteArray m_buffer;
+    QStringList m_lines;
+};
+
+struct Result
+{
+    int exitCode = -1;
+    QList<QJsonObject> events;
+    QByteArray stdOut;
+    QString stdErr;
+};
+
+Result runCli(const QStringList &args, int timeoutMs = 60000)
+{
+    QProcess p;
+    p.start(cliBin(), args);
+    Result r;
+    if (!p.waitForFinished(timeoutMs)) {
+        p.kill();
+        p.waitForFinished();
+        r.stdErr = QStringLiteral("timed out");
+        return r;
+    }
+    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    r.stdOut = p.readAllStandardOutput();
+    r.stdErr = QString::fromUtf8(p.readAllStandardError());
+    for (const QByteArray &line : r.stdOut.split('\n'))
+        if (!line.isEmpty())
+            r.events << QJsonDocument::fromJson(line).object();
+    return r;
+}
+
+QStringList typesOf(const QList<QJsonObject> &events)
+{
+    QStringList out;
+    for (const auto &e : events)
+        out << e.value(QLatin1String("messageType")).toString();
+    return out;
+}
+
+QString writeFile(const QString &dir, const QString &name, const QByteArray &content)
+{
+    const QString path = QDir(dir).filePath(name);
+    QFile f(path);
+    if (!f.open(QIODevice::WriteOnly) || f.write(content) != content.size())
+        return QString();
+    return path;
+}
+
+QByteArray randomBytes(int n)
+{
+    QByteArray b(n, Qt::Uninitialized);
+    for (int i = 0; i < n; ++i)
+        b[i] = char(QRandomGenerator::global()->generate());
+    return b;
+}
+
+} // namespace
+
+class TestCli : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void cleanupTestCase();
+    void serverHelpAndErrors();
+    void inviteCommand();
+    void threeParticipants();
+    void usageAndErrors();
+
+private:
+    QString invite(const QString &name, const QString &room = QStringLiteral("standup"));
+
+    QTemporaryDir m_tmp;
+    std::unique_ptr<LineProcess> m_server;
+    QString m_url;
+};
+
+void TestCli::initTestCase()
+{
+    QVERIFY2(QFileInfo(serverBin()).isExecutable(),
+             "ROOMSHARE_SERVER_BIN must point at roomshare-server");
+    QVERIFY2(QFileInfo(cliBin()).isExecutable(), "ROOMSHARE_CLI_BIN must point at roomshare-cli");
+    m_server = std::make_unique<LineProcess>(
+        serverBin(),
+        QStringList{ QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+                     QStringLiteral("--data"), m_tmp.filePath(QStringLiteral("data")),
+                     QStringLiteral("--secret-file"), m_tmp.filePath(QStringLiteral("secret")) });
+    QVERIFY(m_server->process().waitForReadyRead(10000));
+    QTRY_VERIFY(!m_server->lines().isEmpty());
+    const QString first = m_server->lines().first();
+    static const QRegularExpression re(
+        QStringLiteral("^roomshare-server listening on (ws://127\\.0\\.0\\.1:(\\d+))$"));
+    const auto m = re.match(first);
+    QVERIFY2(m.hasMatch(), qPrintable(first));
+    QVERIFY(m.captured(2).toInt() > 0);
+    m_url = m.captured(1);
+    // The secret was generated on first start, readable by its owner only.
+    const QFileInfo secret(m_tmp.filePath(QStringLiteral("secret")));
+    QVERIFY(secret.exists() && secret.size() >= 32);
+    QCOMPARE(secret.permissions() & (QFile::ReadOther | QFile::ReadGroup), QFile::Permissions());
+}
+
+void TestCli::cleanupTestCase()
+{
+    m_server.reset();
+}
+
+QString TestCli::invite(const QString &name, const QString &room)
+{
+    QProcess p;
+    p.start(serverBin(),
+            { QStringLiteral("invite"), QStringLiteral("--secret-file"),
+              m_tmp.filePath(QStringLiteral("secret")), QStringLiteral("--url"), m_url,
+              QStringLiteral("--room"), room, QStringLiteral("--name"), name });
+    if (!p.waitForFinished(10000) || p.exitCode() != 0)
+        return QString();
+    const QStringList lines
+        = QString::fromUtf8(p.readAllStandardOutput()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    return lines.size() == 1 ? lines.first() : QString();
+}
+
+void TestCli::serverHelpAndErrors()
+{
+    QProcess help;
+    help.start(serverBin(), { QStringLiteral("--help") });
+    QVERIFY(help.waitForFinished(10000));
+    QCOMPARE(help.exitCode(), 0);
+    const QString text = QString::fromUtf8(help.readAllStandardOutput());
+    for (const char *opt :
+         { "--listen", "--data", "--secret-file", "--max-file-size", "--file-ttl", "invite" })
+        QVERIFY2(text.contains(QLatin1String(opt)), opt);
+
+    // A busy port is a clear error and a non-zero exit.
+    const QString port = m_url.section(QLatin1Char(':'), -1);
+    QProcess busy;
+    busy.start(serverBin(),
+               { QStringLiteral("--listen"), QStringLiteral("127.0.0.1:") + port,
+                 QStringLiteral("--data"), m_tmp.filePath(QStringLiteral("data2")),
+                 QStringLiteral("--secret-file"), m_tmp.filePath(QStringLiteral("secret")) });
+    QVERIFY(busy.waitForFinished(10000));
+    QVERIFY(busy.exitCode() != 0);
+    QVERIFY(!busy.readAllStandardError().isEmpty());
+}
+
+void TestCli::inviteCommand()
+{
+    const QString link = invite(QStringLiteral("Alice"));
+    QVERIFY(link.startsWith(QStringLiteral("roomshare://127.0.0.1:")));
+    QVERIFY(link.contains(QStringLiteral("/standup?token=")));
+    QProcess missing;
+    missing.start(serverBin(), { QStringLiteral("invite"), QStringLiteral("--url"), m_url });
+    QVERIFY(missing.waitForFinished(10000));
+    QVERIFY(missing.exitCode() != 0);
+    QVERIFY(!missing.readAllStandardError().isEmpty());
+}
+
+void TestCli::threeParticipants()
+{
+    const QString bobDir = m_tmp.filePath(QStringLiteral("bob"));
+    const QString srcDir = m_tmp.filePath(QStringLiteral("src"));
+    QDir().mkpath(srcDir);
+
+    LineProcess bob(cliBin(),
+                    { QStringLiteral("listen"), invite(QStringLiteral("Bob")),
+                      QStringLiteral("--download-to"), bobDir });
+    const QJsonObject bobJoined = bob.waitFor(QStringLiteral("room-connected"));
+    QVERIFY(!bobJoined.isEmpty());
+    const QString bobId = bobJoined.value(QLatin1String("clientId")).toString();
+    QVERIFY(!bobId.isEmpty());
+    LineProcess carol(cliBin(), { QStringLiteral("listen"), invite(QStringLiteral("Carol")) });
+    QVERIFY(!carol.waitFor(QStringLiteral("room-connected")).isEmpty());
+    QCOMPARE(bob.waitFor(QStringLiteral("user-connected")).value(QLatin1String("name")).toString(),
+             QStringLiteral("Carol"));
+
+    // Broadcast two files; Bob's listener downloads them.
+    const QByteArray a = randomBytes(300000);
+    const QString fa = writeFile(srcDir, QStringLiteral("a report.bin"), a);
+    const QString fb = writeFile(srcDir, QStringLiteral("b.txt"), QByteArray("hello\n"));
+    const Result sent = runCli({ QStringLiteral("send"), invite(QStringLiteral("Alice")), fa, fb });
+    QVERIFY2(sent.exitCode == 0, qPrintable(sent.stdErr));
+    QStringList types = typesOf(sent.events);
+    QCOMPARE(types.first(), QStringLiteral("room-connected"));
+    QCOMPARE(types.count(QStringLiteral("upload-started")), 2);
+    QCOMPARE(types.count(QStringLiteral("upload-completed")), 2);
+    for (const auto &e : sent.events) {
+        if (e.value(QLatin1String("messageType")).toString() == QLatin1String("upload-completed")) {
+            const QJsonObject info
+                = e[QLatin1String("response")][QLatin1String("uploadInfo")].toObject();
+            QVERIFY(info.contains(QLatin1String("upJobId")) && info.contains(QLatin1String("name"))
+                    && info.contains(QLatin1String("size"))
+                    && info.contains(QLatin1String("type")));
+        }
+    }
+
+    QTRY_VERIFY_WITH_TIMEOUT(
+        QFileInfo::exists(QDir(bobDir).filePath(QStringLiteral("b.txt")))
+            && QFileInfo::exists(QDir(bobDir).filePath(QStringLiteral("a report.bin"))),
+        20000);
+    QFile got(QDir(bobDir).filePath(QStringLiteral("a report.bin")));
+    QVERIFY(got.open(QIODevice::ReadOnly));
+    QCOMPARE(got.readAll(), a);
+    QVERIFY(!bob.waitFor(QStringLiteral("download-completed")).isEmpty());
+    QVERIFY(!carol.waitFor(QStringLiteral("download-available")).isEmpty());
+
+    // list: one JSON array with the EnableX fields.
+    const Result listed = runCli({ QStringLiteral("list"), invite(QStringLiteral("Dave")) });
+    QCOMPARE(listed.exitCode, 0);
+    const QJsonDocument doc = QJsonDocument::fromJson(listed.stdOut);
+    QVERIFY2(doc.isArray(), listed.stdOut.constData());
+    QCOMPARE(doc.array().size(), 2);
+    qint64 indexA = -1;
+    for (const auto &v : doc.array()) {
+        const QJsonObject f = v.toObject();
+        for (const char *key :
+             { "name", "size", "index", "sender", "senderId", "createdAt", "expiresAt" })
+            QVERIFY2(f.contains(QLatin1String(key)), key);
+        QCOMPARE(f.value(QLatin1String("sender")).toString(), QStringLiteral("Alice"));
+        if (f.value(QLatin1String("name")).toString() == QLatin1String("a report.bin"))
+            indexA = qint64(f.value(QLatin1String("index")).toDouble());
+    }
+    QVERIFY(indexA > 0);
+
+    // recv by index.
+    const QString eveDir = m_tmp.filePath(QStringLiteral("eve"));
+    const Result received
+        = runCli({ QStringLiteral("recv"), invite(QStringLiteral("Eve")), QStringLiteral("--index"),
+                   QString::number(indexA), QStringLiteral("--out"), eveDir });
+    QVERIFY2(received.exitCode == 0, qPrintable(received.stdErr));
+    QCOMPARE(typesOf(received.events),
+             (QStringList{ QStringLiteral("room-connected"), QStringLiteral("download-started"),
+                           QStringLiteral("download-completed") }));
+    QFile eveCopy(QDir(eveDir).filePath(QStringLiteral("a report.bin")));
+    QVERIFY(eveCopy.open(QIODevice::ReadOnly));
+    QCOMPARE(eveCopy.readAll(), a);
+
+    // recv --all.
+    const QString allDir = m_tmp.filePath(QStringLiteral("all"));
+    const Result all = runCli({ QStringLiteral("recv"), invite(QStringLiteral("Frank")),
+                                QStringLiteral("--all"), QStringLiteral("--out"), allDir });
+    QCOMPARE(all.exitCode, 0);
+    QCOMPARE(QDir(allDir).entryList(QDir::Files).size(), 2);
+
+    // Targeted: only Bob gets it; Carol's listener never hears of it.
+    const QString secret = writeFile(srcDir, QStringLiteral("for-bob.txt"), QByteArray("private"));
+    const Result targeted = runCli({ QStringLiteral("send"), invite(QStringLiteral("Alice")),
+                                     secret, QStringLiteral("--to"), bobId });
+    QVERIFY2(targeted.exitCode == 0, qPrintable(targeted.stdErr));
+    QTRY_VERIFY_WITH_TIMEOUT(
+        QFileInfo::exists(QDir(bobDir).filePath(QStringLiteral("for-bob.txt"))), 20000);
+    const Result carolList = runCli({ QStringLiteral("list"), invite(QStringLiteral("Carol2")) });
+    QCOMPARE(QJsonDocument::fromJson(carolList.stdOut).array().size(), 2);
+    // Carol must have seen the broadcasts but nothing of the private file.
+    for (const QString &l : carol.lines())
+        QVERIFY2(!l.contains(QLatin1String("for-bob")), qPrintable(l));
+
+    // recv of an index nobody offered: non-zero exit, 1181 on stderr.
+    const Result missing = runCli({ QStringLiteral("recv"), invite(QStringLiteral("Gina")),
+                                    QStringLiteral("--index"), QStringLiteral("9999") });
+    QVERIFY(missing.exitCode != 0);
+    QVERIFY2(missing.stdErr.contains(QLatin1String("1181")), qPrintable(missing.stdErr));
+
+    // Leaving is seen by the others.
+    carol.process().terminate();
+    QVERIFY(!bob.waitFor(QStringLiteral("user-disconnected")).isEmpty());
+}
+
+void TestCli::usageAndErrors()
+{
+    const QString link = invite(QStringLiteral("Hank"));
+    // Usage errors: exit 2 with a message.
+    for (const QStringList &args : { QStringList{}, QStringList{ QStringLiteral("send"), link },
+                                     QStringList{ QStringLiteral("recv"), link },
+                                     QStringList{ QStringLiteral("frobnicate"), link } }) {
+        const Result r = runCli(args);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY(!r.stdErr.isEmpty());
+    }
+    // A bad link, an unreachable server, a missing file: exit 1, reason on stderr.
+    Result r = runCli({ QStringLiteral("list"), QStringLiteral("roomshare://nowhere") });
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY(r.stdErr.contains(QLatin1String("invite link")));
+    QString dead = link;
+    dead.replace(QRegularExpression(QStringLiteral(":\\d+/")), QStringLiteral(":1/"));
+    r = runCli({ QStringLiteral("list"), dead });
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY(!r.stdErr.isEmpty());
+    r = runCli(
+        { QStringLiteral("send"), link, m_tmp.filePath(QStringLiteral("does-not-exist.txt")) });
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY(typesOf(r.events).contains(QStringLiteral("upload-failed")));
+    // An empty file is a valid file.
+    const QString empty = writeFile(m_tmp.path(), QStringLiteral("empty.txt"), QByteArray());
+    r = runCli({ QStringLiteral("send"), link, empty });
+    QCOMPARE(r.exitCode, 0);
+}
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"
