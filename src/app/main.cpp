@@ -76,7 +76,7 @@ int main(int argc, char *argv[])
     parser.addVersionOption();
     const QCommandLineOption hostOption(
         QStringLiteral("host"), QApplication::translate("main", "Host a room on this computer."));
-    const QCommandLineOption nameOption(QStringLiteral("name"),
+    const QCommandLineOption nameOption(QStringLiteral("display-name"),
                                         QApplication::translate("main", "Your display name."),
                                         QStringLiteral("NAME"));
     // Hidden options for tests/screenshots/take-screenshots.sh.

@@ -1,0 +1,317 @@
+#include <QAbstractItemModelTester>
+#include <QMimeData>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "availablefilesmodel.h"
+#include "guilogging.h"
+#include "participantsmodel.h"
+#include "reconnector.h"
+#include "room.h"
+#include "testutil.h"
+#include "transferjob.h"
+#include "transfermodel.h"
+
+using namespace Roomshare;
+using namespace Roomshare::Gui;
+
+namespace {
+TransferInfo makeInfo(qint64 id, qint64 processed, qint64 total,
+                      TransferInfo::Status status = TransferInfo::Status::Running)
+{
+    TransferInfo info;
+    info.direction = id % 2 ? TransferInfo::Direction::Upload : TransferInfo::Direction::Download;
+    info.id = id;
+    info.name = QStringLiteral("file-%1.bin").arg(id);
+    info.totalBytes = total;
+    info.processedBytes = processed;
+    info.status = status;
+    return info;
+}
+
+FileInfo makeFile(qint64 index, const QString &name, bool broadcast = true)
+{
+    FileInfo f;
+    f.index = index;
+    f.name = name;
+    f.size = 1000 * index;
+    f.sender = QStringLiteral("Bob");
+    f.senderId = QStringLiteral("c2");
+    f.createdAt = QDateTime::currentDateTime();
+    f.expiresAt = f.createdAt.addDays(1);
+    f.broadcast = broadcast;
+    return f;
+}
+} // namespace
+
+class TestGuiModels : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void transferModelCoalescesHundredJobs();
+    void transferModelPerRunSignals();
+    void transferModelRemoveFinished();
+    void transferModelWithRealJobs();
+    void participantsPicker();
+    void availableFiles();
+    void reconnectorBacksOff();
+
+private:
+    QTemporaryDir m_dir;
+};
+
+void TestGuiModels::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    initResources();
+    QVERIFY(m_dir.isValid());
+}
+
+void TestGuiModels::transferModelCoalescesHundredJobs()
+{
+    TransferModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setFlushInterval(50);
+    for (int i = 1; i <= 100; ++i)
+        model.updateTransfer(makeInfo(i, 0, qint64(i) << 30));
+    QCOMPARE(model.rowCount(), 100);
+
+    QSignalSpy spy(&model, &QAbstractItemModel::dataChanged);
+    // Ten rounds of progress from 100 jobs: 1000 updates between two flushes.
+    for (int round = 1; round <= 10; ++round) {
+        for (int i = 1; i <= 100; ++i)
+            model.updateTransfer(makeInfo(i, (qint64(i) << 30) * round / 10, qint64(i) << 30));
+    }
+    QCOMPARE(spy.count(), 0);
+    QTRY_COMPARE_WITH_TIMEOUT(spy.count(), 1, 2000);
+    // More than half the rows changed: one signal over all rows and columns.
+    QCOMPARE(spy.at(0).at(0).value<QModelIndex>(), model.index(0, 0));
+    QCOMPARE(spy.at(0).at(1).value<QModelIndex>(), model.index(99, TransferModel::ColumnCount - 1));
+    QCOMPARE(model.index(99, 0).data(TransferModel::ProgressPerMilleRole).toInt(), 1000);
+    QCOMPARE(model.index(42, 0).data(TransferModel::ProcessedBytesRole).toLongLong(),
+             qint64(43) << 30);
+
+    // Continuous updates over time flush at most once per interval.
+    spy.clear();
+    QElapsedTimer clock;
+    clock.start();
+    int updates = 0;
+    while (clock.elapsed() < 500) {
+        for (int i = 1; i <= 100; ++i, ++updates)
+            model.updateTransfer(makeInfo(i, updates, qint64(i) << 30));
+        QTest::qWait(5);
+    }
+    model.flush();
+    QVERIFY2(spy.count() <= 500 / 50 + 2, qPrintable(QString::number(spy.count())));
+    QVERIFY(updates > 1000);
+}
+
+void TestGuiModels::transferModelPerRunSignals()
+{
+    TransferModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    for (int i = 1; i <= 100; ++i)
+        model.updateTransfer(makeInfo(i, 0, 1000));
+    QSignalSpy spy(&model, &QAbstractItemModel::dataChanged);
+    // Rows 5 and 6 are adjacent, row 50 stands alone: two signals.
+    model.updateTransfer(makeInfo(6, 10, 1000));
+    model.updateTransfer(makeInfo(51, 10, 1000));
+    model.updateTransfer(makeInfo(7, 10, 1000));
+    model.updateTransfer(makeInfo(6, 20, 1000));
+    model.flush();
+    QCOMPARE(spy.count(), 2);
+    QCOMPARE(spy.at(0).at(0).value<QModelIndex>().row(), 5);
+    QCOMPARE(spy.at(0).at(1).value<QModelIndex>().row(), 6);
+    QCOMPARE(spy.at(1).at(0).value<QModelIndex>().row(), 50);
+    QCOMPARE(spy.at(1).at(1).value<QModelIndex>().row(), 50);
+    model.flush();
+    QCOMPARE(spy.count(), 2);
+}
+
+void TestGuiModels::transferModelRemoveFinished()
+{
+    TransferModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    for (int i = 1; i <= 10; ++i) {
+        model.updateTransfer(makeInfo(
+            i, 0, 1000, i % 3 ? TransferInfo::Status::Completed : TransferInfo::Status::Running));
+    }
+    TransferInfo failed = makeInfo(11, 5, 1000, TransferInfo::Status::Failed);
+    failed.direction = TransferInfo::Direction::Download;
+    failed.error = ErrorCode::FileWithdrawn;
+    failed.peerName = QStringLiteral("Bob");
+    model.updateTransfer(failed);
+    const QModelIndex state = model.index(10, TransferModel::StateColumn);
+    QCOMPARE(state.data(TransferModel::ErrorTextRole).toString(),
+             QStringLiteral("Bob's file is no longer available."));
+    QVERIFY(state.data().toString().contains(QStringLiteral("Bob's file is no longer available")));
+    QVERIFY(model.hasFinished());
+    model.updateTransfer(makeInfo(3, 500, 1000)); // pending update across the removal
+    model.removeFinished();
+    QCOMPARE(model.rowCount(), 3);
+    QVERIFY(!model.hasFinished());
+    QCOMPARE(model.rowOf(TransferInfo::Direction::Upload, 3), 0);
+    QCOMPARE(model.rowOf(TransferInfo::Direction::Download, 6), 1);
+    model.updateTransfer(makeInfo(9, 700, 1000));
+    model.flush();
+    QCOMPARE(model.index(2, 0).data(TransferModel::ProcessedBytesRole).toLongLong(), 700);
+}
+
+void TestGuiModels::transferModelWithRealJobs()
+{
+    QTemporaryDir data;
+    // The default server allows 32 uploads per connection; this one takes all 100 at once.
+    Server::ServerOptions options;
+    options.dataDir = data.path();
+    options.secret = TestUtil::testSecret();
+    options.maxUploadsPerConnection = 128;
+    auto server = std::make_unique<Server::RoomServer>(options);
+    QVERIFY(server->listen());
+    Room room;
+    TransferModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setRoom(&room);
+    QSignalSpy connected(&room, &Room::connected);
+    QVERIFY(room.connectToRoom(
+        TestUtil::invite(server->url(), QStringLiteral("jobs"), QStringLiteral("Alice"))));
+    QTRY_COMPARE_WITH_TIMEOUT(connected.count(), 1, 5000);
+
+    QStringList paths;
+    for (int i = 0; i < 100; ++i)
+        paths << TestUtil::makeFile(m_dir.path(), QStringLiteral("job-%1.bin").arg(i), 512 * 1024);
+    int progressSignals = 0;
+    connect(&room, &Room::jobAdded, this, [&progressSignals](TransferJob *job) {
+        connect(job, &TransferJob::progressChanged, job, [&progressSignals] { ++progressSignals; });
+    });
+    QSignalSpy dataChanged(&model, &QAbstractItemModel::dataChanged);
+    QSignalSpy finished(&model, &TransferModel::transferFinished);
+    const QList<qint64> ids
+        = room.sendFiles(paths, QJsonObject{ { QStringLiteral("broadcast"), true } });
+    QCOMPARE(ids.size(), 100);
+    QCOMPARE(model.rowCount(), 100);
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 100, 60000);
+    model.flush();
+    int completed = 0;
+    for (int row = 0; row < model.rowCount(); ++row)
+        completed += model.transferAt(row).status == TransferInfo::Status::Completed;
+    QCOMPARE(completed, 100);
+    qDebug() << "progress signals" << progressSignals << "dataChanged" << dataChanged.count();
+    QVERIFY(dataChanged.count() < progressSignals);
+    QCOMPARE(model.runningCount(TransferInfo::Direction::Upload), 0);
+}
+
+void TestGuiModels::participantsPicker()
+{
+    ParticipantsModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QSignalSpy changed(&model, &ParticipantsModel::recipientsChanged);
+    const Participant alice{ QStringLiteral("c1"), QStringLiteral("Alice"),
+                             QStringLiteral("moderator") };
+    const Participant bob{ QStringLiteral("c2"), QStringLiteral("Bob"),
+                           QStringLiteral("participant") };
+    const Participant carol{ QStringLiteral("c3"), QStringLiteral("Carol"),
+                             QStringLiteral("participant") };
+    model.setParticipants({ alice, bob }, QStringLiteral("c1"));
+    model.addParticipant(carol);
+    QCOMPARE(model.rowCount(), 4);
+    QVERIFY(model.isBroadcast());
+    QCOMPARE(model.recipientsText(), QStringLiteral("Everyone"));
+    QCOMPARE(model.index(0).data(Qt::CheckStateRole).toInt(), int(Qt::Checked));
+    QCOMPARE(model.index(1).data().toString(), QStringLiteral("Alice (you, moderator)"));
+    QVERIFY(!(model.flags(model.index(1)) & Qt::ItemIsUserCheckable));
+    QVERIFY(!model.setData(model.index(1), Qt::Checked, Qt::CheckStateRole));
+    QVERIFY(!model.setData(model.index(0), Qt::Unchecked, Qt::CheckStateRole));
+
+    QVERIFY(model.setData(model.index(2), Qt::Checked, Qt::CheckStateRole));
+    QVERIFY(model.setData(model.index(3), Qt::Checked, Qt::CheckStateRole));
+    QCOMPARE(changed.count(), 2);
+    QVERIFY(!model.isBroadcast());
+    QCOMPARE(model.index(0).data(Qt::CheckStateRole).toInt(), int(Qt::Unchecked));
+    QCOMPARE(model.recipientsText(), QStringLiteral("Bob and Carol"));
+    QCOMPARE(model.sendOptions().value(QStringLiteral("broadcast")).toBool(), false);
+    QCOMPARE(model.sendOptions().value(QStringLiteral("clientList")).toArray(),
+             QJsonArray({ QStringLiteral("c2"), QStringLiteral("c3") }));
+
+    model.removeParticipant(QStringLiteral("c2"));
+    QCOMPARE(model.selectedNames(), QStringList{ QStringLiteral("Carol") });
+    QVERIFY(model.setData(model.index(2), Qt::Unchecked, Qt::CheckStateRole));
+    QVERIFY(model.isBroadcast()); // never an empty choice
+    QVERIFY(model.setData(model.index(2), Qt::Checked, Qt::CheckStateRole));
+    QVERIFY(model.setData(model.index(0), Qt::Checked, Qt::CheckStateRole));
+    QVERIFY(model.isBroadcast());
+    QCOMPARE(model.sendOptions(), QJsonObject({ { QStringLiteral("broadcast"), true } }));
+    model.setSelectedClientIds({ QStringLiteral("c3") });
+    model.removeParticipant(QStringLiteral("c3"));
+    QVERIFY(model.isBroadcast());
+}
+
+void TestGuiModels::availableFiles()
+{
+    AvailableFilesModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QSignalSpy newCount(&model, &AvailableFilesModel::newCountChanged);
+    model.resetFiles(
+        { makeFile(1, QStringLiteral("a.pdf")), makeFile(2, QStringLiteral("b.png"), false) });
+    model.addFile(makeFile(5, QStringLiteral("c.zip")));
+    QCOMPARE(model.rowCount(), 3);
+    QCOMPARE(model.newCount(), 3);
+    QCOMPARE(model.index(1, AvailableFilesModel::AudienceColumn).data().toString(),
+             QStringLiteral("Only you"));
+    QCOMPARE(model.index(2, AvailableFilesModel::SizeColumn)
+                 .data(AvailableFilesModel::SortRole)
+                 .toLongLong(),
+             5000);
+    QCOMPARE(model.index(0, AvailableFilesModel::StateColumn).data().toString(),
+             QStringLiteral("New"));
+    QVERIFY(!model.index(0, AvailableFilesModel::NameColumn).data(Qt::DecorationRole).isNull());
+    QVERIFY(!(model.flags(model.index(0, 0)) & Qt::ItemIsDragEnabled));
+    QVERIFY(!model.mimeData({ model.index(0, 0) }));
+
+    const QString local = TestUtil::makeFile(m_dir.path(), QStringLiteral("a.pdf"), 10);
+    model.setLocalState(1, AvailableFilesModel::LocalState::Downloading);
+    QCOMPARE(model.index(0, AvailableFilesModel::StateColumn).data().toString(),
+             QStringLiteral("Downloading"));
+    model.setLocalState(1, AvailableFilesModel::LocalState::Downloaded, local);
+    QCOMPARE(model.newCount(), 2);
+    QVERIFY(model.flags(model.index(0, 0)) & Qt::ItemIsDragEnabled);
+    std::unique_ptr<QMimeData> mime(model.mimeData({ model.index(0, 0), model.index(0, 3) }));
+    QVERIFY(mime);
+    QCOMPARE(mime->urls(), QList<QUrl>{ QUrl::fromLocalFile(local) });
+
+    // A reset keeps what happened to files that stay.
+    model.resetFiles(
+        { makeFile(1, QStringLiteral("a.pdf")), makeFile(7, QStringLiteral("d.mp3")) });
+    QCOMPARE(model.index(0, 0).data(AvailableFilesModel::LocalPathRole).toString(), local);
+    model.removeFile(1);
+    QCOMPARE(model.rowCount(), 1);
+    QCOMPARE(model.newCount(), 1);
+    QVERIFY(newCount.count() >= 3);
+}
+
+void TestGuiModels::reconnectorBacksOff()
+{
+    Reconnector reconnector;
+    reconnector.setDelays(1, 4);
+    QCOMPARE(reconnector.nextDelay(), 1);
+    QSignalSpy countdown(&reconnector, &Reconnector::countdown);
+    QSignalSpy due(&reconnector, &Reconnector::attemptDue);
+    reconnector.schedule();
+    QCOMPARE(countdown.count(), 1);
+    QCOMPARE(countdown.at(0).at(0).toInt(), 1);
+    QTRY_COMPARE_WITH_TIMEOUT(due.count(), 1, 3000);
+    QCOMPARE(reconnector.nextDelay(), 2);
+    reconnector.schedule();
+    QCOMPARE(reconnector.nextDelay(), 4);
+    reconnector.stop();
+    reconnector.schedule();
+    QCOMPARE(reconnector.nextDelay(), 4); // capped
+    reconnector.reset();
+    QVERIFY(!reconnector.isWaiting());
+    QCOMPARE(reconnector.nextDelay(), 1);
+}
+
+QTEST_MAIN(TestGuiModels)
+#include "tst_guimodels.moc"

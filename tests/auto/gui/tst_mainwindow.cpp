@@ -1,0 +1,389 @@
+#include <QAbstractItemModelTester>
+#include <QAction>
+#include <QApplication>
+#include <QClipboard>
+#include <QMimeData>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QStatusBar>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTreeView>
+
+#include "availablefilesmodel.h"
+#include "dropoverlay.h"
+#include "guilogging.h"
+#include "mainwindow.h"
+#include "participantsmodel.h"
+#include "room.h"
+#include "roomhost.h"
+#include "settings.h"
+#include "testutil.h"
+#include "transferdelegate.h"
+#include "transfermodel.h"
+
+using namespace Roomshare;
+using namespace Roomshare::Gui;
+
+//! Every test runs a real RoomServer on 127.0.0.1:0, the window as Alice (moderator) and
+//! real Room clients for Bob and Carol.
+class TestMainWindow : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void cleanup();
+    void dropSendsToPickedRecipients();
+    void dropRefusesFolders();
+    void pickerChoiceReachesServer();
+    void clickingCancelButtonCancelsUpload();
+    void doubleClickDownloadsByteIdentical();
+    void roomHostInvitesWork();
+
+private:
+    //! Room "room-N" of a fresh server, the window joined as Alice, Bob and Carol joined.
+    void setUpRoom();
+    int participantRow(const QString &clientId) const;
+    void check(const QString &clientId, bool checked);
+    //! Sends a broadcast marker from the window and waits until \a room saw it, so every
+    //! earlier announcement to \a room has arrived too.
+    void syncWith(Room *room);
+    QString makeFile(const QString &name, qint64 size);
+
+    QTemporaryDir m_files;
+    QTemporaryDir m_config;
+    std::unique_ptr<QTemporaryDir> m_data;
+    std::unique_ptr<Server::RoomServer> m_server;
+    std::unique_ptr<MainWindow> m_window;
+    std::unique_ptr<Room> m_bob;
+    std::unique_ptr<Room> m_carol;
+    std::unique_ptr<QAbstractItemModelTester> m_testers[3];
+    int m_roomCounter = 0;
+    int m_markerCounter = 0;
+};
+
+void TestMainWindow::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QVERIFY(m_files.isValid());
+    QVERIFY(m_config.isValid());
+    QCoreApplication::setOrganizationName(QStringLiteral("RoomshareTest"));
+    QCoreApplication::setApplicationName(QStringLiteral("tst_mainwindow"));
+    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_config.path());
+    initResources();
+}
+
+void TestMainWindow::init()
+{
+    m_data = std::make_unique<QTemporaryDir>();
+    QString error;
+    m_server = TestUtil::startServer(m_data->path(), 0, &error);
+    QVERIFY2(m_server, qPrintable(error));
+    Settings settings;
+    settings.setDownloadFolder(m_files.filePath(QStringLiteral("downloads")));
+    settings.setAskWhereToSave(false);
+    settings.setNotificationsEnabled(false);
+}
+
+void TestMainWindow::cleanup()
+{
+    for (auto &tester : m_testers)
+        tester.reset();
+    m_window.reset();
+    m_bob.reset();
+    m_carol.reset();
+    m_server.reset();
+    m_data.reset();
+}
+
+void TestMainWindow::setUpRoom()
+{
+    const QString roomName = QStringLiteral("room-%1").arg(++m_roomCounter);
+    m_window = std::make_unique<MainWindow>();
+    m_testers[0] = std::make_unique<QAbstractItemModelTester>(
+        m_window->participantsModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    m_testers[1] = std::make_unique<QAbstractItemModelTester>(
+        m_window->availableFilesModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    m_testers[2] = std::make_unique<QAbstractItemModelTester>(
+        m_window->transferModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    m_window->resize(1100, 700);
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    QSignalSpy windowConnected(m_window->room(), &Room::connected);
+    QVERIFY(m_window->joinRoom(TestUtil::invite(m_server->url(), roomName, QStringLiteral("Alice"),
+                                                QStringLiteral("moderator")),
+                               QString()));
+    QTRY_COMPARE_WITH_TIMEOUT(windowConnected.count(), 1, 5000);
+
+    m_bob = std::make_unique<Room>();
+    m_carol = std::make_unique<Room>();
+    QSignalSpy bobConnected(m_bob.get(), &Room::connected);
+    QSignalSpy carolConnected(m_carol.get(), &Room::connected);
+    QVERIFY(
+        m_bob->connectToRoom(TestUtil::invite(m_server->url(), roomName, QStringLiteral("Bob"))));
+    QVERIFY(m_carol->connectToRoom(
+        TestUtil::invite(m_server->url(), roomName, QStringLiteral("Carol"))));
+    QTRY_COMPARE_WITH_TIMEOUT(bobConnected.count(), 1, 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(carolConnected.count(), 1, 5000);
+    // Everyone + Alice + Bob + Carol
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->participantsModel()->rowCount(), 4, 5000);
+    QVERIFY(m_window->connectionText().contains(QStringLiteral("Connected")));
+}
+
+int TestMainWindow::participantRow(const QString &clientId) const
+{
+    const ParticipantsModel *model = m_window->participantsModel();
+    for (int row = 0; row < model->rowCount(); ++row) {
+        if (model->index(row).data(ParticipantsModel::ClientIdRole).toString() == clientId)
+            return row;
+    }
+    return -1;
+}
+
+void TestMainWindow::check(const QString &clientId, bool checked)
+{
+    // Through the view's model, as a click on the checkbox would.
+    auto *view = m_window->findChild<QAbstractItemView *>(QStringLiteral("participantsView"));
+    QVERIFY(view);
+    const int row = participantRow(clientId);
+    QVERIFY(row > 0);
+    QVERIFY(view->model()->setData(view->model()->index(row, 0),
+                                   checked ? Qt::Checked : Qt::Unchecked, Qt::CheckStateRole));
+}
+
+QString TestMainWindow::makeFile(const QString &name, qint64 size)
+{
+    return TestUtil::makeFile(m_files.path(), name, size);
+}
+
+void TestMainWindow::syncWith(Room *room)
+{
+    const QString marker = QStringLiteral("marker-%1.txt").arg(++m_markerCounter);
+    QSignalSpy seen(room, &Room::fileAvailable);
+    // A separate client sends the marker so the window's recipient choice stays untouched.
+    Room sender;
+    QSignalSpy connected(&sender, &Room::connected);
+    QVERIFY(sender.connectToRoom(
+        TestUtil::invite(m_server->url(), m_window->room()->roomName(), QStringLiteral("Marker"))));
+    QTRY_COMPARE_WITH_TIMEOUT(connected.count(), 1, 5000);
+    QVERIFY(!sender.sendFiles({ makeFile(marker, 16) }, { { QStringLiteral("broadcast"), true } })
+                 .isEmpty());
+    QTRY_VERIFY_WITH_TIMEOUT(std::any_of(seen.cbegin(), seen.cend(),
+                                         [&marker](const QList<QVariant> &args) {
+                                             return args.at(0).value<FileInfo>().name == marker;
+                                         }),
+                             5000);
+}
+
+static QStringList namesOf(const QList<FileInfo> &files)
+{
+    QStringList names;
+    for (const FileInfo &f : files)
+        names << f.name;
+    return names;
+}
+
+void TestMainWindow::dropSendsToPickedRecipients()
+{
+    setUpRoom();
+    check(m_bob->clientId(), true);
+    QCOMPARE(m_window->sendingToText(), QStringLiteral("Sending to: Bob"));
+
+    const QString first = makeFile(QStringLiteral("dropped one.pdf"), 70000);
+    const QString second = makeFile(QStringLiteral("dropped-two.png"), 1234);
+    QMimeData mime;
+    mime.setUrls({ QUrl::fromLocalFile(first), QUrl::fromLocalFile(second) });
+    QSignalSpy bobSaw(m_bob.get(), &Room::fileAvailable);
+    QSignalSpy carolSaw(m_carol.get(), &Room::fileAvailable);
+
+    const QPoint pos = m_window->rect().center();
+    QDragEnterEvent enter(pos, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(m_window.get(), &enter);
+    QVERIFY(enter.isAccepted());
+    QVERIFY(m_window->dropOverlay()->isVisible());
+    QCOMPARE(m_window->dropOverlay()->mode(), DropOverlay::Mode::Accept);
+    QVERIFY(m_window->dropOverlay()->detail().contains(QStringLiteral("Bob")));
+    QVERIFY(m_window->dropOverlay()->headline().contains(QStringLiteral("2")));
+
+    QDropEvent drop(pos, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(m_window.get(), &drop);
+    QVERIFY(drop.isAccepted());
+    QVERIFY(!m_window->dropOverlay()->isVisible());
+
+    QTRY_COMPARE_WITH_TIMEOUT(bobSaw.count(), 2, 10000);
+    QStringList names = namesOf(m_bob->availableFileList());
+    names.sort();
+    QCOMPARE(names,
+             QStringList({ QStringLiteral("dropped one.pdf"), QStringLiteral("dropped-two.png") }));
+    QCOMPARE(m_bob->availableFileList().first().broadcast, false);
+    QCOMPARE(m_window->transferModel()->rowCount(), 2);
+
+    syncWith(m_carol.get());
+    QCOMPARE(namesOf(m_carol->availableFileList()),
+             QStringList{ QStringLiteral("marker-%1.txt").arg(m_markerCounter) });
+}
+
+void TestMainWindow::dropRefusesFolders()
+{
+    setUpRoom();
+    QMimeData mime;
+    mime.setUrls({ QUrl::fromLocalFile(m_files.path()),
+                   QUrl::fromLocalFile(makeFile(QStringLiteral("x"), 3)) });
+    const QPoint pos = m_window->rect().center();
+    QDragEnterEvent enter(pos, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(m_window.get(), &enter);
+    QCOMPARE(m_window->dropOverlay()->mode(), DropOverlay::Mode::Refuse);
+    QVERIFY(m_window->dropOverlay()->headline().contains(QStringLiteral("Folders")));
+    QDropEvent drop(pos, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(m_window.get(), &drop);
+    QCOMPARE(m_window->transferModel()->rowCount(), 0);
+    QVERIFY(m_window->statusBar()->currentMessage().contains(
+        QStringLiteral("Folders can't be shared")));
+}
+
+void TestMainWindow::pickerChoiceReachesServer()
+{
+    setUpRoom();
+    // Carol only, chosen in the picker; the files arrive by paste (Ctrl+V).
+    check(m_carol->clientId(), true);
+    check(m_bob->clientId(), true);
+    check(m_bob->clientId(), false);
+    QCOMPARE(m_window->sendingToText(), QStringLiteral("Sending to: Carol"));
+    QVERIFY(!m_window->participantsModel()->isBroadcast());
+
+    auto *mime = new QMimeData;
+    mime->setUrls({ QUrl::fromLocalFile(makeFile(QStringLiteral("for carol.txt"), 5000)) });
+    QGuiApplication::clipboard()->setMimeData(mime);
+    QSignalSpy carolSaw(m_carol.get(), &Room::fileAvailable);
+    auto *paste = m_window->findChild<QAction *>(QStringLiteral("actionPasteFiles"));
+    QVERIFY(paste);
+    QCOMPARE(paste->shortcut(), QKeySequence(QKeySequence::Paste));
+    m_window->activateWindow();
+    if (QTest::qWaitForWindowActive(m_window.get(), 2000))
+        QTest::keyClick(m_window.get(), Qt::Key_V, Qt::ControlModifier);
+    else
+        paste->trigger();
+    QTRY_COMPARE_WITH_TIMEOUT(carolSaw.count(), 1, 10000);
+    const FileInfo file = carolSaw.at(0).at(0).value<FileInfo>();
+    QCOMPARE(file.name, QStringLiteral("for carol.txt"));
+    QCOMPARE(file.broadcast, false);
+    QCOMPARE(file.sender, QStringLiteral("Alice"));
+
+    syncWith(m_bob.get());
+    QCOMPARE(namesOf(m_bob->availableFileList()),
+             QStringList{ QStringLiteral("marker-%1.txt").arg(m_markerCounter) });
+    // The server agrees: Bob asking for Carol's file by index gets "not available".
+    QSignalSpy refused(m_bob.get(), &Room::fsDownloadResult);
+    QJsonObject result;
+    m_bob->recvFiles(file.index, { { QStringLiteral("saveDir"), m_files.path() } },
+                     [&result](const QJsonObject &r) { result = r; });
+    QTRY_VERIFY_WITH_TIMEOUT(!result.isEmpty(), 5000);
+    QCOMPARE(result.value(QStringLiteral("result")).toInt(), int(ErrorCode::FileNotAvailable));
+}
+
+void TestMainWindow::clickingCancelButtonCancelsUpload()
+{
+    setUpRoom();
+    // Large enough (sparse, so it is cheap to create) to still be running when clicked.
+    const QString path = m_files.filePath(QStringLiteral("huge.iso"));
+    {
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        QVERIFY(f.resize(qint64(3) << 30));
+    }
+    QSignalSpy bobSaw(m_bob.get(), &Room::fileAvailable);
+    QVERIFY(m_window->sendFiles({ path }));
+    TransferModel *model = m_window->transferModel();
+    QCOMPARE(model->rowCount(), 1);
+    QTRY_COMPARE_WITH_TIMEOUT(model->index(0, 0).data(TransferModel::StatusRole).toInt(),
+                              int(TransferInfo::Status::Running), 5000);
+    QCOMPARE(model->index(0, 0).data(TransferModel::TotalBytesRole).toLongLong(), qint64(3) << 30);
+
+    auto *view = m_window->findChild<QTreeView *>(QStringLiteral("transfersView"));
+    QVERIFY(view);
+    const QRect cell = view->visualRect(model->index(0, TransferModel::ProgressColumn));
+    QVERIFY(cell.isValid());
+    QSignalSpy cancelRequested(m_window->transferDelegate(), &TransferDelegate::cancelRequested);
+    QTest::mouseClick(view->viewport(), Qt::LeftButton, {},
+                      TransferDelegate::cancelButtonRect(cell, view->layoutDirection()).center());
+    QCOMPARE(cancelRequested.count(), 1);
+    QTRY_COMPARE_WITH_TIMEOUT(model->index(0, 0).data(TransferModel::StatusRole).toInt(),
+                              int(TransferInfo::Status::Cancelled), 5000);
+    QVERIFY(model->index(0, 0).data(TransferModel::ProcessedBytesRole).toLongLong()
+            < (qint64(3) << 30));
+    QTRY_COMPARE_WITH_TIMEOUT(m_server->uploadCount(), 0, 5000);
+    QCOMPARE(bobSaw.count(), 0);
+    QCOMPARE(m_server->fileCount(), 0);
+}
+
+void TestMainWindow::doubleClickDownloadsByteIdentical()
+{
+    setUpRoom();
+    const QString source = makeFile(QStringLiteral("from bob.bin"), 3 * 1024 * 1024 + 17);
+    QSignalSpy windowSaw(m_window->room(), &Room::fileAvailable);
+    QVERIFY(!m_bob->sendFiles({ source }, { { QStringLiteral("broadcast"), true } }).isEmpty());
+    QTRY_COMPARE_WITH_TIMEOUT(windowSaw.count(), 1, 10000);
+    QVERIFY(m_window->windowTitle().contains(QStringLiteral("1 new")));
+
+    auto *view = m_window->findChild<QTreeView *>(QStringLiteral("filesView"));
+    QVERIFY(view);
+    QTRY_VERIFY(view->isVisible());
+    QCOMPARE(view->model()->rowCount(), 1);
+    const QRect rect = view->visualRect(view->model()->index(0, AvailableFilesModel::NameColumn));
+    QVERIFY(rect.isValid());
+    // Through the window system, as a real double-click arrives: press, release, press,
+    // double-click, release (the QWidget overload sends only the double-click event).
+    QTest::mouseDClick(m_window->windowHandle(), Qt::LeftButton, {},
+                       view->viewport()->mapTo(m_window.get(), rect.center()));
+
+    AvailableFilesModel *files = m_window->availableFilesModel();
+    QTRY_COMPARE_WITH_TIMEOUT(files->index(0, 0).data(AvailableFilesModel::LocalStateRole).toInt(),
+                              int(AvailableFilesModel::LocalState::Downloaded), 10000);
+    const QString local = files->index(0, 0).data(AvailableFilesModel::LocalPathRole).toString();
+    QVERIFY(local.startsWith(m_files.filePath(QStringLiteral("downloads"))));
+    QCOMPARE(TestUtil::sha256Of(local), TestUtil::sha256Of(source));
+    QFile a(local), b(source);
+    QVERIFY(a.open(QIODevice::ReadOnly) && b.open(QIODevice::ReadOnly));
+    QVERIFY(a.readAll() == b.readAll());
+    QVERIFY(!m_window->windowTitle().contains(QStringLiteral("new")));
+    // A downloaded row drags out as a file URL.
+    std::unique_ptr<QMimeData> mime(files->mimeData({ files->index(0, 0) }));
+    QVERIFY(mime);
+    QCOMPARE(mime->urls().value(0).toLocalFile(), local);
+}
+
+void TestMainWindow::roomHostInvitesWork()
+{
+    RoomHost host;
+    host.setDataDir(m_files.filePath(QStringLiteral("host")));
+    QString error;
+    QVERIFY2(host.start(&error), qPrintable(error));
+    const QString participantLink = host.participantInviteLink();
+    const auto parsed = InviteLink::parse(participantLink);
+    QVERIFY(parsed);
+    QVERIFY(Token::peek(parsed->token)->name.isEmpty());
+
+    MainWindow window;
+    auto *hostPtr = new RoomHost;
+    hostPtr->setDataDir(m_files.filePath(QStringLiteral("host2")));
+    QVERIFY(hostPtr->start());
+    window.setHost(hostPtr);
+    QCOMPARE(window.inviteLink(),
+             hostPtr->participantInviteLink().isEmpty() ? QString() : window.inviteLink());
+    QSignalSpy windowConnected(window.room(), &Room::connected);
+    QVERIFY(window.joinRoom(hostPtr->hostInviteLink(QStringLiteral("Host")), QString()));
+    QTRY_COMPARE_WITH_TIMEOUT(windowConnected.count(), 1, 5000);
+    QCOMPARE(window.room()->role(), QStringLiteral("moderator"));
+
+    Room guest;
+    QSignalSpy guestConnected(&guest, &Room::connected);
+    QVERIFY(guest.connectToRoom(window.inviteLink(), QStringLiteral("Guest")));
+    QTRY_COMPARE_WITH_TIMEOUT(guestConnected.count(), 1, 5000);
+    QCOMPARE(guest.displayName(), QStringLiteral("Guest"));
+    QTRY_COMPARE_WITH_TIMEOUT(window.participantsModel()->rowCount(), 3, 5000);
+}
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"
