@@ -237,9 +237,8 @@ int runServer(QCoreApplication &app, const QStringList &arguments)
     if (!server.listen(&error))
         return fail(error);
     const QUrl url = server.url();
-    printLine(QStringLiteral("roomshare-server listening on ws://%1:%2")
-                  .arg(url.host(QUrl::FullyEncoded))
-                  .arg(server.port()));
+    // authority() brackets IPv6 hosts: ws://[::1]:7450
+    printLine(QStringLiteral("roomshare-server listening on ws://") + url.authority());
     if (parser.isSet(roomOption)) {
         JoinClaims claims;
         claims.room = parser.value(roomOption);
