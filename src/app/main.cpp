@@ -88,6 +88,10 @@ int main(int argc, char *argv[])
                                       QStringLiteral("Send FILE once connected."),
                                       QStringLiteral("FILE"));
     demoSendOption.setFlags(QCommandLineOption::HiddenFromHelp);
+    QCommandLineOption demoDelayOption(QStringLiteral("demo-delay"),
+                                       QStringLiteral("Wait MS milliseconds before --demo-send."),
+                                       QStringLiteral("MS"), QStringLiteral("0"));
+    demoDelayOption.setFlags(QCommandLineOption::HiddenFromHelp);
     QCommandLineOption demoDownloadOption(QStringLiteral("demo-download-all"),
                                           QStringLiteral("Download every file once available."));
     demoDownloadOption.setFlags(QCommandLineOption::HiddenFromHelp);
@@ -95,7 +99,7 @@ int main(int argc, char *argv[])
                                        QStringLiteral("Force a UI state: drop-overlay."),
                                        QStringLiteral("STATE"));
     demoStateOption.setFlags(QCommandLineOption::HiddenFromHelp);
-    parser.addOptions({ hostOption, nameOption, printInviteOption, demoSendOption,
+    parser.addOptions({ hostOption, nameOption, printInviteOption, demoSendOption, demoDelayOption,
                         demoDownloadOption, demoStateOption });
     parser.addPositionalArgument(QStringLiteral("link"),
                                  QApplication::translate("main", "An invite link to join."),
@@ -151,9 +155,14 @@ int main(int argc, char *argv[])
 
     const QStringList demoFiles = parser.values(demoSendOption);
     if (!demoFiles.isEmpty()) {
+        const int delay = parser.value(demoDelayOption).toInt();
         QObject::connect(
             window.room(), &Room::connected, &window,
-            [&window, demoFiles] { window.sendFiles(demoFiles); }, Qt::SingleShotConnection);
+            [&window, demoFiles, delay] {
+                QTimer::singleShot(delay, &window,
+                                   [&window, demoFiles] { window.sendFiles(demoFiles); });
+            },
+            Qt::SingleShotConnection);
     }
     if (parser.isSet(demoDownloadOption)) {
         QObject::connect(window.room(), &Room::fileAvailable, &window,

@@ -43,6 +43,12 @@ QString fileNameOf(const QString &path)
 {
     return QFileInfo(path).fileName();
 }
+
+QString dropHeadline(int fileCount)
+{
+    return fileCount == 1 ? MainWindow::tr("Drop to send this file")
+                          : MainWindow::tr("Drop to send %1 files").arg(fileCount);
+}
 } // namespace
 
 MainWindow::MainWindow(QWidget *parent)
@@ -116,13 +122,12 @@ void MainWindow::setupViews()
     m_ui->transfersView->setMouseTracking(true);
     m_ui->transfersView->installEventFilter(this);
     QHeaderView *transfersHeader = m_ui->transfersView->header();
-    transfersHeader->setStretchLastSection(true);
-    transfersHeader->setSectionResizeMode(TransferModel::NameColumn, QHeaderView::Interactive);
-    transfersHeader->resizeSection(TransferModel::NameColumn, 220);
+    transfersHeader->setStretchLastSection(false);
+    transfersHeader->setSectionResizeMode(TransferModel::NameColumn, QHeaderView::Stretch);
+    transfersHeader->setSectionResizeMode(TransferModel::ProgressColumn, QHeaderView::Interactive);
     transfersHeader->resizeSection(TransferModel::ProgressColumn, 200);
-    transfersHeader->resizeSection(TransferModel::SizeColumn, 160);
-    transfersHeader->resizeSection(TransferModel::SpeedColumn, 90);
-    transfersHeader->resizeSection(TransferModel::TimeLeftColumn, 90);
+    for (int c = TransferModel::SizeColumn; c < TransferModel::ColumnCount; ++c)
+        transfersHeader->setSectionResizeMode(c, QHeaderView::ResizeToContents);
     connect(m_delegate, &TransferDelegate::cancelRequested, this,
             [this](const QPersistentModelIndex &index) {
                 if (index.isValid())
@@ -426,8 +431,12 @@ bool MainWindow::sendFiles(const QStringList &paths)
         });
     if (ids.isEmpty())
         return false;
-    showMessage(tr("Sending %n file(s) to %1.", nullptr, int(files.size()))
-                    .arg(m_participants->recipientsText()));
+    showMessage(files.size() == 1
+                    ? tr("Sending “%1” to %2.")
+                          .arg(fileNameOf(files.first()), m_participants->recipientsText())
+                    : tr("Sending %1 files to %2.")
+                          .arg(files.size())
+                          .arg(m_participants->recipientsText()));
     return true;
 }
 
@@ -649,19 +658,19 @@ void MainWindow::showDropOverlayFor(const QMimeData *mime)
         m_overlay->showMessage(DropOverlay::Mode::Refuse, tr("Not connected"),
                                tr("Files can be shared once you are in the room."));
     } else {
-        m_overlay->showMessage(
-            DropOverlay::Mode::Accept, tr("Drop to send %n file(s)", nullptr, int(paths.size())),
-            m_participants->isBroadcast() ? tr("To everyone in the room")
-                                          : tr("Only to %1").arg(m_participants->recipientsText()));
+        m_overlay->showMessage(DropOverlay::Mode::Accept, dropHeadline(int(paths.size())),
+                               m_participants->isBroadcast()
+                                   ? tr("To everyone in the room")
+                                   : tr("Only to %1").arg(m_participants->recipientsText()));
     }
 }
 
 void MainWindow::showDropPreview(int fileCount)
 {
-    m_overlay->showMessage(
-        DropOverlay::Mode::Accept, tr("Drop to send %n file(s)", nullptr, fileCount),
-        m_participants->isBroadcast() ? tr("To everyone in the room")
-                                      : tr("Only to %1").arg(m_participants->recipientsText()));
+    m_overlay->showMessage(DropOverlay::Mode::Accept, dropHeadline(fileCount),
+                           m_participants->isBroadcast()
+                               ? tr("To everyone in the room")
+                               : tr("Only to %1").arg(m_participants->recipientsText()));
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent *event)

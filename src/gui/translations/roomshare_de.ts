@@ -338,82 +338,82 @@
 <context>
     <name>Roomshare::Gui::AvailableFilesModel</name>
     <message>
-        <location filename="../availablefilesmodel.cpp" line="168"/>
+        <location filename="../availablefilesmodel.cpp" line="167"/>
         <source>New</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../availablefilesmodel.cpp" line="170"/>
+        <location filename="../availablefilesmodel.cpp" line="169"/>
         <source>Downloading</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../availablefilesmodel.cpp" line="172"/>
+        <location filename="../availablefilesmodel.cpp" line="171"/>
         <source>Downloaded</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../availablefilesmodel.cpp" line="174"/>
+        <location filename="../availablefilesmodel.cpp" line="173"/>
         <source>Failed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../availablefilesmodel.cpp" line="238"/>
+        <location filename="../availablefilesmodel.cpp" line="237"/>
         <source>Shared %1; available until %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../availablefilesmodel.cpp" line="244"/>
+        <location filename="../availablefilesmodel.cpp" line="243"/>
         <source>Everyone</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../availablefilesmodel.cpp" line="244"/>
+        <location filename="../availablefilesmodel.cpp" line="243"/>
         <source>Only you</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../availablefilesmodel.cpp" line="246"/>
+        <location filename="../availablefilesmodel.cpp" line="245"/>
         <source>Sent to everyone in the room</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../availablefilesmodel.cpp" line="247"/>
+        <location filename="../availablefilesmodel.cpp" line="246"/>
         <source>Sent to you privately (and maybe a few others)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../availablefilesmodel.cpp" line="255"/>
+        <location filename="../availablefilesmodel.cpp" line="254"/>
         <source>Saved as %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../availablefilesmodel.cpp" line="267"/>
+        <location filename="../availablefilesmodel.cpp" line="266"/>
         <source>Name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../availablefilesmodel.cpp" line="269"/>
+        <location filename="../availablefilesmodel.cpp" line="268"/>
         <source>Size</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../availablefilesmodel.cpp" line="271"/>
+        <location filename="../availablefilesmodel.cpp" line="270"/>
         <source>From</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../availablefilesmodel.cpp" line="273"/>
+        <location filename="../availablefilesmodel.cpp" line="272"/>
         <source>Shared</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../availablefilesmodel.cpp" line="275"/>
+        <location filename="../availablefilesmodel.cpp" line="274"/>
         <source>Sent to</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../availablefilesmodel.cpp" line="277"/>
+        <location filename="../availablefilesmodel.cpp" line="276"/>
         <source>State</source>
         <translation type="unfinished"></translation>
     </message>
@@ -429,29 +429,39 @@
 <context>
     <name>Roomshare::Gui::MainWindow</name>
     <message>
-        <location filename="../mainwindow.cpp" line="66"/>
+        <location filename="../mainwindow.cpp" line="49"/>
+        <source>Drop to send this file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../mainwindow.cpp" line="50"/>
+        <source>Drop to send %1 files</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../mainwindow.cpp" line="72"/>
         <source>Connection state</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="77"/>
-        <location filename="../mainwindow.cpp" line="252"/>
-        <location filename="../mainwindow.cpp" line="649"/>
+        <location filename="../mainwindow.cpp" line="83"/>
+        <location filename="../mainwindow.cpp" line="256"/>
+        <location filename="../mainwindow.cpp" line="658"/>
         <source>Not connected</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="154"/>
+        <location filename="../mainwindow.cpp" line="160"/>
         <source>Choose files to send (%1)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="172"/>
+        <location filename="../mainwindow.cpp" line="177"/>
         <source>Invite link copied.</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../mainwindow.cpp" line="177"/>
+        <location filename="../mainwindow.cpp" line="182"/>
         <source>Connection lost — reconnecting in %n s</source>
         <translation type="unfinished">
             <numerusform></numerusform>
@@ -459,7 +469,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../mainwindow.cpp" line="178"/>
+        <location filename="../mainwindow.cpp" line="183"/>
         <source>Could not reach the room — retrying in %n s</source>
         <translation type="unfinished">
             <numerusform></numerusform>
@@ -467,228 +477,221 @@
         </translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="181"/>
+        <location filename="../mainwindow.cpp" line="186"/>
         <source>Reconnecting…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="192"/>
+        <location filename="../mainwindow.cpp" line="198"/>
         <source>Connected to “%1” as %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="197"/>
-        <location filename="../mainwindow.cpp" line="226"/>
+        <location filename="../mainwindow.cpp" line="203"/>
+        <location filename="../mainwindow.cpp" line="230"/>
         <source>Connecting…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="205"/>
+        <location filename="../mainwindow.cpp" line="211"/>
         <source>A shared file expired and is no longer available.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="208"/>
+        <location filename="../mainwindow.cpp" line="214"/>
         <source>%1 joined the room.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="211"/>
+        <location filename="../mainwindow.cpp" line="216"/>
         <source>%1 left the room.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="222"/>
-        <location filename="../mainwindow.cpp" line="258"/>
+        <location filename="../mainwindow.cpp" line="226"/>
+        <location filename="../mainwindow.cpp" line="262"/>
         <source>Could not join: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="284"/>
-        <location filename="../mainwindow.cpp" line="340"/>
+        <location filename="../mainwindow.cpp" line="287"/>
+        <location filename="../mainwindow.cpp" line="342"/>
         <source>Roomshare</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="285"/>
+        <location filename="../mainwindow.cpp" line="288"/>
         <source>%1 — Roomshare</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="287"/>
+        <location filename="../mainwindow.cpp" line="290"/>
         <source>(%1 new) %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="298"/>
+        <location filename="../mainwindow.cpp" line="301"/>
         <source>Sending to: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="330"/>
+        <location filename="../mainwindow.cpp" line="332"/>
         <source>%1 shared “%2” (%3).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="331"/>
+        <location filename="../mainwindow.cpp" line="333"/>
         <source>%1 sent you “%2” (%3).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="348"/>
+        <location filename="../mainwindow.cpp" line="350"/>
         <source>New file in %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="358"/>
+        <location filename="../mainwindow.cpp" line="360"/>
         <source>Downloaded “%1”.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="360"/>
+        <location filename="../mainwindow.cpp" line="362"/>
         <source>Sent “%1”.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="363"/>
+        <location filename="../mainwindow.cpp" line="365"/>
         <source>“%1” failed: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="407"/>
+        <location filename="../mainwindow.cpp" line="409"/>
         <source>Folders can&apos;t be shared yet (%1). Send the files inside, or a zip of the folder.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="409"/>
-        <location filename="../mainwindow.cpp" line="413"/>
+        <location filename="../mainwindow.cpp" line="411"/>
+        <location filename="../mainwindow.cpp" line="415"/>
         <source>, </source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="413"/>
+        <location filename="../mainwindow.cpp" line="415"/>
         <source>Can&apos;t read %1.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="417"/>
+        <location filename="../mainwindow.cpp" line="419"/>
         <source>You are not connected to the room; nothing was sent.</source>
         <translation type="unfinished"></translation>
     </message>
-    <message numerus="yes">
-        <location filename="../mainwindow.cpp" line="432"/>
-        <source>Sending %n file(s) to %1.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
+    <message>
+        <location filename="../mainwindow.cpp" line="435"/>
+        <source>Sending “%1” to %2.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="441"/>
+        <location filename="../mainwindow.cpp" line="437"/>
+        <source>Sending %1 files to %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../mainwindow.cpp" line="447"/>
         <source>That file is no longer available.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="446"/>
+        <location filename="../mainwindow.cpp" line="452"/>
         <source>Save “%1” in</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="451"/>
+        <location filename="../mainwindow.cpp" line="457"/>
         <source>Can&apos;t create the download folder %1.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="464"/>
-        <location filename="../mainwindow.cpp" line="556"/>
+        <location filename="../mainwindow.cpp" line="470"/>
+        <location filename="../mainwindow.cpp" line="565"/>
         <source>%1&apos;s file is no longer available.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="502"/>
+        <location filename="../mainwindow.cpp" line="509"/>
         <source>&amp;Download</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="503"/>
+        <location filename="../mainwindow.cpp" line="510"/>
         <source>Download &amp;To…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="505"/>
-        <location filename="../mainwindow.cpp" line="573"/>
+        <location filename="../mainwindow.cpp" line="512"/>
+        <location filename="../mainwindow.cpp" line="582"/>
         <source>&amp;Open</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="507"/>
-        <location filename="../mainwindow.cpp" line="574"/>
+        <location filename="../mainwindow.cpp" line="514"/>
+        <location filename="../mainwindow.cpp" line="583"/>
         <source>Show in &amp;Folder</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="571"/>
+        <location filename="../mainwindow.cpp" line="580"/>
         <source>&amp;Cancel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="572"/>
+        <location filename="../mainwindow.cpp" line="581"/>
         <source>&amp;Retry</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="575"/>
+        <location filename="../mainwindow.cpp" line="584"/>
         <source>Remove from &amp;List</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="616"/>
+        <location filename="../mainwindow.cpp" line="625"/>
         <source>You are not connected to the room.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="620"/>
+        <location filename="../mainwindow.cpp" line="629"/>
         <source>Send Files to %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="629"/>
+        <location filename="../mainwindow.cpp" line="638"/>
         <source>The clipboard holds no files to send.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="646"/>
+        <location filename="../mainwindow.cpp" line="655"/>
         <source>Folders can&apos;t be shared yet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="647"/>
+        <location filename="../mainwindow.cpp" line="656"/>
         <source>Drop the files inside the folder, or a zip of it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="650"/>
+        <location filename="../mainwindow.cpp" line="659"/>
         <source>Files can be shared once you are in the room.</source>
         <translation type="unfinished"></translation>
     </message>
-    <message numerus="yes">
-        <location filename="../mainwindow.cpp" line="653"/>
-        <location filename="../mainwindow.cpp" line="663"/>
-        <source>Drop to send %n file(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
-    </message>
     <message>
-        <location filename="../mainwindow.cpp" line="655"/>
-        <location filename="../mainwindow.cpp" line="665"/>
+        <location filename="../mainwindow.cpp" line="663"/>
+        <location filename="../mainwindow.cpp" line="672"/>
         <source>To everyone in the room</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="656"/>
-        <location filename="../mainwindow.cpp" line="666"/>
+        <location filename="../mainwindow.cpp" line="664"/>
+        <location filename="../mainwindow.cpp" line="673"/>
         <source>Only to %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -791,97 +794,97 @@
 <context>
     <name>Roomshare::Gui::TransferModel</name>
     <message>
-        <location filename="../transfermodel.cpp" line="187"/>
+        <location filename="../transfermodel.cpp" line="186"/>
         <source>Waiting</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../transfermodel.cpp" line="189"/>
+        <location filename="../transfermodel.cpp" line="188"/>
         <source>Uploading</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../transfermodel.cpp" line="189"/>
+        <location filename="../transfermodel.cpp" line="188"/>
         <source>Downloading</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../transfermodel.cpp" line="191"/>
+        <location filename="../transfermodel.cpp" line="190"/>
         <source>Sent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../transfermodel.cpp" line="191"/>
+        <location filename="../transfermodel.cpp" line="190"/>
         <source>Downloaded</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../transfermodel.cpp" line="193"/>
+        <location filename="../transfermodel.cpp" line="192"/>
         <source>Cancelled</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../transfermodel.cpp" line="195"/>
+        <location filename="../transfermodel.cpp" line="194"/>
         <source>Failed: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../transfermodel.cpp" line="242"/>
+        <location filename="../transfermodel.cpp" line="241"/>
         <source>Upload of %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../transfermodel.cpp" line="243"/>
+        <location filename="../transfermodel.cpp" line="242"/>
         <source>Download of %1 from %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../transfermodel.cpp" line="245"/>
+        <location filename="../transfermodel.cpp" line="244"/>
         <source>Upload: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../transfermodel.cpp" line="245"/>
+        <location filename="../transfermodel.cpp" line="244"/>
         <source>Download: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../transfermodel.cpp" line="253"/>
+        <location filename="../transfermodel.cpp" line="252"/>
         <source>%1%</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../transfermodel.cpp" line="262"/>
+        <location filename="../transfermodel.cpp" line="261"/>
         <source>%1 of %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../transfermodel.cpp" line="301"/>
+        <location filename="../transfermodel.cpp" line="300"/>
         <source>Name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../transfermodel.cpp" line="303"/>
+        <location filename="../transfermodel.cpp" line="302"/>
         <source>Progress</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../transfermodel.cpp" line="305"/>
+        <location filename="../transfermodel.cpp" line="304"/>
         <source>Size</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../transfermodel.cpp" line="307"/>
+        <location filename="../transfermodel.cpp" line="306"/>
         <source>Speed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../transfermodel.cpp" line="309"/>
+        <location filename="../transfermodel.cpp" line="308"/>
         <source>Time left</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../transfermodel.cpp" line="311"/>
+        <location filename="../transfermodel.cpp" line="310"/>
         <source>State</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1020,34 +1023,34 @@
 <context>
     <name>main</name>
     <message>
-        <location filename="../../app/main.cpp" line="30"/>
-        <location filename="../../app/main.cpp" line="135"/>
-        <location filename="../../app/main.cpp" line="148"/>
+        <location filename="../../app/main.cpp" line="31"/>
+        <location filename="../../app/main.cpp" line="140"/>
+        <location filename="../../app/main.cpp" line="153"/>
         <source>Roomshare</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/main.cpp" line="31"/>
+        <location filename="../../app/main.cpp" line="32"/>
         <source>Your name, as the others will see it:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/main.cpp" line="73"/>
+        <location filename="../../app/main.cpp" line="74"/>
         <source>Share files with the people in your meeting room.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/main.cpp" line="77"/>
+        <location filename="../../app/main.cpp" line="78"/>
         <source>Host a room on this computer.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/main.cpp" line="79"/>
+        <location filename="../../app/main.cpp" line="80"/>
         <source>Your display name.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/main.cpp" line="100"/>
+        <location filename="../../app/main.cpp" line="105"/>
         <source>An invite link to join.</source>
         <translation type="unfinished"></translation>
     </message>

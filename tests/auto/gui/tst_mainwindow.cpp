@@ -41,6 +41,7 @@ private Q_SLOTS:
     void clickingCancelButtonCancelsUpload();
     void doubleClickDownloadsByteIdentical();
     void roomHostInvitesWork();
+    void reconnectsAfterDrop();
 
 private:
     //! Room "room-N" of a fresh server, the window joined as Alice, Bob and Carol joined.
@@ -383,6 +384,29 @@ void TestMainWindow::roomHostInvitesWork()
     QTRY_COMPARE_WITH_TIMEOUT(guestConnected.count(), 1, 5000);
     QCOMPARE(guest.displayName(), QStringLiteral("Guest"));
     QTRY_COMPARE_WITH_TIMEOUT(window.participantsModel()->rowCount(), 3, 5000);
+}
+
+void TestMainWindow::reconnectsAfterDrop()
+{
+    setUpRoom();
+    const quint16 port = m_server->port();
+    QSignalSpy dropped(m_window->room(), &Room::disconnected);
+    QSignalSpy reconnected(m_window->room(), &Room::connected);
+    m_server.reset();
+    QTRY_COMPARE_WITH_TIMEOUT(dropped.count(), 1, 5000);
+    QVERIFY2(m_window->connectionText().contains(QStringLiteral("reconnecting in")),
+             qPrintable(m_window->connectionText()));
+
+    // The same server comes back on the same port before the first retry (1 s).
+    Server::ServerOptions options;
+    options.dataDir = m_data->path();
+    options.secret = TestUtil::testSecret();
+    options.port = port;
+    m_server = std::make_unique<Server::RoomServer>(options);
+    QVERIFY(m_server->listen());
+    QTRY_COMPARE_WITH_TIMEOUT(reconnected.count(), 1, 8000);
+    QVERIFY(m_window->connectionText().startsWith(QStringLiteral("Connected")));
+    QCOMPARE(m_window->participantsModel()->rowCount(), 2); // Everyone + Alice
 }
 
 QTEST_MAIN(TestMainWindow)
