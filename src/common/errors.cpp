@@ -43,6 +43,8 @@ QString errorText(ErrorCode code)
         return QStringLiteral("The peer broke the protocol");
     case ErrorCode::NotPermitted:
         return QStringLiteral("This action is not permitted");
+    case ErrorCode::TlsVerificationFailed:
+        return QStringLiteral("The server's identity could not be verified (TLS certificate)");
     }
     return QStringLiteral("Unknown error %1").arg(int(code));
 }
@@ -85,6 +87,8 @@ QString errorTitle(ErrorCode code)
         return QStringLiteral("protocol error");
     case ErrorCode::NotPermitted:
         return QStringLiteral("not permitted");
+    case ErrorCode::TlsVerificationFailed:
+        return QStringLiteral("TLS verification failed");
     }
     return QStringLiteral("error");
 }

@@ -31,6 +31,8 @@ enum class ErrorCode : int {
     ConnectionLost = 1197, //!< the connection dropped while the job was running
     ProtocolError = 1198, //!< the peer broke the protocol (unexpected chunk, offset past the end)
     NotPermitted = 1199, //!< the participant's role does not allow the action
+    TlsVerificationFailed = 1200, //!< the server's TLS certificate is not trusted or does not match
+                                  //!< the pinned fingerprint
 };
 Q_ENUM_NS(ErrorCode)
 

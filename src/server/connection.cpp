@@ -110,6 +110,7 @@ Connection::Connection(RoomServerPrivate *server, QWebSocket *socket)
     // the room's members.
     connect(m_socket, &QWebSocket::disconnected, this, &Connection::onDisconnected,
             Qt::QueuedConnection);
+    startGuards();
 }
 
 Connection::~Connection()
@@ -198,7 +199,7 @@ void Connection::abortTransfers()
 
 void Connection::onTextMessage(const QString &text)
 {
-    if (m_closing)
+    if (m_closing || !admitMessage(MessageKind::Control))
         return;
     m_lastHeard.restart();
     const QByteArray utf8 = text.toUtf8();
@@ -251,6 +252,10 @@ void Connection::onTextMessage(const QString &text)
         handleDownloadAck(msg, rid);
     else if (type == QLatin1String("download-cancel"))
         handleDownloadCancel(msg, rid);
+    else if (type == QLatin1String("file-remove"))
+        handleFileRemove(msg, rid);
+    else if (type == QLatin1String("participant-remove"))
+        handleParticipantRemove(msg, rid);
     else if (type == QLatin1String("join"))
         sendError(rid, ErrorCode::InvalidRequest, str("Already joined"));
     else
@@ -293,6 +298,9 @@ void Connection::handleJoin(const QJsonObject &msg, const QJsonValue &rid)
         }
     }
 
+    if (!admitJoin(*claims, msg, rid, name))
+        return;
+
     m_room = m_server->room(claims->room);
     m_clientId = m_server->nextClientId();
     m_name = name;
@@ -323,6 +331,7 @@ void Connection::handleJoin(const QJsonObject &msg, const QJsonValue &rid)
     m_room->addMember(this);
     qCInfo(lcServer) << m_clientId << m_name << "joined room" << m_room->name() << "as" << m_role;
     m_server->joined(this);
+    startSession(*claims, name);
 }
 
 void Connection::handleList(const QJsonValue &rid)
@@ -423,7 +432,7 @@ void Connection::handleUploadBegin(const QJsonObject &msg, const QJsonValue &rid
 
 void Connection::onBinaryMessage(const QByteArray &data)
 {
-    if (m_closing)
+    if (m_closing || !admitMessage(MessageKind::Data))
         return;
     m_lastHeard.restart();
     if (!isJoined()) {

@@ -1,17 +1,21 @@
 #pragma once
 
+#include "ratelimit_p.h"
 #include "room_p.h"
 
 #include <errors.h>
+#include <invite.h>
 #include <sha256.h>
 
 #include <QElapsedTimer>
 #include <QFile>
 #include <QHash>
+#include <QHostAddress>
 #include <QJsonObject>
 #include <QJsonValue>
 #include <QObject>
 #include <QSet>
+#include <QTimer>
 #include <QWebSocketProtocol>
 
 #include <map>
@@ -42,6 +46,7 @@ public:
     QString name() const { return m_name; }
     QString role() const { return m_role; }
     QJsonObject participantJson() const;
+    QHostAddress peerAddress() const;
     int uploadCount() const { return int(m_uploads.size()); }
     int downloadCount() const { return int(m_downloads.size()); }
 
@@ -57,6 +62,17 @@ public:
     void withdrawFile(const StoredFilePtr &file, const QString &reason);
     //! Drops every transfer (deleting partial data) and the socket, silently. For server shutdown.
     void shutdown();
+
+    // Security (connection_security.cpp).
+    //! Feeds a message as if it had arrived on the socket: the in-memory path the fuzz
+    //! targets drive. Replies go nowhere when the socket is not connected.
+    void receiveText(const QString &message) { onTextMessage(message); }
+    void receiveBinary(const QByteArray &message) { onBinaryMessage(message); }
+    //! The jti of the token this connection joined with.
+    QString tokenId() const { return m_tokenId; }
+    //! A moderator removed this participant: stops its transfers at once, tells it why
+    //! (`error` 1199) and closes with 4004.
+    void removeByModerator(const QString &moderatorName);
 
 private:
     struct Upload
@@ -96,6 +112,24 @@ private:
     void handleDownloadBegin(const QJsonObject &msg, const QJsonValue &rid);
     void handleDownloadAck(const QJsonObject &msg, const QJsonValue &rid);
     void handleDownloadCancel(const QJsonObject &msg, const QJsonValue &rid);
+    void handleFileRemove(const QJsonObject &msg, const QJsonValue &rid);
+    void handleParticipantRemove(const QJsonObject &msg, const QJsonValue &rid);
+
+    enum class MessageKind { Control, Data };
+    //! Starts the join deadline; called once from the constructor.
+    void startGuards();
+    //! Rate limit: false (after sending 1196 and closing) when the peer is over its budget.
+    bool admitMessage(MessageKind kind);
+    //! Join-time checks beyond the token: the optional "room" field and the ban list.
+    //! Sends the refusal and closes when the join must not go ahead.
+    bool admitJoin(const JoinClaims &claims, const QJsonObject &msg, const QJsonValue &rid,
+                   const QString &name);
+    //! Arms the timer that ends the session when its token expires (4003).
+    void startSession(const JoinClaims &claims, const QString &name);
+    void checkSessionExpiry();
+    //! Leaves the room at once (others hear `participant-left` with \a reason); the
+    //! connection itself closes separately.
+    void leaveRoom(const QString &reason);
 
     void sendError(const QJsonValue &rid, ErrorCode code, const QString &desc);
     void sendUploadAck(Upload &upload);
@@ -121,6 +155,13 @@ private:
     QHash<quint32, qint64> m_publishedUploads; //!< uploadId -> file index, for withdrawing
     QSet<quint32> m_endedUploads; //!< cancelled or failed
     quint32 m_lastServedDownload = 0; //!< round-robin position
+    // Security state (connection_security.cpp).
+    TokenBucket m_controlBucket;
+    TokenBucket m_dataBucket;
+    QTimer m_guardTimer; //!< join deadline, then token expiry
+    qint64 m_tokenExpiresAt = 0; //!< seconds since the epoch
+    QString m_tokenId;
+    QString m_banKey; //!< what a moderator's removal bans (see docs/security.md)
 };
 
 } // namespace Roomshare::Server

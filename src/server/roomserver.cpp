@@ -103,6 +103,8 @@ void RoomServerPrivate::onNewConnection()
     while (QWebSocket *socket = webSocketServer->nextPendingConnection()) {
         qCDebug(lcServer) << "connection from" << socket->peerAddress().toString()
                           << socket->peerPort();
+        if (!admitConnection(socket))
+            continue;
         auto *connection = new Connection(this, socket);
         connection->setParent(q);
         connections.append(connection);
@@ -194,9 +196,13 @@ bool RoomServer::listen(QString *error)
     if (!d->storage.open(d->options.dataDir, &why))
         return fail(why);
 
-    auto *server = new QWebSocketServer(QStringLiteral("roomshare-server"),
-                                        QWebSocketServer::NonSecureMode, this);
+    if (d->options.tlsCertificate.isNull() != d->options.tlsKey.isNull())
+        return fail(QStringLiteral("TLS needs both a certificate and its key"));
+    auto *server = new QWebSocketServer(
+        QStringLiteral("roomshare-server"),
+        isSecure() ? QWebSocketServer::SecureMode : QWebSocketServer::NonSecureMode, this);
     server->setMaxPendingConnections(MaxPendingConnections);
+    d->configureSecurity(server);
     if (!server->listen(d->options.listenAddress, d->options.port)) {
         const QString message = QStringLiteral("cannot listen on %1 port %2: %3")
                                     .arg(d->options.listenAddress.toString())
@@ -240,7 +246,7 @@ QUrl RoomServer::url() const
         || address == QHostAddress::AnyIPv6)
         address = QHostAddress(QHostAddress::LocalHost);
     QUrl url;
-    url.setScheme(QStringLiteral("ws"));
+    url.setScheme(isSecure() ? QStringLiteral("wss") : QStringLiteral("ws"));
     url.setHost(address.toString());
     url.setPort(port());
     url.setPath(QStringLiteral("/"));

@@ -36,9 +36,14 @@ public:
     void close();
     bool isListening() const;
 
-    //! The address clients connect to, `ws://HOST:PORT/`. A wildcard listen address
-    //! (0.0.0.0, ::) is reported as 127.0.0.1. Empty when not listening.
+    //! The address clients connect to, `ws://HOST:PORT/` (`wss://` with TLS). A wildcard
+    //! listen address (0.0.0.0, ::) is reported as 127.0.0.1. Empty when not listening.
     QUrl url() const;
+    //! True when the options carry a TLS certificate: the server then speaks `wss://` only.
+    bool isSecure() const;
+    //! Lower-case hex SHA-256 of the TLS certificate (DER), for `fp=` in invite links;
+    //! empty without TLS.
+    QString certificateFingerprint() const;
     //! The port actually listened on (useful with port 0); 0 when not listening.
     quint16 port() const;
 

@@ -4,6 +4,7 @@
 #include "roomserver.h"
 #include "storage_p.h"
 
+#include <QHash>
 #include <QList>
 #include <QTimer>
 #include <QWebSocketServer>
@@ -35,6 +36,19 @@ public:
     void removeFile(Room *room, qint64 index, const QString &reason);
 
     void joined(Connection *connection);
+
+    // Security (roomserver_security.cpp).
+    //! Applies the handshake timeout and, for TLS, the certificate to a new QWebSocketServer.
+    void configureSecurity(QWebSocketServer *server);
+    //! The Origin allow-list: connections without an Origin always pass (native clients).
+    bool isOriginAllowed(const QString &origin) const;
+    //! False (and the socket closed with 4029) when its address has too many connections.
+    bool admitConnection(QWebSocket *socket);
+    //! Participants a moderator removed stay out while their token lives: see docs/security.md.
+    void ban(const QString &room, const QString &banKey, qint64 until);
+    bool isBanned(const QString &room, const QString &banKey) const;
+    //! \a connection left \a room early (expired or removed): tells the others.
+    void participantLeft(Room *room, Connection *connection, const QString &reason);
     void connectionClosed(Connection *connection);
 
     void onNewConnection();
@@ -53,6 +67,7 @@ public:
     QTimer expiryTimer;
     quint64 clientCounter = 0;
     quint32 transferCounter = 0;
+    QHash<QString, qint64> bans; //!< room + '\n' + ban key -> token expiry (s since epoch)
 };
 
 } // namespace Roomshare::Server

@@ -2,7 +2,10 @@
 
 #include <QByteArray>
 #include <QHostAddress>
+#include <QSslCertificate>
+#include <QSslKey>
 #include <QString>
+#include <QStringList>
 
 namespace Roomshare::Server {
 
@@ -21,6 +24,27 @@ struct ServerOptions
     int idleTimeoutMs = 30000; //!< a connection silent this long (not even a pong) is closed
     int maxUploadsPerConnection = 32; //!< concurrent uploads per connection (else 1196)
     int maxDownloadsPerConnection = 32; //!< concurrent downloads per connection (else 1196)
+
+    // Security limits (docs/security.md).
+    //! With both set the server speaks `wss://` only (TLS); with both null, plain `ws://`.
+    QSslCertificate tlsCertificate;
+    QSslKey tlsKey;
+    //! The opening handshake (TCP accept to WebSocket upgrade, TLS included) must finish
+    //! within this; otherwise the TCP connection is dropped.
+    int handshakeTimeoutMs = 10000;
+    //! A connection must send a valid `join` within this after the upgrade (else 1008).
+    int joinTimeoutMs = 10000;
+    //! Open connections per remote IP address, joined or not; more are closed with 4029.
+    int maxConnectionsPerAddress = 32;
+    //! Token buckets per connection: sustained messages per second and burst size, for
+    //! control (text) and data (binary) messages. Exceeding one sends 1196 and closes (1008).
+    int controlMessagesPerSecond = 500;
+    int controlMessageBurst = 1000;
+    int dataMessagesPerSecond = 4000;
+    int dataMessageBurst = 4000;
+    //! Browser origins allowed to connect (exact `scheme://host[:port]`, or "*" for any).
+    //! Connections without an Origin header (native clients) are always accepted.
+    QStringList allowedOrigins;
 };
 
 } // namespace Roomshare::Server

@@ -1,0 +1,221 @@
+// The security side of Connection: join deadline, token expiry, rate limits, bans and the
+// moderator requests. Kept apart from connection.cpp (the transfer protocol) on purpose.
+
+#include "connection_p.h"
+#include "roomserver_p.h"
+#include "serverlogging_p.h"
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QWebSocket>
+
+#include <cmath>
+
+namespace Roomshare::Server {
+
+namespace {
+
+// QTimer takes an int of milliseconds; long-lived tokens are re-checked at least daily.
+constexpr qint64 MaxGuardIntervalMs = 24 * 3600 * 1000;
+
+QJsonObject typed(const char *type)
+{
+    return QJsonObject{ { QStringLiteral("type"), QString::fromLatin1(type) } };
+}
+
+std::optional<qint64> exactInteger(const QJsonValue &v)
+{
+    if (!v.isDouble())
+        return std::nullopt;
+    const double d = v.toDouble();
+    if (!std::isfinite(d) || d != std::trunc(d) || std::fabs(d) > 9007199254740992.0)
+        return std::nullopt;
+    return qint64(d);
+}
+
+// A personal invite (with a name) is banned as a whole; a shared invite only together with
+// the display name, or one removal would lock out everyone holding the link.
+QString banKeyFor(const JoinClaims &claims, const QString &name)
+{
+    return claims.name.isEmpty() ? claims.tokenId + QLatin1Char('\n') + name.toCaseFolded()
+                                 : claims.tokenId;
+}
+
+} // namespace
+
+QHostAddress Connection::peerAddress() const
+{
+    return m_socket->peerAddress();
+}
+
+void Connection::startGuards()
+{
+    const ServerOptions &o = m_server->options;
+    m_controlBucket.configure(o.controlMessagesPerSecond, o.controlMessageBurst);
+    m_dataBucket.configure(o.dataMessagesPerSecond, o.dataMessageBurst);
+    m_guardTimer.setSingleShot(true);
+    connect(&m_guardTimer, &QTimer::timeout, this, [this] {
+        if (m_closing)
+            return;
+        if (!isJoined()) {
+            qCInfo(lcServer) << "closing a connection that did not join in time";
+            sendError(
+                QJsonValue(), ErrorCode::InvalidRequest,
+                QStringLiteral("No \"join\" within %1 ms").arg(m_server->options.joinTimeoutMs));
+            closeWith(QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("join timeout"));
+            return;
+        }
+        checkSessionExpiry();
+    });
+    if (o.joinTimeoutMs > 0)
+        m_guardTimer.start(o.joinTimeoutMs);
+}
+
+bool Connection::admitMessage(MessageKind kind)
+{
+    TokenBucket &bucket = kind == MessageKind::Control ? m_controlBucket : m_dataBucket;
+    if (bucket.take())
+        return true;
+    qCInfo(lcServer) << "closing" << m_clientId << "over its message rate";
+    sendError(QJsonValue(), ErrorCode::LimitExceeded,
+              kind == MessageKind::Control
+                  ? QStringLiteral("More than %1 control messages per second")
+                        .arg(m_server->options.controlMessagesPerSecond)
+                  : QStringLiteral("More than %1 data messages per second")
+                        .arg(m_server->options.dataMessagesPerSecond));
+    closeWith(QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("rate limit"));
+    return false;
+}
+
+bool Connection::admitJoin(const JoinClaims &claims, const QJsonObject &msg, const QJsonValue &rid,
+                           const QString &name)
+{
+    auto refuse = [&](const QString &why) {
+        qCInfo(lcServer) << "join refused:" << why;
+        sendError(rid, ErrorCode::InvalidInvite, QStringLiteral("Join refused: %1").arg(why));
+        closeWith(QWebSocketProtocol::CloseCode(4001), QStringLiteral("join refused"));
+        return false;
+    };
+    // The token alone decides the room; a client that also names one must name the same.
+    const QJsonValue room = msg.value(QLatin1String("room"));
+    if (!room.isUndefined() && (!room.isString() || room.toString() != claims.room))
+        return refuse(QStringLiteral("the token is for another room"));
+    if (m_server->isBanned(claims.room, banKeyFor(claims, name)))
+        return refuse(QStringLiteral("a moderator removed you from this room"));
+    return true;
+}
+
+void Connection::startSession(const JoinClaims &claims, const QString &name)
+{
+    m_tokenExpiresAt = claims.expiresAt;
+    m_tokenId = claims.tokenId;
+    m_banKey = banKeyFor(claims, name);
+    checkSessionExpiry();
+}
+
+void Connection::checkSessionExpiry()
+{
+    if (m_closing || !isJoined())
+        return;
+    const qint64 left = m_tokenExpiresAt * 1000 - QDateTime::currentMSecsSinceEpoch();
+    if (left > 0) {
+        m_guardTimer.start(int(qMin(left, MaxGuardIntervalMs)));
+        return;
+    }
+    qCInfo(lcServer) << m_clientId << "session ended: its invite expired";
+    sendError(QJsonValue(), ErrorCode::InvalidInvite,
+              QStringLiteral("Your invite expired; ask for a new link to stay in the room"));
+    leaveRoom(QStringLiteral("expired"));
+    closeWith(QWebSocketProtocol::CloseCode(4003), QStringLiteral("invite expired"));
+}
+
+void Connection::leaveRoom(const QString &reason)
+{
+    Room *room = m_room;
+    if (!room)
+        return;
+    // From here on the room no longer lists, offers files to, or hears from this connection;
+    // connectionClosed() later finds no room and stays silent.
+    room->removeMember(this);
+    m_room = nullptr;
+    m_server->participantLeft(room, this, reason);
+}
+
+void Connection::removeByModerator(const QString &moderatorName)
+{
+    if (m_closing)
+        return;
+    // Transfers stop before anything else: closeWith aborts them, but the detach below
+    // already makes this connection invisible to the room.
+    abortTransfers();
+    sendError(QJsonValue(), ErrorCode::NotPermitted,
+              QStringLiteral("%1 (moderator) removed you from the room").arg(moderatorName));
+    leaveRoom(QStringLiteral("removed"));
+    closeWith(QWebSocketProtocol::CloseCode(4004), QStringLiteral("removed by a moderator"));
+}
+
+void Connection::handleFileRemove(const QJsonObject &msg, const QJsonValue &rid)
+{
+    const auto index = exactInteger(msg.value(QLatin1String("index")));
+    if (!index)
+        return sendError(rid, ErrorCode::InvalidRequest,
+                         QStringLiteral("\"index\" must be an integer"));
+    const StoredFilePtr file = m_room->file(*index);
+    const bool moderator = m_role == QLatin1String("moderator");
+    const bool own = file && file->senderId == m_clientId;
+    // A file this participant may not see does not exist for it: same answer as a gap.
+    if (!file || (!moderator && !own && !file->isVisibleTo(m_clientId))) {
+        return sendError(rid, ErrorCode::FileNotAvailable,
+                         QStringLiteral("No file %1 is available to you").arg(*index));
+    }
+    if (!moderator && !own) {
+        return sendError(
+            rid, ErrorCode::NotPermitted,
+            QStringLiteral("Only its sender or a moderator can remove file %1").arg(*index));
+    }
+    qCInfo(lcServer) << m_clientId << "removes file" << *index;
+    m_server->removeFile(m_room, *index,
+                         own ? QStringLiteral("withdrawn") : QStringLiteral("removed"));
+    QJsonObject reply = typed("file-removed");
+    if (rid.isDouble())
+        reply.insert(QStringLiteral("rid"), rid);
+    reply.insert(QStringLiteral("index"), *index);
+    reply.insert(QStringLiteral("reason"),
+                 own ? QStringLiteral("withdrawn") : QStringLiteral("removed"));
+    sendJson(reply);
+}
+
+void Connection::handleParticipantRemove(const QJsonObject &msg, const QJsonValue &rid)
+{
+    if (m_role != QLatin1String("moderator")) {
+        return sendError(rid, ErrorCode::NotPermitted,
+                         QStringLiteral("Only a moderator can remove participants"));
+    }
+    const QJsonValue idValue = msg.value(QLatin1String("clientId"));
+    if (!idValue.isString())
+        return sendError(rid, ErrorCode::InvalidRequest,
+                         QStringLiteral("\"clientId\" must be a string"));
+    const QString clientId = idValue.toString();
+    if (clientId == m_clientId)
+        return sendError(rid, ErrorCode::InvalidRequest,
+                         QStringLiteral("You cannot remove yourself"));
+    Connection *target = nullptr;
+    for (Connection *c : m_room->members()) {
+        if (c->clientId() == clientId)
+            target = c;
+    }
+    if (!target) {
+        return sendError(rid, ErrorCode::InvalidRequest,
+                         QStringLiteral("No participant %1 in this room").arg(clientId.left(64)));
+    }
+    qCInfo(lcServer) << m_clientId << "removes participant" << clientId;
+    m_server->ban(m_room->name(), target->m_banKey, target->m_tokenExpiresAt);
+    target->removeByModerator(m_name);
+    QJsonObject reply = typed("participant-removed");
+    if (rid.isDouble())
+        reply.insert(QStringLiteral("rid"), rid);
+    reply.insert(QStringLiteral("clientId"), clientId);
+    sendJson(reply);
+}
+
+} // namespace Roomshare::Server

@@ -1,0 +1,124 @@
+// The security side of RoomServer: TLS, handshake timeout, Origin allow-list, per-address
+// connection cap and the ban list. Kept apart from roomserver.cpp on purpose.
+
+#include "connection_p.h"
+#include "roomserver.h"
+#include "roomserver_p.h"
+#include "serverlogging_p.h"
+#include "tlsfiles.h"
+
+#include <QDateTime>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSslConfiguration>
+#include <QTimer>
+#include <QWebSocket>
+#include <QWebSocketCorsAuthenticator>
+
+namespace Roomshare::Server {
+
+void RoomServerPrivate::configureSecurity(QWebSocketServer *server)
+{
+    if (options.handshakeTimeoutMs > 0)
+        server->setHandshakeTimeout(options.handshakeTimeoutMs);
+    if (server->secureMode() == QWebSocketServer::SecureMode) {
+        QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
+        ssl.setLocalCertificate(options.tlsCertificate);
+        ssl.setPrivateKey(options.tlsKey);
+        ssl.setProtocol(QSsl::TlsV1_2OrLater);
+        ssl.setPeerVerifyMode(QSslSocket::VerifyNone); // clients authenticate with tokens
+        server->setSslConfiguration(ssl);
+        QObject::connect(server, &QWebSocketServer::sslErrors, q,
+                         [](const QList<QSslError> &errors) {
+                             for (const auto &e : errors)
+                                 qCInfo(lcServer) << "TLS error:" << e.errorString();
+                         });
+    }
+    // Runs during the opening handshake: a refused Origin never gets a WebSocket (HTTP 403).
+    QObject::connect(server, &QWebSocketServer::originAuthenticationRequired, q,
+                     [this](QWebSocketCorsAuthenticator *auth) {
+                         const bool ok = isOriginAllowed(auth->origin());
+                         if (!ok)
+                             qCInfo(lcServer) << "refused Origin" << auth->origin().left(200);
+                         auth->setAllowed(ok);
+                     });
+}
+
+bool RoomServerPrivate::isOriginAllowed(const QString &origin) const
+{
+    if (origin.isEmpty())
+        return true;
+    for (const QString &allowed : options.allowedOrigins) {
+        if (allowed == QLatin1String("*") || allowed.compare(origin, Qt::CaseInsensitive) == 0)
+            return true;
+    }
+    return false;
+}
+
+bool RoomServerPrivate::admitConnection(QWebSocket *socket)
+{
+    const int cap = options.maxConnectionsPerAddress;
+    if (cap <= 0)
+        return true;
+    const QHostAddress address = socket->peerAddress();
+    int count = 0;
+    for (const Connection *c : std::as_const(connections)) {
+        if (c->peerAddress().isEqual(address))
+            ++count;
+    }
+    if (count < cap)
+        return true;
+    qCInfo(lcServer) << "refusing connection: already" << count << "from" << address.toString();
+    socket->setParent(q);
+    const QJsonObject error{ { QStringLiteral("type"), QStringLiteral("error") },
+                             { QStringLiteral("code"), int(ErrorCode::LimitExceeded) },
+                             { QStringLiteral("error"), errorTitle(ErrorCode::LimitExceeded) },
+                             { QStringLiteral("desc"),
+                               QStringLiteral("At most %1 connections per address").arg(cap) } };
+    socket->sendTextMessage(QString::fromUtf8(QJsonDocument(error).toJson(QJsonDocument::Compact)));
+    // 4029 (like HTTP 429); Qt treats the standard 1013 as an invalid close code.
+    socket->close(QWebSocketProtocol::CloseCode(4029), QStringLiteral("too many connections"));
+    QObject::connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
+    QTimer::singleShot(5000, socket, [socket] { socket->abort(); });
+    return false;
+}
+
+void RoomServerPrivate::ban(const QString &room, const QString &banKey, qint64 until)
+{
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    // Entries of expired tokens are useless: such a token is refused anyway.
+    for (auto it = bans.begin(); it != bans.end();)
+        it = it.value() <= now ? bans.erase(it) : std::next(it);
+    bans.insert(room + QLatin1Char('\n') + banKey, until);
+}
+
+bool RoomServerPrivate::isBanned(const QString &room, const QString &banKey) const
+{
+    const auto it = bans.constFind(room + QLatin1Char('\n') + banKey);
+    return it != bans.constEnd() && it.value() > QDateTime::currentSecsSinceEpoch();
+}
+
+void RoomServerPrivate::participantLeft(Room *room, Connection *connection, const QString &reason)
+{
+    const QJsonObject event{ { QStringLiteral("type"), QStringLiteral("participant-left") },
+                             { QStringLiteral("clientId"), connection->clientId() },
+                             { QStringLiteral("name"), connection->name() },
+                             { QStringLiteral("reason"), reason } };
+    const auto members = room->members();
+    for (Connection *c : members)
+        c->sendJson(event);
+    qCInfo(lcServer) << connection->clientId() << "left room" << room->name() << reason;
+    Q_EMIT q->participantLeft(room->name(), connection->clientId());
+}
+
+bool RoomServer::isSecure() const
+{
+    return !d->options.tlsCertificate.isNull();
+}
+
+QString RoomServer::certificateFingerprint() const
+{
+    return Tls::fingerprint(d->options.tlsCertificate);
+}
+
+} // namespace Roomshare::Server
