@@ -2,6 +2,7 @@
 
 #include "roomserver.h"
 #include "serverconfig.h"
+#include "tlsfiles.h"
 
 #include <invite.h>
 
@@ -9,6 +10,7 @@
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QDir>
+#include <QFile>
 #include <QStandardPaths>
 #include <QUrl>
 
@@ -96,7 +98,13 @@ int runInvite(const QStringList &arguments)
     const QCommandLineOption ttlOption(
         QStringLiteral("ttl"), QStringLiteral("How long the link stays valid (default 86400)."),
         QStringLiteral("SECONDS"), QString::number(DefaultInviteTtl));
-    parser.addOptions({ secretOption, urlOption, roomOption, nameOption, roleOption, ttlOption });
+    const QCommandLineOption tlsCertOption(
+        QStringLiteral("tls-cert"),
+        QStringLiteral("The server's TLS certificate (PEM): the link pins its SHA-256 "
+                       "fingerprint (fp=) and uses roomshares://."),
+        QStringLiteral("FILE"));
+    parser.addOptions(
+        { secretOption, urlOption, roomOption, nameOption, roleOption, ttlOption, tlsCertOption });
 
     auto usageError = [&parser](const QString &text) {
         printError(QStringLiteral("invite: ") + text);
@@ -134,12 +142,30 @@ int runInvite(const QStringList &arguments)
         printError(error);
         return 1;
     }
+    QString fingerprint;
+    if (parser.isSet(tlsCertOption)) {
+        QFile certFile(parser.value(tlsCertOption));
+        const auto certs = certFile.open(QIODevice::ReadOnly)
+            ? QSslCertificate::fromData(certFile.readAll(), QSsl::Pem)
+            : QList<QSslCertificate>();
+        if (certs.isEmpty() || certs.first().isNull()) {
+            printError(QStringLiteral("invite: %1 holds no PEM certificate")
+                           .arg(parser.value(tlsCertOption)));
+            return 1;
+        }
+        fingerprint = Tls::fingerprint(certs.first());
+    }
     JoinClaims claims;
     claims.room = parser.value(roomOption);
     claims.name = parser.value(nameOption).trimmed();
     claims.role = role;
     claims.expiresAt = QDateTime::currentSecsSinceEpoch() + ttl;
-    printLine(InviteLink::forServer(url, claims.room, Token::sign(claims, *secret)).toString());
+    InviteLink link = InviteLink::forServer(url, claims.room, Token::sign(claims, *secret));
+    if (!fingerprint.isEmpty()) {
+        link.secure = true;
+        link.certFingerprint = fingerprint;
+    }
+    printLine(link.toString());
     return 0;
 }
 
@@ -185,8 +211,22 @@ int runServer(QCoreApplication &app, const QStringList &arguments)
         QStringLiteral("room"),
         QStringLiteral("Also print a moderator invite link (valid 24 h) for this room."),
         QStringLiteral("NAME"));
-    parser.addOptions(
-        { listenOption, dataOption, secretOption, maxSizeOption, ttlOption, roomOption });
+    const QCommandLineOption tlsCertOption(
+        QStringLiteral("tls-cert"),
+        QStringLiteral("Serve wss:// (TLS) with this PEM certificate; needs --tls-key."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption tlsKeyOption(
+        QStringLiteral("tls-key"),
+        QStringLiteral("The PEM private key (RSA or EC, unencrypted) of --tls-cert."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption originOption(
+        QStringLiteral("allow-origin"),
+        QStringLiteral("Accept browser connections from this Origin (scheme://host[:port], or * "
+                       "for any); repeatable. Without it only native clients (no Origin "
+                       "header) may connect."),
+        QStringLiteral("ORIGIN"));
+    parser.addOptions({ listenOption, dataOption, secretOption, maxSizeOption, ttlOption,
+                        roomOption, tlsCertOption, tlsKeyOption, originOption });
 
     auto fail = [](const QString &text) {
         printError(text);
@@ -232,21 +272,34 @@ int runServer(QCoreApplication &app, const QStringList &arguments)
     if (!secret)
         return fail(error);
     options.secret = *secret;
+    if (parser.isSet(tlsCertOption) != parser.isSet(tlsKeyOption))
+        return fail(QStringLiteral("--tls-cert and --tls-key go together"));
+    if (parser.isSet(tlsCertOption)) {
+        const auto identity
+            = Tls::loadPem(parser.value(tlsCertOption), parser.value(tlsKeyOption), &error);
+        if (!identity)
+            return fail(error);
+        options.tlsCertificate = identity->certificate;
+        options.tlsKey = identity->key;
+    }
+    options.allowedOrigins = parser.values(originOption);
 
     RoomServer server(options);
     if (!server.listen(&error))
         return fail(error);
     const QUrl url = server.url();
     // authority() brackets IPv6 hosts: ws://[::1]:7450
-    printLine(QStringLiteral("roomshare-server listening on ws://") + url.authority());
+    printLine(QStringLiteral("roomshare-server listening on ") + url.scheme()
+              + QStringLiteral("://") + url.authority());
     if (parser.isSet(roomOption)) {
         JoinClaims claims;
         claims.room = parser.value(roomOption);
         claims.role = QStringLiteral("moderator");
         claims.expiresAt = QDateTime::currentSecsSinceEpoch() + DefaultInviteTtl;
-        printLine(QStringLiteral("invite: ")
-                  + InviteLink::forServer(url, claims.room, Token::sign(claims, options.secret))
-                        .toString());
+        InviteLink link
+            = InviteLink::forServer(url, claims.room, Token::sign(claims, options.secret));
+        link.certFingerprint = server.certificateFingerprint();
+        printLine(QStringLiteral("invite: ") + link.toString());
     }
 #ifdef Q_OS_UNIX
     quitOnSignals(&app);
