@@ -7,6 +7,8 @@
 #include <QUrlQuery>
 #include <QUuid>
 
+#include <algorithm>
+
 namespace Roomshare {
 
 namespace {
@@ -204,7 +206,20 @@ std::optional<InviteLink> InviteLink::parse(const QString &text, QString *error)
     link.token = q.queryItemValue(QStringLiteral("token"), QUrl::FullyDecoded);
     if (link.token.isEmpty())
         return bad(QStringLiteral("the link carries no join token"));
-    link.certFingerprint = q.queryItemValue(QStringLiteral("fp")).toLower();
+    // Accept the colon-separated form tools print (AB:CD:...), store plain lower-case hex.
+    link.certFingerprint
+        = q.queryItemValue(QStringLiteral("fp")).remove(QLatin1Char(':')).toLower();
+    if (!link.certFingerprint.isEmpty()) {
+        if (!link.secure)
+            return bad(QStringLiteral("a certificate fingerprint needs a roomshares:// link"));
+        const bool hex = link.certFingerprint.size() == 64
+            && std::all_of(link.certFingerprint.cbegin(), link.certFingerprint.cend(), [](QChar c) {
+                             return (c >= QLatin1Char('0') && c <= QLatin1Char('9'))
+                                 || (c >= QLatin1Char('a') && c <= QLatin1Char('f'));
+                         });
+        if (!hex)
+            return bad(QStringLiteral("the link's certificate fingerprint is not a SHA-256"));
+    }
     const auto claims = Token::peek(link.token);
     if (!claims)
         return bad(QStringLiteral("the link's join token is malformed"));

@@ -1,7 +1,10 @@
 #include "room.h"
 
+#include <QCryptographicHash>
 #include <QDir>
 #include <QJsonDocument>
+#include <QSslConfiguration>
+#include <QSslError>
 #include <QStandardPaths>
 #include <QWebSocket>
 
@@ -28,6 +31,32 @@ QStringList stringList(const QJsonValue &v)
             out.append(s);
     }
     return out;
+}
+
+QString fingerprintOf(const QSslCertificate &certificate)
+{
+    if (certificate.isNull())
+        return QString();
+    return QString::fromLatin1(
+        QCryptographicHash::hash(certificate.toDer(), QCryptographicHash::Sha256).toHex());
+}
+
+// The trust errors a pinned certificate makes irrelevant. Expiry, revocation and
+// malformed certificates are never ignored.
+bool isPinnableError(QSslError::SslError error)
+{
+    switch (error) {
+    case QSslError::SelfSignedCertificate:
+    case QSslError::SelfSignedCertificateInChain:
+    case QSslError::UnableToGetLocalIssuerCertificate:
+    case QSslError::UnableToGetIssuerCertificate:
+    case QSslError::UnableToVerifyFirstCertificate:
+    case QSslError::CertificateUntrusted:
+    case QSslError::HostNameMismatch:
+        return true;
+    default:
+        return false;
+    }
 }
 
 ErrorCode codeOf(const QJsonObject &msg, ErrorCode fallback)
@@ -66,6 +95,7 @@ bool Room::connectToRoom(const QString &inviteLink, const QString &displayName)
 
     m_inviteLink = inviteLink.trimmed();
     m_token = link->token;
+    m_pinnedFingerprint = link->certFingerprint;
     m_roomName = link->room;
     m_requestedName = displayName.trimmed();
     m_lastError = ErrorCode::None;
@@ -82,6 +112,7 @@ bool Room::connectToRoom(const QString &inviteLink, const QString &displayName)
     connect(m_socket.get(), &QWebSocket::disconnected, this, &Room::onSocketDisconnected);
     connect(m_socket.get(), &QWebSocket::textMessageReceived, this, &Room::onTextMessage);
     connect(m_socket.get(), &QWebSocket::binaryMessageReceived, this, &Room::onBinaryMessage);
+    connect(m_socket.get(), &QWebSocket::sslErrors, this, &Room::onSslErrors);
     connect(m_socket.get(), &QWebSocket::bytesWritten, this, [this] {
         const auto uploads = m_uploads;
         for (const auto &job : uploads)
@@ -120,10 +151,64 @@ void Room::fail(ErrorCode code, const QString &text)
     }
 }
 
+void Room::onSslErrors(const QList<QSslError> &errors)
+{
+    QStringList reasons;
+    for (const QSslError &e : errors)
+        reasons << e.errorString();
+    if (m_pinnedFingerprint.isEmpty()) {
+        // Only the system's CAs vouch for this server, and they do not: nothing is ignored,
+        // so the handshake fails.
+        fail(ErrorCode::TlsVerificationFailed,
+             QStringLiteral("The server's certificate is not trusted: %1")
+                 .arg(reasons.join(QStringLiteral("; "))));
+        return;
+    }
+    const QString actual = fingerprintOf(m_socket->sslConfiguration().peerCertificate());
+    if (actual != m_pinnedFingerprint) {
+        fail(ErrorCode::TlsVerificationFailed,
+             QStringLiteral("The server's certificate does not match the invite link "
+                            "(fingerprint %1, the link expects %2)")
+                 .arg(actual.isEmpty() ? QStringLiteral("none") : actual, m_pinnedFingerprint));
+        return;
+    }
+    QList<QSslError> expected;
+    for (const QSslError &e : errors) {
+        if (!isPinnableError(e.error())) {
+            fail(ErrorCode::TlsVerificationFailed,
+                 QStringLiteral("The server's certificate is the pinned one but not usable: %1")
+                     .arg(e.errorString()));
+            return;
+        }
+        expected.append(e);
+    }
+    // Exactly these errors, for exactly this certificate; any other error still fails.
+    m_socket->ignoreSslErrors(expected);
+}
+
+bool Room::checkPinnedCertificate()
+{
+    if (m_pinnedFingerprint.isEmpty())
+        return true;
+    const QString actual = fingerprintOf(m_socket->sslConfiguration().peerCertificate());
+    if (actual == m_pinnedFingerprint)
+        return true;
+    // A CA-trusted certificate raises no sslErrors; the pin must still hold.
+    fail(ErrorCode::TlsVerificationFailed,
+         QStringLiteral("The server's certificate does not match the invite link "
+                        "(fingerprint %1, the link expects %2)")
+             .arg(actual.isEmpty() ? QStringLiteral("none") : actual, m_pinnedFingerprint));
+    m_socket->abort();
+    return false;
+}
+
 void Room::onSocketConnected()
 {
+    if (!checkPinnedCertificate())
+        return;
     QJsonObject join{ { QStringLiteral("type"), QStringLiteral("join") },
                       { QStringLiteral("version"), Protocol::Version },
+                      { QStringLiteral("room"), m_roomName },
                       { QStringLiteral("token"), m_token } };
     if (!m_requestedName.isEmpty())
         join.insert(QStringLiteral("name"), m_requestedName);
@@ -167,6 +252,16 @@ void Room::onSocketDisconnected()
         return;
     const bool wasConnected = m_state == State::Connected;
     if (!m_closing) {
+        // The server's documented close codes (docs/protocol.md) tell why it ended us.
+        const int closeCode = int(m_socket->closeCode());
+        if (closeCode == 4003)
+            fail(ErrorCode::InvalidInvite,
+                 QStringLiteral("Your invite expired; ask for a new link to rejoin"));
+        else if (closeCode == 4004)
+            fail(ErrorCode::NotPermitted, QStringLiteral("A moderator removed you from the room"));
+        else if (closeCode == 4029)
+            fail(ErrorCode::LimitExceeded,
+                 QStringLiteral("The server has too many connections from this address"));
         if (wasConnected)
             fail(ErrorCode::ConnectionLost, QStringLiteral("The connection to the room was lost"));
         else
@@ -529,6 +624,52 @@ void Room::cancelDownloads(qint64 id, bool cancelAll, const Callback &callback)
     if (callback)
         callback(Events::error(ErrorCode::UnknownJob,
                                QStringLiteral("There is no running download with id %1").arg(id)));
+}
+
+} // namespace Roomshare
+
+namespace Roomshare {
+
+void Room::removeFile(qint64 index, const Callback &callback)
+{
+    request(
+        QJsonObject{ { QStringLiteral("type"), QStringLiteral("file-remove") },
+                     { QStringLiteral("index"), double(index) } },
+        [this, index, callback](const QJsonObject &reply) {
+            const bool ok
+                = reply.value(QLatin1String("type")).toString() == QLatin1String("file-removed");
+            if (ok && m_files.remove(index))
+                Q_EMIT fileRemoved(index, reply.value(QLatin1String("reason")).toString());
+            if (!callback)
+                return;
+            callback(
+                ok ? QJsonObject{ { QStringLiteral("result"), 0 },
+                                  { QStringLiteral("description"), QStringLiteral("file removed") },
+                                  { QStringLiteral("response"),
+                                    QJsonObject{ { QStringLiteral("index"), double(index) } } } }
+                   : Events::error(codeOf(reply, ErrorCode::InvalidRequest),
+                                   reply.value(QLatin1String("desc")).toString()));
+        });
+}
+
+void Room::removeParticipant(const QString &clientId, const Callback &callback)
+{
+    request(QJsonObject{ { QStringLiteral("type"), QStringLiteral("participant-remove") },
+                         { QStringLiteral("clientId"), clientId } },
+            [clientId, callback](const QJsonObject &reply) {
+                if (!callback)
+                    return;
+                const bool ok = reply.value(QLatin1String("type")).toString()
+                    == QLatin1String("participant-removed");
+                callback(
+                    ok ? QJsonObject{ { QStringLiteral("result"), 0 },
+                                      { QStringLiteral("description"),
+                                        QStringLiteral("participant removed") },
+                                      { QStringLiteral("response"),
+                                        QJsonObject{ { QStringLiteral("clientId"), clientId } } } }
+                       : Events::error(codeOf(reply, ErrorCode::InvalidRequest),
+                                       reply.value(QLatin1String("desc")).toString()));
+            });
 }
 
 } // namespace Roomshare

@@ -16,6 +16,7 @@
 #include "transferinfo.h"
 
 class QWebSocket;
+class QSslError;
 
 namespace Roomshare {
 
@@ -46,6 +47,13 @@ public:
     //! used when the link's token names no participant. Returns false (and sets
     //! lastErrorText()) at once when the link is malformed; otherwise the outcome arrives
     //! as connected() or disconnected().
+    //!
+    //! A `roomshares://` link connects with TLS. Without `fp=` the server certificate must
+    //! be valid for the host and chain to a system CA. With `fp=` the connection goes ahead
+    //! only if the server's certificate (DER) hashes to exactly that SHA-256, CA or not;
+    //! then only the trust errors of that very certificate (self-signed, unknown issuer,
+    //! host name mismatch) are ignored, never expiry or others. Either failure ends in
+    //! disconnected(TlsVerificationFailed, ...) before anything is sent.
     bool connectToRoom(const QString &inviteLink, const QString &displayName = QString());
     //! Leaves the room. Running jobs fail with ConnectionLost.
     void disconnectFromRoom();
@@ -90,6 +98,22 @@ public:
     //! Cancels the download \a id, or every running download when \a cancelAll is true.
     void cancelDownloads(qint64 id, bool cancelAll = false, const Callback &callback = Callback());
 
+    //! Removes file \a index from the room for everyone: allowed to its sender and to
+    //! moderators. Downloads of it in progress fail with 1193 and every participant who
+    //! could see it gets fileRemoved() ("withdrawn" when the sender removed it, "removed"
+    //! when a moderator did). \a callback gets {result: 0, response: {index}} or an error
+    //! object: 1181 when the file does not exist or is not visible to this participant,
+    //! 1199 when this participant may see it but is neither its sender nor a moderator,
+    //! 1180 when not connected.
+    void removeFile(qint64 index, const Callback &callback = Callback());
+    //! Moderators only: removes participant \a clientId from the room. Its transfers stop
+    //! at once, its connection is closed (it sees disconnected(NotPermitted, ...)) and the
+    //! invite it joined with cannot bring it back while valid (see docs/security.md).
+    //! Everyone else gets participantLeft(). \a callback gets {result: 0, response:
+    //! {clientId}} or an error object: 1199 when this participant is not a moderator, 1189
+    //! for an unknown client id or oneself, 1180 when not connected.
+    void removeParticipant(const QString &clientId, const Callback &callback = Callback());
+
     //! Running jobs (finished jobs delete themselves).
     QList<TransferJob *> jobs() const;
     TransferJob *job(TransferInfo::Direction direction, qint64 id) const;
@@ -130,6 +154,9 @@ private:
     void fail(ErrorCode code, const QString &text);
     void onSocketConnected();
     void onSocketDisconnected();
+    void onSslErrors(const QList<QSslError> &errors);
+    //! For a pinned link: false (after recording 1200) when the peer's certificate differs.
+    bool checkPinnedCertificate();
     void onTextMessage(const QString &message);
     void onBinaryMessage(const QByteArray &message);
     void handleJoined(const QJsonObject &msg);
@@ -148,6 +175,7 @@ private:
     State m_state = State::Disconnected;
     QString m_inviteLink;
     QString m_token;
+    QString m_pinnedFingerprint; //!< lower-case hex SHA-256 of the server's DER certificate
     QString m_clientId;
     QString m_roomName;
     QString m_displayName;
