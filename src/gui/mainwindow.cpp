@@ -257,7 +257,8 @@ void MainWindow::onDisconnected(ErrorCode error, const QString &text)
         return;
     }
     qCInfo(lcGui) << "Disconnected:" << int(error) << text;
-    if (error == ErrorCode::InvalidInvite || error == ErrorCode::NotPermitted) {
+    if (error == ErrorCode::InvalidInvite || error == ErrorCode::NotPermitted
+        || error == ErrorCode::TlsVerificationFailed) {
         // Retrying cannot fix a refused invite.
         setConnectionText(tr("Could not join: %1").arg(Format::error(error, text)));
         return;

@@ -8,6 +8,7 @@
 #include "guilogging.h"
 #include "invite.h"
 #include "roomserver.h"
+#include "tlsfiles.h"
 
 namespace Roomshare::Gui {
 
@@ -37,6 +38,20 @@ bool RoomHost::start(QString *error)
             + QStringLiteral("/host")
         : m_dataDir;
     QDir().mkpath(options.dataDir);
+    if (m_tls) {
+        QString why;
+        const auto identity = Server::Tls::loadOrCreateSelfSigned(
+            options.dataDir + QStringLiteral("/tls"), QStringLiteral("Roomshare room"),
+            { m_listenAddress, QStringLiteral("localhost") }, &why);
+        if (!identity) {
+            qCWarning(lcGui) << "Could not create the room's TLS certificate:" << why;
+            if (error)
+                *error = tr("Could not start the room on this computer: %1").arg(why);
+            return false;
+        }
+        options.tlsCertificate = identity->certificate;
+        options.tlsKey = identity->key;
+    }
 
     m_server = std::make_unique<Server::RoomServer>(options);
     QString why;
@@ -69,7 +84,9 @@ QString RoomHost::link(const QString &name, const QString &role) const
     claims.notBefore = now - 60;
     claims.expiresAt = now + LinkLifetimeSeconds;
     const QString token = Token::sign(claims, m_secret);
-    return InviteLink::forServer(m_server->url(), m_roomName, token).toString();
+    InviteLink invite = InviteLink::forServer(m_server->url(), m_roomName, token);
+    invite.certFingerprint = m_server->certificateFingerprint();
+    return invite.toString();
 }
 
 QString RoomHost::hostInviteLink(const QString &hostName) const

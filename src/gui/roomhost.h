@@ -32,6 +32,10 @@ public:
     void setPort(quint16 port) { m_port = port; }
     //! Folder for received files; defaults to AppDataLocation/host.
     void setDataDir(const QString &dir) { m_dataDir = dir; }
+    //! TLS is on by default: a self-signed certificate generated on first start and kept
+    //! under DATADIR/tls (key mode 0600) is pinned (fp=) in every link.
+    void setTlsEnabled(bool enabled) { m_tls = enabled; }
+    bool isTlsEnabled() const { return m_tls; }
 
     //! Starts the server. Returns false and sets \a error (a sentence) when it cannot.
     bool start(QString *error = nullptr);
@@ -51,6 +55,7 @@ private:
     QString m_listenAddress = QStringLiteral("127.0.0.1");
     QString m_dataDir;
     quint16 m_port = 0;
+    bool m_tls = true;
 };
 
 } // namespace Roomshare::Gui
