@@ -153,7 +153,7 @@ std::optional<Identity> generateSelfSignedCertificate(const QString &commonName,
         sans << (ip ? QByteArrayLiteral("IP:") : QByteArrayLiteral("DNS:")) + host.toLatin1();
     }
     if (!addExtension(cert.get(), NID_basic_constraints, "critical,CA:FALSE")
-        || !addExtension(cert.get(), NID_key_usage, "critical,digitalSignature")
+        || !addExtension(cert.get(), NID_key_usage, "critical,digitalSignature,keyCertSign")
         || !addExtension(cert.get(), NID_ext_key_usage, "serverAuth")
         || (!sans.isEmpty() && !addExtension(cert.get(), NID_subject_alt_name, sans.join(','))))
         return fail(error, QStringLiteral("cannot build the certificate extensions"));

@@ -1,0 +1,443 @@
+// The client library's side of security, end to end against the real server: wss:// with a
+// certificate generated at runtime and pinned in the link, refused certificates, the
+// moderator API, and how a client learns that it was removed or that its invite expired.
+
+#include <QFile>
+#include <QJsonArray>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTest>
+
+#include "room.h"
+#include "testutil.h"
+#include "tlsfiles.h"
+#include "transferjob.h"
+
+using namespace Roomshare;
+using Roomshare::Server::RoomServer;
+using Roomshare::Server::ServerOptions;
+namespace Tls = Roomshare::Server::Tls;
+
+namespace {
+constexpr int Wait = 10000;
+
+QString s(const char *latin1)
+{
+    return QString::fromLatin1(latin1);
+}
+} // namespace
+
+class TestRoomSecurity : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void cleanup();
+
+    void generatedCertificate();
+    void loadOrCreateKeepsKeyPrivate();
+    void loadPemRejectsMismatchedKey();
+    void wssEndToEndWithPinnedCertificate();
+    void wrongPinFailsClearly();
+    void selfSignedWithoutPinFails();
+    void pinMustBeSha256();
+    void moderatorRemovesFileAndParticipant();
+    void participantCannotRemoveOthers();
+    void expiredSessionIsReported();
+    void serverExecutableServesWss();
+
+private:
+    void startServer(bool tls, const std::function<void(ServerOptions &)> &configure = {});
+    //! A link to the test server; \a fingerprint overrides the server's own pin.
+    QString link(const QString &name, const QString &role = s("participant"), qint64 ttl = 3600,
+                 const std::optional<QString> &fingerprint = std::nullopt) const;
+    std::unique_ptr<Room> join(const QString &link);
+
+    std::unique_ptr<QTemporaryDir> m_tmp;
+    std::unique_ptr<RoomServer> m_server;
+    std::optional<Tls::Identity> m_identity;
+};
+
+void TestRoomSecurity::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QString error;
+    m_identity = Tls::generateSelfSignedCertificate(s("roomshare test"),
+                                                    { s("127.0.0.1"), s("localhost") }, 2, &error);
+    QVERIFY2(m_identity, qPrintable(error));
+}
+
+void TestRoomSecurity::init()
+{
+    m_tmp = std::make_unique<QTemporaryDir>();
+    QVERIFY(m_tmp->isValid());
+}
+
+void TestRoomSecurity::cleanup()
+{
+    m_server.reset();
+    m_tmp.reset();
+}
+
+void TestRoomSecurity::startServer(bool tls, const std::function<void(ServerOptions &)> &configure)
+{
+    ServerOptions o;
+    o.dataDir = m_tmp->filePath(s("server"));
+    o.secret = TestUtil::testSecret();
+    if (tls) {
+        o.tlsCertificate = m_identity->certificate;
+        o.tlsKey = m_identity->key;
+    }
+    if (configure)
+        configure(o);
+    m_server = std::make_unique<RoomServer>(o);
+    QString error;
+    QVERIFY2(m_server->listen(&error), qPrintable(error));
+}
+
+QString TestRoomSecurity::link(const QString &name, const QString &role, qint64 ttl,
+                               const std::optional<QString> &fingerprint) const
+{
+    auto invite = InviteLink::parse(TestUtil::invite(m_server->url(), s("room"), name, role, ttl));
+    if (!invite)
+        return QString();
+    invite->certFingerprint = fingerprint.value_or(m_server->certificateFingerprint());
+    return invite->toString();
+}
+
+std::unique_ptr<Room> TestRoomSecurity::join(const QString &link)
+{
+    auto room = std::make_unique<Room>();
+    QSignalSpy connected(room.get(), &Room::connected);
+    if (!room->connectToRoom(link) || !connected.wait(Wait))
+        return nullptr;
+    return room;
+}
+
+void TestRoomSecurity::generatedCertificate()
+{
+    const QSslCertificate &cert = m_identity->certificate;
+    QVERIFY(!cert.isNull());
+    QVERIFY(cert.isSelfSigned());
+    QCOMPARE(cert.subjectInfo(QSslCertificate::CommonName), QStringList{ s("roomshare test") });
+    QVERIFY(cert.effectiveDate() <= QDateTime::currentDateTimeUtc());
+    QVERIFY(cert.expiryDate() > QDateTime::currentDateTimeUtc().addDays(1));
+    const auto sans = cert.subjectAlternativeNames();
+    QVERIFY(sans.values(QSsl::IpAddressEntry).contains(s("127.0.0.1")));
+    QVERIFY(sans.values(QSsl::DnsEntry).contains(s("localhost")));
+    QCOMPARE(m_identity->key.algorithm(), QSsl::Ec);
+    const QString fp = Tls::fingerprint(cert);
+    QCOMPARE(fp.size(), 64);
+    QCOMPARE(fp, fp.toLower());
+    // A second certificate is a different one.
+    const auto other = Tls::generateSelfSignedCertificate(s("x"), {});
+    QVERIFY(other);
+    QVERIFY(Tls::fingerprint(other->certificate) != fp);
+}
+
+void TestRoomSecurity::loadOrCreateKeepsKeyPrivate()
+{
+    const QString dir = m_tmp->filePath(s("host/tls"));
+    QString error;
+    const auto first
+        = Tls::loadOrCreateSelfSigned(dir, s("Roomshare room"), { s("127.0.0.1") }, &error);
+    QVERIFY2(first, qPrintable(error));
+    const QString keyPath = dir + s("/key.pem");
+    QVERIFY(QFile::exists(keyPath));
+    QCOMPARE(QFile::permissions(keyPath) & ~(QFileDevice::ReadUser | QFileDevice::WriteUser),
+             QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    QVERIFY(!(QFile::permissions(dir) & (QFileDevice::ReadOther | QFileDevice::ReadGroup)));
+    // Kept across starts: links stay pinned to the same certificate.
+    const auto second = Tls::loadOrCreateSelfSigned(dir, s("Roomshare room"), { s("127.0.0.1") });
+    QVERIFY(second);
+    QCOMPARE(Tls::fingerprint(second->certificate), Tls::fingerprint(first->certificate));
+}
+
+void TestRoomSecurity::loadPemRejectsMismatchedKey()
+{
+    const auto other = Tls::generateSelfSignedCertificate(s("other"), {});
+    QVERIFY(other);
+    auto write = [this](const char *name, const QByteArray &data) {
+        QFile f(m_tmp->filePath(QString::fromLatin1(name)));
+        return f.open(QIODevice::WriteOnly) && f.write(data) == data.size();
+    };
+    QVERIFY(write("cert.pem", m_identity->certificate.toPem()));
+    QVERIFY(write("key.pem", m_identity->key.toPem()));
+    QVERIFY(write("other-key.pem", other->key.toPem()));
+    QVERIFY(write("garbage.pem", "-----BEGIN CERTIFICATE-----\nnope\n"));
+    QString error;
+    QVERIFY(Tls::loadPem(m_tmp->filePath(s("cert.pem")), m_tmp->filePath(s("key.pem")), &error));
+    QVERIFY(
+        !Tls::loadPem(m_tmp->filePath(s("cert.pem")), m_tmp->filePath(s("other-key.pem")), &error));
+    QVERIFY2(error.contains(s("does not belong")), qPrintable(error));
+    QVERIFY(
+        !Tls::loadPem(m_tmp->filePath(s("garbage.pem")), m_tmp->filePath(s("key.pem")), &error));
+    QVERIFY(
+        !Tls::loadPem(m_tmp->filePath(s("missing.pem")), m_tmp->filePath(s("key.pem")), &error));
+}
+
+void TestRoomSecurity::wssEndToEndWithPinnedCertificate()
+{
+    startServer(true);
+    QCOMPARE(m_server->url().scheme(), s("wss"));
+    QCOMPARE(m_server->certificateFingerprint(), Tls::fingerprint(m_identity->certificate));
+    const QString aliceLink = link(s("Alice"));
+    QVERIFY(aliceLink.startsWith(s("roomshares://")));
+    QVERIFY(aliceLink.contains(s("fp=") + m_server->certificateFingerprint()));
+    auto alice = join(aliceLink);
+    auto bob = join(link(s("Bob")));
+    QVERIFY(alice && bob);
+
+    const QString path = TestUtil::makeFile(m_tmp->path(), s("slides.bin"), 700 * 1024);
+    QSignalSpy available(bob.get(), &Room::fileAvailable);
+    QJsonObject sent;
+    alice->sendFiles({ path }, {}, [&](const QJsonObject &r) { sent = r; });
+    QVERIFY(available.wait(Wait));
+    const FileInfo file = available.first().first().value<FileInfo>();
+    QJsonObject received;
+    QVERIFY(QDir().mkpath(m_tmp->filePath(s("bob"))));
+    bob->recvFiles(file.index, { { s("saveDir"), m_tmp->filePath(s("bob")) } },
+                   [&](const QJsonObject &r) { received = r; });
+    QTRY_VERIFY_WITH_TIMEOUT(!received.isEmpty(), Wait);
+    QCOMPARE(received.value(s("result")).toInt(), 0);
+    QCOMPARE(TestUtil::sha256Of(m_tmp->filePath(s("bob/slides.bin"))), TestUtil::sha256Of(path));
+
+    // A plain ws:// client cannot talk to the wss:// server (and does not crash it).
+    auto plain = InviteLink::parse(aliceLink);
+    plain->secure = false;
+    plain->certFingerprint.clear();
+    Room cleartext;
+    QSignalSpy disconnected(&cleartext, &Room::disconnected);
+    QVERIFY(cleartext.connectToRoom(plain->toString()));
+    QVERIFY(disconnected.wait(Wait));
+    QVERIFY(alice->isConnected());
+}
+
+void TestRoomSecurity::wrongPinFailsClearly()
+{
+    startServer(true);
+    const QString wrong = QString(64, QLatin1Char('a'));
+    Room room;
+    QSignalSpy disconnected(&room, &Room::disconnected);
+    QSignalSpy connected(&room, &Room::connected);
+    QVERIFY(room.connectToRoom(link(s("Mallory"), s("participant"), 3600, wrong)));
+    QVERIFY(disconnected.wait(Wait));
+    QCOMPARE(connected.count(), 0);
+    QCOMPARE(disconnected.first().at(0).value<ErrorCode>(), ErrorCode::TlsVerificationFailed);
+    const QString text = disconnected.first().at(1).toString();
+    QVERIFY2(text.contains(s("does not match")) && text.contains(wrong)
+                 && text.contains(m_server->certificateFingerprint()),
+             qPrintable(text));
+    QCOMPARE(room.lastError(), ErrorCode::TlsVerificationFailed);
+    QCOMPARE(m_server->participantCount(), 0);
+}
+
+void TestRoomSecurity::selfSignedWithoutPinFails()
+{
+    startServer(true);
+    Room room;
+    QSignalSpy disconnected(&room, &Room::disconnected);
+    QVERIFY(room.connectToRoom(link(s("Trusting"), s("participant"), 3600, QString())));
+    QVERIFY(disconnected.wait(Wait));
+    QCOMPARE(disconnected.first().at(0).value<ErrorCode>(), ErrorCode::TlsVerificationFailed);
+    QVERIFY2(disconnected.first().at(1).toString().contains(s("not trusted")),
+             qPrintable(disconnected.first().at(1).toString()));
+    QCOMPARE(m_server->participantCount(), 0);
+}
+
+void TestRoomSecurity::pinMustBeSha256()
+{
+    startServer(true);
+    auto invite = InviteLink::parse(link(s("A")));
+    QVERIFY(invite);
+    QString base = invite->toString();
+    base.truncate(base.indexOf(s("&fp=")));
+    QString why;
+    QVERIFY(!InviteLink::parse(base + s("&fp=abc"), &why));
+    QVERIFY(!InviteLink::parse(base + s("&fp=") + QString(64, QLatin1Char('g')), &why));
+    // A pin on a cleartext link makes no sense and is refused rather than ignored.
+    QString cleartext = base;
+    cleartext.replace(s("roomshares://"), s("roomshare://"));
+    QVERIFY(!InviteLink::parse(cleartext + s("&fp=") + QString(64, QLatin1Char('a')), &why));
+    // The colon-separated upper-case form that tools print is accepted.
+    QString colons;
+    const QString fp = m_server->certificateFingerprint().toUpper();
+    for (int i = 0; i < fp.size(); i += 2)
+        colons += (i ? s(":") : QString()) + fp.mid(i, 2);
+    const auto parsed = InviteLink::parse(base + s("&fp=") + colons, &why);
+    QVERIFY2(parsed, qPrintable(why));
+    QCOMPARE(parsed->certFingerprint, m_server->certificateFingerprint());
+    QVERIFY(join(parsed->toString()));
+}
+
+void TestRoomSecurity::moderatorRemovesFileAndParticipant()
+{
+    startServer(true);
+    auto mod = join(link(s("Mod"), s("moderator")));
+    auto alice = join(link(s("Alice")));
+    auto bob = join(link(s("Bob")));
+    QVERIFY(mod && alice && bob);
+
+    // Alice's file, removed by the moderator.
+    QSignalSpy bobFiles(bob.get(), &Room::fileAvailable);
+    alice->sendFiles({ TestUtil::makeFile(m_tmp->path(), s("a.txt"), 1000) });
+    QVERIFY(bobFiles.wait(Wait));
+    const qint64 index = bobFiles.first().first().value<FileInfo>().index;
+    QTRY_VERIFY_WITH_TIMEOUT(mod->file(index).isValid(), Wait);
+    QSignalSpy bobRemoved(bob.get(), &Room::fileRemoved);
+    QSignalSpy modRemoved(mod.get(), &Room::fileRemoved);
+    QJsonObject result;
+    mod->removeFile(index, [&](const QJsonObject &r) { result = r; });
+    QTRY_VERIFY_WITH_TIMEOUT(!result.isEmpty(), Wait);
+    QCOMPARE(result.value(s("result")).toInt(), 0);
+    QCOMPARE(result.value(s("response")).toObject().value(s("index")).toInteger(), index);
+    QVERIFY(bobRemoved.wait(Wait) || bobRemoved.count() == 1);
+    QCOMPARE(bobRemoved.first().at(1).toString(), s("removed"));
+    QCOMPARE(modRemoved.count(), 1);
+    QVERIFY(!bob->file(index).isValid());
+    QVERIFY(!mod->file(index).isValid());
+
+    // Bob, mid-download of a bigger file, removed: his download fails at once, his room
+    // reports why, and everyone else sees him leave.
+    QSignalSpy more(bob.get(), &Room::fileAvailable);
+    alice->sendFiles({ TestUtil::makeFile(m_tmp->path(), s("big.bin"), 40 * 1024 * 1024) });
+    QVERIFY(more.wait(Wait * 3));
+    const qint64 big = more.first().first().value<FileInfo>().index;
+    QVERIFY(QDir().mkpath(m_tmp->filePath(s("bob"))));
+    QJsonObject download;
+    bob->recvFiles(big, { { s("saveDir"), m_tmp->filePath(s("bob")) } },
+                   [&](const QJsonObject &r) { download = r; });
+    QTRY_VERIFY_WITH_TIMEOUT(m_server->downloadCount() == 1, Wait);
+    QSignalSpy bobGone(bob.get(), &Room::disconnected);
+    QSignalSpy aliceSeesLeave(alice.get(), &Room::participantLeft);
+    const QString bobId = bob->clientId();
+    result = {};
+    mod->removeParticipant(bobId, [&](const QJsonObject &r) { result = r; });
+    QTRY_VERIFY_WITH_TIMEOUT(!result.isEmpty(), Wait);
+    QCOMPARE(result.value(s("result")).toInt(), 0);
+    QCOMPARE(m_server->downloadCount(), 0);
+    QVERIFY(bobGone.wait(Wait) || bobGone.count() == 1);
+    QCOMPARE(bobGone.first().at(0).value<ErrorCode>(), ErrorCode::NotPermitted);
+    QVERIFY(bobGone.first().at(1).toString().contains(s("removed")));
+    QTRY_VERIFY_WITH_TIMEOUT(!download.isEmpty(), Wait);
+    QVERIFY(download.value(s("result")).toInt() != 0);
+    QTRY_COMPARE_WITH_TIMEOUT(aliceSeesLeave.count(), 1, Wait);
+    QCOMPARE(aliceSeesLeave.first().first().value<Participant>().clientId, bobId);
+    // Nothing partial left behind in Bob's folder.
+    QCOMPARE(QDir(m_tmp->filePath(s("bob"))).entryList(QDir::Files | QDir::Hidden).size(), 0);
+}
+
+void TestRoomSecurity::participantCannotRemoveOthers()
+{
+    startServer(false);
+    auto alice = join(link(s("Alice")));
+    auto bob = join(link(s("Bob")));
+    QVERIFY(alice && bob);
+    QSignalSpy bobFiles(bob.get(), &Room::fileAvailable);
+    alice->sendFiles({ TestUtil::makeFile(m_tmp->path(), s("a.txt"), 10) });
+    QVERIFY(bobFiles.wait(Wait));
+    const qint64 index = bobFiles.first().first().value<FileInfo>().index;
+    QJsonObject result;
+    bob->removeFile(index, [&](const QJsonObject &r) { result = r; });
+    QTRY_VERIFY_WITH_TIMEOUT(!result.isEmpty(), Wait);
+    QCOMPARE(result.value(s("result")).toInt(), 1199);
+    result = {};
+    bob->removeFile(index + 100, [&](const QJsonObject &r) { result = r; });
+    QTRY_VERIFY_WITH_TIMEOUT(!result.isEmpty(), Wait);
+    QCOMPARE(result.value(s("result")).toInt(), 1181);
+    result = {};
+    bob->removeParticipant(alice->clientId(), [&](const QJsonObject &r) { result = r; });
+    QTRY_VERIFY_WITH_TIMEOUT(!result.isEmpty(), Wait);
+    QCOMPARE(result.value(s("result")).toInt(), 1199);
+    QVERIFY(alice->isConnected());
+    QCOMPARE(m_server->fileCount(), 1);
+    // The sender itself may.
+    result = {};
+    alice->removeFile(index, [&](const QJsonObject &r) { result = r; });
+    QTRY_VERIFY_WITH_TIMEOUT(!result.isEmpty(), Wait);
+    QCOMPARE(result.value(s("result")).toInt(), 0);
+    QTRY_VERIFY_WITH_TIMEOUT(!bob->file(index).isValid(), Wait);
+}
+
+void TestRoomSecurity::expiredSessionIsReported()
+{
+    startServer(false);
+    Room room;
+    QSignalSpy connected(&room, &Room::connected);
+    QSignalSpy disconnected(&room, &Room::disconnected);
+    QVERIFY(room.connectToRoom(link(s("Brief"), s("participant"), 2)));
+    QVERIFY(connected.wait(Wait));
+    QVERIFY(disconnected.wait(Wait));
+    QCOMPARE(disconnected.first().at(0).value<ErrorCode>(), ErrorCode::InvalidInvite);
+    QVERIFY(disconnected.first().at(1).toString().contains(s("expired")));
+}
+
+void TestRoomSecurity::serverExecutableServesWss()
+{
+    const QString bin = qEnvironmentVariable("ROOMSHARE_SERVER_BIN");
+    if (bin.isEmpty())
+        QSKIP("ROOMSHARE_SERVER_BIN not set");
+    auto write = [this](const char *name, const QByteArray &data) {
+        QFile f(m_tmp->filePath(QString::fromLatin1(name)));
+        return f.open(QIODevice::WriteOnly) && f.write(data) == data.size();
+    };
+    QVERIFY(write("cert.pem", m_identity->certificate.toPem()));
+    QVERIFY(write("key.pem", m_identity->key.toPem()));
+    const QString fp = Tls::fingerprint(m_identity->certificate);
+
+    QProcess server;
+    server.start(bin,
+                 { s("--listen"), s("127.0.0.1:0"), s("--data"), m_tmp->filePath(s("data")),
+                   s("--tls-cert"), m_tmp->filePath(s("cert.pem")), s("--tls-key"),
+                   m_tmp->filePath(s("key.pem")), s("--room"), s("standup") });
+    QVERIFY(server.waitForStarted());
+    QByteArray out;
+    QTRY_VERIFY_WITH_TIMEOUT((out += server.readAllStandardOutput()).count('\n') >= 2, Wait);
+    const QStringList lines = QString::fromUtf8(out).split(QLatin1Char('\n'));
+    QVERIFY2(lines.at(0).startsWith(s("roomshare-server listening on wss://127.0.0.1:")),
+             qPrintable(lines.at(0)));
+    QVERIFY(lines.at(1).startsWith(s("invite: roomshares://")));
+    QVERIFY(lines.at(1).contains(s("fp=") + fp));
+    const QString hostLink = lines.at(1).mid(8);
+    Room room;
+    QSignalSpy connected(&room, &Room::connected);
+    QVERIFY(room.connectToRoom(hostLink, s("Host")));
+    QVERIFY2(connected.wait(Wait), qPrintable(room.lastErrorText() + s(" ") + hostLink));
+    QCOMPARE(room.role(), s("moderator"));
+    room.disconnectFromRoom();
+
+    // `invite --tls-cert` pins the same fingerprint.
+    const QString url = lines.at(0).mid(QStringLiteral("roomshare-server listening on ").size());
+    QProcess invite;
+    invite.start(bin,
+                 { s("invite"), s("--secret-file"), m_tmp->filePath(s("data/secret")), s("--url"),
+                   url, s("--room"), s("standup"), s("--name"), s("Zoe"), s("--tls-cert"),
+                   m_tmp->filePath(s("cert.pem")) });
+    QVERIFY(invite.waitForFinished(Wait));
+    const QString inviteLink = QString::fromUtf8(invite.readAllStandardOutput()).trimmed();
+    QVERIFY2(inviteLink.startsWith(s("roomshares://")) && inviteLink.contains(s("fp=") + fp),
+             qPrintable(inviteLink));
+    Room zoe;
+    QSignalSpy zoeConnected(&zoe, &Room::connected);
+    QVERIFY(zoe.connectToRoom(inviteLink));
+    QVERIFY(zoeConnected.wait(Wait));
+    QCOMPARE(zoe.displayName(), s("Zoe"));
+    zoe.disconnectFromRoom();
+
+    // --tls-cert without --tls-key is a usage error.
+    QProcess half;
+    half.start(bin,
+               { s("--listen"), s("127.0.0.1:0"), s("--data"), m_tmp->filePath(s("d2")),
+                 s("--tls-cert"), m_tmp->filePath(s("cert.pem")) });
+    QVERIFY(half.waitForFinished(Wait));
+    QVERIFY(half.exitCode() != 0);
+    server.terminate();
+    QVERIFY(server.waitForFinished(Wait));
+}
+
+QTEST_GUILESS_MAIN(TestRoomSecurity)
+#include "tst_roomsecurity.moc"
