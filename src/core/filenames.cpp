@@ -10,15 +10,31 @@ namespace {
 
 bool isBidiOrInvisible(char32_t c)
 {
-    return (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069) || c == 0x200E
-        || c == 0x200F || c == 0x061C || c == 0xFEFF || (c >= 0x200B && c <= 0x200D);
+    if ((c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069) || c == 0x200E || c == 0x200F
+        || c == 0x061C || c == 0xFEFF || (c >= 0x200B && c <= 0x200D))
+        return true;
+    // Every other format character (soft hyphen, word joiner, invisible operators, tags),
+    // line and paragraph separators, surrogates that lost their pair, and noncharacters.
+    const auto category = QChar::category(c);
+    return category == QChar::Other_Format || category == QChar::Other_Surrogate
+        || category == QChar::Separator_Line || category == QChar::Separator_Paragraph
+        || (c & 0xFFFE) == 0xFFFE || (c >= 0xFDD0 && c <= 0xFDEF) || c > 0x10FFFF;
+}
+
+// Characters that look like a path separator without being one: a name showing "a／b"
+// would read as a folder.
+bool isSeparatorLookalike(char32_t c)
+{
+    return c == 0x2215 || c == 0x2044 || c == 0xFF0F || c == 0xFF3C || c == 0x29F8 || c == 0x29F9
+        || c == 0x2216 || c == 0xFE68;
 }
 
 bool isReservedDeviceName(const QString &name)
 {
     // Windows refuses these with any extension ("nul.txt"), in any case.
     static const QRegularExpression re(
-        QStringLiteral("^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\\$|conout\\$)(\\..*)?$"),
+        QStringLiteral(
+            "^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\\$|conout\\$|clock\\$) *(\\..*)?$"),
         QRegularExpression::CaseInsensitiveOption);
     return re.match(name).hasMatch();
 }
@@ -68,7 +84,8 @@ QString sanitize(const QString &remoteName)
     for (const char32_t c : name.toUcs4()) {
         if (c < 0x20 || c == 0x7F || (c >= 0x80 && c < 0xA0) || isBidiOrInvisible(c))
             continue;
-        if (c == '<' || c == '>' || c == ':' || c == '"' || c == '|' || c == '?' || c == '*') {
+        if (c == '<' || c == '>' || c == ':' || c == '"' || c == '|' || c == '?' || c == '*'
+            || isSeparatorLookalike(c)) {
             clean += QLatin1Char('_');
             continue;
         }
@@ -100,14 +117,19 @@ QString sanitize(const QString &remoteName)
 
 QString uniquePath(const QString &dir, const QString &name)
 {
+    // A dangling symlink "does not exist" to QFileInfo::exists(), but its name is taken.
+    auto taken = [](const QString &path) {
+        const QFileInfo fi(path);
+        return fi.exists() || fi.isSymLink();
+    };
     const QDir d(dir);
     QString candidate = d.filePath(name);
-    if (!QFileInfo::exists(candidate))
+    if (!taken(candidate))
         return candidate;
     const auto [base, ext] = splitExtension(name);
     for (int i = 1;; ++i) {
         candidate = d.filePath(base + QStringLiteral(" (%1)").arg(i) + ext);
-        if (!QFileInfo::exists(candidate))
+        if (!taken(candidate))
             return candidate;
     }
 }
@@ -119,12 +141,48 @@ bool isInside(const QString &dir, const QString &path)
         return false;
     // The file may not exist yet: resolve its folder, then append the name.
     const QFileInfo fi(path);
+    // A symlink could lead anywhere, now or later; never write through one.
+    if (fi.isSymLink())
+        return false;
     const QString parent = QFileInfo(fi.absolutePath()).canonicalFilePath();
     if (parent.isEmpty())
         return false;
     const QString resolved = QDir(parent).filePath(fi.fileName());
     return resolved.startsWith(root + QLatin1Char('/')) && fi.fileName() != QLatin1String("..")
         && fi.fileName() != QLatin1String(".");
+}
+
+QString displayName(const QString &remoteName)
+{
+    QString out;
+    out.reserve(remoteName.size());
+    int spaces = 0;
+    auto flushSpaces = [&] {
+        // Long runs of spaces push the real extension out of sight ("a.pdf      .exe").
+        if (spaces > 3)
+            out += QStringLiteral(" \u27E8%1 spaces\u27E9 ").arg(spaces);
+        else
+            out += QString(spaces, QLatin1Char(' '));
+        spaces = 0;
+    };
+    for (const char32_t c : remoteName.toUcs4()) {
+        if (c == ' ') {
+            ++spaces;
+            continue;
+        }
+        flushSpaces();
+        const auto category = QChar::category(c);
+        const bool invisible = c < 0x20 || c == 0x7F || (c >= 0x80 && c < 0xA0)
+            || isBidiOrInvisible(c) || (category == QChar::Separator_Space && c != 0x20);
+        if (invisible)
+            out += QStringLiteral("\u27E8U+%1\u27E9")
+                       .arg(uint(c), 4, 16, QLatin1Char('0'))
+                       .toUpper();
+        else
+            out += QString::fromUcs4(&c, 1);
+    }
+    flushSpaces();
+    return out;
 }
 
 } // namespace Roomshare::FileNames

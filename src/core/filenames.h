@@ -16,11 +16,18 @@ constexpr int MaxNameBytes = 200;
 //! (keeping the extension). Never returns an empty string, "." or "..".
 QString sanitize(const QString &remoteName);
 
+//! The remote name made unambiguous for display (not for use as a path): every control,
+//! format, bidirectional or otherwise invisible character, and every space other than
+//! U+0020, is shown as ⟨U+XXXX⟩; runs of more than three spaces as ⟨N spaces⟩. So
+//! "invoice\u202Etxt.exe" shows as "invoice⟨U+202E⟩txt.exe", not as "invoiceexe.txt".
+QString displayName(const QString &remoteName);
+
 //! The path `dir/name`, or `dir/name (1).ext`, `dir/name (2).ext`... whichever does not
 //! exist yet. \a name must already be sanitised.
 QString uniquePath(const QString &dir, const QString &name);
 
-//! True when \a path, fully resolved, lies inside \a dir (also resolved).
+//! True when \a path, fully resolved, lies inside \a dir (also resolved) and is not itself
+//! a symbolic link.
 bool isInside(const QString &dir, const QString &path);
 
 //! Splits "archive.tar.gz" into ("archive", ".tar.gz") and "a.txt" into ("a", ".txt").

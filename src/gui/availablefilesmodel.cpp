@@ -5,6 +5,7 @@
 #include <QMimeData>
 #include <QUrl>
 
+#include "filenames.h"
 #include "filetypeicons.h"
 #include "formatting.h"
 #include "room.h"
@@ -198,7 +199,7 @@ QVariant AvailableFilesModel::data(const QModelIndex &index, int role) const
         switch (role) {
         case Qt::DisplayRole:
         case Qt::ToolTipRole:
-            return file.name;
+            return FileNames::displayName(file.name);
         case SortRole:
             return file.name.toLower();
         case Qt::DecorationRole:

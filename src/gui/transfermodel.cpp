@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "filenames.h"
 #include "formatting.h"
 #include "room.h"
 #include "transferjob.h"
@@ -230,7 +231,7 @@ QVariant TransferModel::data(const QModelIndex &index, int role) const
     case NameColumn:
         switch (role) {
         case Qt::DisplayRole:
-            return t.name;
+            return FileNames::displayName(t.name);
         case SortRole:
             return t.name.toLower();
         case Qt::DecorationRole:
