@@ -1,5 +1,7 @@
 #include "downloadjob.h"
 
+#include "jsonnumbers.h"
+
 #include <QDir>
 #include <QFileInfo>
 
@@ -72,8 +74,8 @@ void DownloadJob::doStart()
                     ErrorCode(
                         reply.value(QLatin1String("code")).toInt(int(ErrorCode::DownloadFailed))),
                     reply.value(QLatin1String("desc")).toString());
-            m_wireId = quint32(reply.value(QLatin1String("downloadId")).toDouble());
-            m_info.totalBytes = qint64(reply.value(QLatin1String("size")).toDouble());
+            m_wireId = JsonNumbers::toTransferId(reply.value(QLatin1String("downloadId")));
+            m_info.totalBytes = JsonNumbers::toInteger(reply.value(QLatin1String("size")));
             m_expectedSha = reply.value(QLatin1String("sha256")).toString().toLower();
             room()->m_downloadsByWireId.insert(m_wireId, this);
             setRunning();

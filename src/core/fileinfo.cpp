@@ -1,11 +1,13 @@
 #include "fileinfo.h"
 
+#include "jsonnumbers.h"
+
 namespace Roomshare {
 
 namespace {
 QDateTime fromMs(const QJsonValue &v)
 {
-    return v.isDouble() ? QDateTime::fromMSecsSinceEpoch(qint64(v.toDouble()), Qt::UTC)
+    return v.isDouble() ? QDateTime::fromMSecsSinceEpoch(JsonNumbers::toInteger(v), Qt::UTC)
                         : QDateTime();
 }
 } // namespace
@@ -13,9 +15,9 @@ QDateTime fromMs(const QJsonValue &v)
 FileInfo FileInfo::fromJson(const QJsonObject &o)
 {
     FileInfo f;
-    f.index = qint64(o.value(QLatin1String("index")).toDouble(-1));
+    f.index = JsonNumbers::toInteger(o.value(QLatin1String("index")), -1);
     f.name = o.value(QLatin1String("name")).toString();
-    f.size = qint64(o.value(QLatin1String("size")).toDouble());
+    f.size = JsonNumbers::toInteger(o.value(QLatin1String("size")));
     f.mimeType = o.value(QLatin1String("type")).toString();
     f.sha256 = o.value(QLatin1String("sha256")).toString();
     f.sender = o.value(QLatin1String("sender")).toString();

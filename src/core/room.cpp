@@ -12,6 +12,7 @@
 #include "downloadjob.h"
 #include "events.h"
 #include "invite.h"
+#include "jsonnumbers.h"
 #include "logging.h"
 #include "protocol.h"
 #include "uploadjob.h"
@@ -26,7 +27,7 @@ QStringList stringList(const QJsonValue &v)
     const QJsonArray a = v.toArray();
     for (const auto &item : a) {
         const QString s
-            = item.isDouble() ? QString::number(qint64(item.toDouble())) : item.toString();
+            = item.isDouble() ? QString::number(JsonNumbers::toInteger(item)) : item.toString();
         if (!s.isEmpty())
             out.append(s);
     }
@@ -227,7 +228,7 @@ void Room::handleJoined(const QJsonObject &msg)
     m_clientId = msg.value(QLatin1String("clientId")).toString();
     m_displayName = msg.value(QLatin1String("name")).toString();
     m_role = msg.value(QLatin1String("role")).toString();
-    m_maxFileSize = qint64(msg.value(QLatin1String("maxFileSize")).toDouble());
+    m_maxFileSize = JsonNumbers::toInteger(msg.value(QLatin1String("maxFileSize")));
     m_participants.clear();
     for (const auto &p : msg.value(QLatin1String("participants")).toArray())
         m_participants.append(Participant::fromJson(p.toObject()));
@@ -311,7 +312,7 @@ void Room::onTextMessage(const QString &message)
     const QString type = msg.value(QLatin1String("type")).toString();
     const QJsonValue rid = msg.value(QLatin1String("rid"));
     if (rid.isDouble()) {
-        const auto handler = m_pending.take(qint64(rid.toDouble()));
+        const auto handler = m_pending.take(JsonNumbers::toInteger(rid));
         if (handler) {
             handler(msg);
             return;
@@ -323,16 +324,17 @@ void Room::onTextMessage(const QString &message)
 void Room::handleEvent(const QString &type, const QJsonObject &msg)
 {
     auto upload = [&] {
-        return m_uploadsByWireId.value(quint32(msg.value(QLatin1String("uploadId")).toDouble()));
+        return m_uploadsByWireId.value(
+            JsonNumbers::toTransferId(msg.value(QLatin1String("uploadId"))));
     };
     auto download = [&] {
         return m_downloadsByWireId.value(
-            quint32(msg.value(QLatin1String("downloadId")).toDouble()));
+            JsonNumbers::toTransferId(msg.value(QLatin1String("downloadId"))));
     };
 
     if (type == QLatin1String("upload-ack")) {
         if (auto job = upload())
-            job->handleAck(qint64(msg.value(QLatin1String("offset")).toDouble()));
+            job->handleAck(JsonNumbers::toInteger(msg.value(QLatin1String("offset"))));
     } else if (type == QLatin1String("upload-done")) {
         if (auto job = upload())
             job->handleDone(FileInfo::fromJson(msg.value(QLatin1String("file")).toObject()));
@@ -369,7 +371,7 @@ void Room::handleEvent(const QString &type, const QJsonObject &msg)
         Q_EMIT fileAvailable(file);
         Q_EMIT fsDownloadResult(Events::downloadAvailable(file));
     } else if (type == QLatin1String("file-removed")) {
-        const qint64 index = qint64(msg.value(QLatin1String("index")).toDouble(-1));
+        const qint64 index = JsonNumbers::toInteger(msg.value(QLatin1String("index")), -1);
         if (m_files.remove(index))
             Q_EMIT fileRemoved(index, msg.value(QLatin1String("reason")).toString());
     } else if (type == QLatin1String("error")) {

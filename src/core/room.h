@@ -148,6 +148,7 @@ Q_SIGNALS:
 private:
     friend class UploadJob;
     friend class DownloadJob;
+    friend struct RoomFuzzAccess; //!< tests/fuzz/fuzz_client.cpp feeds server messages
     using ReplyHandler = std::function<void(const QJsonObject &reply)>;
 
     void setState(State state);

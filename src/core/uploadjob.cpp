@@ -1,5 +1,7 @@
 #include "uploadjob.h"
 
+#include "jsonnumbers.h"
+
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QMimeDatabase>
@@ -71,7 +73,7 @@ void UploadJob::doStart()
                     ErrorCode(
                         reply.value(QLatin1String("code")).toInt(int(ErrorCode::UploadFailed))),
                     reply.value(QLatin1String("desc")).toString());
-            m_wireId = quint32(reply.value(QLatin1String("uploadId")).toDouble());
+            m_wireId = JsonNumbers::toTransferId(reply.value(QLatin1String("uploadId")));
             room()->m_uploadsByWireId.insert(m_wireId, this);
             setRunning();
             pump();
