@@ -15,6 +15,8 @@ PACKAGES=(
     xvfb xauth x11-apps imagemagick
     # formatting
     clang-format
+    # libFuzzer targets (tests/extra/fuzz.sh): clang with the fuzzer/ASan/UBSan runtimes
+    clang libclang-rt-14-dev
 )
 
 SUDO=""
