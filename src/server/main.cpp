@@ -225,8 +225,13 @@ int runServer(QCoreApplication &app, const QStringList &arguments)
                        "for any); repeatable. Without it only native clients (no Origin "
                        "header) may connect."),
         QStringLiteral("ORIGIN"));
+    const QCommandLineOption perAddressOption(
+        QStringLiteral("max-connections-per-address"),
+        QStringLiteral("Open connections allowed from one IP address (default 32; raise it "
+                       "behind a reverse proxy; 0 = no limit)."),
+        QStringLiteral("N"), QStringLiteral("32"));
     parser.addOptions({ listenOption, dataOption, secretOption, maxSizeOption, ttlOption,
-                        roomOption, tlsCertOption, tlsKeyOption, originOption });
+                        roomOption, tlsCertOption, tlsKeyOption, originOption, perAddressOption });
 
     auto fail = [](const QString &text) {
         printError(text);
@@ -283,6 +288,9 @@ int runServer(QCoreApplication &app, const QStringList &arguments)
         options.tlsKey = identity->key;
     }
     options.allowedOrigins = parser.values(originOption);
+    options.maxConnectionsPerAddress = parser.value(perAddressOption).toInt(&ok);
+    if (!ok || options.maxConnectionsPerAddress < 0)
+        return fail(QStringLiteral("--max-connections-per-address must be a number"));
 
     RoomServer server(options);
     if (!server.listen(&error))

@@ -372,7 +372,9 @@ void TestMainWindow::roomHostInvitesWork()
     hostPtr->setDataDir(m_files.filePath(QStringLiteral("host2")));
     QVERIFY(hostPtr->start());
     window.setHost(hostPtr);
-    QVERIFY(window.inviteLink().startsWith(QStringLiteral("roomshare://127.0.0.1:")));
+    // TLS by default, pinned to the host's generated certificate.
+    QVERIFY(window.inviteLink().startsWith(QStringLiteral("roomshares://127.0.0.1:")));
+    QVERIFY(window.inviteLink().contains(QStringLiteral("&fp=")));
     auto *qr = window.findChild<QrCodeWidget *>(QStringLiteral("qrCode"));
     QVERIFY(qr);
     QCOMPARE(qr->text(), window.inviteLink());
