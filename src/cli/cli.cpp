@@ -36,7 +36,14 @@ Command::Command(const Options &options, QObject *parent)
     : QObject(parent)
     , m_options(options)
 {
+    m_room.setReconnectWindow(m_options.reconnectWindowMs);
     connect(&m_room, &Room::connected, this, &Command::onConnected);
+    connect(&m_room, &Room::stateChanged, this, [this](Room::State state) {
+        if (state == Room::State::Reconnecting && m_options.kind != Kind::List)
+            printLine(roomEvent(QStringLiteral("room-reconnecting"),
+                                { { QStringLiteral("room"), m_room.roomName() },
+                                  { QStringLiteral("reason"), m_room.lastErrorText() } }));
+    });
     connect(&m_room, &Room::disconnected, this, &Command::onDisconnected);
     connect(&m_room, &Room::participantJoined, this, [](const Participant &p) {
         printLine(roomEvent(QStringLiteral("user-connected"),
@@ -79,6 +86,15 @@ void Command::start()
 
 void Command::onConnected()
 {
+    if (m_started) {
+        // Back after a drop: the jobs resume by themselves (upload-resumed/download-resumed).
+        if (m_options.kind != Kind::List)
+            printLine(roomEvent(QStringLiteral("room-reconnected"),
+                                { { QStringLiteral("clientId"), m_room.clientId() },
+                                  { QStringLiteral("room"), m_room.roomName() } }));
+        return;
+    }
+    m_started = true;
     // list prints exactly one JSON array, so scripts can pipe it straight into a parser.
     if (m_options.kind != Kind::List)
         printLine(roomEvent(QStringLiteral("room-connected"),

@@ -27,6 +27,7 @@ public:
         QString dir; //!< listen --download-to, recv --out
         qint64 index = -1; //!< recv --index
         bool all = false; //!< recv --all
+        int reconnectWindowMs = 60000; //!< --reconnect-window
     };
 
     explicit Command(const Options &options, QObject *parent = nullptr);
@@ -44,6 +45,7 @@ private:
     int m_running = 0;
     bool m_anyFailed = false;
     bool m_exiting = false;
+    bool m_started = false; //!< the command ran; a reconnection must not run it again
 };
 
 //! Writes \a object as one compact JSON line on stdout and flushes.

@@ -66,7 +66,12 @@ int main(int argc, char *argv[])
         QStringLiteral("name"),
         QStringLiteral("display name, when the invite link names nobody (default: the user name)"),
         QStringLiteral("NAME"));
-    parser.addOptions({ toOpt, downloadToOpt, indexOpt, allOpt, outOpt, nameOpt });
+    const QCommandLineOption reconnectOpt(
+        QStringLiteral("reconnect-window"),
+        QStringLiteral("after an unexpected drop, keep reconnecting (and resume transfers) for "
+                       "up to SECONDS; 0 disables it (default 60)"),
+        QStringLiteral("SECONDS"), QStringLiteral("60"));
+    parser.addOptions({ toOpt, downloadToOpt, indexOpt, allOpt, outOpt, nameOpt, reconnectOpt });
     parser.process(app);
 
     const QStringList args = parser.positionalArguments();
@@ -74,6 +79,11 @@ int main(int argc, char *argv[])
         return usage(QStringLiteral("a command and an invite link are needed"));
 
     Command::Options o;
+    bool windowOk = false;
+    const double window = parser.value(reconnectOpt).toDouble(&windowOk);
+    if (!windowOk || window < 0 || window > 86400)
+        return usage(QStringLiteral("--reconnect-window takes 0 to 86400 seconds"));
+    o.reconnectWindowMs = int(window * 1000);
     const QString cmd = args.at(0);
     o.link = args.at(1);
     o.name = parser.value(nameOpt);

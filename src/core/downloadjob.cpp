@@ -4,6 +4,8 @@
 
 #include <QDir>
 #include <QFileInfo>
+#include <QJsonDocument>
+#include <QSet>
 
 #include "filenames.h"
 #include "logging.h"
@@ -14,6 +16,21 @@ namespace Roomshare {
 
 namespace {
 const QString PartialSuffix = QStringLiteral(".roomshare-part");
+const QString SidecarSuffix = QStringLiteral(".json");
+// Consecutive damaged chunks before the download fails with 1191.
+constexpr int MaxCrcFailures = 8;
+
+// Partial files in use by a job of this process, so two jobs never share one.
+QSet<QString> &busyPartials()
+{
+    static QSet<QString> set;
+    return set;
+}
+
+bool isTransient(const QJsonObject &reply)
+{
+    return reply.value(QLatin1String("transient")).toBool();
+}
 } // namespace
 
 DownloadJob::DownloadJob(qint64 id, const FileInfo &file, const QString &saveDir, Room *room)
@@ -32,8 +49,9 @@ DownloadJob::DownloadJob(qint64 id, const FileInfo &file, const QString &saveDir
 
 DownloadJob::~DownloadJob()
 {
-    // Destroyed unfinished (the Room went away): no partial file may be left looking like data.
-    discardPartial();
+    // Destroyed unfinished (the Room or the app went away): the partial file and its sidecar
+    // stay, clearly named as partial, so a later download of the same file continues it.
+    releasePartial();
 }
 
 void DownloadJob::doStart()
@@ -41,27 +59,108 @@ void DownloadJob::doStart()
     if (!QDir().mkpath(m_saveDir))
         return fail(ErrorCode::LocalFileError,
                     QStringLiteral("Cannot create the folder %1").arg(m_saveDir));
+    if (!adoptPartial() && !createPartial())
+        return;
+    requestBegin(m_written > 0);
+}
+
+bool DownloadJob::adoptPartial()
+{
+    const QString wantSha = m_file.sha256.toLower();
+    if (wantSha.isEmpty())
+        return false;
+    const auto sidecars = QDir(m_saveDir).entryInfoList(
+        { QLatin1Char('*') + PartialSuffix + SidecarSuffix }, QDir::Files | QDir::Hidden);
+    for (const QFileInfo &fi : sidecars) {
+        QFile f(fi.absoluteFilePath());
+        if (fi.size() > 64 * 1024 || !f.open(QIODevice::ReadOnly))
+            continue;
+        const QJsonObject o = QJsonDocument::fromJson(f.readAll()).object();
+        if (o.value(QLatin1String("sha256")).toString().toLower() != wantSha
+            || JsonNumbers::toInteger(o.value(QLatin1String("size")), -1) != m_file.size)
+            continue;
+        QString partialPath = fi.absoluteFilePath();
+        partialPath.chop(SidecarSuffix.size());
+        if (busyPartials().contains(partialPath) || !FileNames::isInside(m_saveDir, partialPath))
+            continue;
+        QFile partial(partialPath);
+        if (!partial.exists() || partial.size() > m_file.size)
+            continue;
+        m_partial.setFileName(partialPath);
+        if (!m_partial.open(QIODevice::ReadWrite))
+            continue;
+        // Rebuild the running hash from what is already there.
+        m_hash.reset();
+        QByteArray buf(1 << 20, Qt::Uninitialized);
+        qint64 done = 0;
+        bool ok = true;
+        while (ok) {
+            const qint64 n = m_partial.read(buf.data(), buf.size());
+            if (n < 0)
+                ok = false;
+            if (n <= 0)
+                break;
+            m_hash.addData(QByteArrayView(buf.constData(), n));
+            done += n;
+        }
+        if (!ok) {
+            m_partial.close();
+            continue;
+        }
+        m_written = done;
+        m_lastAck = done;
+        m_info.processedBytes = done;
+        m_ownsPartial = true;
+        m_adopted = true;
+        busyPartials().insert(partialPath);
+        qCInfo(lcCore) << "download" << m_info.id << "continues" << partialPath << "at" << done;
+        return true;
+    }
+    return false;
+}
+
+bool DownloadJob::createPartial()
+{
     const QString partialPath = FileNames::uniquePath(m_saveDir, m_safeName + PartialSuffix);
-    if (!FileNames::isInside(m_saveDir, partialPath))
-        return fail(ErrorCode::LocalFileError,
-                    QStringLiteral("Refusing to write outside %1").arg(m_saveDir));
+    if (!FileNames::isInside(m_saveDir, partialPath)) {
+        fail(ErrorCode::LocalFileError,
+             QStringLiteral("Refusing to write outside %1").arg(m_saveDir));
+        return false;
+    }
     m_partial.setFileName(partialPath);
     // NewOnly: never truncate a file someone else just created under the same name.
-    if (!m_partial.open(QIODevice::WriteOnly | QIODevice::NewOnly))
-        return fail(
-            ErrorCode::LocalFileError,
-            QStringLiteral("Cannot write %1: %2").arg(partialPath, m_partial.errorString()));
+    if (!m_partial.open(QIODevice::WriteOnly | QIODevice::NewOnly)) {
+        fail(ErrorCode::LocalFileError,
+             QStringLiteral("Cannot write %1: %2").arg(partialPath, m_partial.errorString()));
+        return false;
+    }
     m_ownsPartial = true;
+    busyPartials().insert(partialPath);
+    QFile sidecar(partialPath + SidecarSuffix);
+    if (sidecar.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
+        const QJsonObject o{ { QStringLiteral("index"), double(m_file.index) },
+                             { QStringLiteral("sha256"), m_file.sha256.toLower() },
+                             { QStringLiteral("size"), double(m_file.size) },
+                             { QStringLiteral("name"), m_file.name },
+                             { QStringLiteral("room"), room()->roomName() },
+                             { QStringLiteral("server"), room()->serverAddress() } };
+        sidecar.write(QJsonDocument(o).toJson(QJsonDocument::Compact));
+    }
+    return true;
+}
 
+void DownloadJob::requestBegin(bool resuming)
+{
     room()->request(
         QJsonObject{ { QStringLiteral("type"), QStringLiteral("download-begin") },
                      { QStringLiteral("index"), double(m_file.index) },
-                     { QStringLiteral("offset"), 0 } },
-        [this, r = room(), guard = QPointer<DownloadJob>(this)](const QJsonObject &reply) {
+                     { QStringLiteral("offset"), double(m_written) } },
+        [this, resuming, r = room(),
+         guard = QPointer<DownloadJob>(this)](const QJsonObject &reply) {
             const bool accepted = reply.value(QLatin1String("type")).toString()
                 == QLatin1String("download-accepted");
-            if (!guard || isFinished()) {
-                // Cancelled while the server was accepting: stop the stream it started.
+            if (!guard || isFinished() || m_wireId != 0) {
+                // Cancelled (or superseded) while the server was accepting: stop the stream.
                 if (accepted)
                     r->sendControl(
                         QJsonObject{ { QStringLiteral("type"), QStringLiteral("download-cancel") },
@@ -69,28 +168,55 @@ void DownloadJob::doStart()
                                        reply.value(QLatin1String("downloadId")) } });
                 return;
             }
+            if (isTransient(reply))
+                return; // the connection dropped; resumeAfterReconnect() asks again
             if (!accepted)
                 return fail(
                     ErrorCode(
                         reply.value(QLatin1String("code")).toInt(int(ErrorCode::DownloadFailed))),
                     reply.value(QLatin1String("desc")).toString());
+            const QString sha = reply.value(QLatin1String("sha256")).toString().toLower();
+            const qint64 size = JsonNumbers::toInteger(reply.value(QLatin1String("size")));
+            if (!m_expectedSha.isEmpty() && (sha != m_expectedSha || size != m_info.totalBytes))
+                return fail(ErrorCode::FileWithdrawn,
+                            QStringLiteral("%1 changed on the server").arg(m_info.name));
             m_wireId = JsonNumbers::toTransferId(reply.value(QLatin1String("downloadId")));
-            m_info.totalBytes = JsonNumbers::toInteger(reply.value(QLatin1String("size")));
-            m_expectedSha = reply.value(QLatin1String("sha256")).toString().toLower();
+            m_info.totalBytes = size;
+            m_expectedSha = sha;
             room()->m_downloadsByWireId.insert(m_wireId, this);
             setRunning();
+            if (resuming)
+                setResumed(m_written);
+            if (m_written == m_info.totalBytes && m_lastAck != m_written)
+                ack();
         });
+}
+
+void DownloadJob::resumeAfterReconnect()
+{
+    if (isFinished() || !m_paused)
+        return;
+    m_paused = false;
+    m_wireId = 0;
+    requestBegin(true);
 }
 
 void DownloadJob::handleChunk(const ChunkHeader &header, QByteArrayView payload)
 {
-    if (isFinished())
+    if (isFinished() || m_paused)
         return;
     if (qint64(header.offset) != m_written || m_written + payload.size() > m_info.totalBytes)
         return fail(ErrorCode::ProtocolError, QStringLiteral("The server sent data out of order"));
-    if (!header.verify(payload))
-        return fail(ErrorCode::IntegrityError,
-                    QStringLiteral("A chunk of %1 arrived damaged").arg(m_info.name));
+    if (!header.verify(payload)) {
+        m_info.resentBytes += payload.size();
+        if (++m_crcFailures > MaxCrcFailures)
+            return fail(ErrorCode::IntegrityError,
+                        QStringLiteral("Chunks of %1 keep arriving damaged").arg(m_info.name));
+        qCInfo(lcCore) << "download" << m_info.id << "chunk at" << header.offset
+                       << "arrived damaged; fetching again";
+        return refetch();
+    }
+    m_crcFailures = 0;
     if (m_partial.write(payload.data(), payload.size()) != payload.size())
         return fail(ErrorCode::LocalFileError,
                     QStringLiteral("Writing %1 failed: %2")
@@ -100,6 +226,17 @@ void DownloadJob::handleChunk(const ChunkHeader &header, QByteArrayView payload)
     addProcessed(payload.size());
     if (m_written - m_lastAck >= Protocol::AckInterval || m_written == m_info.totalBytes)
         ack();
+}
+
+void DownloadJob::refetch()
+{
+    // Stop the stream (its chunks still in flight are dropped by Room once the id is
+    // forgotten) and ask for the rest again from the current offset.
+    room()->sendControl(QJsonObject{ { QStringLiteral("type"), QStringLiteral("download-cancel") },
+                                     { QStringLiteral("downloadId"), double(m_wireId) } });
+    room()->m_downloadsByWireId.remove(m_wireId);
+    m_wireId = 0;
+    requestBegin(false);
 }
 
 void DownloadJob::ack()
@@ -112,7 +249,7 @@ void DownloadJob::ack()
 
 void DownloadJob::handleEnd()
 {
-    if (isFinished())
+    if (isFinished() || m_paused)
         return;
     if (m_written != m_info.totalBytes)
         return fail(ErrorCode::ProtocolError,
@@ -130,7 +267,10 @@ void DownloadJob::handleEnd()
         const QString target = FileNames::uniquePath(m_saveDir, m_safeName);
         if (!FileNames::isInside(m_saveDir, target))
             break;
+        const QString partialPath = m_partial.fileName();
         if (m_partial.rename(target)) {
+            QFile::remove(partialPath + SidecarSuffix);
+            busyPartials().remove(partialPath);
             m_ownsPartial = false;
             m_info.localPath = QFileInfo(target).absoluteFilePath();
             finish(TransferInfo::Status::Completed);
@@ -148,6 +288,12 @@ void DownloadJob::handleFailed(ErrorCode code, const QString &desc)
 
 void DownloadJob::handleConnectionLost()
 {
+    if (isFinished())
+        return;
+    if (room()->state() == Room::State::Reconnecting) {
+        m_paused = true;
+        return;
+    }
     fail(ErrorCode::ConnectionLost,
          QStringLiteral("The connection to the room was lost while receiving %1").arg(m_info.name));
 }
@@ -161,11 +307,20 @@ void DownloadJob::doCancel()
     discardPartial();
 }
 
-void DownloadJob::discardPartial()
+void DownloadJob::releasePartial()
 {
     m_partial.close();
     if (m_ownsPartial)
+        busyPartials().remove(m_partial.fileName());
+}
+
+void DownloadJob::discardPartial()
+{
+    releasePartial();
+    if (m_ownsPartial) {
         QFile::remove(m_partial.fileName());
+        QFile::remove(m_partial.fileName() + SidecarSuffix);
+    }
     m_ownsPartial = false;
 }
 

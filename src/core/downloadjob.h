@@ -11,6 +11,11 @@ namespace Roomshare {
 
 //! Fetches one room file into a partial file in the save folder; the file takes its final,
 //! sanitised, non-clashing name only after its SHA-256 matched (docs/protocol.md, "Downloads").
+//!
+//! The partial file `NAME.roomshare-part` has a sidecar `NAME.roomshare-part.json`
+//! ({index, sha256, size, room, server}); a later download of a file with the same sha256
+//! and size into the same folder continues it, even after the app restarted. Only cancel
+//! and failure delete them; a job destroyed unfinished (the app quit) leaves both behind.
 class DownloadJob final : public TransferJob
 {
     Q_OBJECT
@@ -24,15 +29,25 @@ public:
     void handleChunk(const ChunkHeader &header, QByteArrayView payload);
     void handleEnd();
     void handleFailed(ErrorCode code, const QString &desc);
+    //! The connection dropped: pause while the Room reconnects, else fail with 1197.
     void handleConnectionLost();
+    //! The Room is connected again: continue from the bytes in the partial file.
+    void resumeAfterReconnect();
 
 protected:
     void doStart() override;
     void doCancel() override;
 
 private:
+    //! Opens a partial file with a matching sidecar, if any; true when one was taken.
+    bool adoptPartial();
+    bool createPartial();
+    void requestBegin(bool resuming);
+    //! A damaged chunk: drop the stream and ask again from the current offset.
+    void refetch();
     void fail(ErrorCode code, const QString &desc);
     void discardPartial();
+    void releasePartial();
     void ack();
 
     FileInfo m_file;
@@ -45,6 +60,9 @@ private:
     qint64 m_lastAck = 0;
     quint32 m_wireId = 0;
     bool m_ownsPartial = false;
+    bool m_paused = false;
+    bool m_adopted = false;
+    int m_crcFailures = 0;
 };
 
 } // namespace Roomshare

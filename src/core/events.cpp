@@ -83,6 +83,19 @@ QJsonObject download(const TransferInfo &info)
                     QStringLiteral("download-") + word, response, info.errorText);
 }
 
+QJsonObject resumed(const TransferInfo &info, qint64 offset)
+{
+    const bool upload = info.direction == TransferInfo::Direction::Upload;
+    const QString type
+        = upload ? QStringLiteral("upload-resumed") : QStringLiteral("download-resumed");
+    const QJsonObject response{ { upload ? QStringLiteral("upJobId") : QStringLiteral("jobId"),
+                                  double(info.id) },
+                                { QStringLiteral("offset"), double(offset) } };
+    return envelope(type, ErrorCode::None,
+                    upload ? QStringLiteral("upload resumed") : QStringLiteral("download resumed"),
+                    response, QString());
+}
+
 QJsonObject downloadAvailable(const FileInfo &file)
 {
     const QJsonObject response{ { QStringLiteral("downloadStatus"), QStringLiteral("available") },

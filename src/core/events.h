@@ -15,6 +15,9 @@ QJsonObject error(ErrorCode code, const QString &desc = QString());
 QJsonObject upload(const TransferInfo &info, const FileInfo &announced = FileInfo());
 //! fs-download-result for a job: "download-started", "-completed", "-failed" or "-cancelled".
 QJsonObject download(const TransferInfo &info);
+//! "upload-resumed" {upJobId, offset} or "download-resumed" {jobId, offset}: the job continues
+//! from \a offset after a reconnection.
+QJsonObject resumed(const TransferInfo &info, qint64 offset);
 //! fs-download-result "download-available" for a newly offered file.
 QJsonObject downloadAvailable(const FileInfo &file);
 //! The recvFiles() success callback object ("download-success").

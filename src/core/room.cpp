@@ -3,6 +3,7 @@
 #include <QCryptographicHash>
 #include <QDir>
 #include <QJsonDocument>
+#include <QRandomGenerator>
 #include <QSslConfiguration>
 #include <QSslError>
 #include <QStandardPaths>
@@ -70,16 +71,41 @@ ErrorCode codeOf(const QJsonObject &msg, ErrorCode fallback)
 
 Room::Room(QObject *parent)
     : QObject(parent)
-{ }
+{
+    m_heartbeat.setInterval(m_pingIntervalMs);
+    connect(&m_heartbeat, &QTimer::timeout, this, &Room::onHeartbeat);
+    m_retryTimer.setSingleShot(true);
+    connect(&m_retryTimer, &QTimer::timeout, this, &Room::openSocket);
+}
 
 Room::~Room()
 {
     m_closing = true;
     if (m_socket) {
         m_socket->disconnect(this);
+        // Leaving on purpose: `leave` tells the server not to wait for a resume.
+        if (m_socket->state() == QAbstractSocket::ConnectedState) {
+            if (m_state == State::Connected)
+                sendControl(QJsonObject{ { QStringLiteral("type"), QStringLiteral("leave") } });
+            m_socket->close();
+            m_socket->flush();
+        }
         m_socket->abort();
     }
-    // Jobs are children; they are destroyed with the room and discard their partial data.
+    // Jobs are children; they are destroyed with the room. Downloads leave their partial
+    // file and its sidecar behind, so a later download of the same file continues it.
+}
+
+void Room::setHeartbeat(int intervalMs, int timeoutMs)
+{
+    m_pingIntervalMs = qMax(10, intervalMs);
+    m_pingTimeoutMs = qMax(m_pingIntervalMs, timeoutMs);
+    m_heartbeat.setInterval(m_pingIntervalMs);
+}
+
+QString Room::serverAddress() const
+{
+    return m_serverUrl.host() + QLatin1Char(':') + QString::number(m_serverUrl.port());
 }
 
 bool Room::connectToRoom(const QString &inviteLink, const QString &displayName)
@@ -91,7 +117,7 @@ bool Room::connectToRoom(const QString &inviteLink, const QString &displayName)
         m_lastErrorText = QStringLiteral("This invite link is not valid: %1").arg(why);
         return false;
     }
-    if (m_socket)
+    if (m_socket || m_state != State::Disconnected)
         disconnectFromRoom();
 
     m_inviteLink = inviteLink.trimmed();
@@ -99,10 +125,21 @@ bool Room::connectToRoom(const QString &inviteLink, const QString &displayName)
     m_pinnedFingerprint = link->certFingerprint;
     m_roomName = link->room;
     m_requestedName = displayName.trimmed();
+    m_serverUrl = link->serverUrl();
+    m_sessionId.clear();
     m_lastError = ErrorCode::None;
     m_lastErrorText.clear();
     m_closing = false;
+    setState(State::Connecting);
+    qCInfo(lcCore) << "connecting to" << m_serverUrl.toString() << "room" << m_roomName;
+    openSocket();
+    return true;
+}
 
+void Room::openSocket()
+{
+    if (m_closing)
+        return;
     m_socket = std::make_unique<QWebSocket>(QString(), QWebSocketProtocol::VersionLatest);
     // Qt accepts ~2 GiB messages by default and buffers them whole: cap both limits before
     // anything is read.
@@ -114,26 +151,60 @@ bool Room::connectToRoom(const QString &inviteLink, const QString &displayName)
     connect(m_socket.get(), &QWebSocket::textMessageReceived, this, &Room::onTextMessage);
     connect(m_socket.get(), &QWebSocket::binaryMessageReceived, this, &Room::onBinaryMessage);
     connect(m_socket.get(), &QWebSocket::sslErrors, this, &Room::onSslErrors);
+    auto heard = [this] {
+        m_lastHeard.restart();
+    };
+    connect(m_socket.get(), &QWebSocket::pong, this, heard);
+    connect(m_socket.get(), &QWebSocket::textFrameReceived, this, heard);
+    connect(m_socket.get(), &QWebSocket::binaryFrameReceived, this, heard);
     connect(m_socket.get(), &QWebSocket::bytesWritten, this, [this] {
         const auto uploads = m_uploads;
         for (const auto &job : uploads)
             if (job)
                 job->pump();
     });
-    setState(State::Connecting);
-    qCInfo(lcCore) << "connecting to" << link->serverUrl().toString() << "room" << m_roomName;
-    m_socket->open(link->serverUrl());
-    return true;
+    // The heartbeat also bounds how long connecting and joining may take.
+    m_lastHeard.start();
+    m_heartbeat.start();
+    m_socket->open(m_serverUrl);
+}
+
+void Room::onHeartbeat()
+{
+    if (!m_socket)
+        return;
+    if (m_lastHeard.elapsed() > m_pingTimeoutMs) {
+        qCInfo(lcCore) << "the server has been silent for" << m_lastHeard.elapsed()
+                       << "ms; dropping the connection";
+        fail(ErrorCode::ConnectionLost,
+             QStringLiteral("The room server stopped answering (no reply for %1 s)")
+                 .arg(m_pingTimeoutMs / 1000.0));
+        m_socket->abort();
+        // abort() may or may not emit disconnected synchronously; make sure it is handled.
+        if (m_socket)
+            onSocketDisconnected();
+        return;
+    }
+    if (m_socket->state() == QAbstractSocket::ConnectedState)
+        m_socket->ping();
 }
 
 void Room::disconnectFromRoom()
 {
-    if (!m_socket)
+    m_retryTimer.stop();
+    if (!m_socket && m_state == State::Disconnected)
         return;
     m_closing = true;
-    m_socket->close();
-    // close() completes asynchronously; report the end now so callers see a consistent state.
-    onSocketDisconnected();
+    if (m_socket) {
+        if (m_state == State::Connected)
+            sendControl(QJsonObject{ { QStringLiteral("type"), QStringLiteral("leave") } });
+        m_socket->close();
+        // close() completes asynchronously; report the end now so callers see a consistent
+        // state.
+        onSocketDisconnected();
+    } else {
+        finishDisconnect();
+    }
 }
 
 void Room::setState(State state)
@@ -207,17 +278,26 @@ void Room::onSocketConnected()
 {
     if (!checkPinnedCertificate())
         return;
+    m_lastHeard.restart();
     QJsonObject join{ { QStringLiteral("type"), QStringLiteral("join") },
                       { QStringLiteral("version"), Protocol::Version },
                       { QStringLiteral("room"), m_roomName },
                       { QStringLiteral("token"), m_token } };
     if (!m_requestedName.isEmpty())
         join.insert(QStringLiteral("name"), m_requestedName);
+    if (!m_sessionId.isEmpty())
+        join.insert(QStringLiteral("resume"), m_sessionId);
     request(join, [this](const QJsonObject &reply) {
         if (reply.value(QLatin1String("type")).toString() == QLatin1String("joined"))
             return handleJoined(reply);
+        if (reply.value(QLatin1String("transient")).toBool())
+            return; // the attempt's connection dropped; onSocketDisconnected deals with it
+        // Refused: retrying cannot help.
+        m_reconnectClock.invalidate();
+        m_lastError = ErrorCode::None;
         fail(codeOf(reply, ErrorCode::InvalidInvite),
              reply.value(QLatin1String("desc")).toString());
+        m_closing = false;
         if (m_socket)
             m_socket->close();
     });
@@ -225,10 +305,17 @@ void Room::onSocketConnected()
 
 void Room::handleJoined(const QJsonObject &msg)
 {
+    const bool reconnected = m_state == State::Reconnecting;
     m_clientId = msg.value(QLatin1String("clientId")).toString();
+    m_sessionId = msg.value(QLatin1String("sessionId")).toString();
     m_displayName = msg.value(QLatin1String("name")).toString();
     m_role = msg.value(QLatin1String("role")).toString();
     m_maxFileSize = JsonNumbers::toInteger(msg.value(QLatin1String("maxFileSize")));
+    m_lastError = ErrorCode::None;
+    m_lastErrorText.clear();
+    m_reconnectClock.invalidate();
+    if (reconnected)
+        return refreshAfterResume(msg);
     m_participants.clear();
     for (const auto &p : msg.value(QLatin1String("participants")).toArray())
         m_participants.append(Participant::fromJson(p.toObject()));
@@ -247,33 +334,181 @@ void Room::handleJoined(const QJsonObject &msg)
         Q_EMIT fsDownloadResult(Events::downloadAvailable(file));
 }
 
+void Room::refreshAfterResume(const QJsonObject &msg)
+{
+    qCInfo(lcCore) << "reconnected to room" << m_roomName << "as" << m_clientId
+                   << (msg.value(QLatin1String("resumed")).toBool() ? "(resumed)"
+                                                                    : "(new session)");
+    // Tell front ends only what changed while we were away.
+    QList<Participant> now;
+    for (const auto &p : msg.value(QLatin1String("participants")).toArray())
+        now.append(Participant::fromJson(p.toObject()));
+    const QList<Participant> before = std::exchange(m_participants, now);
+    QMap<qint64, FileInfo> files;
+    for (const auto &f : msg.value(QLatin1String("files")).toArray()) {
+        const FileInfo file = FileInfo::fromJson(f.toObject());
+        if (file.isValid())
+            files.insert(file.index, file);
+    }
+    const QMap<qint64, FileInfo> oldFiles = std::exchange(m_files, files);
+    setState(State::Connected);
+    for (const Participant &p : before) {
+        if (!participant(p.clientId).clientId.isEmpty())
+            continue;
+        Q_EMIT participantLeft(p);
+    }
+    for (const Participant &p : now) {
+        bool known = false;
+        for (const Participant &o : before)
+            known = known || o.clientId == p.clientId;
+        if (!known)
+            Q_EMIT participantJoined(p);
+    }
+    for (auto it = oldFiles.cbegin(); it != oldFiles.cend(); ++it) {
+        if (!m_files.contains(it.key()))
+            Q_EMIT fileRemoved(it.key(), QStringLiteral("removed"));
+    }
+    for (auto it = m_files.cbegin(); it != m_files.cend(); ++it) {
+        if (!oldFiles.contains(it.key())) {
+            Q_EMIT fileAvailable(it.value());
+            Q_EMIT fsDownloadResult(Events::downloadAvailable(it.value()));
+        }
+    }
+    Q_EMIT connected();
+    for (const quint32 id : std::exchange(m_cancelAfterResume, {}))
+        request(QJsonObject{ { QStringLiteral("type"), QStringLiteral("upload-cancel") },
+                             { QStringLiteral("uploadId"), double(id) } },
+                [](const QJsonObject &) {});
+    const auto uploads = m_uploads;
+    for (const auto &job : uploads)
+        if (job)
+            job->resumeAfterReconnect();
+    const auto downloads = m_downloads;
+    for (const auto &job : downloads)
+        if (job)
+            job->resumeAfterReconnect();
+}
+
+void Room::dropSocket()
+{
+    // Detach first so nothing below re-enters through socket signals.
+    m_socket->disconnect(this);
+    m_heartbeat.stop();
+    QWebSocket *socket = m_socket.release();
+    if (m_closing && socket->state() != QAbstractSocket::UnconnectedState) {
+        // Leaving on purpose: let what is queued (`leave`, the close frame) go out first;
+        // the socket deletes itself once closed, or after 30 s at most.
+        connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
+        QTimer::singleShot(30000, socket, [socket] {
+            socket->abort();
+            socket->deleteLater();
+        });
+        return;
+    }
+    socket->abort();
+    socket->deleteLater();
+}
+
 void Room::onSocketDisconnected()
 {
     if (!m_socket || m_state == State::Disconnected)
         return;
-    const bool wasConnected = m_state == State::Connected;
+    const bool wasJoined = m_state == State::Connected || m_state == State::Reconnecting;
+    // The server's documented close codes (docs/protocol.md) tell why it ended us; some
+    // mean that trying again cannot help.
+    bool permanent = m_lastError == ErrorCode::TlsVerificationFailed;
     if (!m_closing) {
-        // The server's documented close codes (docs/protocol.md) tell why it ended us.
         const int closeCode = int(m_socket->closeCode());
-        if (closeCode == 4003)
+        if (closeCode == 4003) {
+            m_lastError = ErrorCode::None;
             fail(ErrorCode::InvalidInvite,
                  QStringLiteral("Your invite expired; ask for a new link to rejoin"));
-        else if (closeCode == 4004)
+            permanent = true;
+        } else if (closeCode == 4004) {
+            m_lastError = ErrorCode::None;
             fail(ErrorCode::NotPermitted, QStringLiteral("A moderator removed you from the room"));
-        else if (closeCode == 4029)
+            permanent = true;
+        } else if (closeCode == 4029) {
             fail(ErrorCode::LimitExceeded,
                  QStringLiteral("The server has too many connections from this address"));
-        if (wasConnected)
-            fail(ErrorCode::ConnectionLost, QStringLiteral("The connection to the room was lost"));
-        else
-            fail(
-                ErrorCode::RoomDisconnected,
-                QStringLiteral("Could not reach the room server: %1").arg(m_socket->errorString()));
+        }
     }
-    // Detach first so nothing below re-enters through socket signals.
-    m_socket->disconnect(this);
-    m_socket.release()->deleteLater();
+    const bool retry = !m_closing && !permanent && wasJoined && m_reconnectWindowMs > 0
+        && (m_state == State::Connected || m_reconnectClock.isValid());
+    if (!retry) {
+        if (!m_closing) {
+            if (m_state == State::Connected)
+                fail(ErrorCode::ConnectionLost,
+                     QStringLiteral("The connection to the room was lost"));
+            else
+                fail(ErrorCode::RoomDisconnected,
+                     QStringLiteral("Could not reach the room server: %1")
+                         .arg(m_socket->errorString()));
+        }
+        dropSocket();
+        return finishDisconnect();
+    }
 
+    const QString why = m_socket->errorString();
+    dropSocket();
+    if (m_state == State::Connected) {
+        qCInfo(lcCore) << "connection to room" << m_roomName << "lost (" << why
+                       << "); reconnecting for up to" << m_reconnectWindowMs << "ms";
+        m_reconnectClock.start();
+        m_retryDelayMs = 0;
+        setState(State::Reconnecting);
+        // Jobs pause (they see State::Reconnecting) and pick up again after the resume.
+        const auto uploads = m_uploads;
+        for (const auto &job : uploads)
+            if (job)
+                job->handleConnectionLost();
+        const auto downloads = m_downloads;
+        for (const auto &job : downloads)
+            if (job)
+                job->handleConnectionLost();
+        m_uploadsByWireId.clear();
+        m_downloadsByWireId.clear();
+    }
+    // Requests that were waiting for an answer will not get one on this connection.
+    const auto pending = std::exchange(m_pending, {});
+    for (const auto &handler : pending)
+        handler(QJsonObject{ { QStringLiteral("type"), QStringLiteral("error") },
+                             { QStringLiteral("code"), int(ErrorCode::ConnectionLost) },
+                             { QStringLiteral("transient"), true },
+                             { QStringLiteral("desc"), errorText(ErrorCode::ConnectionLost) } });
+    scheduleReconnect();
+}
+
+void Room::scheduleReconnect()
+{
+    const qint64 left = m_reconnectWindowMs - m_reconnectClock.elapsed();
+    if (left <= 0) {
+        qCInfo(lcCore) << "giving up reconnecting to room" << m_roomName;
+        m_reconnectClock.invalidate();
+        fail(ErrorCode::ConnectionLost,
+             QStringLiteral("The connection to the room was lost and could not be restored "
+                            "within %1 s")
+                 .arg(m_reconnectWindowMs / 1000));
+        return finishDisconnect();
+    }
+    // Exponential backoff with jitter (0.5 s doubling to 8 s), so that many clients
+    // dropped together do not come back in lockstep.
+    m_retryDelayMs = m_retryDelayMs == 0 ? 500 : qMin(8000, m_retryDelayMs * 2);
+    const int jitter = int(QRandomGenerator::global()->bounded(m_retryDelayMs / 4 + 1));
+    const int delay = int(qMin<qint64>(left, m_retryDelayMs - m_retryDelayMs / 8 + jitter));
+    qCDebug(lcCore) << "next reconnection attempt in" << delay << "ms";
+    m_retryTimer.start(delay);
+}
+
+void Room::finishDisconnect()
+{
+    m_retryTimer.stop();
+    m_heartbeat.stop();
+    if (m_socket)
+        dropSocket();
+    const State previous = m_state;
+    // Jobs must see Disconnected, not Reconnecting, so they fail rather than pause.
+    m_state = State::Disconnected;
     const auto pending = std::exchange(m_pending, {});
     for (const auto &handler : pending)
         handler(QJsonObject{ { QStringLiteral("type"), QStringLiteral("error") },
@@ -292,8 +527,11 @@ void Room::onSocketDisconnected()
     const bool hadFiles = !m_files.isEmpty();
     m_files.clear();
     m_completedUploads.clear();
+    m_cancelAfterResume.clear();
     m_clientId.clear();
-    setState(State::Disconnected);
+    m_sessionId.clear();
+    if (previous != State::Disconnected)
+        Q_EMIT stateChanged(State::Disconnected);
     if (hadFiles)
         Q_EMIT availableFilesReset();
     Q_EMIT disconnected(m_closing ? ErrorCode::None : m_lastError,
@@ -302,6 +540,7 @@ void Room::onSocketDisconnected()
 
 void Room::onTextMessage(const QString &message)
 {
+    m_lastHeard.restart();
     QJsonParseError err;
     const QJsonDocument doc = QJsonDocument::fromJson(message.toUtf8(), &err);
     if (err.error != QJsonParseError::NoError || !doc.isObject()) {
@@ -335,6 +574,9 @@ void Room::handleEvent(const QString &type, const QJsonObject &msg)
     if (type == QLatin1String("upload-ack")) {
         if (auto job = upload())
             job->handleAck(JsonNumbers::toInteger(msg.value(QLatin1String("offset"))));
+    } else if (type == QLatin1String("upload-nack")) {
+        if (auto job = upload())
+            job->handleNack(JsonNumbers::toInteger(msg.value(QLatin1String("offset"))));
     } else if (type == QLatin1String("upload-done")) {
         if (auto job = upload())
             job->handleDone(FileInfo::fromJson(msg.value(QLatin1String("file")).toObject()));
@@ -384,6 +626,7 @@ void Room::handleEvent(const QString &type, const QJsonObject &msg)
 
 void Room::onBinaryMessage(const QByteArray &message)
 {
+    m_lastHeard.restart();
     const auto header = ChunkHeader::decode(message);
     if (!header || header->kind != ChunkHeader::Kind::Download)
         return;
@@ -493,6 +736,9 @@ QList<qint64> Room::sendFiles(const QStringList &paths, const QJsonObject &optio
         m_uploads.insert(job->id(), job);
         connect(job, &TransferJob::started, this,
                 [this, job] { Q_EMIT fsUploadResult(Events::upload(job->info())); });
+        connect(job, &TransferJob::resumed, this, [this, job](qint64 offset) {
+            Q_EMIT fsUploadResult(Events::resumed(job->info(), offset));
+        });
         connect(job, &TransferJob::finished, this, [this, job, callback] {
             m_uploads.remove(job->id());
             m_uploadsByWireId.remove(job->wireId());
@@ -531,6 +777,9 @@ qint64 Room::recvFiles(qint64 index, const QJsonObject &options, const Callback 
     m_downloads.insert(job->id(), job);
     connect(job, &TransferJob::started, this,
             [this, job] { Q_EMIT fsDownloadResult(Events::download(job->info())); });
+    connect(job, &TransferJob::resumed, this, [this, job](qint64 offset) {
+        Q_EMIT fsDownloadResult(Events::resumed(job->info(), offset));
+    });
     connect(job, &TransferJob::finished, this, [this, job, callback] {
         m_downloads.remove(job->id());
         m_downloadsByWireId.remove(job->wireId());

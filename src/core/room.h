@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QElapsedTimer>
 #include <QHash>
 #include <QJsonArray>
 #include <QJsonObject>
@@ -7,6 +8,8 @@
 #include <QMap>
 #include <QObject>
 #include <QPointer>
+#include <QTimer>
+#include <QUrl>
 
 #include <functional>
 #include <memory>
@@ -34,7 +37,12 @@ class Room final : public QObject
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(Room)
 public:
-    enum class State { Disconnected, Connecting, Connected };
+    //! Connecting: the first attempt after connectToRoom(). Reconnecting: the connection
+    //! dropped unexpectedly and the Room is trying to get it back by itself (with backoff,
+    //! for up to reconnectWindow()); participants, files and running jobs are kept, the
+    //! jobs paused. It ends in Connected (jobs resume) or Disconnected (jobs fail with
+    //! ConnectionLost, and disconnected() is emitted).
+    enum class State { Disconnected, Connecting, Connected, Reconnecting };
     Q_ENUM(State)
 
     //! Called with the seed's JSON result object (see each method).
@@ -55,11 +63,26 @@ public:
     //! host name mismatch) are ignored, never expiry or others. Either failure ends in
     //! disconnected(TlsVerificationFailed, ...) before anything is sent.
     bool connectToRoom(const QString &inviteLink, const QString &displayName = QString());
-    //! Leaves the room. Running jobs fail with ConnectionLost.
+    //! Leaves the room on purpose (never reconnects). Running jobs fail with ConnectionLost.
     void disconnectFromRoom();
+
+    //! How long the Room keeps trying to reconnect after an unexpected drop before it gives
+    //! up (0 disables reconnecting). Default 60 s.
+    void setReconnectWindow(int ms) { m_reconnectWindowMs = qMax(0, ms); }
+    int reconnectWindow() const { return m_reconnectWindowMs; }
+    //! Heartbeat: the Room pings the server every \a intervalMs and treats \a timeoutMs
+    //! without hearing anything (not even a pong) as a dropped connection. Default 5 s / 15 s.
+    void setHeartbeat(int intervalMs, int timeoutMs);
+    int heartbeatInterval() const { return m_pingIntervalMs; }
+    int heartbeatTimeout() const { return m_pingTimeoutMs; }
 
     State state() const { return m_state; }
     bool isConnected() const { return m_state == State::Connected; }
+    //! The secret that lets this participant resume its identity after a drop (empty when
+    //! not joined). Treat it like a password.
+    QString sessionId() const { return m_sessionId; }
+    //! "HOST:PORT" of the room server.
+    QString serverAddress() const;
     QString clientId() const { return m_clientId; }
     QString roomName() const { return m_roomName; }
     QString displayName() const { return m_displayName; }
@@ -123,11 +146,13 @@ public:
 
 Q_SIGNALS:
     void stateChanged(Roomshare::Room::State state);
-    //! Joined: clientId(), participants() and availableFiles() are filled.
+    //! Joined: clientId(), participants() and availableFiles() are filled. Emitted again after
+    //! each successful reconnection (participants and files are then updated with
+    //! participantJoined/participantLeft/fileAvailable/fileRemoved for what changed).
     void connected();
     //! The connection ended or could not be made; \a error says why (None after
-    //! disconnectFromRoom()). Emitted once per connection attempt that got past
-    //! connectToRoom().
+    //! disconnectFromRoom()). Emitted once per connectToRoom() that got past its checks,
+    //! when the Room gives up: not for a drop it recovers from by reconnecting.
     void disconnected(Roomshare::ErrorCode error, const QString &text);
     void participantJoined(const Roomshare::Participant &participant);
     void participantLeft(const Roomshare::Participant &participant);
@@ -139,8 +164,10 @@ Q_SIGNALS:
     //! availableFiles() was replaced as a whole (on join).
     void availableFilesReset();
     //! The EnableX `fs-upload-result` event: {messageType, result, description, response}.
+    //! Besides the EnableX message types, "upload-resumed" reports a job that continues
+    //! after a reconnection: response {upJobId, offset}.
     void fsUploadResult(const QJsonObject &event);
-    //! The EnableX `fs-download-result` event.
+    //! The EnableX `fs-download-result` event; "download-resumed" has response {jobId, offset}.
     void fsDownloadResult(const QJsonObject &event);
     //! A job was created; it has not started yet, so connecting to it now misses nothing.
     void jobAdded(Roomshare::TransferJob *job);
@@ -153,6 +180,13 @@ private:
 
     void setState(State state);
     void fail(ErrorCode code, const QString &text);
+    void openSocket();
+    void dropSocket();
+    void onHeartbeat();
+    void scheduleReconnect();
+    //! Ends the connection for good: fails pending requests and jobs, clears the room.
+    void finishDisconnect();
+    void refreshAfterResume(const QJsonObject &msg);
     void onSocketConnected();
     void onSocketDisconnected();
     void onSslErrors(const QList<QSslError> &errors);
@@ -169,11 +203,23 @@ private:
     void sendControl(const QJsonObject &msg);
     void sendData(const QByteArray &message);
     qint64 socketBacklog() const;
+    void cancelAfterReconnect(quint32 uploadWireId) { m_cancelAfterResume.append(uploadWireId); }
     void emitUploadEvent(const QJsonObject &event) { Q_EMIT fsUploadResult(event); }
     void emitDownloadEvent(const QJsonObject &event) { Q_EMIT fsDownloadResult(event); }
 
     std::unique_ptr<QWebSocket> m_socket;
     State m_state = State::Disconnected;
+    QUrl m_serverUrl;
+    QString m_sessionId;
+    int m_reconnectWindowMs = 60000;
+    int m_pingIntervalMs = 5000;
+    int m_pingTimeoutMs = 15000;
+    int m_retryDelayMs = 0;
+    QTimer m_heartbeat;
+    QTimer m_retryTimer;
+    QElapsedTimer m_lastHeard;
+    QElapsedTimer m_reconnectClock;
+    QList<quint32> m_cancelAfterResume;
     QString m_inviteLink;
     QString m_token;
     QString m_pinnedFingerprint; //!< lower-case hex SHA-256 of the server's DER certificate

@@ -26,6 +26,10 @@ public:
     qint64 totalBytes = 0;
     qint64 processedBytes = 0;
     qint64 bytesPerSecond = 0; //!< smoothed over the last seconds; 0 when unknown
+    //! Uploads: bytes sent more than once, because the connection dropped or the server
+    //! rejected a damaged chunk. Downloads: bytes received and discarded (damaged chunks).
+    qint64 resentBytes = 0;
+    int resumeCount = 0; //!< how often the job continued after a reconnection
     Status status = Status::Pending;
     ErrorCode error = ErrorCode::None;
     QString errorText; //!< a human sentence; empty unless Failed or Cancelled

@@ -61,6 +61,18 @@ void TransferJob::addProcessed(qint64 bytes)
     emitProgress(false);
 }
 
+void TransferJob::setResumed(qint64 offset)
+{
+    if (isFinished())
+        return;
+    m_info.processedBytes = offset;
+    ++m_info.resumeCount;
+    m_rateMarkMs = m_clock.isValid() ? m_clock.elapsed() : 0;
+    m_rateMarkBytes = offset;
+    Q_EMIT resumed(offset);
+    emitProgress(true);
+}
+
 void TransferJob::emitProgress(bool force)
 {
     const qint64 now = m_clock.isValid() ? m_clock.elapsed() : 0;

@@ -14,7 +14,10 @@ class Room;
 //! - cancel() is idempotent and is a no-op once the job has finished; it removes partial data;
 //! - finished() is emitted exactly once, after which the job deletes itself on the next
 //!   event-loop turn (take an info() snapshot if you need it later);
-//! - progressChanged() is throttled to about ten emissions a second, plus one final emission.
+//! - progressChanged() is throttled to about ten emissions a second, plus one final emission;
+//! - while the Room reconnects (Room::State::Reconnecting) a running job is paused, not
+//!   failed; it continues where the server's offset says and emits resumed(), or fails
+//!   with ConnectionLost when the Room gives up.
 class TransferJob : public QObject
 {
     Q_OBJECT
@@ -46,6 +49,10 @@ Q_SIGNALS:
     void started();
     //! The job ended (Completed, Failed or Cancelled). Emitted exactly once.
     void finished(Roomshare::TransferJob *job);
+    //! The connection dropped and came back (Room reconnected by itself) and the transfer
+    //! continues from byte \a offset: the server's durable offset for an upload, the bytes
+    //! already in the partial file for a download. Not emitted for the first start.
+    void resumed(qint64 offset);
 
 protected:
     TransferJob(TransferInfo::Direction direction, qint64 id, Room *room);
@@ -56,6 +63,8 @@ protected:
 
     void setRunning();
     void addProcessed(qint64 bytes);
+    //! Continues from \a offset after a reconnection: sets processedBytes and emits resumed().
+    void setResumed(qint64 offset);
     //! Ends the job. The first call wins; later calls are ignored.
     void finish(TransferInfo::Status status, ErrorCode error = ErrorCode::None,
                 const QString &text = QString());

@@ -16,6 +16,11 @@ namespace {
 // Above this much unsent data in the socket we stop reading the file: the window alone
 // would let eight MiB per upload pile up when several uploads share a slow link.
 constexpr qint64 MaxSocketBacklog = 4 * 1024 * 1024;
+
+bool isTransient(const QJsonObject &reply)
+{
+    return reply.value(QLatin1String("transient")).toBool();
+}
 } // namespace
 
 UploadJob::UploadJob(qint64 id, const QString &path, bool broadcast, const QStringList &recipients,
@@ -48,7 +53,11 @@ void UploadJob::doStart()
                     QStringLiteral("%1 is larger than the room's limit of %2 bytes")
                         .arg(m_info.name)
                         .arg(room()->maxFileSize()));
+    begin();
+}
 
+void UploadJob::begin()
+{
     QJsonObject msg{ { QStringLiteral("type"), QStringLiteral("upload-begin") },
                      { QStringLiteral("name"), m_info.name },
                      { QStringLiteral("size"), double(m_info.totalBytes) },
@@ -68,6 +77,8 @@ void UploadJob::doStart()
                         { QStringLiteral("uploadId"), reply.value(QLatin1String("uploadId")) } });
                 return;
             }
+            if (isTransient(reply))
+                return; // the connection dropped; resumeAfterReconnect() asks again
             if (!accepted)
                 return fail(
                     ErrorCode(
@@ -80,9 +91,63 @@ void UploadJob::doStart()
         });
 }
 
+void UploadJob::resumeAfterReconnect()
+{
+    if (isFinished() || !m_paused)
+        return;
+    if (m_wireId == 0) {
+        m_paused = false;
+        return begin(); // never accepted: start over (nothing was sent)
+    }
+    // Stay paused until the server says where to continue: chunks sent before that would
+    // land at the wrong offset and be rejected.
+    room()->request(
+        QJsonObject{ { QStringLiteral("type"), QStringLiteral("upload-resume") },
+                     { QStringLiteral("uploadId"), double(m_wireId) } },
+        [this, guard = QPointer<UploadJob>(this)](const QJsonObject &reply) {
+            if (!guard || isFinished())
+                return;
+            if (isTransient(reply))
+                return; // dropped again; still paused, asked again after the next reconnect
+            const QString type = reply.value(QLatin1String("type")).toString();
+            if (type == QLatin1String("upload-done")) {
+                // It completed while we were away; the server kept the answer for us.
+                return handleDone(
+                    FileInfo::fromJson(reply.value(QLatin1String("file")).toObject()));
+            }
+            if (type != QLatin1String("upload-accepted"))
+                return fail(
+                    ErrorCode(
+                        reply.value(QLatin1String("code")).toInt(int(ErrorCode::UploadFailed))),
+                    QStringLiteral("Cannot resume sending %1: %2")
+                        .arg(m_info.name, reply.value(QLatin1String("desc")).toString()));
+            const qint64 offset = JsonNumbers::toInteger(reply.value(QLatin1String("offset")), -1);
+            if (offset < 0 || offset > m_info.totalBytes)
+                return fail(ErrorCode::ProtocolError,
+                            QStringLiteral("The server resumed at offset %1").arg(offset));
+            qCInfo(lcCore) << "upload" << m_info.id << "resumes at" << offset << "of"
+                           << m_info.totalBytes << "(had sent" << m_sent << ")";
+            room()->m_uploadsByWireId.insert(m_wireId, this);
+            m_paused = false;
+            rewindTo(offset);
+            m_endSent = false; // send it again; the server ignores a repeat
+            m_acked = offset;
+            setResumed(offset);
+            pump();
+        });
+}
+
+void UploadJob::rewindTo(qint64 offset)
+{
+    m_sent = offset;
+    if (!m_file.seek(offset))
+        fail(ErrorCode::LocalFileError,
+             QStringLiteral("Cannot seek in %1: %2").arg(m_info.localPath, m_file.errorString()));
+}
+
 void UploadJob::pump()
 {
-    if (isFinished() || m_wireId == 0)
+    if (isFinished() || m_wireId == 0 || m_paused || !room()->isConnected())
         return;
     while (m_sent < m_info.totalBytes && m_sent - m_acked < Protocol::UploadWindow
            && room()->socketBacklog() < MaxSocketBacklog) {
@@ -94,25 +159,51 @@ void UploadJob::pump()
                 ErrorCode::LocalFileError,
                 QStringLiteral("Reading %1 failed (was it changed or removed while sending?)")
                     .arg(m_info.localPath));
-        m_hash.addData(QByteArrayView(message.constData() + ChunkHeader::Size, n));
+        // Bytes sent again after a rewind were hashed the first time round.
+        if (m_sent + n > m_hashed) {
+            const qint64 skip = m_hashed - m_sent;
+            m_hash.addData(
+                QByteArrayView(message.constData() + ChunkHeader::Size + skip, n - skip));
+            m_hashed = m_sent + n;
+        }
         ChunkHeader::fill(message, ChunkHeader::Kind::Upload, m_wireId, quint64(m_sent));
         room()->sendData(message);
+        if (m_sent < m_sentMax)
+            m_info.resentBytes += qMin(n, m_sentMax - m_sent);
         m_sent += n;
+        m_sentMax = qMax(m_sentMax, m_sent);
     }
     if (m_sent == m_info.totalBytes && !m_endSent) {
+        if (m_sha256.isEmpty())
+            m_sha256 = m_hash.hexResult(); // m_hashed == totalBytes here
         m_endSent = true;
         room()->sendControl(QJsonObject{ { QStringLiteral("type"), QStringLiteral("upload-end") },
                                          { QStringLiteral("uploadId"), double(m_wireId) },
-                                         { QStringLiteral("sha256"), m_hash.hexResult() } });
+                                         { QStringLiteral("sha256"), m_sha256 } });
     }
 }
 
 void UploadJob::handleAck(qint64 offset)
 {
-    if (isFinished() || offset <= m_acked || offset > m_sent)
+    if (isFinished() || m_paused || offset <= m_acked || offset > m_sent)
         return;
     addProcessed(offset - m_acked);
     m_acked = offset;
+    pump();
+}
+
+void UploadJob::handleNack(qint64 offset)
+{
+    // The server rejected the chunk at offset (damaged or out of place) and everything
+    // after it: send again from there. Its offset never moves backwards.
+    if (isFinished() || m_paused || offset < m_acked || offset >= m_sent)
+        return;
+    qCInfo(lcCore) << "upload" << m_info.id << "chunk at" << offset << "rejected; resending";
+    if (offset > m_acked) {
+        addProcessed(offset - m_acked);
+        m_acked = offset;
+    }
+    rewindTo(offset);
     pump();
 }
 
@@ -122,8 +213,8 @@ void UploadJob::handleDone(const FileInfo &file)
         return;
     m_announced = file;
     m_info.fileIndex = file.index;
-    if (m_acked < m_info.totalBytes)
-        addProcessed(m_info.totalBytes - m_acked);
+    if (m_info.processedBytes < m_info.totalBytes)
+        addProcessed(m_info.totalBytes - m_info.processedBytes);
     m_file.close();
     finish(TransferInfo::Status::Completed);
 }
@@ -135,6 +226,12 @@ void UploadJob::handleFailed(ErrorCode code, const QString &desc)
 
 void UploadJob::handleConnectionLost()
 {
+    if (isFinished())
+        return;
+    if (room()->state() == Room::State::Reconnecting) {
+        m_paused = true;
+        return;
+    }
     fail(ErrorCode::ConnectionLost,
          QStringLiteral("The connection to the room was lost while sending %1").arg(m_info.name));
 }
@@ -142,10 +239,14 @@ void UploadJob::handleConnectionLost()
 void UploadJob::doCancel()
 {
     m_file.close();
-    if (m_wireId != 0 && room()->isConnected())
+    if (m_wireId == 0)
+        return;
+    if (room()->isConnected())
         room()->request(QJsonObject{ { QStringLiteral("type"), QStringLiteral("upload-cancel") },
                                      { QStringLiteral("uploadId"), double(m_wireId) } },
                         [](const QJsonObject &) {});
+    else
+        room()->cancelAfterReconnect(m_wireId);
 }
 
 void UploadJob::fail(ErrorCode code, const QString &desc)

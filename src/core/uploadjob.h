@@ -23,9 +23,13 @@ public:
 
     // Server messages, routed by Room.
     void handleAck(qint64 offset);
+    void handleNack(qint64 offset);
     void handleDone(const FileInfo &file);
     void handleFailed(ErrorCode code, const QString &desc);
+    //! The connection dropped: pause while the Room reconnects, else fail with 1197.
     void handleConnectionLost();
+    //! The Room is connected again: continue from the server's offset (`upload-resume`).
+    void resumeAfterReconnect();
     void pump();
 
 protected:
@@ -33,14 +37,21 @@ protected:
     void doCancel() override;
 
 private:
+    void begin();
+    //! Continues sending from \a offset (already written on the server).
+    void rewindTo(qint64 offset);
     void fail(ErrorCode code, const QString &desc);
 
     QFile m_file;
     Sha256 m_hash;
+    qint64 m_hashed = 0; //!< bytes fed to m_hash; re-sent bytes are not hashed twice
     qint64 m_sent = 0;
+    qint64 m_sentMax = 0; //!< the furthest m_sent ever got, to count re-sent bytes
     qint64 m_acked = 0;
     quint32 m_wireId = 0;
     bool m_endSent = false;
+    bool m_paused = false;
+    QString m_sha256; //!< the whole file's hash once known
     FileInfo m_announced;
 };
 

@@ -23,12 +23,16 @@ namespace {
 // Above this much unsent data in the socket, downloads pause until bytesWritten, so a
 // slow recipient costs a bounded amount of memory whatever the window allows.
 constexpr qint64 SocketHighWater = 4 * 1024 * 1024;
-// Ids of cancelled or failed uploads remembered to ignore their late data.
-constexpr int MaxRememberedUploads = 4096;
 constexpr int MaxNameLength = 64;
 constexpr int MaxFileNameLength = 1024;
 // A peer that does not complete the closing handshake is cut off after this.
 constexpr int CloseGraceMs = 5000;
+// The durable offset of an upload advances at least this often (bytes), and at least
+// once a second while data arrives (RoomServerPrivate::onDurableTimer).
+constexpr qint64 DurableInterval = 4 * 1024 * 1024;
+// Consecutive chunks failing their CRC before an upload fails with 1191.
+constexpr int MaxCrcFailures = 8;
+constexpr auto TakenOverCode = QWebSocketProtocol::CloseCode(4002);
 
 QString str(const char *latin1)
 {
@@ -115,14 +119,7 @@ Connection::Connection(RoomServerPrivate *server, QWebSocket *socket)
 
 Connection::~Connection()
 {
-    abortTransfers();
-}
-
-QJsonObject Connection::participantJson() const
-{
-    return QJsonObject{ { QStringLiteral("clientId"), m_clientId },
-                        { QStringLiteral("name"), m_name },
-                        { QStringLiteral("role"), m_role } };
+    detachTransfers();
 }
 
 void Connection::sendJson(const QJsonObject &msg)
@@ -149,7 +146,7 @@ void Connection::closeWith(QWebSocketProtocol::CloseCode code, const QString &re
     m_closing = true;
     qCDebug(lcServer) << "closing" << (m_clientId.isEmpty() ? str("unjoined") : m_clientId)
                       << int(code) << reason;
-    abortTransfers();
+    detachTransfers();
     m_socket->close(code, reason);
     QTimer::singleShot(CloseGraceMs, this, [this] {
         if (m_socket->state() != QAbstractSocket::UnconnectedState)
@@ -162,8 +159,12 @@ void Connection::checkLiveness()
     if (m_closing)
         return;
     if (m_lastHeard.elapsed() > m_server->options.idleTimeoutMs) {
-        qCInfo(lcServer) << "closing silent connection" << m_clientId;
-        closeWith(QWebSocketProtocol::CloseCodeGoingAway, str("idle timeout"));
+        qCInfo(lcServer) << "dropping silent connection" << m_clientId;
+        // A silent peer cannot take part in a closing handshake: drop it at once. Its
+        // session stays resumable for the grace period.
+        m_closing = true;
+        detachTransfers();
+        m_socket->abort();
         return;
     }
     m_socket->ping();
@@ -172,26 +173,37 @@ void Connection::checkLiveness()
 void Connection::onDisconnected()
 {
     m_closing = true;
-    abortTransfers();
+    detachTransfers();
     m_server->connectionClosed(this);
+}
+
+void Connection::takenOver()
+{
+    qCInfo(lcServer) << "session of" << m_clientId << "resumed on another connection";
+    detachTransfers();
+    m_session = nullptr;
+    m_room = nullptr;
+    closeWith(TakenOverCode, str("session resumed elsewhere"));
 }
 
 void Connection::shutdown()
 {
     m_closing = true;
     m_socket->disconnect(this);
-    abortTransfers();
+    detachTransfers();
     m_socket->abort();
 }
 
-void Connection::abortTransfers()
+void Connection::detachTransfers()
 {
-    for (auto &[id, upload] : m_uploads) {
+    for (auto &[id, upload] : m_server->uploads) {
+        if (upload->connection != this)
+            continue;
+        m_server->makeDurable(upload.get());
         upload->file.reset();
-        Storage::remove(upload->partialPath);
-        qCDebug(lcServer) << "upload" << id << "aborted";
+        upload->connection = nullptr;
+        qCDebug(lcServer) << "upload" << id << "detached at" << upload->durable;
     }
-    m_uploads.clear();
     m_downloads.clear();
 }
 
@@ -240,8 +252,12 @@ void Connection::onTextMessage(const QString &text)
 
     if (type == QLatin1String("list"))
         handleList(rid);
+    else if (type == QLatin1String("leave"))
+        handleLeave();
     else if (type == QLatin1String("upload-begin"))
         handleUploadBegin(msg, rid);
+    else if (type == QLatin1String("upload-resume"))
+        handleUploadResume(msg, rid);
     else if (type == QLatin1String("upload-end"))
         handleUploadEnd(msg, rid);
     else if (type == QLatin1String("upload-cancel"))
@@ -284,7 +300,19 @@ void Connection::handleJoin(const QJsonObject &msg, const QJsonValue &rid)
         closeWith(QWebSocketProtocol::CloseCode(4001), str("join refused"));
         return;
     }
-    QString name = claims->name;
+
+    // A resumed session keeps its clientId (and with it its targeted files and uploads).
+    // It must belong to the room this (valid) token opens; anything else joins afresh.
+    Session *session = nullptr;
+    const QJsonValue resume = msg.value(QLatin1String("resume"));
+    if (resume.isString()) {
+        session = m_server->session(resume.toString());
+        if (session && session->room != claims->room)
+            session = nullptr;
+    }
+    const bool resumed = session != nullptr;
+
+    QString name = resumed ? session->name : claims->name;
     if (name.isEmpty()) {
         const QJsonValue given = msg.value(QLatin1String("name"));
         name = given.toString().trimmed();
@@ -297,23 +325,40 @@ void Connection::handleJoin(const QJsonObject &msg, const QJsonValue &rid)
             return;
         }
     }
-
+    // The room field and the ban list apply to resumed sessions too.
     if (!admitJoin(*claims, msg, rid, name))
         return;
 
+    if (!session) {
+        session = m_server->newSession(claims->room, name, claims->role);
+    } else {
+        session->role = claims->role;
+        if (Connection *stale = session->connection; stale && stale != this)
+            stale->takenOver();
+    }
+
+    m_session = session;
     m_room = m_server->room(claims->room);
-    m_clientId = m_server->nextClientId();
-    m_name = name;
-    m_role = claims->role;
+    m_clientId = session->clientId;
+    m_name = session->name;
+    m_role = session->role;
+    session->connection = this;
+    session->graceTimer.reset();
+    session->lastSeenMs = QDateTime::currentMSecsSinceEpoch();
+    m_server->db.saveSession(*session);
 
     QJsonArray participants;
-    for (const Connection *c : m_room->members())
-        participants.append(c->participantJson());
-    participants.append(participantJson());
+    for (const Session *s : m_room->members()) {
+        if (s != session)
+            participants.append(s->participantJson());
+    }
+    participants.append(session->participantJson());
 
     QJsonObject reply = message("joined");
     setRid(reply, rid);
     reply.insert(QStringLiteral("clientId"), m_clientId);
+    reply.insert(QStringLiteral("sessionId"), session->id);
+    reply.insert(QStringLiteral("resumed"), resumed);
     reply.insert(QStringLiteral("room"), m_room->name());
     reply.insert(QStringLiteral("name"), m_name);
     reply.insert(QStringLiteral("role"), m_role);
@@ -323,15 +368,27 @@ void Connection::handleJoin(const QJsonObject &msg, const QJsonValue &rid)
     reply.insert(QStringLiteral("files"), filesJson(m_room->visibleFiles(m_clientId)));
     sendJson(reply);
 
-    QJsonObject event = message("participant-joined");
-    event.insert(QStringLiteral("participant"), participantJson());
-    const auto others = m_room->members();
-    for (Connection *c : others)
-        c->sendJson(event);
-    m_room->addMember(this);
-    qCInfo(lcServer) << m_clientId << m_name << "joined room" << m_room->name() << "as" << m_role;
-    m_server->joined(this);
+    qCInfo(lcServer) << m_clientId << m_name << (resumed ? "resumed" : "joined") << "room"
+                     << m_room->name() << "as" << m_role;
+    // A quick takeover or reconnect within the grace period announces nothing.
+    if (!session->present)
+        m_server->enter(session);
     startSession(*claims, name);
+}
+
+void Connection::handleLeave()
+{
+    // Leaving on purpose: no grace period, uploads in progress are dropped, the session is
+    // forgotten. (A connection that just ends stays resumable.)
+    Session *s = m_session;
+    detachTransfers();
+    m_session = nullptr;
+    m_room = nullptr;
+    if (s && s->connection == this) {
+        s->connection = nullptr;
+        m_server->endSession(s);
+    }
+    closeWith(QWebSocketProtocol::CloseCodeNormal, str("left"));
 }
 
 void Connection::handleList(const QJsonValue &rid)
@@ -392,7 +449,10 @@ void Connection::handleUploadBegin(const QJsonObject &msg, const QJsonValue &rid
                              .arg(*size)
                              .arg(maxSize));
     }
-    if (int(m_uploads.size()) >= m_server->options.maxUploadsPerConnection) {
+    int running = 0;
+    for (const auto &[id, u] : m_server->uploads)
+        running += u->connection == this ? 1 : 0;
+    if (running >= m_server->options.maxUploadsPerConnection) {
         return sendError(rid, ErrorCode::LimitExceeded,
                          QStringLiteral("At most %1 uploads at a time")
                              .arg(m_server->options.maxUploadsPerConnection));
@@ -400,6 +460,11 @@ void Connection::handleUploadBegin(const QJsonObject &msg, const QJsonValue &rid
 
     auto upload = std::make_unique<Upload>();
     upload->id = m_server->nextTransferId();
+    upload->storageId = Storage::newId();
+    upload->room = m_room->name();
+    upload->sessionId = m_session->id;
+    upload->senderId = m_clientId;
+    upload->senderName = m_name;
     upload->name = name;
     upload->size = *size;
     upload->mime = mimeValue.toString();
@@ -407,20 +472,31 @@ void Connection::handleUploadBegin(const QJsonObject &msg, const QJsonValue &rid
         upload->mime = str("application/octet-stream");
     upload->broadcast = broadcast;
     upload->recipients = recipients;
-    upload->partialPath = m_server->storage.newPartialPath();
-    upload->file = std::make_unique<QFile>(upload->partialPath);
+    upload->lastActivityMs = QDateTime::currentMSecsSinceEpoch();
+    const QString path = m_server->storage.partialPath(upload->storageId);
+    upload->file = std::make_unique<QFile>(path);
     // Unbuffered: each chunk goes straight to the OS, so a full disk shows up on the
     // write that hit it rather than at some later flush.
     if (!upload->file->open(QIODevice::WriteOnly | QIODevice::NewOnly | QIODevice::Unbuffered)) {
-        qCWarning(lcServer) << "cannot create" << upload->partialPath
-                            << upload->file->errorString();
+        qCWarning(lcServer) << "cannot create" << path << upload->file->errorString();
         return sendError(rid, ErrorCode::StorageError,
-                         str("The server cannot store files right now"));
+                         QStringLiteral("The server cannot store files right now: %1")
+                             .arg(upload->file->errorString()));
     }
+    if (!m_server->db.insertUpload(*upload)) {
+        upload->file.reset();
+        Storage::remove(path);
+        return sendError(rid, ErrorCode::StorageError,
+                         str("The server cannot record the upload (is its disk full?)"));
+    }
+    upload->hashValid = true;
+    upload->sinceDurable.start();
+    upload->connection = this;
     const quint32 id = upload->id;
     qCInfo(lcServer) << m_clientId << "upload" << id << "begins:" << *size << "bytes"
                      << (broadcast ? "to everyone" : "to chosen clients");
-    m_uploads.emplace(id, std::move(upload));
+    m_server->uploads.emplace(id, std::move(upload));
+    m_server->scheduleExpiry(); // partial uploads are checked for expiry from now on
 
     QJsonObject reply = message("upload-accepted");
     setRid(reply, rid);
@@ -428,6 +504,93 @@ void Connection::handleUploadBegin(const QJsonObject &msg, const QJsonValue &rid
     reply.insert(QStringLiteral("offset"), 0);
     sendJson(reply);
     completeUploadIfDone(id); // a zero-byte upload only waits for upload-end
+}
+
+bool Connection::attach(Upload &upload)
+{
+    if (upload.connection && upload.connection != this) {
+        // Takeover: the stale connection's chunks still in flight are ignored from now on.
+        m_server->makeDurable(&upload);
+        upload.file.reset();
+    }
+    upload.connection = this;
+    if (!upload.file) {
+        const QString path = m_server->storage.partialPath(upload.storageId);
+        upload.file = std::make_unique<QFile>(path);
+        if (!upload.file->open(QIODevice::ReadWrite | QIODevice::Unbuffered)) {
+            qCWarning(lcServer) << "cannot reopen" << path << upload.file->errorString();
+            return false;
+        }
+        // Bytes past the durable offset may be torn: drop them, the client sends them again.
+        if (upload.file->size() != upload.durable && !upload.file->resize(upload.durable))
+            return false;
+        upload.received = upload.durable;
+        if (!upload.file->seek(upload.received))
+            return false;
+    }
+    if (!upload.hashValid) {
+        // After a restart the running hash is rebuilt from the partial file's prefix.
+        upload.hash.reset();
+        QFile in(m_server->storage.partialPath(upload.storageId));
+        if (!in.open(QIODevice::ReadOnly))
+            return false;
+        QByteArray buf(1 << 20, Qt::Uninitialized);
+        qint64 left = upload.received;
+        while (left > 0) {
+            const qint64 n = in.read(buf.data(), qMin<qint64>(left, buf.size()));
+            if (n <= 0)
+                return false;
+            upload.hash.addData(QByteArrayView(buf.constData(), n));
+            left -= n;
+        }
+        upload.hashValid = true;
+    }
+    upload.acked = upload.received;
+    upload.nackedAt = -1;
+    upload.crcFailures = 0;
+    upload.sinceDurable.start();
+    return true;
+}
+
+void Connection::handleUploadResume(const QJsonObject &msg, const QJsonValue &rid)
+{
+    const auto id = transferIdOf(msg.value(QLatin1String("uploadId")));
+    if (!id)
+        return sendError(rid, ErrorCode::InvalidRequest, str("\"uploadId\" must be an integer"));
+    Upload *upload = m_server->upload(*id);
+    if (!upload || upload->sessionId != m_session->id) {
+        // Completed while the client was away? Then tell it how it ended.
+        const auto published = m_server->publishedUploads.find(*id);
+        if (published != m_server->publishedUploads.end() && published->first == m_room->name()) {
+            const StoredFilePtr file = m_room->file(published->second);
+            if (file && file->senderId == m_clientId) {
+                QJsonObject done = message("upload-done");
+                setRid(done, rid);
+                done.insert(QStringLiteral("uploadId"), qint64(*id));
+                done.insert(QStringLiteral("file"), file->toJson());
+                return sendJson(done);
+            }
+        }
+        return sendError(rid, ErrorCode::UnknownJob,
+                         QStringLiteral("You have no upload %1 to resume").arg(*id));
+    }
+    if (!attach(*upload)) {
+        upload->connection = nullptr;
+        upload->file.reset();
+        sendError(rid, ErrorCode::StorageError,
+                  QStringLiteral("The server cannot continue upload %1").arg(*id));
+        m_server->dropUpload(*id);
+        return;
+    }
+    m_server->makeDurable(upload);
+    qCInfo(lcServer) << m_clientId << "upload" << *id << "resumed at" << upload->received;
+    QJsonObject reply = message("upload-accepted");
+    setRid(reply, rid);
+    reply.insert(QStringLiteral("uploadId"), qint64(*id));
+    reply.insert(QStringLiteral("offset"), upload->received);
+    reply.insert(QStringLiteral("resumed"), true);
+    sendJson(reply);
+    completeUploadIfDone(*id);
 }
 
 void Connection::onBinaryMessage(const QByteArray &data)
@@ -448,53 +611,71 @@ void Connection::onBinaryMessage(const QByteArray &data)
         return;
     }
     const quint32 id = header->transferId;
-    const auto it = m_uploads.find(id);
-    if (it == m_uploads.end()) {
+    Upload *found = m_server->upload(id);
+    if (!found || found->sessionId != m_session->id) {
         // Chunks still in flight after a cancel, a failure or completion are expected.
-        if (m_endedUploads.contains(id) || m_publishedUploads.contains(id))
+        if (m_server->endedUploads.contains(id) || m_server->publishedUploads.contains(id))
             return;
-        QJsonObject failed = message("upload-failed");
-        failed.insert(QStringLiteral("uploadId"), qint64(id));
-        failed.insert(QStringLiteral("code"), int(ErrorCode::ProtocolError));
-        failed.insert(QStringLiteral("error"), errorTitle(ErrorCode::ProtocolError));
-        failed.insert(QStringLiteral("desc"), QStringLiteral("There is no upload %1").arg(id));
-        sendJson(failed);
-        m_endedUploads.insert(id); // one report is enough
+        sendUploadFailed(id, ErrorCode::ProtocolError,
+                         QStringLiteral("There is no upload %1").arg(id));
+        m_server->endedUploads.insert(id); // one report is enough
         return;
     }
-    Upload &upload = *it->second;
+    Upload &upload = *found;
+    if (upload.connection != this)
+        return; // sent before another connection took the upload over (or before resuming)
     const QByteArrayView payload = QByteArrayView(data).sliced(ChunkHeader::Size);
-    if (!header->verify(payload)) {
-        return dropUpload(
-            id, ErrorCode::IntegrityError,
-            QStringLiteral("The chunk at offset %1 failed its CRC-32 check").arg(header->offset));
-    }
     if (header->offset != quint64(upload.received)) {
-        return dropUpload(id, ErrorCode::ProtocolError,
-                          QStringLiteral("Chunk at offset %1, expected offset %2")
-                              .arg(header->offset)
-                              .arg(upload.received));
+        // Ignored; the offset does not move. One nack per offset: the chunks that were in
+        // flight behind a rejected one are dropped silently.
+        if (upload.nackedAt != upload.received)
+            sendUploadNack(upload);
+        return;
+    }
+    if (!header->verify(payload)) {
+        if (++upload.crcFailures > MaxCrcFailures) {
+            return failUpload(id, ErrorCode::IntegrityError,
+                              QStringLiteral("%1 chunks in a row failed their CRC-32 check")
+                                  .arg(upload.crcFailures));
+        }
+        qCInfo(lcServer) << "upload" << id << "chunk at" << header->offset << "failed its CRC";
+        return sendUploadNack(upload);
     }
     if (payload.size() > Protocol::ChunkSize) {
-        return dropUpload(id, ErrorCode::ProtocolError,
+        return failUpload(id, ErrorCode::ProtocolError,
                           QStringLiteral("Chunk of %1 bytes, at most %2 allowed")
                               .arg(payload.size())
                               .arg(Protocol::ChunkSize));
     }
     if (upload.received + payload.size() > upload.size) {
-        return dropUpload(id, ErrorCode::ProtocolError,
+        return failUpload(id, ErrorCode::ProtocolError,
                           QStringLiteral("More bytes than the declared %1").arg(upload.size));
     }
+    upload.crcFailures = 0;
+    upload.nackedAt = -1;
     if (payload.isEmpty())
         return;
-    if (upload.file->write(payload.data(), payload.size()) != payload.size()) {
-        qCWarning(lcServer) << "write failed for upload" << id << upload.file->errorString();
-        return dropUpload(id, ErrorCode::StorageError,
-                          QStringLiteral("The server could not write the file: %1")
-                              .arg(upload.file->errorString()));
+    if (!Storage::faultBudgetAllows(payload.size())
+        || upload.file->write(payload.data(), payload.size()) != payload.size()) {
+        const QString why = upload.file->error() != QFileDevice::NoError
+            ? upload.file->errorString()
+            : str("injected write error (ROOMSHARE_FAULT_WRITE_ERROR_AFTER)");
+        qCWarning(lcServer) << "write failed for upload" << id << why;
+        return failUpload(id, ErrorCode::StorageError,
+                          QStringLiteral("The server could not write the file (disk full or "
+                                         "failing): %1")
+                              .arg(why));
     }
     upload.hash.addData(payload);
     upload.received += payload.size();
+    upload.lastActivityMs = QDateTime::currentMSecsSinceEpoch();
+    if (upload.received - upload.durable >= DurableInterval) {
+        if (!m_server->makeDurable(&upload)) {
+            return failUpload(id, ErrorCode::StorageError,
+                              str("The server could not sync the file to disk (disk full or "
+                                  "failing)"));
+        }
+    }
     if (upload.received - upload.acked >= Protocol::AckInterval || upload.received == upload.size)
         sendUploadAck(upload);
     completeUploadIfDone(id);
@@ -509,97 +690,17 @@ void Connection::sendUploadAck(Upload &upload)
     sendJson(ack);
 }
 
-void Connection::handleUploadEnd(const QJsonObject &msg, const QJsonValue &rid)
+void Connection::sendUploadNack(Upload &upload)
 {
-    const auto id = transferIdOf(msg.value(QLatin1String("uploadId")));
-    if (!id)
-        return sendError(rid, ErrorCode::InvalidRequest, str("\"uploadId\" must be an integer"));
-    const auto it = m_uploads.find(*id);
-    if (it == m_uploads.end()) {
-        if (m_endedUploads.contains(*id))
-            return; // cancelled or failed already; the client has been told
-        return sendError(rid, ErrorCode::UnknownJob,
-                         QStringLiteral("You have no upload %1 in progress").arg(*id));
-    }
-    Upload &upload = *it->second;
-    const QJsonValue sha = msg.value(QLatin1String("sha256"));
-    if (!sha.isString() || !isSha256Hex(sha.toString())) {
-        return dropUpload(*id, ErrorCode::InvalidRequest,
-                          str("\"sha256\" must be 64 hexadecimal digits"));
-    }
-    if (upload.endReceived)
-        return dropUpload(*id, ErrorCode::ProtocolError, str("Second \"upload-end\""));
-    upload.endReceived = true;
-    upload.clientSha256 = sha.toString().toLower();
-    completeUploadIfDone(*id);
+    upload.nackedAt = upload.received;
+    QJsonObject nack = message("upload-nack");
+    nack.insert(QStringLiteral("uploadId"), qint64(upload.id));
+    nack.insert(QStringLiteral("offset"), upload.received);
+    sendJson(nack);
 }
 
-void Connection::completeUploadIfDone(quint32 uploadId)
+void Connection::sendUploadFailed(quint32 uploadId, ErrorCode code, const QString &desc)
 {
-    const auto it = m_uploads.find(uploadId);
-    if (it == m_uploads.end())
-        return;
-    Upload &upload = *it->second;
-    if (!upload.endReceived || upload.received != upload.size)
-        return;
-    const QString actual = upload.hash.hexResult();
-    if (actual != upload.clientSha256) {
-        qCInfo(lcServer) << "upload" << uploadId << "hash mismatch";
-        return dropUpload(uploadId, ErrorCode::IntegrityError,
-                          QStringLiteral("The received bytes hash to %1, not %2")
-                              .arg(actual, upload.clientSha256));
-    }
-    upload.file->close();
-    if (upload.file->error() != QFileDevice::NoError) {
-        return dropUpload(uploadId, ErrorCode::StorageError,
-                          QStringLiteral("The server could not store the file: %1")
-                              .arg(upload.file->errorString()));
-    }
-    QString error;
-    const QString storedPath = m_server->storage.commit(upload.partialPath, &error);
-    if (storedPath.isEmpty())
-        return dropUpload(uploadId, ErrorCode::StorageError, error);
-
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    StoredFile file;
-    file.name = upload.name;
-    file.size = upload.size;
-    file.mime = upload.mime;
-    file.sha256 = actual;
-    file.senderName = m_name;
-    file.senderId = m_clientId;
-    file.createdAt = now;
-    file.expiresAt = now + m_server->options.fileTtlSeconds * 1000;
-    file.broadcast = upload.broadcast;
-    file.recipients = upload.recipients;
-    file.storagePath = storedPath;
-    m_uploads.erase(it);
-
-    const StoredFilePtr stored = m_server->publish(m_room, std::move(file));
-    m_publishedUploads.insert(uploadId, stored->index);
-    qCInfo(lcServer) << "upload" << uploadId << "complete: file" << stored->index << "of room"
-                     << m_room->name();
-    QJsonObject done = message("upload-done");
-    done.insert(QStringLiteral("uploadId"), qint64(uploadId));
-    done.insert(QStringLiteral("file"), stored->toJson());
-    sendJson(done);
-    m_server->announce(m_room, stored);
-}
-
-void Connection::dropUpload(quint32 uploadId, ErrorCode code, const QString &desc)
-{
-    const auto it = m_uploads.find(uploadId);
-    if (it == m_uploads.end())
-        return;
-    it->second->file.reset();
-    Storage::remove(it->second->partialPath);
-    m_uploads.erase(it);
-    if (m_endedUploads.size() >= MaxRememberedUploads)
-        m_endedUploads.clear();
-    m_endedUploads.insert(uploadId);
-    if (code == ErrorCode::None)
-        return;
-    qCInfo(lcServer) << "upload" << uploadId << "failed:" << int(code) << desc;
     QJsonObject failed = message("upload-failed");
     failed.insert(QStringLiteral("uploadId"), qint64(uploadId));
     failed.insert(QStringLiteral("code"), int(code));
@@ -608,18 +709,82 @@ void Connection::dropUpload(quint32 uploadId, ErrorCode code, const QString &des
     sendJson(failed);
 }
 
+void Connection::handleUploadEnd(const QJsonObject &msg, const QJsonValue &rid)
+{
+    const auto id = transferIdOf(msg.value(QLatin1String("uploadId")));
+    if (!id)
+        return sendError(rid, ErrorCode::InvalidRequest, str("\"uploadId\" must be an integer"));
+    Upload *upload = m_server->upload(*id);
+    if (!upload || upload->sessionId != m_session->id) {
+        if (m_server->endedUploads.contains(*id) || m_server->publishedUploads.contains(*id))
+            return; // cancelled, failed or completed already; the client has been told
+        return sendError(rid, ErrorCode::UnknownJob,
+                         QStringLiteral("You have no upload %1 in progress").arg(*id));
+    }
+    if (upload->connection != this)
+        return;
+    const QJsonValue sha = msg.value(QLatin1String("sha256"));
+    if (!sha.isString() || !isSha256Hex(sha.toString())) {
+        return failUpload(*id, ErrorCode::InvalidRequest,
+                          str("\"sha256\" must be 64 hexadecimal digits"));
+    }
+    const QString hash = sha.toString().toLower();
+    if (upload->endReceived) {
+        // A client that resumed sends its upload-end again; only a different hash is wrong.
+        if (hash != upload->clientSha256)
+            return failUpload(*id, ErrorCode::ProtocolError,
+                              str("Second \"upload-end\" with another hash"));
+        return completeUploadIfDone(*id);
+    }
+    upload->endReceived = true;
+    upload->clientSha256 = hash;
+    completeUploadIfDone(*id);
+}
+
+void Connection::completeUploadIfDone(quint32 uploadId)
+{
+    Upload *upload = m_server->upload(uploadId);
+    if (!upload || !upload->endReceived || upload->received != upload->size)
+        return;
+    const QString actual = upload->hash.hexResult();
+    upload->hashValid = false; // hexResult() reset it
+    if (actual != upload->clientSha256) {
+        qCInfo(lcServer) << "upload" << uploadId << "hash mismatch";
+        return failUpload(uploadId, ErrorCode::IntegrityError,
+                          QStringLiteral("The received bytes hash to %1, not %2")
+                              .arg(actual, upload->clientSha256));
+    }
+    QString error;
+    const StoredFilePtr stored = m_server->publish(upload, &error);
+    if (!stored)
+        return failUpload(uploadId, ErrorCode::StorageError, error);
+}
+
+void Connection::failUpload(quint32 uploadId, ErrorCode code, const QString &desc)
+{
+    if (!m_server->upload(uploadId))
+        return;
+    m_server->dropUpload(uploadId);
+    if (code == ErrorCode::None)
+        return;
+    qCInfo(lcServer) << "upload" << uploadId << "failed:" << int(code) << desc;
+    sendUploadFailed(uploadId, code, desc);
+}
+
 void Connection::handleUploadCancel(const QJsonObject &msg, const QJsonValue &rid)
 {
     const auto id = transferIdOf(msg.value(QLatin1String("uploadId")));
     if (!id)
         return sendError(rid, ErrorCode::InvalidRequest, str("\"uploadId\" must be an integer"));
-    if (m_uploads.count(*id)) {
-        dropUpload(*id, ErrorCode::None, QString());
+    const Upload *upload = m_server->upload(*id);
+    const auto published = m_server->publishedUploads.find(*id);
+    if (upload && upload->sessionId == m_session->id) {
+        m_server->dropUpload(*id);
         qCInfo(lcServer) << "upload" << *id << "cancelled";
-    } else if (const auto index = m_publishedUploads.find(*id);
-               index != m_publishedUploads.end() && m_room->file(*index)) {
-        const qint64 fileIndex = *index;
-        m_publishedUploads.erase(index);
+    } else if (published != m_server->publishedUploads.end() && published->first == m_room->name()
+               && m_room->file(published->second)
+               && m_room->file(published->second)->senderId == m_clientId) {
+        const qint64 fileIndex = published->second;
         m_server->removeFile(m_room, fileIndex, str("withdrawn"));
     } else {
         return sendError(rid, ErrorCode::UnknownJob,

@@ -5,7 +5,6 @@
 
 #include <errors.h>
 #include <invite.h>
-#include <sha256.h>
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -42,12 +41,11 @@ public:
 
     bool isJoined() const { return m_room != nullptr; }
     Room *room() const { return m_room; }
+    Session *session() const { return m_session; }
     QString clientId() const { return m_clientId; }
     QString name() const { return m_name; }
     QString role() const { return m_role; }
-    QJsonObject participantJson() const;
     QHostAddress peerAddress() const;
-    int uploadCount() const { return int(m_uploads.size()); }
     int downloadCount() const { return int(m_downloads.size()); }
 
     void sendJson(const QJsonObject &message);
@@ -60,8 +58,13 @@ public:
     //! \a file is going away: fails downloads of it (1193) and sends `file-removed` if
     //! this member could see it.
     void withdrawFile(const StoredFilePtr &file, const QString &reason);
-    //! Drops every transfer (deleting partial data) and the socket, silently. For server shutdown.
+    //! Another connection resumed this one's session: let go of it (uploads stay with the
+    //! session) and close with 4002, without announcing anything.
+    void takenOver();
+    //! Drops the socket silently, keeping uploads resumable. For server shutdown.
     void shutdown();
+    //! Sends an `upload-failed` for \a uploadId.
+    void sendUploadFailed(quint32 uploadId, ErrorCode code, const QString &desc);
 
     // Security (connection_security.cpp).
     //! Feeds a message as if it had arrived on the socket: the in-memory path the fuzz
@@ -75,22 +78,6 @@ public:
     void removeByModerator(const QString &moderatorName);
 
 private:
-    struct Upload
-    {
-        quint32 id = 0;
-        QString name;
-        qint64 size = 0;
-        QString mime;
-        bool broadcast = true;
-        QSet<QString> recipients;
-        QString partialPath;
-        std::unique_ptr<QFile> file;
-        Sha256 hash;
-        qint64 received = 0;
-        qint64 acked = 0;
-        bool endReceived = false;
-        QString clientSha256;
-    };
     struct Download
     {
         quint32 id = 0;
@@ -106,7 +93,9 @@ private:
 
     void handleJoin(const QJsonObject &msg, const QJsonValue &rid);
     void handleList(const QJsonValue &rid);
+    void handleLeave();
     void handleUploadBegin(const QJsonObject &msg, const QJsonValue &rid);
+    void handleUploadResume(const QJsonObject &msg, const QJsonValue &rid);
     void handleUploadEnd(const QJsonObject &msg, const QJsonValue &rid);
     void handleUploadCancel(const QJsonObject &msg, const QJsonValue &rid);
     void handleDownloadBegin(const QJsonObject &msg, const QJsonValue &rid);
@@ -133,27 +122,31 @@ private:
 
     void sendError(const QJsonValue &rid, ErrorCode code, const QString &desc);
     void sendUploadAck(Upload &upload);
+    void sendUploadNack(Upload &upload);
+    //! Opens the partial file of \a upload for appending at its durable offset (truncating
+    //! anything past it) and rebuilds its running hash if needed. False on failure.
+    bool attach(Upload &upload);
     void completeUploadIfDone(quint32 uploadId);
-    //! Ends an upload in progress: deletes its partial data, remembers its id so data
-    //! already in flight is ignored, and (unless \a code is None) sends `upload-failed`.
-    void dropUpload(quint32 uploadId, ErrorCode code, const QString &desc);
+    //! Ends an upload in progress (deleting its partial data) and, unless \a code is None,
+    //! sends `upload-failed`.
+    void failUpload(quint32 uploadId, ErrorCode code, const QString &desc);
     void dropDownload(quint32 downloadId, ErrorCode code, const QString &desc);
     void pumpDownloads();
-    void abortTransfers();
+    //! Lets go of this connection's uploads (made durable, kept for resuming) and drops
+    //! its downloads.
+    void detachTransfers();
 
     RoomServerPrivate *const m_server;
     QWebSocket *const m_socket;
     Room *m_room = nullptr;
+    Session *m_session = nullptr;
     QString m_clientId;
     QString m_name;
     QString m_role;
     QElapsedTimer m_lastHeard;
     bool m_closing = false;
     bool m_pumping = false;
-    std::map<quint32, std::unique_ptr<Upload>> m_uploads;
     std::map<quint32, std::unique_ptr<Download>> m_downloads;
-    QHash<quint32, qint64> m_publishedUploads; //!< uploadId -> file index, for withdrawing
-    QSet<quint32> m_endedUploads; //!< cancelled or failed
     quint32 m_lastServedDownload = 0; //!< round-robin position
     // Security state (connection_security.cpp).
     TokenBucket m_controlBucket;

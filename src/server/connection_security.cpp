@@ -110,6 +110,10 @@ void Connection::startSession(const JoinClaims &claims, const QString &name)
     m_tokenExpiresAt = claims.expiresAt;
     m_tokenId = claims.tokenId;
     m_banKey = banKeyFor(claims, name);
+    if (m_session) {
+        m_session->banKey = m_banKey;
+        m_session->tokenExpiresAt = m_tokenExpiresAt;
+    }
     checkSessionExpiry();
 }
 
@@ -131,23 +135,28 @@ void Connection::checkSessionExpiry()
 
 void Connection::leaveRoom(const QString &reason)
 {
-    Room *room = m_room;
-    if (!room)
+    Session *session = m_session;
+    if (!m_room)
         return;
-    // From here on the room no longer lists, offers files to, or hears from this connection;
-    // connectionClosed() later finds no room and stays silent.
-    room->removeMember(this);
+    // From here on the room no longer lists, offers files to, or hears from this
+    // participant, and its session cannot be resumed; connectionClosed() later finds no
+    // session and stays silent.
+    detachTransfers();
+    m_session = nullptr;
     m_room = nullptr;
-    m_server->participantLeft(room, this, reason);
+    if (session && session->connection == this) {
+        session->connection = nullptr;
+        m_server->endSession(session, reason);
+    }
 }
 
 void Connection::removeByModerator(const QString &moderatorName)
 {
     if (m_closing)
         return;
-    // Transfers stop before anything else: closeWith aborts them, but the detach below
-    // already makes this connection invisible to the room.
-    abortTransfers();
+    // Transfers stop before anything else; leaveRoom() then drops the uploads with the
+    // session.
+    detachTransfers();
     sendError(QJsonValue(), ErrorCode::NotPermitted,
               QStringLiteral("%1 (moderator) removed you from the room").arg(moderatorName));
     leaveRoom(QStringLiteral("removed"));
@@ -199,18 +208,24 @@ void Connection::handleParticipantRemove(const QJsonObject &msg, const QJsonValu
     if (clientId == m_clientId)
         return sendError(rid, ErrorCode::InvalidRequest,
                          QStringLiteral("You cannot remove yourself"));
-    Connection *target = nullptr;
-    for (Connection *c : m_room->members()) {
-        if (c->clientId() == clientId)
-            target = c;
+    Session *target = nullptr;
+    for (Session *member : m_room->members()) {
+        if (member->clientId == clientId)
+            target = member;
     }
     if (!target) {
         return sendError(rid, ErrorCode::InvalidRequest,
                          QStringLiteral("No participant %1 in this room").arg(clientId.left(64)));
     }
     qCInfo(lcServer) << m_clientId << "removes participant" << clientId;
-    m_server->ban(m_room->name(), target->m_banKey, target->m_tokenExpiresAt);
-    target->removeByModerator(m_name);
+    if (Connection *c = target->connection) {
+        m_server->ban(m_room->name(), c->m_banKey, c->m_tokenExpiresAt);
+        c->removeByModerator(m_name);
+    } else {
+        // Dropped and within its grace period: it must not come back by resuming either.
+        m_server->ban(m_room->name(), target->banKey, target->tokenExpiresAt);
+        m_server->endSession(target, QStringLiteral("removed"));
+    }
     QJsonObject reply = typed("participant-removed");
     if (rid.isDouble())
         reply.insert(QStringLiteral("rid"), rid);

@@ -207,6 +207,21 @@ int runServer(QCoreApplication &app, const QStringList &arguments)
         QStringLiteral("file-ttl"),
         QStringLiteral("How long a shared file stays available (default 86400)."),
         QStringLiteral("SECONDS"), QStringLiteral("86400"));
+    const QCommandLineOption partialTtlOption(
+        QStringLiteral("partial-ttl"),
+        QStringLiteral("How long an upload that receives nothing is kept for resuming before "
+                       "its partial data is deleted (default 86400)."),
+        QStringLiteral("SECONDS"), QStringLiteral("86400"));
+    const QCommandLineOption pingOption(
+        QStringLiteral("ping-interval"),
+        QStringLiteral("How often each connection is pinged; decimals allowed (default 5)."),
+        QStringLiteral("SECONDS"), QStringLiteral("5"));
+    const QCommandLineOption idleOption(
+        QStringLiteral("idle-timeout"),
+        QStringLiteral("A connection silent this long (not even a pong) is dropped; its "
+                       "participant is announced as left if it does not come back within the "
+                       "same time; decimals allowed (default 15)."),
+        QStringLiteral("SECONDS"), QStringLiteral("15"));
     const QCommandLineOption roomOption(
         QStringLiteral("room"),
         QStringLiteral("Also print a moderator invite link (valid 24 h) for this room."),
@@ -231,7 +246,8 @@ int runServer(QCoreApplication &app, const QStringList &arguments)
                        "behind a reverse proxy; 0 = no limit)."),
         QStringLiteral("N"), QStringLiteral("32"));
     parser.addOptions({ listenOption, dataOption, secretOption, maxSizeOption, ttlOption,
-                        roomOption, tlsCertOption, tlsKeyOption, originOption, perAddressOption });
+                        partialTtlOption, pingOption, idleOption, roomOption, tlsCertOption,
+                        tlsKeyOption, originOption, perAddressOption });
 
     auto fail = [](const QString &text) {
         printError(text);
@@ -263,6 +279,18 @@ int runServer(QCoreApplication &app, const QStringList &arguments)
     options.fileTtlSeconds = parser.value(ttlOption).toLongLong(&ok);
     if (!ok || options.fileTtlSeconds <= 0 || options.fileTtlSeconds > 100LL * 365 * 86400)
         return fail(QStringLiteral("--file-ttl must be a positive number of seconds"));
+    options.partialTtlSeconds = parser.value(partialTtlOption).toLongLong(&ok);
+    if (!ok || options.partialTtlSeconds <= 0 || options.partialTtlSeconds > 100LL * 365 * 86400)
+        return fail(QStringLiteral("--partial-ttl must be a positive number of seconds"));
+    const double ping = parser.value(pingOption).toDouble(&ok);
+    if (!ok || ping < 0.05 || ping > 3600)
+        return fail(QStringLiteral("--ping-interval must be 0.05 to 3600 seconds"));
+    const double idle = parser.value(idleOption).toDouble(&ok);
+    if (!ok || idle < ping || idle > 86400)
+        return fail(QStringLiteral("--idle-timeout must be at least --ping-interval and at most "
+                                   "86400 seconds"));
+    options.pingIntervalMs = int(ping * 1000);
+    options.idleTimeoutMs = int(idle * 1000);
     options.dataDir = parser.isSet(dataOption)
         ? parser.value(dataOption)
         : QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);

@@ -1,5 +1,6 @@
-#include "connection_p.h"
 #include "room_p.h"
+
+#include <QTimer>
 
 namespace Roomshare::Server {
 
@@ -21,31 +22,38 @@ QJsonObject StoredFile::toJson() const
     };
 }
 
-void Room::addMember(Connection *connection)
+QJsonObject Session::participantJson() const
 {
-    if (!m_members.contains(connection))
-        m_members.append(connection);
+    return QJsonObject{ { QStringLiteral("clientId"), clientId },
+                        { QStringLiteral("name"), name },
+                        { QStringLiteral("role"), role } };
 }
 
-void Room::removeMember(Connection *connection)
+void Room::addMember(Session *session)
 {
-    m_members.removeAll(connection);
+    if (!m_members.contains(session))
+        m_members.append(session);
+}
+
+void Room::removeMember(Session *session)
+{
+    m_members.removeAll(session);
 }
 
 bool Room::hasMember(const QString &clientId) const
 {
-    for (const Connection *c : m_members) {
-        if (c->clientId() == clientId)
+    for (const Session *s : m_members) {
+        if (s->clientId == clientId)
             return true;
     }
     return false;
 }
 
-StoredFilePtr Room::addFile(StoredFile file)
+StoredFilePtr Room::insertFile(StoredFile file)
 {
-    file.index = m_nextIndex++;
+    m_nextIndex = qMax(m_nextIndex, file.index + 1);
     auto ptr = std::make_shared<const StoredFile>(std::move(file));
-    m_files.emplace(ptr->index, ptr);
+    m_files[ptr->index] = ptr;
     return ptr;
 }
 

@@ -1,9 +1,14 @@
 #pragma once
 
+#include <sha256.h>
+
+#include <QElapsedTimer>
+#include <QFile>
 #include <QJsonObject>
 #include <QList>
 #include <QSet>
 #include <QString>
+#include <QTimer>
 
 #include <map>
 #include <memory>
@@ -16,6 +21,7 @@ class Connection;
 struct StoredFile
 {
     qint64 index = 0;
+    QString room;
     QString name; //!< as the sender sent it; never used as a path
     qint64 size = 0;
     QString mime;
@@ -26,7 +32,9 @@ struct StoredFile
     qint64 expiresAt = 0; //!< ms since the epoch
     bool broadcast = true;
     QSet<QString> recipients; //!< client ids, for targeted files
+    QString storageId;
     QString storagePath;
+    quint32 uploadId = 0; //!< the upload it came from, so its sender can withdraw it
 
     //! The visibility rule of docs/protocol.md: never the sender; everyone else for a
     //! broadcast file; only the named recipients for a targeted one.
@@ -36,8 +44,57 @@ struct StoredFile
 
 using StoredFilePtr = std::shared_ptr<const StoredFile>;
 
-//! One room: its members in join order and its files by index. A room outlives its
-//! members so that files stay available and indexes are never reused.
+//! A participant's identity in a room, which outlives any one connection: a client that
+//! reconnects with `join {resume: sessionId}` gets the same clientId back. Persisted.
+struct Session
+{
+    QString id; //!< the secret bearer value (128 random bits, base64url)
+    QString room;
+    QString clientId;
+    QString name;
+    QString role;
+    qint64 lastSeenMs = 0;
+    Connection *connection = nullptr; //!< the live connection, if any
+    bool present = false; //!< announced as joined and not (yet) as left
+    QString banKey; //!< what a moderator's removal bans (in memory only)
+    qint64 tokenExpiresAt = 0; //!< of the token it last joined with (in memory only)
+    std::unique_ptr<QTimer> graceTimer; //!< runs while present without a connection
+
+    QJsonObject participantJson() const;
+};
+
+//! An upload in progress. Owned by the server, not by a connection, so that it survives
+//! disconnects (and, through the database, restarts) and can be resumed.
+struct Upload
+{
+    quint32 id = 0;
+    QString storageId;
+    QString room;
+    QString sessionId; //!< the owner
+    QString senderId;
+    QString senderName;
+    QString name;
+    qint64 size = 0;
+    QString mime;
+    bool broadcast = true;
+    QSet<QString> recipients;
+    std::unique_ptr<QFile> file; //!< open while a connection feeds it
+    Sha256 hash; //!< over [0, received) when hashValid
+    bool hashValid = false;
+    qint64 received = 0; //!< bytes written to the partial file
+    qint64 durable = 0; //!< bytes synced to disk and recorded in the database
+    qint64 acked = 0;
+    bool endReceived = false;
+    QString clientSha256;
+    qint64 lastActivityMs = 0;
+    QElapsedTimer sinceDurable;
+    Connection *connection = nullptr; //!< the connection that feeds it, if any
+    qint64 nackedAt = -1; //!< offset last nacked; further stray chunks are dropped silently
+    int crcFailures = 0; //!< consecutive
+};
+
+//! One room: its present members in join order and its files by index. A room outlives
+//! its members so that files stay available and indexes are never reused.
 class Room final
 {
 public:
@@ -47,13 +104,16 @@ public:
 
     QString name() const { return m_name; }
 
-    const QList<Connection *> &members() const { return m_members; }
-    void addMember(Connection *connection);
-    void removeMember(Connection *connection);
+    //! Present sessions (connected, or disconnected for less than the grace period).
+    const QList<Session *> &members() const { return m_members; }
+    void addMember(Session *session);
+    void removeMember(Session *session);
     bool hasMember(const QString &clientId) const;
 
-    //! Stores \a file under the next index, which it returns.
-    StoredFilePtr addFile(StoredFile file);
+    qint64 nextIndex() const { return m_nextIndex; }
+    void setNextIndex(qint64 next) { m_nextIndex = next; }
+    //! Stores \a file under its index (already assigned).
+    StoredFilePtr insertFile(StoredFile file);
     //! Removes and returns file \a index, or nullptr if there is none.
     StoredFilePtr takeFile(qint64 index);
     StoredFilePtr file(qint64 index) const;
@@ -65,7 +125,7 @@ public:
 
 private:
     QString m_name;
-    QList<Connection *> m_members;
+    QList<Session *> m_members;
     std::map<qint64, StoredFilePtr> m_files;
     qint64 m_nextIndex = 1;
 };

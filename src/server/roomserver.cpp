@@ -4,8 +4,14 @@
 #include "serverlogging_p.h"
 
 #include <QDateTime>
+#include <QDir>
+#include <QFileInfo>
 #include <QJsonObject>
+#include <QRandomGenerator>
+#include <QThread>
 #include <QWebSocket>
+
+#include <cstdio>
 
 namespace Roomshare::Server {
 
@@ -16,6 +22,10 @@ namespace {
 // expiry right if the wall clock jumps.
 constexpr qint64 MaxExpiryCheckMs = 30000;
 constexpr int MaxPendingConnections = 128;
+// Ids reserved per database write (see nextClientId).
+constexpr quint64 CounterBlock = 1000;
+// Ids of cancelled or failed uploads remembered to ignore their late data.
+constexpr int MaxRememberedUploads = 4096;
 } // namespace
 
 RoomServerPrivate::RoomServerPrivate(RoomServer *q, ServerOptions options)
@@ -28,6 +38,7 @@ Room *RoomServerPrivate::room(const QString &name)
     auto &slot = rooms[name];
     if (!slot) {
         slot = std::make_unique<Room>(name);
+        db.saveRoom(name, slot->nextIndex());
         qCInfo(lcServer) << "room" << name << "created";
     }
     return slot.get();
@@ -35,7 +46,13 @@ Room *RoomServerPrivate::room(const QString &name)
 
 QString RoomServerPrivate::nextClientId()
 {
-    return QLatin1Char('c') + QString::number(++clientCounter);
+    // Counters are reserved in blocks in the database, so ids stay unique across restarts
+    // (a crash skips the rest of a block) without a write per id.
+    if (++clientCounter > clientCounterReserved) {
+        clientCounterReserved = clientCounter + CounterBlock;
+        db.setCounter(QStringLiteral("client"), qint64(clientCounterReserved));
+    }
+    return QLatin1Char('c') + QString::number(clientCounter);
 }
 
 quint32 RoomServerPrivate::nextTransferId()
@@ -44,57 +61,372 @@ quint32 RoomServerPrivate::nextTransferId()
     // after the (theoretical) wrap-around.
     if (++transferCounter == 0)
         ++transferCounter;
+    while (uploads.count(transferCounter) || publishedUploads.contains(transferCounter))
+        ++transferCounter;
+    if (transferCounter > transferCounterReserved || transferCounterReserved == 0) {
+        transferCounterReserved = transferCounter + quint32(CounterBlock);
+        db.setCounter(QStringLiteral("transfer"), qint64(transferCounterReserved));
+    }
     return transferCounter;
 }
 
-StoredFilePtr RoomServerPrivate::publish(Room *room, StoredFile file)
+int RoomServerPrivate::sessionGraceMs() const
 {
-    StoredFilePtr stored = room->addFile(std::move(file));
+    return options.sessionGraceMs >= 0 ? options.sessionGraceMs : options.idleTimeoutMs;
+}
+
+bool RoomServerPrivate::loadState(QString *error)
+{
+    if (!storage.open(options.dataDir, error))
+        return false;
+    if (!db.open(QDir(storage.dataDir()).absoluteFilePath(QStringLiteral("roomshare.db")), error))
+        return false;
+    clientCounter = clientCounterReserved = quint64(db.counter(QStringLiteral("client")));
+    transferCounter = transferCounterReserved = quint32(db.counter(QStringLiteral("transfer")));
+
+    const auto roomRows = db.loadRooms();
+    for (auto it = roomRows.cbegin(); it != roomRows.cend(); ++it) {
+        auto &slot = rooms[it.key()];
+        slot = std::make_unique<Room>(it.key());
+        slot->setNextIndex(it.value());
+    }
+    QSet<QString> knownFiles;
+    QSet<QString> knownPartials;
+
+    // Uploads: a partial file is cut back to its durable offset. An upload whose partial is
+    // gone but whose file is in files/ crashed between the rename and the publishing
+    // transaction: if the bytes verify, publish it now (nobody has heard of it yet, so it
+    // is still announced exactly once); otherwise forget it.
+    const QList<Upload *> uploadRows = db.loadUploads();
+    QList<Upload *> toPublish;
+    for (Upload *raw : uploadRows) {
+        std::unique_ptr<Upload> u(raw);
+        const QString partial = storage.partialPath(u->storageId);
+        const QString final = storage.filePath(u->storageId);
+        if (QFile::exists(partial)) {
+            QFile f(partial);
+            const qint64 size = f.size();
+            if (size < u->durable)
+                u->durable = size; // cannot happen after fdatasync; be safe anyway
+            if (size != u->durable && !f.resize(u->durable)) {
+                qCWarning(lcServer) << "cannot truncate" << partial << "; dropping upload" << u->id;
+                db.deleteUpload(u->id);
+                continue;
+            }
+            u->received = u->durable;
+            u->acked = u->durable;
+            knownPartials.insert(u->storageId);
+            uploads.emplace(u->id, std::move(u));
+        } else if (QFile::exists(final) && u->endReceived) {
+            knownFiles.insert(u->storageId);
+            toPublish.append(u.release());
+        } else {
+            qCInfo(lcServer) << "upload" << u->id << "lost its data; forgetting it";
+            db.deleteUpload(u->id);
+        }
+    }
+
+    const QList<StoredFile> fileRows = db.loadFiles();
+    for (StoredFile f : fileRows) {
+        f.storagePath = storage.filePath(f.storageId);
+        if (!QFile::exists(f.storagePath)) {
+            qCWarning(lcServer) << "file" << f.index << "of room" << f.room
+                                << "lost its storage; removing it";
+            db.deleteFile(f.room, f.index);
+            continue;
+        }
+        knownFiles.insert(f.storageId);
+        publishedUploads.insert(f.uploadId, { f.room, f.index });
+        room(f.room)->insertFile(std::move(f));
+    }
+
+    for (Upload *raw : toPublish) {
+        std::unique_ptr<Upload> u(raw);
+        const QByteArray sha = Sha256::hashFile(storage.filePath(u->storageId));
+        if (QFileInfo(storage.filePath(u->storageId)).size() == u->size
+            && QString::fromLatin1(sha.toHex()) == u->clientSha256) {
+            Upload *kept = u.get();
+            uploads.emplace(u->id, std::move(u));
+            QString why;
+            if (!publish(kept, &why)) {
+                qCWarning(lcServer) << "cannot publish recovered upload" << kept->id << why;
+                knownFiles.remove(kept->storageId);
+                uploads.erase(kept->id);
+                db.deleteUpload(kept->id);
+            } else {
+                qCInfo(lcServer) << "published upload" << kept->id
+                                 << "that was interrupted before its announcement";
+            }
+        } else {
+            qCWarning(lcServer) << "recovered upload" << u->id << "does not verify; dropping it";
+            knownFiles.remove(u->storageId);
+            db.deleteUpload(u->id);
+        }
+    }
+
+    const QList<Session *> sessionRows = db.loadSessions();
+    for (Session *raw : sessionRows)
+        sessions[raw->id].reset(raw);
+
+    storage.sweep(knownPartials, knownFiles);
+    qCInfo(lcServer) << "loaded" << rooms.size() << "rooms," << fileRows.size() << "files,"
+                     << uploads.size() << "partial uploads," << sessions.size() << "sessions";
+    return true;
+}
+
+// ---- sessions ------------------------------------------------------------------------
+
+Session *RoomServerPrivate::newSession(const QString &roomName, const QString &name,
+                                       const QString &role)
+{
+    auto s = std::make_unique<Session>();
+    QByteArray secret(16, Qt::Uninitialized);
+    QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(secret.data()), 4);
+    s->id = QString::fromLatin1(
+        secret.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
+    s->room = roomName;
+    s->clientId = nextClientId();
+    s->name = name;
+    s->role = role;
+    Session *raw = s.get();
+    sessions[raw->id] = std::move(s);
+    return raw;
+}
+
+Session *RoomServerPrivate::session(const QString &id) const
+{
+    const auto it = sessions.find(id);
+    return it == sessions.end() ? nullptr : it->second.get();
+}
+
+void RoomServerPrivate::sendToMembers(Room *r, const QJsonObject &message, const Session *except)
+{
+    const auto members = r->members();
+    for (Session *s : members) {
+        if (s != except && s->connection)
+            s->connection->sendJson(message);
+    }
+}
+
+void RoomServerPrivate::enter(Session *s)
+{
+    Room *r = room(s->room);
+    const QJsonObject event{ { QStringLiteral("type"), QStringLiteral("participant-joined") },
+                             { QStringLiteral("participant"), s->participantJson() } };
+    sendToMembers(r, event, s);
+    r->addMember(s);
+    s->present = true;
+    Q_EMIT q->participantJoined(r->name(), s->clientId);
+}
+
+void RoomServerPrivate::detached(Session *s)
+{
+    s->connection = nullptr;
+    s->lastSeenMs = QDateTime::currentMSecsSinceEpoch();
+    db.saveSession(*s);
+    if (!s->present)
+        return;
+    const int grace = sessionGraceMs();
+    if (grace <= 0)
+        return leave(s);
+    s->graceTimer = std::make_unique<QTimer>();
+    s->graceTimer->setSingleShot(true);
+    const QString id = s->id;
+    QObject::connect(s->graceTimer.get(), &QTimer::timeout, q, [this, id] {
+        Session *gone = session(id);
+        if (gone && !gone->connection) {
+            // Deleting the timer from its own timeout is not safe; do it on the next turn.
+            gone->graceTimer.release()->deleteLater();
+            leave(gone);
+        }
+    });
+    s->graceTimer->start(grace);
+}
+
+void RoomServerPrivate::leave(Session *s, const QString &reason)
+{
+    if (!s->present)
+        return;
+    s->present = false;
+    Room *r = room(s->room);
+    r->removeMember(s);
+    const QJsonObject event{ { QStringLiteral("type"), QStringLiteral("participant-left") },
+                             { QStringLiteral("clientId"), s->clientId },
+                             { QStringLiteral("name"), s->name },
+                             { QStringLiteral("reason"), reason } };
+    sendToMembers(r, event);
+    qCInfo(lcServer) << s->clientId << "left room" << r->name() << reason;
+    Q_EMIT q->participantLeft(r->name(), s->clientId);
+}
+
+void RoomServerPrivate::endSession(Session *s, const QString &reason)
+{
+    s->graceTimer.reset();
+    leave(s, reason);
+    std::vector<quint32> owned;
+    for (const auto &[id, u] : uploads) {
+        if (u->sessionId == s->id)
+            owned.push_back(id);
+    }
+    for (const quint32 id : owned)
+        dropUpload(id);
+    db.deleteSession(s->id);
+    sessions.erase(s->id);
+}
+
+// ---- uploads and files ---------------------------------------------------------------
+
+Upload *RoomServerPrivate::upload(quint32 id) const
+{
+    const auto it = uploads.find(id);
+    return it == uploads.end() ? nullptr : it->second.get();
+}
+
+bool RoomServerPrivate::makeDurable(Upload *u)
+{
+    u->sinceDurable.restart();
+    if (u->received == u->durable)
+        return true;
+    // The data first, then the record: a recorded offset never runs ahead of the disk.
+    if (u->file && !Storage::sync(*u->file)) {
+        qCWarning(lcServer) << "cannot sync upload" << u->id << u->file->errorString();
+        return false;
+    }
+    if (!db.updateUploadProgress(u->id, u->received, u->lastActivityMs))
+        return false;
+    u->durable = u->received;
+    return true;
+}
+
+void RoomServerPrivate::dropUpload(quint32 id)
+{
+    const auto it = uploads.find(id);
+    if (it == uploads.end())
+        return;
+    qCDebug(lcServer) << "upload" << id << "dropped";
+    it->second->file.reset();
+    Storage::remove(storage.partialPath(it->second->storageId));
+    db.deleteUpload(id);
+    uploads.erase(it);
+    if (endedUploads.size() >= MaxRememberedUploads)
+        endedUploads.clear();
+    endedUploads.insert(id);
+}
+
+namespace {
+// Test-only (docs/protocol.md, "Test hooks"): sleep this long between moving a verified
+// upload into place and the transaction that publishes it, so a test can kill the server
+// at the most delicate moment.
+int faultPauseBeforeAnnounceMs()
+{
+    static const int ms = qEnvironmentVariableIntValue("ROOMSHARE_FAULT_PAUSE_BEFORE_ANNOUNCE_MS");
+    return ms;
+}
+} // namespace
+
+StoredFilePtr RoomServerPrivate::publish(Upload *u, QString *error)
+{
+    // Bytes and upload-end first, so a crash after the rename can be finished at start.
+    if (u->file) {
+        if (!Storage::sync(*u->file)) {
+            *error = QStringLiteral("The server could not sync the file to disk: %1")
+                         .arg(u->file->errorString());
+            return nullptr;
+        }
+        u->file->close();
+        u->file.reset();
+        if (!db.updateUploadProgress(u->id, u->received, u->lastActivityMs)
+            || !db.setUploadEnd(u->id, u->clientSha256)) {
+            *error = QStringLiteral("The server could not record the upload (is its disk full?)");
+            return nullptr;
+        }
+        u->durable = u->received;
+        if (!storage.commit(u->storageId, error))
+            return nullptr;
+    }
+    if (const int pause = faultPauseBeforeAnnounceMs(); pause > 0) {
+        qCWarning(lcServer).noquote()
+            << "fault hook: upload" << u->id << "in place, pausing before the announcement";
+        std::fprintf(stderr, "roomshare-server: fault-pause-before-announce %u\n", u->id);
+        std::fflush(stderr);
+        QThread::msleep(ulong(pause));
+    }
+
+    Room *r = room(u->room);
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    StoredFile file;
+    file.index = r->nextIndex();
+    file.room = u->room;
+    file.name = u->name;
+    file.size = u->size;
+    file.mime = u->mime;
+    file.sha256 = u->clientSha256;
+    file.senderName = u->senderName;
+    file.senderId = u->senderId;
+    file.createdAt = now;
+    file.expiresAt = now + options.fileTtlSeconds * 1000;
+    file.broadcast = u->broadcast;
+    file.recipients = u->recipients;
+    file.storageId = u->storageId;
+    file.storagePath = storage.filePath(u->storageId);
+    file.uploadId = u->id;
+    if (!db.publish(file, u->id)) {
+        // Undo the rename so the upload can still be resumed or dropped cleanly.
+        QFile::rename(storage.filePath(u->storageId), storage.partialPath(u->storageId));
+        *error = QStringLiteral("The server could not record the file (is its disk full?)");
+        return nullptr;
+    }
+    const quint32 uploadId = u->id;
+    Connection *sender = u->connection;
+    uploads.erase(uploadId);
+    const StoredFilePtr stored = r->insertFile(std::move(file));
+    publishedUploads.insert(uploadId, { r->name(), stored->index });
     scheduleExpiry();
+    qCInfo(lcServer) << "upload" << uploadId << "complete: file" << stored->index << "of room"
+                     << r->name();
+    if (sender) {
+        const QJsonObject done{ { QStringLiteral("type"), QStringLiteral("upload-done") },
+                                { QStringLiteral("uploadId"), qint64(uploadId) },
+                                { QStringLiteral("file"), stored->toJson() } };
+        sender->sendJson(done);
+    }
+    announce(r, stored);
     return stored;
 }
 
-void RoomServerPrivate::announce(Room *room, const StoredFilePtr &file)
+void RoomServerPrivate::announce(Room *r, const StoredFilePtr &file)
 {
-    const auto members = room->members();
-    for (Connection *c : members)
-        c->offerFile(file);
-    Q_EMIT q->fileAvailable(room->name(), file->index);
+    const auto members = r->members();
+    for (Session *s : members) {
+        if (s->connection)
+            s->connection->offerFile(file);
+    }
+    Q_EMIT q->fileAvailable(r->name(), file->index);
 }
 
-void RoomServerPrivate::removeFile(Room *room, qint64 index, const QString &reason)
+void RoomServerPrivate::removeFile(Room *r, qint64 index, const QString &reason)
 {
-    const StoredFilePtr file = room->takeFile(index);
+    const StoredFilePtr file = r->takeFile(index);
     if (!file)
         return;
-    qCInfo(lcServer) << "file" << index << "of room" << room->name() << "removed:" << reason;
-    const auto members = room->members();
-    for (Connection *c : members)
-        c->withdrawFile(file, reason);
+    qCInfo(lcServer) << "file" << index << "of room" << r->name() << "removed:" << reason;
+    db.deleteFile(r->name(), index);
+    publishedUploads.remove(file->uploadId);
+    const auto members = r->members();
+    for (Session *s : members) {
+        if (s->connection)
+            s->connection->withdrawFile(file, reason);
+    }
     Storage::remove(file->storagePath);
     scheduleExpiry();
-    Q_EMIT q->fileRemoved(room->name(), index, reason);
-}
-
-void RoomServerPrivate::joined(Connection *connection)
-{
-    Q_EMIT q->participantJoined(connection->room()->name(), connection->clientId());
+    Q_EMIT q->fileRemoved(r->name(), index, reason);
 }
 
 void RoomServerPrivate::connectionClosed(Connection *connection)
 {
     connections.removeAll(connection);
-    if (Room *room = connection->room()) {
-        room->removeMember(connection);
-        const QJsonObject event{ { QStringLiteral("type"), QStringLiteral("participant-left") },
-                                 { QStringLiteral("clientId"), connection->clientId() },
-                                 { QStringLiteral("name"), connection->name() } };
-        const auto members = room->members();
-        for (Connection *c : members)
-            c->sendJson(event);
-        qCInfo(lcServer) << connection->clientId() << "left room" << room->name();
-        Q_EMIT q->participantLeft(room->name(), connection->clientId());
-    }
+    if (Session *s = connection->session(); s && s->connection == connection)
+        detached(s);
     connection->deleteLater();
 }
 
@@ -118,31 +450,73 @@ void RoomServerPrivate::onPingTimer()
         c->checkLiveness();
 }
 
+void RoomServerPrivate::onDurableTimer()
+{
+    // At most a second of received data is ever not yet durable.
+    for (auto &[id, u] : uploads) {
+        if (u->connection && u->received != u->durable && u->sinceDurable.elapsed() >= 1000)
+            makeDurable(u.get());
+    }
+}
+
 void RoomServerPrivate::scheduleExpiry()
 {
     qint64 earliest = std::numeric_limits<qint64>::max();
-    for (const auto &[name, room] : rooms) {
-        for (const auto &file : room->files())
+    for (const auto &[name, r] : rooms) {
+        for (const auto &file : r->files())
             earliest = qMin(earliest, file->expiresAt);
     }
-    if (earliest == std::numeric_limits<qint64>::max()) {
-        expiryTimer.stop();
-        return;
-    }
-    const qint64 wait = earliest - QDateTime::currentMSecsSinceEpoch();
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    qint64 wait
+        = earliest == std::numeric_limits<qint64>::max() ? MaxExpiryCheckMs : earliest - now;
+    // Partial uploads are checked at least every partialTtl / 2.
+    if (!uploads.empty())
+        wait = qMin(wait, qMax<qint64>(100, options.partialTtlSeconds * 500));
     expiryTimer.start(int(qBound<qint64>(0, wait, MaxExpiryCheckMs)));
 }
 
 void RoomServerPrivate::expireFiles()
 {
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    for (const auto &[name, room] : rooms) {
-        for (const auto &file : room->files()) {
+    for (const auto &[name, r] : rooms) {
+        for (const auto &file : r->files()) {
             if (file->expiresAt <= now)
-                removeFile(room.get(), file->index, QStringLiteral("expired"));
+                removeFile(r.get(), file->index, QStringLiteral("expired"));
         }
     }
+    expirePartials();
     scheduleExpiry();
+}
+
+void RoomServerPrivate::expirePartials()
+{
+    const qint64 cutoff = QDateTime::currentMSecsSinceEpoch() - options.partialTtlSeconds * 1000;
+    std::vector<quint32> expired;
+    for (const auto &[id, u] : uploads) {
+        if (u->lastActivityMs <= cutoff)
+            expired.push_back(id);
+    }
+    for (const quint32 id : expired) {
+        Upload *u = upload(id);
+        qCInfo(lcServer) << "partial upload" << id << "abandoned; deleting it";
+        if (Connection *c = u->connection) {
+            c->sendUploadFailed(id, ErrorCode::UploadFailed,
+                                QStringLiteral("Upload %1 received nothing for %2 seconds and "
+                                               "was abandoned")
+                                    .arg(id)
+                                    .arg(options.partialTtlSeconds));
+        }
+        dropUpload(id);
+    }
+    // Sessions nobody came back to are forgotten after the same time.
+    const QStringList gone = db.deleteSessionsIdleSince(cutoff);
+    for (const QString &id : gone) {
+        Session *s = session(id);
+        if (s && !s->connection && !s->present)
+            sessions.erase(id);
+        else if (s)
+            db.saveSession(*s);
+    }
 }
 
 void RoomServerPrivate::closeAll()
@@ -150,17 +524,27 @@ void RoomServerPrivate::closeAll()
     const auto all = connections;
     connections.clear();
     for (Connection *c : all) {
-        if (Room *room = c->room())
-            room->removeMember(c);
         c->shutdown();
         delete c;
     }
-    for (auto &[name, room] : rooms) {
-        for (const auto &file : room->files())
-            room->takeFile(file->index);
+    for (auto &[id, s] : sessions) {
+        s->connection = nullptr;
+        s->present = false;
+        s->graceTimer.reset();
     }
+    for (auto &[id, u] : uploads) {
+        makeDurable(u.get());
+        u->file.reset();
+        u->connection = nullptr;
+    }
+    uploads.clear();
+    sessions.clear();
+    publishedUploads.clear();
+    rooms.clear();
     expiryTimer.stop();
     pingTimer.stop();
+    durableTimer.stop();
+    db.close();
 }
 
 // ---- RoomServer ----------------------------------------------------------------------
@@ -173,11 +557,15 @@ RoomServer::RoomServer(ServerOptions options, QObject *parent)
     connect(&d->pingTimer, &QTimer::timeout, this, [this] { d->onPingTimer(); });
     d->expiryTimer.setSingleShot(true);
     connect(&d->expiryTimer, &QTimer::timeout, this, [this] { d->expireFiles(); });
+    d->durableTimer.setInterval(250);
+    connect(&d->durableTimer, &QTimer::timeout, this, [this] { d->onDurableTimer(); });
 }
 
 RoomServer::~RoomServer()
 {
     close();
+    // Connections that closed and await deleteLater still refer to d: delete them now.
+    qDeleteAll(findChildren<Connection *>(QString(), Qt::FindDirectChildrenOnly));
 }
 
 bool RoomServer::listen(QString *error)
@@ -193,8 +581,10 @@ bool RoomServer::listen(QString *error)
     if (d->options.secret.isEmpty())
         return fail(QStringLiteral("no secret configured; join tokens could not be verified"));
     QString why;
-    if (!d->storage.open(d->options.dataDir, &why))
+    if (!d->loadState(&why)) {
+        d->closeAll();
         return fail(why);
+    }
 
     if (d->options.tlsCertificate.isNull() != d->options.tlsKey.isNull())
         return fail(QStringLiteral("TLS needs both a certificate and its key"));
@@ -209,6 +599,7 @@ bool RoomServer::listen(QString *error)
                                     .arg(d->options.port)
                                     .arg(server->errorString());
         delete server;
+        d->closeAll();
         return fail(message);
     }
     connect(server, &QWebSocketServer::newConnection, this, [this] { d->onNewConnection(); });
@@ -217,6 +608,8 @@ bool RoomServer::listen(QString *error)
     });
     d->webSocketServer = server;
     d->pingTimer.start();
+    d->durableTimer.start();
+    d->scheduleExpiry();
     qCInfo(lcServer).noquote() << "listening on" << url().toString() << "data in"
                                << d->storage.dataDir();
     return true;
@@ -310,10 +703,12 @@ int RoomServer::fileCount(const QString &room) const
 
 int RoomServer::uploadCount() const
 {
-    int n = 0;
-    for (const Connection *c : d->connections)
-        n += c->uploadCount();
-    return n;
+    return int(d->uploads.size());
+}
+
+int RoomServer::sessionCount() const
+{
+    return int(d->sessions.size());
 }
 
 int RoomServer::downloadCount() const

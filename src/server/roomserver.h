@@ -17,7 +17,10 @@ class RoomServerPrivate;
 //! describes. Everything runs on the thread the object lives on; no call blocks.
 //!
 //! Completed files are kept under `dataDir()/files`, uploads in progress under
-//! `dataDir()/partial`. File metadata is not persisted yet, so listen() clears both folders.
+//! `dataDir()/partial`, and what they are (rooms, files, sessions, uploads) in the SQLite
+//! database `dataDir()/roomshare.db`. listen() loads that state, so a restarted server
+//! (even after kill -9) offers the same files and resumes the same uploads; see
+//! docs/protocol.md, "Persistence".
 class RoomServer final : public QObject
 {
     Q_OBJECT
@@ -25,14 +28,14 @@ class RoomServer final : public QObject
 
 public:
     explicit RoomServer(ServerOptions options, QObject *parent = nullptr);
-    //! Closes every connection and deletes partial uploads.
+    //! Closes every connection; uploads in progress stay resumable on disk.
     ~RoomServer() override;
 
     //! Prepares the data folder and starts listening. Returns false and sets \a error
     //! (when given) if the folder cannot be prepared, the secret is empty or the port is busy.
     bool listen(QString *error = nullptr);
-    //! Closes every connection and stops listening. Stored files stay on disk until the next
-    //! listen().
+    //! Closes every connection and stops listening. Files, partial uploads and sessions stay
+    //! on disk for the next listen().
     void close();
     bool isListening() const;
 
@@ -55,17 +58,22 @@ public:
     // Read-only state, mainly for tests and diagnostics.
     int connectionCount() const; //!< open WebSocket connections, joined or not
     int roomCount() const; //!< rooms that were ever joined (rooms keep their files while empty)
-    int participantCount(const QString &room
-                         = QString()) const; //!< joined clients, optionally of one room
+    //! Present participants (connected, or dropped less than the grace period ago),
+    //! optionally of one room.
+    int participantCount(const QString &room = QString()) const;
     int fileCount(const QString &room
                   = QString()) const; //!< available files, optionally of one room
-    int uploadCount() const; //!< uploads in progress
+    int uploadCount() const; //!< uploads in progress, connected or waiting to be resumed
+    int sessionCount() const; //!< sessions that can be resumed (present or not)
     int downloadCount() const; //!< downloads in progress
 
 Q_SIGNALS:
-    //! A client joined \a room as \a clientId (after the `joined` reply was sent).
+    //! A client joined \a room as \a clientId (after the `joined` reply was sent), or came
+    //! back after it had been announced as left. Not emitted for a resume within the grace
+    //! period.
     void participantJoined(const QString &room, const QString &clientId);
-    //! \a clientId's connection ended, for any reason (after the others were told).
+    //! \a clientId left: it closed its connection, or its connection dropped and it did not
+    //! resume within the grace period (after the others were told).
     void participantLeft(const QString &room, const QString &clientId);
     //! A verified upload became file \a index of \a room (after `upload-done` and
     //! `file-available`).

@@ -1,11 +1,15 @@
 #pragma once
 
+#include "database_p.h"
 #include "room_p.h"
 #include "roomserver.h"
 #include "storage_p.h"
 
+#include <errors.h>
+
 #include <QHash>
 #include <QList>
+#include <QSet>
 #include <QTimer>
 #include <QWebSocketServer>
 
@@ -16,7 +20,8 @@ namespace Roomshare::Server {
 
 class Connection;
 
-//! The state shared by all connections: rooms, storage, id counters and timers.
+//! The state shared by all connections: rooms, sessions, uploads in progress, storage,
+//! the database, id counters and timers.
 class RoomServerPrivate final
 {
 public:
@@ -26,16 +31,42 @@ public:
     Room *room(const QString &name);
     QString nextClientId();
     quint32 nextTransferId();
+    int sessionGraceMs() const;
 
-    //! Adds a verified upload to \a room and returns it with its index. Announcing it is
-    //! a separate step so the sender hears `upload-done` before anyone else hears of it.
-    StoredFilePtr publish(Room *room, StoredFile file);
+    //! Loads rooms, files, sessions and uploads from the database and reconciles them with
+    //! the storage folders (see docs/protocol.md, "Persistence").
+    bool loadState(QString *error);
+
+    // ---- sessions
+    Session *newSession(const QString &room, const QString &name, const QString &role);
+    Session *session(const QString &id) const;
+    //! Makes \a session present in its room, announcing `participant-joined` to the others.
+    void enter(Session *session);
+    //! \a session's connection went away without leaving: it stays present for the grace
+    //! period, then leaves.
+    void detached(Session *session);
+    //! Announces `participant-left` (with \a reason: left, expired, removed) and removes
+    //! \a session from its room's members.
+    void leave(Session *session, const QString &reason = QStringLiteral("left"));
+    //! The participant is gone for good (left on purpose, expired, removed): leave(), drop
+    //! its uploads and forget the session.
+    void endSession(Session *session, const QString &reason = QStringLiteral("left"));
+
+    // ---- uploads
+    Upload *upload(quint32 id) const;
+    //! fdatasync()s the partial file and records the offset as durable.
+    bool makeDurable(Upload *upload);
+    //! Ends an upload: deletes its partial data and its row; remembers the id so late data
+    //! is ignored.
+    void dropUpload(quint32 id);
+    //! Moves a verified upload into place and publishes it (one database transaction),
+    //! then tells the sender (if connected) and announces it. \a error on failure (the
+    //! upload is then dropped by the caller).
+    StoredFilePtr publish(Upload *upload, QString *error);
     void announce(Room *room, const StoredFilePtr &file);
     //! Withdraws or expires file \a index: fails its downloads, tells everyone who could
     //! see it, deletes its storage.
     void removeFile(Room *room, qint64 index, const QString &reason);
-
-    void joined(Connection *connection);
 
     // Security (roomserver_security.cpp).
     //! Applies the handshake timeout and, for TLS, the certificate to a new QWebSocketServer.
@@ -47,27 +78,36 @@ public:
     //! Participants a moderator removed stay out while their token lives: see docs/security.md.
     void ban(const QString &room, const QString &banKey, qint64 until);
     bool isBanned(const QString &room, const QString &banKey) const;
-    //! \a connection left \a room early (expired or removed): tells the others.
-    void participantLeft(Room *room, Connection *connection, const QString &reason);
+    void sendToMembers(Room *room, const QJsonObject &message, const Session *except = nullptr);
     void connectionClosed(Connection *connection);
 
     void onNewConnection();
     void onPingTimer();
+    void onDurableTimer();
     void scheduleExpiry();
     void expireFiles();
+    void expirePartials();
     void closeAll();
 
     RoomServer *const q;
     const ServerOptions options;
     QWebSocketServer *webSocketServer = nullptr;
     Storage storage;
+    Database db;
     std::map<QString, std::unique_ptr<Room>> rooms;
+    std::map<QString, std::unique_ptr<Session>> sessions;
+    std::map<quint32, std::unique_ptr<Upload>> uploads;
+    QHash<quint32, QPair<QString, qint64>> publishedUploads; //!< uploadId -> (room, index)
+    QSet<quint32> endedUploads; //!< cancelled, failed or expired
     QList<Connection *> connections;
     QTimer pingTimer;
     QTimer expiryTimer;
+    QTimer durableTimer;
     quint64 clientCounter = 0;
+    quint64 clientCounterReserved = 0;
     quint32 transferCounter = 0;
     QHash<QString, qint64> bans; //!< room + '\n' + ban key -> token expiry (s since epoch)
+    quint32 transferCounterReserved = 0;
 };
 
 } // namespace Roomshare::Server

@@ -98,19 +98,6 @@ bool RoomServerPrivate::isBanned(const QString &room, const QString &banKey) con
     return it != bans.constEnd() && it.value() > QDateTime::currentSecsSinceEpoch();
 }
 
-void RoomServerPrivate::participantLeft(Room *room, Connection *connection, const QString &reason)
-{
-    const QJsonObject event{ { QStringLiteral("type"), QStringLiteral("participant-left") },
-                             { QStringLiteral("clientId"), connection->clientId() },
-                             { QStringLiteral("name"), connection->name() },
-                             { QStringLiteral("reason"), reason } };
-    const auto members = room->members();
-    for (Connection *c : members)
-        c->sendJson(event);
-    qCInfo(lcServer) << connection->clientId() << "left room" << room->name() << reason;
-    Q_EMIT q->participantLeft(room->name(), connection->clientId());
-}
-
 bool RoomServer::isSecure() const
 {
     return !d->options.tlsCertificate.isNull();

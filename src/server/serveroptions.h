@@ -14,14 +14,20 @@ struct ServerOptions
 {
     QHostAddress listenAddress = QHostAddress(QHostAddress::LocalHost);
     quint16 port = 0; //!< 0 picks an ephemeral port; RoomServer::port() tells which
-    //! Folder for received files; RoomServer keeps `partial/` and `files/` below it.
+    //! Folder for received files and metadata: RoomServer keeps `partial/`, `files/` and
+    //! the database `roomshare.db` below it.
     QString dataDir;
     //! HMAC key that join tokens are verified with. Must not be empty.
     QByteArray secret;
     qint64 maxFileSize = qint64(16) * 1024 * 1024 * 1024; //!< bytes; 0 means unlimited
     qint64 fileTtlSeconds = 86400; //!< how long a completed file stays available
-    int pingIntervalMs = 10000; //!< WebSocket ping period
-    int idleTimeoutMs = 30000; //!< a connection silent this long (not even a pong) is closed
+    //! How long an abandoned partial upload (no data received) is kept for resuming.
+    qint64 partialTtlSeconds = 86400;
+    int pingIntervalMs = 5000; //!< WebSocket ping period
+    int idleTimeoutMs = 15000; //!< a connection silent this long (not even a pong) is closed
+    //! How long a participant whose connection dropped stays present (so a quick reconnect
+    //! announces nothing) before `participant-left` goes out; negative: idleTimeoutMs.
+    int sessionGraceMs = -1;
     int maxUploadsPerConnection = 32; //!< concurrent uploads per connection (else 1196)
     int maxDownloadsPerConnection = 32; //!< concurrent downloads per connection (else 1196)
 

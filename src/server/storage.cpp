@@ -6,30 +6,40 @@
 #include <QFileInfo>
 #include <QUuid>
 
+#include <atomic>
+
+#ifdef Q_OS_UNIX
+#include <fcntl.h>
+#include <unistd.h>
+#endif
+
 namespace Roomshare::Server {
 
 namespace {
 
-QString newName()
+const QString PartialSuffix = QStringLiteral(".part");
+
+// Only names this class generates are considered, so pointing --data at a folder that
+// holds other things does not lose them.
+QString generatedId(const QString &fileName, const QString &suffix)
 {
-    return QUuid::createUuid().toString(QUuid::WithoutBraces);
+    if (!fileName.endsWith(suffix))
+        return QString();
+    const QString base = fileName.left(fileName.size() - suffix.size());
+    return QUuid::fromString(base).isNull() ? QString() : base;
 }
 
-// Only names this class generates are deleted, so pointing --data at a folder that holds
-// other things does not lose them.
-void clearGenerated(const QString &dir, const QString &suffix)
+void syncDir(const QString &dir)
 {
-    const auto entries = QDir(dir).entryInfoList(QDir::Files | QDir::Hidden | QDir::System);
-    for (const QFileInfo &fi : entries) {
-        QString base = fi.fileName();
-        if (!base.endsWith(suffix))
-            continue;
-        base.chop(suffix.size());
-        if (QUuid::fromString(base).isNull())
-            continue;
-        if (!QFile::remove(fi.absoluteFilePath()))
-            qCWarning(lcServer) << "cannot remove leftover" << fi.absoluteFilePath();
+#ifdef Q_OS_UNIX
+    const int fd = ::open(QFile::encodeName(dir).constData(), O_RDONLY | O_DIRECTORY);
+    if (fd >= 0) {
+        (void)::fsync(fd);
+        ::close(fd);
     }
+#else
+    Q_UNUSED(dir)
+#endif
 }
 
 } // namespace
@@ -50,35 +60,85 @@ bool Storage::open(const QString &dataDir, QString *error)
             return false;
         }
     }
-    // Partial uploads cannot be resumed across restarts. File metadata (name, sender,
-    // recipients, expiry) is kept only in memory for now, so files from a previous run
-    // cannot be offered again either: delete them rather than leak disk space. Once
-    // metadata is persisted, files/ will be reloaded here instead.
-    clearGenerated(m_partialDir, QStringLiteral(".part"));
-    clearGenerated(m_filesDir, QString());
     return true;
 }
 
-QString Storage::newPartialPath() const
+QString Storage::newId()
 {
-    return m_partialDir + QLatin1Char('/') + newName() + QLatin1String(".part");
+    return QUuid::createUuid().toString(QUuid::WithoutBraces);
 }
 
-QString Storage::commit(const QString &partialPath, QString *error) const
+QString Storage::partialPath(const QString &id) const
 {
-    const QString target = m_filesDir + QLatin1Char('/') + newName();
-    // Same file system, so this is an atomic rename, not a copy.
-    if (!QFile::rename(partialPath, target)) {
+    return m_partialDir + QLatin1Char('/') + id + PartialSuffix;
+}
+
+QString Storage::filePath(const QString &id) const
+{
+    return m_filesDir + QLatin1Char('/') + id;
+}
+
+bool Storage::commit(const QString &id, QString *error) const
+{
+    if (!QFile::rename(partialPath(id), filePath(id))) {
         *error = QStringLiteral("cannot move the upload into place");
-        return QString();
+        return false;
     }
-    return target;
+    syncDir(m_filesDir);
+    syncDir(m_partialDir);
+    return true;
+}
+
+void Storage::sweep(const QSet<QString> &knownPartials, const QSet<QString> &knownFiles) const
+{
+    auto sweepDir = [](const QString &dir, const QString &suffix, const QSet<QString> &known) {
+        const auto entries = QDir(dir).entryInfoList(QDir::Files | QDir::Hidden | QDir::System);
+        for (const QFileInfo &fi : entries) {
+            const QString id = generatedId(fi.fileName(), suffix);
+            if (id.isEmpty() || known.contains(id))
+                continue;
+            qCInfo(lcServer) << "removing leftover" << fi.absoluteFilePath();
+            if (!QFile::remove(fi.absoluteFilePath()))
+                qCWarning(lcServer) << "cannot remove leftover" << fi.absoluteFilePath();
+        }
+    };
+    sweepDir(m_partialDir, PartialSuffix, knownPartials);
+    sweepDir(m_filesDir, QString(), knownFiles);
 }
 
 void Storage::remove(const QString &path)
 {
     if (!path.isEmpty() && QFile::exists(path) && !QFile::remove(path))
         qCWarning(lcServer) << "cannot remove" << path;
+}
+
+bool Storage::sync(QFile &file)
+{
+    if (!file.isOpen())
+        return true;
+    if (!file.flush())
+        return false;
+#ifdef Q_OS_UNIX
+    return ::fdatasync(file.handle()) == 0;
+#else
+    return true;
+#endif
+}
+
+bool Storage::faultBudgetAllows(qint64 bytes)
+{
+    static const qint64 limit = [] {
+        bool ok = false;
+        const qint64 v = qEnvironmentVariable("ROOMSHARE_FAULT_WRITE_ERROR_AFTER").toLongLong(&ok);
+        return ok && v >= 0 ? v : qint64(-1);
+    }();
+    static std::atomic<qint64> written{ 0 };
+    if (limit < 0)
+        return true;
+    if (written.load() + bytes > limit)
+        return false;
+    written += bytes;
+    return true;
 }
 
 } // namespace Roomshare::Server

@@ -1,27 +1,46 @@
 #pragma once
 
+#include <QSet>
 #include <QString>
+
+QT_BEGIN_NAMESPACE
+class QFile;
+QT_END_NAMESPACE
 
 namespace Roomshare::Server {
 
-//! The server's file store: `partial/<uuid>.part` while uploading, `files/<uuid>` once
-//! verified. Names are always generated here; a client's file name never becomes a path.
+//! The server's file store: `partial/<id>.part` while uploading, `files/<id>` once
+//! verified, where `<id>` is a storage id (a UUID) generated here; a client's file name
+//! never becomes a path. What each id means is recorded in the database (database_p.h).
 class Storage final
 {
 public:
-    //! Creates the folders below \a dataDir and clears them (see storage.cpp for why).
+    //! Creates the folders below \a dataDir.
     bool open(const QString &dataDir, QString *error);
 
     QString dataDir() const { return m_dataDir; }
     QString partialDir() const { return m_partialDir; }
     QString filesDir() const { return m_filesDir; }
 
-    //! A fresh, unused path for an upload in progress.
-    QString newPartialPath() const;
-    //! Moves a finished partial file into `files/`; returns the new path, empty on failure.
-    QString commit(const QString &partialPath, QString *error) const;
+    //! A fresh storage id.
+    static QString newId();
+    QString partialPath(const QString &id) const;
+    QString filePath(const QString &id) const;
+    //! Moves the finished partial file \a id into `files/` (an atomic rename on one file
+    //! system) and makes the rename durable. False and \a error on failure.
+    bool commit(const QString &id, QString *error) const;
+    //! Deletes storage that \a knownPartials / \a knownFiles (storage ids) do not mention:
+    //! temporary leftovers of a crash. Only names this class generates are touched.
+    void sweep(const QSet<QString> &knownPartials, const QSet<QString> &knownFiles) const;
     //! Deletes a stored or partial file; missing files are fine.
     static void remove(const QString &path);
+
+    //! Flushes \a file's data to the disk (fdatasync). False on failure.
+    static bool sync(QFile &file);
+    //! Test-only fault injection (docs/protocol.md, "Test hooks"): false once the process
+    //! has written more than ROOMSHARE_FAULT_WRITE_ERROR_AFTER bytes of uploads. Counts
+    //! \a bytes as written when it returns true.
+    static bool faultBudgetAllows(qint64 bytes);
 
 private:
     QString m_dataDir;

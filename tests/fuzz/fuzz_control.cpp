@@ -49,7 +49,7 @@ struct World
         q = std::make_unique<RoomServer>(o);
         d = std::make_unique<RoomServerPrivate>(q.get(), o);
         QString error;
-        if (!d->storage.open(o.dataDir, &error))
+        if (!d->loadState(&error))
             abort();
         fixture = QDir(dir.path()).filePath(QStringLiteral("fixture.bin"));
         joinText = joinFor(QStringLiteral("Mod"), QStringLiteral("moderator"));
@@ -108,7 +108,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         file.broadcast = false;
         file.recipients = { c->clientId() };
         file.storagePath = w.fixture;
-        room->addFile(std::move(file));
+        file.index = room->nextIndex();
+        room->insertFile(std::move(file));
     }
 
     const QByteArray input(reinterpret_cast<const char *>(data), qsizetype(size));
@@ -121,12 +122,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     // Tear the session down completely so every input starts from the same world.
     for (Connection *conn : { c, peer }) {
-        if (Room *room = conn->room())
-            room->removeMember(conn);
         conn->shutdown();
         w.d->connections.removeAll(conn);
         delete conn;
     }
+    // Sessions and uploads in progress are kept for resuming; the next input starts afresh.
+    std::vector<quint32> uploads;
+    for (const auto &[id, u] : w.d->uploads)
+        uploads.push_back(id);
+    for (const quint32 id : uploads)
+        w.d->dropUpload(id);
+    for (auto &[id, session] : w.d->sessions)
+        w.d->db.deleteSession(id);
+    w.d->sessions.clear();
     for (auto &[name, room] : w.d->rooms) {
         for (const auto &f : room->files()) {
             if (f->storagePath != w.fixture)

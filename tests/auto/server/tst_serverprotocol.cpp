@@ -295,6 +295,7 @@ private Q_SLOTS:
     void withdrawFailsDownloadInProgress();
     void cancelUploadMidway();
     void disconnectAbortsUpload();
+    void dropKeepsUploadResumable();
     void zeroByteFile();
     void foreignAndUnknownJobs();
     void expiry();
@@ -347,6 +348,9 @@ void tst_ServerProtocol::startServer(const std::function<void(ServerOptions &)> 
     options.secret = Secret;
     options.maxFileSize = 0;
     options.fileTtlSeconds = 3600;
+    // These tests speak the raw protocol and close sockets without `leave`: announce the
+    // departure at once instead of after the resume grace period (tested in tst_resume).
+    options.sessionGraceMs = 0;
     if (configure)
         configure(options);
     m_server = std::make_unique<RoomServer>(options);
@@ -707,22 +711,46 @@ void tst_ServerProtocol::badChunks()
     QVERIFY(alice);
     const QByteArray data = randomBytes(1000);
 
-    // Wrong offset: 1198.
+    // Wrong offset: ignored and nacked with the unchanged offset; the upload goes on.
     QJsonObject accepted = alice->beginUpload(s("a"), data.size());
     quint32 id = quint32(accepted.value(s("uploadId")).toInteger());
     alice->sendBinary(ChunkHeader::encode(ChunkHeader::Kind::Upload, id, 10, data.mid(10)));
-    QJsonObject failed = alice->waitFor(s("upload-failed"));
-    QCOMPARE(errorCode(failed), 1198);
-    QCOMPARE(failed.value(s("uploadId")).toInteger(), id);
+    QJsonObject nack = alice->waitFor(s("upload-nack"));
+    QCOMPARE(nack.value(s("uploadId")).toInteger(), id);
+    QCOMPARE(nack.value(s("offset")).toInteger(), 0);
+    // Stray chunks behind a nacked one are dropped silently (one nack per offset).
+    alice->sendBinary(ChunkHeader::encode(ChunkHeader::Kind::Upload, id, 20, data.mid(20)));
+    alice->sendChunks(id, data, 0);
+    alice->send({ { s("type"), s("upload-end") },
+                  { s("uploadId"), qint64(id) },
+                  { s("sha256"), sha256Hex(data) } });
+    QCOMPARE(alice->waitFor(s("upload-done")).value(s("uploadId")).toInteger(), id);
+    QVERIFY(!alice->hasMessage(s("upload-nack")));
 
-    // Corrupt payload (CRC mismatch): 1191.
+    // Corrupt payload (CRC mismatch): nacked, never written, offset unchanged; the resent
+    // chunk is accepted.
     accepted = alice->beginUpload(s("b"), data.size());
     id = quint32(accepted.value(s("uploadId")).toInteger());
     QByteArray chunk = ChunkHeader::encode(ChunkHeader::Kind::Upload, id, 0, data);
     chunk[ChunkHeader::Size + 5] = char(chunk[ChunkHeader::Size + 5] ^ 0x55);
     alice->sendBinary(chunk);
-    failed = alice->waitFor(s("upload-failed"));
+    nack = alice->waitFor(s("upload-nack"));
+    QCOMPARE(nack.value(s("uploadId")).toInteger(), id);
+    QCOMPARE(nack.value(s("offset")).toInteger(), 0);
+    alice->sendChunks(id, data, 0);
+    QCOMPARE(alice->waitFor(s("upload-ack")).value(s("offset")).toInteger(), data.size());
+    alice->send({ { s("type"), s("upload-cancel") }, { s("uploadId"), qint64(id) } });
+
+    // Only chunks failing their CRC again and again fail the upload: 1191.
+    accepted = alice->beginUpload(s("b2"), data.size());
+    id = quint32(accepted.value(s("uploadId")).toInteger());
+    chunk = ChunkHeader::encode(ChunkHeader::Kind::Upload, id, 0, data);
+    chunk[ChunkHeader::Size + 5] = char(chunk[ChunkHeader::Size + 5] ^ 0x55);
+    for (int i = 0; i < 9; ++i)
+        alice->sendBinary(chunk);
+    QJsonObject failed = alice->waitFor(s("upload-failed"));
     QCOMPARE(errorCode(failed), 1191);
+    QCOMPARE(failed.value(s("uploadId")).toInteger(), id);
 
     // More bytes than declared: 1198.
     accepted = alice->beginUpload(s("c"), 10);
@@ -966,6 +994,7 @@ void tst_ServerProtocol::cancelUploadMidway()
 
 void tst_ServerProtocol::disconnectAbortsUpload()
 {
+    // Leaving on purpose (`leave`) ends the uploads in progress and deletes their data.
     auto alice = joinClient(s("Alice"));
     auto bob = joinClient(s("Bob"));
     QVERIFY(alice && bob);
@@ -976,11 +1005,80 @@ void tst_ServerProtocol::disconnectAbortsUpload()
     QVERIFY(!alice->waitFor(s("upload-ack")).isEmpty());
     QCOMPARE(partialCount(), 1);
     const QString aliceId = alice->clientId();
-    alice.reset();
+    alice->send({ { s("type"), s("leave") } });
+    QVERIFY(alice->waitForDisconnect());
     QCOMPARE(bob->waitFor(s("participant-left")).value(s("clientId")).toString(), aliceId);
     QTRY_COMPARE_WITH_TIMEOUT(partialCount(), 0, Timeout);
     QCOMPARE(m_server->uploadCount(), 0);
     QVERIFY(!bob->hasMessage(s("file-available")));
+}
+
+void tst_ServerProtocol::dropKeepsUploadResumable()
+{
+    // A connection that just ends keeps its uploads: the same session resumes them from
+    // the server's durable offset, and the file is announced once.
+    auto alice = connectClient();
+    QVERIFY(alice);
+    const QJsonObject joined = alice->join(token(s("room"), s("Alice")));
+    const QString sessionId = joined.value(s("sessionId")).toString();
+    QCOMPARE(QByteArray::fromBase64(sessionId.toLatin1(), QByteArray::Base64UrlEncoding).size(),
+             16);
+    QCOMPARE(joined.value(s("resumed")).toBool(true), false);
+    auto bob = joinClient(s("Bob"));
+    QVERIFY(bob);
+    const QByteArray data = randomBytes(3 * 1024 * 1024 + 77);
+    const quint32 id
+        = quint32(alice->beginUpload(s("x"), data.size()).value(s("uploadId")).toInteger());
+    alice->sendChunks(id, data, 0, 1024 * 1024);
+    QVERIFY(!alice->waitFor(s("upload-ack")).isEmpty());
+    const QString aliceId = alice->clientId();
+    alice->socket().abort();
+    alice.reset();
+    QTRY_COMPARE_WITH_TIMEOUT(m_server->connectionCount(), 1, Timeout);
+    QCOMPARE(m_server->uploadCount(), 1);
+    QCOMPARE(partialCount(), 1);
+
+    // Someone else cannot resume it, not even in another room with the session id.
+    auto mallory = connectClient();
+    QVERIFY(mallory);
+    QJsonObject other = mallory->request({ { s("type"), s("join") },
+                                           { s("token"), token(s("other"), s("Mallory")) },
+                                           { s("resume"), sessionId } });
+    QVERIFY(other.value(s("clientId")).toString() != aliceId);
+    QCOMPARE(other.value(s("resumed")).toBool(true), false);
+    QCOMPARE(errorCode(mallory->request(
+                 { { s("type"), s("upload-resume") }, { s("uploadId"), qint64(id) } })),
+             1190);
+
+    auto again = connectClient();
+    QVERIFY(again);
+    const QJsonObject rejoined = again->request({ { s("type"), s("join") },
+                                                  { s("token"), token(s("room"), s("Alice")) },
+                                                  { s("resume"), sessionId } });
+    QCOMPARE(rejoined.value(s("clientId")).toString(), aliceId);
+    QCOMPARE(rejoined.value(s("resumed")).toBool(), true);
+    const QJsonObject accepted
+        = again->request({ { s("type"), s("upload-resume") }, { s("uploadId"), qint64(id) } });
+    QCOMPARE(accepted.value(s("type")).toString(), s("upload-accepted"));
+    QCOMPARE(accepted.value(s("offset")).toInteger(), 1024 * 1024);
+    again->sendChunks(id, data, 1024 * 1024);
+    again->send({ { s("type"), s("upload-end") },
+                  { s("uploadId"), qint64(id) },
+                  { s("sha256"), sha256Hex(data) } });
+    QCOMPARE(again->waitFor(s("upload-done")).value(s("uploadId")).toInteger(), id);
+    const qint64 index = bob->waitFor(s("file-available"))
+                             .value(s("file"))
+                             .toObject()
+                             .value(s("index"))
+                             .toInteger();
+    QCOMPARE(bob->download(index), data);
+    QTest::qWait(100);
+    QVERIFY(!bob->hasMessage(s("file-available")));
+    // Resuming a finished upload tells how it ended.
+    const QJsonObject done
+        = again->request({ { s("type"), s("upload-resume") }, { s("uploadId"), qint64(id) } });
+    QCOMPARE(done.value(s("type")).toString(), s("upload-done"));
+    QCOMPARE(done.value(s("file")).toObject().value(s("index")).toInteger(), index);
 }
 
 void tst_ServerProtocol::zeroByteFile()

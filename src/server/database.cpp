@@ -1,0 +1,377 @@
+#include "database_p.h"
+#include "serverlogging_p.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QVariant>
+
+#include <atomic>
+
+namespace Roomshare::Server {
+
+namespace {
+
+std::atomic<int> g_connections{ 0 };
+
+QString recipientsJson(const QSet<QString> &recipients)
+{
+    QStringList list(recipients.cbegin(), recipients.cend());
+    list.sort();
+    return QString::fromUtf8(
+        QJsonDocument(QJsonArray::fromStringList(list)).toJson(QJsonDocument::Compact));
+}
+
+QSet<QString> recipientsFrom(const QString &json)
+{
+    QSet<QString> out;
+    const QJsonArray a = QJsonDocument::fromJson(json.toUtf8()).array();
+    for (const auto &v : a)
+        out.insert(v.toString());
+    return out;
+}
+
+bool run(QSqlQuery &q)
+{
+    if (q.exec())
+        return true;
+    qCWarning(lcServer) << "database:" << q.lastError().text() << q.lastQuery();
+    return false;
+}
+
+} // namespace
+
+Database::~Database()
+{
+    close();
+}
+
+bool Database::open(const QString &path, QString *error)
+{
+    close();
+    m_connectionName = QStringLiteral("roomshare-%1").arg(++g_connections);
+    QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connectionName);
+    db.setDatabaseName(path);
+    if (!db.open()) {
+        *error = QStringLiteral("cannot open the database %1: %2").arg(path, db.lastError().text());
+        return false;
+    }
+    // WAL keeps readers and the writer apart and makes commits cheap; FULL syncs every
+    // commit so a recorded offset or file is never lost, even to a power cut.
+    const QStringList setup = {
+        QStringLiteral("PRAGMA journal_mode=WAL"),
+        QStringLiteral("PRAGMA synchronous=FULL"),
+        QStringLiteral("PRAGMA foreign_keys=OFF"),
+        QStringLiteral("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER)"),
+        QStringLiteral(
+            "CREATE TABLE IF NOT EXISTS rooms (name TEXT PRIMARY KEY, next_index INTEGER)"),
+        QStringLiteral("CREATE TABLE IF NOT EXISTS files (room TEXT, idx INTEGER, storage TEXT, "
+                       "name TEXT, size INTEGER, mime TEXT, sha256 TEXT, sender TEXT, "
+                       "sender_id TEXT, created_at INTEGER, expires_at INTEGER, broadcast "
+                       "INTEGER, recipients TEXT, upload_id INTEGER, PRIMARY KEY (room, idx))"),
+        QStringLiteral("CREATE TABLE IF NOT EXISTS sessions (id TEXT PRIMARY KEY, room TEXT, "
+                       "client_id TEXT, name TEXT, role TEXT, last_seen INTEGER)"),
+        QStringLiteral("CREATE TABLE IF NOT EXISTS uploads (id INTEGER PRIMARY KEY, storage TEXT, "
+                       "room TEXT, session TEXT, sender_id TEXT, sender TEXT, name TEXT, size "
+                       "INTEGER, mime TEXT, broadcast INTEGER, recipients TEXT, durable INTEGER, "
+                       "last_activity INTEGER, end_sha256 TEXT)"),
+    };
+    for (const QString &sql : setup) {
+        if (!exec(sql)) {
+            *error = QStringLiteral("cannot prepare the database %1: %2")
+                         .arg(path, QSqlDatabase::database(m_connectionName).lastError().text());
+            return false;
+        }
+    }
+    return true;
+}
+
+void Database::close()
+{
+    if (m_connectionName.isEmpty())
+        return;
+    {
+        QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+        if (db.isOpen())
+            db.close();
+    }
+    QSqlDatabase::removeDatabase(m_connectionName);
+    m_connectionName.clear();
+}
+
+bool Database::exec(const QString &sql)
+{
+    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    if (q.exec(sql))
+        return true;
+    qCWarning(lcServer) << "database:" << q.lastError().text() << sql;
+    return false;
+}
+
+qint64 Database::counter(const QString &key) const
+{
+    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    q.prepare(QStringLiteral("SELECT value FROM meta WHERE key = ?"));
+    q.addBindValue(key);
+    if (run(q) && q.next())
+        return q.value(0).toLongLong();
+    return 0;
+}
+
+bool Database::setCounter(const QString &key, qint64 value)
+{
+    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    q.prepare(QStringLiteral("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)"));
+    q.addBindValue(key);
+    q.addBindValue(value);
+    return run(q);
+}
+
+QHash<QString, qint64> Database::loadRooms() const
+{
+    QHash<QString, qint64> out;
+    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    q.prepare(QStringLiteral("SELECT name, next_index FROM rooms"));
+    if (run(q)) {
+        while (q.next())
+            out.insert(q.value(0).toString(), q.value(1).toLongLong());
+    }
+    return out;
+}
+
+bool Database::saveRoom(const QString &name, qint64 nextIndex)
+{
+    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    q.prepare(QStringLiteral("INSERT OR REPLACE INTO rooms (name, next_index) VALUES (?, ?)"));
+    q.addBindValue(name);
+    q.addBindValue(nextIndex);
+    return run(q);
+}
+
+QList<StoredFile> Database::loadFiles() const
+{
+    QList<StoredFile> out;
+    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    q.prepare(QStringLiteral("SELECT room, idx, storage, name, size, mime, sha256, sender, "
+                             "sender_id, created_at, expires_at, broadcast, recipients, upload_id "
+                             "FROM files ORDER BY room, idx"));
+    if (!run(q))
+        return out;
+    while (q.next()) {
+        StoredFile f;
+        f.room = q.value(0).toString();
+        f.index = q.value(1).toLongLong();
+        f.storageId = q.value(2).toString();
+        f.name = q.value(3).toString();
+        f.size = q.value(4).toLongLong();
+        f.mime = q.value(5).toString();
+        f.sha256 = q.value(6).toString();
+        f.senderName = q.value(7).toString();
+        f.senderId = q.value(8).toString();
+        f.createdAt = q.value(9).toLongLong();
+        f.expiresAt = q.value(10).toLongLong();
+        f.broadcast = q.value(11).toInt() != 0;
+        f.recipients = recipientsFrom(q.value(12).toString());
+        f.uploadId = quint32(q.value(13).toLongLong());
+        out.append(f);
+    }
+    return out;
+}
+
+bool Database::deleteFile(const QString &room, qint64 index)
+{
+    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    q.prepare(QStringLiteral("DELETE FROM files WHERE room = ? AND idx = ?"));
+    q.addBindValue(room);
+    q.addBindValue(index);
+    return run(q);
+}
+
+QList<Session *> Database::loadSessions() const
+{
+    QList<Session *> out;
+    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    q.prepare(QStringLiteral("SELECT id, room, client_id, name, role, last_seen FROM sessions"));
+    if (!run(q))
+        return out;
+    while (q.next()) {
+        auto *s = new Session;
+        s->id = q.value(0).toString();
+        s->room = q.value(1).toString();
+        s->clientId = q.value(2).toString();
+        s->name = q.value(3).toString();
+        s->role = q.value(4).toString();
+        s->lastSeenMs = q.value(5).toLongLong();
+        out.append(s);
+    }
+    return out;
+}
+
+bool Database::saveSession(const Session &s)
+{
+    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    q.prepare(QStringLiteral("INSERT OR REPLACE INTO sessions (id, room, client_id, name, role, "
+                             "last_seen) VALUES (?, ?, ?, ?, ?, ?)"));
+    q.addBindValue(s.id);
+    q.addBindValue(s.room);
+    q.addBindValue(s.clientId);
+    q.addBindValue(s.name);
+    q.addBindValue(s.role);
+    q.addBindValue(s.lastSeenMs);
+    return run(q);
+}
+
+bool Database::deleteSession(const QString &id)
+{
+    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    q.prepare(QStringLiteral("DELETE FROM sessions WHERE id = ?"));
+    q.addBindValue(id);
+    return run(q);
+}
+
+QStringList Database::deleteSessionsIdleSince(qint64 beforeMs)
+{
+    QStringList ids;
+    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    q.prepare(QStringLiteral("SELECT id FROM sessions WHERE last_seen < ?"));
+    q.addBindValue(beforeMs);
+    if (run(q)) {
+        while (q.next())
+            ids.append(q.value(0).toString());
+    }
+    for (const QString &id : std::as_const(ids))
+        deleteSession(id);
+    return ids;
+}
+
+QList<Upload *> Database::loadUploads() const
+{
+    QList<Upload *> out;
+    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    q.prepare(QStringLiteral("SELECT id, storage, room, session, sender_id, sender, name, size, "
+                             "mime, broadcast, recipients, durable, last_activity, end_sha256 "
+                             "FROM uploads"));
+    if (!run(q))
+        return out;
+    while (q.next()) {
+        auto *u = new Upload;
+        u->id = quint32(q.value(0).toLongLong());
+        u->storageId = q.value(1).toString();
+        u->room = q.value(2).toString();
+        u->sessionId = q.value(3).toString();
+        u->senderId = q.value(4).toString();
+        u->senderName = q.value(5).toString();
+        u->name = q.value(6).toString();
+        u->size = q.value(7).toLongLong();
+        u->mime = q.value(8).toString();
+        u->broadcast = q.value(9).toInt() != 0;
+        u->recipients = recipientsFrom(q.value(10).toString());
+        u->durable = q.value(11).toLongLong();
+        u->lastActivityMs = q.value(12).toLongLong();
+        u->clientSha256 = q.value(13).toString();
+        u->endReceived = !u->clientSha256.isEmpty();
+        out.append(u);
+    }
+    return out;
+}
+
+bool Database::insertUpload(const Upload &u)
+{
+    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    q.prepare(QStringLiteral("INSERT OR REPLACE INTO uploads (id, storage, room, session, "
+                             "sender_id, sender, name, size, mime, broadcast, recipients, "
+                             "durable, last_activity, end_sha256) VALUES "
+                             "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    q.addBindValue(qint64(u.id));
+    q.addBindValue(u.storageId);
+    q.addBindValue(u.room);
+    q.addBindValue(u.sessionId);
+    q.addBindValue(u.senderId);
+    q.addBindValue(u.senderName);
+    q.addBindValue(u.name);
+    q.addBindValue(u.size);
+    q.addBindValue(u.mime);
+    q.addBindValue(u.broadcast ? 1 : 0);
+    q.addBindValue(recipientsJson(u.recipients));
+    q.addBindValue(u.durable);
+    q.addBindValue(u.lastActivityMs);
+    q.addBindValue(u.clientSha256);
+    return run(q);
+}
+
+bool Database::updateUploadProgress(quint32 id, qint64 durable, qint64 lastActivityMs)
+{
+    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    q.prepare(QStringLiteral("UPDATE uploads SET durable = ?, last_activity = ? WHERE id = ?"));
+    q.addBindValue(durable);
+    q.addBindValue(lastActivityMs);
+    q.addBindValue(qint64(id));
+    return run(q);
+}
+
+bool Database::setUploadEnd(quint32 id, const QString &sha256)
+{
+    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    q.prepare(QStringLiteral("UPDATE uploads SET end_sha256 = ? WHERE id = ?"));
+    q.addBindValue(sha256);
+    q.addBindValue(qint64(id));
+    return run(q);
+}
+
+bool Database::deleteUpload(quint32 id)
+{
+    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    q.prepare(QStringLiteral("DELETE FROM uploads WHERE id = ?"));
+    q.addBindValue(qint64(id));
+    return run(q);
+}
+
+bool Database::publish(const StoredFile &f, quint32 uploadId)
+{
+    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    if (!db.transaction()) {
+        qCWarning(lcServer) << "database: cannot begin a transaction" << db.lastError().text();
+        return false;
+    }
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral("INSERT INTO files (room, idx, storage, name, size, mime, sha256, "
+                             "sender, sender_id, created_at, expires_at, broadcast, recipients, "
+                             "upload_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    q.addBindValue(f.room);
+    q.addBindValue(f.index);
+    q.addBindValue(f.storageId);
+    q.addBindValue(f.name);
+    q.addBindValue(f.size);
+    q.addBindValue(f.mime);
+    q.addBindValue(f.sha256);
+    q.addBindValue(f.senderName);
+    q.addBindValue(f.senderId);
+    q.addBindValue(f.createdAt);
+    q.addBindValue(f.expiresAt);
+    q.addBindValue(f.broadcast ? 1 : 0);
+    q.addBindValue(recipientsJson(f.recipients));
+    q.addBindValue(qint64(uploadId));
+    bool ok = run(q);
+    if (ok) {
+        QSqlQuery r(db);
+        r.prepare(QStringLiteral("INSERT OR REPLACE INTO rooms (name, next_index) VALUES (?, ?)"));
+        r.addBindValue(f.room);
+        r.addBindValue(f.index + 1);
+        ok = run(r);
+    }
+    if (ok) {
+        QSqlQuery d(db);
+        d.prepare(QStringLiteral("DELETE FROM uploads WHERE id = ?"));
+        d.addBindValue(qint64(uploadId));
+        ok = run(d);
+    }
+    if (ok && db.commit())
+        return true;
+    qCWarning(lcServer) << "database: publishing upload" << uploadId << "failed"
+                        << db.lastError().text();
+    db.rollback();
+    return false;
+}
+
+} // namespace Roomshare::Server

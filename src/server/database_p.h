@@ -1,0 +1,57 @@
+#pragma once
+
+#include "room_p.h"
+
+#include <QHash>
+#include <QList>
+#include <QSqlDatabase>
+#include <QString>
+
+namespace Roomshare::Server {
+
+//! The server's metadata in SQLite (Qt SQL, QSQLITE driver, WAL journal): rooms, files,
+//! sessions and uploads in progress, plus the id counters. See docs/protocol.md,
+//! "Persistence". Every write is its own transaction unless stated otherwise; a failed
+//! write is logged and reported as false.
+class Database final
+{
+public:
+    Database() = default;
+    ~Database();
+    Q_DISABLE_COPY_MOVE(Database)
+
+    bool open(const QString &path, QString *error);
+    void close();
+
+    qint64 counter(const QString &key) const;
+    bool setCounter(const QString &key, qint64 value);
+
+    QHash<QString, qint64> loadRooms() const; //!< name -> next index
+    bool saveRoom(const QString &name, qint64 nextIndex);
+
+    QList<StoredFile> loadFiles() const; //!< storagePath is left empty
+    bool deleteFile(const QString &room, qint64 index);
+
+    QList<Session *> loadSessions() const; //!< caller owns the results
+    bool saveSession(const Session &session);
+    bool deleteSession(const QString &id);
+    //! Deletes sessions not seen since \a beforeMs; returns their ids.
+    QStringList deleteSessionsIdleSince(qint64 beforeMs);
+
+    //! Uploads as recorded: durable offset in `durable`, file and hash not set up.
+    QList<Upload *> loadUploads() const; //!< caller owns the results
+    bool insertUpload(const Upload &upload);
+    bool updateUploadProgress(quint32 id, qint64 durable, qint64 lastActivityMs);
+    bool setUploadEnd(quint32 id, const QString &sha256);
+    bool deleteUpload(quint32 id);
+    //! The publish step, in one transaction: stores \a file (its index already chosen),
+    //! advances the room's next index past it and deletes the upload row. After a commit
+    //! the file exists for everyone, so it is announced exactly once.
+    bool publish(const StoredFile &file, quint32 uploadId);
+
+private:
+    bool exec(const QString &sql);
+    QString m_connectionName;
+};
+
+} // namespace Roomshare::Server

@@ -1,0 +1,114 @@
+#include "faultproxy.h"
+
+FaultProxy::FaultProxy(quint16 targetPort, QObject *parent)
+    : QObject(parent)
+    , m_targetPort(targetPort)
+{
+    connect(&m_server, &QTcpServer::newConnection, this, &FaultProxy::onNewConnection);
+}
+
+FaultProxy::~FaultProxy()
+{
+    const auto pairs = m_pairs;
+    for (Pair *p : pairs)
+        closePair(p, true);
+}
+
+bool FaultProxy::listen()
+{
+    return m_server.listen(QHostAddress::LocalHost, 0);
+}
+
+QUrl FaultProxy::url() const
+{
+    return QUrl(QStringLiteral("ws://127.0.0.1:%1/").arg(port()));
+}
+
+void FaultProxy::cutAfter(Direction direction, qint64 bytes)
+{
+    m_cutAt[direction] = m_forwarded[direction] + bytes;
+}
+
+void FaultProxy::flipAt(Direction direction, qint64 position)
+{
+    m_flipAt[direction] = m_forwarded[direction] + position;
+}
+
+void FaultProxy::resetAll()
+{
+    const auto pairs = m_pairs;
+    for (Pair *p : pairs)
+        closePair(p, true);
+}
+
+void FaultProxy::onNewConnection()
+{
+    while (QTcpSocket *client = m_server.nextPendingConnection()) {
+        auto *pair = new Pair;
+        pair->client = client;
+        pair->server = new QTcpSocket(this);
+        m_pairs.append(pair);
+        connect(client, &QTcpSocket::readyRead, this,
+                [this, pair] { forward(pair, ClientToServer); });
+        connect(pair->server, &QTcpSocket::readyRead, this,
+                [this, pair] { forward(pair, ServerToClient); });
+        connect(pair->server, &QTcpSocket::connected, this,
+                [this, pair] { forward(pair, ClientToServer); });
+        // Either side ending ends the pair; what was already forwarded still goes out.
+        connect(client, &QTcpSocket::disconnected, this, [this, pair] { closePair(pair, false); });
+        connect(pair->server, &QTcpSocket::disconnected, this,
+                [this, pair] { closePair(pair, false); });
+        connect(pair->server, &QTcpSocket::errorOccurred, this,
+                [this, pair](QAbstractSocket::SocketError) { closePair(pair, false); });
+        pair->server->connectToHost(QHostAddress::LocalHost, m_targetPort);
+    }
+}
+
+void FaultProxy::forward(Pair *pair, Direction direction)
+{
+    if (!m_pairs.contains(pair) || m_stalled)
+        return;
+    QTcpSocket *from = direction == ClientToServer ? pair->client : pair->server;
+    QTcpSocket *to = direction == ClientToServer ? pair->server : pair->client;
+    if (to->state() != QAbstractSocket::ConnectedState)
+        return; // upstream still connecting: the data waits in the socket
+    QByteArray data = from->readAll();
+    if (data.isEmpty())
+        return;
+    m_read[direction] += data.size();
+    const qint64 start = m_forwarded[direction];
+    if (m_flipAt[direction] >= start && m_flipAt[direction] < start + data.size()) {
+        const qsizetype i = qsizetype(m_flipAt[direction] - start);
+        data[i] = char(data.at(i) ^ 0xFF);
+        m_flipAt[direction] = -1;
+        ++m_flipsDone;
+    }
+    bool cut = false;
+    if (m_cutAt[direction] >= 0 && start + data.size() >= m_cutAt[direction]) {
+        data.truncate(qsizetype(m_cutAt[direction] - start));
+        m_cutAt[direction] = -1;
+        cut = true;
+    }
+    to->write(data);
+    m_forwarded[direction] += data.size();
+    if (cut) {
+        ++m_cutsDone;
+        to->flush();
+        closePair(pair, true);
+    }
+}
+
+void FaultProxy::closePair(Pair *pair, bool abort)
+{
+    if (!m_pairs.removeOne(pair))
+        return;
+    for (QTcpSocket *s : { pair->client, pair->server }) {
+        s->disconnect(this);
+        if (abort)
+            s->abort();
+        else
+            s->disconnectFromHost();
+        s->deleteLater();
+    }
+    delete pair;
+}

@@ -1,0 +1,71 @@
+#pragma once
+
+// A fault-injecting TCP proxy for tests: listens on 127.0.0.1 (ephemeral port) and
+// forwards every connection to a target, with faults armed on demand: cut the stream
+// after N more bytes in one direction, reset everything now, stall (stop forwarding and
+// stay silent), or flip one byte at a position of one direction's stream.
+
+#include <QHostAddress>
+#include <QList>
+#include <QObject>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QUrl>
+
+class FaultProxy final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(FaultProxy)
+public:
+    enum Direction { ClientToServer = 0, ServerToClient = 1 };
+
+    explicit FaultProxy(quint16 targetPort, QObject *parent = nullptr);
+    ~FaultProxy() override;
+
+    bool listen();
+    quint16 port() const { return m_server.serverPort(); }
+    //! ws://127.0.0.1:PORT/ of the proxy.
+    QUrl url() const;
+    void setTargetPort(quint16 port) { m_targetPort = port; }
+
+    //! After \a bytes more bytes in \a direction (counted from now), forwards exactly up to
+    //! that point and then aborts the connection pair. One shot.
+    void cutAfter(Direction direction, qint64 bytes);
+    //! Flips (XOR 0xFF) the byte at position \a position of \a direction's stream, counted
+    //! from now over all connections. One shot.
+    void flipAt(Direction direction, qint64 position);
+    //! Aborts every connection pair now (TCP reset).
+    void resetAll();
+    //! While stalled, nothing is forwarded in either direction and nothing is closed: both
+    //! peers just stop hearing from each other.
+    void setStalled(bool stalled) { m_stalled = stalled; }
+
+    //! Bytes read from the sending side in \a direction, over all connections.
+    qint64 bytesRead(Direction direction) const { return m_read[direction]; }
+    //! Bytes forwarded in \a direction, over all connections.
+    qint64 bytesForwarded(Direction direction) const { return m_forwarded[direction]; }
+    int connectionCount() const { return int(m_pairs.size()); }
+    int cutsDone() const { return m_cutsDone; }
+    int flipsDone() const { return m_flipsDone; }
+
+private:
+    struct Pair
+    {
+        QTcpSocket *client = nullptr;
+        QTcpSocket *server = nullptr;
+    };
+    void onNewConnection();
+    void forward(Pair *pair, Direction direction);
+    void closePair(Pair *pair, bool abort);
+
+    QTcpServer m_server;
+    quint16 m_targetPort = 0;
+    QList<Pair *> m_pairs;
+    qint64 m_read[2] = { 0, 0 };
+    qint64 m_forwarded[2] = { 0, 0 };
+    qint64 m_cutAt[2] = { -1, -1 }; //!< absolute forwarded count
+    qint64 m_flipAt[2] = { -1, -1 }; //!< absolute forwarded position
+    bool m_stalled = false;
+    int m_cutsDone = 0;
+    int m_flipsDone = 0;
+};
