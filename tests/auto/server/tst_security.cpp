@@ -157,6 +157,9 @@ void tst_Security::startServer(const std::function<void(ServerOptions &)> &confi
     options.dataDir = m_dir->path() + s("/data");
     options.secret = Secret;
     options.maxFileSize = 0;
+    // Raw protocol clients that are closed (or kicked) without `leave`: count them as gone
+    // at once rather than after the resume grace period (tested in tst_resume).
+    options.sessionGraceMs = 0;
     if (configure)
         configure(options);
     m_server = std::make_unique<RoomServer>(options);
