@@ -116,7 +116,8 @@ bool RoomServerPrivate::loadState(QString *error)
             u->received = u->durable;
             u->acked = u->durable;
             knownPartials.insert(u->storageId);
-            uploads.emplace(u->id, std::move(u));
+            const quint32 id = u->id;
+            uploads.emplace(id, std::move(u));
         } else if (QFile::exists(final) && u->endReceived) {
             knownFiles.insert(u->storageId);
             toPublish.append(u.release());
@@ -146,15 +147,18 @@ bool RoomServerPrivate::loadState(QString *error)
         if (QFileInfo(storage.filePath(u->storageId)).size() == u->size
             && QString::fromLatin1(sha.toHex()) == u->clientSha256) {
             Upload *kept = u.get();
-            uploads.emplace(u->id, std::move(u));
+            const quint32 id = kept->id;
+            const QString storageId = kept->storageId;
+            uploads.emplace(id, std::move(u));
             QString why;
+            // publish() deletes the Upload when it succeeds: only the copies are used below.
             if (!publish(kept, &why)) {
-                qCWarning(lcServer) << "cannot publish recovered upload" << kept->id << why;
-                knownFiles.remove(kept->storageId);
-                uploads.erase(kept->id);
-                db.deleteUpload(kept->id);
+                qCWarning(lcServer) << "cannot publish recovered upload" << id << why;
+                knownFiles.remove(storageId);
+                uploads.erase(id);
+                db.deleteUpload(id);
             } else {
-                qCInfo(lcServer) << "published upload" << kept->id
+                qCInfo(lcServer) << "published upload" << id
                                  << "that was interrupted before its announcement";
             }
         } else {
