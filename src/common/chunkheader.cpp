@@ -21,26 +21,28 @@ quint32 crc32Of(QByteArrayView data)
     return quint32(crc);
 }
 
-void ChunkHeader::fill(QByteArray &message, Kind kind, quint32 transferId, quint64 offset)
+void ChunkHeader::fill(QByteArray &message, Kind kind, quint32 transferId, quint64 offset,
+                       Checksum checksum)
 {
     Q_ASSERT(message.size() >= Size);
     auto *d = reinterpret_cast<uchar *>(message.data());
     d[0] = uchar(kind);
-    d[1] = HasCrc32;
+    const bool withCrc = checksum == Checksum::Crc32;
+    d[1] = withCrc ? HasCrc32 : 0;
     d[2] = 0;
     d[3] = 0;
     qToBigEndian<quint32>(transferId, d + 4);
     qToBigEndian<quint64>(offset, d + 8);
-    qToBigEndian<quint32>(crc32Of(QByteArrayView(message).sliced(Size)), d + 16);
+    qToBigEndian<quint32>(withCrc ? crc32Of(QByteArrayView(message).sliced(Size)) : 0, d + 16);
 }
 
 QByteArray ChunkHeader::encode(Kind kind, quint32 transferId, quint64 offset,
-                               QByteArrayView payload)
+                               QByteArrayView payload, Checksum checksum)
 {
     QByteArray out(Size + payload.size(), Qt::Uninitialized);
     if (!payload.isEmpty())
         memcpy(out.data() + Size, payload.data(), size_t(payload.size()));
-    fill(out, kind, transferId, offset);
+    fill(out, kind, transferId, offset, checksum);
     return out;
 }
 

@@ -14,8 +14,9 @@ namespace Roomshare {
 
 namespace {
 // Above this much unsent data in the socket we stop reading the file: the window alone
-// would let eight MiB per upload pile up when several uploads share a slow link.
-constexpr qint64 MaxSocketBacklog = 4 * 1024 * 1024;
+// would let eight MiB per upload pile up when several uploads share a slow link. Control
+// messages queue behind this backlog, so it also bounds their latency during an upload.
+constexpr qint64 MaxSocketBacklog = 1024 * 1024;
 } // namespace
 
 UploadJob::UploadJob(qint64 id, const QString &path, bool broadcast, const QStringList &recipients,
@@ -95,7 +96,8 @@ void UploadJob::pump()
                 QStringLiteral("Reading %1 failed (was it changed or removed while sending?)")
                     .arg(m_info.localPath));
         m_hash.addData(QByteArrayView(message.constData() + ChunkHeader::Size, n));
-        ChunkHeader::fill(message, ChunkHeader::Kind::Upload, m_wireId, quint64(m_sent));
+        ChunkHeader::fill(message, ChunkHeader::Kind::Upload, m_wireId, quint64(m_sent),
+                          ChunkHeader::Checksum::None);
         room()->sendData(message);
         m_sent += n;
     }

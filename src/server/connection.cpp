@@ -1,6 +1,7 @@
 #include "connection_p.h"
 #include "roomserver_p.h"
 #include "serverlogging_p.h"
+#include "uploadwriter_p.h"
 
 #include <chunkheader.h>
 #include <invite.h>
@@ -21,8 +22,10 @@ namespace Roomshare::Server {
 namespace {
 
 // Above this much unsent data in the socket, downloads pause until bytesWritten, so a
-// slow recipient costs a bounded amount of memory whatever the window allows.
-constexpr qint64 SocketHighWater = 4 * 1024 * 1024;
+// slow recipient costs a bounded amount of memory whatever the window allows. The kernel's
+// socket buffer holds more on top; 1 MiB keeps 20 recipients within the RSS target and
+// control replies from queueing long behind data.
+constexpr qint64 SocketHighWater = 1024 * 1024;
 // Ids of cancelled or failed uploads remembered to ignore their late data.
 constexpr int MaxRememberedUploads = 4096;
 constexpr int MaxNameLength = 64;
@@ -187,7 +190,8 @@ void Connection::shutdown()
 void Connection::abortTransfers()
 {
     for (auto &[id, upload] : m_uploads) {
-        upload->file.reset();
+        if (upload->writer)
+            upload->writer->dispose();
         Storage::remove(upload->partialPath);
         qCDebug(lcServer) << "upload" << id << "aborted";
     }
@@ -408,16 +412,21 @@ void Connection::handleUploadBegin(const QJsonObject &msg, const QJsonValue &rid
     upload->broadcast = broadcast;
     upload->recipients = recipients;
     upload->partialPath = m_server->storage.newPartialPath();
-    upload->file = std::make_unique<QFile>(upload->partialPath);
-    // Unbuffered: each chunk goes straight to the OS, so a full disk shows up on the
-    // write that hit it rather than at some later flush.
-    if (!upload->file->open(QIODevice::WriteOnly | QIODevice::NewOnly | QIODevice::Unbuffered)) {
-        qCWarning(lcServer) << "cannot create" << upload->partialPath
-                            << upload->file->errorString();
+    auto writer = std::make_unique<UploadWriter>(upload->partialPath);
+    if (!writer->open()) {
+        qCWarning(lcServer) << "cannot create" << upload->partialPath << writer->errorString();
         return sendError(rid, ErrorCode::StorageError,
                          str("The server cannot store files right now"));
     }
     const quint32 id = upload->id;
+    connect(writer.get(), &UploadWriter::written, this,
+            [this, id](qint64 total) { onUploadWritten(id, total); });
+    connect(writer.get(), &UploadWriter::finished, this,
+            [this, id](const QString &sha256, const QString &error) {
+                onUploadFinished(id, sha256, error);
+            });
+    writer->start();
+    upload->writer = writer.release();
     qCInfo(lcServer) << m_clientId << "upload" << id << "begins:" << *size << "bytes"
                      << (broadcast ? "to everyone" : "to chosen clients");
     m_uploads.emplace(id, std::move(upload));
@@ -487,25 +496,29 @@ void Connection::onBinaryMessage(const QByteArray &data)
     }
     if (payload.isEmpty())
         return;
-    if (upload.file->write(payload.data(), payload.size()) != payload.size()) {
-        qCWarning(lcServer) << "write failed for upload" << id << upload.file->errorString();
-        return dropUpload(id, ErrorCode::StorageError,
-                          QStringLiteral("The server could not write the file: %1")
-                              .arg(upload.file->errorString()));
-    }
-    upload.hash.addData(payload);
+    // Written, hashed and acknowledged once the storage thread reports it (onUploadWritten).
+    upload.writer->append(data, ChunkHeader::Size);
     upload.received += payload.size();
-    if (upload.received - upload.acked >= Protocol::AckInterval || upload.received == upload.size)
+}
+
+void Connection::onUploadWritten(quint32 uploadId, qint64 total)
+{
+    const auto it = m_uploads.find(uploadId);
+    if (it == m_uploads.end())
+        return;
+    Upload &upload = *it->second;
+    upload.written = total;
+    if (upload.written - upload.acked >= Protocol::AckInterval || upload.written == upload.size)
         sendUploadAck(upload);
-    completeUploadIfDone(id);
+    completeUploadIfDone(uploadId);
 }
 
 void Connection::sendUploadAck(Upload &upload)
 {
-    upload.acked = upload.received;
+    upload.acked = upload.written;
     QJsonObject ack = message("upload-ack");
     ack.insert(QStringLiteral("uploadId"), qint64(upload.id));
-    ack.insert(QStringLiteral("offset"), upload.received);
+    ack.insert(QStringLiteral("offset"), upload.written);
     sendJson(ack);
 }
 
@@ -540,21 +553,32 @@ void Connection::completeUploadIfDone(quint32 uploadId)
     if (it == m_uploads.end())
         return;
     Upload &upload = *it->second;
-    if (!upload.endReceived || upload.received != upload.size)
+    if (!upload.endReceived || upload.written != upload.size || upload.finishing)
         return;
-    const QString actual = upload.hash.hexResult();
+    upload.finishing = true;
+    upload.writer->finish(); // continues in onUploadFinished
+}
+
+void Connection::onUploadFinished(quint32 uploadId, const QString &actual,
+                                  const QString &writeError)
+{
+    const auto it = m_uploads.find(uploadId);
+    if (it == m_uploads.end())
+        return;
+    Upload &upload = *it->second;
+    if (!writeError.isEmpty()) {
+        return dropUpload(
+            uploadId, ErrorCode::StorageError,
+            QStringLiteral("The server could not write the file: %1").arg(writeError));
+    }
     if (actual != upload.clientSha256) {
         qCInfo(lcServer) << "upload" << uploadId << "hash mismatch";
         return dropUpload(uploadId, ErrorCode::IntegrityError,
                           QStringLiteral("The received bytes hash to %1, not %2")
                               .arg(actual, upload.clientSha256));
     }
-    upload.file->close();
-    if (upload.file->error() != QFileDevice::NoError) {
-        return dropUpload(uploadId, ErrorCode::StorageError,
-                          QStringLiteral("The server could not store the file: %1")
-                              .arg(upload.file->errorString()));
-    }
+    upload.writer->dispose(); // its file is closed
+    upload.writer = nullptr;
     QString error;
     const QString storedPath = m_server->storage.commit(upload.partialPath, &error);
     if (storedPath.isEmpty())
@@ -591,7 +615,8 @@ void Connection::dropUpload(quint32 uploadId, ErrorCode code, const QString &des
     const auto it = m_uploads.find(uploadId);
     if (it == m_uploads.end())
         return;
-    it->second->file.reset();
+    if (it->second->writer)
+        it->second->writer->dispose();
     Storage::remove(it->second->partialPath);
     m_uploads.erase(it);
     if (m_endedUploads.size() >= MaxRememberedUploads)
@@ -736,7 +761,6 @@ void Connection::pumpDownloads()
     if (m_pumping || m_closing)
         return;
     const QScopedValueRollback<bool> guard(m_pumping, true);
-    QByteArray buffer;
     while (!m_downloads.empty() && m_socket->bytesToWrite() < SocketHighWater
            && m_socket->state() == QAbstractSocket::ConnectedState) {
         // One chunk per download per round, starting after the last one served.
@@ -761,8 +785,9 @@ void Connection::pumpDownloads()
                 if (d.sent - d.acked >= Protocol::DownloadWindow)
                     continue;
                 const qint64 n = qMin(Protocol::ChunkSize, size - d.sent);
-                buffer.resize(n);
-                if (d.source->read(buffer.data(), n) != n) {
+                // Read straight behind the header: no second copy of the payload.
+                QByteArray chunk(ChunkHeader::Size + n, Qt::Uninitialized);
+                if (d.source->read(chunk.data() + ChunkHeader::Size, n) != n) {
                     qCWarning(lcServer)
                         << "read failed for download" << id << d.source->errorString();
                     dropDownload(id, ErrorCode::DownloadFailed,
@@ -770,8 +795,9 @@ void Connection::pumpDownloads()
                     progressed = true;
                     continue;
                 }
-                m_socket->sendBinaryMessage(
-                    ChunkHeader::encode(ChunkHeader::Kind::Download, id, quint64(d.sent), buffer));
+                ChunkHeader::fill(chunk, ChunkHeader::Kind::Download, id, quint64(d.sent),
+                                  ChunkHeader::Checksum::None);
+                m_socket->sendBinaryMessage(chunk);
                 d.sent += n;
                 m_lastServedDownload = id;
                 progressed = true;

@@ -28,6 +28,7 @@ QT_END_NAMESPACE
 namespace Roomshare::Server {
 
 class RoomServerPrivate;
+class UploadWriter;
 
 //! One client connection: the protocol state machine (not joined, then joined to one
 //! room), its uploads in progress and its downloads. Owns its QWebSocket.
@@ -84,10 +85,12 @@ private:
         bool broadcast = true;
         QSet<QString> recipients;
         QString partialPath;
-        std::unique_ptr<QFile> file;
-        Sha256 hash;
-        qint64 received = 0;
+        //! Writes and hashes on the storage thread; disposed of when the upload ends.
+        UploadWriter *writer = nullptr;
+        qint64 received = 0; //!< bytes accepted from the client (handed to the writer)
+        qint64 written = 0; //!< bytes the writer has put in the file
         qint64 acked = 0;
+        bool finishing = false; //!< the writer was asked for the hash
         bool endReceived = false;
         QString clientSha256;
     };
@@ -134,6 +137,8 @@ private:
     void sendError(const QJsonValue &rid, ErrorCode code, const QString &desc);
     void sendUploadAck(Upload &upload);
     void completeUploadIfDone(quint32 uploadId);
+    void onUploadWritten(quint32 uploadId, qint64 total);
+    void onUploadFinished(quint32 uploadId, const QString &sha256, const QString &error);
     //! Ends an upload in progress: deletes its partial data, remembers its id so data
     //! already in flight is ignored, and (unless \a code is None) sends `upload-failed`.
     void dropUpload(quint32 uploadId, ErrorCode code, const QString &desc);
