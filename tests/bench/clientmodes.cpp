@@ -198,7 +198,9 @@ int listen(const QStringList &a)
 }
 
 //! sendseq LINK FILE COUNT PAUSEMS: uploads FILE COUNT times, one after the other, with a
-//! pause between; prints `done=INDEX,NS` when each upload-completed arrives.
+//! pause between; prints `done=INDEX,NS` with the time sendFiles() was called. (The
+//! uploader's own upload-completed is no usable start: under load its process can see it
+//! later than the recipients see the announcement.)
 int sendSequence(const QStringList &a)
 {
     if (a.size() < 4)
@@ -214,9 +216,8 @@ int sendSequence(const QStringList &a)
         pauseLoop.exec();
         QEventLoop loop;
         QJsonObject result;
-        qint64 t = 0;
+        const qint64 t = nowNs();
         room.sendFiles({ a.at(1) }, QJsonObject(), [&](const QJsonObject &r) {
-            t = nowNs();
             result = r;
             loop.quit();
         });

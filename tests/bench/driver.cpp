@@ -724,16 +724,16 @@ int runDriver(const QStringList &args)
                     latencies[index].append(double(t - doneAt.value(index)) / 1e6);
             }
         }
-        Row median{
-            QStringLiteral("5"),
-            QStringLiteral("notification latency, %1 participants, median").arg(c.participants),
-            QStringLiteral("ms"),
-            {},
-            {},
-            QStringLiteral("n/a"),
-            QString(),
-            false
-        };
+        Row median{ QStringLiteral("5"),
+                    QStringLiteral("notification latency (sendFiles of 1 KiB to "
+                                   "download-available), %1 participants, median")
+                        .arg(c.participants),
+                    QStringLiteral("ms"),
+                    {},
+                    {},
+                    QStringLiteral("n/a"),
+                    QString(),
+                    false };
         Row p99{ QStringLiteral("5"),
                  QStringLiteral("notification latency, %1 participants, p99").arg(c.participants),
                  QStringLiteral("ms"),
