@@ -58,9 +58,14 @@ void log(const QString &text)
     std::fflush(stderr);
 }
 
+// Servers the driver started, stopped by die() so a failed run leaves nothing running.
+QList<pid_t> g_servers;
+
 [[noreturn]] void die(const QString &text)
 {
     log(QStringLiteral("FAILED: ") + text);
+    for (const pid_t pid : std::as_const(g_servers))
+        ::kill(pid, SIGTERM);
     std::exit(1);
 }
 
@@ -120,6 +125,7 @@ RoomshareServer startRoomshare(const Config &c, const QString &name)
                   QStringLiteral("bench"), QStringLiteral("--max-file-size"), QStringLiteral("0") },
                 s.dataDir + QStringLiteral(".log"), false,
                 { QStringLiteral("QT_LOGGING_RULES=roomshare.*.info=false") });
+    g_servers.append(s.child.pid);
     s.link = waitForLine(s.child.outPath, QStringLiteral("invite: "), 20000, s.child.pid);
     if (s.link.isEmpty())
         die(QStringLiteral("roomshare-server did not start; see ") + s.child.outPath);
@@ -128,6 +134,7 @@ RoomshareServer startRoomshare(const Config &c, const QString &name)
 
 void stopRoomshare(RoomshareServer &s)
 {
+    g_servers.removeAll(s.child.pid);
     if (s.child.pid > 0) {
         ::kill(s.child.pid, SIGTERM);
         waitChild(s.child, 20000);
@@ -181,6 +188,7 @@ Nginx startNginx(const Config &c)
                       prefix + QStringLiteral("/nginx.conf"), QStringLiteral("-e"),
                       prefix + QStringLiteral("/logs/error.log") },
                     prefix + QStringLiteral("/stdout.log"));
+    g_servers.append(n.child.pid);
     // Ready once the port answers.
     for (int i = 0; i < 400; ++i) {
         QTcpSocket probe;
@@ -196,6 +204,7 @@ Nginx startNginx(const Config &c)
 
 void stopNginx(Nginx &n)
 {
+    g_servers.removeAll(n.child.pid);
     if (n.child.pid > 0) {
         ::kill(n.child.pid, SIGQUIT);
         waitChild(n.child, 20000);
