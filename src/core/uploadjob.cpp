@@ -96,8 +96,7 @@ void UploadJob::pump()
                 QStringLiteral("Reading %1 failed (was it changed or removed while sending?)")
                     .arg(m_info.localPath));
         m_hash.addData(QByteArrayView(message.constData() + ChunkHeader::Size, n));
-        ChunkHeader::fill(message, ChunkHeader::Kind::Upload, m_wireId, quint64(m_sent),
-                          ChunkHeader::Checksum::None);
+        ChunkHeader::fill(message, ChunkHeader::Kind::Upload, m_wireId, quint64(m_sent));
         room()->sendData(message);
         m_sent += n;
     }

@@ -474,9 +474,9 @@ void Connection::onBinaryMessage(const QByteArray &data)
     Upload &upload = *it->second;
     const QByteArrayView payload = QByteArrayView(data).sliced(ChunkHeader::Size);
     if (!header->verify(payload)) {
-        return dropUpload(
-            id, ErrorCode::IntegrityError,
-            QStringLiteral("The chunk at offset %1 failed its CRC-32 check").arg(header->offset));
+        return dropUpload(id, ErrorCode::IntegrityError,
+                          QStringLiteral("The chunk at offset %1 failed its checksum (CRC-32C)")
+                              .arg(header->offset));
     }
     if (header->offset != quint64(upload.received)) {
         return dropUpload(id, ErrorCode::ProtocolError,
@@ -795,8 +795,7 @@ void Connection::pumpDownloads()
                     progressed = true;
                     continue;
                 }
-                ChunkHeader::fill(chunk, ChunkHeader::Kind::Download, id, quint64(d.sent),
-                                  ChunkHeader::Checksum::None);
+                ChunkHeader::fill(chunk, ChunkHeader::Kind::Download, id, quint64(d.sent));
                 m_socket->sendBinaryMessage(chunk);
                 d.sent += n;
                 m_lastServedDownload = id;
