@@ -16,11 +16,16 @@
 #include "jsonnumbers.h"
 #include "logging.h"
 #include "protocol.h"
+#include "transferqueue.h"
 #include "uploadjob.h"
 
 namespace Roomshare {
 
 namespace {
+
+// Uploads of one sendFiles() that run at once; the rest wait their turn. Below the
+// server's per-connection limit (32 by default), and enough to keep small files flowing.
+constexpr int MaxConcurrentUploads = 8;
 
 QStringList stringList(const QJsonValue &v)
 {
@@ -71,6 +76,7 @@ ErrorCode codeOf(const QJsonObject &msg, ErrorCode fallback)
 
 Room::Room(QObject *parent)
     : QObject(parent)
+    , m_uploadQueue(new TransferQueue(MaxConcurrentUploads, this))
 {
     m_heartbeat.setInterval(m_pingIntervalMs);
     connect(&m_heartbeat, &QTimer::timeout, this, &Room::onHeartbeat);
@@ -751,7 +757,7 @@ QList<qint64> Room::sendFiles(const QStringList &paths, const QJsonObject &optio
         });
         ids.append(job->id());
         Q_EMIT jobAdded(job);
-        job->start();
+        m_uploadQueue->enqueue(job);
     }
     return ids;
 }

@@ -24,6 +24,7 @@ class QSslError;
 namespace Roomshare {
 
 class TransferJob;
+class TransferQueue;
 class UploadJob;
 class DownloadJob;
 
@@ -243,6 +244,7 @@ private:
     QHash<quint32, QPointer<UploadJob>> m_uploadsByWireId;
     QHash<quint32, QPointer<DownloadJob>> m_downloadsByWireId;
     QHash<qint64, quint32> m_completedUploads; //!< upJobId -> uploadId, for withdrawing
+    TransferQueue *m_uploadQueue; //!< starts uploads a few at a time (sendFiles of many files)
 };
 
 } // namespace Roomshare

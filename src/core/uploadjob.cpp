@@ -14,8 +14,9 @@ namespace Roomshare {
 
 namespace {
 // Above this much unsent data in the socket we stop reading the file: the window alone
-// would let eight MiB per upload pile up when several uploads share a slow link.
-constexpr qint64 MaxSocketBacklog = 4 * 1024 * 1024;
+// would let eight MiB per upload pile up when several uploads share a slow link. Control
+// messages queue behind this backlog, so it also bounds their latency during an upload.
+constexpr qint64 MaxSocketBacklog = 1024 * 1024;
 
 bool isTransient(const QJsonObject &reply)
 {

@@ -21,8 +21,10 @@ namespace Roomshare::Server {
 namespace {
 
 // Above this much unsent data in the socket, downloads pause until bytesWritten, so a
-// slow recipient costs a bounded amount of memory whatever the window allows.
-constexpr qint64 SocketHighWater = 4 * 1024 * 1024;
+// slow recipient costs a bounded amount of memory whatever the window allows. The kernel's
+// socket buffer holds more on top; 1 MiB keeps 20 recipients within the RSS target and
+// control replies from queueing long behind data.
+constexpr qint64 SocketHighWater = 1024 * 1024;
 constexpr int MaxNameLength = 64;
 constexpr int MaxFileNameLength = 1024;
 // A peer that does not complete the closing handshake is cut off after this.
@@ -635,10 +637,10 @@ void Connection::onBinaryMessage(const QByteArray &data)
     if (!header->verify(payload)) {
         if (++upload.crcFailures > MaxCrcFailures) {
             return failUpload(id, ErrorCode::IntegrityError,
-                              QStringLiteral("%1 chunks in a row failed their CRC-32 check")
+                              QStringLiteral("%1 chunks in a row failed their checksum (CRC-32C)")
                                   .arg(upload.crcFailures));
         }
-        qCInfo(lcServer) << "upload" << id << "chunk at" << header->offset << "failed its CRC";
+        qCInfo(lcServer) << "upload" << id << "chunk at" << header->offset << "failed its checksum";
         return sendUploadNack(upload);
     }
     if (payload.size() > Protocol::ChunkSize) {
@@ -901,7 +903,6 @@ void Connection::pumpDownloads()
     if (m_pumping || m_closing)
         return;
     const QScopedValueRollback<bool> guard(m_pumping, true);
-    QByteArray buffer;
     while (!m_downloads.empty() && m_socket->bytesToWrite() < SocketHighWater
            && m_socket->state() == QAbstractSocket::ConnectedState) {
         // One chunk per download per round, starting after the last one served.
@@ -926,8 +927,9 @@ void Connection::pumpDownloads()
                 if (d.sent - d.acked >= Protocol::DownloadWindow)
                     continue;
                 const qint64 n = qMin(Protocol::ChunkSize, size - d.sent);
-                buffer.resize(n);
-                if (d.source->read(buffer.data(), n) != n) {
+                // Read straight behind the header: no second copy of the payload.
+                QByteArray chunk(ChunkHeader::Size + n, Qt::Uninitialized);
+                if (d.source->read(chunk.data() + ChunkHeader::Size, n) != n) {
                     qCWarning(lcServer)
                         << "read failed for download" << id << d.source->errorString();
                     dropDownload(id, ErrorCode::DownloadFailed,
@@ -935,8 +937,8 @@ void Connection::pumpDownloads()
                     progressed = true;
                     continue;
                 }
-                m_socket->sendBinaryMessage(
-                    ChunkHeader::encode(ChunkHeader::Kind::Download, id, quint64(d.sent), buffer));
+                ChunkHeader::fill(chunk, ChunkHeader::Kind::Download, id, quint64(d.sent));
+                m_socket->sendBinaryMessage(chunk);
                 d.sent += n;
                 m_lastServedDownload = id;
                 progressed = true;

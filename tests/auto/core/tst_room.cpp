@@ -36,6 +36,7 @@ private Q_SLOTS:
     void targetedSendIsInvisibleToOthers();
     void lateJoinerSeesBroadcastFilesOnly();
     void indexIsRoomWideAndNeverReused();
+    void manyFilesInOneSendFilesAreQueued();
     void cancelUploadMidway();
     void withdrawCompletedUpload();
     void cancelDownloadMidwayOthersContinue();
@@ -389,6 +390,49 @@ void TestRoom::indexIsRoomWideAndNeverReused()
     QCOMPARE(cancelResult[QLatin1String("result")].toInt(), 0);
     const qint64 third = indexOf(sendAndWait(alice.get(), a));
     QVERIFY(third > second);
+}
+
+void TestRoom::manyFilesInOneSendFilesAreQueued()
+{
+    // More files than the server's 32 concurrent uploads per connection: the room queues
+    // them instead of getting 1196 for the surplus.
+    auto alice = join(QStringLiteral("Alice"));
+    auto bob = join(QStringLiteral("Bob"));
+    QVERIFY(alice && bob);
+    QStringList paths;
+    for (int i = 0; i < 60; ++i)
+        paths.append(TestUtil::makeFile(dir(QStringLiteral("many")),
+                                        QStringLiteral("f%1.bin").arg(i), 1000 + i));
+    int completed = 0;
+    int failed = 0;
+    int maxRunning = 0;
+    connect(alice.get(), &Room::jobAdded, this, [&](TransferJob *job) {
+        connect(job, &TransferJob::started, this, [&] {
+            int running = 0;
+            for (TransferJob *j : alice->jobs())
+                running += j->status() == TransferInfo::Status::Running ? 1 : 0;
+            maxRunning = qMax(maxRunning, running);
+        });
+    });
+    const QList<qint64> ids = alice->sendFiles(paths, {}, [&](const QJsonObject &r) {
+        ++(r[QLatin1String("result")].toInt(-1) == 0 ? completed : failed);
+    });
+    QCOMPARE(ids.size(), 60);
+    QTRY_COMPARE_WITH_TIMEOUT(completed + failed, 60, 20000);
+    QCOMPARE(failed, 0);
+    QVERIFY(maxRunning >= 1);
+    QVERIFY2(maxRunning <= 8, qPrintable(QString::number(maxRunning)));
+    QTRY_COMPARE(bob->availableFileList().size(), 60);
+
+    // A queued upload cancelled before it started finishes as Cancelled, once.
+    const QList<qint64> more = alice->sendFiles(paths.mid(0, 12));
+    TransferJob *last = alice->job(TransferInfo::Direction::Upload, more.last());
+    QVERIFY(last);
+    QSignalSpy finished(last, &TransferJob::finished);
+    last->cancel();
+    QCOMPARE(finished.size(), 1);
+    QTRY_COMPARE_WITH_TIMEOUT(alice->jobs().size(), 0, 20000);
+    QTRY_COMPARE(bob->availableFileList().size(), 71);
 }
 
 void TestRoom::cancelUploadMidway()

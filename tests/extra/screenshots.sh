@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Runs the desktop app on a real X server (Xvfb, the xcb platform, not the offscreen one
+# the Qt tests use): a host and a guest window through the four main states, saved as
+# screenshots into $1/screenshots. Fails when an instance does not start or a
+# screenshot is missing or blank.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+build="$(cd "${1:-$here/build}" && pwd)"
+out="$build/screenshots"
+rm -rf "$out"
+unset QT_QPA_PLATFORM
+timeout 300 bash "$here/tests/screenshots/take-screenshots.sh" "$build" "$out"
+for shot in 01-empty-room 02-files-available 03-transfers-in-progress 04-drop-overlay; do
+    f="$out/$shot.png"
+    [ -s "$f" ] || { echo "screenshots: $shot.png missing" >&2; exit 1; }
+    # A blank (single-colour) screen means the windows never appeared.
+    colours=$(convert-im6.q16 "$f" -format '%k' info:)
+    [ "$colours" -gt 50 ] || { echo "screenshots: $shot.png is blank ($colours colours)" >&2; exit 1; }
+    echo "screenshots: $shot.png ($colours colours)"
+done
