@@ -201,6 +201,10 @@ void MainWindow::connectRoom()
     connect(m_room, &Room::stateChanged, this, [this](Room::State state) {
         if (state == Room::State::Connecting && !m_reconnector->isWaiting())
             setConnectionText(tr("Connecting…"));
+        // The core rides out short drops by itself (transfers pause and resume); the app's
+        // own reconnector only takes over once the core's reconnect window has passed.
+        if (state == Room::State::Reconnecting)
+            setConnectionText(tr("Connection lost — reconnecting; transfers will resume"));
         updateTransferButtons();
     });
     connect(m_room, &Room::disconnected, this, &MainWindow::onDisconnected);

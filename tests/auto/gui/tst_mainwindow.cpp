@@ -405,6 +405,9 @@ void TestMainWindow::reconnectsAfterDrop()
     // The core reconnects by itself now: the room waits in Reconnecting, it is not dropped.
     QTRY_COMPARE_WITH_TIMEOUT(m_window->room()->state(), Room::State::Reconnecting, 5000);
     QCOMPARE(dropped.count(), 0);
+    // ... and the window says so.
+    QVERIFY2(m_window->connectionText().contains(QStringLiteral("reconnecting")),
+             qPrintable(m_window->connectionText()));
 
     // The same server comes back on the same port before the first retry (1 s).
     Server::ServerOptions options;
