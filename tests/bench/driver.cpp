@@ -122,7 +122,9 @@ RoomshareServer startRoomshare(const Config &c, const QString &name)
     s.child
         = spawn({ c.serverBin, QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
                   QStringLiteral("--data"), s.dataDir, QStringLiteral("--room"),
-                  QStringLiteral("bench"), QStringLiteral("--max-file-size"), QStringLiteral("0") },
+                  QStringLiteral("bench"), QStringLiteral("--max-file-size"), QStringLiteral("0"),
+                  // Every simulated participant comes from 127.0.0.1.
+                  QStringLiteral("--max-connections-per-address"), QStringLiteral("1000") },
                 s.dataDir + QStringLiteral(".log"), false,
                 { QStringLiteral("QT_LOGGING_RULES=roomshare.*.info=false") });
     g_servers.append(s.child.pid);
