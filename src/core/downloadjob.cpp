@@ -168,8 +168,10 @@ void DownloadJob::requestBegin(bool resuming)
                                        reply.value(QLatin1String("downloadId")) } });
                 return;
             }
-            if (isTransient(reply))
-                return; // the connection dropped; resumeAfterReconnect() asks again
+            if (isTransient(reply)) {
+                m_paused = true; // the connection dropped; resumeAfterReconnect() asks again
+                return;
+            }
             if (!accepted)
                 return fail(
                     ErrorCode(
@@ -197,6 +199,8 @@ void DownloadJob::resumeAfterReconnect()
     if (isFinished() || !m_paused)
         return;
     m_paused = false;
+    if (status() == TransferInfo::Status::Pending && !m_partial.isOpen())
+        return; // not started yet: doStart() opens the partial and asks the server
     m_wireId = 0;
     requestBegin(true);
 }

@@ -643,6 +643,16 @@ void Room::onBinaryMessage(const QByteArray &message)
 
 void Room::request(QJsonObject msg, ReplyHandler handler)
 {
+    if (m_state == State::Reconnecting
+        && msg.value(QLatin1String("type")).toString() != QLatin1String("join")) {
+        // A job that starts while the room is reconnecting waits for the connection, as
+        // the running ones do, instead of failing.
+        handler(QJsonObject{ { QStringLiteral("type"), QStringLiteral("error") },
+                             { QStringLiteral("code"), int(ErrorCode::ConnectionLost) },
+                             { QStringLiteral("transient"), true },
+                             { QStringLiteral("desc"), errorText(ErrorCode::ConnectionLost) } });
+        return;
+    }
     if (!isConnected()
         && !(m_socket && msg.value(QLatin1String("type")).toString() == QLatin1String("join"))) {
         handler(QJsonObject{ { QStringLiteral("type"), QStringLiteral("error") },

@@ -78,8 +78,10 @@ void UploadJob::begin()
                         { QStringLiteral("uploadId"), reply.value(QLatin1String("uploadId")) } });
                 return;
             }
-            if (isTransient(reply))
-                return; // the connection dropped; resumeAfterReconnect() asks again
+            if (isTransient(reply)) {
+                m_paused = true; // the connection dropped; resumeAfterReconnect() asks again
+                return;
+            }
             if (!accepted)
                 return fail(
                     ErrorCode(
@@ -96,6 +98,10 @@ void UploadJob::resumeAfterReconnect()
 {
     if (isFinished() || !m_paused)
         return;
+    if (!m_file.isOpen()) {
+        m_paused = false; // still queued: doStart() opens the file and begins later
+        return;
+    }
     if (m_wireId == 0) {
         m_paused = false;
         return begin(); // never accepted: start over (nothing was sent)

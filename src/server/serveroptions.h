@@ -44,10 +44,12 @@ struct ServerOptions
     int maxConnectionsPerAddress = 32;
     //! Token buckets per connection: sustained messages per second and burst size, for
     //! control (text) and data (binary) messages. Exceeding one sends 1196 and closes (1008).
-    int controlMessagesPerSecond = 500;
-    int controlMessageBurst = 1000;
-    int dataMessagesPerSecond = 4000;
-    int dataMessageBurst = 4000;
+    //! A legitimate client sending many small files spends two control messages and one
+    //! data message per file, at over a thousand files a second on loopback.
+    int controlMessagesPerSecond = 5000;
+    int controlMessageBurst = 10000;
+    int dataMessagesPerSecond = 20000;
+    int dataMessageBurst = 20000;
     //! Browser origins allowed to connect (exact `scheme://host[:port]`, or "*" for any).
     //! Connections without an Origin header (native clients) are always accepted.
     QStringList allowedOrigins;

@@ -49,6 +49,7 @@ private Q_SLOTS:
     void takeoverKeepsClientIdAndAnnouncesNothing();
     void reconnectWindowPassesJobsFail();
     void downloadContinuesAfterAppRestart();
+    void queuedUploadsSurviveADrop();
 
 private:
     std::unique_ptr<Room> join(const QString &name, const QUrl &url);
@@ -439,6 +440,33 @@ void TestResume::downloadContinuesAfterAppRestart()
              partial);
     QCOMPARE(TestUtil::sha256Of(got.localPath), TestUtil::sha256Of(m_source));
     QCOMPARE(TestUtil::filesIn(saveDir), QStringList{ QStringLiteral("payload.bin") });
+}
+
+void TestResume::queuedUploadsSurviveADrop()
+{
+    // More files than the room runs at once: some are queued (not started) when the
+    // connection drops, some start while the room is reconnecting. All must complete.
+    auto alice = join(QStringLiteral("Alice"), m_proxy->url());
+    QVERIFY(alice);
+    const QString srcDir = dir(QStringLiteral("many"));
+    QStringList files;
+    for (int i = 0; i < 40; ++i)
+        files << TestUtil::makeFile(srcDir, QStringLiteral("f%1.bin").arg(i), 256 * 1024);
+    int ok = 0;
+    QList<int> failures;
+    alice->sendFiles(files, {}, [&](const QJsonObject &r) {
+        const int code = r.value(QLatin1String("result")).toInt(-1);
+        if (code == 0)
+            ++ok;
+        else
+            failures << code;
+    });
+    QTRY_VERIFY(ok >= 2);
+    QVERIFY(ok < files.size());
+    m_proxy->resetAll();
+    QTRY_VERIFY_WITH_TIMEOUT(ok + failures.size() == files.size(), 30000);
+    QCOMPARE(failures, QList<int>());
+    QCOMPARE(m_server->fileCount(QStringLiteral("standup")), files.size());
 }
 
 QTEST_GUILESS_MAIN(TestResume)
