@@ -104,6 +104,14 @@ QJsonObject downloadAvailable(const FileInfo &file)
                     QStringLiteral("download-available"), response, QString());
 }
 
+QJsonObject cancelled(const QString &description, const QJsonArray &ids)
+{
+    return QJsonObject{ { QStringLiteral("result"), 0 },
+                        { QStringLiteral("description"), description },
+                        { QStringLiteral("response"),
+                          QJsonObject{ { QStringLiteral("cancelled"), ids } } } };
+}
+
 QJsonObject downloadSuccess(const TransferInfo &info)
 {
     const QJsonObject response{ { QStringLiteral("downloadStatus"), QStringLiteral("success") },

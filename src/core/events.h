@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QJsonArray>
 #include <QJsonObject>
 
 #include "errors.h"
@@ -20,6 +21,9 @@ QJsonObject download(const TransferInfo &info);
 QJsonObject resumed(const TransferInfo &info, qint64 offset);
 //! fs-download-result "download-available" for a newly offered file.
 QJsonObject downloadAvailable(const FileInfo &file);
+//! The cancelUploads()/cancelDownloads() success callback object:
+//! {result: 0, description, response: {cancelled: [ids]}}.
+QJsonObject cancelled(const QString &description, const QJsonArray &ids);
 //! The recvFiles() success callback object ("download-success").
 QJsonObject downloadSuccess(const TransferInfo &info);
 

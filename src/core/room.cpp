@@ -811,86 +811,80 @@ qint64 Room::recvFiles(qint64 index, const QJsonObject &options, const Callback 
     return job->id();
 }
 
+namespace {
+
+//! Cancels every unfinished job of \a jobs (a copy: finishing jobs leave the room's maps).
+template<typename Map> QJsonArray cancelAllOf(Map jobs)
+{
+    QJsonArray ids;
+    for (const auto &job : jobs) {
+        if (job && !job->isFinished()) {
+            ids.append(double(job->id()));
+            job->cancel();
+        }
+    }
+    return ids;
+}
+
+//! Cancels job \a id of \a jobs if it runs; returns whether it did.
+template<typename Map> bool cancelOne(const Map &jobs, qint64 id)
+{
+    const auto job = jobs.value(id);
+    if (!job || job->isFinished())
+        return false;
+    job->cancel();
+    return true;
+}
+
+} // namespace
+
 void Room::cancelUploads(qint64 id, bool cancelAll, const Callback &callback)
 {
-    auto done = [&](const QJsonArray &ids) {
+    auto reply = [&callback](const QJsonObject &result) {
         if (callback)
-            callback(
-                QJsonObject{ { QStringLiteral("result"), 0 },
-                             { QStringLiteral("description"), QStringLiteral("upload cancelled") },
-                             { QStringLiteral("response"),
-                               QJsonObject{ { QStringLiteral("cancelled"), ids } } } });
+            callback(result);
     };
-    if (cancelAll) {
-        QJsonArray ids;
-        const auto jobs = m_uploads;
-        for (const auto &job : jobs) {
-            if (job && !job->isFinished()) {
-                ids.append(double(job->id()));
-                job->cancel();
-            }
-        }
-        return done(ids);
-    }
-    if (auto job = m_uploads.value(id); job && !job->isFinished()) {
-        job->cancel();
-        return done(QJsonArray{ double(id) });
-    }
+    const QString cancelledText = QStringLiteral("upload cancelled");
+    if (cancelAll)
+        return reply(Events::cancelled(cancelledText, cancelAllOf(m_uploads)));
+    if (cancelOne(m_uploads, id))
+        return reply(Events::cancelled(cancelledText, QJsonArray{ double(id) }));
     if (m_completedUploads.contains(id)) {
         // Cancelling a finished upload withdraws the file from the room.
         const quint32 wireId = m_completedUploads.value(id);
         request(QJsonObject{ { QStringLiteral("type"), QStringLiteral("upload-cancel") },
                              { QStringLiteral("uploadId"), double(wireId) } },
-                [this, id, callback](const QJsonObject &reply) {
-                    const bool ok = reply.value(QLatin1String("type")).toString()
+                [this, id, callback](const QJsonObject &answer) {
+                    const bool ok = answer.value(QLatin1String("type")).toString()
                         == QLatin1String("upload-cancelled");
                     if (ok)
                         m_completedUploads.remove(id);
                     if (callback)
-                        callback(ok ? QJsonObject{ { QStringLiteral("result"), 0 },
-                                                   { QStringLiteral("description"),
-                                                     QStringLiteral("upload withdrawn") },
-                                                   { QStringLiteral("response"),
-                                                     QJsonObject{ { QStringLiteral("cancelled"),
-                                                                    QJsonArray{ double(id) } } } } }
-                                    : Events::error(codeOf(reply, ErrorCode::UnknownJob),
-                                                    reply.value(QLatin1String("desc")).toString()));
+                        callback(
+                            ok ? Events::cancelled(QStringLiteral("upload withdrawn"),
+                                                   QJsonArray{ double(id) })
+                               : Events::error(codeOf(answer, ErrorCode::UnknownJob),
+                                               answer.value(QLatin1String("desc")).toString()));
                 });
         return;
     }
-    if (callback)
-        callback(Events::error(ErrorCode::UnknownJob,
-                               QStringLiteral("There is no upload with id %1").arg(id)));
+    reply(Events::error(ErrorCode::UnknownJob,
+                        QStringLiteral("There is no upload with id %1").arg(id)));
 }
 
 void Room::cancelDownloads(qint64 id, bool cancelAll, const Callback &callback)
 {
-    auto done = [&](const QJsonArray &ids) {
+    auto reply = [&callback](const QJsonObject &result) {
         if (callback)
-            callback(QJsonObject{
-                { QStringLiteral("result"), 0 },
-                { QStringLiteral("description"), QStringLiteral("download cancelled") },
-                { QStringLiteral("response"),
-                  QJsonObject{ { QStringLiteral("cancelled"), ids } } } });
+            callback(result);
     };
-    if (cancelAll) {
-        QJsonArray ids;
-        const auto jobs = m_downloads;
-        for (const auto &job : jobs) {
-            if (job && !job->isFinished()) {
-                ids.append(double(job->id()));
-                job->cancel();
-            }
-        }
-        return done(ids);
-    }
-    if (auto job = m_downloads.value(id); job && !job->isFinished()) {
-        job->cancel();
-        return done(QJsonArray{ double(id) });
-    }
-    if (callback)
-        callback(Events::error(ErrorCode::UnknownJob,
-                               QStringLiteral("There is no running download with id %1").arg(id)));
+    const QString cancelledText = QStringLiteral("download cancelled");
+    if (cancelAll)
+        return reply(Events::cancelled(cancelledText, cancelAllOf(m_downloads)));
+    if (cancelOne(m_downloads, id))
+        return reply(Events::cancelled(cancelledText, QJsonArray{ double(id) }));
+    reply(Events::error(ErrorCode::UnknownJob,
+                        QStringLiteral("There is no running download with id %1").arg(id)));
 }
 
 } // namespace Roomshare
