@@ -11,6 +11,7 @@
 #include <QHash>
 #include <QMap>
 #include <QRandomGenerator>
+#include <QSet>
 #include <QSysInfo>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -50,6 +51,9 @@ struct Config
     int participants = 200;
     int smallCount = 2000;
     qint64 smallSize = 4096;
+    QSet<int> only; //!< row groups to run (1 = rows 1-3); empty: all
+
+    bool wants(int row) const { return only.isEmpty() || only.contains(row); }
 };
 
 void log(const QString &text)
@@ -445,12 +449,21 @@ int runDriver(const QStringList &args)
             c.curlBin = next();
         else if (a == QLatin1String("--output"))
             c.output = next();
-        else
+        else if (a == QLatin1String("--only")) {
+            // Rows 1-3 share one server and file, so they run as one group named 1.
+            for (const QString &part : next().split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+                const int row = part.trimmed().toInt();
+                if (row < 1 || row > 8)
+                    die(QStringLiteral("--only takes row numbers 1 to 8, not ") + part);
+                c.only.insert(row <= 3 ? 1 : row);
+            }
+        } else
             die(QStringLiteral("unknown option ") + a);
     }
     if (c.work.isEmpty() || c.serverBin.isEmpty() || c.nginxBin.isEmpty() || c.curlBin.isEmpty())
-        die(QStringLiteral("usage: roomshare-bench run --work DIR --server BIN --nginx BIN "
-                           "--curl BIN [--gui BIN] [--quick] [--runs N] [--output FILE]"));
+        die(QStringLiteral(
+            "usage: roomshare-bench run --work DIR --server BIN --nginx BIN "
+            "--curl BIN [--gui BIN] [--quick] [--runs N] [--only ROWS] [--output FILE]"));
     if (c.quick) {
         c.runs = qMin(c.runs, 1);
         c.bigSize = 64 * MiB;
@@ -519,7 +532,7 @@ int runDriver(const QStringList &args)
                 QStringLiteral("≥ 1.0x") };
     qint64 clientPeak = 0;
     qint64 curlPeak = 0;
-    {
+    if (c.wants(1)) {
         RoomshareServer server = startRoomshare(c, QStringLiteral("rows1-3"));
         log(QStringLiteral("roomshare-server: ") + server.link);
         for (int run = 0; run < c.runs; ++run) {
@@ -638,7 +651,7 @@ int runDriver(const QStringList &args)
     }
 
     // ---- row 4: a huge file, to show memory is flat ------------------------------------
-    {
+    if (c.wants(4)) {
         const QString huge = makeFile(files + QStringLiteral("/huge.bin"), c.hugeSize);
         Row serverRow{
             QStringLiteral("4c"),
@@ -701,7 +714,7 @@ int runDriver(const QStringList &args)
     }
 
     // ---- row 5: notification latency -----------------------------------------------------
-    {
+    if (c.wants(5)) {
         log(QStringLiteral("row 5: %1 participants").arg(c.participants));
         RoomshareServer server = startRoomshare(c, QStringLiteral("row5"));
         QList<Child> listeners;
@@ -782,7 +795,7 @@ int runDriver(const QStringList &args)
     }
 
     // ---- row 6: control round trip during a transfer -------------------------------------
-    {
+    if (c.wants(6)) {
         log(QStringLiteral("row 6: control latency"));
         RoomshareServer server = startRoomshare(c, QStringLiteral("row6"));
         Run r = runChild({ c.self, QStringLiteral("upload"), server.link, probe },
@@ -855,7 +868,7 @@ int runDriver(const QStringList &args)
     }
 
     // ---- row 7: many small files ---------------------------------------------------------
-    {
+    if (c.wants(7)) {
         Row row{ QStringLiteral("7"),
                  QStringLiteral("%1 files of %2 in one sendFiles")
                      .arg(c.smallCount)
@@ -907,7 +920,7 @@ int runDriver(const QStringList &args)
     }
 
     // ---- row 8: GUI models ---------------------------------------------------------------
-    if (!c.guiBin.isEmpty()) {
+    if (!c.guiBin.isEmpty() && c.wants(8)) {
         Row insert{
             QStringLiteral("8"), QString(), QStringLiteral("ms"), {}, {}, QStringLiteral("n/a"),
             QString(),           false
