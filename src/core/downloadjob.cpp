@@ -183,6 +183,7 @@ void DownloadJob::requestBegin(bool resuming)
                 return fail(ErrorCode::FileWithdrawn,
                             QStringLiteral("%1 changed on the server").arg(m_info.name));
             m_wireId = JsonNumbers::toTransferId(reply.value(QLatin1String("downloadId")));
+            m_endReceived = false;
             m_info.totalBytes = size;
             m_expectedSha = sha;
             room()->m_downloadsByWireId.insert(m_wireId, this);
@@ -230,6 +231,8 @@ void DownloadJob::handleChunk(const ChunkHeader &header, QByteArrayView payload)
     addProcessed(payload.size());
     if (m_written - m_lastAck >= Protocol::AckInterval || m_written == m_info.totalBytes)
         ack();
+    if (m_endReceived && m_written == m_info.totalBytes)
+        complete();
 }
 
 void DownloadJob::refetch()
@@ -255,9 +258,15 @@ void DownloadJob::handleEnd()
 {
     if (isFinished() || m_paused)
         return;
-    if (m_written != m_info.totalBytes)
-        return fail(ErrorCode::ProtocolError,
-                    QStringLiteral("The download of %1 ended early").arg(m_info.name));
+    // Over the data channel the last chunks may arrive after `download-end`, which takes
+    // the WebSocket; TCP keeps them in order, so they do come (or the connection drops).
+    m_endReceived = true;
+    if (m_written == m_info.totalBytes)
+        complete();
+}
+
+void DownloadJob::complete()
+{
     if (!m_partial.flush())
         return fail(ErrorCode::LocalFileError, m_partial.errorString());
     m_partial.close();

@@ -28,6 +28,8 @@ public:
     // Server messages, routed by Room.
     void handleChunk(const ChunkHeader &header, QByteArrayView payload);
     void handleEnd();
+    //! All bytes are in and the server said the download ended: verify and rename.
+    void complete();
     void handleFailed(ErrorCode code, const QString &desc);
     //! The connection dropped: pause while the Room reconnects, else fail with 1197.
     void handleConnectionLost();
@@ -61,6 +63,7 @@ private:
     quint32 m_wireId = 0;
     bool m_ownsPartial = false;
     bool m_paused = false;
+    bool m_endReceived = false; //!< `download-end` seen; chunks may still trail it
     bool m_adopted = false;
     int m_crcFailures = 0;
 };

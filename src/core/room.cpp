@@ -10,6 +10,7 @@
 #include <QWebSocket>
 
 #include "chunkheader.h"
+#include "datachannel_p.h"
 #include "downloadjob.h"
 #include "events.h"
 #include "invite.h"
@@ -26,6 +27,11 @@ namespace {
 // Uploads of one sendFiles() that run at once; the rest wait their turn. Below the
 // server's per-connection limit (32 by default), and enough to keep small files flowing.
 constexpr int MaxConcurrentUploads = 8;
+// How long `join` waits for the data channel before going ahead without it.
+constexpr int DataChannelWaitMs = 3000;
+// A data frame for a download whose `download-accepted` has not been handled yet is held
+// this long at most (the reply is normally a few microseconds behind it).
+constexpr int HeldFrameTimeoutMs = 5000;
 
 QStringList stringList(const QJsonValue &v)
 {
@@ -82,6 +88,20 @@ Room::Room(QObject *parent)
     connect(&m_heartbeat, &QTimer::timeout, this, &Room::onHeartbeat);
     m_retryTimer.setSingleShot(true);
     connect(&m_retryTimer, &QTimer::timeout, this, &Room::openSocket);
+    m_dataChannelEnabled = qEnvironmentVariable("ROOMSHARE_DATA_CHANNEL") != QLatin1String("0");
+    m_dataWait.setSingleShot(true);
+    m_dataWait.setInterval(DataChannelWaitMs);
+    connect(&m_dataWait, &QTimer::timeout, this, [this] {
+        qCInfo(lcCore) << "the data channel did not come up in time; using the WebSocket";
+        dropDataChannel();
+        sendJoin();
+    });
+    m_heldTimeout.setSingleShot(true);
+    m_heldTimeout.setInterval(HeldFrameTimeoutMs);
+    connect(&m_heldTimeout, &QTimer::timeout, this, [this] {
+        if (m_data)
+            m_data->discardHeld();
+    });
 }
 
 Room::~Room()
@@ -285,6 +305,86 @@ void Room::onSocketConnected()
     if (!checkPinnedCertificate())
         return;
     m_lastHeard.restart();
+    m_joinSent = false;
+    if (m_dataChannelEnabled)
+        openDataChannel();
+    else
+        sendJoin();
+}
+
+void Room::openDataChannel()
+{
+    dropDataChannel();
+    m_data = new DataChannel(this);
+    m_data->setConsumer([this](const QByteArray &message) { return onDataFrame(message); });
+    connect(m_data, &DataChannel::greeted, this, [this] {
+        m_dataWait.stop();
+        sendJoin();
+    });
+    connect(m_data, &DataChannel::failed, this, [this](const QString &why) {
+        if (m_dataActive) {
+            // Chunks in flight on it are lost: handle it as a drop of the whole connection,
+            // which reconnects and resumes every job.
+            qCInfo(lcCore) << "data channel lost:" << why;
+            dropDataChannel();
+            if (m_socket)
+                m_socket->abort();
+            if (m_socket)
+                onSocketDisconnected();
+            return;
+        }
+        m_dataWait.stop();
+        dropDataChannel();
+        sendJoin();
+    });
+    connect(m_data, &DataChannel::activity, this, [this] { m_lastHeard.restart(); });
+    connect(m_data, &DataChannel::bytesWritten, this, [this] {
+        const auto uploads = m_uploads;
+        for (const auto &job : uploads)
+            if (job)
+                job->pump();
+    });
+    m_dataWait.start();
+    m_data->open(m_serverUrl, m_socket->sslConfiguration().peerCertificate());
+}
+
+void Room::dropDataChannel()
+{
+    m_dataActive = false;
+    m_heldTimeout.stop();
+    if (DataChannel *data = m_data.data()) {
+        m_data.clear();
+        data->disconnect(this);
+        data->setConsumer({});
+        data->deleteLater();
+    }
+}
+
+bool Room::onDataFrame(const QByteArray &message)
+{
+    const auto header = ChunkHeader::decode(message);
+    if (!header || header->kind != ChunkHeader::Kind::Download)
+        return true;
+    if (!m_downloadsByWireId.contains(header->transferId)
+        && header->transferId > m_lastAcceptedDownload) {
+        // The chunk overtook its `download-accepted` on the WebSocket: hold it (and with it
+        // the channel) until that reply has been handled.
+        if (!m_heldTimeout.isActive())
+            m_heldTimeout.start();
+        return false;
+    }
+    m_heldTimeout.stop();
+    onBinaryMessage(message);
+    return true;
+}
+
+void Room::sendJoin()
+{
+    if (m_joinSent || !m_socket || m_socket->state() != QAbstractSocket::ConnectedState)
+        return;
+    m_joinSent = true;
+    m_dataWait.stop();
+    m_lastAcceptedDownload = 0;
     QJsonObject join{ { QStringLiteral("type"), QStringLiteral("join") },
                       { QStringLiteral("version"), Protocol::Version },
                       { QStringLiteral("room"), m_roomName },
@@ -293,6 +393,8 @@ void Room::onSocketConnected()
         join.insert(QStringLiteral("name"), m_requestedName);
     if (!m_sessionId.isEmpty())
         join.insert(QStringLiteral("resume"), m_sessionId);
+    if (m_data && !m_data->key().isEmpty())
+        join.insert(QStringLiteral("dataKey"), m_data->key());
     request(join, [this](const QJsonObject &reply) {
         if (reply.value(QLatin1String("type")).toString() == QLatin1String("joined"))
             return handleJoined(reply);
@@ -312,6 +414,10 @@ void Room::onSocketConnected()
 void Room::handleJoined(const QJsonObject &msg)
 {
     const bool reconnected = m_state == State::Reconnecting;
+    m_dataActive = m_data && msg.value(QLatin1String("dataChannel")).toBool();
+    if (!m_dataActive)
+        dropDataChannel();
+    qCDebug(lcCore) << "joined; chunks travel over" << (m_dataActive ? "the data channel" : "the WebSocket");
     m_clientId = msg.value(QLatin1String("clientId")).toString();
     m_sessionId = msg.value(QLatin1String("sessionId")).toString();
     m_displayName = msg.value(QLatin1String("name")).toString();
@@ -397,6 +503,8 @@ void Room::refreshAfterResume(const QJsonObject &msg)
 
 void Room::dropSocket()
 {
+    dropDataChannel();
+    m_dataWait.stop();
     // Detach first so nothing below re-enters through socket signals.
     m_socket->disconnect(this);
     m_heartbeat.stop();
@@ -556,14 +664,20 @@ void Room::onTextMessage(const QString &message)
     const QJsonObject msg = doc.object();
     const QString type = msg.value(QLatin1String("type")).toString();
     const QJsonValue rid = msg.value(QLatin1String("rid"));
-    if (rid.isDouble()) {
-        const auto handler = m_pending.take(JsonNumbers::toInteger(rid));
-        if (handler) {
-            handler(msg);
-            return;
-        }
-    }
-    handleEvent(type, msg);
+    if (type == QLatin1String("download-accepted"))
+        m_lastAcceptedDownload = qMax(
+            m_lastAcceptedDownload,
+            JsonNumbers::toTransferId(msg.value(QLatin1String("downloadId"))));
+    ReplyHandler handler;
+    if (rid.isDouble())
+        handler = m_pending.take(JsonNumbers::toInteger(rid));
+    if (handler)
+        handler(msg);
+    else
+        handleEvent(type, msg);
+    // A data frame held for this reply can go on now.
+    if (m_data && m_data->isHolding())
+        m_data->resumeReading();
 }
 
 void Room::handleEvent(const QString &type, const QJsonObject &msg)
@@ -675,12 +789,16 @@ void Room::sendControl(const QJsonObject &msg)
 
 void Room::sendData(const QByteArray &message)
 {
-    if (m_socket)
+    if (m_dataActive && m_data)
+        m_data->send(message);
+    else if (m_socket)
         m_socket->sendBinaryMessage(message);
 }
 
 qint64 Room::socketBacklog() const
 {
+    if (m_dataActive && m_data)
+        return m_data->backlog();
     return m_socket ? m_socket->bytesToWrite() : 0;
 }
 

@@ -23,6 +23,7 @@ class QSslError;
 
 namespace Roomshare {
 
+class DataChannel;
 class TransferJob;
 class TransferQueue;
 class UploadJob;
@@ -76,6 +77,15 @@ public:
     void setHeartbeat(int intervalMs, int timeoutMs);
     int heartbeatInterval() const { return m_pingIntervalMs; }
     int heartbeatTimeout() const { return m_pingTimeoutMs; }
+    //! Whether chunks travel over a raw data channel beside the WebSocket (docs/protocol.md,
+    //! "Data channel"): a second TCP/TLS connection to the same port, without WebSocket
+    //! masking. On by default (off when ROOMSHARE_DATA_CHANNEL=0); takes effect on the next
+    //! connection. Where the channel cannot be opened (a proxy, an older server) chunks go
+    //! over the WebSocket as before.
+    void setDataChannelEnabled(bool enabled) { m_dataChannelEnabled = enabled; }
+    bool isDataChannelEnabled() const { return m_dataChannelEnabled; }
+    //! True while connected with the data channel in use.
+    bool usesDataChannel() const { return m_dataActive; }
 
     State state() const { return m_state; }
     bool isConnected() const { return m_state == State::Connected; }
@@ -189,6 +199,15 @@ private:
     void finishDisconnect();
     void refreshAfterResume(const QJsonObject &msg);
     void onSocketConnected();
+    //! Sends `join`, naming the data channel if one was greeted.
+    void sendJoin();
+    //! Opens the data channel once the WebSocket is up; join waits for it (or its failure)
+    //! for at most DataChannelWaitMs.
+    void openDataChannel();
+    void dropDataChannel();
+    //! A frame from the data channel; false holds it until the `download-accepted` that
+    //! introduces its transfer id has been handled.
+    bool onDataFrame(const QByteArray &message);
     void onSocketDisconnected();
     void onSslErrors(const QList<QSslError> &errors);
     //! For a pinned link: false (after recording 1200) when the peer's certificate differs.
@@ -209,6 +228,13 @@ private:
     void emitDownloadEvent(const QJsonObject &event) { Q_EMIT fsDownloadResult(event); }
 
     std::unique_ptr<QWebSocket> m_socket;
+    QPointer<DataChannel> m_data; //!< the raw data channel, while set up or in use
+    bool m_dataActive = false; //!< the server took the data channel at join
+    bool m_dataChannelEnabled = true;
+    bool m_joinSent = false;
+    quint32 m_lastAcceptedDownload = 0; //!< highest downloadId accepted on this connection
+    QTimer m_dataWait; //!< join stops waiting for the data channel
+    QTimer m_heldTimeout; //!< a held data frame is dropped after this
     State m_state = State::Disconnected;
     QUrl m_serverUrl;
     QString m_sessionId;

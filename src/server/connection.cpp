@@ -1,4 +1,5 @@
 #include "connection_p.h"
+#include "listener_p.h"
 #include "roomserver_p.h"
 #include "serverlogging_p.h"
 
@@ -10,6 +11,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QScopedValueRollback>
+#include <QTcpSocket>
 #include <QTimer>
 #include <QWebSocket>
 
@@ -96,6 +98,7 @@ QJsonArray filesJson(const QList<StoredFilePtr> &files)
 Connection::Connection(RoomServerPrivate *server, QWebSocket *socket)
     : m_server(server)
     , m_socket(socket)
+    , m_frames(Protocol::MaxDataMessage)
 {
     m_socket->setParent(this);
     m_lastHeard.start();
@@ -149,6 +152,7 @@ void Connection::closeWith(QWebSocketProtocol::CloseCode code, const QString &re
     qCDebug(lcServer) << "closing" << (m_clientId.isEmpty() ? str("unjoined") : m_clientId)
                       << int(code) << reason;
     detachTransfers();
+    closeDataChannel();
     m_socket->close(code, reason);
     QTimer::singleShot(CloseGraceMs, this, [this] {
         if (m_socket->state() != QAbstractSocket::UnconnectedState)
@@ -166,6 +170,7 @@ void Connection::checkLiveness()
         // session stays resumable for the grace period.
         m_closing = true;
         detachTransfers();
+        closeDataChannel();
         m_socket->abort();
         return;
     }
@@ -176,6 +181,7 @@ void Connection::onDisconnected()
 {
     m_closing = true;
     detachTransfers();
+    closeDataChannel();
     m_server->connectionClosed(this);
 }
 
@@ -193,7 +199,76 @@ void Connection::shutdown()
     m_closing = true;
     m_socket->disconnect(this);
     detachTransfers();
+    closeDataChannel();
     m_socket->abort();
+}
+
+void Connection::attachDataChannel(QTcpSocket *socket)
+{
+    m_data = socket;
+    m_data->setParent(this);
+    connect(m_data, &QTcpSocket::readyRead, this, &Connection::onDataReadyRead);
+    connect(m_data, &QTcpSocket::bytesWritten, this, &Connection::pumpDownloads);
+    connect(m_data, &QTcpSocket::disconnected, this, &Connection::onDataChannelLost,
+            Qt::QueuedConnection);
+    // Frames may have arrived before the join that claimed the channel.
+    if (m_data->bytesAvailable() > 0)
+        QMetaObject::invokeMethod(this, &Connection::onDataReadyRead, Qt::QueuedConnection);
+}
+
+void Connection::onDataReadyRead()
+{
+    QString error;
+    while (m_data && !m_closing) {
+        std::optional<QByteArray> message = m_frames.next(m_data, &error);
+        if (!message)
+            break;
+        onBinaryMessage(*message);
+    }
+    if (!error.isEmpty() && !m_closing) {
+        sendError(QJsonValue(), ErrorCode::ProtocolError,
+                  QStringLiteral("Broken data channel: %1").arg(error));
+        closeWith(QWebSocketProtocol::CloseCodePolicyViolated, str("broken data channel"));
+    }
+}
+
+void Connection::onDataChannelLost()
+{
+    if (m_closing || !m_data)
+        return;
+    qCInfo(lcServer) << "data channel of" << m_clientId << "lost; dropping the connection";
+    // Chunks in flight on it are gone: the client reconnects and resumes from the durable
+    // offsets, as after any other drop.
+    m_closing = true;
+    detachTransfers();
+    closeDataChannel();
+    m_socket->abort();
+}
+
+void Connection::closeDataChannel()
+{
+    if (!m_data)
+        return;
+    QTcpSocket *data = std::exchange(m_data, nullptr);
+    data->disconnect(this);
+    data->abort();
+    data->deleteLater();
+}
+
+void Connection::sendBinary(const QByteArray &message)
+{
+    if (m_data) {
+        // The message is large enough for QIODevice to queue it without a copy.
+        m_data->write(DataFrames::lengthPrefix(message.size()));
+        m_data->write(message);
+    } else {
+        m_socket->sendBinaryMessage(message);
+    }
+}
+
+qint64 Connection::dataBacklog() const
+{
+    return m_data ? m_data->bytesToWrite() : m_socket->bytesToWrite();
 }
 
 void Connection::detachTransfers()
@@ -349,6 +424,15 @@ void Connection::handleJoin(const QJsonObject &msg, const QJsonValue &rid)
     session->lastSeenMs = QDateTime::currentMSecsSinceEpoch();
     m_server->db.saveSession(*session);
 
+    const QJsonValue dataKey = msg.value(QLatin1String("dataKey"));
+    if (dataKey.isString() && !m_data) {
+        if (QTcpSocket *data
+            = m_server->listener->claimDataChannel(dataKey.toString(), peerAddress()))
+            attachDataChannel(data);
+        else
+            qCInfo(lcServer) << m_clientId << "named an unknown data channel; using WebSocket";
+    }
+
     QJsonArray participants;
     for (const Session *s : m_room->members()) {
         if (s != session)
@@ -365,6 +449,7 @@ void Connection::handleJoin(const QJsonObject &msg, const QJsonValue &rid)
     reply.insert(QStringLiteral("name"), m_name);
     reply.insert(QStringLiteral("role"), m_role);
     reply.insert(QStringLiteral("maxFileSize"), m_server->options.maxFileSize);
+    reply.insert(QStringLiteral("dataChannel"), m_data != nullptr);
     reply.insert(QStringLiteral("serverTime"), QDateTime::currentMSecsSinceEpoch());
     reply.insert(QStringLiteral("participants"), participants);
     reply.insert(QStringLiteral("files"), filesJson(m_room->visibleFiles(m_clientId)));
@@ -903,7 +988,7 @@ void Connection::pumpDownloads()
     if (m_pumping || m_closing)
         return;
     const QScopedValueRollback<bool> guard(m_pumping, true);
-    while (!m_downloads.empty() && m_socket->bytesToWrite() < SocketHighWater
+    while (!m_downloads.empty() && dataBacklog() < SocketHighWater
            && m_socket->state() == QAbstractSocket::ConnectedState) {
         // One chunk per download per round, starting after the last one served.
         std::vector<quint32> order;
@@ -916,7 +1001,7 @@ void Connection::pumpDownloads()
 
         bool progressed = false;
         for (const quint32 id : order) {
-            if (m_socket->bytesToWrite() >= SocketHighWater)
+            if (dataBacklog() >= SocketHighWater)
                 break;
             const auto it = m_downloads.find(id);
             if (it == m_downloads.end())
@@ -938,7 +1023,7 @@ void Connection::pumpDownloads()
                     continue;
                 }
                 ChunkHeader::fill(chunk, ChunkHeader::Kind::Download, id, quint64(d.sent));
-                m_socket->sendBinaryMessage(chunk);
+                sendBinary(chunk);
                 d.sent += n;
                 m_lastServedDownload = id;
                 progressed = true;

@@ -3,6 +3,7 @@
 #include "ratelimit_p.h"
 #include "room_p.h"
 
+#include <dataframes.h>
 #include <errors.h>
 #include <invite.h>
 
@@ -21,6 +22,7 @@
 #include <memory>
 
 QT_BEGIN_NAMESPACE
+class QTcpSocket;
 class QWebSocket;
 QT_END_NAMESPACE
 
@@ -71,6 +73,9 @@ public:
     //! targets drive. Replies go nowhere when the socket is not connected.
     void receiveText(const QString &message) { onTextMessage(message); }
     void receiveBinary(const QByteArray &message) { onBinaryMessage(message); }
+    //! Whether binary messages travel over a raw data channel (docs/protocol.md, "Data
+    //! channel") rather than the WebSocket.
+    bool hasDataChannel() const { return m_data != nullptr; }
     //! The jti of the token this connection joined with.
     QString tokenId() const { return m_tokenId; }
     //! A moderator removed this participant: stops its transfers at once, tells it why
@@ -90,6 +95,19 @@ private:
     void onTextMessage(const QString &message);
     void onBinaryMessage(const QByteArray &message);
     void onDisconnected();
+    //! Takes over \a socket, a data channel the Listener greeted, as this connection's
+    //! binary transport in both directions.
+    void attachDataChannel(QTcpSocket *socket);
+    void onDataReadyRead();
+    //! The data channel broke: the whole connection is treated as dropped (the client
+    //! reconnects and resumes), since chunks in flight on it are lost.
+    void onDataChannelLost();
+    //! Queues one binary message on the data channel, or the WebSocket without one.
+    void sendBinary(const QByteArray &message);
+    //! Bytes queued for the peer on the transport that carries download chunks.
+    qint64 dataBacklog() const;
+    //! Closes the data channel (if any) without treating it as a loss.
+    void closeDataChannel();
 
     void handleJoin(const QJsonObject &msg, const QJsonValue &rid);
     void handleList(const QJsonValue &rid);
@@ -138,6 +156,8 @@ private:
 
     RoomServerPrivate *const m_server;
     QWebSocket *const m_socket;
+    QTcpSocket *m_data = nullptr; //!< the raw data channel, owned; null without one
+    DataFrames::FrameReader m_frames;
     Room *m_room = nullptr;
     Session *m_session = nullptr;
     QString m_clientId;

@@ -1,6 +1,7 @@
 #include "roomserver.h"
 #include "connection_p.h"
 #include "roomserver_p.h"
+#include "listener_p.h"
 #include "serverlogging_p.h"
 
 #include <QDateTime>
@@ -439,6 +440,7 @@ void RoomServerPrivate::onNewConnection()
     while (QWebSocket *socket = webSocketServer->nextPendingConnection()) {
         qCDebug(lcServer) << "connection from" << socket->peerAddress().toString()
                           << socket->peerPort();
+        listener->upgraded(socket->peerAddress(), socket->peerPort());
         if (!admitConnection(socket))
             continue;
         auto *connection = new Connection(this, socket);
@@ -525,6 +527,8 @@ void RoomServerPrivate::expirePartials()
 
 void RoomServerPrivate::closeAll()
 {
+    if (listener)
+        listener->dropPending();
     const auto all = connections;
     connections.clear();
     for (Connection *c : all) {
@@ -592,25 +596,29 @@ bool RoomServer::listen(QString *error)
 
     if (d->options.tlsCertificate.isNull() != d->options.tlsKey.isNull())
         return fail(QStringLiteral("TLS needs both a certificate and its key"));
-    auto *server = new QWebSocketServer(
-        QStringLiteral("roomshare-server"),
-        isSecure() ? QWebSocketServer::SecureMode : QWebSocketServer::NonSecureMode, this);
-    server->setMaxPendingConnections(MaxPendingConnections);
+    // TLS and the first line are handled by the Listener, which hands WebSocket peers on.
+    auto *server = new QWebSocketServer(QStringLiteral("roomshare-server"),
+                                        QWebSocketServer::NonSecureMode, this);
     d->configureSecurity(server);
-    if (!server->listen(d->options.listenAddress, d->options.port)) {
+    connect(server, &QWebSocketServer::newConnection, this, [this] { d->onNewConnection(); });
+    d->webSocketServer = server;
+    auto *listener = new Listener(d.get(), this);
+    listener->setMaxPendingConnections(MaxPendingConnections);
+    if (!listener->listen(d->options.listenAddress, d->options.port)) {
         const QString message = QStringLiteral("cannot listen on %1 port %2: %3")
                                     .arg(d->options.listenAddress.toString())
                                     .arg(d->options.port)
-                                    .arg(server->errorString());
+                                    .arg(listener->errorString());
+        delete listener;
         delete server;
+        d->webSocketServer = nullptr;
         d->closeAll();
         return fail(message);
     }
-    connect(server, &QWebSocketServer::newConnection, this, [this] { d->onNewConnection(); });
-    connect(server, &QWebSocketServer::acceptError, this, [](QAbstractSocket::SocketError e) {
+    connect(listener, &QTcpServer::acceptError, this, [](QAbstractSocket::SocketError e) {
         qCWarning(lcServer) << "cannot accept a connection:" << e;
     });
-    d->webSocketServer = server;
+    d->listener = listener;
     d->pingTimer.start();
     d->durableTimer.start();
     d->scheduleExpiry();
@@ -621,24 +629,26 @@ bool RoomServer::listen(QString *error)
 
 void RoomServer::close()
 {
-    if (!d->webSocketServer)
+    if (!d->listener)
         return;
     d->closeAll();
-    d->webSocketServer->close();
+    d->listener->close();
+    delete d->listener;
+    d->listener = nullptr;
     delete d->webSocketServer;
     d->webSocketServer = nullptr;
 }
 
 bool RoomServer::isListening() const
 {
-    return d->webSocketServer && d->webSocketServer->isListening();
+    return d->listener && d->listener->isListening();
 }
 
 QUrl RoomServer::url() const
 {
     if (!isListening())
         return QUrl();
-    QHostAddress address = d->webSocketServer->serverAddress();
+    QHostAddress address = d->listener->serverAddress();
     if (address == QHostAddress::Any || address == QHostAddress::AnyIPv4
         || address == QHostAddress::AnyIPv6)
         address = QHostAddress(QHostAddress::LocalHost);
@@ -652,7 +662,7 @@ QUrl RoomServer::url() const
 
 quint16 RoomServer::port() const
 {
-    return isListening() ? d->webSocketServer->serverPort() : 0;
+    return isListening() ? d->listener->serverPort() : 0;
 }
 
 const ServerOptions &RoomServer::options() const

@@ -19,6 +19,7 @@
 namespace Roomshare::Server {
 
 class Connection;
+class Listener;
 
 //! The state shared by all connections: rooms, sessions, uploads in progress, storage,
 //! the database, id counters and timers.
@@ -69,7 +70,7 @@ public:
     void removeFile(Room *room, qint64 index, const QString &reason);
 
     // Security (roomserver_security.cpp).
-    //! Applies the handshake timeout and, for TLS, the certificate to a new QWebSocketServer.
+    //! Applies the handshake timeout and the Origin check to a new QWebSocketServer.
     void configureSecurity(QWebSocketServer *server);
     //! The Origin allow-list: connections without an Origin always pass (native clients).
     bool isOriginAllowed(const QString &origin) const;
@@ -91,7 +92,8 @@ public:
 
     RoomServer *const q;
     const ServerOptions options;
-    QWebSocketServer *webSocketServer = nullptr;
+    QWebSocketServer *webSocketServer = nullptr; //!< never listens; fed by listener
+    Listener *listener = nullptr;
     Storage storage;
     Database db;
     std::map<QString, std::unique_ptr<Room>> rooms;

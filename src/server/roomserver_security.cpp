@@ -21,19 +21,6 @@ void RoomServerPrivate::configureSecurity(QWebSocketServer *server)
 {
     if (options.handshakeTimeoutMs > 0)
         server->setHandshakeTimeout(options.handshakeTimeoutMs);
-    if (server->secureMode() == QWebSocketServer::SecureMode) {
-        QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
-        ssl.setLocalCertificate(options.tlsCertificate);
-        ssl.setPrivateKey(options.tlsKey);
-        ssl.setProtocol(QSsl::TlsV1_2OrLater);
-        ssl.setPeerVerifyMode(QSslSocket::VerifyNone); // clients authenticate with tokens
-        server->setSslConfiguration(ssl);
-        QObject::connect(server, &QWebSocketServer::sslErrors, q,
-                         [](const QList<QSslError> &errors) {
-                             for (const auto &e : errors)
-                                 qCInfo(lcServer) << "TLS error:" << e.errorString();
-                         });
-    }
     // Runs during the opening handshake: a refused Origin never gets a WebSocket (HTTP 403).
     QObject::connect(server, &QWebSocketServer::originAuthenticationRequired, q,
                      [this](QWebSocketCorsAuthenticator *auth) {

@@ -1,0 +1,203 @@
+#include "listener_p.h"
+
+#include "roomserver_p.h"
+#include "serverlogging_p.h"
+
+#include <dataframes.h>
+#include <errors.h>
+
+#include <QRandomGenerator>
+#include <QSslSocket>
+#include <QTimer>
+
+namespace Roomshare::Server {
+
+namespace {
+
+constexpr QByteArrayView HttpGet = "GET ";
+// A greeted data channel reads at most this much ahead of the frame being handled; the
+// rest waits in the kernel, which throttles the sender.
+constexpr qint64 DataReadBuffer = 2 * 1024 * 1024;
+
+QString newKey()
+{
+    quint32 words[4];
+    QRandomGenerator::system()->fillRange(words);
+    return QString::fromLatin1(QByteArray(reinterpret_cast<const char *>(words), sizeof words)
+                                   .toBase64(QByteArray::Base64UrlEncoding
+                                             | QByteArray::OmitTrailingEquals));
+}
+
+} // namespace
+
+Listener::Listener(RoomServerPrivate *server, QObject *parent)
+    : QTcpServer(parent)
+    , m_server(server)
+{
+    const ServerOptions &o = server->options;
+    m_secure = !o.tlsCertificate.isNull();
+    if (m_secure) {
+        m_tls = QSslConfiguration::defaultConfiguration();
+        m_tls.setLocalCertificate(o.tlsCertificate);
+        m_tls.setPrivateKey(o.tlsKey);
+        m_tls.setProtocol(QSsl::TlsV1_2OrLater);
+        m_tls.setPeerVerifyMode(QSslSocket::VerifyNone); // clients authenticate with tokens
+    }
+}
+
+Listener::~Listener()
+{
+    dropPending();
+}
+
+void Listener::incomingConnection(qintptr descriptor)
+{
+    QTcpSocket *socket = m_secure ? new QSslSocket(this) : new QTcpSocket(this);
+    if (!socket->setSocketDescriptor(descriptor)) {
+        qCWarning(lcServer) << "cannot take an accepted connection:" << socket->errorString();
+        delete socket;
+        return;
+    }
+    const int cap = m_server->options.maxConnectionsPerAddress;
+    if (cap > 0 && pendingFrom(socket->peerAddress()) >= cap) {
+        // Connections that have not said what they are yet: a client needs two at most.
+        qCInfo(lcServer) << "refusing connection: too many unidentified ones from"
+                         << socket->peerAddress().toString();
+        socket->abort();
+        socket->deleteLater();
+        return;
+    }
+    m_sniffing.insert(socket);
+    connect(socket, &QTcpSocket::readyRead, this, [this, socket] { sniff(socket); });
+    connect(socket, &QTcpSocket::disconnected, this, [this, socket] { drop(socket); });
+    if (m_server->options.handshakeTimeoutMs > 0) {
+        auto *deadline = new QTimer(socket);
+        deadline->setObjectName(QStringLiteral("roomshare-deadline"));
+        deadline->setSingleShot(true);
+        connect(deadline, &QTimer::timeout, this, [this, socket] {
+            qCInfo(lcServer) << "dropping a connection that did not complete its handshake "
+                                "in time";
+            if (m_upgrading.remove(socket)) {
+                // QWebSocketServer owns it now (and in Qt 6.4 applies no timeout to sockets
+                // handed to it); aborting makes it clean up.
+                socket->abort();
+                return;
+            }
+            drop(socket);
+        });
+        deadline->start(m_server->options.handshakeTimeoutMs);
+    }
+    if (m_secure) {
+        auto *tls = static_cast<QSslSocket *>(socket);
+        tls->setSslConfiguration(m_tls);
+        connect(tls, &QSslSocket::sslErrors, this, [](const QList<QSslError> &errors) {
+            for (const auto &e : errors)
+                qCInfo(lcServer) << "TLS error:" << e.errorString();
+        });
+        tls->startServerEncryption();
+    }
+}
+
+int Listener::pendingFrom(const QHostAddress &address) const
+{
+    int count = 0;
+    for (const QTcpSocket *socket : m_sniffing)
+        count += socket->peerAddress().isEqual(address) ? 1 : 0;
+    for (const auto &socket : m_dataChannels)
+        count += socket && socket->peerAddress().isEqual(address) ? 1 : 0;
+    return count;
+}
+
+void Listener::sniff(QTcpSocket *socket)
+{
+    if (!m_sniffing.contains(socket))
+        return;
+    const QByteArray start = socket->peek(DataFrames::Greeting.size());
+    if (!DataFrames::Greeting.startsWith(start) || start.startsWith(HttpGet)) {
+        // A WebSocket handshake (or garbage, which QWebSocketServer answers with 400).
+        m_sniffing.remove(socket);
+        socket->disconnect(this);
+        // The deadline keeps running until upgraded() reports the handshake done.
+        m_upgrading.insert(socket);
+        connect(socket, &QObject::destroyed, this, [this, socket] { m_upgrading.remove(socket); });
+        socket->setParent(nullptr);
+        m_server->webSocketServer->handleConnection(socket);
+        return;
+    }
+    if (start.size() < DataFrames::Greeting.size())
+        return; // wait for the rest of the greeting
+    acceptDataChannel(socket);
+}
+
+void Listener::acceptDataChannel(QTcpSocket *socket)
+{
+    socket->skip(DataFrames::Greeting.size());
+    m_sniffing.remove(socket);
+    // Frames sent before a join claims the channel stay unread; bounded by the buffer.
+    socket->setReadBufferSize(DataReadBuffer);
+    socket->disconnect(this);
+    connect(socket, &QTcpSocket::disconnected, this, [this, socket] { drop(socket); });
+    const QString key = newKey();
+    m_dataChannels.insert(key, socket);
+    socket->setProperty("roomshare-key", key);
+    if (auto *deadline = socket->findChild<QTimer *>(QStringLiteral("roomshare-deadline"),
+                                                     Qt::FindDirectChildrenOnly)) {
+        // A greeted channel waits for its WebSocket to join.
+        deadline->start(qMax(m_server->options.joinTimeoutMs,
+                             m_server->options.handshakeTimeoutMs));
+    }
+    socket->write(DataFrames::OkPrefix.toByteArray() + key.toLatin1() + '\n');
+    qCDebug(lcServer) << "data channel greeted from" << socket->peerAddress().toString();
+}
+
+void Listener::upgraded(const QHostAddress &peer, quint16 port)
+{
+    for (auto it = m_upgrading.begin(); it != m_upgrading.end(); ++it) {
+        QTcpSocket *socket = *it;
+        if (socket->peerPort() == port && socket->peerAddress().isEqual(peer)) {
+            delete socket->findChild<QTimer *>(QStringLiteral("roomshare-deadline"),
+                                               Qt::FindDirectChildrenOnly);
+            m_upgrading.erase(it);
+            return;
+        }
+    }
+}
+
+QTcpSocket *Listener::claimDataChannel(const QString &key, const QHostAddress &peer)
+{
+    const auto it = m_dataChannels.find(key);
+    if (it == m_dataChannels.end() || !it.value())
+        return nullptr;
+    QTcpSocket *socket = it.value();
+    if (!socket->peerAddress().isEqual(peer) || socket->state() != QAbstractSocket::ConnectedState)
+        return nullptr;
+    m_dataChannels.erase(it);
+    socket->disconnect(this);
+    delete socket->findChild<QTimer *>(QStringLiteral("roomshare-deadline"),
+                                       Qt::FindDirectChildrenOnly);
+    socket->setParent(nullptr);
+    return socket;
+}
+
+void Listener::drop(QTcpSocket *socket)
+{
+    m_sniffing.remove(socket);
+    m_dataChannels.remove(socket->property("roomshare-key").toString());
+    socket->disconnect(this);
+    socket->abort();
+    socket->deleteLater();
+}
+
+void Listener::dropPending()
+{
+    const auto sniffing = m_sniffing.values();
+    for (QTcpSocket *s : sniffing)
+        drop(s);
+    const auto channels = m_dataChannels.values();
+    for (const auto &s : channels)
+        if (s)
+            drop(s);
+    m_dataChannels.clear();
+}
+
+} // namespace Roomshare::Server

@@ -1,0 +1,60 @@
+#pragma once
+
+#include <QHash>
+#include <QHostAddress>
+#include <QPointer>
+#include <QSet>
+#include <QSslConfiguration>
+#include <QTcpServer>
+
+QT_BEGIN_NAMESPACE
+class QTcpSocket;
+QT_END_NAMESPACE
+
+namespace Roomshare::Server {
+
+class RoomServerPrivate;
+
+//! Accepts the TCP connections of the room port, doing TLS itself when the server has a
+//! certificate, and tells the two kinds of peer apart by their first line: a WebSocket
+//! opening handshake ("GET ...") goes to QWebSocketServer::handleConnection; a data channel
+//! greeting (DataFrames::Greeting) gets a key and waits until a `join` claims it. Both
+//! kinds are bounded by the handshake timeout and the per-address connection cap until
+//! they are handed on.
+class Listener final : public QTcpServer
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(Listener)
+
+public:
+    Listener(RoomServerPrivate *server, QObject *parent);
+    ~Listener() override;
+
+    //! Takes the data channel that was greeted with \a key from \a peer, or nullptr when
+    //! there is none (unknown or expired key, or another address). The caller owns the
+    //! returned socket; bytes the client sent early are still unread in it.
+    QTcpSocket *claimDataChannel(const QString &key, const QHostAddress &peer);
+    //! QWebSocketServer finished the opening handshake of the peer at \a peer : \a port,
+    //! so its handshake deadline ends.
+    void upgraded(const QHostAddress &peer, quint16 port);
+    //! Closes every socket not yet handed on.
+    void dropPending();
+
+protected:
+    void incomingConnection(qintptr descriptor) override;
+
+private:
+    void sniff(QTcpSocket *socket);
+    void acceptDataChannel(QTcpSocket *socket);
+    void drop(QTcpSocket *socket);
+    int pendingFrom(const QHostAddress &address) const;
+
+    RoomServerPrivate *const m_server;
+    QSslConfiguration m_tls;
+    bool m_secure = false;
+    QSet<QTcpSocket *> m_sniffing; //!< accepted, first line not seen yet
+    QHash<QString, QPointer<QTcpSocket>> m_dataChannels; //!< key -> greeted, unclaimed
+    QSet<QTcpSocket *> m_upgrading; //!< handed to QWebSocketServer, handshake not done
+};
+
+} // namespace Roomshare::Server
