@@ -86,10 +86,16 @@ quint32 crc32Of(QByteArrayView data)
 void ChunkHeader::fill(QByteArray &message, Kind kind, quint32 transferId, quint64 offset,
                        Checksum checksum)
 {
-    Q_ASSERT(message.size() >= Size);
-    auto *d = reinterpret_cast<uchar *>(message.data());
+    fill(message.data(), message.size(), kind, transferId, offset, checksum);
+}
+
+void ChunkHeader::fill(char *message, qint64 size, Kind kind, quint32 transferId, quint64 offset,
+                       Checksum checksum)
+{
+    Q_ASSERT(size >= Size);
+    auto *d = reinterpret_cast<uchar *>(message);
     d[0] = uchar(kind);
-    const QByteArrayView payload = QByteArrayView(message).sliced(Size);
+    const QByteArrayView payload(message + Size, size - Size);
     quint32 crc = 0;
     d[1] = 0;
     if (checksum == Checksum::Crc32c) {

@@ -40,6 +40,9 @@ struct ChunkHeader
     //! is already in place; saves a copy of the payload on the hot path.
     static void fill(QByteArray &message, Kind kind, quint32 transferId, quint64 offset,
                      Checksum checksum = Checksum::Crc32c);
+    //! The same for a message of \a size bytes (header included) at \a message.
+    static void fill(char *message, qint64 size, Kind kind, quint32 transferId, quint64 offset,
+                     Checksum checksum = Checksum::Crc32c);
     //! Parses the header of \a message; std::nullopt when it is too short or has an unknown kind.
     static std::optional<ChunkHeader> decode(QByteArrayView message);
     //! True when the header carries a checksum (CRC-32C or CRC-32) that matches \a payload.

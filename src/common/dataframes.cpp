@@ -9,11 +9,21 @@
 
 namespace Roomshare::DataFrames {
 
-QByteArray lengthPrefix(qint64 messageSize)
+ChunkFrame::ChunkFrame(qint64 payloadSize)
+    : m_bytes(LengthSize + ChunkHeader::Size + payloadSize, Qt::Uninitialized)
 {
-    QByteArray prefix(LengthSize, Qt::Uninitialized);
-    qToBigEndian<quint32>(quint32(messageSize), prefix.data());
-    return prefix;
+    qToBigEndian<quint32>(quint32(ChunkHeader::Size + payloadSize), m_bytes.data());
+}
+
+QByteArrayView ChunkFrame::payloadView() const
+{
+    return QByteArrayView(m_bytes).sliced(LengthSize + ChunkHeader::Size);
+}
+
+void ChunkFrame::fill(ChunkHeader::Kind kind, quint32 transferId, quint64 offset)
+{
+    ChunkHeader::fill(m_bytes.data() + LengthSize, m_bytes.size() - LengthSize, kind, transferId,
+                      offset);
 }
 
 std::optional<QByteArray> FrameReader::next(QIODevice *device, QString *error)

@@ -5,6 +5,8 @@
 #include <QString>
 #include <QtGlobal>
 
+#include "chunkheader.h"
+
 #include <optional>
 
 QT_BEGIN_NAMESPACE
@@ -27,8 +29,26 @@ constexpr int MaxLineLength = 256;
 //! Bytes of the big-endian length in front of every frame.
 constexpr int LengthSize = 4;
 
-//! The length prefix of a frame holding \a messageSize bytes.
-QByteArray lengthPrefix(qint64 messageSize);
+//! One chunk message with room in front for its frame's length prefix, so that it goes
+//! out as one block whichever transport carries it: [prefix][header][payload].
+class ChunkFrame
+{
+public:
+    explicit ChunkFrame(qint64 payloadSize);
+
+    char *payload() { return m_bytes.data() + LengthSize + ChunkHeader::Size; }
+    qint64 payloadSize() const { return m_bytes.size() - LengthSize - ChunkHeader::Size; }
+    QByteArrayView payloadView() const;
+    //! Writes the header (and its checksum over the payload, which must be in place).
+    void fill(ChunkHeader::Kind kind, quint32 transferId, quint64 offset);
+    //! The frame for the data channel: prefix and message, without a copy.
+    const QByteArray &frame() const { return m_bytes; }
+    //! The bare message, for a WebSocket binary message (a copy).
+    QByteArray message() const { return m_bytes.sliced(LengthSize); }
+
+private:
+    QByteArray m_bytes;
+};
 
 //! Splits a byte stream into frames, reading no further than the frame it assembles, so
 //! a reader that stops leaves the rest in the socket (and the kernel) as backpressure.

@@ -61,6 +61,8 @@ void DataChannel::open(const QUrl &serverUrl, const QSslCertificate &trusted)
 
 void DataChannel::onConnected()
 {
+    // Frames are written whole; Nagle would only delay the tail of a burst.
+    m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     if (auto *tls = qobject_cast<QSslSocket *>(m_socket.get());
         tls && tls->peerCertificate() != m_trusted) {
         // A CA-trusted certificate raises no sslErrors; it must still be the WebSocket's.
@@ -121,13 +123,12 @@ void DataChannel::discardHeld()
     resumeReading();
 }
 
-void DataChannel::send(const QByteArray &message)
+void DataChannel::send(const DataFrames::ChunkFrame &chunk)
 {
     if (!m_socket || m_failed)
         return;
-    // Messages are large enough for QIODevice to queue them without a copy.
-    m_socket->write(DataFrames::lengthPrefix(message.size()));
-    m_socket->write(message);
+    // One block: QIODevice queues it without a copy and the socket sends it in one go.
+    m_socket->write(chunk.frame());
 }
 
 qint64 DataChannel::backlog() const

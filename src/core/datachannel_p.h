@@ -40,8 +40,8 @@ public:
     //! Set after greeted(): what `join` names as "dataKey".
     QString key() const { return m_key; }
     void setConsumer(Consumer consumer) { m_consumer = std::move(consumer); }
-    //! Queues one binary message (a chunk) as a frame.
-    void send(const QByteArray &message);
+    //! Queues one chunk as a frame.
+    void send(const DataFrames::ChunkFrame &chunk);
     qint64 backlog() const;
     //! Offers a held frame again and goes on reading.
     void resumeReading();

@@ -417,7 +417,8 @@ void Room::handleJoined(const QJsonObject &msg)
     m_dataActive = m_data && msg.value(QLatin1String("dataChannel")).toBool();
     if (!m_dataActive)
         dropDataChannel();
-    qCDebug(lcCore) << "joined; chunks travel over" << (m_dataActive ? "the data channel" : "the WebSocket");
+    qCDebug(lcCore) << "joined; chunks travel over"
+                    << (m_dataActive ? "the data channel" : "the WebSocket");
     m_clientId = msg.value(QLatin1String("clientId")).toString();
     m_sessionId = msg.value(QLatin1String("sessionId")).toString();
     m_displayName = msg.value(QLatin1String("name")).toString();
@@ -665,9 +666,9 @@ void Room::onTextMessage(const QString &message)
     const QString type = msg.value(QLatin1String("type")).toString();
     const QJsonValue rid = msg.value(QLatin1String("rid"));
     if (type == QLatin1String("download-accepted"))
-        m_lastAcceptedDownload = qMax(
-            m_lastAcceptedDownload,
-            JsonNumbers::toTransferId(msg.value(QLatin1String("downloadId"))));
+        m_lastAcceptedDownload
+            = qMax(m_lastAcceptedDownload,
+                   JsonNumbers::toTransferId(msg.value(QLatin1String("downloadId"))));
     ReplyHandler handler;
     if (rid.isDouble())
         handler = m_pending.take(JsonNumbers::toInteger(rid));
@@ -787,12 +788,12 @@ void Room::sendControl(const QJsonObject &msg)
             QString::fromUtf8(QJsonDocument(msg).toJson(QJsonDocument::Compact)));
 }
 
-void Room::sendData(const QByteArray &message)
+void Room::sendChunk(const DataFrames::ChunkFrame &chunk)
 {
     if (m_dataActive && m_data)
-        m_data->send(message);
+        m_data->send(chunk);
     else if (m_socket)
-        m_socket->sendBinaryMessage(message);
+        m_socket->sendBinaryMessage(chunk.message());
 }
 
 qint64 Room::socketBacklog() const

@@ -23,6 +23,9 @@ class QSslError;
 
 namespace Roomshare {
 
+namespace DataFrames {
+class ChunkFrame;
+}
 class DataChannel;
 class TransferJob;
 class TransferQueue;
@@ -221,7 +224,7 @@ private:
     // for jobs
     void request(QJsonObject msg, ReplyHandler handler);
     void sendControl(const QJsonObject &msg);
-    void sendData(const QByteArray &message);
+    void sendChunk(const DataFrames::ChunkFrame &chunk);
     qint64 socketBacklog() const;
     void cancelAfterReconnect(quint32 uploadWireId) { m_cancelAfterResume.append(uploadWireId); }
     void emitUploadEvent(const QJsonObject &event) { Q_EMIT fsUploadResult(event); }

@@ -1,5 +1,6 @@
 #include "uploadjob.h"
 
+#include "dataframes.h"
 #include "jsonnumbers.h"
 
 #include <QFileInfo>
@@ -159,8 +160,8 @@ void UploadJob::pump()
     while (m_sent < m_info.totalBytes && m_sent - m_acked < Protocol::UploadWindow
            && room()->socketBacklog() < MaxSocketBacklog) {
         const qint64 n = qMin(Protocol::ChunkSize, m_info.totalBytes - m_sent);
-        QByteArray message(ChunkHeader::Size + n, Qt::Uninitialized);
-        const qint64 got = m_file.read(message.data() + ChunkHeader::Size, n);
+        DataFrames::ChunkFrame chunk(n);
+        const qint64 got = m_file.read(chunk.payload(), n);
         if (got != n)
             return fail(
                 ErrorCode::LocalFileError,
@@ -169,12 +170,11 @@ void UploadJob::pump()
         // Bytes sent again after a rewind were hashed the first time round.
         if (m_sent + n > m_hashed) {
             const qint64 skip = m_hashed - m_sent;
-            m_hash.addData(
-                QByteArrayView(message.constData() + ChunkHeader::Size + skip, n - skip));
+            m_hash.addData(chunk.payloadView().sliced(skip));
             m_hashed = m_sent + n;
         }
-        ChunkHeader::fill(message, ChunkHeader::Kind::Upload, m_wireId, quint64(m_sent));
-        room()->sendData(message);
+        chunk.fill(ChunkHeader::Kind::Upload, m_wireId, quint64(m_sent));
+        room()->sendChunk(chunk);
         if (m_sent < m_sentMax)
             m_info.resentBytes += qMin(n, m_sentMax - m_sent);
         m_sent += n;

@@ -207,6 +207,8 @@ void Connection::attachDataChannel(QTcpSocket *socket)
 {
     m_data = socket;
     m_data->setParent(this);
+    // Frames are written whole; Nagle would only delay the tail of a burst.
+    m_data->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     connect(m_data, &QTcpSocket::readyRead, this, &Connection::onDataReadyRead);
     connect(m_data, &QTcpSocket::bytesWritten, this, &Connection::pumpDownloads);
     connect(m_data, &QTcpSocket::disconnected, this, &Connection::onDataChannelLost,
@@ -255,15 +257,14 @@ void Connection::closeDataChannel()
     data->deleteLater();
 }
 
-void Connection::sendBinary(const QByteArray &message)
+void Connection::sendChunk(const DataFrames::ChunkFrame &chunk)
 {
-    if (m_data) {
-        // The message is large enough for QIODevice to queue it without a copy.
-        m_data->write(DataFrames::lengthPrefix(message.size()));
-        m_data->write(message);
-    } else {
-        m_socket->sendBinaryMessage(message);
-    }
+    // One block per frame: QIODevice queues it without a copy, and the socket writes it
+    // with one send().
+    if (m_data)
+        m_data->write(chunk.frame());
+    else
+        m_socket->sendBinaryMessage(chunk.message());
 }
 
 qint64 Connection::dataBacklog() const
@@ -1012,9 +1013,9 @@ void Connection::pumpDownloads()
                 if (d.sent - d.acked >= Protocol::DownloadWindow)
                     continue;
                 const qint64 n = qMin(Protocol::ChunkSize, size - d.sent);
-                // Read straight behind the header: no second copy of the payload.
-                QByteArray chunk(ChunkHeader::Size + n, Qt::Uninitialized);
-                if (d.source->read(chunk.data() + ChunkHeader::Size, n) != n) {
+                // Read straight into the frame: no second copy of the payload.
+                DataFrames::ChunkFrame chunk(n);
+                if (d.source->read(chunk.payload(), n) != n) {
                     qCWarning(lcServer)
                         << "read failed for download" << id << d.source->errorString();
                     dropDownload(id, ErrorCode::DownloadFailed,
@@ -1022,8 +1023,8 @@ void Connection::pumpDownloads()
                     progressed = true;
                     continue;
                 }
-                ChunkHeader::fill(chunk, ChunkHeader::Kind::Download, id, quint64(d.sent));
-                sendBinary(chunk);
+                chunk.fill(ChunkHeader::Kind::Download, id, quint64(d.sent));
+                sendChunk(chunk);
                 d.sent += n;
                 m_lastServedDownload = id;
                 progressed = true;

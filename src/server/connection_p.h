@@ -102,8 +102,8 @@ private:
     //! The data channel broke: the whole connection is treated as dropped (the client
     //! reconnects and resumes), since chunks in flight on it are lost.
     void onDataChannelLost();
-    //! Queues one binary message on the data channel, or the WebSocket without one.
-    void sendBinary(const QByteArray &message);
+    //! Queues one chunk on the data channel, or as a WebSocket binary message without one.
+    void sendChunk(const DataFrames::ChunkFrame &chunk);
     //! Bytes queued for the peer on the transport that carries download chunks.
     qint64 dataBacklog() const;
     //! Closes the data channel (if any) without treating it as a loss.

@@ -23,9 +23,9 @@ QString newKey()
 {
     quint32 words[4];
     QRandomGenerator::system()->fillRange(words);
-    return QString::fromLatin1(QByteArray(reinterpret_cast<const char *>(words), sizeof words)
-                                   .toBase64(QByteArray::Base64UrlEncoding
-                                             | QByteArray::OmitTrailingEquals));
+    return QString::fromLatin1(
+        QByteArray(reinterpret_cast<const char *>(words), sizeof words)
+            .toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
 }
 
 } // namespace
@@ -143,8 +143,8 @@ void Listener::acceptDataChannel(QTcpSocket *socket)
     if (auto *deadline = socket->findChild<QTimer *>(QStringLiteral("roomshare-deadline"),
                                                      Qt::FindDirectChildrenOnly)) {
         // A greeted channel waits for its WebSocket to join.
-        deadline->start(qMax(m_server->options.joinTimeoutMs,
-                             m_server->options.handshakeTimeoutMs));
+        deadline->start(
+            qMax(m_server->options.joinTimeoutMs, m_server->options.handshakeTimeoutMs));
     }
     socket->write(DataFrames::OkPrefix.toByteArray() + key.toLatin1() + '\n');
     qCDebug(lcServer) << "data channel greeted from" << socket->peerAddress().toString();

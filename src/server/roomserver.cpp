@@ -1,7 +1,7 @@
 #include "roomserver.h"
 #include "connection_p.h"
-#include "roomserver_p.h"
 #include "listener_p.h"
+#include "roomserver_p.h"
 #include "serverlogging_p.h"
 
 #include <QDateTime>
