@@ -100,7 +100,7 @@ bool DownloadJob::adoptPartial()
                 ok = false;
             if (n <= 0)
                 break;
-            m_hash.addData(QByteArrayView(buf.constData(), n));
+            m_hash.addData(buf, 0, n);
             done += n;
         }
         if (!ok) {
@@ -206,8 +206,9 @@ void DownloadJob::resumeAfterReconnect()
     requestBegin(true);
 }
 
-void DownloadJob::handleChunk(const ChunkHeader &header, QByteArrayView payload)
+void DownloadJob::handleChunk(const ChunkHeader &header, const QByteArray &message)
 {
+    const QByteArrayView payload = QByteArrayView(message).sliced(ChunkHeader::Size);
     if (isFinished() || m_paused)
         return;
     if (qint64(header.offset) != m_written || m_written + payload.size() > m_info.totalBytes)
@@ -226,7 +227,7 @@ void DownloadJob::handleChunk(const ChunkHeader &header, QByteArrayView payload)
         return fail(ErrorCode::LocalFileError,
                     QStringLiteral("Writing %1 failed: %2")
                         .arg(m_partial.fileName(), m_partial.errorString()));
-    m_hash.addData(payload);
+    m_hash.addData(message, ChunkHeader::Size);
     m_written += payload.size();
     addProcessed(payload.size());
     if (m_written - m_lastAck >= Protocol::AckInterval || m_written == m_info.totalBytes)

@@ -2,9 +2,9 @@
 
 #include <QFile>
 
+#include "backgroundsha256.h"
 #include "chunkheader.h"
 #include "fileinfo.h"
-#include "sha256.h"
 #include "transferjob.h"
 
 namespace Roomshare {
@@ -26,7 +26,8 @@ public:
     quint32 wireId() const { return m_wireId; }
 
     // Server messages, routed by Room.
-    void handleChunk(const ChunkHeader &header, QByteArrayView payload);
+    //! \a message is the whole data message (header and payload).
+    void handleChunk(const ChunkHeader &header, const QByteArray &message);
     void handleEnd();
     //! All bytes are in and the server said the download ended: verify and rename.
     void complete();
@@ -56,7 +57,7 @@ private:
     QString m_saveDir;
     QString m_safeName;
     QFile m_partial;
-    Sha256 m_hash;
+    BackgroundSha256 m_hash;
     QString m_expectedSha;
     qint64 m_written = 0;
     qint64 m_lastAck = 0;

@@ -753,7 +753,7 @@ void Room::onBinaryMessage(const QByteArray &message)
         return;
     // Chunks of a download we cancelled may still be in flight: dropping them is expected.
     if (auto job = m_downloadsByWireId.value(header->transferId))
-        job->handleChunk(*header, QByteArrayView(message).sliced(ChunkHeader::Size));
+        job->handleChunk(*header, message);
 }
 
 void Room::request(QJsonObject msg, ReplyHandler handler)

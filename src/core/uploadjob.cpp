@@ -170,7 +170,7 @@ void UploadJob::pump()
         // Bytes sent again after a rewind were hashed the first time round.
         if (m_sent + n > m_hashed) {
             const qint64 skip = m_hashed - m_sent;
-            m_hash.addData(chunk.payloadView().sliced(skip));
+            m_hash.addData(chunk.frame(), chunk.frame().size() - n + skip, n - skip);
             m_hashed = m_sent + n;
         }
         chunk.fill(ChunkHeader::Kind::Upload, m_wireId, quint64(m_sent));

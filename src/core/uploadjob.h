@@ -2,9 +2,9 @@
 
 #include <QFile>
 
+#include "backgroundsha256.h"
 #include "chunkheader.h"
 #include "fileinfo.h"
-#include "sha256.h"
 #include "transferjob.h"
 
 namespace Roomshare {
@@ -43,7 +43,7 @@ private:
     void fail(ErrorCode code, const QString &desc);
 
     QFile m_file;
-    Sha256 m_hash;
+    BackgroundSha256 m_hash;
     qint64 m_hashed = 0; //!< bytes fed to m_hash; re-sent bytes are not hashed twice
     qint64 m_sent = 0;
     qint64 m_sentMax = 0; //!< the furthest m_sent ever got, to count re-sent bytes

@@ -628,7 +628,7 @@ bool Connection::attach(Upload &upload)
             const qint64 n = in.read(buf.data(), qMin<qint64>(left, buf.size()));
             if (n <= 0)
                 return false;
-            upload.hash.addData(QByteArrayView(buf.constData(), n));
+            upload.hash.addData(buf, 0, n);
             left -= n;
         }
         upload.hashValid = true;
@@ -754,7 +754,7 @@ void Connection::onBinaryMessage(const QByteArray &data)
                                          "failing): %1")
                               .arg(why));
     }
-    upload.hash.addData(payload);
+    upload.hash.addData(data, ChunkHeader::Size);
     upload.received += payload.size();
     upload.lastActivityMs = QDateTime::currentMSecsSinceEpoch();
     if (upload.received - upload.durable >= DurableInterval) {

@@ -1,6 +1,6 @@
 #pragma once
 
-#include <sha256.h>
+#include <backgroundsha256.h>
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -79,7 +79,7 @@ struct Upload
     bool broadcast = true;
     QSet<QString> recipients;
     std::unique_ptr<QFile> file; //!< open while a connection feeds it
-    Sha256 hash; //!< over [0, received) when hashValid
+    BackgroundSha256 hash; //!< over [0, received) when hashValid; off the event loop
     bool hashValid = false;
     qint64 received = 0; //!< bytes written to the partial file
     qint64 durable = 0; //!< bytes synced to disk and recorded in the database
