@@ -9,6 +9,7 @@
 #include <QStandardPaths>
 #include <QWebSocket>
 
+#include "allocator.h"
 #include "chunkheader.h"
 #include "datachannel_p.h"
 #include "downloadjob.h"
@@ -84,6 +85,7 @@ Room::Room(QObject *parent)
     : QObject(parent)
     , m_uploadQueue(new TransferQueue(MaxConcurrentUploads, this))
 {
+    tuneAllocatorForChunks();
     m_heartbeat.setInterval(m_pingIntervalMs);
     connect(&m_heartbeat, &QTimer::timeout, this, &Room::onHeartbeat);
     m_retryTimer.setSingleShot(true);

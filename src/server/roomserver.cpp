@@ -11,6 +11,7 @@
 #include <QRandomGenerator>
 #include <QThread>
 #include <QWebSocket>
+#include <allocator.h>
 
 #include <cstdio>
 
@@ -561,6 +562,7 @@ RoomServer::RoomServer(ServerOptions options, QObject *parent)
     : QObject(parent)
     , d(std::make_unique<RoomServerPrivate>(this, std::move(options)))
 {
+    tuneAllocatorForChunks();
     d->pingTimer.setInterval(qMax(100, d->options.pingIntervalMs));
     connect(&d->pingTimer, &QTimer::timeout, this, [this] { d->onPingTimer(); });
     d->expiryTimer.setSingleShot(true);
