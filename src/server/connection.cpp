@@ -32,7 +32,9 @@ constexpr int MaxFileNameLength = 1024;
 // A peer that does not complete the closing handshake is cut off after this.
 constexpr int CloseGraceMs = 5000;
 // The durable offset of an upload advances at least this often (bytes), and at least
-// once a second while data arrives (RoomServerPrivate::onDurableTimer).
+// once a second while data arrives (RoomServerPrivate::onDurableTimer); the sync runs on
+// the Syncer's thread, so it lags by the time the disk takes, but never by more than
+// twice this.
 constexpr qint64 DurableInterval = 4 * 1024 * 1024;
 // Consecutive chunks failing their CRC before an upload fails with 1191.
 constexpr int MaxCrcFailures = 8;
@@ -757,12 +759,16 @@ void Connection::onBinaryMessage(const QByteArray &data)
     upload.hash.addData(data, ChunkHeader::Size);
     upload.received += payload.size();
     upload.lastActivityMs = QDateTime::currentMSecsSinceEpoch();
-    if (upload.received - upload.durable >= DurableInterval) {
+    if (upload.received - upload.durable >= 2 * DurableInterval) {
+        // The disk is not keeping up with the checkpoints on the Syncer's thread: wait for
+        // it here, so what a crash can lose stays bounded (and the sender slows down).
         if (!m_server->makeDurable(&upload)) {
             return failUpload(id, ErrorCode::StorageError,
                               str("The server could not sync the file to disk (disk full or "
                                   "failing)"));
         }
+    } else if (upload.received - upload.durable >= DurableInterval) {
+        m_server->checkpoint(&upload);
     }
     if (upload.received - upload.acked >= Protocol::AckInterval || upload.received == upload.size)
         sendUploadAck(upload);

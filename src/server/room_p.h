@@ -83,6 +83,7 @@ struct Upload
     bool hashValid = false;
     qint64 received = 0; //!< bytes written to the partial file
     qint64 durable = 0; //!< bytes synced to disk and recorded in the database
+    bool syncPending = false; //!< a checkpoint is on the Syncer's thread
     qint64 acked = 0;
     bool endReceived = false;
     QString clientSha256;

@@ -11,9 +11,11 @@
 #include <QRandomGenerator>
 #include <QThread>
 #include <QWebSocket>
+
 #include <allocator.h>
 
 #include <cstdio>
+#include <unistd.h>
 
 namespace Roomshare::Server {
 
@@ -33,6 +35,7 @@ constexpr int MaxRememberedUploads = 4096;
 RoomServerPrivate::RoomServerPrivate(RoomServer *q, ServerOptions options)
     : q(q)
     , options(std::move(options))
+    , syncer(std::make_unique<Syncer>(q))
 { }
 
 Room *RoomServerPrivate::room(const QString &name)
@@ -304,6 +307,42 @@ bool RoomServerPrivate::makeDurable(Upload *u)
     return true;
 }
 
+void RoomServerPrivate::checkpoint(Upload *u)
+{
+    if (u->syncPending || !u->file || u->received == u->durable)
+        return;
+    u->sinceDurable.restart();
+    const int fd = ::dup(u->file->handle());
+    if (fd < 0) {
+        makeDurable(u);
+        return;
+    }
+    u->syncPending = true;
+    syncer->sync(fd,
+                 [this, id = u->id, offset = u->received](bool ok) { onSynced(id, offset, ok); });
+}
+
+void RoomServerPrivate::onSynced(quint32 uploadId, qint64 offset, bool ok)
+{
+    Upload *u = upload(uploadId);
+    if (!u)
+        return; // published, dropped or cancelled meanwhile
+    u->syncPending = false;
+    if (ok && offset <= u->durable)
+        return; // a synchronous makeDurable() got further meanwhile
+    if (!ok || !db.updateUploadProgress(u->id, offset, u->lastActivityMs)) {
+        qCWarning(lcServer) << "cannot make upload" << uploadId << "durable";
+        Connection *connection = u->connection;
+        dropUpload(uploadId);
+        if (connection)
+            connection->sendUploadFailed(uploadId, ErrorCode::StorageError,
+                                         QStringLiteral("The server could not sync the file to "
+                                                        "disk (disk full or failing)"));
+        return;
+    }
+    u->durable = offset;
+}
+
 void RoomServerPrivate::dropUpload(quint32 id)
 {
     const auto it = uploads.find(id);
@@ -462,7 +501,7 @@ void RoomServerPrivate::onDurableTimer()
     // At most a second of received data is ever not yet durable.
     for (auto &[id, u] : uploads) {
         if (u->connection && u->received != u->durable && u->sinceDurable.elapsed() >= 1000)
-            makeDurable(u.get());
+            checkpoint(u.get());
     }
 }
 

@@ -4,6 +4,7 @@
 #include "room_p.h"
 #include "roomserver.h"
 #include "storage_p.h"
+#include "syncer_p.h"
 
 #include <errors.h>
 
@@ -55,8 +56,13 @@ public:
 
     // ---- uploads
     Upload *upload(quint32 id) const;
-    //! fdatasync()s the partial file and records the offset as durable.
+    //! fdatasync()s the partial file and records the offset as durable, now (for drops,
+    //! resumes, publishing and shutdown).
     bool makeDurable(Upload *upload);
+    //! The periodic checkpoint: the same, with the sync on the Syncer's thread; the offset
+    //! is recorded when it completes (onSynced). One at a time per upload.
+    void checkpoint(Upload *upload);
+    void onSynced(quint32 uploadId, qint64 offset, bool ok);
     //! Ends an upload: deletes its partial data and its row; remembers the id so late data
     //! is ignored.
     void dropUpload(quint32 id);
@@ -95,6 +101,7 @@ public:
     QWebSocketServer *webSocketServer = nullptr; //!< never listens; fed by listener
     Listener *listener = nullptr;
     Storage storage;
+    std::unique_ptr<Syncer> syncer; //!< destroyed with this, before q
     Database db;
     std::map<QString, std::unique_ptr<Room>> rooms;
     std::map<QString, std::unique_ptr<Session>> sessions;

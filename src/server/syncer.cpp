@@ -1,0 +1,59 @@
+#include "syncer_p.h"
+
+#include <QMetaObject>
+#include <QObject>
+
+#include <unistd.h>
+
+namespace Roomshare::Server {
+
+Syncer::Syncer(QObject *context)
+    : m_context(context)
+{
+    m_thread = std::thread([this] { run(); });
+}
+
+Syncer::~Syncer()
+{
+    {
+        const std::lock_guard lock(m_mutex);
+        m_stop = true;
+    }
+    m_changed.notify_all();
+    m_thread.join();
+    for (const Job &job : m_queue)
+        ::close(job.fd);
+}
+
+void Syncer::sync(int fd, Done done)
+{
+    {
+        const std::lock_guard lock(m_mutex);
+        m_queue.push_back(Job{ fd, std::move(done) });
+    }
+    m_changed.notify_all();
+}
+
+void Syncer::run()
+{
+    std::unique_lock lock(m_mutex);
+    for (;;) {
+        m_changed.wait(lock, [this] { return m_stop || !m_queue.empty(); });
+        if (m_stop)
+            return;
+        Job job = std::move(m_queue.front());
+        m_queue.pop_front();
+        lock.unlock();
+#ifdef Q_OS_UNIX
+        const bool ok = ::fdatasync(job.fd) == 0;
+#else
+        const bool ok = true;
+#endif
+        ::close(job.fd);
+        QMetaObject::invokeMethod(
+            m_context, [done = std::move(job.done), ok] { done(ok); }, Qt::QueuedConnection);
+        lock.lock();
+    }
+}
+
+} // namespace Roomshare::Server
