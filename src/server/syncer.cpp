@@ -5,7 +5,26 @@
 
 #include <unistd.h>
 
+#include <atomic>
+
 namespace Roomshare::Server {
+
+namespace {
+
+// Test-only fault injection (docs/protocol.md, "Test hooks"): with
+// ROOMSHARE_FAULT_SYNC_ERROR_AFTER=N, every checkpoint after the first N reports failure.
+bool injectedSyncFailure()
+{
+    static const int limit = [] {
+        bool ok = false;
+        const int v = qEnvironmentVariableIntValue("ROOMSHARE_FAULT_SYNC_ERROR_AFTER", &ok);
+        return ok && v >= 0 ? v : -1;
+    }();
+    static std::atomic<int> done{ 0 };
+    return limit >= 0 && done++ >= limit;
+}
+
+} // namespace
 
 Syncer::Syncer(QObject *context)
     : m_context(context)
@@ -45,9 +64,9 @@ void Syncer::run()
         m_queue.pop_front();
         lock.unlock();
 #ifdef Q_OS_UNIX
-        const bool ok = ::fdatasync(job.fd) == 0;
+        const bool ok = ::fdatasync(job.fd) == 0 && !injectedSyncFailure();
 #else
-        const bool ok = true;
+        const bool ok = !injectedSyncFailure();
 #endif
         ::close(job.fd);
         QMetaObject::invokeMethod(

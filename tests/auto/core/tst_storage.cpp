@@ -55,6 +55,7 @@ private Q_SLOTS:
 
     void diskFull();
     void writeErrorInjection();
+    void syncErrorInjection();
     void partialUploadsExpire();
     void filesExpireAndStorageIsReclaimed();
     void soakConnectSendCancelDisconnect();
@@ -205,6 +206,57 @@ void TestStorage::writeErrorInjection()
         QCOMPARE(r.value(QLatin1String("result")).toInt(), int(ErrorCode::StorageError));
         QCOMPARE(TestUtil::filesIn(data + QStringLiteral("/partial")), QStringList());
         QCOMPARE(TestUtil::filesIn(data + QStringLiteral("/files")), QStringList());
+    }
+    server.kill();
+    server.waitForFinished();
+}
+
+void TestStorage::syncErrorInjection()
+{
+    // A checkpoint's fdatasync (on the Syncer's thread) failing: that upload fails with
+    // 1194 and leaves nothing behind; an upload too small to need a checkpoint, sent at
+    // the same time, completes.
+    const QString data = m_tmp.filePath(QStringLiteral("inject-sync"));
+    QDir().mkpath(data);
+    const QString secretFile = QDir(data).filePath(QStringLiteral("secret"));
+    {
+        QFile f(secretFile);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(TestUtil::testSecret());
+    }
+    QProcess server;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("ROOMSHARE_FAULT_SYNC_ERROR_AFTER"), QStringLiteral("0"));
+    server.setProcessEnvironment(env);
+    server.start(qEnvironmentVariable("ROOMSHARE_SERVER_BIN"),
+                 { QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+                   QStringLiteral("--data"), data, QStringLiteral("--secret-file"), secretFile });
+    QVERIFY(server.waitForStarted());
+    QVERIFY(server.waitForReadyRead(10000));
+    const QString line = QString::fromUtf8(server.readLine()).trimmed();
+    const QUrl url(line.section(QLatin1Char(' '), -1));
+    QVERIFY2(url.port() > 0, qPrintable(line));
+    {
+        auto alice = join(url, QStringLiteral("Alice"));
+        auto carol = join(url, QStringLiteral("Carol"));
+        auto bob = join(url, QStringLiteral("Bob"));
+        QVERIFY(alice && carol && bob);
+        QSignalSpy bobAvailable(bob.get(), &Room::fileAvailable);
+        const QString srcDir = m_tmp.filePath(QStringLiteral("src-sync"));
+        QDir().mkpath(srcDir);
+        QJsonObject bigResult, smallResult;
+        alice->sendFiles({ TestUtil::makeFile(srcDir, QStringLiteral("big.bin"), 24 * MiB) }, {},
+                         [&](const QJsonObject &r) { bigResult = r; });
+        carol->sendFiles({ TestUtil::makeFile(srcDir, QStringLiteral("small.bin"), 256 * 1024) },
+                         {}, [&](const QJsonObject &r) { smallResult = r; });
+        QTRY_VERIFY_WITH_TIMEOUT(!bigResult.isEmpty() && !smallResult.isEmpty(), LongWait);
+        QCOMPARE(bigResult.value(QLatin1String("result")).toInt(), int(ErrorCode::StorageError));
+        const QString desc = bigResult.value(QLatin1String("desc")).toString();
+        QVERIFY2(desc.contains(QLatin1String("sync")), qPrintable(desc));
+        QCOMPARE(smallResult.value(QLatin1String("result")).toInt(-1), 0);
+        QTRY_COMPARE(bobAvailable.size(), 1);
+        QCOMPARE(bobAvailable.at(0).at(0).value<FileInfo>().name, QStringLiteral("small.bin"));
+        QCOMPARE(TestUtil::filesIn(data + QStringLiteral("/partial")), QStringList());
     }
     server.kill();
     server.waitForFinished();
