@@ -1,5 +1,10 @@
 #include "faultproxy.h"
 
+namespace {
+// Client bytes kept per connection to match cut prefixes against.
+constexpr qsizetype HeadSize = 64;
+} // namespace
+
 FaultProxy::FaultProxy(quint16 targetPort, QObject *parent)
     : QObject(parent)
     , m_targetPort(targetPort)
@@ -24,9 +29,10 @@ QUrl FaultProxy::url() const
     return QUrl(QStringLiteral("ws://127.0.0.1:%1/").arg(port()));
 }
 
-void FaultProxy::cutAfter(Direction direction, qint64 bytes)
+void FaultProxy::cutAfter(Direction direction, qint64 bytes, const QByteArray &clientPrefix)
 {
-    m_cutAt[direction] = m_forwarded[direction] + bytes;
+    m_cutLeft[direction] = bytes;
+    m_cutPrefix[direction] = clientPrefix;
 }
 
 void FaultProxy::flipAt(Direction direction, qint64 position)
@@ -76,6 +82,8 @@ void FaultProxy::forward(Pair *pair, Direction direction)
     if (data.isEmpty())
         return;
     m_read[direction] += data.size();
+    if (direction == ClientToServer && pair->head.size() < HeadSize)
+        pair->head += data.left(HeadSize - pair->head.size());
     const qint64 start = m_forwarded[direction];
     if (m_flipAt[direction] >= start && m_flipAt[direction] < start + data.size()) {
         const qsizetype i = qsizetype(m_flipAt[direction] - start);
@@ -84,10 +92,14 @@ void FaultProxy::forward(Pair *pair, Direction direction)
         ++m_flipsDone;
     }
     bool cut = false;
-    if (m_cutAt[direction] >= 0 && start + data.size() >= m_cutAt[direction]) {
-        data.truncate(qsizetype(m_cutAt[direction] - start));
-        m_cutAt[direction] = -1;
-        cut = true;
+    if (m_cutLeft[direction] >= 0 && pair->head.startsWith(m_cutPrefix[direction])) {
+        if (data.size() >= m_cutLeft[direction]) {
+            data.truncate(qsizetype(m_cutLeft[direction]));
+            m_cutLeft[direction] = -1;
+            cut = true;
+        } else {
+            m_cutLeft[direction] -= data.size();
+        }
     }
     to->write(data);
     m_forwarded[direction] += data.size();

@@ -29,8 +29,10 @@ public:
     void setTargetPort(quint16 port) { m_targetPort = port; }
 
     //! After \a bytes more bytes in \a direction (counted from now), forwards exactly up to
-    //! that point and then aborts the connection pair. One shot.
-    void cutAfter(Direction direction, qint64 bytes);
+    //! that point and then aborts the connection pair. One shot. With \a clientPrefix,
+    //! only connections whose client stream began with it (say, the data channel greeting)
+    //! count and are cut; the others are left alone.
+    void cutAfter(Direction direction, qint64 bytes, const QByteArray &clientPrefix = {});
     //! Flips (XOR 0xFF) the byte at position \a position of \a direction's stream, counted
     //! from now over all connections. One shot.
     void flipAt(Direction direction, qint64 position);
@@ -53,6 +55,7 @@ private:
     {
         QTcpSocket *client = nullptr;
         QTcpSocket *server = nullptr;
+        QByteArray head; //!< the first bytes the client sent, for cuts by prefix
     };
     void onNewConnection();
     void forward(Pair *pair, Direction direction);
@@ -63,7 +66,8 @@ private:
     QList<Pair *> m_pairs;
     qint64 m_read[2] = { 0, 0 };
     qint64 m_forwarded[2] = { 0, 0 };
-    qint64 m_cutAt[2] = { -1, -1 }; //!< absolute forwarded count
+    qint64 m_cutLeft[2] = { -1, -1 }; //!< bytes to forward before the cut; -1: none armed
+    QByteArray m_cutPrefix[2]; //!< the cut counts only pairs whose head starts with this
     qint64 m_flipAt[2] = { -1, -1 }; //!< absolute forwarded position
     bool m_stalled = false;
     int m_cutsDone = 0;
