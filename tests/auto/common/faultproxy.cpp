@@ -40,6 +40,32 @@ void FaultProxy::flipAt(Direction direction, qint64 position)
     m_flipAt[direction] = m_forwarded[direction] + position;
 }
 
+void FaultProxy::holdWhereClientBegan(Direction direction, const QByteArray &clientPrefix)
+{
+    m_holding[direction] = true;
+    m_holdPrefix[direction] = clientPrefix;
+}
+
+void FaultProxy::releaseHeld()
+{
+    m_holding[ClientToServer] = m_holding[ServerToClient] = false;
+    // No new bytes may come to trigger forwarding: pass on what waits in the sockets now.
+    const auto pairs = m_pairs;
+    for (Pair *p : pairs) {
+        forward(p, ClientToServer);
+        forward(p, ServerToClient);
+    }
+}
+
+qint64 FaultProxy::bytesForwardedWhereClientBegan(Direction direction,
+                                                  const QByteArray &clientPrefix) const
+{
+    qint64 n = 0;
+    for (const Pair *p : m_pairs)
+        n += p->head.startsWith(clientPrefix) ? p->forwarded[direction] : 0;
+    return n;
+}
+
 void FaultProxy::resetAll()
 {
     const auto pairs = m_pairs;
@@ -78,6 +104,8 @@ void FaultProxy::forward(Pair *pair, Direction direction)
     QTcpSocket *to = direction == ClientToServer ? pair->server : pair->client;
     if (to->state() != QAbstractSocket::ConnectedState)
         return; // upstream still connecting: the data waits in the socket
+    if (m_holding[direction] && pair->head.startsWith(m_holdPrefix[direction]))
+        return; // waits in the socket until releaseHeld()
     QByteArray data = from->readAll();
     if (data.isEmpty())
         return;
@@ -103,6 +131,7 @@ void FaultProxy::forward(Pair *pair, Direction direction)
     }
     to->write(data);
     m_forwarded[direction] += data.size();
+    pair->forwarded[direction] += data.size();
     if (cut) {
         ++m_cutsDone;
         to->flush();

@@ -41,11 +41,20 @@ public:
     //! While stalled, nothing is forwarded in either direction and nothing is closed: both
     //! peers just stop hearing from each other.
     void setStalled(bool stalled) { m_stalled = stalled; }
+    //! Holds back \a direction of the connections whose client stream began with
+    //! \a clientPrefix (say, "GET " for WebSockets) until releaseHeld(); the rest flows.
+    void holdWhereClientBegan(Direction direction, const QByteArray &clientPrefix);
+    //! Forwards what was held back and stops holding.
+    void releaseHeld();
 
     //! Bytes read from the sending side in \a direction, over all connections.
     qint64 bytesRead(Direction direction) const { return m_read[direction]; }
     //! Bytes forwarded in \a direction, over all connections.
     qint64 bytesForwarded(Direction direction) const { return m_forwarded[direction]; }
+    //! Bytes forwarded in \a direction over the open connections whose client stream began
+    //! with \a clientPrefix.
+    qint64 bytesForwardedWhereClientBegan(Direction direction,
+                                          const QByteArray &clientPrefix) const;
     int connectionCount() const { return int(m_pairs.size()); }
     int cutsDone() const { return m_cutsDone; }
     int flipsDone() const { return m_flipsDone; }
@@ -55,7 +64,8 @@ private:
     {
         QTcpSocket *client = nullptr;
         QTcpSocket *server = nullptr;
-        QByteArray head; //!< the first bytes the client sent, for cuts by prefix
+        QByteArray head; //!< the first bytes the client sent, for faults by prefix
+        qint64 forwarded[2] = { 0, 0 };
     };
     void onNewConnection();
     void forward(Pair *pair, Direction direction);
@@ -70,6 +80,8 @@ private:
     QByteArray m_cutPrefix[2]; //!< the cut counts only pairs whose head starts with this
     qint64 m_flipAt[2] = { -1, -1 }; //!< absolute forwarded position
     bool m_stalled = false;
+    bool m_holding[2] = { false, false };
+    QByteArray m_holdPrefix[2];
     int m_cutsDone = 0;
     int m_flipsDone = 0;
 };
