@@ -50,6 +50,7 @@ private Q_SLOTS:
     void uploadDataChannelCut();
     void downloadDataChannelCut_data();
     void downloadDataChannelCut();
+    void chunksOvertakingTheirAcceptanceAreHeld();
     void resetDuringBothDirections();
     void flippedByteOnUploadIsResent();
     void flippedByteOnDownloadIsRefetched();
@@ -361,6 +362,49 @@ void TestResume::downloadDataChannelCut()
              QStringList{ QStringLiteral("payload.bin") });
     // The reconnection did not announce the file again.
     QCOMPARE(bobAvailable.size(), 1);
+}
+
+void TestResume::chunksOvertakingTheirAcceptanceAreHeld()
+{
+    // The server answers download-begin on the WebSocket and starts sending chunks on the
+    // data channel; the proxy holds the WebSocket back so the chunks arrive first. The
+    // client must keep them until the reply is handled, not drop them and refetch.
+    auto alice = join(QStringLiteral("Alice"), m_server->url());
+    auto bob = join(QStringLiteral("Bob"), m_proxy->url());
+    QVERIFY(alice && bob);
+    QVERIFY(bob->usesDataChannel());
+    const qint64 index = indexOf(sendAndWait(alice.get(), m_source));
+    QVERIFY(index > 0);
+    QTRY_VERIFY(bob->file(index).isValid());
+
+    const QByteArray webSocket = QByteArrayLiteral("GET ");
+    const qint64 before
+        = m_proxy->bytesForwardedWhereClientBegan(FaultProxy::ServerToClient, DataChannelGreeting);
+    const qint64 repliesBefore
+        = m_proxy->bytesForwardedWhereClientBegan(FaultProxy::ServerToClient, webSocket);
+    m_proxy->holdWhereClientBegan(FaultProxy::ServerToClient, webSocket);
+    TransferInfo got;
+    QJsonObject result;
+    const qint64 id
+        = bob->recvFiles(index, { { QStringLiteral("saveDir"), dir(QStringLiteral("bob")) } },
+                         [&](const QJsonObject &r) { result = r; });
+    QPointer<TransferJob> job = bob->job(TransferInfo::Direction::Download, id);
+    QVERIFY(job);
+    connect(job, &TransferJob::finished, this, [&got](TransferJob *j) { got = j->info(); });
+    // Several chunks reached Bob while download-accepted was still held back.
+    QTRY_VERIFY(
+        m_proxy->bytesForwardedWhereClientBegan(FaultProxy::ServerToClient, DataChannelGreeting)
+        > before + 2 * Protocol::ChunkSize);
+    QCOMPARE(m_proxy->bytesForwardedWhereClientBegan(FaultProxy::ServerToClient, webSocket),
+             repliesBefore);
+    m_proxy->releaseHeld();
+
+    QTRY_VERIFY_WITH_TIMEOUT(!result.isEmpty(), LongWait);
+    QVERIFY2(result.value(QLatin1String("result")).toInt(-1) == 0,
+             QJsonDocument(result).toJson().constData());
+    QCOMPARE(got.resumeCount, 0);
+    QCOMPARE(got.resentBytes, 0); // nothing was dropped and fetched again
+    QCOMPARE(TestUtil::sha256Of(got.localPath), TestUtil::sha256Of(m_source));
 }
 
 void TestResume::resetDuringBothDirections()
