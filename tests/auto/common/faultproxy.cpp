@@ -1,5 +1,10 @@
 #include "faultproxy.h"
 
+namespace {
+// Client bytes kept per connection to match cut prefixes against.
+constexpr qsizetype HeadSize = 64;
+} // namespace
+
 FaultProxy::FaultProxy(quint16 targetPort, QObject *parent)
     : QObject(parent)
     , m_targetPort(targetPort)
@@ -24,14 +29,41 @@ QUrl FaultProxy::url() const
     return QUrl(QStringLiteral("ws://127.0.0.1:%1/").arg(port()));
 }
 
-void FaultProxy::cutAfter(Direction direction, qint64 bytes)
+void FaultProxy::cutAfter(Direction direction, qint64 bytes, const QByteArray &clientPrefix)
 {
-    m_cutAt[direction] = m_forwarded[direction] + bytes;
+    m_cutLeft[direction] = bytes;
+    m_cutPrefix[direction] = clientPrefix;
 }
 
 void FaultProxy::flipAt(Direction direction, qint64 position)
 {
     m_flipAt[direction] = m_forwarded[direction] + position;
+}
+
+void FaultProxy::holdWhereClientBegan(Direction direction, const QByteArray &clientPrefix)
+{
+    m_holding[direction] = true;
+    m_holdPrefix[direction] = clientPrefix;
+}
+
+void FaultProxy::releaseHeld()
+{
+    m_holding[ClientToServer] = m_holding[ServerToClient] = false;
+    // No new bytes may come to trigger forwarding: pass on what waits in the sockets now.
+    const auto pairs = m_pairs;
+    for (Pair *p : pairs) {
+        forward(p, ClientToServer);
+        forward(p, ServerToClient);
+    }
+}
+
+qint64 FaultProxy::bytesForwardedWhereClientBegan(Direction direction,
+                                                  const QByteArray &clientPrefix) const
+{
+    qint64 n = 0;
+    for (const Pair *p : m_pairs)
+        n += p->head.startsWith(clientPrefix) ? p->forwarded[direction] : 0;
+    return n;
 }
 
 void FaultProxy::resetAll()
@@ -72,10 +104,14 @@ void FaultProxy::forward(Pair *pair, Direction direction)
     QTcpSocket *to = direction == ClientToServer ? pair->server : pair->client;
     if (to->state() != QAbstractSocket::ConnectedState)
         return; // upstream still connecting: the data waits in the socket
+    if (m_holding[direction] && pair->head.startsWith(m_holdPrefix[direction]))
+        return; // waits in the socket until releaseHeld()
     QByteArray data = from->readAll();
     if (data.isEmpty())
         return;
     m_read[direction] += data.size();
+    if (direction == ClientToServer && pair->head.size() < HeadSize)
+        pair->head += data.left(HeadSize - pair->head.size());
     const qint64 start = m_forwarded[direction];
     if (m_flipAt[direction] >= start && m_flipAt[direction] < start + data.size()) {
         const qsizetype i = qsizetype(m_flipAt[direction] - start);
@@ -84,13 +120,18 @@ void FaultProxy::forward(Pair *pair, Direction direction)
         ++m_flipsDone;
     }
     bool cut = false;
-    if (m_cutAt[direction] >= 0 && start + data.size() >= m_cutAt[direction]) {
-        data.truncate(qsizetype(m_cutAt[direction] - start));
-        m_cutAt[direction] = -1;
-        cut = true;
+    if (m_cutLeft[direction] >= 0 && pair->head.startsWith(m_cutPrefix[direction])) {
+        if (data.size() >= m_cutLeft[direction]) {
+            data.truncate(qsizetype(m_cutLeft[direction]));
+            m_cutLeft[direction] = -1;
+            cut = true;
+        } else {
+            m_cutLeft[direction] -= data.size();
+        }
     }
     to->write(data);
     m_forwarded[direction] += data.size();
+    pair->forwarded[direction] += data.size();
     if (cut) {
         ++m_cutsDone;
         to->flush();

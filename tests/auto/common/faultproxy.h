@@ -29,8 +29,10 @@ public:
     void setTargetPort(quint16 port) { m_targetPort = port; }
 
     //! After \a bytes more bytes in \a direction (counted from now), forwards exactly up to
-    //! that point and then aborts the connection pair. One shot.
-    void cutAfter(Direction direction, qint64 bytes);
+    //! that point and then aborts the connection pair. One shot. With \a clientPrefix,
+    //! only connections whose client stream began with it (say, the data channel greeting)
+    //! count and are cut; the others are left alone.
+    void cutAfter(Direction direction, qint64 bytes, const QByteArray &clientPrefix = {});
     //! Flips (XOR 0xFF) the byte at position \a position of \a direction's stream, counted
     //! from now over all connections. One shot.
     void flipAt(Direction direction, qint64 position);
@@ -39,11 +41,20 @@ public:
     //! While stalled, nothing is forwarded in either direction and nothing is closed: both
     //! peers just stop hearing from each other.
     void setStalled(bool stalled) { m_stalled = stalled; }
+    //! Holds back \a direction of the connections whose client stream began with
+    //! \a clientPrefix (say, "GET " for WebSockets) until releaseHeld(); the rest flows.
+    void holdWhereClientBegan(Direction direction, const QByteArray &clientPrefix);
+    //! Forwards what was held back and stops holding.
+    void releaseHeld();
 
     //! Bytes read from the sending side in \a direction, over all connections.
     qint64 bytesRead(Direction direction) const { return m_read[direction]; }
     //! Bytes forwarded in \a direction, over all connections.
     qint64 bytesForwarded(Direction direction) const { return m_forwarded[direction]; }
+    //! Bytes forwarded in \a direction over the open connections whose client stream began
+    //! with \a clientPrefix.
+    qint64 bytesForwardedWhereClientBegan(Direction direction,
+                                          const QByteArray &clientPrefix) const;
     int connectionCount() const { return int(m_pairs.size()); }
     int cutsDone() const { return m_cutsDone; }
     int flipsDone() const { return m_flipsDone; }
@@ -53,6 +64,8 @@ private:
     {
         QTcpSocket *client = nullptr;
         QTcpSocket *server = nullptr;
+        QByteArray head; //!< the first bytes the client sent, for faults by prefix
+        qint64 forwarded[2] = { 0, 0 };
     };
     void onNewConnection();
     void forward(Pair *pair, Direction direction);
@@ -63,9 +76,12 @@ private:
     QList<Pair *> m_pairs;
     qint64 m_read[2] = { 0, 0 };
     qint64 m_forwarded[2] = { 0, 0 };
-    qint64 m_cutAt[2] = { -1, -1 }; //!< absolute forwarded count
+    qint64 m_cutLeft[2] = { -1, -1 }; //!< bytes to forward before the cut; -1: none armed
+    QByteArray m_cutPrefix[2]; //!< the cut counts only pairs whose head starts with this
     qint64 m_flipAt[2] = { -1, -1 }; //!< absolute forwarded position
     bool m_stalled = false;
+    bool m_holding[2] = { false, false };
+    QByteArray m_holdPrefix[2];
     int m_cutsDone = 0;
     int m_flipsDone = 0;
 };

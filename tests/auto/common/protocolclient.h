@@ -4,15 +4,21 @@
 // QWebSocket and records every message the server sends.
 
 #include <chunkheader.h>
+#include <dataframes.h>
 #include <protocol.h>
 #include <sha256.h>
 
+#include <QHostAddress>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkRequest>
+#include <QTcpSocket>
 #include <QTest>
 #include <QWebSocket>
+#include <QtEndian>
+
+#include <memory>
 
 namespace ProtocolTest {
 
@@ -36,6 +42,113 @@ inline int errorCode(const QJsonObject &m)
 {
     return m.value(s("code")).toInt();
 }
+
+//! The raw data channel (docs/protocol.md, "Data channel") by hand: a QTcpSocket that sends
+//! a first line, reads the server's answer line, and then writes and reads length-prefixed
+//! frames. The server runs on this thread, so everything waits with the event loop.
+class DataClient
+{
+public:
+    DataClient()
+    {
+        QObject::connect(&m_socket, &QTcpSocket::readyRead, [this] { read(); });
+    }
+    Q_DISABLE_COPY_MOVE(DataClient)
+
+    //! Connects to the room port, from \a from when it is set (another loopback address).
+    bool connectTo(quint16 port, const QHostAddress &from = QHostAddress())
+    {
+        if (!from.isNull() && !m_socket.bind(from))
+            return false;
+        m_socket.connectToHost(QHostAddress::LocalHost, port);
+        return QTest::qWaitFor(
+                   [this] {
+                       return m_socket.state() == QAbstractSocket::ConnectedState
+                           || m_socket.state() == QAbstractSocket::UnconnectedState;
+                   },
+                   Timeout)
+            && m_socket.state() == QAbstractSocket::ConnectedState;
+    }
+
+    //! Sends \a firstLine and returns the server's answer line without its newline; an
+    //! empty array when the server answered nothing before closing or the timeout.
+    QByteArray greet(QByteArrayView firstLine = DataFrames::Greeting)
+    {
+        m_socket.write(firstLine.toByteArray());
+        (void)QTest::qWaitFor(
+            [this] {
+                return !m_line.isEmpty() || m_socket.state() == QAbstractSocket::UnconnectedState;
+            },
+            Timeout);
+        if (m_line.startsWith(DataFrames::OkPrefix))
+            m_key = QString::fromLatin1(m_line.mid(DataFrames::OkPrefix.size()));
+        return m_line;
+    }
+
+    //! Connects and greets; true when the server answered "OK <key>".
+    bool open(quint16 port, const QHostAddress &from = QHostAddress())
+    {
+        return connectTo(port, from) && greet().startsWith(DataFrames::OkPrefix)
+            && !m_key.isEmpty();
+    }
+
+    //! The key of the "OK" answer, for `join` as "dataKey".
+    QString key() const { return m_key; }
+
+    //! Writes \a message as one frame.
+    void sendFrame(const QByteArray &message)
+    {
+        sendLengthAndBytes(quint32(message.size()), message);
+    }
+    //! Writes a frame prefix announcing \a length bytes, followed by \a bytes (which need
+    //! not be that long): for frames that lie about their length.
+    void sendLengthAndBytes(quint32 length, const QByteArray &bytes)
+    {
+        uchar prefix[DataFrames::LengthSize];
+        qToBigEndian<quint32>(length, prefix);
+        m_socket.write(reinterpret_cast<const char *>(prefix), sizeof prefix);
+        m_socket.write(bytes);
+    }
+
+    //! Frames received after the answer line, in order.
+    QList<QByteArray> &frames() { return m_frames; }
+    //! Bytes received after the last complete frame (an incomplete frame, or garbage).
+    QByteArray pending() const { return m_buffer; }
+
+    bool waitForDisconnect(int timeout = Timeout)
+    {
+        return QTest::qWaitFor(
+            [this] { return m_socket.state() == QAbstractSocket::UnconnectedState; }, timeout);
+    }
+
+    QTcpSocket &socket() { return m_socket; }
+
+private:
+    void read()
+    {
+        m_buffer += m_socket.readAll();
+        if (m_line.isEmpty()) {
+            const qsizetype newline = m_buffer.indexOf('\n');
+            if (newline < 0)
+                return;
+            m_line = m_buffer.left(newline);
+            m_buffer.remove(0, newline + 1);
+        }
+        while (m_buffer.size() >= DataFrames::LengthSize) {
+            const qint64 length = qFromBigEndian<quint32>(m_buffer.constData());
+            if (m_buffer.size() < DataFrames::LengthSize + length)
+                return;
+            m_frames.append(m_buffer.mid(DataFrames::LengthSize, length));
+            m_buffer.remove(0, DataFrames::LengthSize + length);
+        }
+    }
+
+    QTcpSocket m_socket;
+    QByteArray m_buffer;
+    QByteArray m_line;
+    QString m_key;
+    QList<QByteArray> m_frames;
+};
 
 class Client
 {
@@ -63,17 +176,37 @@ public:
             && m_ws.state() == QAbstractSocket::ConnectedState;
     }
 
-    //! Joins and returns the `joined` reply (empty object on failure).
-    QJsonObject join(const QString &tok, const QString &name = QString())
+    //! Joins and returns the `joined` reply (empty object on failure). With a data channel
+    //! opened (openDataChannel()), `join` names it, and when the server takes it, chunks
+    //! travel over it in both directions.
+    QJsonObject join(const QString &tok, const QString &name = QString(),
+                     const QJsonObject &extra = {})
     {
         QJsonObject msg{ { s("type"), s("join") }, { s("version"), 1 }, { s("token"), tok } };
         if (!name.isEmpty())
             msg.insert(s("name"), name);
+        if (m_data)
+            msg.insert(s("dataKey"), m_data->key());
+        for (auto it = extra.begin(); it != extra.end(); ++it)
+            msg.insert(it.key(), it.value());
         const QJsonObject reply = request(msg);
-        if (reply.value(s("type")).toString() == QLatin1String("joined"))
+        if (reply.value(s("type")).toString() == QLatin1String("joined")) {
             m_clientId = reply.value(s("clientId")).toString();
+            m_dataActive = m_data && reply.value(s("dataChannel")).toBool();
+        }
         return reply;
     }
+
+    //! Opens and greets a data channel to \a port for the next join().
+    bool openDataChannel(quint16 port)
+    {
+        m_data = std::make_unique<DataClient>();
+        return m_data->open(port);
+    }
+    //! The data channel, or nullptr without one.
+    DataClient *dataChannel() const { return m_data.get(); }
+    //! True when the server took the data channel at join.
+    bool usesDataChannel() const { return m_dataActive; }
 
     void send(const QJsonObject &msg)
     {
@@ -81,6 +214,14 @@ public:
     }
     void sendRaw(const QString &text) { m_ws.sendTextMessage(text); }
     void sendBinary(const QByteArray &data) { m_ws.sendBinaryMessage(data); }
+    //! A chunk over the data channel when the server took one, else as a binary message.
+    void sendChunk(const QByteArray &chunk)
+    {
+        if (m_dataActive)
+            m_data->sendFrame(chunk);
+        else
+            sendBinary(chunk);
+    }
 
     //! Sends \a msg with a fresh rid and waits for the reply carrying it.
     QJsonObject request(QJsonObject msg)
@@ -170,13 +311,15 @@ public:
             to = data.size();
         for (qint64 off = from; off < to; off += Protocol::ChunkSize) {
             const qint64 n = qMin(Protocol::ChunkSize, to - off);
-            sendBinary(ChunkHeader::encode(ChunkHeader::Kind::Upload, uploadId, quint64(off),
-                                           QByteArrayView(data).sliced(off, n)));
+            sendChunk(ChunkHeader::encode(ChunkHeader::Kind::Upload, uploadId, quint64(off),
+                                          QByteArrayView(data).sliced(off, n)));
         }
     }
 
     //! Downloads file \a index, acknowledging as it goes, and returns the bytes; sets
-    //! \a failure to the error/download-failed message if it did not end.
+    //! \a failure to the error/download-failed message if it did not end. Chunks are read
+    //! from the data channel when the server took one (`download-end` may then come before
+    //! the last of them), else from binary messages.
     QByteArray download(qint64 index, QJsonObject *failure = nullptr)
     {
         const QJsonObject accepted = request(
@@ -187,12 +330,14 @@ public:
             return QByteArray();
         }
         const quint32 id = quint32(accepted.value(s("downloadId")).toInteger());
+        const qint64 size = accepted.value(s("size")).toInteger();
+        QList<QByteArray> &chunks = m_dataActive ? m_data->frames() : m_binaries;
         QByteArray out;
         bool ended = false;
         (void)QTest::qWaitFor(
             [&] {
-                while (!m_binaries.isEmpty()) {
-                    const QByteArray msg = m_binaries.takeFirst();
+                while (!chunks.isEmpty()) {
+                    const QByteArray msg = chunks.takeFirst();
                     const auto h = ChunkHeader::decode(msg);
                     if (!h || h->kind != ChunkHeader::Kind::Download || h->transferId != id)
                         continue;
@@ -209,10 +354,10 @@ public:
                         && m.value(s("type")).toString() == QLatin1String("download-end"))
                         ended = true;
                 }
-                return ended || hasMessage(s("download-failed"));
+                return (ended && out.size() >= size) || hasMessage(s("download-failed"));
             },
             Timeout * 2);
-        if (!ended && failure)
+        if ((!ended || out.size() < size) && failure)
             *failure = waitFor(s("download-failed"), 0);
         return out;
     }
@@ -224,6 +369,8 @@ public:
 
 private:
     QWebSocket m_ws;
+    std::unique_ptr<DataClient> m_data;
+    bool m_dataActive = false;
     QList<QJsonObject> m_messages;
     QList<QByteArray> m_binaries;
     QString m_clientId;

@@ -9,6 +9,7 @@
 #include <QStandardPaths>
 #include <QTest>
 
+#include "dataframes.h"
 #include "faultproxy.h"
 #include "protocol.h"
 #include "room.h"
@@ -27,6 +28,9 @@ constexpr int LongWait = 60000;
 // Protocol overhead allowed on top of the payload in the proxy's byte counts: chunk and
 // frame headers (~30 bytes per 256 KiB) and the JSON control messages.
 constexpr qint64 OverheadSlack = 256 * KiB;
+// How a data channel connection begins (docs/protocol.md, "Data channel"): the proxy cuts
+// only connections that start with it.
+const QByteArray DataChannelGreeting = DataFrames::Greeting.toByteArray();
 } // namespace
 
 class TestResume : public QObject
@@ -42,6 +46,11 @@ private Q_SLOTS:
     void uploadCut();
     void downloadCut_data();
     void downloadCut();
+    void uploadDataChannelCut_data();
+    void uploadDataChannelCut();
+    void downloadDataChannelCut_data();
+    void downloadDataChannelCut();
+    void chunksOvertakingTheirAcceptanceAreHeld();
     void resetDuringBothDirections();
     void flippedByteOnUploadIsResent();
     void flippedByteOnDownloadIsRefetched();
@@ -259,6 +268,143 @@ void TestResume::downloadCut()
     // Only the finished file is left in the folder: no partial, no sidecar.
     QCOMPARE(TestUtil::filesIn(dir(QStringLiteral("bob"))),
              QStringList{ QStringLiteral("payload.bin") });
+}
+
+void TestResume::uploadDataChannelCut_data()
+{
+    QTest::addColumn<qint64>("cutAt");
+    for (const int percent : { 10, 50, 90 })
+        QTest::addRow("%d%%", percent) << FileSize * percent / 100;
+}
+
+void TestResume::uploadDataChannelCut()
+{
+    // Only the data channel breaks; the WebSocket beside it stays up as far as the proxy
+    // is concerned. Both ends treat it as a drop of the connection and the upload resumes.
+    QFETCH(qint64, cutAt);
+    auto alice = join(QStringLiteral("Alice"), m_proxy->url());
+    auto bob = join(QStringLiteral("Bob"), m_server->url());
+    QVERIFY(alice && bob);
+    QVERIFY(alice->usesDataChannel());
+    const QString aliceId = alice->clientId();
+    QSignalSpy bobLeft(bob.get(), &Room::participantLeft);
+    QSignalSpy bobAvailable(bob.get(), &Room::fileAvailable);
+    QList<QJsonObject> resumedEvents;
+    connect(alice.get(), &Room::fsUploadResult, this, [&](const QJsonObject &e) {
+        if (e.value(QLatin1String("messageType")).toString() == QLatin1String("upload-resumed"))
+            resumedEvents.append(e);
+    });
+    m_proxy->cutAfter(FaultProxy::ClientToServer, cutAt, DataChannelGreeting);
+    TransferInfo info;
+    const QJsonObject result = sendAndWait(alice.get(), m_source, &info);
+    QVERIFY2(result.value(QLatin1String("result")).toInt(-1) == 0,
+             QJsonDocument(result).toJson().constData());
+    // The cut happened on the data channel, so the chunks travelled there.
+    QCOMPARE(m_proxy->cutsDone(), 1);
+    QCOMPARE(resumedEvents.size(), 1);
+    const qint64 offset = qint64(
+        resumedEvents.at(0)[QLatin1String("response")][QLatin1String("offset")].toDouble(-1));
+    QVERIFY(offset >= 0 && offset <= cutAt);
+    QCOMPARE(info.resumeCount, 1);
+    QVERIFY(info.resentBytes <= Protocol::UploadWindow + Protocol::ChunkSize);
+    QCOMPARE(alice->clientId(), aliceId);
+    QVERIFY(alice->usesDataChannel()); // a new channel with the new connection
+
+    const qint64 index = indexOf(result);
+    QTRY_COMPARE(bobAvailable.size(), 1);
+    TransferInfo got;
+    const QJsonObject dl = recvAndWait(bob.get(), index, dir(QStringLiteral("bob")), &got);
+    QCOMPARE(dl.value(QLatin1String("result")).toInt(-1), 0);
+    QCOMPARE(TestUtil::sha256Of(got.localPath), TestUtil::sha256Of(m_source));
+    QCOMPARE(bobAvailable.size(), 1); // announced exactly once
+    QCOMPARE(bobLeft.size(), 0);
+    QCOMPARE(m_server->fileCount(), 1);
+    QCOMPARE(TestUtil::filesIn(m_server->partialDir()), QStringList());
+}
+
+void TestResume::downloadDataChannelCut_data()
+{
+    QTest::addColumn<qint64>("cutAt");
+    for (const int percent : { 10, 50, 90 })
+        QTest::addRow("%d%%", percent) << FileSize * percent / 100;
+}
+
+void TestResume::downloadDataChannelCut()
+{
+    QFETCH(qint64, cutAt);
+    auto alice = join(QStringLiteral("Alice"), m_server->url());
+    auto bob = join(QStringLiteral("Bob"), m_proxy->url());
+    QVERIFY(alice && bob);
+    QVERIFY(bob->usesDataChannel());
+    QSignalSpy bobAvailable(bob.get(), &Room::fileAvailable);
+    const qint64 index = indexOf(sendAndWait(alice.get(), m_source));
+    QVERIFY(index > 0);
+    QTRY_VERIFY(bob->file(index).isValid());
+    QList<QJsonObject> resumedEvents;
+    connect(bob.get(), &Room::fsDownloadResult, this, [&](const QJsonObject &e) {
+        if (e.value(QLatin1String("messageType")).toString() == QLatin1String("download-resumed"))
+            resumedEvents.append(e);
+    });
+    m_proxy->cutAfter(FaultProxy::ServerToClient, cutAt, DataChannelGreeting);
+    TransferInfo got;
+    const QJsonObject dl = recvAndWait(bob.get(), index, dir(QStringLiteral("bob")), &got);
+    QVERIFY2(dl.value(QLatin1String("result")).toInt(-1) == 0,
+             QJsonDocument(dl).toJson().constData());
+    QCOMPARE(m_proxy->cutsDone(), 1);
+    QCOMPARE(resumedEvents.size(), 1);
+    const qint64 offset = qint64(
+        resumedEvents.at(0)[QLatin1String("response")][QLatin1String("offset")].toDouble(-1));
+    QVERIFY(offset > 0 && offset <= cutAt);
+    QCOMPARE(got.resumeCount, 1);
+    QVERIFY(bob->usesDataChannel());
+    QCOMPARE(TestUtil::sha256Of(got.localPath), TestUtil::sha256Of(m_source));
+    QCOMPARE(TestUtil::filesIn(dir(QStringLiteral("bob"))),
+             QStringList{ QStringLiteral("payload.bin") });
+    // The reconnection did not announce the file again.
+    QCOMPARE(bobAvailable.size(), 1);
+}
+
+void TestResume::chunksOvertakingTheirAcceptanceAreHeld()
+{
+    // The server answers download-begin on the WebSocket and starts sending chunks on the
+    // data channel; the proxy holds the WebSocket back so the chunks arrive first. The
+    // client must keep them until the reply is handled, not drop them and refetch.
+    auto alice = join(QStringLiteral("Alice"), m_server->url());
+    auto bob = join(QStringLiteral("Bob"), m_proxy->url());
+    QVERIFY(alice && bob);
+    QVERIFY(bob->usesDataChannel());
+    const qint64 index = indexOf(sendAndWait(alice.get(), m_source));
+    QVERIFY(index > 0);
+    QTRY_VERIFY(bob->file(index).isValid());
+
+    const QByteArray webSocket = QByteArrayLiteral("GET ");
+    const qint64 before
+        = m_proxy->bytesForwardedWhereClientBegan(FaultProxy::ServerToClient, DataChannelGreeting);
+    const qint64 repliesBefore
+        = m_proxy->bytesForwardedWhereClientBegan(FaultProxy::ServerToClient, webSocket);
+    m_proxy->holdWhereClientBegan(FaultProxy::ServerToClient, webSocket);
+    TransferInfo got;
+    QJsonObject result;
+    const qint64 id
+        = bob->recvFiles(index, { { QStringLiteral("saveDir"), dir(QStringLiteral("bob")) } },
+                         [&](const QJsonObject &r) { result = r; });
+    QPointer<TransferJob> job = bob->job(TransferInfo::Direction::Download, id);
+    QVERIFY(job);
+    connect(job, &TransferJob::finished, this, [&got](TransferJob *j) { got = j->info(); });
+    // Several chunks reached Bob while download-accepted was still held back.
+    QTRY_VERIFY(
+        m_proxy->bytesForwardedWhereClientBegan(FaultProxy::ServerToClient, DataChannelGreeting)
+        > before + 2 * Protocol::ChunkSize);
+    QCOMPARE(m_proxy->bytesForwardedWhereClientBegan(FaultProxy::ServerToClient, webSocket),
+             repliesBefore);
+    m_proxy->releaseHeld();
+
+    QTRY_VERIFY_WITH_TIMEOUT(!result.isEmpty(), LongWait);
+    QVERIFY2(result.value(QLatin1String("result")).toInt(-1) == 0,
+             QJsonDocument(result).toJson().constData());
+    QCOMPARE(got.resumeCount, 0);
+    QCOMPARE(got.resentBytes, 0); // nothing was dropped and fetched again
+    QCOMPARE(TestUtil::sha256Of(got.localPath), TestUtil::sha256Of(m_source));
 }
 
 void TestResume::resetDuringBothDirections()

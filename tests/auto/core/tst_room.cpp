@@ -1,8 +1,10 @@
 // End-to-end tests of the client library against the real room server class on
 // 127.0.0.1 (ephemeral port), with three or more real Room clients.
 
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTest>
@@ -12,6 +14,8 @@
 #include "room.h"
 #include "testutil.h"
 #include "transferjob.h"
+
+#include <algorithm>
 
 using namespace Roomshare;
 using Roomshare::Server::RoomServer;
@@ -48,10 +52,20 @@ private Q_SLOTS:
     void awkwardNamesAreStoredAndOfferedSafely();
     void nameClashGetsNumberedName();
     void jobContract();
+    void dataChannelByDefault();
+    void dataChannelInMixedRooms_data();
+    void dataChannelInMixedRooms();
 
 private:
+    //! How a client in the data channel tests carries its chunks.
+    enum class Transport { DataChannel, WebSocketOnly };
+
     std::unique_ptr<Room> join(const QString &name, const QString &room = QStringLiteral("standup"),
                                const QString &role = QStringLiteral("participant"));
+    std::unique_ptr<Room> joinUsing(const QString &name, Transport transport);
+    //! Sends \a size random bytes from \a sender and has every one of \a receivers download
+    //! them; checks each copy is byte-identical.
+    void transferTo(Room *sender, const QList<Room *> &receivers, qint64 size);
     QString dir(const QString &name);
     //! Waits until \a room has file \a index; returns it.
     static FileInfo waitForFile(Room *room, qint64 index);
@@ -96,6 +110,18 @@ std::unique_ptr<Room> TestRoom::join(const QString &name, const QString &room, c
     auto r = std::make_unique<Room>();
     QSignalSpy connected(r.get(), &Room::connected);
     if (!r->connectToRoom(TestUtil::invite(m_server->url(), room, name, role)))
+        return nullptr;
+    if (!connected.wait(10000))
+        return nullptr;
+    return r;
+}
+
+std::unique_ptr<Room> TestRoom::joinUsing(const QString &name, Transport transport)
+{
+    auto r = std::make_unique<Room>();
+    r->setDataChannelEnabled(transport == Transport::DataChannel);
+    QSignalSpy connected(r.get(), &Room::connected);
+    if (!r->connectToRoom(TestUtil::invite(m_server->url(), QStringLiteral("standup"), name)))
         return nullptr;
     if (!connected.wait(10000))
         return nullptr;
@@ -924,6 +950,107 @@ void TestRoom::jobContract()
     QCOMPARE(processed, qint64(1000));
     QTest::qWait(50);
     QCOMPARE(finishedCount, 1);
+}
+
+void TestRoom::transferTo(Room *sender, const QList<Room *> &receivers, qint64 size)
+{
+    const QString name = QStringLiteral("payload-%1.bin").arg(sender->clientId());
+    const QString src = TestUtil::makeFile(dir(QStringLiteral("src")), name, size);
+    QVERIFY(!src.isEmpty());
+    const QJsonObject sent = sendAndWait(sender, src);
+    QVERIFY2(sent[QLatin1String("result")].toInt(-1) == 0,
+             QJsonDocument(sent).toJson().constData());
+    const qint64 index = indexOf(sent);
+    QVERIFY(index > 0);
+    QList<QJsonObject> results(receivers.size());
+    for (qsizetype i = 0; i < receivers.size(); ++i) {
+        QVERIFY(waitForFile(receivers.at(i), index).isValid());
+        const QString saveDir = dir(QStringLiteral("recv-%1").arg(receivers.at(i)->clientId()));
+        receivers.at(i)->recvFiles(index, { { QStringLiteral("saveDir"), saveDir } },
+                                   [&results, i](const QJsonObject &r) { results[i] = r; });
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(std::all_of(results.cbegin(), results.cend(),
+                                         [](const QJsonObject &r) { return !r.isEmpty(); }),
+                             LongWait);
+    const QByteArray expected = TestUtil::sha256Of(src);
+    for (const QJsonObject &r : std::as_const(results)) {
+        QVERIFY2(r[QLatin1String("result")].toInt(-1) == 0, QJsonDocument(r).toJson().constData());
+        const QString path = r[QLatin1String("response")][QLatin1String("path")].toString();
+        QCOMPARE(QFileInfo(path).size(), size);
+        QCOMPARE(TestUtil::sha256Of(path), expected);
+    }
+}
+
+void TestRoom::dataChannelByDefault()
+{
+    // The default holds whatever the environment of this test run says.
+    const bool hadEnv = qEnvironmentVariableIsSet("ROOMSHARE_DATA_CHANNEL");
+    const QByteArray env = qgetenv("ROOMSHARE_DATA_CHANNEL");
+    const auto restore = qScopeGuard([&] {
+        if (hadEnv)
+            qputenv("ROOMSHARE_DATA_CHANNEL", env);
+        else
+            qunsetenv("ROOMSHARE_DATA_CHANNEL");
+    });
+    qputenv("ROOMSHARE_DATA_CHANNEL", "0");
+    QVERIFY(!Room().isDataChannelEnabled());
+    qputenv("ROOMSHARE_DATA_CHANNEL", "1");
+    QVERIFY(Room().isDataChannelEnabled());
+    qunsetenv("ROOMSHARE_DATA_CHANNEL");
+    QVERIFY(Room().isDataChannelEnabled());
+
+    auto alice = join(QStringLiteral("Alice"));
+    auto bob = join(QStringLiteral("Bob"));
+    auto carol = join(QStringLiteral("Carol"));
+    QVERIFY(alice && bob && carol);
+    QVERIFY(alice->usesDataChannel());
+    QVERIFY(bob->usesDataChannel());
+    QVERIFY(carol->usesDataChannel());
+    transferTo(alice.get(), { bob.get(), carol.get() }, 8 * MiB + 12345);
+    if (QTest::currentTestFailed())
+        return;
+    // And the other way round, while the channels stay up.
+    transferTo(carol.get(), { alice.get() }, 3 * MiB + 1);
+    if (QTest::currentTestFailed())
+        return;
+    QVERIFY(alice->usesDataChannel() && carol->usesDataChannel());
+    QVERIFY(alice->isConnected() && bob->isConnected() && carol->isConnected());
+
+    // Leaving ends the channel with the connection; the next connection opens a new one.
+    alice->disconnectFromRoom();
+    QVERIFY(!alice->usesDataChannel());
+}
+
+void TestRoom::dataChannelInMixedRooms_data()
+{
+    QTest::addColumn<Transport>("sender");
+    QTest::addColumn<Transport>("receiver");
+    QTest::addRow("sender without") << Transport::WebSocketOnly << Transport::DataChannel;
+    QTest::addRow("receiver without") << Transport::DataChannel << Transport::WebSocketOnly;
+    QTest::addRow("both without") << Transport::WebSocketOnly << Transport::WebSocketOnly;
+}
+
+void TestRoom::dataChannelInMixedRooms()
+{
+    QFETCH(Transport, sender);
+    QFETCH(Transport, receiver);
+    auto alice = joinUsing(QStringLiteral("Alice"), sender);
+    auto bob = joinUsing(QStringLiteral("Bob"), receiver);
+    // Carol keeps the default, so every room here mixes both kinds.
+    auto carol = joinUsing(QStringLiteral("Carol"), Transport::DataChannel);
+    QVERIFY(alice && bob && carol);
+    QCOMPARE(alice->isDataChannelEnabled(), sender == Transport::DataChannel);
+    QCOMPARE(alice->usesDataChannel(), sender == Transport::DataChannel);
+    QCOMPARE(bob->usesDataChannel(), receiver == Transport::DataChannel);
+    QVERIFY(carol->usesDataChannel());
+    transferTo(alice.get(), { bob.get(), carol.get() }, 8 * MiB + 777);
+    if (QTest::currentTestFailed())
+        return;
+    transferTo(carol.get(), { alice.get(), bob.get() }, 2 * MiB + 3);
+    if (QTest::currentTestFailed())
+        return;
+    QCOMPARE(alice->usesDataChannel(), sender == Transport::DataChannel);
+    QCOMPARE(bob->usesDataChannel(), receiver == Transport::DataChannel);
 }
 
 QTEST_GUILESS_MAIN(TestRoom)

@@ -42,6 +42,7 @@ private Q_SLOTS:
     void loadOrCreateKeepsKeyPrivate();
     void loadPemRejectsMismatchedKey();
     void wssEndToEndWithPinnedCertificate();
+    void wssDataChannelWithPinnedCertificate();
     void wrongPinFailsClearly();
     void selfSignedWithoutPinFails();
     void pinMustBeSha256();
@@ -215,6 +216,48 @@ void TestRoomSecurity::wssEndToEndWithPinnedCertificate()
     QVERIFY(cleartext.connectToRoom(plain->toString()));
     QVERIFY(disconnected.wait(Wait));
     QVERIFY(alice->isConnected());
+}
+
+void TestRoomSecurity::wssDataChannelWithPinnedCertificate()
+{
+    // The data channel is a second TLS connection; it trusts exactly the certificate the
+    // pinned WebSocket connection verified, so with a self-signed one it comes up too.
+    startServer(true);
+    auto alice = join(link(s("Alice")));
+    auto bob = join(link(s("Bob")));
+    // Carol goes without it: both kinds share a wss room.
+    auto carol = std::make_unique<Room>();
+    carol->setDataChannelEnabled(false);
+    QSignalSpy carolConnected(carol.get(), &Room::connected);
+    QVERIFY(carol->connectToRoom(link(s("Carol"))));
+    QVERIFY(carolConnected.wait(Wait));
+    QVERIFY(alice && bob);
+    QVERIFY(alice->usesDataChannel());
+    QVERIFY(bob->usesDataChannel());
+    QVERIFY(!carol->usesDataChannel());
+
+    const QString path = TestUtil::makeFile(m_tmp->path(), s("deck.bin"), 5 * 1024 * 1024 + 99);
+    QSignalSpy available(bob.get(), &Room::fileAvailable);
+    QJsonObject sent;
+    alice->sendFiles({ path }, {}, [&](const QJsonObject &r) { sent = r; });
+    QTRY_VERIFY_WITH_TIMEOUT(!sent.isEmpty() && available.size() == 1, Wait * 3);
+    QCOMPARE(sent.value(s("result")).toInt(-1), 0);
+    const FileInfo file = available.first().first().value<FileInfo>();
+    QTRY_VERIFY_WITH_TIMEOUT(carol->file(file.index).isValid(), Wait);
+    QJsonObject bobGot;
+    QJsonObject carolGot;
+    QVERIFY(QDir().mkpath(m_tmp->filePath(s("bob"))));
+    QVERIFY(QDir().mkpath(m_tmp->filePath(s("carol"))));
+    bob->recvFiles(file.index, { { s("saveDir"), m_tmp->filePath(s("bob")) } },
+                   [&](const QJsonObject &r) { bobGot = r; });
+    carol->recvFiles(file.index, { { s("saveDir"), m_tmp->filePath(s("carol")) } },
+                     [&](const QJsonObject &r) { carolGot = r; });
+    QTRY_VERIFY_WITH_TIMEOUT(!bobGot.isEmpty() && !carolGot.isEmpty(), Wait * 3);
+    QCOMPARE(bobGot.value(s("result")).toInt(-1), 0);
+    QCOMPARE(carolGot.value(s("result")).toInt(-1), 0);
+    QCOMPARE(TestUtil::sha256Of(m_tmp->filePath(s("bob/deck.bin"))), TestUtil::sha256Of(path));
+    QCOMPARE(TestUtil::sha256Of(m_tmp->filePath(s("carol/deck.bin"))), TestUtil::sha256Of(path));
+    QVERIFY(alice->usesDataChannel() && bob->usesDataChannel());
 }
 
 void TestRoomSecurity::wrongPinFailsClearly()

@@ -99,6 +99,18 @@ private Q_SLOTS:
     void expiry();
     void oversizedControlMessage();
     void idleConnectionsAreClosed();
+    void dataChannelGreetingAndJoin();
+    void dataChannelRoundTrip();
+    void dataChannelUnknownKey();
+    void dataChannelClaimedOnce();
+    void dataChannelFromAnotherAddress();
+    void unclaimedDataChannelExpires();
+    void unclaimedDataChannelsCountAgainstCap();
+    void badDataFrameLength_data();
+    void badDataFrameLength();
+    void closedDataChannelDropsConnection();
+    void notAGreeting_data();
+    void notAGreeting();
     void parseByteSize_data();
     void parseByteSize();
 
@@ -106,6 +118,9 @@ private:
     void startServer(const std::function<void(ServerOptions &)> &configure = {});
     std::unique_ptr<Client> connectClient();
     std::unique_ptr<Client> joinClient(const QString &name, const QString &room = s("room"));
+    //! A client that greets a data channel first and names it in `join`; nullptr unless
+    //! the server took the channel.
+    std::unique_ptr<Client> joinDataClient(const QString &name, const QString &room = s("room"));
     int partialCount() const
     {
         return int(QDir(m_server->partialDir()).entryList(QDir::Files).size());
@@ -173,6 +188,18 @@ std::unique_ptr<Client> tst_ServerProtocol::joinClient(const QString &name, cons
         return nullptr;
     const QJsonObject joined = c->join(token(room, name));
     if (joined.value(s("type")).toString() != QLatin1String("joined"))
+        return nullptr;
+    return c;
+}
+
+std::unique_ptr<Client> tst_ServerProtocol::joinDataClient(const QString &name, const QString &room)
+{
+    auto c = connectClient();
+    if (!c || !c->openDataChannel(m_server->port()))
+        return nullptr;
+    const QJsonObject joined = c->join(token(room, name));
+    if (joined.value(s("type")).toString() != QLatin1String("joined")
+        || !joined.value(s("dataChannel")).toBool() || !c->usesDataChannel())
         return nullptr;
     return c;
 }
@@ -1001,6 +1028,372 @@ void tst_ServerProtocol::idleConnectionsAreClosed()
     QTRY_COMPARE_WITH_TIMEOUT(m_server->connectionCount(), 1, Timeout);
     QCOMPARE(alive->socket().state(), QAbstractSocket::ConnectedState);
     QCOMPARE(m_server->participantCount(), 1);
+}
+
+void tst_ServerProtocol::dataChannelGreetingAndJoin()
+{
+    DataClient data;
+    QVERIFY(data.connectTo(m_server->port()));
+    const QByteArray answer = data.greet();
+    QVERIFY2(answer.startsWith("OK "), answer.constData());
+    // The key is unguessable (128 bits, base64url) and nothing else follows the line.
+    const QString key = data.key();
+    QCOMPARE(QByteArray::fromBase64(key.toLatin1(),
+                                    QByteArray::Base64UrlEncoding
+                                        | QByteArray::AbortOnBase64DecodingErrors)
+                 .size(),
+             16);
+    QVERIFY(data.frames().isEmpty());
+    QVERIFY(data.pending().isEmpty());
+    // A greeted channel is not a WebSocket connection.
+    QCOMPARE(m_server->connectionCount(), 0);
+
+    auto c = connectClient();
+    QVERIFY(c);
+    const QJsonObject joined
+        = c->join(token(s("room"), s("Alice")), QString(), { { s("dataKey"), key } });
+    QCOMPARE(joined.value(s("type")).toString(), s("joined"));
+    QCOMPARE(joined.value(s("dataChannel")).toBool(false), true);
+    QCOMPARE(data.socket().state(), QAbstractSocket::ConnectedState);
+
+    // Without a key: no data channel.
+    auto plain = connectClient();
+    QVERIFY(plain);
+    const QJsonObject plainJoined = plain->join(token(s("room"), s("Bob")));
+    QCOMPARE(plainJoined.value(s("type")).toString(), s("joined"));
+    QCOMPARE(plainJoined.value(s("dataChannel")).toBool(true), false);
+    QCOMPARE(m_server->connectionCount(), 2);
+}
+
+void tst_ServerProtocol::dataChannelRoundTrip()
+{
+    auto alice = joinDataClient(s("Alice"));
+    auto bob = joinDataClient(s("Bob"));
+    auto carol = joinClient(s("Carol"));
+    QVERIFY(alice && bob && carol);
+    QVERIFY(!carol->usesDataChannel());
+
+    // The first half of the chunks over the data channel, the rest as WebSocket binary
+    // messages, which the server still takes from a client with a data channel.
+    const QByteArray data = randomBytes(3 * 1024 * 1024 + 4321);
+    const qint64 half = 2 * Protocol::AckInterval; // acknowledged as such
+    const QJsonObject accepted = alice->beginUpload(s("mixed.bin"), data.size());
+    QCOMPARE(accepted.value(s("type")).toString(), s("upload-accepted"));
+    const quint32 id = quint32(accepted.value(s("uploadId")).toInteger());
+    alice->sendChunks(id, data, 0, half);
+    QVERIFY(!alice
+                 ->waitFor([half](const QJsonObject &m) {
+                     return m.value(s("type")).toString() == QLatin1String("upload-ack")
+                         && m.value(s("offset")).toInteger() == half;
+                 })
+                 .isEmpty());
+    for (qint64 off = half; off < data.size(); off += Protocol::ChunkSize) {
+        const qint64 n = qMin(Protocol::ChunkSize, data.size() - off);
+        alice->sendBinary(ChunkHeader::encode(ChunkHeader::Kind::Upload, id, quint64(off),
+                                              QByteArrayView(data).sliced(off, n)));
+    }
+    alice->send({ { s("type"), s("upload-end") },
+                  { s("uploadId"), qint64(id) },
+                  { s("sha256"), sha256Hex(data) } });
+    const QJsonObject done = alice->waitFor(s("upload-done"));
+    QCOMPARE(done.value(s("uploadId")).toInteger(), id);
+    const QJsonObject file = done.value(s("file")).toObject();
+    QCOMPARE(file.value(s("sha256")).toString(), sha256Hex(data));
+    const qint64 index = file.value(s("index")).toInteger();
+
+    // A second file entirely over the data channel.
+    QVERIFY(bob->waitFor(s("file-available")).value(s("file")).toObject() == file);
+    QVERIFY(carol->waitFor(s("file-available")).value(s("file")).toObject() == file);
+    const QByteArray second = randomBytes(2 * 1024 * 1024 + 17);
+    const QJsonObject secondDone = alice->upload(s("second.bin"), second);
+    QCOMPARE(secondDone.value(s("type")).toString(), s("upload-done"));
+    const qint64 secondIndex = secondDone.value(s("file")).toObject().value(s("index")).toInteger();
+
+    // Bob downloads over his data channel: frames, and no binary WebSocket message.
+    const std::pair<qint64, QByteArray> files[] = { { index, data }, { secondIndex, second } };
+    for (const auto &[idx, expected] : files) {
+        QJsonObject failure;
+        const QByteArray received = bob->download(idx, &failure);
+        QVERIFY2(failure.isEmpty(), QJsonDocument(failure).toJson().constData());
+        QCOMPARE(received.size(), expected.size());
+        QVERIFY(received == expected);
+    }
+    QVERIFY(bob->binaries().isEmpty());
+    QVERIFY(bob->dataChannel()->pending().isEmpty());
+
+    // Carol, without a data channel, gets the same bytes as binary messages.
+    QJsonObject failure;
+    const QByteArray received = carol->download(index, &failure);
+    QVERIFY2(failure.isEmpty(), QJsonDocument(failure).toJson().constData());
+    QVERIFY(received == data);
+    QTRY_COMPARE_WITH_TIMEOUT(m_server->downloadCount(), 0, Timeout);
+    QCOMPARE(partialCount(), 0);
+    QCOMPARE(storedCount(), 2);
+    // Nothing went to Alice, who only sent.
+    QVERIFY(alice->binaries().isEmpty());
+    QVERIFY(alice->dataChannel()->frames().isEmpty());
+}
+
+void tst_ServerProtocol::dataChannelUnknownKey()
+{
+    auto alice = connectClient();
+    QVERIFY(alice);
+    const QJsonObject joined = alice->join(token(s("room"), s("Alice")), QString(),
+                                           { { s("dataKey"), s("AAAAAAAAAAAAAAAAAAAAAA") } });
+    QCOMPARE(joined.value(s("type")).toString(), s("joined"));
+    QCOMPARE(joined.value(s("dataChannel")).toBool(true), false);
+    // A key that is not a string is ignored the same way.
+    auto bob = connectClient();
+    QVERIFY(bob);
+    const QJsonObject bobJoined
+        = bob->join(token(s("room"), s("Bob")), QString(), { { s("dataKey"), 42 } });
+    QCOMPARE(bobJoined.value(s("type")).toString(), s("joined"));
+    QCOMPARE(bobJoined.value(s("dataChannel")).toBool(true), false);
+
+    // Data goes over the WebSocket as before.
+    const QByteArray data = randomBytes(1024 * 1024 + 5);
+    const QJsonObject done = alice->upload(s("x.bin"), data);
+    QCOMPARE(done.value(s("type")).toString(), s("upload-done"));
+    const qint64 index = done.value(s("file")).toObject().value(s("index")).toInteger();
+    QVERIFY(!bob->waitFor(s("file-available")).isEmpty());
+    QCOMPARE(bob->download(index), data);
+}
+
+void tst_ServerProtocol::dataChannelClaimedOnce()
+{
+    DataClient data;
+    QVERIFY(data.open(m_server->port()));
+    auto alice = connectClient();
+    auto mallory = connectClient();
+    QVERIFY(alice && mallory);
+    QVERIFY(alice->join(token(s("room"), s("Alice")), QString(), { { s("dataKey"), data.key() } })
+                .value(s("dataChannel"))
+                .toBool());
+    const QJsonObject second = mallory->join(token(s("room"), s("Mallory")), QString(),
+                                             { { s("dataKey"), data.key() } });
+    QCOMPARE(second.value(s("type")).toString(), s("joined"));
+    QCOMPARE(second.value(s("dataChannel")).toBool(true), false);
+
+    // The channel still belongs to Alice: a download she starts arrives on it.
+    const QByteArray bytes = randomBytes(300 * 1024);
+    const QJsonObject done = mallory->upload(s("m.bin"), bytes);
+    QCOMPARE(done.value(s("type")).toString(), s("upload-done"));
+    const qint64 index = done.value(s("file")).toObject().value(s("index")).toInteger();
+    const QJsonObject accepted = alice->request(
+        { { s("type"), s("download-begin") }, { s("index"), index }, { s("offset"), 0 } });
+    QCOMPARE(accepted.value(s("type")).toString(), s("download-accepted"));
+    QVERIFY(!alice->waitFor(s("download-end")).isEmpty());
+    auto framedBytes = [&data] {
+        qint64 n = 0;
+        for (const auto &f : std::as_const(data.frames()))
+            n += f.size() - ChunkHeader::Size;
+        return n;
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(framedBytes(), bytes.size(), Timeout);
+    QVERIFY(alice->binaries().isEmpty());
+    QVERIFY(mallory->binaries().isEmpty());
+}
+
+void tst_ServerProtocol::dataChannelFromAnotherAddress()
+{
+    // The key alone is not enough: the channel must come from the WebSocket's address.
+    DataClient data;
+    if (!data.connectTo(m_server->port(), QHostAddress(s("127.0.0.2"))))
+        QSKIP("cannot connect from 127.0.0.2 here");
+    QCOMPARE(data.socket().localAddress(), QHostAddress(s("127.0.0.2")));
+    QVERIFY(data.greet().startsWith("OK "));
+    auto alice = connectClient();
+    QVERIFY(alice);
+    const QJsonObject joined
+        = alice->join(token(s("room"), s("Alice")), QString(), { { s("dataKey"), data.key() } });
+    QCOMPARE(joined.value(s("type")).toString(), s("joined"));
+    QCOMPARE(joined.value(s("dataChannel")).toBool(true), false);
+}
+
+void tst_ServerProtocol::unclaimedDataChannelExpires()
+{
+    startServer([](ServerOptions &o) {
+        o.handshakeTimeoutMs = 200;
+        o.joinTimeoutMs = 400;
+    });
+    DataClient data;
+    QVERIFY(data.open(m_server->port()));
+    // A greeting that never finishes is dropped as well.
+    DataClient partial;
+    QVERIFY(partial.connectTo(m_server->port()));
+    partial.socket().write("ROOMSHARE-DA");
+    QVERIFY(data.waitForDisconnect(5000));
+    QVERIFY(partial.waitForDisconnect(5000));
+    QVERIFY(partial.frames().isEmpty() && partial.pending().isEmpty());
+
+    // Its key is gone with it.
+    auto alice = connectClient();
+    QVERIFY(alice);
+    const QJsonObject joined
+        = alice->join(token(s("room"), s("Alice")), QString(), { { s("dataKey"), data.key() } });
+    QCOMPARE(joined.value(s("type")).toString(), s("joined"));
+    QCOMPARE(joined.value(s("dataChannel")).toBool(true), false);
+
+    // A channel claimed in time is not touched by the deadline.
+    auto bob = joinDataClient(s("Bob"));
+    QVERIFY(bob);
+    QTest::qWait(600);
+    QCOMPARE(bob->dataChannel()->socket().state(), QAbstractSocket::ConnectedState);
+    const QJsonObject done = bob->upload(s("late.bin"), randomBytes(100 * 1024));
+    QCOMPARE(done.value(s("type")).toString(), s("upload-done"));
+}
+
+void tst_ServerProtocol::unclaimedDataChannelsCountAgainstCap()
+{
+    startServer([](ServerOptions &o) { o.maxConnectionsPerAddress = 2; });
+    auto first = std::make_unique<DataClient>();
+    DataClient second;
+    QVERIFY(first->open(m_server->port()));
+    QVERIFY(second.open(m_server->port()));
+    // A third unidentified connection from the address is refused at once.
+    DataClient third;
+    if (third.connectTo(m_server->port()))
+        QVERIFY(third.waitForDisconnect());
+    QVERIFY(third.key().isEmpty());
+    QVERIFY(third.frames().isEmpty() && third.pending().isEmpty());
+
+    // When one goes, there is room for a WebSocket that claims the other.
+    first.reset();
+    std::unique_ptr<Client> alice;
+    QTRY_VERIFY_WITH_TIMEOUT((alice = connectClient()) != nullptr, Timeout);
+    const QJsonObject joined
+        = alice->join(token(s("room"), s("Alice")), QString(), { { s("dataKey"), second.key() } });
+    QCOMPARE(joined.value(s("type")).toString(), s("joined"));
+    QCOMPARE(joined.value(s("dataChannel")).toBool(), true);
+}
+
+void tst_ServerProtocol::badDataFrameLength_data()
+{
+    QTest::addColumn<quint32>("length");
+    QTest::addRow("empty") << quint32(0);
+    QTest::addRow("shorter than a chunk header") << quint32(ChunkHeader::Size - 1);
+    QTest::addRow("one over the limit") << quint32(Protocol::MaxDataMessage + 1);
+    QTest::addRow("4 GiB") << quint32(0xffffffff);
+}
+
+void tst_ServerProtocol::badDataFrameLength()
+{
+    QFETCH(quint32, length);
+    auto alice = joinDataClient(s("Alice"));
+    auto bob = joinClient(s("Bob"));
+    QVERIFY(alice && bob);
+    const QString aliceId = alice->clientId();
+    // A good frame first: the stream is fine up to the bad prefix.
+    const quint32 id = quint32(
+        alice->beginUpload(s("x.bin"), 10 * 1024 * 1024).value(s("uploadId")).toInteger());
+    const QByteArray data = randomBytes(Protocol::AckInterval);
+    alice->sendChunks(id, data, 0);
+    QVERIFY(!alice->waitFor(s("upload-ack")).isEmpty());
+    alice->dataChannel()->sendLengthAndBytes(length, QByteArray(ChunkHeader::Size, 'x'));
+
+    const QJsonObject error = alice->waitFor(s("error"));
+    QCOMPARE(errorCode(error), 1198);
+    QVERIFY2(error.value(s("desc")).toString().startsWith(s("Broken data channel: ")),
+             qPrintable(error.value(s("desc")).toString()));
+    QVERIFY(alice->waitForDisconnect());
+    QCOMPARE(int(alice->socket().closeCode()), 1008);
+    QVERIFY(alice->dataChannel()->waitForDisconnect());
+    QTRY_COMPARE_WITH_TIMEOUT(m_server->connectionCount(), 1, Timeout);
+    QCOMPARE(bob->socket().state(), QAbstractSocket::ConnectedState);
+    QCOMPARE(bob->waitFor(s("participant-left")).value(s("clientId")).toString(), aliceId);
+}
+
+void tst_ServerProtocol::closedDataChannelDropsConnection()
+{
+    // Closing the data channel is a drop of the whole connection: the WebSocket goes too,
+    // the upload keeps its durable offset and the session resumes with a new channel.
+    auto alice = connectClient();
+    QVERIFY(alice && alice->openDataChannel(m_server->port()));
+    const QJsonObject joined = alice->join(token(s("room"), s("Alice")));
+    QVERIFY(joined.value(s("dataChannel")).toBool());
+    const QString sessionId = joined.value(s("sessionId")).toString();
+    const QString aliceId = alice->clientId();
+    auto bob = joinClient(s("Bob"));
+    QVERIFY(bob);
+    const QByteArray data = randomBytes(3 * 1024 * 1024 + 99);
+    const quint32 id
+        = quint32(alice->beginUpload(s("x"), data.size()).value(s("uploadId")).toInteger());
+    alice->sendChunks(id, data, 0, 1024 * 1024);
+    QVERIFY(!alice
+                 ->waitFor([](const QJsonObject &m) {
+                     return m.value(s("type")).toString() == QLatin1String("upload-ack")
+                         && m.value(s("offset")).toInteger() == 1024 * 1024;
+                 })
+                 .isEmpty());
+    alice->dataChannel()->socket().disconnectFromHost();
+    QVERIFY(alice->waitForDisconnect());
+    QTRY_COMPARE_WITH_TIMEOUT(m_server->connectionCount(), 1, Timeout);
+    QCOMPARE(m_server->uploadCount(), 1);
+    QCOMPARE(partialCount(), 1);
+
+    auto again = connectClient();
+    QVERIFY(again && again->openDataChannel(m_server->port()));
+    const QJsonObject rejoined
+        = again->join(token(s("room"), s("Alice")), QString(), { { s("resume"), sessionId } });
+    QCOMPARE(rejoined.value(s("type")).toString(), s("joined"));
+    QCOMPARE(rejoined.value(s("clientId")).toString(), aliceId);
+    QCOMPARE(rejoined.value(s("resumed")).toBool(), true);
+    QCOMPARE(rejoined.value(s("dataChannel")).toBool(), true);
+    const QJsonObject accepted
+        = again->request({ { s("type"), s("upload-resume") }, { s("uploadId"), qint64(id) } });
+    QCOMPARE(accepted.value(s("type")).toString(), s("upload-accepted"));
+    const qint64 offset = accepted.value(s("offset")).toInteger();
+    QCOMPARE(offset, 1024 * 1024);
+    again->sendChunks(id, data, offset);
+    again->send({ { s("type"), s("upload-end") },
+                  { s("uploadId"), qint64(id) },
+                  { s("sha256"), sha256Hex(data) } });
+    QCOMPARE(again->waitFor(s("upload-done")).value(s("uploadId")).toInteger(), id);
+    const qint64 index = bob->waitFor(s("file-available"))
+                             .value(s("file"))
+                             .toObject()
+                             .value(s("index"))
+                             .toInteger();
+    QCOMPARE(bob->download(index), data);
+    QTest::qWait(100);
+    QVERIFY(!bob->hasMessage(s("file-available")));
+}
+
+void tst_ServerProtocol::notAGreeting_data()
+{
+    QTest::addColumn<QByteArray>("firstLine");
+    QTest::addRow("other version") << QByteArray("ROOMSHARE-DATA/2\n");
+    QTest::addRow("greeting with CRLF") << QByteArray("ROOMSHARE-DATA/1\r\n");
+    QTest::addRow("lower case") << QByteArray("roomshare-data/1\n");
+    QTest::addRow("HELLO") << QByteArray("HELLO\r\n\r\n");
+    QTest::addRow("HTTP without upgrade") << QByteArray("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+}
+
+void tst_ServerProtocol::notAGreeting()
+{
+    QFETCH(QByteArray, firstLine);
+    startServer([](ServerOptions &o) { o.handshakeTimeoutMs = 500; });
+    auto alice = joinDataClient(s("Alice"));
+    QVERIFY(alice);
+
+    DataClient data;
+    QVERIFY(data.connectTo(m_server->port()));
+    const QByteArray answer = data.greet(firstLine);
+    // Either an HTTP refusal (the WebSocket server had it) or nothing, and closed.
+    QVERIFY2(answer.isEmpty() || answer.startsWith("HTTP/1.1 400"), answer.constData());
+    QVERIFY(data.waitForDisconnect(5000));
+    QVERIFY(data.key().isEmpty());
+    QCOMPARE(m_server->connectionCount(), 1);
+
+    // The server goes on serving: a new client gets a channel, Alice transfers.
+    auto bob = joinDataClient(s("Bob"));
+    QVERIFY(bob);
+    const QByteArray bytes = randomBytes(512 * 1024 + 3);
+    const QJsonObject done = alice->upload(s("after.bin"), bytes);
+    QCOMPARE(done.value(s("type")).toString(), s("upload-done"));
+    const qint64 index = done.value(s("file")).toObject().value(s("index")).toInteger();
+    QVERIFY(!bob->waitFor(s("file-available")).isEmpty());
+    QCOMPARE(bob->download(index), bytes);
 }
 
 void tst_ServerProtocol::parseByteSize_data()
