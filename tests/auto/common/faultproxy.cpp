@@ -112,6 +112,11 @@ void FaultProxy::forward(Pair *pair, Direction direction)
     m_read[direction] += data.size();
     if (direction == ClientToServer && pair->head.size() < HeadSize)
         pair->head += data.left(HeadSize - pair->head.size());
+    if (!m_refusePrefix.isEmpty() && pair->head.startsWith(m_refusePrefix)) {
+        ++m_refused;
+        closePair(pair, true);
+        return;
+    }
     const qint64 start = m_forwarded[direction];
     if (m_flipAt[direction] >= start && m_flipAt[direction] < start + data.size()) {
         const qsizetype i = qsizetype(m_flipAt[direction] - start);

@@ -44,6 +44,10 @@ public:
     //! Holds back \a direction of the connections whose client stream began with
     //! \a clientPrefix (say, "GET " for WebSockets) until releaseHeld(); the rest flows.
     void holdWhereClientBegan(Direction direction, const QByteArray &clientPrefix);
+    //! Closes every connection whose client begins with \a clientPrefix as soon as that is
+    //! seen, as a proxy that passes only WebSocket would. Empty: refuse none.
+    void refuseWhereClientBegan(const QByteArray &clientPrefix) { m_refusePrefix = clientPrefix; }
+    int refusedCount() const { return m_refused; }
     //! Forwards what was held back and stops holding.
     void releaseHeld();
 
@@ -82,6 +86,8 @@ private:
     bool m_stalled = false;
     bool m_holding[2] = { false, false };
     QByteArray m_holdPrefix[2];
+    QByteArray m_refusePrefix;
+    int m_refused = 0;
     int m_cutsDone = 0;
     int m_flipsDone = 0;
 };

@@ -51,6 +51,8 @@ private Q_SLOTS:
     void downloadDataChannelCut_data();
     void downloadDataChannelCut();
     void chunksOvertakingTheirAcceptanceAreHeld();
+    void dataChannelRefusedFallsBackToWebSocket();
+    void dataChannelUnansweredFallsBackToWebSocket();
     void resetDuringBothDirections();
     void flippedByteOnUploadIsResent();
     void flippedByteOnDownloadIsRefetched();
@@ -613,6 +615,52 @@ void TestResume::queuedUploadsSurviveADrop()
     QTRY_VERIFY_WITH_TIMEOUT(ok + failures.size() == files.size(), 30000);
     QCOMPARE(failures, QList<int>());
     QCOMPARE(m_server->fileCount(QStringLiteral("standup")), files.size());
+}
+
+void TestResume::dataChannelRefusedFallsBackToWebSocket()
+{
+    // A proxy that passes only WebSocket closes the data channel at once: the client joins
+    // without it and every chunk travels on the WebSocket, both ways.
+    m_proxy->refuseWhereClientBegan(DataChannelGreeting);
+    auto alice = join(QStringLiteral("Alice"), m_proxy->url());
+    auto bob = join(QStringLiteral("Bob"), m_proxy->url());
+    QVERIFY(alice && bob);
+    QCOMPARE(m_proxy->refusedCount(), 2);
+    QVERIFY(!alice->usesDataChannel());
+    QVERIFY(!bob->usesDataChannel());
+    const qint64 index = indexOf(sendAndWait(alice.get(), m_source));
+    QVERIFY(index > 0);
+    QTRY_VERIFY(bob->file(index).isValid());
+    TransferInfo got;
+    const QJsonObject dl = recvAndWait(bob.get(), index, dir(QStringLiteral("bob")), &got);
+    QVERIFY2(dl.value(QLatin1String("result")).toInt(-1) == 0,
+             QJsonDocument(dl).toJson().constData());
+    QCOMPARE(TestUtil::sha256Of(got.localPath), TestUtil::sha256Of(m_source));
+    QCOMPARE(
+        m_proxy->bytesForwardedWhereClientBegan(FaultProxy::ClientToServer, DataChannelGreeting),
+        0);
+}
+
+void TestResume::dataChannelUnansweredFallsBackToWebSocket()
+{
+    // The greeting goes out but no answer ever comes back (a proxy that buffers unknown
+    // protocols): after its wait the client joins without the channel, and the server
+    // drops the unclaimed channel at its deadline.
+    m_proxy->holdWhereClientBegan(FaultProxy::ServerToClient, DataChannelGreeting);
+    auto bob = join(QStringLiteral("Bob"), m_proxy->url());
+    QVERIFY(bob);
+    QVERIFY(!bob->usesDataChannel());
+    auto alice = join(QStringLiteral("Alice"), m_server->url());
+    QVERIFY(alice);
+    QVERIFY(alice->usesDataChannel());
+    const qint64 index = indexOf(sendAndWait(alice.get(), m_source));
+    QVERIFY(index > 0);
+    QTRY_VERIFY(bob->file(index).isValid());
+    TransferInfo got;
+    const QJsonObject dl = recvAndWait(bob.get(), index, dir(QStringLiteral("bob")), &got);
+    QVERIFY2(dl.value(QLatin1String("result")).toInt(-1) == 0,
+             QJsonDocument(dl).toJson().constData());
+    QCOMPARE(TestUtil::sha256Of(got.localPath), TestUtil::sha256Of(m_source));
 }
 
 QTEST_GUILESS_MAIN(TestResume)
