@@ -197,6 +197,26 @@ void TestInvite::chunkHeader()
             QCOMPARE(crc32cOf(v), reference);
         }
     }
+    // The three-chain path (blocks of 3 x 256 and 3 x 8192 bytes, joined by shifting)
+    // agrees too, at every length around its block boundaries.
+    QByteArray big(3 * 8192 * 2 + 3 * 256 * 2 + 64, Qt::Uninitialized);
+    for (int i = 0; i < big.size(); ++i)
+        big[i] = char((i * 2654435761u) >> 13);
+    auto bitwise = [](QByteArrayView v) {
+        quint32 crc = 0xFFFFFFFF;
+        for (char ch : v) {
+            crc ^= uchar(ch);
+            for (int bit = 0; bit < 8; ++bit)
+                crc = (crc & 1) ? (crc >> 1) ^ 0x82F63B78u : crc >> 1;
+        }
+        return ~crc;
+    };
+    for (const int base : { 3 * 256, 3 * 8192, 3 * 8192 + 3 * 256, 2 * 3 * 8192 }) {
+        for (int delta = -9; delta <= 9; ++delta) {
+            const QByteArrayView v = QByteArrayView(big).sliced(1, base + delta);
+            QCOMPARE(crc32cOf(v), bitwise(v));
+        }
+    }
     // Big-endian on the wire.
     QCOMPARE(quint8(msg[4]), quint8(0xA1));
     QCOMPARE(quint8(msg[8]), quint8(0x01));
