@@ -233,8 +233,17 @@ struct Run
     QString out;
 };
 
+// Writes back what earlier runs left dirty in the page cache, so that each measured
+// transfer starts from the same state: without it, whoever ran right after a 1 GiB write
+// paid for that write's writeback (our download ran right after curl's PUT).
+void settleDisk()
+{
+    ::sync();
+}
+
 Run runChild(const QStringList &argv, const QString &outPath, int timeoutMs = ChildTimeoutMs)
 {
+    settleDisk();
     Child child = spawn(argv, outPath);
     Run r;
     r.exit = waitChild(child, timeoutMs);
@@ -600,6 +609,7 @@ int runDriver(const QStringList &args)
             for (const Child &ch : std::as_const(children))
                 if (waitForLine(ch.outPath, QStringLiteral("ready="), 60000, ch.pid).isEmpty())
                     die(QStringLiteral("a fan-out recipient did not get ready; see ") + ch.outPath);
+            settleDisk();
             for (Child &ch : children)
                 sendLine(ch, "go\n");
             const QList<ChildExit> exits = waitAll(children, ChildTimeoutMs);
@@ -618,6 +628,7 @@ int runDriver(const QStringList &args)
 
             QList<Child> curls;
             QDir().mkpath(dl + QStringLiteral("/fan"));
+            settleDisk();
             const qint64 t0 = nowNs();
             for (int i = 0; i < c.fanout; ++i)
                 curls.append(spawn({ c.curlBin, QStringLiteral("-sS"), QStringLiteral("-f"),
