@@ -40,6 +40,7 @@ public:
     qint64 payloadSize() const { return m_bytes.size() - LengthSize - ChunkHeader::Size; }
     QByteArrayView payloadView() const;
     //! Writes the header (and its checksum over the payload, which must be in place).
+    //! Writing (payload() too) copies the buffer if frame() has been shared meanwhile.
     void fill(ChunkHeader::Kind kind, quint32 transferId, quint64 offset);
     //! The frame for the data channel: prefix and message, without a copy.
     const QByteArray &frame() const { return m_bytes; }

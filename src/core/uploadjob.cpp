@@ -167,13 +167,15 @@ void UploadJob::pump()
                 ErrorCode::LocalFileError,
                 QStringLiteral("Reading %1 failed (was it changed or removed while sending?)")
                     .arg(m_info.localPath));
+        // The header first: once the buffer is shared with the hashing thread, writing to it
+        // would copy it.
+        chunk.fill(ChunkHeader::Kind::Upload, m_wireId, quint64(m_sent));
         // Bytes sent again after a rewind were hashed the first time round.
         if (m_sent + n > m_hashed) {
             const qint64 skip = m_hashed - m_sent;
             m_hash.addData(chunk.frame(), chunk.frame().size() - n + skip, n - skip);
             m_hashed = m_sent + n;
         }
-        chunk.fill(ChunkHeader::Kind::Upload, m_wireId, quint64(m_sent));
         room()->sendChunk(chunk);
         if (m_sent < m_sentMax)
             m_info.resentBytes += qMin(n, m_sentMax - m_sent);
