@@ -121,6 +121,8 @@ public:
     StoredFilePtr visibleFile(qint64 index, const QString &clientId) const;
     QList<StoredFilePtr> visibleFiles(const QString &clientId) const;
     QList<StoredFilePtr> files() const;
+    //! The soonest expiresAt of the room's files; max() when it has none.
+    qint64 earliestExpiry() const;
     int fileCount() const { return int(m_files.size()); }
 
 private:

@@ -466,10 +466,8 @@ void RoomServerPrivate::onDurableTimer()
 void RoomServerPrivate::scheduleExpiry()
 {
     qint64 earliest = std::numeric_limits<qint64>::max();
-    for (const auto &[name, r] : rooms) {
-        for (const auto &file : r->files())
-            earliest = qMin(earliest, file->expiresAt);
-    }
+    for (const auto &[name, r] : rooms)
+        earliest = qMin(earliest, r->earliestExpiry());
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     qint64 wait
         = earliest == std::numeric_limits<qint64>::max() ? MaxExpiryCheckMs : earliest - now;
