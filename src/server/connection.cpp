@@ -485,27 +485,32 @@ void Connection::handleUploadBegin(const QJsonObject &msg, const QJsonValue &rid
                          QStringLiteral("The server cannot store files right now: %1")
                              .arg(upload->file->errorString()));
     }
-    if (!m_server->db.insertUpload(*upload)) {
-        upload->file.reset();
-        Storage::remove(path);
-        return sendError(rid, ErrorCode::StorageError,
-                         str("The server cannot record the upload (is its disk full?)"));
-    }
     upload->hashValid = true;
     upload->sinceDurable.start();
     upload->connection = this;
     const quint32 id = upload->id;
     qCInfo(lcServer) << m_clientId << "upload" << id << "begins:" << *size << "bytes"
                      << (broadcast ? "to everyone" : "to chosen clients");
+    const bool firstUpload = m_server->uploads.empty();
     m_server->uploads.emplace(id, std::move(upload));
-    m_server->scheduleExpiry(); // partial uploads are checked for expiry from now on
+    if (firstUpload)
+        m_server->scheduleExpiry(); // partial uploads are checked for expiry from now on
+    // Answered once recorded, together with whatever else arrived in this turn.
+    m_server->queueRecord(id, this, rid);
+    completeUploadIfDone(id); // a zero-byte upload only waits for upload-end
+}
 
+void Connection::answerUploadBegin(quint32 uploadId, const QJsonValue &rid, bool recorded)
+{
+    if (!recorded) {
+        return sendError(rid, ErrorCode::StorageError,
+                         str("The server cannot record the upload (is its disk full?)"));
+    }
     QJsonObject reply = message("upload-accepted");
     setRid(reply, rid);
-    reply.insert(QStringLiteral("uploadId"), qint64(id));
+    reply.insert(QStringLiteral("uploadId"), qint64(uploadId));
     reply.insert(QStringLiteral("offset"), 0);
     sendJson(reply);
-    completeUploadIfDone(id); // a zero-byte upload only waits for upload-end
 }
 
 bool Connection::attach(Upload &upload)
@@ -686,6 +691,18 @@ void Connection::onBinaryMessage(const QByteArray &data)
 void Connection::sendUploadAck(Upload &upload)
 {
     upload.acked = upload.received;
+    if (upload.received == upload.size) {
+        // The last ack goes out with the group commit at the end of this turn, in one write
+        // with the `upload-done` that usually follows. (Sent on its own, it would make the
+        // kernel hold `upload-done` back until the client acknowledges it: Nagle against a
+        // delayed ACK, 40 ms per round.)
+        return m_server->queueAck(upload.id);
+    }
+    sendUploadAckNow(upload);
+}
+
+void Connection::sendUploadAckNow(const Upload &upload)
+{
     QJsonObject ack = message("upload-ack");
     ack.insert(QStringLiteral("uploadId"), qint64(upload.id));
     ack.insert(QStringLiteral("offset"), upload.received);
@@ -746,7 +763,8 @@ void Connection::handleUploadEnd(const QJsonObject &msg, const QJsonValue &rid)
 void Connection::completeUploadIfDone(quint32 uploadId)
 {
     Upload *upload = m_server->upload(uploadId);
-    if (!upload || !upload->endReceived || upload->received != upload->size)
+    if (!upload || upload->publishQueued || !upload->endReceived
+        || upload->received != upload->size)
         return;
     const QString actual = upload->hash.hexResult();
     upload->hashValid = false; // hexResult() reset it
@@ -756,10 +774,7 @@ void Connection::completeUploadIfDone(quint32 uploadId)
                           QStringLiteral("The received bytes hash to %1, not %2")
                               .arg(actual, upload->clientSha256));
     }
-    QString error;
-    const StoredFilePtr stored = m_server->publish(upload, &error);
-    if (!stored)
-        return failUpload(uploadId, ErrorCode::StorageError, error);
+    m_server->queuePublish(upload);
 }
 
 void Connection::failUpload(quint32 uploadId, ErrorCode code, const QString &desc)

@@ -91,6 +91,10 @@ struct Upload
     Connection *connection = nullptr; //!< the connection that feeds it, if any
     qint64 nackedAt = -1; //!< offset last nacked; further stray chunks are dropped silently
     int crcFailures = 0; //!< consecutive
+    //! Verified and waiting for the next group commit (RoomServerPrivate::queuePublish).
+    bool publishQueued = false;
+    //! Already moved to `files/` (recovered at start after a crash), only to be recorded.
+    bool inPlace = false;
 };
 
 //! One room: its present members in join order and its files by index. A room outlives
