@@ -35,6 +35,7 @@ constexpr qint64 DurableInterval = 4 * 1024 * 1024;
 // Consecutive chunks failing their CRC before an upload fails with 1191.
 constexpr int MaxCrcFailures = 8;
 constexpr auto TakenOverCode = QWebSocketProtocol::CloseCode(4002);
+constexpr char EmptySha256[] = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
 QString str(const char *latin1)
 {
@@ -425,6 +426,17 @@ void Connection::handleUploadBegin(const QJsonObject &msg, const QJsonValue &rid
     if (!broadcastValue.isUndefined() && !broadcastValue.isBool())
         return invalid(str("\"broadcast\" must be true or false"));
     const bool broadcast = broadcastValue.toBool(true);
+    // The whole file's hash, when the client knows it up front: it stands for upload-end.
+    const QJsonValue shaValue = msg.value(QLatin1String("sha256"));
+    if (!shaValue.isUndefined() && !(shaValue.isString() && isSha256Hex(shaValue.toString())))
+        return invalid(str("\"sha256\" must be 64 hexadecimal digits"));
+    if (size == 0 && shaValue.isString()
+        && shaValue.toString().toLower() != QLatin1String(EmptySha256)) {
+        // Refused before it exists, so the refusal answers the request itself.
+        return sendError(rid, ErrorCode::IntegrityError,
+                         QStringLiteral("An empty file hashes to %1, not %2")
+                             .arg(QLatin1String(EmptySha256), shaValue.toString()));
+    }
 
     QSet<QString> recipients;
     if (!broadcast) {
@@ -488,6 +500,10 @@ void Connection::handleUploadBegin(const QJsonObject &msg, const QJsonValue &rid
     upload->hashValid = true;
     upload->sinceDurable.start();
     upload->connection = this;
+    if (shaValue.isString()) {
+        upload->endReceived = true;
+        upload->clientSha256 = shaValue.toString().toLower();
+    }
     const quint32 id = upload->id;
     qCInfo(lcServer) << m_clientId << "upload" << id << "begins:" << *size << "bytes"
                      << (broadcast ? "to everyone" : "to chosen clients");
@@ -497,7 +513,7 @@ void Connection::handleUploadBegin(const QJsonObject &msg, const QJsonValue &rid
         m_server->scheduleExpiry(); // partial uploads are checked for expiry from now on
     // Answered once recorded, together with whatever else arrived in this turn.
     m_server->queueRecord(id, this, rid);
-    completeUploadIfDone(id); // a zero-byte upload only waits for upload-end
+    completeUploadIfDone(id); // a zero-byte upload waits only for its hash
 }
 
 void Connection::answerUploadBegin(quint32 uploadId, const QJsonValue &rid, bool recorded)
@@ -510,6 +526,9 @@ void Connection::answerUploadBegin(quint32 uploadId, const QJsonValue &rid, bool
     setRid(reply, rid);
     reply.insert(QStringLiteral("uploadId"), qint64(uploadId));
     reply.insert(QStringLiteral("offset"), 0);
+    // Nothing but the begin can have set it yet: the client does not know the id before this.
+    if (const Upload *upload = m_server->upload(uploadId); upload && upload->endReceived)
+        reply.insert(QStringLiteral("endReceived"), true);
     sendJson(reply);
 }
 
