@@ -25,9 +25,12 @@ namespace Roomshare {
 
 namespace {
 
-// Uploads of one sendFiles() that run at once; the rest wait their turn. Below the
-// server's per-connection limit (32 by default), and enough to keep small files flowing.
-constexpr int MaxConcurrentUploads = 8;
+// Uploads of one sendFiles() that run at once; the rest wait their turn. The server
+// publishes the uploads that complete together with one group commit, so with small files
+// this is roughly how many share each of its syncs (8 gave batches of 8). Below the server's
+// per-connection limit (32 by default) with room to spare: an upload cancelled while its
+// `upload-begin` is in flight still counts on the server until its `upload-cancel` arrives.
+constexpr int MaxConcurrentUploads = 24;
 // How long `join` waits for the data channel before going ahead without it.
 constexpr int DataChannelWaitMs = 3000;
 // A data frame for a download whose `download-accepted` has not been handled yet is held

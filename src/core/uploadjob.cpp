@@ -55,6 +55,19 @@ void UploadJob::doStart()
                     QStringLiteral("%1 is larger than the room's limit of %2 bytes")
                         .arg(m_info.name)
                         .arg(room()->maxFileSize()));
+    if (m_info.totalBytes <= Protocol::ChunkSize) {
+        // A file that fits in one chunk is hashed before it is announced, so the hash
+        // travels with upload-begin and no upload-end is needed (one message less per
+        // file). It is read again for sending, from the page cache.
+        const QByteArray content = m_file.read(m_info.totalBytes);
+        if (content.size() != m_info.totalBytes || !m_file.seek(0))
+            return fail(ErrorCode::LocalFileError,
+                        QStringLiteral("Reading %1 failed: %2")
+                            .arg(m_info.localPath, m_file.errorString()));
+        m_hash.addData(content);
+        m_hashed = m_info.totalBytes;
+        m_sha256 = m_hash.hexResult();
+    }
     begin();
 }
 
@@ -67,6 +80,8 @@ void UploadJob::begin()
                      { QStringLiteral("broadcast"), m_info.broadcast } };
     if (!m_info.broadcast)
         msg.insert(QStringLiteral("clientList"), QJsonArray::fromStringList(m_info.recipients));
+    if (!m_sha256.isEmpty())
+        msg.insert(QStringLiteral("sha256"), m_sha256);
     room()->request(
         msg, [this, r = room(), guard = QPointer<UploadJob>(this)](const QJsonObject &reply) {
             const bool accepted
@@ -89,6 +104,9 @@ void UploadJob::begin()
                         reply.value(QLatin1String("code")).toInt(int(ErrorCode::UploadFailed))),
                     reply.value(QLatin1String("desc")).toString());
             m_wireId = JsonNumbers::toTransferId(reply.value(QLatin1String("uploadId")));
+            // The server took the hash from upload-begin; a server that did not sends no
+            // endReceived and gets its upload-end.
+            m_endSent = reply.value(QLatin1String("endReceived")).toBool();
             room()->m_uploadsByWireId.insert(m_wireId, this);
             setRunning();
             pump();

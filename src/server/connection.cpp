@@ -39,6 +39,7 @@ constexpr qint64 DurableInterval = 4 * 1024 * 1024;
 // Consecutive chunks failing their CRC before an upload fails with 1191.
 constexpr int MaxCrcFailures = 8;
 constexpr auto TakenOverCode = QWebSocketProtocol::CloseCode(4002);
+constexpr char EmptySha256[] = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
 QString str(const char *latin1)
 {
@@ -513,6 +514,17 @@ void Connection::handleUploadBegin(const QJsonObject &msg, const QJsonValue &rid
     if (!broadcastValue.isUndefined() && !broadcastValue.isBool())
         return invalid(str("\"broadcast\" must be true or false"));
     const bool broadcast = broadcastValue.toBool(true);
+    // The whole file's hash, when the client knows it up front: it stands for upload-end.
+    const QJsonValue shaValue = msg.value(QLatin1String("sha256"));
+    if (!shaValue.isUndefined() && !(shaValue.isString() && isSha256Hex(shaValue.toString())))
+        return invalid(str("\"sha256\" must be 64 hexadecimal digits"));
+    if (size == 0 && shaValue.isString()
+        && shaValue.toString().toLower() != QLatin1String(EmptySha256)) {
+        // Refused before it exists, so the refusal answers the request itself.
+        return sendError(rid, ErrorCode::IntegrityError,
+                         QStringLiteral("An empty file hashes to %1, not %2")
+                             .arg(QLatin1String(EmptySha256), shaValue.toString()));
+    }
 
     QSet<QString> recipients;
     if (!broadcast) {
@@ -573,27 +585,39 @@ void Connection::handleUploadBegin(const QJsonObject &msg, const QJsonValue &rid
                          QStringLiteral("The server cannot store files right now: %1")
                              .arg(upload->file->errorString()));
     }
-    if (!m_server->db.insertUpload(*upload)) {
-        upload->file.reset();
-        Storage::remove(path);
-        return sendError(rid, ErrorCode::StorageError,
-                         str("The server cannot record the upload (is its disk full?)"));
-    }
     upload->hashValid = true;
     upload->sinceDurable.start();
     upload->connection = this;
+    if (shaValue.isString()) {
+        upload->endReceived = true;
+        upload->clientSha256 = shaValue.toString().toLower();
+    }
     const quint32 id = upload->id;
     qCInfo(lcServer) << m_clientId << "upload" << id << "begins:" << *size << "bytes"
                      << (broadcast ? "to everyone" : "to chosen clients");
+    const bool firstUpload = m_server->uploads.empty();
     m_server->uploads.emplace(id, std::move(upload));
-    m_server->scheduleExpiry(); // partial uploads are checked for expiry from now on
+    if (firstUpload)
+        m_server->scheduleExpiry(); // partial uploads are checked for expiry from now on
+    // Answered once recorded, together with whatever else arrived in this turn.
+    m_server->queueRecord(id, this, rid);
+    completeUploadIfDone(id); // a zero-byte upload waits only for its hash
+}
 
+void Connection::answerUploadBegin(quint32 uploadId, const QJsonValue &rid, bool recorded)
+{
+    if (!recorded) {
+        return sendError(rid, ErrorCode::StorageError,
+                         str("The server cannot record the upload (is its disk full?)"));
+    }
     QJsonObject reply = message("upload-accepted");
     setRid(reply, rid);
-    reply.insert(QStringLiteral("uploadId"), qint64(id));
+    reply.insert(QStringLiteral("uploadId"), qint64(uploadId));
     reply.insert(QStringLiteral("offset"), 0);
+    // Nothing but the begin can have set it yet: the client does not know the id before this.
+    if (const Upload *upload = m_server->upload(uploadId); upload && upload->endReceived)
+        reply.insert(QStringLiteral("endReceived"), true);
     sendJson(reply);
-    completeUploadIfDone(id); // a zero-byte upload only waits for upload-end
 }
 
 bool Connection::attach(Upload &upload)
@@ -778,6 +802,18 @@ void Connection::onBinaryMessage(const QByteArray &data)
 void Connection::sendUploadAck(Upload &upload)
 {
     upload.acked = upload.received;
+    if (upload.received == upload.size) {
+        // The last ack goes out with the group commit at the end of this turn, in one write
+        // with the `upload-done` that usually follows. (Sent on its own, it would make the
+        // kernel hold `upload-done` back until the client acknowledges it: Nagle against a
+        // delayed ACK, 40 ms per round.)
+        return m_server->queueAck(upload.id);
+    }
+    sendUploadAckNow(upload);
+}
+
+void Connection::sendUploadAckNow(const Upload &upload)
+{
     QJsonObject ack = message("upload-ack");
     ack.insert(QStringLiteral("uploadId"), qint64(upload.id));
     ack.insert(QStringLiteral("offset"), upload.received);
@@ -838,7 +874,8 @@ void Connection::handleUploadEnd(const QJsonObject &msg, const QJsonValue &rid)
 void Connection::completeUploadIfDone(quint32 uploadId)
 {
     Upload *upload = m_server->upload(uploadId);
-    if (!upload || !upload->endReceived || upload->received != upload->size)
+    if (!upload || upload->publishQueued || !upload->endReceived
+        || upload->received != upload->size)
         return;
     const QString actual = upload->hash.hexResult();
     upload->hashValid = false; // hexResult() reset it
@@ -848,10 +885,7 @@ void Connection::completeUploadIfDone(quint32 uploadId)
                           QStringLiteral("The received bytes hash to %1, not %2")
                               .arg(actual, upload->clientSha256));
     }
-    QString error;
-    const StoredFilePtr stored = m_server->publish(upload, &error);
-    if (!stored)
-        return failUpload(uploadId, ErrorCode::StorageError, error);
+    m_server->queuePublish(upload);
 }
 
 void Connection::failUpload(quint32 uploadId, ErrorCode code, const QString &desc)

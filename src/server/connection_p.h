@@ -67,6 +67,11 @@ public:
     void shutdown();
     //! Sends an `upload-failed` for \a uploadId.
     void sendUploadFailed(quint32 uploadId, ErrorCode code, const QString &desc);
+    //! Sends `upload-ack` for what \a upload has received.
+    void sendUploadAckNow(const Upload &upload);
+    //! Answers `upload-begin` (\a rid) once the new upload is recorded: `upload-accepted`
+    //! when \a recorded, else error 1194.
+    void answerUploadBegin(quint32 uploadId, const QJsonValue &rid, bool recorded);
 
     // Security (connection_security.cpp).
     //! Feeds a message as if it had arrived on the socket: the in-memory path the fuzz

@@ -310,10 +310,14 @@ bool Database::updateUploadProgress(quint32 id, qint64 durable, qint64 lastActiv
     return run(q);
 }
 
-bool Database::setUploadEnd(quint32 id, const QString &sha256)
+bool Database::setUploadEnd(quint32 id, qint64 durable, qint64 lastActivityMs,
+                            const QString &sha256)
 {
     QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
-    q.prepare(QStringLiteral("UPDATE uploads SET end_sha256 = ? WHERE id = ?"));
+    q.prepare(QStringLiteral(
+        "UPDATE uploads SET durable = ?, last_activity = ?, end_sha256 = ? WHERE id = ?"));
+    q.addBindValue(durable);
+    q.addBindValue(lastActivityMs);
     q.addBindValue(sha256);
     q.addBindValue(qint64(id));
     return run(q);
@@ -327,51 +331,80 @@ bool Database::deleteUpload(quint32 id)
     return run(q);
 }
 
-bool Database::publish(const StoredFile &f, quint32 uploadId)
+bool Database::publish(const QList<StoredFile> &files)
+{
+    if (!beginBatch())
+        return false;
+    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    QSqlQuery insert(db);
+    insert.prepare(QStringLiteral(
+        "INSERT INTO files (room, idx, storage, name, size, mime, sha256, sender, sender_id, "
+        "created_at, expires_at, broadcast, recipients, upload_id) VALUES "
+        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    QSqlQuery advance(db);
+    advance.prepare(
+        QStringLiteral("INSERT OR REPLACE INTO rooms (name, next_index) VALUES (?, ?)"));
+    QSqlQuery remove(db);
+    remove.prepare(QStringLiteral("DELETE FROM uploads WHERE id = ?"));
+    QHash<QString, qint64> nextIndexes;
+    bool ok = true;
+    for (const StoredFile &f : files) {
+        insert.addBindValue(f.room);
+        insert.addBindValue(f.index);
+        insert.addBindValue(f.storageId);
+        insert.addBindValue(f.name);
+        insert.addBindValue(f.size);
+        insert.addBindValue(f.mime);
+        insert.addBindValue(f.sha256);
+        insert.addBindValue(f.senderName);
+        insert.addBindValue(f.senderId);
+        insert.addBindValue(f.createdAt);
+        insert.addBindValue(f.expiresAt);
+        insert.addBindValue(f.broadcast ? 1 : 0);
+        insert.addBindValue(recipientsJson(f.recipients));
+        insert.addBindValue(qint64(f.uploadId));
+        remove.addBindValue(qint64(f.uploadId));
+        ok = run(insert) && run(remove);
+        if (!ok)
+            break;
+        nextIndexes[f.room] = qMax(nextIndexes.value(f.room), f.index + 1);
+    }
+    for (auto it = nextIndexes.cbegin(); ok && it != nextIndexes.cend(); ++it) {
+        advance.addBindValue(it.key());
+        advance.addBindValue(it.value());
+        ok = run(advance);
+    }
+    if (ok && commitBatch())
+        return true;
+    qCWarning(lcServer) << "database: publishing" << files.size() << "files failed"
+                        << db.lastError().text();
+    if (!ok)
+        rollbackBatch();
+    return false;
+}
+
+bool Database::beginBatch()
 {
     QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
-    if (!db.transaction()) {
-        qCWarning(lcServer) << "database: cannot begin a transaction" << db.lastError().text();
-        return false;
-    }
-    QSqlQuery q(db);
-    q.prepare(QStringLiteral("INSERT INTO files (room, idx, storage, name, size, mime, sha256, "
-                             "sender, sender_id, created_at, expires_at, broadcast, recipients, "
-                             "upload_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-    q.addBindValue(f.room);
-    q.addBindValue(f.index);
-    q.addBindValue(f.storageId);
-    q.addBindValue(f.name);
-    q.addBindValue(f.size);
-    q.addBindValue(f.mime);
-    q.addBindValue(f.sha256);
-    q.addBindValue(f.senderName);
-    q.addBindValue(f.senderId);
-    q.addBindValue(f.createdAt);
-    q.addBindValue(f.expiresAt);
-    q.addBindValue(f.broadcast ? 1 : 0);
-    q.addBindValue(recipientsJson(f.recipients));
-    q.addBindValue(qint64(uploadId));
-    bool ok = run(q);
-    if (ok) {
-        QSqlQuery r(db);
-        r.prepare(QStringLiteral("INSERT OR REPLACE INTO rooms (name, next_index) VALUES (?, ?)"));
-        r.addBindValue(f.room);
-        r.addBindValue(f.index + 1);
-        ok = run(r);
-    }
-    if (ok) {
-        QSqlQuery d(db);
-        d.prepare(QStringLiteral("DELETE FROM uploads WHERE id = ?"));
-        d.addBindValue(qint64(uploadId));
-        ok = run(d);
-    }
-    if (ok && db.commit())
+    if (db.transaction())
         return true;
-    qCWarning(lcServer) << "database: publishing upload" << uploadId << "failed"
-                        << db.lastError().text();
+    qCWarning(lcServer) << "database: cannot begin a transaction" << db.lastError().text();
+    return false;
+}
+
+bool Database::commitBatch()
+{
+    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    if (db.commit())
+        return true;
+    qCWarning(lcServer) << "database: cannot commit" << db.lastError().text();
     db.rollback();
     return false;
+}
+
+void Database::rollbackBatch()
+{
+    QSqlDatabase::database(m_connectionName, false).rollback();
 }
 
 } // namespace Roomshare::Server

@@ -42,12 +42,22 @@ public:
     QList<Upload *> loadUploads() const; //!< caller owns the results
     bool insertUpload(const Upload &upload);
     bool updateUploadProgress(quint32 id, qint64 durable, qint64 lastActivityMs);
-    bool setUploadEnd(quint32 id, const QString &sha256);
+    //! Records that upload \a id has all its bytes on disk (\a durable) and the client's
+    //! `upload-end` hash, so a crash after the file is moved into place can be finished at
+    //! start.
+    bool setUploadEnd(quint32 id, qint64 durable, qint64 lastActivityMs, const QString &sha256);
     bool deleteUpload(quint32 id);
-    //! The publish step, in one transaction: stores \a file (its index already chosen),
-    //! advances the room's next index past it and deletes the upload row. After a commit
-    //! the file exists for everyone, so it is announced exactly once.
-    bool publish(const StoredFile &file, quint32 uploadId);
+    //! The publish step, in one transaction: stores \a files (their indexes already
+    //! chosen), advances each room's next index past them and deletes their upload rows.
+    //! After a commit the files exist for everyone, so each is announced exactly once.
+    bool publish(const QList<StoredFile> &files);
+
+    //! Group commit: the writes between beginBatch() and commitBatch() are one transaction,
+    //! so one sync of the database covers all of them. commitBatch() rolls back and returns
+    //! false when the commit fails.
+    bool beginBatch();
+    bool commitBatch();
+    void rollbackBatch();
 
 private:
     bool exec(const QString &sql);

@@ -2,6 +2,8 @@
 
 #include <QTimer>
 
+#include <limits>
+
 namespace Roomshare::Server {
 
 bool StoredFile::isVisibleTo(const QString &clientId) const
@@ -87,6 +89,14 @@ QList<StoredFilePtr> Room::visibleFiles(const QString &clientId) const
             out.append(f);
     }
     return out;
+}
+
+qint64 Room::earliestExpiry() const
+{
+    qint64 earliest = std::numeric_limits<qint64>::max();
+    for (const auto &[index, f] : m_files)
+        earliest = qMin(earliest, f->expiresAt);
+    return earliest;
 }
 
 QList<StoredFilePtr> Room::files() const

@@ -92,6 +92,10 @@ struct Upload
     Connection *connection = nullptr; //!< the connection that feeds it, if any
     qint64 nackedAt = -1; //!< offset last nacked; further stray chunks are dropped silently
     int crcFailures = 0; //!< consecutive
+    //! Verified and waiting for the next group commit (RoomServerPrivate::queuePublish).
+    bool publishQueued = false;
+    //! Already moved to `files/` (recovered at start after a crash), only to be recorded.
+    bool inPlace = false;
 };
 
 //! One room: its present members in join order and its files by index. A room outlives
@@ -122,6 +126,8 @@ public:
     StoredFilePtr visibleFile(qint64 index, const QString &clientId) const;
     QList<StoredFilePtr> visibleFiles(const QString &clientId) const;
     QList<StoredFilePtr> files() const;
+    //! The soonest expiresAt of the room's files; max() when it has none.
+    qint64 earliestExpiry() const;
     int fileCount() const { return int(m_files.size()); }
 
 private:

@@ -9,7 +9,6 @@
 #include <QFileInfo>
 #include <QJsonObject>
 #include <QRandomGenerator>
-#include <QThread>
 #include <QWebSocket>
 
 #include <allocator.h>
@@ -36,7 +35,11 @@ RoomServerPrivate::RoomServerPrivate(RoomServer *q, ServerOptions options)
     : q(q)
     , options(std::move(options))
     , syncer(std::make_unique<Syncer>(q))
-{ }
+{
+    commitTimer.setSingleShot(true);
+    commitTimer.setInterval(0);
+    commitTimer.callOnTimeout([this] { flushCommits(); });
+}
 
 Room *RoomServerPrivate::room(const QString &name)
 {
@@ -146,30 +149,32 @@ bool RoomServerPrivate::loadState(QString *error)
         room(f.room)->insertFile(std::move(f));
     }
 
+    // Published with one group commit; publishedUploads tells which succeeded.
+    std::vector<std::pair<quint32, QString>> recovered; // upload id, storage id
     for (Upload *raw : toPublish) {
         std::unique_ptr<Upload> u(raw);
         const QByteArray sha = Sha256::hashFile(storage.filePath(u->storageId));
         if (QFileInfo(storage.filePath(u->storageId)).size() == u->size
             && QString::fromLatin1(sha.toHex()) == u->clientSha256) {
+            u->inPlace = true;
             Upload *kept = u.get();
-            const quint32 id = kept->id;
-            const QString storageId = kept->storageId;
-            uploads.emplace(id, std::move(u));
-            QString why;
-            // publish() deletes the Upload when it succeeds: only the copies are used below.
-            if (!publish(kept, &why)) {
-                qCWarning(lcServer) << "cannot publish recovered upload" << id << why;
-                knownFiles.remove(storageId);
-                uploads.erase(id);
-                db.deleteUpload(id);
-            } else {
-                qCInfo(lcServer) << "published upload" << id
-                                 << "that was interrupted before its announcement";
-            }
+            recovered.emplace_back(kept->id, kept->storageId);
+            uploads.emplace(kept->id, std::move(u));
+            queuePublish(kept);
         } else {
             qCWarning(lcServer) << "recovered upload" << u->id << "does not verify; dropping it";
             knownFiles.remove(u->storageId);
             db.deleteUpload(u->id);
+        }
+    }
+    flushCommits();
+    for (const auto &[id, storageId] : recovered) {
+        if (publishedUploads.contains(id)) {
+            qCInfo(lcServer) << "published upload" << id
+                             << "that was interrupted before its announcement";
+        } else {
+            qCWarning(lcServer) << "cannot publish recovered upload" << id;
+            knownFiles.remove(storageId);
         }
     }
 
@@ -358,87 +363,6 @@ void RoomServerPrivate::dropUpload(quint32 id)
     endedUploads.insert(id);
 }
 
-namespace {
-// Test-only (docs/protocol.md, "Test hooks"): sleep this long between moving a verified
-// upload into place and the transaction that publishes it, so a test can kill the server
-// at the most delicate moment.
-int faultPauseBeforeAnnounceMs()
-{
-    static const int ms = qEnvironmentVariableIntValue("ROOMSHARE_FAULT_PAUSE_BEFORE_ANNOUNCE_MS");
-    return ms;
-}
-} // namespace
-
-StoredFilePtr RoomServerPrivate::publish(Upload *u, QString *error)
-{
-    // Bytes and upload-end first, so a crash after the rename can be finished at start.
-    if (u->file) {
-        if (!Storage::sync(*u->file)) {
-            *error = QStringLiteral("The server could not sync the file to disk: %1")
-                         .arg(u->file->errorString());
-            return nullptr;
-        }
-        u->file->close();
-        u->file.reset();
-        if (!db.updateUploadProgress(u->id, u->received, u->lastActivityMs)
-            || !db.setUploadEnd(u->id, u->clientSha256)) {
-            *error = QStringLiteral("The server could not record the upload (is its disk full?)");
-            return nullptr;
-        }
-        u->durable = u->received;
-        if (!storage.commit(u->storageId, error))
-            return nullptr;
-    }
-    if (const int pause = faultPauseBeforeAnnounceMs(); pause > 0) {
-        qCWarning(lcServer).noquote()
-            << "fault hook: upload" << u->id << "in place, pausing before the announcement";
-        std::fprintf(stderr, "roomshare-server: fault-pause-before-announce %u\n", u->id);
-        std::fflush(stderr);
-        QThread::msleep(ulong(pause));
-    }
-
-    Room *r = room(u->room);
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    StoredFile file;
-    file.index = r->nextIndex();
-    file.room = u->room;
-    file.name = u->name;
-    file.size = u->size;
-    file.mime = u->mime;
-    file.sha256 = u->clientSha256;
-    file.senderName = u->senderName;
-    file.senderId = u->senderId;
-    file.createdAt = now;
-    file.expiresAt = now + options.fileTtlSeconds * 1000;
-    file.broadcast = u->broadcast;
-    file.recipients = u->recipients;
-    file.storageId = u->storageId;
-    file.storagePath = storage.filePath(u->storageId);
-    file.uploadId = u->id;
-    if (!db.publish(file, u->id)) {
-        // Undo the rename so the upload can still be resumed or dropped cleanly.
-        QFile::rename(storage.filePath(u->storageId), storage.partialPath(u->storageId));
-        *error = QStringLiteral("The server could not record the file (is its disk full?)");
-        return nullptr;
-    }
-    const quint32 uploadId = u->id;
-    Connection *sender = u->connection;
-    uploads.erase(uploadId);
-    const StoredFilePtr stored = r->insertFile(std::move(file));
-    publishedUploads.insert(uploadId, { r->name(), stored->index });
-    scheduleExpiry();
-    qCInfo(lcServer) << "upload" << uploadId << "complete: file" << stored->index << "of room"
-                     << r->name();
-    if (sender) {
-        const QJsonObject done{ { QStringLiteral("type"), QStringLiteral("upload-done") },
-                                { QStringLiteral("uploadId"), qint64(uploadId) },
-                                { QStringLiteral("file"), stored->toJson() } };
-        sender->sendJson(done);
-    }
-    announce(r, stored);
-    return stored;
-}
-
 void RoomServerPrivate::announce(Room *r, const StoredFilePtr &file)
 {
     const auto members = r->members();
@@ -508,10 +432,8 @@ void RoomServerPrivate::onDurableTimer()
 void RoomServerPrivate::scheduleExpiry()
 {
     qint64 earliest = std::numeric_limits<qint64>::max();
-    for (const auto &[name, r] : rooms) {
-        for (const auto &file : r->files())
-            earliest = qMin(earliest, file->expiresAt);
-    }
+    for (const auto &[name, r] : rooms)
+        earliest = qMin(earliest, r->earliestExpiry());
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     qint64 wait
         = earliest == std::numeric_limits<qint64>::max() ? MaxExpiryCheckMs : earliest - now;
@@ -569,6 +491,7 @@ void RoomServerPrivate::closeAll()
 {
     if (listener)
         listener->dropPending();
+    flushCommits(); // verified uploads are published, not left half done
     const auto all = connections;
     connections.clear();
     for (Connection *c : all) {

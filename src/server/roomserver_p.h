@@ -9,13 +9,16 @@
 #include <errors.h>
 
 #include <QHash>
+#include <QJsonValue>
 #include <QList>
+#include <QPointer>
 #include <QSet>
 #include <QTimer>
 #include <QWebSocketServer>
 
 #include <map>
 #include <memory>
+#include <vector>
 
 namespace Roomshare::Server {
 
@@ -66,10 +69,28 @@ public:
     //! Ends an upload: deletes its partial data and its row; remembers the id so late data
     //! is ignored.
     void dropUpload(quint32 id);
-    //! Moves a verified upload into place and publishes it (one database transaction),
-    //! then tells the sender (if connected) and announces it. \a error on failure (the
-    //! upload is then dropped by the caller).
-    StoredFilePtr publish(Upload *upload, QString *error);
+    //! Ends an upload in progress like dropUpload() and tells its connection (if any)
+    //! `upload-failed` with \a code.
+    void failUpload(quint32 id, ErrorCode code, const QString &desc);
+
+    // ---- group commit (roomserver_publish.cpp)
+    //! Records the new upload \a id in the database with the next group commit, then
+    //! answers `upload-accepted` (with \a rid) on \a connection; 1194 if it cannot be
+    //! recorded.
+    void queueRecord(quint32 id, Connection *connection, const QJsonValue &rid);
+    //! Sends the `upload-ack` of upload \a id (its last) with the next group commit.
+    void queueAck(quint32 id);
+    //! Publishes the verified upload with the next group commit (see flushCommits()).
+    void queuePublish(Upload *upload);
+    //! The group commit: everything queued since the last one, with one sync per step
+    //! instead of one per upload. For the uploads to publish, in this order: their data
+    //! fdatasync'ed, one transaction records the new uploads and the final offset and
+    //! `upload-end` hash of those to publish, the renames into `files/` and one fsync of
+    //! each folder, one transaction publishes them all; then `upload-accepted`,
+    //! `upload-done` and `file-available` go out (after the queued acks). Runs at the end of the
+    //! event-loop turn in which the first item was queued (so all messages that arrived together
+    //! share it), or at once when called directly.
+    void flushCommits();
     void announce(Room *room, const StoredFilePtr &file);
     //! Withdraws or expires file \a index: fails its downloads, tells everyone who could
     //! see it, deletes its storage.
@@ -112,6 +133,16 @@ public:
     QTimer pingTimer;
     QTimer expiryTimer;
     QTimer durableTimer;
+    struct PendingRecord
+    {
+        quint32 uploadId = 0;
+        QPointer<Connection> connection;
+        QJsonValue rid;
+    };
+    std::vector<PendingRecord> pendingRecords;
+    std::vector<quint32> pendingPublishes;
+    std::vector<quint32> pendingAcks;
+    QTimer commitTimer; //!< single shot, 0 ms: runs flushCommits()
     quint64 clientCounter = 0;
     quint64 clientCounterReserved = 0;
     quint32 transferCounter = 0;

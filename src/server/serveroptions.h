@@ -44,8 +44,9 @@ struct ServerOptions
     int maxConnectionsPerAddress = 32;
     //! Token buckets per connection: sustained messages per second and burst size, for
     //! control (text) and data (binary) messages. Exceeding one sends 1196 and closes (1008).
-    //! A legitimate client sending many small files spends two control messages and one
-    //! data message per file, at over a thousand files a second on loopback.
+    //! A legitimate client sending many small files spends one control message (upload-begin
+    //! with the file's sha256; two with a separate upload-end) and one data message per file,
+    //! at a few thousand files a second on loopback.
     int controlMessagesPerSecond = 5000;
     int controlMessageBurst = 10000;
     int dataMessagesPerSecond = 20000;

@@ -78,15 +78,20 @@ QString Storage::filePath(const QString &id) const
     return m_filesDir + QLatin1Char('/') + id;
 }
 
-bool Storage::commit(const QString &id, QString *error) const
+bool Storage::moveIntoPlace(const QString &id) const
 {
-    if (!QFile::rename(partialPath(id), filePath(id))) {
-        *error = QStringLiteral("cannot move the upload into place");
-        return false;
-    }
+    return QFile::rename(partialPath(id), filePath(id));
+}
+
+bool Storage::moveBack(const QString &id) const
+{
+    return QFile::rename(filePath(id), partialPath(id));
+}
+
+void Storage::syncFolders() const
+{
     syncDir(m_filesDir);
     syncDir(m_partialDir);
-    return true;
 }
 
 void Storage::sweep(const QSet<QString> &knownPartials, const QSet<QString> &knownFiles) const
@@ -122,6 +127,16 @@ bool Storage::sync(QFile &file)
     return ::fdatasync(file.handle()) == 0;
 #else
     return true;
+#endif
+}
+
+void Storage::startSync(QFile &file)
+{
+#ifdef Q_OS_LINUX
+    if (file.isOpen())
+        (void)::sync_file_range(file.handle(), 0, 0, SYNC_FILE_RANGE_WRITE);
+#else
+    Q_UNUSED(file)
 #endif
 }
 

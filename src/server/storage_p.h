@@ -27,8 +27,12 @@ public:
     QString partialPath(const QString &id) const;
     QString filePath(const QString &id) const;
     //! Moves the finished partial file \a id into `files/` (an atomic rename on one file
-    //! system) and makes the rename durable. False and \a error on failure.
-    bool commit(const QString &id, QString *error) const;
+    //! system). The rename is durable only after syncFolders(). False on failure.
+    bool moveIntoPlace(const QString &id) const;
+    //! Moves file \a id back to `partial/` (undoing moveIntoPlace()).
+    bool moveBack(const QString &id) const;
+    //! Makes the renames done so far durable: fsyncs `files/` and `partial/`.
+    void syncFolders() const;
     //! Deletes storage that \a knownPartials / \a knownFiles (storage ids) do not mention:
     //! temporary leftovers of a crash. Only names this class generates are touched.
     void sweep(const QSet<QString> &knownPartials, const QSet<QString> &knownFiles) const;
@@ -37,6 +41,10 @@ public:
 
     //! Flushes \a file's data to the disk (fdatasync). False on failure.
     static bool sync(QFile &file);
+    //! Starts writing \a file's data to the disk without waiting (Linux:
+    //! sync_file_range). Only a hint: sync() is still what makes the data durable, but
+    //! syncing many files is much cheaper when all of them were started first.
+    static void startSync(QFile &file);
     //! Test-only fault injection (docs/protocol.md, "Test hooks"): false once the process
     //! has written more than ROOMSHARE_FAULT_WRITE_ERROR_AFTER bytes of uploads. Counts
     //! \a bytes as written when it returns true.

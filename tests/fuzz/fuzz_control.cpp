@@ -118,6 +118,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             c->receiveBinary(line.mid(1));
         else
             c->receiveText(QString::fromUtf8(line));
+        // The group commit normally runs at the end of the event-loop turn.
+        w.d->flushCommits();
     }
 
     // Tear the session down completely so every input starts from the same world.

@@ -447,7 +447,8 @@ void TestRoom::manyFilesInOneSendFilesAreQueued()
     QTRY_COMPARE_WITH_TIMEOUT(completed + failed, 60, 20000);
     QCOMPARE(failed, 0);
     QVERIFY(maxRunning >= 1);
-    QVERIFY2(maxRunning <= 8, qPrintable(QString::number(maxRunning)));
+    // Room runs 24 at a time (room.cpp, MaxConcurrentUploads), below the server's 32.
+    QVERIFY2(maxRunning <= 24, qPrintable(QString::number(maxRunning)));
     QTRY_COMPARE(bob->availableFileList().size(), 60);
 
     // A queued upload cancelled before it started finishes as Cancelled, once.

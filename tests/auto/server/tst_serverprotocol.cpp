@@ -95,6 +95,7 @@ private Q_SLOTS:
     void disconnectAbortsUpload();
     void dropKeepsUploadResumable();
     void zeroByteFile();
+    void hashInUploadBegin();
     void foreignAndUnknownJobs();
     void expiry();
     void oversizedControlMessage();
@@ -926,6 +927,74 @@ void tst_ServerProtocol::zeroByteFile()
     const QJsonObject end = bob->waitFor(s("download-end"));
     QCOMPARE(end.value(s("downloadId")), accepted.value(s("downloadId")));
     QVERIFY(bob->binaries().isEmpty());
+}
+
+void tst_ServerProtocol::hashInUploadBegin()
+{
+    auto alice = joinClient(s("Alice"));
+    auto bob = joinClient(s("Bob"));
+    QVERIFY(alice && bob);
+    auto begin = [&](const QString &name, qint64 size, const QJsonValue &sha) {
+        return alice->request({ { s("type"), s("upload-begin") },
+                                { s("name"), name },
+                                { s("size"), size },
+                                { s("sha256"), sha } });
+    };
+
+    // The hash with the begin stands for upload-end: the last byte completes the upload.
+    const QByteArray data = randomBytes(5000);
+    QJsonObject accepted = begin(s("early.bin"), data.size(), sha256Hex(data).toUpper());
+    QCOMPARE(accepted.value(s("type")).toString(), s("upload-accepted"));
+    QCOMPARE(accepted.value(s("endReceived")).toBool(), true);
+    quint32 id = quint32(accepted.value(s("uploadId")).toInteger());
+    alice->sendChunks(id, data, 0);
+    const QJsonObject done = alice->waitFor(s("upload-done"));
+    QCOMPARE(done.value(s("uploadId")).toInteger(), id);
+    const QJsonObject file = done.value(s("file")).toObject();
+    QCOMPARE(file.value(s("sha256")).toString(), sha256Hex(data));
+    QCOMPARE(bob->waitFor(s("file-available")).value(s("file")).toObject(), file);
+    QCOMPARE(bob->download(file.value(s("index")).toInteger()), data);
+
+    // A plain begin is not answered with endReceived: the client must send upload-end.
+    accepted = alice->beginUpload(s("plain.bin"), 10);
+    QVERIFY(!accepted.contains(s("endReceived")));
+    alice->send(
+        { { s("type"), s("upload-cancel") }, { s("uploadId"), accepted.value(s("uploadId")) } });
+
+    // A wrong hash fails the upload once the bytes are in, as with upload-end.
+    accepted = begin(s("wrong.bin"), data.size(), QString(64, QLatin1Char('0')));
+    id = quint32(accepted.value(s("uploadId")).toInteger());
+    alice->sendChunks(id, data, 0);
+    QJsonObject failed = alice->waitFor(s("upload-failed"));
+    QCOMPARE(failed.value(s("uploadId")).toInteger(), id);
+    QCOMPARE(errorCode(failed), 1191);
+
+    // An upload-end with another hash contradicts the begin (1198); the same hash is harmless.
+    accepted = begin(s("twice.bin"), data.size(), sha256Hex(data));
+    id = quint32(accepted.value(s("uploadId")).toInteger());
+    alice->send({ { s("type"), s("upload-end") },
+                  { s("uploadId"), qint64(id) },
+                  { s("sha256"), sha256Hex(data) } });
+    alice->send({ { s("type"), s("upload-end") },
+                  { s("uploadId"), qint64(id) },
+                  { s("sha256"), sha256Hex(QByteArrayLiteral("other")) } });
+    failed = alice->waitFor(s("upload-failed"));
+    QCOMPARE(failed.value(s("uploadId")).toInteger(), id);
+    QCOMPARE(errorCode(failed), 1198);
+
+    // Malformed hashes are refused with the begin.
+    QCOMPARE(errorCode(begin(s("bad.bin"), 10, s("abc"))), 1189);
+    QCOMPARE(errorCode(begin(s("bad.bin"), 10, 42)), 1189);
+
+    // An empty file with its hash is complete at once; with another hash it is refused.
+    accepted = begin(s("empty.txt"), 0, sha256Hex(QByteArray()));
+    QCOMPARE(accepted.value(s("type")).toString(), s("upload-accepted"));
+    QCOMPARE(alice->waitFor(s("upload-done")).value(s("uploadId")), accepted.value(s("uploadId")));
+    QCOMPARE(errorCode(begin(s("empty2.txt"), 0, sha256Hex(QByteArrayLiteral("x")))), 1191);
+
+    QCOMPARE(m_server->fileCount(), 2);
+    QCOMPARE(partialCount(), 0);
+    QCOMPARE(m_server->uploadCount(), 0);
 }
 
 void tst_ServerProtocol::foreignAndUnknownJobs()

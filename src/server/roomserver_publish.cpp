@@ -1,0 +1,222 @@
+// The group commit: recording new uploads and publishing verified ones, many at a time.
+// See docs/protocol.md, "Persistence (server)".
+
+#include "connection_p.h"
+#include "roomserver_p.h"
+#include "serverlogging_p.h"
+
+#include <QDateTime>
+#include <QThread>
+
+#include <cstdio>
+
+namespace Roomshare::Server {
+
+namespace {
+// Test-only (docs/protocol.md, "Test hooks"): sleep this long between moving verified
+// uploads into place and the transaction that publishes them, so a test can kill the
+// server at the most delicate moment.
+int faultPauseBeforeAnnounceMs()
+{
+    static const int ms = qEnvironmentVariableIntValue("ROOMSHARE_FAULT_PAUSE_BEFORE_ANNOUNCE_MS");
+    return ms;
+}
+
+const QString StorageErrorText
+    = QStringLiteral("The server could not record the file (is its disk full?)");
+} // namespace
+
+void RoomServerPrivate::failUpload(quint32 id, ErrorCode code, const QString &desc)
+{
+    Upload *u = upload(id);
+    if (!u)
+        return;
+    qCInfo(lcServer) << "upload" << id << "failed:" << int(code) << desc;
+    if (Connection *c = u->connection)
+        c->sendUploadFailed(id, code, desc);
+    dropUpload(id);
+}
+
+void RoomServerPrivate::queueRecord(quint32 id, Connection *connection, const QJsonValue &rid)
+{
+    pendingRecords.push_back(PendingRecord{ id, connection, rid });
+    if (!commitTimer.isActive())
+        commitTimer.start();
+}
+
+void RoomServerPrivate::queueAck(quint32 id)
+{
+    pendingAcks.push_back(id);
+    if (!commitTimer.isActive())
+        commitTimer.start();
+}
+
+void RoomServerPrivate::queuePublish(Upload *u)
+{
+    u->publishQueued = true;
+    pendingPublishes.push_back(u->id);
+    if (!commitTimer.isActive())
+        commitTimer.start();
+}
+
+void RoomServerPrivate::flushCommits()
+{
+    commitTimer.stop();
+    // Written to the socket buffers now, sent with everything else of this turn.
+    for (const quint32 id : std::exchange(pendingAcks, {})) {
+        if (const Upload *u = upload(id); u && u->connection)
+            u->connection->sendUploadAckNow(*u);
+    }
+    if (pendingRecords.empty() && pendingPublishes.empty())
+        return;
+    // What was cancelled, failed or dropped since it was queued is skipped.
+    std::vector<PendingRecord> records;
+    for (PendingRecord &r : std::exchange(pendingRecords, {})) {
+        if (upload(r.uploadId))
+            records.push_back(std::move(r));
+    }
+    std::vector<Upload *> batch;
+    for (const quint32 id : std::exchange(pendingPublishes, {})) {
+        if (Upload *u = upload(id); u && u->publishQueued)
+            batch.push_back(u);
+    }
+    auto failBatch = [this, &batch](const QString &why) {
+        for (Upload *u : std::exchange(batch, {}))
+            failUpload(u->id, ErrorCode::StorageError, why);
+    };
+
+    // 1. The bytes: writeback of every file is started first, so the syncs that follow
+    // mostly find their data written already.
+    for (Upload *u : batch) {
+        if (u->file)
+            Storage::startSync(*u->file);
+    }
+    for (auto it = batch.begin(); it != batch.end();) {
+        Upload *u = *it;
+        if (u->file && !Storage::sync(*u->file)) {
+            const QString why = QStringLiteral("The server could not sync the file to disk: %1")
+                                    .arg(u->file->errorString());
+            it = batch.erase(it);
+            failUpload(u->id, ErrorCode::StorageError, why);
+            continue;
+        }
+        if (u->file) {
+            u->file->close();
+            u->file.reset();
+        }
+        ++it;
+    }
+
+    // 2. One transaction: the new uploads, and the final offset and upload-end hash of
+    // those to publish (so a crash after the renames can be finished at start).
+    bool recorded = db.beginBatch();
+    for (const PendingRecord &r : records) {
+        if (recorded)
+            recorded = db.insertUpload(*upload(r.uploadId));
+    }
+    for (Upload *u : batch) {
+        if (recorded && !u->inPlace)
+            recorded = db.setUploadEnd(u->id, u->received, u->lastActivityMs, u->clientSha256);
+    }
+    if (recorded) {
+        recorded = db.commitBatch();
+    } else {
+        db.rollbackBatch();
+    }
+    for (const PendingRecord &r : records) {
+        if (!recorded)
+            dropUpload(r.uploadId);
+        if (r.connection)
+            r.connection->answerUploadBegin(r.uploadId, r.rid, recorded);
+    }
+    if (!recorded) {
+        failBatch(QStringLiteral("The server could not record the upload (is its disk full?)"));
+        return;
+    }
+    for (Upload *u : batch)
+        u->durable = u->received;
+
+    // 3. Into place: the renames, then one fsync of each folder for all of them.
+    for (auto it = batch.begin(); it != batch.end();) {
+        Upload *u = *it;
+        if (!u->inPlace && !storage.moveIntoPlace(u->storageId)) {
+            it = batch.erase(it);
+            failUpload(u->id, ErrorCode::StorageError,
+                       QStringLiteral("cannot move the upload into place"));
+            continue;
+        }
+        ++it;
+    }
+    if (batch.empty())
+        return;
+    storage.syncFolders();
+    if (const int pause = faultPauseBeforeAnnounceMs(); pause > 0) {
+        for (const Upload *u : batch) {
+            qCWarning(lcServer).noquote()
+                << "fault hook: upload" << u->id << "in place, pausing before the announcement";
+            std::fprintf(stderr, "roomshare-server: fault-pause-before-announce %u\n", u->id);
+        }
+        std::fflush(stderr);
+        QThread::msleep(ulong(pause));
+    }
+
+    // 4. One transaction publishes them all: from its commit on they are listed for
+    // everyone, so each is announced exactly once.
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    std::map<QString, qint64> nextIndexes;
+    QList<StoredFile> files;
+    files.reserve(qsizetype(batch.size()));
+    for (const Upload *u : batch) {
+        Room *r = room(u->room);
+        auto next = nextIndexes.try_emplace(r->name(), r->nextIndex()).first;
+        StoredFile file;
+        file.index = next->second++;
+        file.room = u->room;
+        file.name = u->name;
+        file.size = u->size;
+        file.mime = u->mime;
+        file.sha256 = u->clientSha256;
+        file.senderName = u->senderName;
+        file.senderId = u->senderId;
+        file.createdAt = now;
+        file.expiresAt = now + options.fileTtlSeconds * 1000;
+        file.broadcast = u->broadcast;
+        file.recipients = u->recipients;
+        file.storageId = u->storageId;
+        file.storagePath = storage.filePath(u->storageId);
+        file.uploadId = u->id;
+        files.append(std::move(file));
+    }
+    if (!db.publish(files)) {
+        // Undo the renames so the uploads are dropped cleanly (nothing partial is kept).
+        for (const Upload *u : batch) {
+            if (!u->inPlace)
+                storage.moveBack(u->storageId);
+        }
+        return failBatch(StorageErrorText);
+    }
+
+    // 5. Tell the senders and announce.
+    for (qsizetype i = 0; i < files.size(); ++i) {
+        Upload *u = batch[size_t(i)];
+        const quint32 uploadId = u->id;
+        Connection *sender = u->connection;
+        Room *r = room(u->room);
+        r->setNextIndex(files[i].index + 1);
+        uploads.erase(uploadId);
+        const StoredFilePtr stored = r->insertFile(std::move(files[i]));
+        publishedUploads.insert(uploadId, { r->name(), stored->index });
+        qCInfo(lcServer) << "upload" << uploadId << "complete: file" << stored->index << "of room"
+                         << r->name();
+        if (sender) {
+            const QJsonObject done{ { QStringLiteral("type"), QStringLiteral("upload-done") },
+                                    { QStringLiteral("uploadId"), qint64(uploadId) },
+                                    { QStringLiteral("file"), stored->toJson() } };
+            sender->sendJson(done);
+        }
+        announce(r, stored);
+    }
+    scheduleExpiry();
+}
+
+} // namespace Roomshare::Server
