@@ -67,6 +67,9 @@ void Listener::incomingConnection(qintptr descriptor)
         socket->deleteLater();
         return;
     }
+    // Control replies are small and latency-bound (an ack Nagle holds back waits for the
+    // peer's delayed ACK, 40 ms); chunks go out whole anyway.
+    socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     m_sniffing.insert(socket);
     connect(socket, &QTcpSocket::readyRead, this, [this, socket] { sniff(socket); });
     connect(socket, &QTcpSocket::disconnected, this, [this, socket] { drop(socket); });
