@@ -92,7 +92,9 @@ void FaultProxy::onNewConnection()
                 [this, pair] { closePair(pair, false); });
         connect(pair->server, &QTcpSocket::errorOccurred, this,
                 [this, pair](QAbstractSocket::SocketError) { closePair(pair, false); });
-        pair->server->connectToHost(QHostAddress::LocalHost, m_targetPort);
+        ++m_accepted;
+        const bool routed = m_routeFrom > 0 && m_accepted >= m_routeFrom;
+        pair->server->connectToHost(QHostAddress::LocalHost, routed ? m_routePort : m_targetPort);
     }
 }
 

@@ -27,6 +27,13 @@ public:
     //! ws://127.0.0.1:PORT/ of the proxy.
     QUrl url() const;
     void setTargetPort(quint16 port) { m_targetPort = port; }
+    //! Sends the \a n-th accepted connection (counted from 1) and all later ones to \a port
+    //! instead of the target: an impostor behind the same address.
+    void routeFrom(int n, quint16 port)
+    {
+        m_routeFrom = n;
+        m_routePort = port;
+    }
 
     //! After \a bytes more bytes in \a direction (counted from now), forwards exactly up to
     //! that point and then aborts the connection pair. One shot. With \a clientPrefix,
@@ -88,6 +95,9 @@ private:
     QByteArray m_holdPrefix[2];
     QByteArray m_refusePrefix;
     int m_refused = 0;
+    int m_accepted = 0;
+    int m_routeFrom = 0; //!< 0: every connection goes to the target
+    quint16 m_routePort = 0;
     int m_cutsDone = 0;
     int m_flipsDone = 0;
 };

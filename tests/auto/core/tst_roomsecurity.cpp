@@ -7,9 +7,13 @@
 #include <QProcess>
 #include <QRegularExpression>
 #include <QSignalSpy>
+#include <QSslConfiguration>
+#include <QSslSocket>
 #include <QStandardPaths>
+#include <QTcpServer>
 #include <QTest>
 
+#include "faultproxy.h"
 #include "room.h"
 #include "testutil.h"
 #include "tlsfiles.h"
@@ -43,6 +47,7 @@ private Q_SLOTS:
     void loadPemRejectsMismatchedKey();
     void wssEndToEndWithPinnedCertificate();
     void wssDataChannelWithPinnedCertificate();
+    void dataChannelRefusesAnotherCertificate();
     void wrongPinFailsClearly();
     void selfSignedWithoutPinFails();
     void pinMustBeSha256();
@@ -258,6 +263,87 @@ void TestRoomSecurity::wssDataChannelWithPinnedCertificate()
     QCOMPARE(TestUtil::sha256Of(m_tmp->filePath(s("bob/deck.bin"))), TestUtil::sha256Of(path));
     QCOMPARE(TestUtil::sha256Of(m_tmp->filePath(s("carol/deck.bin"))), TestUtil::sha256Of(path));
     QVERIFY(alice->usesDataChannel() && bob->usesDataChannel());
+}
+
+namespace {
+
+//! A TLS server with its own certificate that counts handshakes and data channel
+//! greetings: what an attacker behind the room's address would see.
+class Impostor final : public QTcpServer
+{
+public:
+    explicit Impostor(const Tls::Identity &identity)
+    {
+        m_tls = QSslConfiguration::defaultConfiguration();
+        m_tls.setLocalCertificate(identity.certificate);
+        m_tls.setPrivateKey(identity.key);
+        m_tls.setPeerVerifyMode(QSslSocket::VerifyNone);
+    }
+    int handshakes = 0;
+    int greetings = 0;
+
+protected:
+    void incomingConnection(qintptr descriptor) override
+    {
+        auto *socket = new QSslSocket(this);
+        socket->setSocketDescriptor(descriptor);
+        socket->setSslConfiguration(m_tls);
+        connect(socket, &QSslSocket::encrypted, this, [this] { ++handshakes; });
+        connect(socket, &QSslSocket::readyRead, this, [this, socket] {
+            if (socket->readAll().startsWith("ROOMSHARE-DATA/1")) {
+                ++greetings;
+                socket->write("OK forged-key\n");
+            }
+        });
+        socket->startServerEncryption();
+    }
+
+private:
+    QSslConfiguration m_tls;
+};
+
+} // namespace
+
+void TestRoomSecurity::dataChannelRefusesAnotherCertificate()
+{
+    // The WebSocket reaches the real server (pinned certificate); the data channel, the
+    // next connection to the same address, reaches an impostor with another certificate.
+    // The client must not greet it (nor send it a byte of any file): it joins without a
+    // data channel and its transfers go over the verified WebSocket.
+    startServer(true);
+    const auto other = Tls::generateSelfSignedCertificate(s("impostor"), { s("127.0.0.1") });
+    QVERIFY(other);
+    Impostor impostor(*other);
+    QVERIFY(impostor.listen(QHostAddress::LocalHost));
+    FaultProxy proxy(m_server->port());
+    QVERIFY(proxy.listen());
+    proxy.routeFrom(2, impostor.serverPort());
+    auto invite = InviteLink::parse(link(s("Bob")));
+    QVERIFY(invite);
+    invite->host = s("127.0.0.1");
+    invite->port = proxy.port();
+    auto bob = join(invite->toString());
+    QVERIFY(bob);
+    QVERIFY(!bob->usesDataChannel());
+    QCOMPARE(impostor.greetings, 0);
+    QCOMPARE(impostor.handshakes, 0);
+
+    auto alice = join(link(s("Alice")));
+    QVERIFY(alice);
+    const QString path = TestUtil::makeFile(m_tmp->path(), s("memo.bin"), 2 * 1024 * 1024 + 5);
+    QSignalSpy available(bob.get(), &Room::fileAvailable);
+    QJsonObject sent;
+    alice->sendFiles({ path }, {}, [&](const QJsonObject &r) { sent = r; });
+    QTRY_VERIFY_WITH_TIMEOUT(!sent.isEmpty() && available.size() == 1, Wait * 3);
+    const FileInfo file = available.first().first().value<FileInfo>();
+    QJsonObject got;
+    QVERIFY(QDir().mkpath(m_tmp->filePath(s("bob"))));
+    bob->recvFiles(file.index, { { s("saveDir"), m_tmp->filePath(s("bob")) } },
+                   [&](const QJsonObject &r) { got = r; });
+    QTRY_VERIFY_WITH_TIMEOUT(!got.isEmpty(), Wait * 3);
+    QCOMPARE(got.value(s("result")).toInt(-1), 0);
+    QCOMPARE(TestUtil::sha256Of(m_tmp->filePath(s("bob/memo.bin"))), TestUtil::sha256Of(path));
+    QCOMPARE(impostor.greetings, 0);
 }
 
 void TestRoomSecurity::wrongPinFailsClearly()
