@@ -66,6 +66,11 @@ private:
     std::unique_ptr<Room> join(const QUrl &url, const QString &name,
                                const QString &room = QStringLiteral("standup"));
     static QJsonObject sendAndWait(Room *room, const QString &path);
+    //! Starts the roomshare-server executable on a fresh data folder \a name with one extra
+    //! environment variable (the fault hooks are read once per process); its URL, or an
+    //! empty one on failure.
+    QUrl startServerProcess(QProcess &server, const QString &name, const QString &variable,
+                            const QString &value);
 
     QTemporaryDir m_tmp;
     QString m_mount;
@@ -172,30 +177,43 @@ void TestStorage::diskFull()
     QTRY_COMPARE(bobAvailable.size(), 1);
 }
 
+QUrl TestStorage::startServerProcess(QProcess &server, const QString &name, const QString &variable,
+                                     const QString &value)
+{
+    const QString data = m_tmp.filePath(name);
+    QDir().mkpath(data);
+    const QString secretFile = QDir(data).filePath(QStringLiteral("secret"));
+    QFile f(secretFile);
+    if (!f.open(QIODevice::WriteOnly) || f.write(TestUtil::testSecret()) <= 0)
+        return QUrl();
+    f.close();
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(variable, value);
+    server.setProcessEnvironment(env);
+    server.start(qEnvironmentVariable("ROOMSHARE_SERVER_BIN"),
+                 { QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+                   QStringLiteral("--data"), data, QStringLiteral("--secret-file"), secretFile });
+    if (!server.waitForStarted() || !server.waitForReadyRead(10000))
+        return QUrl();
+    const QString line = QString::fromUtf8(server.readLine()).trimmed();
+    const QUrl url(line.section(QLatin1Char(' '), -1));
+    if (url.port() <= 0) {
+        qWarning() << "unexpected first line from the server:" << line;
+        return QUrl();
+    }
+    return url;
+}
+
 void TestStorage::writeErrorInjection()
 {
     // The same failure through the test-only hook, with the server executable (the hook is
     // read once per process).
     const QString data = m_tmp.filePath(QStringLiteral("inject"));
-    QDir().mkpath(data);
-    const QString secretFile = QDir(data).filePath(QStringLiteral("secret"));
-    {
-        QFile f(secretFile);
-        QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write(TestUtil::testSecret());
-    }
     QProcess server;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(QStringLiteral("ROOMSHARE_FAULT_WRITE_ERROR_AFTER"), QString::number(2 * MiB));
-    server.setProcessEnvironment(env);
-    server.start(qEnvironmentVariable("ROOMSHARE_SERVER_BIN"),
-                 { QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
-                   QStringLiteral("--data"), data, QStringLiteral("--secret-file"), secretFile });
-    QVERIFY(server.waitForStarted());
-    QVERIFY(server.waitForReadyRead(10000));
-    const QString line = QString::fromUtf8(server.readLine()).trimmed();
-    const QUrl url(line.section(QLatin1Char(' '), -1));
-    QVERIFY2(url.port() > 0, qPrintable(line));
+    const QUrl url = startServerProcess(server, QStringLiteral("inject"),
+                                        QStringLiteral("ROOMSHARE_FAULT_WRITE_ERROR_AFTER"),
+                                        QString::number(2 * MiB));
+    QVERIFY(url.isValid());
     {
         auto alice = join(url, QStringLiteral("Alice"));
         QVERIFY(alice);
@@ -217,25 +235,11 @@ void TestStorage::syncErrorInjection()
     // 1194 and leaves nothing behind; an upload too small to need a checkpoint, sent at
     // the same time, completes.
     const QString data = m_tmp.filePath(QStringLiteral("inject-sync"));
-    QDir().mkpath(data);
-    const QString secretFile = QDir(data).filePath(QStringLiteral("secret"));
-    {
-        QFile f(secretFile);
-        QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write(TestUtil::testSecret());
-    }
     QProcess server;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(QStringLiteral("ROOMSHARE_FAULT_SYNC_ERROR_AFTER"), QStringLiteral("0"));
-    server.setProcessEnvironment(env);
-    server.start(qEnvironmentVariable("ROOMSHARE_SERVER_BIN"),
-                 { QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
-                   QStringLiteral("--data"), data, QStringLiteral("--secret-file"), secretFile });
-    QVERIFY(server.waitForStarted());
-    QVERIFY(server.waitForReadyRead(10000));
-    const QString line = QString::fromUtf8(server.readLine()).trimmed();
-    const QUrl url(line.section(QLatin1Char(' '), -1));
-    QVERIFY2(url.port() > 0, qPrintable(line));
+    const QUrl url = startServerProcess(server, QStringLiteral("inject-sync"),
+                                        QStringLiteral("ROOMSHARE_FAULT_SYNC_ERROR_AFTER"),
+                                        QStringLiteral("0"));
+    QVERIFY(url.isValid());
     {
         auto alice = join(url, QStringLiteral("Alice"));
         auto carol = join(url, QStringLiteral("Carol"));
