@@ -310,6 +310,22 @@ bool Database::updateUploadProgress(quint32 id, qint64 durable, qint64 lastActiv
     return run(q);
 }
 
+bool Database::recordCheckpoint(quint32 id, qint64 durable, qint64 lastActivityMs)
+{
+    // A WAL commit under synchronous=FULL is an fdatasync on the event-loop thread: once
+    // per 4 MiB uploaded, 0.2-0.4 s per GiB here.
+    QSqlQuery pragma(QSqlDatabase::database(m_connectionName, false));
+    if (!pragma.exec(QStringLiteral("PRAGMA synchronous=NORMAL")))
+        return updateUploadProgress(id, durable, lastActivityMs);
+    const bool ok = updateUploadProgress(id, durable, lastActivityMs);
+    if (!pragma.exec(QStringLiteral("PRAGMA synchronous=FULL"))) {
+        qCWarning(lcServer) << "database: cannot restore synchronous=FULL:"
+                            << pragma.lastError().text();
+        return false;
+    }
+    return ok;
+}
+
 bool Database::setUploadEnd(quint32 id, qint64 durable, qint64 lastActivityMs,
                             const QString &sha256)
 {

@@ -42,6 +42,11 @@ public:
     QList<Upload *> loadUploads() const; //!< caller owns the results
     bool insertUpload(const Upload &upload);
     bool updateUploadProgress(quint32 id, qint64 durable, qint64 lastActivityMs);
+    //! The same for a periodic checkpoint, without syncing the journal: the record reaches
+    //! the OS at once (it survives a crash of the server) and the disk with the next synced
+    //! commit. Losing it to a power failure only means resuming from the previous durable
+    //! offset, which is still on disk, because the data is synced before either is recorded.
+    bool recordCheckpoint(quint32 id, qint64 durable, qint64 lastActivityMs);
     //! Records that upload \a id has all its bytes on disk (\a durable) and the client's
     //! `upload-end` hash, so a crash after the file is moved into place can be finished at
     //! start.

@@ -335,7 +335,7 @@ void RoomServerPrivate::onSynced(quint32 uploadId, qint64 offset, bool ok)
     u->syncPending = false;
     if (ok && offset <= u->durable)
         return; // a synchronous makeDurable() got further meanwhile
-    if (!ok || !db.updateUploadProgress(u->id, offset, u->lastActivityMs)) {
+    if (!ok || !db.recordCheckpoint(u->id, offset, u->lastActivityMs)) {
         qCWarning(lcServer) << "cannot make upload" << uploadId << "durable";
         Connection *connection = u->connection;
         dropUpload(uploadId);
