@@ -1,5 +1,7 @@
 #include "invite.h"
 
+#include "jsonnumbers.h"
+
 #include <QDateTime>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -67,9 +69,11 @@ std::optional<JoinClaims> claimsFrom(const QJsonObject &p)
     c.role = role.toString();
     if (c.role != QLatin1String("participant") && c.role != QLatin1String("moderator"))
         return std::nullopt;
-    c.expiresAt = qint64(exp.toDouble());
-    c.issuedAt = qint64(p.value(QLatin1String("iat")).toDouble());
-    c.notBefore = qint64(p.value(QLatin1String("nbf")).toDouble());
+    // Casting a double beyond qint64 is undefined behaviour (fuzz_invite found an "iat" of
+    // 1.8e20); JsonNumbers clamps to the range doubles hold exactly.
+    c.expiresAt = JsonNumbers::toInteger(exp);
+    c.issuedAt = JsonNumbers::toInteger(p.value(QLatin1String("iat")));
+    c.notBefore = JsonNumbers::toInteger(p.value(QLatin1String("nbf")));
     c.tokenId = p.value(QLatin1String("jti")).toString();
     return c;
 }
