@@ -8,7 +8,7 @@ main_build="${1:?usage: sanitizers.sh MAIN_BUILD_DIR}"
 build="$(cd "$(dirname "$main_build")" && pwd)/$(basename "$main_build")-asan"
 start=$(date +%s)
 
-flags="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined"
+flags="-fsanitize=address,undefined,float-cast-overflow -fno-omit-frame-pointer -fno-sanitize-recover=undefined,float-cast-overflow"
 cmake -S "$here" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" \
     -DROOMSHARE_WERROR=ON -DROOMSHARE_BUILD_GUI=OFF \
     -DCMAKE_CXX_FLAGS="$flags" -DCMAKE_EXE_LINKER_FLAGS="$flags" >/dev/null
