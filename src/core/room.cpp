@@ -379,7 +379,8 @@ bool Room::onDataFrame(const QByteArray &message)
         return false;
     }
     m_heldTimeout.stop();
-    onBinaryMessage(message);
+    m_lastHeard.restart();
+    dispatchChunk(*header, message);
     return true;
 }
 
@@ -756,9 +757,14 @@ void Room::onBinaryMessage(const QByteArray &message)
     const auto header = ChunkHeader::decode(message);
     if (!header || header->kind != ChunkHeader::Kind::Download)
         return;
+    dispatchChunk(*header, message);
+}
+
+void Room::dispatchChunk(const ChunkHeader &header, const QByteArray &message)
+{
     // Chunks of a download we cancelled may still be in flight: dropping them is expected.
-    if (auto job = m_downloadsByWireId.value(header->transferId))
-        job->handleChunk(*header, message);
+    if (auto job = m_downloadsByWireId.value(header.transferId))
+        job->handleChunk(header, message);
 }
 
 void Room::request(QJsonObject msg, ReplyHandler handler)

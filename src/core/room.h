@@ -26,6 +26,7 @@ namespace Roomshare {
 namespace DataFrames {
 class ChunkFrame;
 }
+struct ChunkHeader;
 class DataChannel;
 class TransferJob;
 class TransferQueue;
@@ -217,6 +218,8 @@ private:
     bool checkPinnedCertificate();
     void onTextMessage(const QString &message);
     void onBinaryMessage(const QByteArray &message);
+    //! Hands a download chunk (header already decoded) to its job.
+    void dispatchChunk(const ChunkHeader &header, const QByteArray &message);
     void handleJoined(const QJsonObject &msg);
     void handleEvent(const QString &type, const QJsonObject &msg);
     void registerJob(TransferJob *job);
