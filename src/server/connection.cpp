@@ -209,9 +209,7 @@ void Connection::shutdown()
 void Connection::attachDataChannel(QTcpSocket *socket)
 {
     m_data = socket;
-    m_data->setParent(this);
-    // Frames are written whole; Nagle would only delay the tail of a burst.
-    m_data->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    m_data->setParent(this); // TCP_NODELAY is already set by the Listener, as on every socket
     connect(m_data, &QTcpSocket::readyRead, this, &Connection::onDataReadyRead);
     connect(m_data, &QTcpSocket::bytesWritten, this, &Connection::pumpDownloads);
     connect(m_data, &QTcpSocket::disconnected, this, &Connection::onDataChannelLost,
