@@ -11,6 +11,8 @@
 #include <QSocketNotifier>
 #include <QTimer>
 
+#include <functional>
+
 #include <cstdio>
 #include <unistd.h>
 
@@ -40,6 +42,46 @@ int fail(const QString &why)
 }
 
 //! Connects \a room and runs the event loop until it joined (true) or failed (false).
+//! One timed Room call: \a start makes it with the callback it is given; returns the
+//! result (empty on timeout) and the clock before the call and at the callback.
+struct Timed
+{
+    QJsonObject result;
+    qint64 startNs = 0;
+    qint64 endNs = 0;
+
+    bool ok() const { return result.value(QLatin1String("result")).toInt(-1) == 0; }
+    //! The failure's description, one word for the driver's key=value lines.
+    QString why() const
+    {
+        return result.value(QLatin1String("desc"))
+            .toString()
+            .replace(QLatin1Char(' '), QLatin1Char('_'));
+    }
+    void printTimes() const
+    {
+        out(QStringLiteral("ms=%1").arg(double(endNs - startNs) / 1e6, 0, 'f', 3));
+        out(QStringLiteral("start_ns=%1").arg(startNs));
+        out(QStringLiteral("end_ns=%1").arg(endNs));
+    }
+};
+
+Timed timed(const std::function<void(const std::function<void(const QJsonObject &)> &)> &start)
+{
+    QEventLoop loop;
+    Timed t;
+    t.startNs = nowNs();
+    start([&](const QJsonObject &r) {
+        t.endNs = nowNs();
+        t.result = r;
+        loop.quit();
+    });
+    QTimer::singleShot(ClientTimeoutMs, &loop, &QEventLoop::quit);
+    if (t.result.isEmpty())
+        loop.exec();
+    return t;
+}
+
 bool join(Room &room, const QString &link, const QString &name)
 {
     bool ok = false;
@@ -73,29 +115,15 @@ int upload(const QStringList &a)
     Room room;
     if (!join(room, a.at(0), QStringLiteral("uploader")))
         return fail(QStringLiteral("join: ") + room.lastErrorText());
-    QEventLoop loop;
-    QJsonObject result;
-    const qint64 t0 = nowNs();
-    qint64 t1 = 0;
-    room.sendFiles({ a.at(1) }, QJsonObject(), [&](const QJsonObject &r) {
-        t1 = nowNs();
-        result = r;
-        loop.quit();
-    });
-    QTimer::singleShot(ClientTimeoutMs, &loop, &QEventLoop::quit);
-    loop.exec();
-    if (result.value(QLatin1String("result")).toInt(-1) != 0)
-        return fail(QStringLiteral("upload: ")
-                    + result.value(QLatin1String("desc"))
-                          .toString()
-                          .replace(QLatin1Char(' '), QLatin1Char('_')));
-    const QJsonObject resp = result.value(QLatin1String("response"))
+    const Timed t
+        = timed([&](const auto &done) { room.sendFiles({ a.at(1) }, QJsonObject(), done); });
+    if (!t.ok())
+        return fail(QStringLiteral("upload: ") + t.why());
+    const QJsonObject resp = t.result.value(QLatin1String("response"))
                                  .toObject()
                                  .value(QLatin1String("uploadInfo"))
                                  .toObject();
-    out(QStringLiteral("ms=%1").arg(double(t1 - t0) / 1e6, 0, 'f', 3));
-    out(QStringLiteral("start_ns=%1").arg(t0));
-    out(QStringLiteral("end_ns=%1").arg(t1));
+    t.printTimes();
     out(QStringLiteral("sha256=") + resp.value(QLatin1String("sha256")).toString());
     out(QStringLiteral("index=%1").arg(qint64(resp.value(QLatin1String("index")).toDouble(-1))));
     return 0;
@@ -117,26 +145,12 @@ int download(const QStringList &a)
         out(QStringLiteral("ready=1"));
         waitForGo();
     }
-    QEventLoop loop;
-    QJsonObject result;
-    const qint64 t0 = nowNs();
-    qint64 t1 = 0;
-    room.recvFiles(index, QJsonObject{ { QStringLiteral("saveDir"), a.at(2) } },
-                   [&](const QJsonObject &r) {
-                       t1 = nowNs();
-                       result = r;
-                       loop.quit();
-                   });
-    QTimer::singleShot(ClientTimeoutMs, &loop, &QEventLoop::quit);
-    loop.exec();
-    if (result.value(QLatin1String("result")).toInt(-1) != 0)
-        return fail(QStringLiteral("download: ")
-                    + result.value(QLatin1String("desc"))
-                          .toString()
-                          .replace(QLatin1Char(' '), QLatin1Char('_')));
-    out(QStringLiteral("ms=%1").arg(double(t1 - t0) / 1e6, 0, 'f', 3));
-    out(QStringLiteral("start_ns=%1").arg(t0));
-    out(QStringLiteral("end_ns=%1").arg(t1));
+    const Timed t = timed([&](const auto &done) {
+        room.recvFiles(index, QJsonObject{ { QStringLiteral("saveDir"), a.at(2) } }, done);
+    });
+    if (!t.ok())
+        return fail(QStringLiteral("download: ") + t.why());
+    t.printTimes();
     return 0;
 }
 
