@@ -6,6 +6,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QMessageAuthenticationCode>
+#include <QStringList>
 #include <QUrlQuery>
 #include <QUuid>
 
@@ -154,14 +155,65 @@ std::optional<JoinClaims> Token::peek(const QString &token)
     return claimsFrom(*payload);
 }
 
-QUrl InviteLink::serverUrl() const
+namespace {
+
+QString bracketed(const QString &host)
+{
+    return host.contains(QLatin1Char(':')) ? QLatin1Char('[') + host + QLatin1Char(']') : host;
+}
+
+QUrl webSocketUrl(bool secure, const ServerEndpoint &endpoint)
 {
     QUrl url;
     url.setScheme(secure ? QStringLiteral("wss") : QStringLiteral("ws"));
-    url.setHost(host);
-    url.setPort(port);
+    url.setHost(endpoint.host);
+    url.setPort(endpoint.port);
     url.setPath(QStringLiteral("/"));
     return url;
+}
+
+// One `alt` item: HOST, HOST:PORT, [V6] or [V6]:PORT. QUrl does the host checks (and
+// normalises IPv6 forms), so an item is valid exactly when it would be as a link's host.
+std::optional<ServerEndpoint> parseAlternate(const QString &item, quint16 defaultPort)
+{
+    const QString text = item.trimmed();
+    if (text.isEmpty())
+        return std::nullopt;
+    QUrl url;
+    url.setScheme(QStringLiteral("roomshare"));
+    url.setAuthority(text, QUrl::StrictMode);
+    if (!url.isValid() || url.host().isEmpty() || !url.userInfo().isEmpty())
+        return std::nullopt;
+    ServerEndpoint endpoint;
+    endpoint.host = url.host();
+    endpoint.port = url.port() > 0 ? quint16(url.port()) : defaultPort;
+    return endpoint;
+}
+
+constexpr int MaxAlternates = 16;
+
+} // namespace
+
+QString ServerEndpoint::toString() const
+{
+    return bracketed(host) + QLatin1Char(':') + QString::number(port);
+}
+
+QUrl InviteLink::serverUrl() const
+{
+    return webSocketUrl(secure, { host, port });
+}
+
+QList<QUrl> InviteLink::serverUrls() const
+{
+    QList<ServerEndpoint> all{ { host, port } };
+    for (const ServerEndpoint &e : alternates)
+        if (!all.contains(e))
+            all.append(e);
+    QList<QUrl> urls;
+    for (const ServerEndpoint &e : std::as_const(all))
+        urls.append(webSocketUrl(secure, e));
+    return urls;
 }
 
 QString InviteLink::toString() const
@@ -172,9 +224,19 @@ QString InviteLink::toString() const
     url.setPort(port);
     url.setPath(QLatin1Char('/') + room);
     QUrlQuery q;
-    q.addQueryItem(QStringLiteral("token"), token);
+    if (!token.isEmpty())
+        q.addQueryItem(QStringLiteral("token"), token);
     if (!certFingerprint.isEmpty())
         q.addQueryItem(QStringLiteral("fp"), certFingerprint);
+    QStringList alt;
+    for (const ServerEndpoint &e : alternates) {
+        if (e == ServerEndpoint{ host, port })
+            continue;
+        // The port is left out where it is the link's own.
+        alt.append(e.port == port ? bracketed(e.host) : e.toString());
+    }
+    if (!alt.isEmpty())
+        q.addQueryItem(QStringLiteral("alt"), alt.join(QLatin1Char(',')));
     url.setQuery(q);
     return url.toString(QUrl::FullyEncoded);
 }
@@ -204,12 +266,10 @@ std::optional<InviteLink> InviteLink::parse(const QString &text, QString *error)
         return bad(QStringLiteral("the link names no port"));
     link.port = quint16(url.port());
     link.room = url.path(QUrl::FullyDecoded).mid(1);
-    if (link.room.isEmpty())
-        return bad(QStringLiteral("the link names no room"));
     const QUrlQuery q(url);
     link.token = q.queryItemValue(QStringLiteral("token"), QUrl::FullyDecoded);
-    if (link.token.isEmpty())
-        return bad(QStringLiteral("the link carries no join token"));
+    if (link.room.isEmpty() && !link.token.isEmpty())
+        return bad(QStringLiteral("the link names no room"));
     // Accept the colon-separated form tools print (AB:CD:...), store plain lower-case hex.
     link.certFingerprint
         = q.queryItemValue(QStringLiteral("fp")).remove(QLatin1Char(':')).toLower();
@@ -224,6 +284,23 @@ std::optional<InviteLink> InviteLink::parse(const QString &text, QString *error)
         if (!hex)
             return bad(QStringLiteral("the link's certificate fingerprint is not a SHA-256"));
     }
+    const QString alt = q.queryItemValue(QStringLiteral("alt"), QUrl::FullyDecoded);
+    if (!alt.isEmpty()) {
+        const QStringList items = alt.split(QLatin1Char(','), Qt::SkipEmptyParts);
+        if (items.size() > MaxAlternates)
+            return bad(
+                QStringLiteral("the link names more than %1 other addresses").arg(MaxAlternates));
+        for (const QString &item : items) {
+            const auto endpoint = parseAlternate(item, link.port);
+            if (!endpoint)
+                return bad(QStringLiteral("the link's other address \"%1\" is not HOST[:PORT]")
+                               .arg(item.left(80)));
+            if (!link.alternates.contains(*endpoint))
+                link.alternates.append(*endpoint);
+        }
+    }
+    if (link.token.isEmpty())
+        return link;
     const auto claims = Token::peek(link.token);
     if (!claims)
         return bad(QStringLiteral("the link's join token is malformed"));
@@ -234,10 +311,21 @@ std::optional<InviteLink> InviteLink::parse(const QString &text, QString *error)
 
 InviteLink InviteLink::forServer(const QUrl &wsUrl, const QString &room, const QString &token)
 {
+    const bool secure = wsUrl.scheme() == QLatin1String("wss");
+    return forEndpoints({ { wsUrl.host(), quint16(wsUrl.port(secure ? 443 : 80)) } }, secure, room,
+                        token);
+}
+
+InviteLink InviteLink::forEndpoints(const QList<ServerEndpoint> &endpoints, bool secure,
+                                    const QString &room, const QString &token)
+{
     InviteLink link;
-    link.secure = wsUrl.scheme() == QLatin1String("wss");
-    link.host = wsUrl.host();
-    link.port = quint16(wsUrl.port(link.secure ? 443 : 80));
+    link.secure = secure;
+    if (!endpoints.isEmpty()) {
+        link.host = endpoints.first().host;
+        link.port = endpoints.first().port;
+        link.alternates = endpoints.mid(1);
+    }
     link.room = room;
     link.token = token;
     return link;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QList>
 #include <QString>
 #include <QUrl>
 
@@ -35,24 +36,55 @@ std::optional<JoinClaims> verify(const QString &token, const QByteArray &secret,
 std::optional<JoinClaims> peek(const QString &token);
 } // namespace Token
 
+//! One address a server may be reached at: a host name or IP address and a port.
+struct ServerEndpoint
+{
+    QString host;
+    quint16 port = 0;
+
+    bool operator==(const ServerEndpoint &other) const
+    {
+        return host.compare(other.host, Qt::CaseInsensitive) == 0 && port == other.port;
+    }
+    //! `HOST:PORT`, IPv6 addresses in brackets.
+    QString toString() const;
+};
+
 //! An invite link: `roomshare://HOST:PORT/ROOM?token=TOKEN` (or `roomshares://` for TLS,
-//! optionally with `&fp=SHA256HEX` pinning the server certificate).
+//! optionally with `&fp=SHA256HEX` pinning the server certificate), and `&alt=` with the
+//! other addresses the server may be reached at (comma-separated `HOST[:PORT]`, IPv6 in
+//! brackets; the port defaults to the link's). Clients try every address and keep the
+//! first whose handshake completes (docs/protocol.md, "Invite links").
+//!
+//! A link without a token (a *knock link*) names a server and optionally a room; the
+//! client asks the room's moderators to let it in (docs/protocol.md, "Lobby").
 struct InviteLink
 {
     QString host;
     quint16 port = 0;
     bool secure = false;
-    QString room;
-    QString token;
+    QString room; //!< may be empty only on a knock link
+    QString token; //!< empty on a knock link
     QString certFingerprint; //!< lower-case hex SHA-256 of the server's DER certificate, or empty
+    QList<ServerEndpoint> alternates; //!< further addresses of the same server, in order
 
-    //! The WebSocket URL to connect to.
+    bool isKnockLink() const { return token.isEmpty(); }
+    //! The WebSocket URL of the primary address.
     QUrl serverUrl() const;
+    //! The WebSocket URLs of every address: the primary first, then the alternates, without
+    //! duplicates.
+    QList<QUrl> serverUrls() const;
     QString toString() const;
     //! Parses \a text (whitespace around it is ignored). \a error gets the reason on failure.
+    //! A link without a token is accepted (a knock link); callers that need a token check
+    //! isKnockLink().
     static std::optional<InviteLink> parse(const QString &text, QString *error = nullptr);
     //! Builds a link for the server at \a wsUrl (ws:// or wss://).
     static InviteLink forServer(const QUrl &wsUrl, const QString &room, const QString &token);
+    //! Builds a link naming every address of \a endpoints (the first is the primary; at
+    //! least one), for a server speaking TLS when \a secure.
+    static InviteLink forEndpoints(const QList<ServerEndpoint> &endpoints, bool secure,
+                                   const QString &room, const QString &token);
 };
 
 } // namespace Roomshare

@@ -148,6 +148,11 @@ bool Room::connectToRoom(const QString &inviteLink, const QString &displayName)
         m_lastErrorText = QStringLiteral("This invite link is not valid: %1").arg(why);
         return false;
     }
+    if (link->isKnockLink()) {
+        m_lastError = ErrorCode::InvalidInvite;
+        m_lastErrorText = QStringLiteral("This invite link is not valid: it carries no join token");
+        return false;
+    }
     if (m_socket || m_state != State::Disconnected)
         disconnectFromRoom();
 

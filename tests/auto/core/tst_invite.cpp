@@ -38,6 +38,8 @@ private Q_SLOTS:
     void rejects_data();
     void rejects();
     void linkRoundTrip();
+    void linkAlternates();
+    void knockLink();
     void linkRejects_data();
     void linkRejects();
     void chunkHeader();
@@ -127,6 +129,49 @@ void TestInvite::linkRoundTrip()
     QCOMPARE(withSpaces->serverUrl().scheme(), QStringLiteral("wss"));
 }
 
+void TestInvite::linkAlternates()
+{
+    const QString token = Token::sign(claims(), Secret);
+    InviteLink link = InviteLink::forEndpoints({ { QStringLiteral("10.1.0.2"), 7450 },
+                                                 { QStringLiteral("fd00::2"), 7450 },
+                                                 { QStringLiteral("host.example"), 7451 },
+                                                 { QStringLiteral("10.1.0.2"), 7450 } },
+                                               true, QStringLiteral("standup"), token);
+    link.certFingerprint = QString(64, QLatin1Char('a'));
+    const QString text = link.toString();
+    // The port is left out where it is the link's own; the primary is not repeated.
+    QVERIFY2(text.contains(QStringLiteral("alt=%5Bfd00::2%5D,host.example:7451"))
+                 || text.contains(QStringLiteral("alt=[fd00::2],host.example:7451")),
+             qPrintable(text));
+    const auto parsed = InviteLink::parse(text);
+    QVERIFY(parsed);
+    QCOMPARE(parsed->host, QStringLiteral("10.1.0.2"));
+    QCOMPARE(parsed->alternates.size(), 2);
+    const QList<QUrl> urls = parsed->serverUrls();
+    QCOMPARE(urls.size(), 3);
+    QCOMPARE(urls.at(0), QUrl(QStringLiteral("wss://10.1.0.2:7450/")));
+    QCOMPARE(urls.at(1), QUrl(QStringLiteral("wss://[fd00::2]:7450/")));
+    QCOMPARE(urls.at(2), QUrl(QStringLiteral("wss://host.example:7451/")));
+    QCOMPARE(InviteLink::parse(parsed->toString())->toString(), parsed->toString());
+}
+
+void TestInvite::knockLink()
+{
+    // No token: a link that knocks. The room may be absent too (join by address).
+    auto link = InviteLink::parse(QStringLiteral("roomshare://10.0.0.5:7450/standup"));
+    QVERIFY(link);
+    QVERIFY(link->isKnockLink());
+    QCOMPARE(link->room, QStringLiteral("standup"));
+    link = InviteLink::parse(QStringLiteral("roomshares://10.0.0.5:7450/"));
+    QVERIFY(link);
+    QVERIFY(link->isKnockLink());
+    QVERIFY(link->room.isEmpty());
+    QVERIFY(!InviteLink::parse(QStringLiteral("roomshare://10.0.0.5:7450/standup?token="))
+                 ->token.size());
+    QCOMPARE(InviteLink::parse(QStringLiteral("roomshare://10.0.0.5:7450/standup"))->toString(),
+             QStringLiteral("roomshare://10.0.0.5:7450/standup"));
+}
+
 void TestInvite::linkRejects_data()
 {
     QTest::addColumn<QString>("link");
@@ -134,7 +179,13 @@ void TestInvite::linkRejects_data()
     QTest::addRow("http") << QStringLiteral("http://127.0.0.1:1/standup?token=") + token;
     QTest::addRow("no port") << QStringLiteral("roomshare://127.0.0.1/standup?token=") + token;
     QTest::addRow("no room") << QStringLiteral("roomshare://127.0.0.1:1/?token=") + token;
-    QTest::addRow("no token") << QStringLiteral("roomshare://127.0.0.1:1/standup");
+    QTest::addRow("bad alt") << QStringLiteral("roomshare://127.0.0.1:1/standup?alt=a:b:c&token=")
+            + token;
+    QTest::addRow("alt with user")
+        << QStringLiteral("roomshare://127.0.0.1:1/standup?alt=u@h&token=") + token;
+    QTest::addRow("too many alts") << QStringLiteral("roomshare://127.0.0.1:1/standup?token=")
+            + token + QStringLiteral("&alt=")
+            + QStringList(17, QStringLiteral("10.0.0.1")).join(QLatin1Char(','));
     QTest::addRow("other room") << QStringLiteral("roomshare://127.0.0.1:1/board?token=") + token;
     QTest::addRow("junk token") << QStringLiteral("roomshare://127.0.0.1:1/standup?token=abc");
     QTest::addRow("empty") << QString();
