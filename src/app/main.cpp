@@ -8,6 +8,8 @@
 #include <QTimer>
 #include <QTranslator>
 
+#include <cstdio>
+
 #include "guilogging.h"
 #include "invite.h"
 #include "mainwindow.h"
@@ -45,6 +47,31 @@ bool linkNamesParticipant(const QString &link)
         return false;
     const auto claims = Token::peek(parsed->token);
     return claims && !claims->name.isEmpty();
+}
+
+void printLine(const QString &line)
+{
+    std::fputs(qPrintable(line + QLatin1Char('\n')), stdout);
+    std::fflush(stdout);
+}
+
+// A host started from a terminal (or by scripts/run.sh on a machine without a screen)
+// tells its user how the others get in; the window shows the same link.
+void printHostLinks(const RoomHost &host)
+{
+    QStringList addresses;
+    const auto endpoints = host.addresses();
+    for (const ServerEndpoint &e : endpoints)
+        addresses.append(e.toString());
+    printLine(QStringLiteral("Hosting room \"%1\" on %2 (%3).")
+                  .arg(host.roomName(), addresses.join(QStringLiteral(", ")),
+                       host.reach() == RoomHost::Reach::ThisComputer
+                           ? QStringLiteral("this computer only")
+                           : QStringLiteral("every address of this computer; each guest uses "
+                                            "whichever answers")));
+    printLine(QStringLiteral("Participant link (send it to the others, or open it in "
+                             "roomshare / roomshare-cli):"));
+    printLine(QStringLiteral("invite: ") + host.participantInviteLink());
 }
 
 } // namespace
@@ -125,7 +152,13 @@ int main(int argc, char *argv[])
             name = start.displayName();
             settings.setDisplayName(name);
         }
-    } else if (host || !linkNamesParticipant(link)) {
+    } else if (host && name.isEmpty()) {
+        // Hosting must not wait on a question (scripts/run.sh may start it on a virtual
+        // display nobody sees); the name can be changed in Settings.
+        name = qEnvironmentVariable("USER").trimmed();
+        if (name.isEmpty() || name == QLatin1String("root"))
+            name = QApplication::translate("main", "Host");
+    } else if (!host && !linkNamesParticipant(link)) {
         name = askDisplayName(settings);
         if (name.isEmpty())
             return 0;
@@ -134,13 +167,22 @@ int main(int argc, char *argv[])
     MainWindow window;
     if (host) {
         auto *roomHost = new RoomHost;
+        roomHost->setReach(settings.hostReach() == Settings::HostReach::ThisComputer
+                               ? RoomHost::Reach::ThisComputer
+                               : RoomHost::Reach::Network);
+        roomHost->setPreferredPort(settings.hostPort());
         QString error;
         if (!roomHost->start(&error)) {
             delete roomHost;
+            printLine(error);
             QMessageBox::critical(nullptr, QApplication::translate("main", "Roomshare"), error);
             return 1;
         }
+        settings.setHostPort(roomHost->port());
         link = roomHost->hostInviteLink(name);
+        printHostLinks(*roomHost);
+        QObject::connect(roomHost, &RoomHost::linksChanged, roomHost,
+                         [roomHost] { printHostLinks(*roomHost); });
         window.setHost(roomHost);
         if (parser.isSet(printInviteOption)) {
             QFile out(parser.value(printInviteOption));

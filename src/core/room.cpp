@@ -11,6 +11,7 @@
 
 #include "allocator.h"
 #include "chunkheader.h"
+#include "connector_p.h"
 #include "datachannel_p.h"
 #include "downloadjob.h"
 #include "events.h"
@@ -36,6 +37,9 @@ constexpr int DataChannelWaitMs = 3000;
 // A data frame for a download whose `download-accepted` has not been handled yet is held
 // this long at most (the reply is normally a few microseconds behind it).
 constexpr int HeldFrameTimeoutMs = 5000;
+// How long a lost data channel waits for the WebSocket to tell why before it counts as a
+// drop (the server closes both when it ends a participant on purpose).
+constexpr int DataLossGraceMs = 1000;
 
 QStringList stringList(const QJsonValue &v)
 {
@@ -48,32 +52,6 @@ QStringList stringList(const QJsonValue &v)
             out.append(s);
     }
     return out;
-}
-
-QString fingerprintOf(const QSslCertificate &certificate)
-{
-    if (certificate.isNull())
-        return QString();
-    return QString::fromLatin1(
-        QCryptographicHash::hash(certificate.toDer(), QCryptographicHash::Sha256).toHex());
-}
-
-// The trust errors a pinned certificate makes irrelevant. Expiry, revocation and
-// malformed certificates are never ignored.
-bool isPinnableError(QSslError::SslError error)
-{
-    switch (error) {
-    case QSslError::SelfSignedCertificate:
-    case QSslError::SelfSignedCertificateInChain:
-    case QSslError::UnableToGetLocalIssuerCertificate:
-    case QSslError::UnableToGetIssuerCertificate:
-    case QSslError::UnableToVerifyFirstCertificate:
-    case QSslError::CertificateUntrusted:
-    case QSslError::HostNameMismatch:
-        return true;
-    default:
-        return false;
-    }
 }
 
 ErrorCode codeOf(const QJsonObject &msg, ErrorCode fallback)
@@ -93,6 +71,12 @@ Room::Room(QObject *parent)
     connect(&m_heartbeat, &QTimer::timeout, this, &Room::onHeartbeat);
     m_retryTimer.setSingleShot(true);
     connect(&m_retryTimer, &QTimer::timeout, this, &Room::openSocket);
+    m_connector = new Connector(this);
+    m_connector->setMessageLimits(
+        quint64(qMax(Protocol::MaxControlMessage, Protocol::MaxDataMessage)),
+        quint64(Protocol::MaxFrame));
+    connect(m_connector, &Connector::connected, this, &Room::adoptSocket);
+    connect(m_connector, &Connector::failed, this, &Room::onConnectFailed);
     m_dataChannelEnabled = qEnvironmentVariable("ROOMSHARE_DATA_CHANNEL") != QLatin1String("0");
     m_dataWait.setSingleShot(true);
     m_dataWait.setInterval(DataChannelWaitMs);
@@ -161,13 +145,15 @@ bool Room::connectToRoom(const QString &inviteLink, const QString &displayName)
     m_pinnedFingerprint = link->certFingerprint;
     m_roomName = link->room;
     m_requestedName = displayName.trimmed();
-    m_serverUrl = link->serverUrl();
+    m_serverUrls = link->serverUrls();
+    m_serverUrl = m_serverUrls.constFirst();
     m_sessionId.clear();
+    m_lastConnectError.clear();
     m_lastError = ErrorCode::None;
     m_lastErrorText.clear();
     m_closing = false;
     setState(State::Connecting);
-    qCInfo(lcCore) << "connecting to" << m_serverUrl.toString() << "room" << m_roomName;
+    qCInfo(lcCore) << "connecting to" << m_serverUrls << "room" << m_roomName;
     openSocket();
     return true;
 }
@@ -176,17 +162,25 @@ void Room::openSocket()
 {
     if (m_closing)
         return;
-    m_socket = std::make_unique<QWebSocket>(QString(), QWebSocketProtocol::VersionLatest);
-    // Qt accepts ~2 GiB messages by default and buffers them whole: cap both limits before
-    // anything is read.
-    m_socket->setMaxAllowedIncomingMessageSize(
-        quint64(qMax(Protocol::MaxControlMessage, Protocol::MaxDataMessage)));
-    m_socket->setMaxAllowedIncomingFrameSize(quint64(Protocol::MaxFrame));
-    connect(m_socket.get(), &QWebSocket::connected, this, &Room::onSocketConnected);
+    // The address that worked last time first; the others race it (Connector).
+    QList<QUrl> urls{ m_serverUrl };
+    for (const QUrl &url : std::as_const(m_serverUrls))
+        if (url != m_serverUrl)
+            urls.append(url);
+    m_connector->setPinnedFingerprint(m_pinnedFingerprint);
+    m_connector->start(urls, m_pingTimeoutMs);
+}
+
+void Room::adoptSocket(QWebSocket *socket, const QUrl &url)
+{
+    m_socket.reset(socket);
+    m_dataLost = false;
+    // The data channel and every reconnection follow the address that won.
+    m_serverUrl = url;
+    m_pinnedFingerprint = m_connector->pinnedFingerprint();
     connect(m_socket.get(), &QWebSocket::disconnected, this, &Room::onSocketDisconnected);
     connect(m_socket.get(), &QWebSocket::textMessageReceived, this, &Room::onTextMessage);
     connect(m_socket.get(), &QWebSocket::binaryMessageReceived, this, &Room::onBinaryMessage);
-    connect(m_socket.get(), &QWebSocket::sslErrors, this, &Room::onSslErrors);
     auto heard = [this] {
         m_lastHeard.restart();
     };
@@ -199,10 +193,24 @@ void Room::openSocket()
             if (job)
                 job->pump();
     });
-    // The heartbeat also bounds how long connecting and joining may take.
     m_lastHeard.start();
     m_heartbeat.start();
-    m_socket->open(m_serverUrl);
+    onSocketConnected();
+}
+
+void Room::onConnectFailed(ErrorCode code, const QString &text)
+{
+    if (m_closing || m_state == State::Disconnected)
+        return;
+    qCInfo(lcCore).noquote() << text;
+    // A certificate that does not match cannot get better by trying again.
+    const bool permanent = code == ErrorCode::TlsVerificationFailed;
+    if (!permanent && m_state == State::Reconnecting && m_reconnectClock.isValid()) {
+        m_lastConnectError = text;
+        return scheduleReconnect();
+    }
+    fail(code, text);
+    finishDisconnect();
 }
 
 void Room::onHeartbeat()
@@ -228,6 +236,7 @@ void Room::onHeartbeat()
 void Room::disconnectFromRoom()
 {
     m_retryTimer.stop();
+    m_connector->abort();
     if (!m_socket && m_state == State::Disconnected)
         return;
     m_closing = true;
@@ -259,61 +268,8 @@ void Room::fail(ErrorCode code, const QString &text)
     }
 }
 
-void Room::onSslErrors(const QList<QSslError> &errors)
-{
-    QStringList reasons;
-    for (const QSslError &e : errors)
-        reasons << e.errorString();
-    if (m_pinnedFingerprint.isEmpty()) {
-        // Only the system's CAs vouch for this server, and they do not: nothing is ignored,
-        // so the handshake fails.
-        fail(ErrorCode::TlsVerificationFailed,
-             QStringLiteral("The server's certificate is not trusted: %1")
-                 .arg(reasons.join(QStringLiteral("; "))));
-        return;
-    }
-    const QString actual = fingerprintOf(m_socket->sslConfiguration().peerCertificate());
-    if (actual != m_pinnedFingerprint) {
-        fail(ErrorCode::TlsVerificationFailed,
-             QStringLiteral("The server's certificate does not match the invite link "
-                            "(fingerprint %1, the link expects %2)")
-                 .arg(actual.isEmpty() ? QStringLiteral("none") : actual, m_pinnedFingerprint));
-        return;
-    }
-    QList<QSslError> expected;
-    for (const QSslError &e : errors) {
-        if (!isPinnableError(e.error())) {
-            fail(ErrorCode::TlsVerificationFailed,
-                 QStringLiteral("The server's certificate is the pinned one but not usable: %1")
-                     .arg(e.errorString()));
-            return;
-        }
-        expected.append(e);
-    }
-    // Exactly these errors, for exactly this certificate; any other error still fails.
-    m_socket->ignoreSslErrors(expected);
-}
-
-bool Room::checkPinnedCertificate()
-{
-    if (m_pinnedFingerprint.isEmpty())
-        return true;
-    const QString actual = fingerprintOf(m_socket->sslConfiguration().peerCertificate());
-    if (actual == m_pinnedFingerprint)
-        return true;
-    // A CA-trusted certificate raises no sslErrors; the pin must still hold.
-    fail(ErrorCode::TlsVerificationFailed,
-         QStringLiteral("The server's certificate does not match the invite link "
-                        "(fingerprint %1, the link expects %2)")
-             .arg(actual.isEmpty() ? QStringLiteral("none") : actual, m_pinnedFingerprint));
-    m_socket->abort();
-    return false;
-}
-
 void Room::onSocketConnected()
 {
-    if (!checkPinnedCertificate())
-        return;
     m_lastHeard.restart();
     m_joinSent = false;
     if (m_dataChannelEnabled)
@@ -337,10 +293,17 @@ void Room::openDataChannel()
             // which reconnects and resumes every job.
             qCInfo(lcCore) << "data channel lost:" << why;
             dropDataChannel();
-            if (m_socket)
+            // The server may have ended us on purpose (a moderator removed us, the invite
+            // expired): its reason and close code travel on the WebSocket, which may not
+            // have been read yet. Nothing is sent meanwhile; then it is a drop like any other.
+            m_dataLost = true;
+            QTimer::singleShot(DataLossGraceMs, this, [this, socket = m_socket.get()] {
+                if (!m_socket || m_socket.get() != socket)
+                    return;
                 m_socket->abort();
-            if (m_socket)
-                onSocketDisconnected();
+                if (m_socket)
+                    onSocketDisconnected();
+            });
             return;
         }
         m_dataWait.stop();
@@ -568,8 +531,9 @@ void Room::onSocketDisconnected()
                      QStringLiteral("The connection to the room was lost"));
             else
                 fail(ErrorCode::RoomDisconnected,
-                     QStringLiteral("Could not reach the room server: %1")
-                         .arg(m_socket->errorString()));
+                     QStringLiteral("The room server at %1 closed the connection before you "
+                                    "joined: %2")
+                         .arg(serverAddress(), m_socket->errorString()));
         }
         dropSocket();
         return finishDisconnect();
@@ -613,8 +577,10 @@ void Room::scheduleReconnect()
         m_reconnectClock.invalidate();
         fail(ErrorCode::ConnectionLost,
              QStringLiteral("The connection to the room was lost and could not be restored "
-                            "within %1 s")
-                 .arg(m_reconnectWindowMs / 1000));
+                            "within %1 s%2")
+                 .arg(m_reconnectWindowMs / 1000)
+                 .arg(m_lastConnectError.isEmpty() ? QString()
+                                                   : QStringLiteral(": ") + m_lastConnectError));
         return finishDisconnect();
     }
     // Exponential backoff with jitter (0.5 s doubling to 8 s), so that many clients
@@ -629,6 +595,7 @@ void Room::scheduleReconnect()
 void Room::finishDisconnect()
 {
     m_retryTimer.stop();
+    m_connector->abort();
     m_heartbeat.stop();
     if (m_socket)
         dropSocket();
@@ -806,6 +773,8 @@ void Room::sendControl(const QJsonObject &msg)
 
 void Room::sendChunk(const DataFrames::ChunkFrame &chunk)
 {
+    if (m_dataLost)
+        return; // the connection is about to be treated as dropped; resuming resends it
     if (m_dataActive && m_data)
         m_data->send(chunk);
     else if (m_socket)

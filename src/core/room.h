@@ -27,6 +27,7 @@ namespace DataFrames {
 class ChunkFrame;
 }
 struct ChunkHeader;
+class Connector;
 class DataChannel;
 class TransferJob;
 class TransferQueue;
@@ -213,9 +214,8 @@ private:
     //! introduces its transfer id has been handled.
     bool onDataFrame(const QByteArray &message);
     void onSocketDisconnected();
-    void onSslErrors(const QList<QSslError> &errors);
-    //! For a pinned link: false (after recording 1200) when the peer's certificate differs.
-    bool checkPinnedCertificate();
+    void adoptSocket(QWebSocket *socket, const QUrl &url);
+    void onConnectFailed(Roomshare::ErrorCode code, const QString &text);
     void onTextMessage(const QString &message);
     void onBinaryMessage(const QByteArray &message);
     //! Hands a download chunk (header already decoded) to its job.
@@ -242,7 +242,10 @@ private:
     QTimer m_dataWait; //!< join stops waiting for the data channel
     QTimer m_heldTimeout; //!< a held data frame is dropped after this
     State m_state = State::Disconnected;
-    QUrl m_serverUrl;
+    QUrl m_serverUrl; //!< the address in use (the last one that answered)
+    QList<QUrl> m_serverUrls; //!< every address of the link, the primary first
+    Connector *m_connector = nullptr;
+    QString m_lastConnectError; //!< why the last reconnection attempt failed
     QString m_sessionId;
     int m_reconnectWindowMs = 60000;
     int m_pingIntervalMs = 5000;
@@ -265,6 +268,7 @@ private:
     ErrorCode m_lastError = ErrorCode::None;
     QString m_lastErrorText;
     bool m_closing = false;
+    bool m_dataLost = false; //!< the data channel broke; the WebSocket follows shortly
     QList<Participant> m_participants;
     QMap<qint64, FileInfo> m_files;
     qint64 m_nextRid = 1;

@@ -9,9 +9,11 @@
 #include <QFileInfo>
 #include <QGuiApplication>
 #include <QHeaderView>
+#include <QHostAddress>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QLabel>
+#include <QLocale>
 #include <QMenu>
 #include <QMimeData>
 #include <QSortFilterProxyModel>
@@ -241,11 +243,34 @@ void MainWindow::setHost(RoomHost *host)
         return;
     host->setParent(this);
     m_host = host;
-    const QString link = host->participantInviteLink();
+    connect(host, &RoomHost::linksChanged, this, &MainWindow::showHostLinks);
+    showHostLinks();
+    m_ui->inviteBox->show();
+}
+
+void MainWindow::showHostLinks()
+{
+    if (!m_host)
+        return;
+    const QString link = m_host->participantInviteLink();
     m_ui->inviteLinkEdit->setText(link);
     m_ui->inviteLinkEdit->setCursorPosition(0);
     m_ui->qrCode->setText(link);
-    m_ui->inviteBox->show();
+    QStringList addresses;
+    const auto endpoints = m_host->addresses();
+    for (const ServerEndpoint &e : endpoints)
+        addresses.append(e.toString());
+    if (m_host->reach() == RoomHost::Reach::ThisComputer)
+        m_ui->inviteAddressesLabel->setText(
+            tr("Only this computer can join (Settings: Who can join rooms you host)."));
+    else if (endpoints.size() == 1 && QHostAddress(endpoints.first().host).isLoopback())
+        m_ui->inviteAddressesLabel->setText(
+            tr("This computer has no network address: only it can join until it is on a "
+               "network."));
+    else
+        m_ui->inviteAddressesLabel->setText(
+            tr("The link reaches this computer at %1; each guest uses whichever answers.")
+                .arg(QLocale().createSeparatedList(addresses)));
 }
 
 QString MainWindow::inviteLink() const

@@ -50,6 +50,8 @@ public:
     bool joinRoom(const QString &inviteLink, const QString &displayName);
     //! Takes ownership of a running \a host and shows its participant invite link and QR code.
     void setHost(RoomHost *host);
+    //! The invite panel's link, QR code and addresses, from the hosted room.
+    void showHostLinks();
     RoomHost *host() const { return m_host; }
     //! The participant invite link shown in the window, or an empty string.
     QString inviteLink() const;

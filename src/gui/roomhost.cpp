@@ -2,19 +2,21 @@
 
 #include <QDateTime>
 #include <QDir>
-#include <QRandomGenerator>
 #include <QStandardPaths>
 
 #include "guilogging.h"
-#include "invite.h"
+#include "hostaddresses.h"
 #include "roomserver.h"
+#include "serverconfig.h"
 #include "tlsfiles.h"
 
 namespace Roomshare::Gui {
 
 namespace {
 constexpr qint64 LinkLifetimeSeconds = 24 * 3600;
-}
+// The preferred port, then this many after it, then any free port.
+constexpr int PortsToTry = 10;
+} // namespace
 
 RoomHost::RoomHost(QObject *parent)
     : QObject(parent)
@@ -26,49 +28,100 @@ bool RoomHost::start(QString *error)
 {
     if (m_server && m_server->isListening())
         return true;
-    m_secret.resize(32);
-    QRandomGenerator::system()->generate(m_secret.begin(), m_secret.end());
+    auto failWith = [error](const QString &why) {
+        qCWarning(lcGui).noquote() << "Could not host a room:" << why;
+        if (error)
+            *error = tr("Could not start the room on this computer: %1").arg(why);
+        return false;
+    };
 
     Server::ServerOptions options;
-    options.listenAddress = QHostAddress(m_listenAddress);
-    options.port = m_port;
-    options.secret = m_secret;
+    const bool network = m_reach == Reach::Network;
+    options.listenAddress = QHostAddress(network ? QHostAddress::Any : QHostAddress::LocalHost);
     options.dataDir = m_dataDir.isEmpty()
         ? QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)
             + QStringLiteral("/host")
         : m_dataDir;
-    QDir().mkpath(options.dataDir);
+    if (!QDir().mkpath(options.dataDir))
+        return failWith(tr("cannot create the folder %1").arg(options.dataDir));
+    // Kept, so links given out before a restart stay valid.
+    QString why;
+    const auto secret
+        = Server::Config::loadSecret(options.dataDir + QStringLiteral("/secret"), true, &why);
+    if (!secret)
+        return failWith(why);
+    m_secret = *secret;
+    options.secret = m_secret;
     if (m_tls) {
-        QString why;
-        const auto identity = Server::Tls::loadOrCreateSelfSigned(
-            options.dataDir + QStringLiteral("/tls"), QStringLiteral("Roomshare room"),
-            { m_listenAddress, QStringLiteral("localhost") }, &why);
-        if (!identity) {
-            qCWarning(lcGui) << "Could not create the room's TLS certificate:" << why;
-            if (error)
-                *error = tr("Could not start the room on this computer: %1").arg(why);
-            return false;
-        }
+        // The certificate is pinned by fingerprint, so its names only matter to tools that
+        // show them.
+        QStringList names{ QStringLiteral("localhost") };
+        const auto addresses = Server::HostAddresses::candidates(options.listenAddress);
+        for (const QHostAddress &a : addresses)
+            names.append(a.toString());
+        const auto identity
+            = Server::Tls::loadOrCreateSelfSigned(options.dataDir + QStringLiteral("/tls"),
+                                                  QStringLiteral("Roomshare room"), names, &why);
+        if (!identity)
+            return failWith(why);
         options.tlsCertificate = identity->certificate;
         options.tlsKey = identity->key;
     }
 
-    m_server = std::make_unique<Server::RoomServer>(options);
-    QString why;
-    if (!m_server->listen(&why)) {
-        qCWarning(lcGui) << "Could not host a room:" << why;
-        if (error)
-            *error = tr("Could not start the room on this computer: %1").arg(why);
+    QList<quint16> ports;
+    if (m_preferredPort != 0)
+        for (int i = 0; i < PortsToTry && m_preferredPort + i <= 65535; ++i)
+            ports.append(quint16(m_preferredPort + i));
+    ports.append(0);
+    QStringList refusals;
+    for (const quint16 port : std::as_const(ports)) {
+        options.port = port;
+        m_server = std::make_unique<Server::RoomServer>(options);
+        if (m_server->listen(&why))
+            break;
+        refusals.append(why);
         m_server.reset();
-        return false;
     }
-    qCInfo(lcGui) << "Hosting room" << m_roomName << "at" << m_server->url();
+    if (!m_server)
+        return failWith(tr("%1. Is the network up, and may this program listen on a port?")
+                            .arg(refusals.constLast()));
+    if (m_preferredPort != 0 && m_server->port() != m_preferredPort)
+        qCInfo(lcGui) << "port" << m_preferredPort << "is taken; hosting on" << m_server->port()
+                      << "instead";
+    qCInfo(lcGui).noquote() << "Hosting room" << m_roomName << "on port" << m_server->port()
+                            << (network ? "for this computer's networks"
+                                        : "for this computer only");
+    if (network) {
+        Server::HostAddresses::lookUpHostName(
+            Server::HostAddresses::candidates(options.listenAddress), this,
+            [this](const QString &name) {
+                if (name.isEmpty() || !m_server)
+                    return;
+                m_server->setAdvertisedHostName(name);
+                Q_EMIT linksChanged();
+            });
+    }
     return true;
 }
 
 bool RoomHost::isRunning() const
 {
     return m_server && m_server->isListening();
+}
+
+quint16 RoomHost::port() const
+{
+    return isRunning() ? m_server->port() : 0;
+}
+
+QList<ServerEndpoint> RoomHost::addresses() const
+{
+    return isRunning() ? m_server->endpoints() : QList<ServerEndpoint>();
+}
+
+QString RoomHost::certificateFingerprint() const
+{
+    return isRunning() ? m_server->certificateFingerprint() : QString();
 }
 
 QString RoomHost::link(const QString &name, const QString &role) const
@@ -83,15 +136,19 @@ QString RoomHost::link(const QString &name, const QString &role) const
     claims.issuedAt = now;
     claims.notBefore = now - 60;
     claims.expiresAt = now + LinkLifetimeSeconds;
-    const QString token = Token::sign(claims, m_secret);
-    InviteLink invite = InviteLink::forServer(m_server->url(), m_roomName, token);
-    invite.certFingerprint = m_server->certificateFingerprint();
-    return invite.toString();
+    return m_server->inviteLink(claims);
 }
 
 QString RoomHost::hostInviteLink(const QString &hostName) const
 {
-    return link(hostName, QStringLiteral("moderator"));
+    const QString text = link(hostName, QStringLiteral("moderator"));
+    auto invite = InviteLink::parse(text);
+    if (!invite)
+        return text;
+    // This app reaches its own server on loopback, whatever happens to the networks.
+    invite->alternates.prepend({ invite->host, invite->port });
+    invite->host = QStringLiteral("127.0.0.1");
+    return invite->toString();
 }
 
 QString RoomHost::participantInviteLink() const

@@ -10,6 +10,9 @@ const QString DisplayNameKey = QStringLiteral("identity/displayName");
 const QString DownloadFolderKey = QStringLiteral("downloads/folder");
 const QString AskWhereKey = QStringLiteral("downloads/askWhereToSave");
 const QString NotificationsKey = QStringLiteral("notifications/enabled");
+const QString HostReachKey = QStringLiteral("host/reach");
+const QString HostPortKey = QStringLiteral("host/port");
+constexpr quint16 DefaultHostPort = 7450;
 } // namespace
 
 Settings::Settings(QObject *parent)
@@ -62,6 +65,34 @@ bool Settings::notificationsEnabled() const
 void Settings::setNotificationsEnabled(bool enabled)
 {
     QSettings().setValue(NotificationsKey, enabled);
+    Q_EMIT changed();
+}
+
+Settings::HostReach Settings::hostReach() const
+{
+    return QSettings().value(HostReachKey).toString() == QLatin1String("this-computer")
+        ? HostReach::ThisComputer
+        : HostReach::Network;
+}
+
+void Settings::setHostReach(HostReach reach)
+{
+    QSettings().setValue(HostReachKey,
+                         reach == HostReach::ThisComputer ? QStringLiteral("this-computer")
+                                                          : QStringLiteral("network"));
+    Q_EMIT changed();
+}
+
+quint16 Settings::hostPort() const
+{
+    bool ok = false;
+    const uint port = QSettings().value(HostPortKey).toUInt(&ok);
+    return ok && port > 0 && port <= 65535 ? quint16(port) : DefaultHostPort;
+}
+
+void Settings::setHostPort(quint16 port)
+{
+    QSettings().setValue(HostPortKey, port);
     Q_EMIT changed();
 }
 

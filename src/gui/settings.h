@@ -30,6 +30,18 @@ public:
     bool notificationsEnabled() const;
     void setNotificationsEnabled(bool enabled);
 
+    //! Who can join a room this app hosts.
+    enum class HostReach { ThisComputer, Network };
+    Q_ENUM(HostReach)
+    //! Network by default: the point of hosting is the others in the meeting.
+    HostReach hostReach() const;
+    void setHostReach(HostReach reach);
+
+    //! The port the hosted room listened on last time (7450 at first), tried first again so
+    //! links given out earlier stay valid.
+    quint16 hostPort() const;
+    void setHostPort(quint16 port);
+
 Q_SIGNALS:
     //! Emitted after any setter changed a value.
     void changed();

@@ -17,6 +17,11 @@ SettingsDialog::SettingsDialog(Settings *settings, QWidget *parent)
     m_ui->folderEdit->setText(settings->downloadFolder());
     m_ui->askCheck->setChecked(settings->askWhereToSave());
     m_ui->notifyCheck->setChecked(settings->notificationsEnabled());
+    m_ui->reachCombo->setCurrentIndex(
+        settings->hostReach() == Settings::HostReach::ThisComputer ? 1 : 0);
+    m_ui->reachCombo->setToolTip(
+        tr("Takes effect the next time you host a room. \"This computer only\" keeps the room "
+           "on this computer's loopback address: nobody else can join."));
     connect(m_ui->buttonBox, &QDialogButtonBox::accepted, this, &SettingsDialog::accept);
     connect(m_ui->browseButton, &QPushButton::clicked, this, [this] {
         const QString dir = QFileDialog::getExistingDirectory(this, tr("Download Folder"),
@@ -36,6 +41,9 @@ void SettingsDialog::accept()
         m_settings->setDownloadFolder(m_ui->folderEdit->text().trimmed());
     m_settings->setAskWhereToSave(m_ui->askCheck->isChecked());
     m_settings->setNotificationsEnabled(m_ui->notifyCheck->isChecked());
+    m_settings->setHostReach(m_ui->reachCombo->currentIndex() == 1
+                                 ? Settings::HostReach::ThisComputer
+                                 : Settings::HostReach::Network);
     QDialog::accept();
 }
 

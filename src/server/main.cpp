@@ -1,5 +1,6 @@
 // roomshare-server: runs a room server, or (`roomshare-server invite ...`) prints an invite link.
 
+#include "hostaddresses.h"
 #include "roomserver.h"
 #include "serverconfig.h"
 #include "tlsfiles.h"
@@ -10,11 +11,14 @@
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QDir>
+#include <QEventLoop>
 #include <QFile>
 #include <QStandardPaths>
+#include <QTimer>
 #include <QUrl>
 
 #include <cstdio>
+#include <optional>
 
 #ifdef Q_OS_UNIX
 #include <QSocketNotifier>
@@ -43,6 +47,33 @@ void printError(const QString &text)
     std::fputs(
         (QStringLiteral("roomshare-server: ") + text + QLatin1Char('\n')).toUtf8().constData(),
         stderr);
+}
+
+// ws://HOST:PORT or wss://HOST:PORT; http(s):// and roomshare(s):// name the same (a
+// reverse proxy's address is often written that way). The port defaults to the scheme's.
+std::optional<QUrl> parseServerUrl(const QString &text, QString *why)
+{
+    QUrl url(text.trimmed(), QUrl::StrictMode);
+    const QString scheme = url.scheme();
+    const bool secure = scheme == QLatin1String("wss") || scheme == QLatin1String("https")
+        || scheme == QLatin1String("roomshares");
+    const bool plain = scheme == QLatin1String("ws") || scheme == QLatin1String("http")
+        || scheme == QLatin1String("roomshare");
+    if (!url.isValid() || (!secure && !plain) || url.host().isEmpty()) {
+        *why = QStringLiteral("\"%1\" must look like ws://HOST:PORT or wss://HOST:PORT").arg(text);
+        return std::nullopt;
+    }
+    if (!url.path().isEmpty() && url.path() != QLatin1String("/")) {
+        *why = QStringLiteral("\"%1\": links cannot carry a path; the server answers on any")
+                   .arg(text);
+        return std::nullopt;
+    }
+    QUrl out;
+    out.setScheme(secure ? QStringLiteral("wss") : QStringLiteral("ws"));
+    out.setHost(url.host());
+    out.setPort(url.port(secure ? 443 : 80));
+    out.setPath(QStringLiteral("/"));
+    return out;
 }
 
 #ifdef Q_OS_UNIX
@@ -82,8 +113,10 @@ int runInvite(const QStringList &arguments)
                                           QStringLiteral("The server's secret file (required)."),
                                           QStringLiteral("FILE"));
     const QCommandLineOption urlOption(
-        QStringLiteral("url"),
-        QStringLiteral("The server's address, ws://HOST:PORT or wss://HOST:PORT (required)."),
+        { QStringLiteral("url"), QStringLiteral("public-url") },
+        QStringLiteral("The server's address, ws://HOST:PORT or wss://HOST:PORT (required); "
+                       "repeat it for every address the server can be reached at: the link "
+                       "names the first and carries the others as alternates."),
         QStringLiteral("URL"));
     const QCommandLineOption roomOption(QStringLiteral("room"),
                                         QStringLiteral("The room to invite to (required)."),
@@ -123,11 +156,17 @@ int runInvite(const QStringList &arguments)
             return usageError(
                 QStringLiteral("--%1 is required").arg(required.names().constFirst()));
     }
-    const QUrl url(parser.value(urlOption), QUrl::StrictMode);
-    if (!url.isValid()
-        || (url.scheme() != QLatin1String("ws") && url.scheme() != QLatin1String("wss"))
-        || url.host().isEmpty())
-        return usageError(QStringLiteral("--url must look like ws://HOST:PORT"));
+    QList<ServerEndpoint> endpoints;
+    bool secure = false;
+    for (const QString &value : parser.values(urlOption)) {
+        QString why;
+        const auto url = parseServerUrl(value, &why);
+        if (!url)
+            return usageError(QStringLiteral("--url: ") + why);
+        if (endpoints.isEmpty())
+            secure = url->scheme() == QLatin1String("wss");
+        endpoints.append({ url->host(), quint16(url->port()) });
+    }
     const QString role = parser.value(roleOption);
     if (role != QLatin1String("participant") && role != QLatin1String("moderator"))
         return usageError(QStringLiteral("--role must be participant or moderator"));
@@ -160,13 +199,40 @@ int runInvite(const QStringList &arguments)
     claims.name = parser.value(nameOption).trimmed();
     claims.role = role;
     claims.expiresAt = QDateTime::currentSecsSinceEpoch() + ttl;
-    InviteLink link = InviteLink::forServer(url, claims.room, Token::sign(claims, *secret));
+    InviteLink link
+        = InviteLink::forEndpoints(endpoints, secure, claims.room, Token::sign(claims, *secret));
     if (!fingerprint.isEmpty()) {
         link.secure = true;
         link.certFingerprint = fingerprint;
     }
     printLine(link.toString());
     return 0;
+}
+
+// Says where the links point and why, so an operator can tell a wrong guess at once.
+QString describeEndpoints(const RoomServer &server, const ServerOptions &options)
+{
+    QStringList names;
+    const auto endpoints = server.endpoints();
+    for (const ServerEndpoint &e : endpoints)
+        names.append(e.toString());
+    if (!options.publicUrls.isEmpty())
+        return QStringLiteral("links name %1 (--public-url)").arg(names.join(QStringLiteral(", ")));
+    if (!HostAddresses::isWildcard(options.listenAddress)) {
+        if (options.listenAddress.isLoopback())
+            return QStringLiteral("links name %1: only this computer can join (listen on "
+                                  "0.0.0.0 or a network address to let others in)")
+                .arg(names.join(QStringLiteral(", ")));
+        return QStringLiteral("links name %1 (the listen address)")
+            .arg(names.join(QStringLiteral(", ")));
+    }
+    if (HostAddresses::candidates(options.listenAddress).isEmpty())
+        return QStringLiteral("links name %1: this computer has no network address, so only "
+                              "it can join")
+            .arg(names.join(QStringLiteral(", ")));
+    return QStringLiteral("links name %1 (every address of this computer, the one on the "
+                          "default route first; clients use whichever answers)")
+        .arg(names.join(QStringLiteral(", ")));
 }
 
 int runServer(QCoreApplication &app, const QStringList &arguments)
@@ -240,6 +306,15 @@ int runServer(QCoreApplication &app, const QStringList &arguments)
                        "for any); repeatable. Without it only native clients (no Origin "
                        "header) may connect."),
         QStringLiteral("ORIGIN"));
+    const QCommandLineOption publicUrlOption(
+        QStringLiteral("public-url"),
+        QStringLiteral("Where participants reach this server, when that is not where it "
+                       "listens (a name, a reverse proxy, NAT): ws://HOST:PORT or "
+                       "wss://HOST:PORT. Used in every link printed; repeatable (the first is "
+                       "the link's address, the others alternates). Without it a server "
+                       "listening on a wildcard address puts every address of this machine "
+                       "in its links."),
+        QStringLiteral("URL"));
     const QCommandLineOption perAddressOption(
         QStringLiteral("max-connections-per-address"),
         QStringLiteral("Open connections allowed from one IP address (default 32; raise it "
@@ -247,7 +322,7 @@ int runServer(QCoreApplication &app, const QStringList &arguments)
         QStringLiteral("N"), QStringLiteral("32"));
     parser.addOptions({ listenOption, dataOption, secretOption, maxSizeOption, ttlOption,
                         partialTtlOption, pingOption, idleOption, roomOption, tlsCertOption,
-                        tlsKeyOption, originOption, perAddressOption });
+                        tlsKeyOption, originOption, publicUrlOption, perAddressOption });
 
     auto fail = [](const QString &text) {
         printError(text);
@@ -316,6 +391,12 @@ int runServer(QCoreApplication &app, const QStringList &arguments)
         options.tlsKey = identity->key;
     }
     options.allowedOrigins = parser.values(originOption);
+    for (const QString &value : parser.values(publicUrlOption)) {
+        const auto url = parseServerUrl(value, &error);
+        if (!url)
+            return fail(QStringLiteral("--public-url: ") + error);
+        options.publicUrls.append(*url);
+    }
     options.maxConnectionsPerAddress = parser.value(perAddressOption).toInt(&ok);
     if (!ok || options.maxConnectionsPerAddress < 0)
         return fail(QStringLiteral("--max-connections-per-address must be a number"));
@@ -327,15 +408,25 @@ int runServer(QCoreApplication &app, const QStringList &arguments)
     // authority() brackets IPv6 hosts: ws://[::1]:7450
     printLine(QStringLiteral("roomshare-server listening on ") + url.scheme()
               + QStringLiteral("://") + url.authority());
+    if (options.publicUrls.isEmpty() && HostAddresses::isWildcard(options.listenAddress)) {
+        // A name that resolves to this machine survives an address change; look it up for
+        // a second at most (a resolver that does not answer must not hold the start).
+        QEventLoop wait;
+        QTimer::singleShot(1000, &wait, &QEventLoop::quit);
+        HostAddresses::lookUpHostName(HostAddresses::candidates(options.listenAddress), &wait,
+                                      [&server, &wait](const QString &name) {
+                                          server.setAdvertisedHostName(name);
+                                          wait.quit();
+                                      });
+        wait.exec();
+    }
+    printLine(describeEndpoints(server, options));
     if (parser.isSet(roomOption)) {
         JoinClaims claims;
         claims.room = parser.value(roomOption);
         claims.role = QStringLiteral("moderator");
         claims.expiresAt = QDateTime::currentSecsSinceEpoch() + DefaultInviteTtl;
-        InviteLink link
-            = InviteLink::forServer(url, claims.room, Token::sign(claims, options.secret));
-        link.certFingerprint = server.certificateFingerprint();
-        printLine(QStringLiteral("invite: ") + link.toString());
+        printLine(QStringLiteral("invite: ") + server.inviteLink(claims));
     }
 #ifdef Q_OS_UNIX
     quitOnSignals(&app);

@@ -1,5 +1,6 @@
 #include "roomserver.h"
 #include "connection_p.h"
+#include "hostaddresses.h"
 #include "listener_p.h"
 #include "roomserver_p.h"
 #include "serverlogging_p.h"
@@ -622,6 +623,54 @@ QUrl RoomServer::url() const
     url.setPort(port());
     url.setPath(QStringLiteral("/"));
     return url;
+}
+
+QList<ServerEndpoint> RoomServer::endpoints() const
+{
+    if (!isListening())
+        return {};
+    QList<ServerEndpoint> out;
+    for (const QUrl &url : d->options.publicUrls) {
+        const bool secure = url.scheme() == QLatin1String("wss");
+        const ServerEndpoint e{ url.host(), quint16(url.port(secure ? 443 : 80)) };
+        if (!out.contains(e))
+            out.append(e);
+    }
+    if (!out.isEmpty())
+        return out;
+    const auto addresses = HostAddresses::candidates(d->listener->serverAddress());
+    for (const QHostAddress &a : addresses)
+        out.append({ a.toString(), port() });
+    const QString name
+        = d->advertisedHostName.isEmpty() ? d->options.advertisedHostName : d->advertisedHostName;
+    if (!name.isEmpty() && !out.isEmpty())
+        out.append({ name, port() });
+    if (out.isEmpty())
+        out.append({ url().host(), port() });
+    return out;
+}
+
+void RoomServer::setAdvertisedHostName(const QString &name)
+{
+    d->advertisedHostName = name;
+}
+
+bool RoomServer::linksAreSecure() const
+{
+    if (!d->options.publicUrls.isEmpty())
+        return d->options.publicUrls.constFirst().scheme() == QLatin1String("wss");
+    return isSecure();
+}
+
+QString RoomServer::inviteLink(const JoinClaims &claims) const
+{
+    InviteLink link = InviteLink::forEndpoints(endpoints(), linksAreSecure(), claims.room,
+                                               Token::sign(claims, d->options.secret));
+    // A proxy in front that ends TLS itself shows its own certificate, which the system's
+    // CAs vouch for; ours would not match it.
+    if (link.secure && isSecure())
+        link.certFingerprint = certificateFingerprint();
+    return link.toString();
 }
 
 quint16 RoomServer::port() const

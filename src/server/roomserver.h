@@ -2,6 +2,8 @@
 
 #include "serveroptions.h"
 
+#include <invite.h>
+
 #include <QObject>
 #include <QString>
 #include <QUrl>
@@ -47,6 +49,21 @@ public:
     //! Lower-case hex SHA-256 of the TLS certificate (DER), for `fp=` in invite links;
     //! empty without TLS.
     QString certificateFingerprint() const;
+    //! Where others reach this server, the preferred address first: the public URLs when
+    //! set, else for a wildcard listen address every address of this machine a guest may
+    //! share a network with (HostAddresses::candidates(), the default route's first) and
+    //! the advertised host name, else the listen address. Empty when not listening.
+    QList<ServerEndpoint> endpoints() const;
+    //! Adds \a name (a host name that resolves to this machine) to endpoints() as the last
+    //! alternate; empty removes it.
+    void setAdvertisedHostName(const QString &name);
+    //! Whether the links speak TLS: the server's own, or that of the first public URL.
+    bool linksAreSecure() const;
+    //! Signs \a claims and builds the invite link for them: every endpoint (the first as
+    //! the link's host, the others as `alt=`), and `fp=` when the server has a certificate
+    //! and the links speak TLS.
+    QString inviteLink(const JoinClaims &claims) const;
+
     //! The port actually listened on (useful with port 0); 0 when not listening.
     quint16 port() const;
 

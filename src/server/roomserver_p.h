@@ -119,6 +119,7 @@ public:
 
     RoomServer *const q;
     const ServerOptions options;
+    QString advertisedHostName; //!< set after start, once the host name lookup answers
     QWebSocketServer *webSocketServer = nullptr; //!< never listens; fed by listener
     Listener *listener = nullptr;
     Storage storage;

@@ -72,6 +72,8 @@ std::optional<HostPort> parseHostPort(const QString &text, QString *error)
     hp.port = quint16(port);
     if (host.compare(QLatin1String("localhost"), Qt::CaseInsensitive) == 0)
         hp.address = QHostAddress(QHostAddress::LocalHost);
+    else if (host == QLatin1String("*"))
+        hp.address = QHostAddress(QHostAddress::Any); // IPv4 and IPv6
     else if (!hp.address.setAddress(host))
         return fail(QStringLiteral("\"%1\" is not an IP address").arg(host));
     return hp;

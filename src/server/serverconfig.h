@@ -20,7 +20,8 @@ struct HostPort
     quint16 port = 0;
 };
 
-//! Parses "HOST:PORT", "[IPV6]:PORT" or "localhost:PORT" (port 0 = ephemeral).
+//! Parses "HOST:PORT", "[IPV6]:PORT", "localhost:PORT" or "*:PORT" (every IPv4 and IPv6
+//! address; 0.0.0.0 is IPv4 only, [::] IPv6 only) (port 0 = ephemeral).
 //! Host names other than localhost are not resolved. Sets \a error on failure.
 std::optional<HostPort> parseHostPort(const QString &text, QString *error = nullptr);
 

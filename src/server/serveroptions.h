@@ -6,6 +6,7 @@
 #include <QSslKey>
 #include <QString>
 #include <QStringList>
+#include <QUrl>
 
 namespace Roomshare::Server {
 
@@ -13,6 +14,13 @@ namespace Roomshare::Server {
 struct ServerOptions
 {
     QHostAddress listenAddress = QHostAddress(QHostAddress::LocalHost);
+    //! Where clients reach this server when that is not where it listens (a name, a reverse
+    //! proxy, NAT): `ws://HOST:PORT` or `wss://HOST:PORT`; links name the first and carry
+    //! the others as alternates. Empty: the links carry the addresses found on this
+    //! machine (RoomServer::endpoints()).
+    QList<QUrl> publicUrls;
+    //! A host name that resolves to this machine, added to the links as the last alternate.
+    QString advertisedHostName;
     quint16 port = 0; //!< 0 picks an ephemeral port; RoomServer::port() tells which
     //! Folder for received files and metadata: RoomServer keeps `partial/`, `files/` and
     //! the database `roomshare.db` below it.

@@ -1,14 +1,18 @@
 # Shared helpers for the cross-machine tests: network namespaces joined by veth pairs stand
 # in for computers. Source this file; it needs root (CI runs as root) and iproute2.
 #
-# Addresses come from the documentation ranges (RFC 5737 192.0.2.0/24, 198.51.100.0/24,
-# 203.0.113.0/24; RFC 3849 2001:db8::/32), so nothing here can be mistaken for a real host,
-# and no traffic leaves the namespaces this file creates.
+# Addresses come from the documentation ranges (RFC 5737 198.51.100.0/24 and
+# 203.0.113.0/24; RFC 3849 2001:db8::/32; 192.0.2.0/24 is left alone, some build machines
+# use it for themselves), so nothing here can be mistaken for a real host, and no traffic
+# leaves the namespaces this file creates. Each namespace gets its own /etc/netns/NAME
+# resolv.conf (a name server on its own loopback, where none runs: unknown names fail at
+# once, and no query leaves) and hosts file (netns_hosts adds names).
 #
 #   netns_init TAG             names every namespace and link after TAG; sets a cleanup trap
 #   netns_add NAME             a namespace "TAG-NAME" with lo up
 #   netns_link A IPA B IPB     a veth pair between namespaces A and B, with IPA (in A) and
 #                              IPB (in B), each CIDR (192.0.2.1/24 or 2001:db8::1/64)
+#   netns_hosts NAME IP HOST   HOST resolves to IP inside namespace NAME
 #   netns_exec NAME CMD...     runs CMD inside namespace NAME
 #   netns_bg NAME LOG CMD...   starts CMD inside NAME in the background (output to LOG);
 #                              prints its pid; killed by the cleanup trap
@@ -45,6 +49,7 @@ netns_cleanup() {
         # Whatever still runs inside (a child of a killed wrapper) goes with the namespace.
         ip netns pids "$ns" 2>/dev/null | xargs -r kill -KILL 2>/dev/null || true
         ip netns del "$ns" 2>/dev/null || true
+        rm -rf "/etc/netns/$ns"
     done
     NETNS_PIDS=()
     NETNS_LIST=()
@@ -59,6 +64,7 @@ netns_init() {
     for ns in $(ip netns list 2>/dev/null | awk '{print $1}' | grep "^$NETNS_TAG-" || true); do
         ip netns pids "$ns" 2>/dev/null | xargs -r kill -KILL 2>/dev/null || true
         ip netns del "$ns" 2>/dev/null || true
+        rm -rf "/etc/netns/$ns"
     done
 }
 
@@ -70,6 +76,13 @@ netns_add() {
     ip netns add "$ns"
     NETNS_LIST+=("$ns")
     ip -n "$ns" link set lo up
+    mkdir -p "/etc/netns/$ns"
+    echo "nameserver 127.0.0.1" >"/etc/netns/$ns/resolv.conf"
+    printf '127.0.0.1 localhost\n::1 localhost\n' >"/etc/netns/$ns/hosts"
+}
+
+netns_hosts() {
+    echo "$2 $3" >>"/etc/netns/$(netns_name "$1")/hosts"
 }
 
 # Interface names are at most 15 characters: v<counter><a|b> keeps them short and unique.

@@ -2,6 +2,8 @@
 #include <QAction>
 #include <QApplication>
 #include <QClipboard>
+#include <QHostAddress>
+#include <QLabel>
 #include <QMimeData>
 #include <QSettings>
 #include <QSignalSpy>
@@ -14,6 +16,7 @@
 #include "availablefilesmodel.h"
 #include "dropoverlay.h"
 #include "guilogging.h"
+#include "hostaddresses.h"
 #include "mainwindow.h"
 #include "participantsmodel.h"
 #include "qrcodewidget.h"
@@ -42,6 +45,7 @@ private Q_SLOTS:
     void clickingCancelButtonCancelsUpload();
     void doubleClickDownloadsByteIdentical();
     void roomHostInvitesWork();
+    void roomHostKeepsLinksAcrossRestarts();
     void reconnectsAfterDrop();
 
 private:
@@ -360,6 +364,8 @@ void TestMainWindow::roomHostInvitesWork()
 {
     RoomHost host;
     host.setDataDir(m_files.filePath(QStringLiteral("host")));
+    // Any free port: 7450 may be taken on a test machine.
+    host.setPreferredPort(0);
     QString error;
     QVERIFY2(host.start(&error), qPrintable(error));
     const QString participantLink = host.participantInviteLink();
@@ -367,14 +373,30 @@ void TestMainWindow::roomHostInvitesWork()
     QVERIFY(parsed);
     QVERIFY(Token::peek(parsed->token)->name.isEmpty());
 
+    // On the network by default: the link names every address of this computer others may
+    // reach, the default route's first (loopback only on a machine without a network).
+    const auto candidates = Server::HostAddresses::candidates(QHostAddress(QHostAddress::Any));
+    QCOMPARE(parsed->serverUrls().size(), qMax<qsizetype>(1, candidates.size()));
+    if (!candidates.isEmpty()) {
+        QCOMPARE(QHostAddress(parsed->host), candidates.first());
+        QCOMPARE(QHostAddress(parsed->host), Server::HostAddresses::primary());
+    }
+
     MainWindow window;
     auto *hostPtr = new RoomHost;
     hostPtr->setDataDir(m_files.filePath(QStringLiteral("host2")));
+    hostPtr->setReach(RoomHost::Reach::ThisComputer);
+    hostPtr->setPreferredPort(0);
     QVERIFY(hostPtr->start());
     window.setHost(hostPtr);
-    // TLS by default, pinned to the host's generated certificate.
+    // TLS by default, pinned to the host's generated certificate; loopback only, as asked.
     QVERIFY(window.inviteLink().startsWith(QStringLiteral("roomshares://127.0.0.1:")));
     QVERIFY(window.inviteLink().contains(QStringLiteral("&fp=")));
+    QVERIFY(!window.inviteLink().contains(QStringLiteral("alt=")));
+    auto *addresses = window.findChild<QLabel *>(QStringLiteral("inviteAddressesLabel"));
+    QVERIFY(addresses);
+    QVERIFY2(addresses->text().contains(QStringLiteral("Only this computer")),
+             qPrintable(addresses->text()));
     auto *qr = window.findChild<QrCodeWidget *>(QStringLiteral("qrCode"));
     QVERIFY(qr);
     QCOMPARE(qr->text(), window.inviteLink());
@@ -390,6 +412,37 @@ void TestMainWindow::roomHostInvitesWork()
     QTRY_COMPARE_WITH_TIMEOUT(guestConnected.count(), 1, 5000);
     QCOMPARE(guest.displayName(), QStringLiteral("Guest"));
     QTRY_COMPARE_WITH_TIMEOUT(window.participantsModel()->rowCount(), 3, 5000);
+}
+
+void TestMainWindow::roomHostKeepsLinksAcrossRestarts()
+{
+    const QString dir = m_files.filePath(QStringLiteral("host-restart"));
+    QString link;
+    quint16 port = 0;
+    {
+        RoomHost host;
+        host.setDataDir(dir);
+        host.setPreferredPort(0);
+        QVERIFY(host.start());
+        port = host.port();
+        link = host.participantInviteLink();
+        // While it runs, a second host preferring the same port takes the next one.
+        RoomHost other;
+        other.setDataDir(m_files.filePath(QStringLiteral("host-other")));
+        other.setPreferredPort(port);
+        QVERIFY(other.start());
+        QVERIFY(other.port() != port);
+    }
+    RoomHost again;
+    again.setDataDir(dir);
+    again.setPreferredPort(port);
+    QVERIFY(again.start());
+    QCOMPARE(again.port(), port);
+    // The link given out before the restart still gets in: same port, secret and certificate.
+    Room guest;
+    QSignalSpy connected(&guest, &Room::connected);
+    QVERIFY(guest.connectToRoom(link, QStringLiteral("Guest")));
+    QTRY_COMPARE_WITH_TIMEOUT(connected.count(), 1, 5000);
 }
 
 void TestMainWindow::reconnectsAfterDrop()
