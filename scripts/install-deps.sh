@@ -13,6 +13,8 @@ PACKAGES=(
     libssl-dev zlib1g-dev libqrencode-dev
     # headless GUI runs and screenshots
     xvfb xauth x11-apps imagemagick
+    # cross-machine tests (network namespaces, veth pairs, a bridge)
+    iproute2
     # formatting
     clang-format
     # libFuzzer targets (tests/extra/fuzz.sh): clang with the fuzzer/ASan/UBSan runtimes

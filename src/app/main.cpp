@@ -209,6 +209,15 @@ int main(int argc, char *argv[])
     if (parser.isSet(demoDownloadOption)) {
         QObject::connect(window.room(), &Room::fileAvailable, &window,
                          [&window](const FileInfo &file) { window.downloadFile(file.index); });
+        // Files shared before this instance joined arrive with the join, not one by one.
+        QObject::connect(
+            window.room(), &Room::connected, &window,
+            [&window] {
+                const auto files = window.room()->availableFileList();
+                for (const FileInfo &file : files)
+                    window.downloadFile(file.index);
+            },
+            Qt::SingleShotConnection);
     }
     if (parser.value(demoStateOption) == QLatin1String("drop-overlay")) {
         QObject::connect(

@@ -101,7 +101,9 @@ void Command::onConnected()
                             { { QStringLiteral("clientId"), m_room.clientId() },
                               { QStringLiteral("room"), m_room.roomName() },
                               { QStringLiteral("name"), m_room.displayName() },
-                              { QStringLiteral("role"), m_room.role() } }));
+                              { QStringLiteral("role"), m_room.role() },
+                              { QStringLiteral("server"), m_room.serverAddress() },
+                              { QStringLiteral("dataChannel"), m_room.usesDataChannel() } }));
     switch (m_options.kind) {
     case Kind::List:
         printRaw(QJsonDocument(m_room.availableFiles()).toJson(QJsonDocument::Compact));

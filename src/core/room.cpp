@@ -120,7 +120,7 @@ void Room::setHeartbeat(int intervalMs, int timeoutMs)
 
 QString Room::serverAddress() const
 {
-    return m_serverUrl.host() + QLatin1Char(':') + QString::number(m_serverUrl.port());
+    return ServerEndpoint{ m_serverUrl.host(), quint16(m_serverUrl.port()) }.toString();
 }
 
 bool Room::connectToRoom(const QString &inviteLink, const QString &displayName)

@@ -97,7 +97,8 @@ public:
     //! The secret that lets this participant resume its identity after a drop (empty when
     //! not joined). Treat it like a password.
     QString sessionId() const { return m_sessionId; }
-    //! "HOST:PORT" of the room server.
+    //! "HOST:PORT" of the room server: the address in use (of those the link names, the one
+    //! that answered first), IPv6 in brackets.
     QString serverAddress() const;
     QString clientId() const { return m_clientId; }
     QString roomName() const { return m_roomName; }

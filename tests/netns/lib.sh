@@ -12,6 +12,9 @@
 #   netns_add NAME             a namespace "TAG-NAME" with lo up
 #   netns_link A IPA B IPB     a veth pair between namespaces A and B, with IPA (in A) and
 #                              IPB (in B), each CIDR (192.0.2.1/24 or 2001:db8::1/64)
+#   netns_lan LAN              a namespace LAN holding a bridge: a network switch
+#   netns_plug LAN NAME CIDR... a veth pair from namespace NAME (with the addresses CIDR...)
+#                              into LAN's switch; sets NETNS_LAST_LINK to NAME's interface
 #   netns_hosts NAME IP HOST   HOST resolves to IP inside namespace NAME
 #   netns_exec NAME CMD...     runs CMD inside namespace NAME
 #   netns_bg NAME LOG CMD...   starts CMD inside NAME in the background (output to LOG);
@@ -103,6 +106,32 @@ netns_link() {
     ip -n "$b" link set "$ifb" up
     # The interface names, for callers that add routes: "IFA IFB".
     NETNS_LAST_LINK="$ifa $ifb"
+}
+
+netns_lan() {
+    netns_add "$1"
+    ip -n "$(netns_name "$1")" link add br0 type bridge
+    ip -n "$(netns_name "$1")" link set br0 up
+}
+
+netns_plug() {
+    local lan ns ifl ifn cidr
+    lan=$(netns_name "$1")
+    ns=$(netns_name "$2")
+    shift 2
+    NETNS_LINKS=$((NETNS_LINKS + 1))
+    ifl="p${NETNS_LINKS}l$$"
+    ifn="p${NETNS_LINKS}n$$"
+    ifl=${ifl:0:15}
+    ifn=${ifn:0:15}
+    ip link add "$ifl" netns "$lan" type veth peer name "$ifn" netns "$ns"
+    ip -n "$lan" link set "$ifl" master br0
+    ip -n "$lan" link set "$ifl" up
+    for cidr in "$@"; do
+        ip -n "$ns" addr add "$cidr" dev "$ifn" nodad 2>/dev/null || ip -n "$ns" addr add "$cidr" dev "$ifn"
+    done
+    ip -n "$ns" link set "$ifn" up
+    NETNS_LAST_LINK="$ifn"
 }
 
 netns_exec() {
