@@ -14,7 +14,7 @@ PACKAGES=(
     # headless GUI runs and screenshots
     xvfb xauth x11-apps imagemagick
     # cross-machine tests (network namespaces, veth pairs, a bridge)
-    iproute2
+    iproute2 python3
     # formatting
     clang-format
     # libFuzzer targets (tests/extra/fuzz.sh): clang with the fuzzer/ASan/UBSan runtimes
