@@ -148,9 +148,10 @@ bool Room::connectToRoom(const QString &inviteLink, const QString &displayName)
         m_lastErrorText = QStringLiteral("This invite link is not valid: %1").arg(why);
         return false;
     }
-    if (link->isKnockLink()) {
-        m_lastError = ErrorCode::InvalidInvite;
-        m_lastErrorText = QStringLiteral("This invite link is not valid: it carries no join token");
+    if (link->isKnockLink() && displayName.trimmed().isEmpty()) {
+        m_lastError = ErrorCode::InvalidRequest;
+        m_lastErrorText = QStringLiteral("This link carries no invite token: knocking on the room "
+                                         "needs your display name");
         return false;
     }
     if (m_socket || m_state != State::Disconnected)
@@ -166,6 +167,10 @@ bool Room::connectToRoom(const QString &inviteLink, const QString &displayName)
     m_lastError = ErrorCode::None;
     m_lastErrorText.clear();
     m_closing = false;
+    m_knocking = link->isKnockLink();
+    m_trustedOnFirstUse = false;
+    m_lobbyEnabled = true;
+    m_knocks.clear();
     setState(State::Connecting);
     qCInfo(lcCore) << "connecting to" << m_serverUrl.toString() << "room" << m_roomName;
     openSocket();
@@ -261,6 +266,7 @@ void Room::fail(ErrorCode code, const QString &text)
 
 void Room::onSslErrors(const QList<QSslError> &errors)
 {
+    trustOnFirstUse();
     QStringList reasons;
     for (const QSslError &e : errors)
         reasons << e.errorString();
@@ -316,7 +322,8 @@ void Room::onSocketConnected()
         return;
     m_lastHeard.restart();
     m_joinSent = false;
-    if (m_dataChannelEnabled)
+    // A knock may wait longer than the server keeps an unclaimed data channel.
+    if (m_dataChannelEnabled && !m_knocking)
         openDataChannel();
     else
         sendJoin();
@@ -396,6 +403,8 @@ void Room::sendJoin()
     m_joinSent = true;
     m_dataWait.stop();
     m_lastAcceptedDownload = 0;
+    if (m_knocking)
+        return sendKnock();
     QJsonObject join{ { QStringLiteral("type"), QStringLiteral("join") },
                       { QStringLiteral("version"), Protocol::Version },
                       { QStringLiteral("room"), m_roomName },
@@ -438,6 +447,7 @@ void Room::handleJoined(const QJsonObject &msg)
     m_lastError = ErrorCode::None;
     m_lastErrorText.clear();
     m_reconnectClock.invalidate();
+    resetLobby(msg);
     if (reconnected)
         return refreshAfterResume(msg);
     m_participants.clear();
@@ -656,6 +666,8 @@ void Room::finishDisconnect()
     m_cancelAfterResume.clear();
     m_clientId.clear();
     m_sessionId.clear();
+    m_knocking = false;
+    m_knocks.clear();
     if (previous != State::Disconnected)
         Q_EMIT stateChanged(State::Disconnected);
     if (hadFiles)
@@ -703,6 +715,8 @@ void Room::handleEvent(const QString &type, const QJsonObject &msg)
             JsonNumbers::toTransferId(msg.value(QLatin1String("downloadId"))));
     };
 
+    if (handleLobbyEvent(type, msg))
+        return;
     if (type == QLatin1String("upload-ack")) {
         if (auto job = upload())
             job->handleAck(JsonNumbers::toInteger(msg.value(QLatin1String("offset"))));
