@@ -10,6 +10,7 @@ const QString DisplayNameKey = QStringLiteral("identity/displayName");
 const QString DownloadFolderKey = QStringLiteral("downloads/folder");
 const QString AskWhereKey = QStringLiteral("downloads/askWhereToSave");
 const QString NotificationsKey = QStringLiteral("notifications/enabled");
+const QString LobbyKey = QStringLiteral("host/lobby");
 } // namespace
 
 Settings::Settings(QObject *parent)
@@ -62,6 +63,17 @@ bool Settings::notificationsEnabled() const
 void Settings::setNotificationsEnabled(bool enabled)
 {
     QSettings().setValue(NotificationsKey, enabled);
+    Q_EMIT changed();
+}
+
+bool Settings::lobbyEnabled() const
+{
+    return QSettings().value(LobbyKey, true).toBool();
+}
+
+void Settings::setLobbyEnabled(bool enabled)
+{
+    QSettings().setValue(LobbyKey, enabled);
     Q_EMIT changed();
 }
 

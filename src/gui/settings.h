@@ -30,6 +30,10 @@ public:
     bool notificationsEnabled() const;
     void setNotificationsEnabled(bool enabled);
 
+    //! Whether people may knock to join the room this app hosts (the room's lobby).
+    bool lobbyEnabled() const;
+    void setLobbyEnabled(bool enabled);
+
 Q_SIGNALS:
     //! Emitted after any setter changed a value.
     void changed();

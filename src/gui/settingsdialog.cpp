@@ -17,6 +17,7 @@ SettingsDialog::SettingsDialog(Settings *settings, QWidget *parent)
     m_ui->folderEdit->setText(settings->downloadFolder());
     m_ui->askCheck->setChecked(settings->askWhereToSave());
     m_ui->notifyCheck->setChecked(settings->notificationsEnabled());
+    m_ui->lobbyCheck->setChecked(settings->lobbyEnabled());
     connect(m_ui->buttonBox, &QDialogButtonBox::accepted, this, &SettingsDialog::accept);
     connect(m_ui->browseButton, &QPushButton::clicked, this, [this] {
         const QString dir = QFileDialog::getExistingDirectory(this, tr("Download Folder"),
@@ -36,6 +37,8 @@ void SettingsDialog::accept()
         m_settings->setDownloadFolder(m_ui->folderEdit->text().trimmed());
     m_settings->setAskWhereToSave(m_ui->askCheck->isChecked());
     m_settings->setNotificationsEnabled(m_ui->notifyCheck->isChecked());
+    if (m_ui->lobbyCheck->isChecked() != m_settings->lobbyEnabled())
+        m_settings->setLobbyEnabled(m_ui->lobbyCheck->isChecked());
     QDialog::accept();
 }
 
