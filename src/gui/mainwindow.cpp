@@ -242,6 +242,8 @@ void MainWindow::connectLobby()
     connect(m_room, &Room::knockWaiting, this,
             [this] { setConnectionText(LobbyPanel::waitingText(m_room)); });
     connect(m_room, &Room::connected, this, [this] {
+        // An admitted knocker's link now carries its token: the app's own reconnects use it.
+        m_link = m_room->inviteLink();
         const bool moderator = m_room->role() == QLatin1String("moderator");
         // A hosting app signs its own links; a moderator on someone else's server asks it.
         m_lobby->setLinkCreationOffered(moderator && !m_host);

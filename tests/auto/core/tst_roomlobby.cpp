@@ -35,6 +35,7 @@ private Q_SLOTS:
 
     void knockAdmittedOverTlsTrustOnFirstUse();
     void knockDenied();
+    void firstUsePinHoldsOnReconnect();
     void knockLinkNeedsAName();
     void lobbySwitchedOff();
     void moderatorCreatesInviteLink();
@@ -175,6 +176,46 @@ void TestRoomLobby::knockAdmittedOverTlsTrustOnFirstUse()
     QCOMPARE(got.value(s("result")).toInt(-1), 0);
     QCOMPARE(TestUtil::sha256Of(m_tmp->filePath(s("erin/agenda.bin"))), TestUtil::sha256Of(path));
     QCOMPARE(disconnected.size(), 0);
+}
+
+void TestRoomLobby::firstUsePinHoldsOnReconnect()
+{
+    startServer(true);
+    auto host = join(moderatorLink());
+    QVERIFY(host);
+    QSignalSpy received(host.get(), &Room::knockReceived);
+    Room erin;
+    erin.setReconnectWindow(Wait);
+    QSignalSpy connected(&erin, &Room::connected);
+    QSignalSpy disconnected(&erin, &Room::disconnected);
+    QVERIFY(erin.connectToRoom(knockLink(), s("Erin")));
+    QTRY_COMPARE_WITH_TIMEOUT(received.size(), 1, Wait);
+    host->answerKnock(received.first().first().value<KnockRequest>().id, KnockAnswer::Admit);
+    QVERIFY(connected.wait(Wait));
+    const QString pinned = erin.serverFingerprint();
+    QCOMPARE(pinned, m_server->certificateFingerprint());
+
+    // The same address now presents another certificate: the first-use pin refuses it.
+    const quint16 port = m_server->port();
+    host.reset();
+    m_server.reset();
+    QString error;
+    const auto other
+        = Tls::generateSelfSignedCertificate(s("impostor"), { s("127.0.0.1") }, 2, &error);
+    QVERIFY2(other, qPrintable(error));
+    startServer(true, [&](ServerOptions &o) {
+        o.port = port;
+        o.tlsCertificate = other->certificate;
+        o.tlsKey = other->key;
+    });
+    QVERIFY(m_server->certificateFingerprint() != pinned);
+    QVERIFY(disconnected.wait(Wait * 2));
+    QCOMPARE(disconnected.first().first().value<ErrorCode>(), ErrorCode::TlsVerificationFailed);
+    // Refused for not being the pinned certificate (not merely for being self-signed).
+    QVERIFY2(disconnected.first().at(1).toString().contains(pinned),
+             qPrintable(disconnected.first().at(1).toString()));
+    QCOMPARE(connected.size(), 1);
+    QCOMPARE(erin.serverFingerprint(), pinned);
 }
 
 void TestRoomLobby::knockDenied()
