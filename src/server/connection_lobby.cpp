@@ -5,6 +5,8 @@
 #include "roomserver_p.h"
 #include "serverlogging_p.h"
 
+#include <protocol.h>
+
 #include <QDateTime>
 
 #include <cmath>
@@ -59,10 +61,11 @@ void Connection::handleKnock(const QJsonObject &msg, const QJsonValue &rid)
         return;
     }
     const QJsonValue version = msg.value(QLatin1String("version"));
-    if (!version.isUndefined() && wholeNumber(version) != 1) {
+    if (!version.isUndefined() && wholeNumber(version) != Protocol::Version) {
         sendError(rid, ErrorCode::InvalidRequest,
-                  QStringLiteral("Protocol version %1 is not supported (this server speaks 1)")
-                      .arg(version.toVariant().toString()));
+                  QStringLiteral("Protocol version %1 is not supported (this server speaks %2)")
+                      .arg(version.toVariant().toString())
+                      .arg(Protocol::Version));
         closeWith(QWebSocketProtocol::CloseCodePolicyViolated,
                   QStringLiteral("unsupported version"));
         return;
