@@ -217,7 +217,7 @@ bool Lobby::knock(Connection *knocker, const QJsonObject &msg, const QJsonValue 
     QObject::connect(&knock->timer, &QTimer::timeout, m_server->q, [this, id] {
         end(id, Outcome::Timeout,
             QStringLiteral("Nobody let you in within %1 s")
-                .arg(m_server->options.knockTimeoutMs / 1000));
+                .arg((m_server->options.knockTimeoutMs + 999) / 1000));
     });
     if (o.knockTimeoutMs > 0)
         knock->timer.start(o.knockTimeoutMs);

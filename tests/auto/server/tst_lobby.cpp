@@ -79,6 +79,7 @@ private Q_SLOTS:
     void lateModeratorSeesPendingKnocks();
     void removedNameCannotKnock();
     void knockFloodIsLimited();
+    void malformedLobbyRequests();
 
 private:
     void startServer(const std::function<void(ServerOptions &)> &configure = {});
@@ -515,6 +516,52 @@ void tst_Lobby::knockFloodIsLimited()
         notified += m.value(s("type")).toString() == QLatin1String("knock") ? 1 : 0;
     QCOMPARE(notified, waiting);
     QVERIFY(!bob->hasMessage(s("knock")));
+}
+
+void tst_Lobby::malformedLobbyRequests()
+{
+    startServer();
+    auto host = joinClient(s("Hana"), s("moderator"));
+    QVERIFY(host);
+    // room-settings without "lobby" reads the setting; a non-boolean is refused.
+    const QJsonObject read = host->request({ { s("type"), s("room-settings") } });
+    QCOMPARE(read.value(s("lobby")).toBool(false), true);
+    QCOMPARE(codeOf(host->request({ { s("type"), s("room-settings") }, { s("lobby"), s("no") } })),
+             int(ErrorCode::InvalidRequest));
+    QCOMPARE(codeOf(host->request({ { s("type"), s("knock-answer") }, { s("knockId"), 3 } })),
+             int(ErrorCode::InvalidRequest));
+    QCOMPARE(codeOf(host->request({ { s("type"), s("invite-create") }, { s("name"), s(" ") } })),
+             int(ErrorCode::InvalidRequest));
+    QCOMPARE(
+        codeOf(host->request({ { s("type"), s("invite-create") }, { s("role"), s("admin") } })),
+        int(ErrorCode::InvalidRequest));
+
+    // An unsupported version, and a second knock on one connection, close it.
+    auto erin = connectClient();
+    QVERIFY(erin);
+    QJsonObject v2 = knockMessage(s("Erin"), s("standup"));
+    v2.insert(s("version"), 2);
+    QCOMPARE(codeOf(erin->request(v2)), int(ErrorCode::InvalidRequest));
+    QVERIFY(erin->waitForDisconnect());
+    auto fred = connectClient();
+    QVERIFY(fred);
+    QCOMPARE(fred->request(knockMessage(s("Fred"), s("standup"))).value(s("type")).toString(),
+             s("knock-waiting"));
+    QCOMPARE(codeOf(fred->request(knockMessage(s("Fred"), s("standup")))),
+             int(ErrorCode::InvalidRequest));
+    QVERIFY(fred->waitForDisconnect());
+    const auto ended = [](const QJsonObject &m) {
+        return m.value(s("type")).toString() == QLatin1String("knock-ended");
+    };
+    QCOMPARE(host->waitFor(ended).value(s("outcome")).toString(), s("withdrawn"));
+    // A message other than join while waiting also ends the knock.
+    auto gina = connectClient();
+    QVERIFY(gina);
+    QCOMPARE(gina->request(knockMessage(s("Gina"), s("standup"))).value(s("type")).toString(),
+             s("knock-waiting"));
+    gina->send({ { s("type"), s("list") } });
+    QVERIFY(gina->waitForDisconnect());
+    QCOMPARE(host->waitFor(ended).value(s("outcome")).toString(), s("withdrawn"));
 }
 
 QTEST_GUILESS_MAIN(tst_Lobby)
