@@ -45,6 +45,11 @@ Command::Command(const Options &options, QObject *parent)
                                   { QStringLiteral("reason"), m_room.lastErrorText() } }));
     });
     connect(&m_room, &Room::disconnected, this, &Command::onDisconnected);
+    connectLobbyEvents();
+    // admit, deny and invite print exactly their one result line.
+    if (m_options.kind == Kind::Admit || m_options.kind == Kind::Deny
+        || m_options.kind == Kind::Invite)
+        return;
     connect(&m_room, &Room::participantJoined, this, [](const Participant &p) {
         printLine(roomEvent(QStringLiteral("user-connected"),
                             { { QStringLiteral("clientId"), p.clientId },
@@ -95,6 +100,9 @@ void Command::onConnected()
         return;
     }
     m_started = true;
+    if (m_options.kind == Kind::Admit || m_options.kind == Kind::Deny
+        || m_options.kind == Kind::Invite)
+        return runLobbyCommand();
     // list prints exactly one JSON array, so scripts can pipe it straight into a parser.
     if (m_options.kind != Kind::List)
         printLine(roomEvent(QStringLiteral("room-connected"),
@@ -139,6 +147,10 @@ void Command::onConnected()
         if (!m_options.dir.isEmpty())
             for (const auto &f : m_room.availableFileList())
                 download(f.index);
+        return;
+    case Kind::Admit:
+    case Kind::Deny:
+    case Kind::Invite:
         return;
     }
 }

@@ -15,7 +15,7 @@ class Command final : public QObject
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(Command)
 public:
-    enum class Kind { Send, Listen, List, Recv };
+    enum class Kind { Send, Listen, List, Recv, Admit, Deny, Invite };
 
     struct Options
     {
@@ -28,6 +28,9 @@ public:
         qint64 index = -1; //!< recv --index
         bool all = false; //!< recv --all
         int reconnectWindowMs = 60000; //!< --reconnect-window
+        QString knockId; //!< admit, deny
+        QString inviteName; //!< invite --name (empty: a shared link)
+        qint64 inviteTtlSeconds = 86400; //!< invite --ttl
     };
 
     explicit Command(const Options &options, QObject *parent = nullptr);
@@ -37,6 +40,10 @@ private:
     void onConnected();
     void onDisconnected(ErrorCode error, const QString &text);
     void download(qint64 index);
+    //! The lobby side (cli_lobby.cpp): knock-waiting, knock and knock-ended lines.
+    void connectLobbyEvents();
+    //! Runs admit, deny or invite once joined.
+    void runLobbyCommand();
     void jobFinished(bool ok);
     void exit(int status, const QString &error = QString());
 

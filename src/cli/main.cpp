@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "cli.h"
+#include "invite.h"
 
 using Roomshare::Cli::Command;
 
@@ -37,11 +38,16 @@ int main(int argc, char *argv[])
         "ids)\n"
         "  listen LINK [--download-to DIR]    print room events; download every file offered\n"
         "  list LINK                          print availableFiles as one JSON array\n"
-        "  recv LINK (--index N | --all) [--out DIR]   download files"));
+        "  recv LINK (--index N | --all) [--out DIR]   download files\n"
+        "  admit LINK KNOCKID                 moderators: let a knocking person in\n"
+        "  deny LINK KNOCKID                  moderators: turn a knocking person away\n"
+        "  invite LINK [--name N] [--ttl S]   moderators: print a new participant link\n\n"
+        "A link without a token (roomshare[s]://HOST:PORT/[ROOM]) knocks on the room and\n"
+        "waits for a moderator to let you in; it needs --name."));
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addPositionalArgument(QStringLiteral("command"),
-                                 QStringLiteral("send, listen, list or recv"));
+                                 QStringLiteral("send, listen, list, recv, admit, deny or invite"));
     parser.addPositionalArgument(QStringLiteral("link"),
                                  QStringLiteral("the invite link (roomshare://...)"));
     parser.addPositionalArgument(QStringLiteral("files"), QStringLiteral("send: the files to send"),
@@ -64,14 +70,20 @@ int main(int argc, char *argv[])
         QStringLiteral("DIR"));
     const QCommandLineOption nameOpt(
         QStringLiteral("name"),
-        QStringLiteral("display name, when the invite link names nobody (default: the user name)"),
+        QStringLiteral("display name, when the invite link names nobody (default: the user "
+                       "name; required to knock); invite: the name the new link is for"),
         QStringLiteral("NAME"));
     const QCommandLineOption reconnectOpt(
         QStringLiteral("reconnect-window"),
         QStringLiteral("after an unexpected drop, keep reconnecting (and resume transfers) for "
                        "up to SECONDS; 0 disables it (default 60)"),
         QStringLiteral("SECONDS"), QStringLiteral("60"));
-    parser.addOptions({ toOpt, downloadToOpt, indexOpt, allOpt, outOpt, nameOpt, reconnectOpt });
+    const QCommandLineOption ttlOpt(
+        QStringLiteral("ttl"),
+        QStringLiteral("invite: how long the new link is valid, in seconds (default 86400)"),
+        QStringLiteral("SECONDS"), QStringLiteral("86400"));
+    parser.addOptions(
+        { toOpt, downloadToOpt, indexOpt, allOpt, outOpt, nameOpt, reconnectOpt, ttlOpt });
     parser.process(app);
 
     const QStringList args = parser.positionalArguments();
@@ -87,6 +99,10 @@ int main(int argc, char *argv[])
     const QString cmd = args.at(0);
     o.link = args.at(1);
     o.name = parser.value(nameOpt);
+    const auto link = Roomshare::InviteLink::parse(o.link);
+    const bool knocks = link && link->isKnockLink();
+    if (knocks && o.name.trimmed().isEmpty())
+        return usage(QStringLiteral("this link carries no invite token: knocking needs --name"));
     if (o.name.isEmpty())
         o.name = qEnvironmentVariable("USER", QStringLiteral("roomshare-cli"));
     if (cmd == QLatin1String("send")) {
@@ -115,10 +131,28 @@ int main(int argc, char *argv[])
         if (o.all == parser.isSet(indexOpt))
             return usage(QStringLiteral("recv needs exactly one of --index N or --all"));
         o.dir = parser.value(outOpt);
+    } else if (cmd == QLatin1String("admit") || cmd == QLatin1String("deny")) {
+        o.kind = cmd == QLatin1String("admit") ? Command::Kind::Admit : Command::Kind::Deny;
+        if (args.size() != 3)
+            return usage(QStringLiteral("%1 needs a moderator link and a knock id").arg(cmd));
+        o.knockId = args.at(2);
+    } else if (cmd == QLatin1String("invite")) {
+        o.kind = Command::Kind::Invite;
+        o.inviteName = parser.value(nameOpt);
+        bool ok = false;
+        o.inviteTtlSeconds = parser.value(ttlOpt).toLongLong(&ok);
+        if (!ok || o.inviteTtlSeconds <= 0)
+            return usage(QStringLiteral("--ttl takes a number of seconds"));
     } else {
         return usage(QStringLiteral("unknown command \"%1\"").arg(cmd));
     }
-    if (o.kind != Command::Kind::Send && args.size() > 2)
+    if ((o.kind == Command::Kind::Admit || o.kind == Command::Kind::Deny
+         || o.kind == Command::Kind::Invite)
+        && knocks)
+        return usage(QStringLiteral("%1 needs a moderator link with a token").arg(cmd));
+    const bool takesMore = o.kind == Command::Kind::Send || o.kind == Command::Kind::Admit
+        || o.kind == Command::Kind::Deny;
+    if (!takesMore && args.size() > 2)
         return usage(QStringLiteral("unexpected argument \"%1\"").arg(args.at(2)));
     if (!o.dir.isEmpty())
         o.dir = QDir(o.dir).absolutePath();

@@ -132,9 +132,10 @@ bool Room::connectToRoom(const QString &inviteLink, const QString &displayName)
         m_lastErrorText = QStringLiteral("This invite link is not valid: %1").arg(why);
         return false;
     }
-    if (link->isKnockLink()) {
-        m_lastError = ErrorCode::InvalidInvite;
-        m_lastErrorText = QStringLiteral("This invite link is not valid: it carries no join token");
+    if (link->isKnockLink() && displayName.trimmed().isEmpty()) {
+        m_lastError = ErrorCode::InvalidRequest;
+        m_lastErrorText = QStringLiteral("This link carries no invite token: knocking on the room "
+                                         "needs your display name");
         return false;
     }
     if (m_socket || m_state != State::Disconnected)
@@ -152,6 +153,10 @@ bool Room::connectToRoom(const QString &inviteLink, const QString &displayName)
     m_lastError = ErrorCode::None;
     m_lastErrorText.clear();
     m_closing = false;
+    m_knocking = link->isKnockLink();
+    m_trustedOnFirstUse = false;
+    m_lobbyEnabled = true;
+    m_knocks.clear();
     setState(State::Connecting);
     qCInfo(lcCore) << "connecting to" << m_serverUrls << "room" << m_roomName;
     openSocket();
@@ -168,6 +173,10 @@ void Room::openSocket()
         if (url != m_serverUrl)
             urls.append(url);
     m_connector->setPinnedFingerprint(m_pinnedFingerprint);
+    // A knock link carries no fingerprint (announcing a room must not hand out secrets, and
+    // a certificate the host made itself chains to no CA): the first connection's
+    // certificate is accepted and every later connection is held to it.
+    m_connector->setTrustOnFirstUse(m_knocking && m_pinnedFingerprint.isEmpty());
     m_connector->start(urls, m_pingTimeoutMs);
 }
 
@@ -177,7 +186,11 @@ void Room::adoptSocket(QWebSocket *socket, const QUrl &url)
     m_dataLost = false;
     // The data channel and every reconnection follow the address that won.
     m_serverUrl = url;
-    m_pinnedFingerprint = m_connector->pinnedFingerprint();
+    if (m_pinnedFingerprint.isEmpty() && !m_connector->pinnedFingerprint().isEmpty()) {
+        m_pinnedFingerprint = m_connector->pinnedFingerprint();
+        m_trustedOnFirstUse = true;
+        qCInfo(lcCore) << "trusting the server's certificate on first use:" << m_pinnedFingerprint;
+    }
     connect(m_socket.get(), &QWebSocket::disconnected, this, &Room::onSocketDisconnected);
     connect(m_socket.get(), &QWebSocket::textMessageReceived, this, &Room::onTextMessage);
     connect(m_socket.get(), &QWebSocket::binaryMessageReceived, this, &Room::onBinaryMessage);
@@ -272,7 +285,8 @@ void Room::onSocketConnected()
 {
     m_lastHeard.restart();
     m_joinSent = false;
-    if (m_dataChannelEnabled)
+    // A knock may wait longer than the server keeps an unclaimed data channel.
+    if (m_dataChannelEnabled && !m_knocking)
         openDataChannel();
     else
         sendJoin();
@@ -359,6 +373,8 @@ void Room::sendJoin()
     m_joinSent = true;
     m_dataWait.stop();
     m_lastAcceptedDownload = 0;
+    if (m_knocking)
+        return sendKnock();
     QJsonObject join{ { QStringLiteral("type"), QStringLiteral("join") },
                       { QStringLiteral("version"), Protocol::Version },
                       { QStringLiteral("room"), m_roomName },
@@ -401,6 +417,7 @@ void Room::handleJoined(const QJsonObject &msg)
     m_lastError = ErrorCode::None;
     m_lastErrorText.clear();
     m_reconnectClock.invalidate();
+    resetLobby(msg);
     if (reconnected)
         return refreshAfterResume(msg);
     m_participants.clear();
@@ -623,6 +640,8 @@ void Room::finishDisconnect()
     m_cancelAfterResume.clear();
     m_clientId.clear();
     m_sessionId.clear();
+    m_knocking = false;
+    m_knocks.clear();
     if (previous != State::Disconnected)
         Q_EMIT stateChanged(State::Disconnected);
     if (hadFiles)
@@ -670,6 +689,8 @@ void Room::handleEvent(const QString &type, const QJsonObject &msg)
             JsonNumbers::toTransferId(msg.value(QLatin1String("downloadId"))));
     };
 
+    if (handleLobbyEvent(type, msg))
+        return;
     if (type == QLatin1String("upload-ack")) {
         if (auto job = upload())
             job->handleAck(JsonNumbers::toInteger(msg.value(QLatin1String("offset"))));

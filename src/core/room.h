@@ -16,6 +16,7 @@
 
 #include "errors.h"
 #include "fileinfo.h"
+#include "lobby.h"
 #include "transferinfo.h"
 
 class QWebSocket;
@@ -69,6 +70,19 @@ public:
     //! then only the trust errors of that very certificate (self-signed, unknown issuer,
     //! host name mismatch) are ignored, never expiry or others. Either failure ends in
     //! disconnected(TlsVerificationFailed, ...) before anything is sent.
+    //!
+    //! A link without a token (a *knock link*, `roomshare[s]://HOST:PORT/[ROOM]`) knocks
+    //! instead of joining (docs/protocol.md, "Lobby"): \a displayName is then required (else
+    //! false with InvalidRequest). The state stays Connecting while the room's moderators
+    //! decide; knockWaiting() says the knock arrived. Admitted, the Room joins with the
+    //! participant token the server signed, and inviteLink() becomes the full link with that
+    //! token (so reconnecting works as for any link). Denied, timed out or refused, it ends
+    //! in disconnected(NotPermitted or LimitExceeded or InvalidRequest, the server's text).
+    //! A `roomshares://` knock link without `fp=` trusts the server's certificate on first
+    //! use: whatever certificate the server shows is accepted (its trust errors ignored, not
+    //! expiry or others), its fingerprint is pinned for the rest of this Room's life
+    //! (reconnects, data channel, invite links it builds) and serverFingerprint() tells it,
+    //! so the user can compare it with the host's (docs/security.md).
     bool connectToRoom(const QString &inviteLink, const QString &displayName = QString());
     //! Leaves the room on purpose (never reconnects). Running jobs fail with ConnectionLost.
     void disconnectFromRoom();
@@ -154,6 +168,38 @@ public:
     //! for an unknown client id or oneself, 1180 when not connected.
     void removeParticipant(const QString &clientId, const Callback &callback = Callback());
 
+    // ---- the lobby (room_lobby.cpp; docs/protocol.md "Lobby", "Invites from moderators")
+    //! True from connectToRoom() with a knock link until the knock is admitted or refused.
+    bool isKnocking() const { return m_knocking; }
+    //! Lower-case hex SHA-256 of the server's certificate when the link pinned it or it was
+    //! trusted on first use (see connectToRoom()); empty for plain `ws://` or CA-verified
+    //! servers reached with a token link.
+    QString serverFingerprint() const { return m_pinnedFingerprint; }
+    //! True when serverFingerprint() was trusted on first use rather than given by the link.
+    bool isFingerprintTrustedOnFirstUse() const { return m_trustedOnFirstUse; }
+    //! Moderators: the knocks waiting for an answer, oldest first (the server sends them
+    //! again after each join, so the list is rebuilt then).
+    QList<KnockRequest> pendingKnocks() const { return m_knocks; }
+    //! Whether people may knock on this room (from `joined`, updated by setLobbyEnabled()).
+    bool isLobbyEnabled() const { return m_lobbyEnabled; }
+    //! Moderators: admits or denies knock \a knockId. \a callback gets {result: 0, response:
+    //! {knockId, outcome}} or an error object: 1199 when not a moderator, 1189 when the knock
+    //! is no longer waiting, 1180 when not connected. knockEnded() follows either way.
+    void answerKnock(const QString &knockId, KnockAnswer answer,
+                     const Callback &callback = Callback());
+    //! Moderators: lets people knock on this room, or not (then only links with tokens get
+    //! in, and the knocks waiting are refused). \a callback gets {result: 0, response:
+    //! {lobby}} or an error object (1199 when not a moderator, 1180 when not connected).
+    void setLobbyEnabled(bool enabled, const Callback &callback = Callback());
+    //! Moderators: asks the server to sign a participant link for this room, valid for
+    //! \a ttlSeconds (60 s to the server's maximum, 7 days by default), for \a name (empty:
+    //! a shared link whose users choose their names). The link is this room's own link (same
+    //! addresses, `alt=` and `fp=`) with the new token. \a callback gets {result: 0,
+    //! response: {link, token, expiresAt (ms since the epoch)}} or an error object (1199 when
+    //! not a moderator, 1189 for a bad ttl or name, 1180 when not connected).
+    void createInviteLink(const QString &name, qint64 ttlSeconds,
+                          const Callback &callback = Callback());
+
     //! Running jobs (finished jobs delete themselves).
     QList<TransferJob *> jobs() const;
     TransferJob *job(TransferInfo::Direction direction, qint64 id) const;
@@ -188,6 +234,17 @@ Q_SIGNALS:
     void fsDownloadResult(const QJsonObject &event);
     //! A job was created; it has not started yet, so connecting to it now misses nothing.
     void jobAdded(Roomshare::TransferJob *job);
+    //! The knock reached the server and waits for a moderator of \a room: a UI can now say
+    //! "Waiting for the host to let you in". The state stays Connecting.
+    void knockWaiting(const QString &room);
+    //! Moderators: someone knocked (also for each knock already waiting when this moderator
+    //! joins). It is in pendingKnocks() when this is emitted.
+    void knockReceived(const Roomshare::KnockRequest &knock);
+    //! Moderators: knock \a knockId is no longer waiting (already removed from
+    //! pendingKnocks()). After a reconnection the knocks still waiting are received again.
+    void knockEnded(const QString &knockId, Roomshare::KnockOutcome outcome);
+    //! isLobbyEnabled() changed.
+    void lobbyEnabledChanged(bool enabled);
 
 private:
     friend class UploadJob;
@@ -223,6 +280,14 @@ private:
     void dispatchChunk(const ChunkHeader &header, const QByteArray &message);
     void handleJoined(const QJsonObject &msg);
     void handleEvent(const QString &type, const QJsonObject &msg);
+    // Lobby hooks (room_lobby.cpp).
+    //! Sends `knock` instead of `join` (knock links).
+    void sendKnock();
+    //! Lobby events; false when \a type is not one.
+    bool handleLobbyEvent(const QString &type, const QJsonObject &msg);
+    //! `joined` (re)starts the moderator's view of the lobby.
+    void resetLobby(const QJsonObject &joined);
+    void handleKnockAdmitted(const QJsonObject &msg);
     void registerJob(TransferJob *job);
 
     // for jobs
@@ -282,6 +347,10 @@ private:
     QHash<quint32, QPointer<DownloadJob>> m_downloadsByWireId;
     QHash<qint64, quint32> m_completedUploads; //!< upJobId -> uploadId, for withdrawing
     TransferQueue *m_uploadQueue; //!< starts uploads a few at a time (sendFiles of many files)
+    bool m_knocking = false; //!< connected with a knock link, not admitted yet
+    bool m_trustedOnFirstUse = false; //!< m_pinnedFingerprint came from the first connection
+    bool m_lobbyEnabled = true;
+    QList<KnockRequest> m_knocks; //!< moderators: knocks waiting for an answer
 };
 
 } // namespace Roomshare

@@ -1,5 +1,7 @@
 #include "mainwindow.h"
 
+#include <QApplication>
+#include <QBoxLayout>
 #include <QClipboard>
 #include <QCloseEvent>
 #include <QDesktopServices>
@@ -25,6 +27,7 @@
 #include "dropoverlay.h"
 #include "formatting.h"
 #include "guilogging.h"
+#include "lobbypanel.h"
 #include "participantsmodel.h"
 #include "reconnector.h"
 #include "room.h"
@@ -64,6 +67,7 @@ MainWindow::MainWindow(QWidget *parent)
     , m_transfers(new TransferModel(this))
     , m_delegate(new TransferDelegate(this))
     , m_overlay(nullptr)
+    , m_lobby(new LobbyPanel(this))
     , m_reconnector(new Reconnector(this))
     , m_connectionLabel(new QLabel(this))
 {
@@ -78,6 +82,7 @@ MainWindow::MainWindow(QWidget *parent)
     setupViews();
     setupActions();
     connectRoom();
+    connectLobby();
     updateRecipients();
     updateTransferButtons();
     updateFilesStack();
@@ -220,6 +225,41 @@ void MainWindow::connectRoom()
             [this](const Participant &p) { showMessage(tr("%1 joined the room.").arg(p.name)); });
     connect(m_room, &Room::participantLeft, this,
             [this](const Participant &p) { showMessage(tr("%1 left the room.").arg(p.name)); });
+}
+
+void MainWindow::connectLobby()
+{
+    if (auto *column = qobject_cast<QBoxLayout *>(m_ui->participantsView->parentWidget()->layout()))
+        column->insertWidget(0, m_lobby);
+    m_lobby->setRoom(m_room);
+    connect(m_lobby, &LobbyPanel::knockArrived, this, [this](const QString &text) {
+        showMessage(text);
+        QApplication::alert(this);
+        if (m_tray && m_settings->notificationsEnabled() && !isActiveWindow())
+            m_tray->showMessage(tr("Someone wants to join"), text, QSystemTrayIcon::Information);
+    });
+    connect(m_lobby, &LobbyPanel::linkCreationFailed, this, [this](const QString &why) {
+        showMessage(tr("Could not create a participant link: %1").arg(why));
+    });
+    connect(m_room, &Room::knockWaiting, this,
+            [this] { setConnectionText(LobbyPanel::waitingText(m_room)); });
+    connect(m_room, &Room::connected, this, [this] {
+        // An admitted knocker's link now carries its token: the app's own reconnects use it.
+        m_link = m_room->inviteLink();
+        const bool moderator = m_room->role() == QLatin1String("moderator");
+        // A hosting app signs its own links; a moderator on someone else's server asks it.
+        m_lobby->setLinkCreationOffered(moderator && !m_host);
+        applyLobbySetting();
+    });
+    connect(m_settings, &Settings::changed, this, &MainWindow::applyLobbySetting);
+}
+
+void MainWindow::applyLobbySetting()
+{
+    if (!m_host || !m_room->isConnected() || m_room->role() != QLatin1String("moderator"))
+        return;
+    if (m_room->isLobbyEnabled() != m_settings->lobbyEnabled())
+        m_room->setLobbyEnabled(m_settings->lobbyEnabled());
 }
 
 bool MainWindow::joinRoom(const QString &inviteLink, const QString &displayName)

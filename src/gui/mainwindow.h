@@ -26,6 +26,7 @@ namespace Roomshare::Gui {
 
 class AvailableFilesModel;
 class DropOverlay;
+class LobbyPanel;
 class ParticipantsModel;
 class Reconnector;
 class RoomHost;
@@ -70,6 +71,8 @@ public:
     TransferModel *transferModel() const { return m_transfers; }
     TransferDelegate *transferDelegate() const { return m_delegate; }
     DropOverlay *dropOverlay() const { return m_overlay; }
+    //! Knocks waiting for this moderator, and "Create participant link…".
+    LobbyPanel *lobbyPanel() const { return m_lobby; }
     //! The text next to the send action: "Sending to: Everyone".
     QString sendingToText() const;
     //! The connection text in the status bar.
@@ -98,6 +101,9 @@ private:
     void showMessage(const QString &text);
     void notifyFileAvailable(const FileInfo &file);
     void onDisconnected(ErrorCode error, const QString &text);
+    //! The lobby hooks: panel, knocker status, the hosted room's lobby setting.
+    void connectLobby();
+    void applyLobbySetting();
     void onTransferFinished(const TransferInfo &info);
     void chooseAndSendFiles();
     void pasteFiles();
@@ -122,6 +128,7 @@ private:
     TransferModel *m_transfers;
     TransferDelegate *m_delegate;
     DropOverlay *m_overlay;
+    LobbyPanel *m_lobby;
     Reconnector *m_reconnector;
     QLabel *m_connectionLabel;
     QSystemTrayIcon *m_tray = nullptr;

@@ -13,6 +13,7 @@ const QString NotificationsKey = QStringLiteral("notifications/enabled");
 const QString HostReachKey = QStringLiteral("host/reach");
 const QString HostPortKey = QStringLiteral("host/port");
 constexpr quint16 DefaultHostPort = 7450;
+const QString LobbyKey = QStringLiteral("host/lobby");
 } // namespace
 
 Settings::Settings(QObject *parent)
@@ -93,6 +94,17 @@ quint16 Settings::hostPort() const
 void Settings::setHostPort(quint16 port)
 {
     QSettings().setValue(HostPortKey, port);
+    Q_EMIT changed();
+}
+
+bool Settings::lobbyEnabled() const
+{
+    return QSettings().value(LobbyKey, true).toBool();
+}
+
+void Settings::setLobbyEnabled(bool enabled)
+{
+    QSettings().setValue(LobbyKey, enabled);
     Q_EMIT changed();
 }
 

@@ -42,6 +42,10 @@ public:
     quint16 hostPort() const;
     void setHostPort(quint16 port);
 
+    //! Whether people may knock to join the room this app hosts (the room's lobby).
+    bool lobbyEnabled() const;
+    void setLobbyEnabled(bool enabled);
+
 Q_SIGNALS:
     //! Emitted after any setter changed a value.
     void changed();

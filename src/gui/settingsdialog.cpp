@@ -22,6 +22,7 @@ SettingsDialog::SettingsDialog(Settings *settings, QWidget *parent)
     m_ui->reachCombo->setToolTip(
         tr("Takes effect the next time you host a room. \"This computer only\" keeps the room "
            "on this computer's loopback address: nobody else can join."));
+    m_ui->lobbyCheck->setChecked(settings->lobbyEnabled());
     connect(m_ui->buttonBox, &QDialogButtonBox::accepted, this, &SettingsDialog::accept);
     connect(m_ui->browseButton, &QPushButton::clicked, this, [this] {
         const QString dir = QFileDialog::getExistingDirectory(this, tr("Download Folder"),
@@ -44,6 +45,8 @@ void SettingsDialog::accept()
     m_settings->setHostReach(m_ui->reachCombo->currentIndex() == 1
                                  ? Settings::HostReach::ThisComputer
                                  : Settings::HostReach::Network);
+    if (m_ui->lobbyCheck->isChecked() != m_settings->lobbyEnabled())
+        m_settings->setLobbyEnabled(m_ui->lobbyCheck->isChecked());
     QDialog::accept();
 }
 

@@ -318,8 +318,10 @@ void Connection::onTextMessage(const QString &text)
     const QString type = typeValue.toString();
 
     if (!isJoined()) {
-        if (type == QLatin1String("join")) {
+        if (type == QLatin1String("join") && m_knockId.isEmpty()) {
             handleJoin(msg, rid);
+        } else if (type == QLatin1String("knock")) {
+            handleKnock(msg, rid);
         } else {
             sendError(rid, ErrorCode::InvalidRequest,
                       QStringLiteral("\"%1\" before \"join\"; the first message must be \"join\"")
@@ -329,6 +331,8 @@ void Connection::onTextMessage(const QString &text)
         return;
     }
 
+    if (handleLobbyRequest(type, msg, rid))
+        return;
     if (type == QLatin1String("list"))
         handleList(rid);
     else if (type == QLatin1String("leave"))
@@ -455,7 +459,10 @@ void Connection::handleJoin(const QJsonObject &msg, const QJsonValue &rid)
     reply.insert(QStringLiteral("serverTime"), QDateTime::currentMSecsSinceEpoch());
     reply.insert(QStringLiteral("participants"), participants);
     reply.insert(QStringLiteral("files"), filesJson(m_room->visibleFiles(m_clientId)));
+    reply.insert(QStringLiteral("lobby"), m_server->lobby->isEnabled(m_room->name()));
     sendJson(reply);
+    if (m_role == QLatin1String("moderator"))
+        m_server->lobby->showPending(this);
 
     qCInfo(lcServer) << m_clientId << m_name << (resumed ? "resumed" : "joined") << "room"
                      << m_room->name() << "as" << m_role;

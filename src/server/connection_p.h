@@ -87,6 +87,14 @@ public:
     //! (`error` 1199) and closes with 4004.
     void removeByModerator(const QString &moderatorName);
 
+    // The lobby (connection_lobby.cpp, lobby.cpp).
+    //! The knock this connection waits on (empty when none).
+    QString knockId() const { return m_knockId; }
+    //! The knock is waiting: the join deadline no longer applies (the knock timeout does).
+    void enterLobby(const QString &knockId);
+    //! The knock ended; an admitted knocker has the join timeout again to send `join`.
+    void leaveLobby();
+
 private:
     struct Download
     {
@@ -126,6 +134,12 @@ private:
     void handleDownloadCancel(const QJsonObject &msg, const QJsonValue &rid);
     void handleFileRemove(const QJsonObject &msg, const QJsonValue &rid);
     void handleParticipantRemove(const QJsonObject &msg, const QJsonValue &rid);
+    //! `knock` before joining (connection_lobby.cpp).
+    void handleKnock(const QJsonObject &msg, const QJsonValue &rid);
+    //! The lobby and invite requests of joined members; false when \a type is not one.
+    bool handleLobbyRequest(const QString &type, const QJsonObject &msg, const QJsonValue &rid);
+    void handleRoomSettings(const QJsonObject &msg, const QJsonValue &rid);
+    void handleInviteCreate(const QJsonObject &msg, const QJsonValue &rid);
 
     enum class MessageKind { Control, Data };
     //! Starts the join deadline; called once from the constructor.
@@ -180,6 +194,8 @@ private:
     qint64 m_tokenExpiresAt = 0; //!< seconds since the epoch
     QString m_tokenId;
     QString m_banKey; //!< what a moderator's removal bans (see docs/security.md)
+    QString m_knockId; //!< the lobby knock this connection waits on
+    bool m_knocked = false; //!< one knock per connection
 };
 
 } // namespace Roomshare::Server

@@ -218,6 +218,11 @@ void Connection::handleParticipantRemove(const QJsonObject &msg, const QJsonValu
                          QStringLiteral("No participant %1 in this room").arg(clientId.left(64)));
     }
     qCInfo(lcServer) << m_clientId << "removes participant" << clientId;
+    // Best effort: the removed name cannot knock its way back in either (docs/security.md).
+    m_server->lobby->banName(m_room->name(), target->name,
+                             target->tokenExpiresAt > 0
+                                 ? target->tokenExpiresAt
+                                 : QDateTime::currentSecsSinceEpoch() + 86400);
     if (Connection *c = target->connection) {
         m_server->ban(m_room->name(), c->m_banKey, c->m_tokenExpiresAt);
         c->removeByModerator(m_name);

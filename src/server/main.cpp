@@ -320,9 +320,18 @@ int runServer(QCoreApplication &app, const QStringList &arguments)
         QStringLiteral("Open connections allowed from one IP address (default 32; raise it "
                        "behind a reverse proxy; 0 = no limit)."),
         QStringLiteral("N"), QStringLiteral("32"));
+    const QCommandLineOption noLobbyOption(
+        QStringLiteral("no-lobby"),
+        QStringLiteral("Turn the lobby off: only invite links with a token get in; nobody can "
+                       "knock (moderators can still turn it on for their room)."));
+    const QCommandLineOption knockTimeoutOption(
+        QStringLiteral("knock-timeout"),
+        QStringLiteral("How long a knock waits for a moderator's answer (default 120)."),
+        QStringLiteral("SECONDS"), QStringLiteral("120"));
     parser.addOptions({ listenOption, dataOption, secretOption, maxSizeOption, ttlOption,
                         partialTtlOption, pingOption, idleOption, roomOption, tlsCertOption,
-                        tlsKeyOption, originOption, publicUrlOption, perAddressOption });
+                        tlsKeyOption, originOption, publicUrlOption, perAddressOption,
+                        noLobbyOption, knockTimeoutOption });
 
     auto fail = [](const QString &text) {
         printError(text);
@@ -366,6 +375,11 @@ int runServer(QCoreApplication &app, const QStringList &arguments)
                                    "86400 seconds"));
     options.pingIntervalMs = int(ping * 1000);
     options.idleTimeoutMs = int(idle * 1000);
+    options.lobbyEnabled = !parser.isSet(noLobbyOption);
+    const double knockTimeout = parser.value(knockTimeoutOption).toDouble(&ok);
+    if (!ok || knockTimeout < 1 || knockTimeout > 3600)
+        return fail(QStringLiteral("--knock-timeout must be 1 to 3600 seconds"));
+    options.knockTimeoutMs = int(knockTimeout * 1000);
     options.dataDir = parser.isSet(dataOption)
         ? parser.value(dataOption)
         : QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
@@ -420,7 +434,6 @@ int runServer(QCoreApplication &app, const QStringList &arguments)
                                       });
         wait.exec();
     }
-    printLine(describeEndpoints(server, options));
     if (parser.isSet(roomOption)) {
         JoinClaims claims;
         claims.room = parser.value(roomOption);
@@ -428,6 +441,8 @@ int runServer(QCoreApplication &app, const QStringList &arguments)
         claims.expiresAt = QDateTime::currentSecsSinceEpoch() + DefaultInviteTtl;
         printLine(QStringLiteral("invite: ") + server.inviteLink(claims));
     }
+    // After the invite line, which tests and scripts read as the second.
+    printLine(describeEndpoints(server, options));
 #ifdef Q_OS_UNIX
     quitOnSignals(&app);
 #endif

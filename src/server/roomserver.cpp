@@ -37,6 +37,7 @@ RoomServerPrivate::RoomServerPrivate(RoomServer *q, ServerOptions options)
     , options(std::move(options))
     , syncer(std::make_unique<Syncer>(q))
 {
+    lobby = std::make_unique<Lobby>(this);
     commitTimer.setSingleShot(true);
     commitTimer.setInterval(0);
     commitTimer.callOnTimeout([this] { flushCommits(); });
@@ -395,6 +396,7 @@ void RoomServerPrivate::removeFile(Room *r, qint64 index, const QString &reason)
 void RoomServerPrivate::connectionClosed(Connection *connection)
 {
     connections.removeAll(connection);
+    lobby->withdraw(connection);
     if (Session *s = connection->session(); s && s->connection == connection)
         detached(s);
     connection->deleteLater();
@@ -496,6 +498,7 @@ void RoomServerPrivate::closeAll()
     const auto all = connections;
     connections.clear();
     for (Connection *c : all) {
+        lobby->withdraw(c);
         c->shutdown();
         delete c;
     }

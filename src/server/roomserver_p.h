@@ -1,6 +1,7 @@
 #pragma once
 
 #include "database_p.h"
+#include "lobby_p.h"
 #include "room_p.h"
 #include "roomserver.h"
 #include "storage_p.h"
@@ -148,6 +149,7 @@ public:
     quint64 clientCounterReserved = 0;
     quint32 transferCounter = 0;
     QHash<QString, qint64> bans; //!< room + '\n' + ban key -> token expiry (s since epoch)
+    std::unique_ptr<Lobby> lobby; //!< knocks waiting for a moderator (lobby.cpp)
     quint32 transferCounterReserved = 0;
 };
 

@@ -62,6 +62,22 @@ struct ServerOptions
     //! Browser origins allowed to connect (exact `scheme://host[:port]`, or "*" for any).
     //! Connections without an Origin header (native clients) are always accepted.
     QStringList allowedOrigins;
+
+    // The lobby and moderator-minted invites (docs/protocol.md "Lobby", docs/security.md).
+    //! Whether people without a token may knock; a moderator can still switch it per room.
+    bool lobbyEnabled = true;
+    //! How long a knock waits for a moderator's answer before it is refused.
+    int knockTimeoutMs = 120000;
+    //! Knocks per remote address: a token bucket of this many per minute, this burst.
+    int knocksPerMinutePerAddress = 5;
+    int knockBurstPerAddress = 5;
+    //! Knocks waiting for an answer at once, per remote address and per room.
+    int maxPendingKnocksPerAddress = 3;
+    int maxPendingKnocksPerRoom = 50;
+    //! Lifetime of the participant token an admitted knocker receives.
+    qint64 knockTokenTtlSeconds = 86400;
+    //! Longest lifetime a moderator may give an invite it mints (`invite-create`).
+    qint64 maxInviteTtlSeconds = 7 * 86400;
 };
 
 } // namespace Roomshare::Server

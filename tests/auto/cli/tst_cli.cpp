@@ -144,9 +144,11 @@ private Q_SLOTS:
     void inviteCommand();
     void threeParticipants();
     void usageAndErrors();
+    void knockAdmitDenyAndInvite();
 
 private:
-    QString invite(const QString &name, const QString &room = QStringLiteral("standup"));
+    QString invite(const QString &name, const QString &room = QStringLiteral("standup"),
+                   const QString &role = QStringLiteral("participant"));
 
     QTemporaryDir m_tmp;
     std::unique_ptr<LineProcess> m_server;
@@ -183,13 +185,14 @@ void TestCli::cleanupTestCase()
     m_server.reset();
 }
 
-QString TestCli::invite(const QString &name, const QString &room)
+QString TestCli::invite(const QString &name, const QString &room, const QString &role)
 {
     QProcess p;
     p.start(serverBin(),
             { QStringLiteral("invite"), QStringLiteral("--secret-file"),
               m_tmp.filePath(QStringLiteral("secret")), QStringLiteral("--url"), m_url,
-              QStringLiteral("--room"), room, QStringLiteral("--name"), name });
+              QStringLiteral("--room"), room, QStringLiteral("--name"), name,
+              QStringLiteral("--role"), role });
     if (!p.waitForFinished(10000) || p.exitCode() != 0)
         return QString();
     const QStringList lines
@@ -370,6 +373,99 @@ void TestCli::usageAndErrors()
     const QString empty = writeFile(m_tmp.path(), QStringLiteral("empty.txt"), QByteArray());
     r = runCli({ QStringLiteral("send"), link, empty });
     QCOMPARE(r.exitCode, 0);
+}
+
+void TestCli::knockAdmitDenyAndInvite()
+{
+    const QString room = QStringLiteral("lobby");
+    const QString hostLink = invite(QStringLiteral("Hana"), room, QStringLiteral("moderator"));
+    const QString knockLink
+        = QString(m_url).replace(QStringLiteral("ws://"), QStringLiteral("roomshare://"))
+        + QLatin1Char('/') + room;
+    const QString erinDir = m_tmp.filePath(QStringLiteral("erin"));
+    LineProcess host(cliBin(), { QStringLiteral("listen"), hostLink });
+    QVERIFY(!host.waitFor(QStringLiteral("room-connected")).isEmpty());
+
+    // A token-less link knocks; it needs a name.
+    const Result nameless = runCli({ QStringLiteral("list"), knockLink });
+    QCOMPARE(nameless.exitCode, 2);
+    QVERIFY(nameless.stdErr.contains(QStringLiteral("--name")));
+
+    LineProcess erin(cliBin(),
+                     { QStringLiteral("listen"), knockLink, QStringLiteral("--name"),
+                       QStringLiteral("Erin"), QStringLiteral("--download-to"), erinDir });
+    const QJsonObject waiting = erin.waitFor(QStringLiteral("knock-waiting"));
+    QCOMPARE(waiting.value(QLatin1String("room")).toString(), room);
+    const QJsonObject knock = host.waitFor(QStringLiteral("knock"));
+    QCOMPARE(knock.value(QLatin1String("name")).toString(), QStringLiteral("Erin"));
+    const QString knockId = knock.value(QLatin1String("knockId")).toString();
+    QVERIFY(!knockId.isEmpty());
+    QVERIFY(erin.waitFor(QStringLiteral("room-connected"), 300).isEmpty()); // still waiting
+
+    // A participant cannot let anyone in.
+    const Result refused
+        = runCli({ QStringLiteral("admit"), invite(QStringLiteral("Pat"), room), knockId });
+    QCOMPARE(refused.exitCode, 1);
+    QVERIFY2(refused.stdErr.contains(QStringLiteral("1199")), qPrintable(refused.stdErr));
+
+    const Result admitted = runCli({ QStringLiteral("admit"), hostLink, knockId });
+    QVERIFY2(admitted.exitCode == 0, qPrintable(admitted.stdErr));
+    QCOMPARE(typesOf(admitted.events), QStringList{ QStringLiteral("knock-answered") });
+    QCOMPARE(admitted.events.first().value(QLatin1String("outcome")).toString(),
+             QStringLiteral("admitted"));
+    const QJsonObject joined = erin.waitFor(QStringLiteral("room-connected"));
+    QCOMPARE(joined.value(QLatin1String("name")).toString(), QStringLiteral("Erin"));
+    QCOMPARE(joined.value(QLatin1String("role")).toString(), QStringLiteral("participant"));
+    const QJsonObject ended = host.waitFor(QStringLiteral("knock-ended"));
+    QCOMPARE(ended.value(QLatin1String("outcome")).toString(), QStringLiteral("admitted"));
+
+    // The file arrives.
+    const QByteArray content = randomBytes(200000);
+    const QString path = writeFile(m_tmp.path(), QStringLiteral("minutes.bin"), content);
+    const Result sent = runCli({ QStringLiteral("send"), hostLink, path });
+    QVERIFY2(sent.exitCode == 0, qPrintable(sent.stdErr));
+    QVERIFY(!erin.waitFor(QStringLiteral("download-completed")).isEmpty());
+    QFile got(QDir(erinDir).filePath(QStringLiteral("minutes.bin")));
+    QVERIFY(got.open(QIODevice::ReadOnly));
+    QCOMPARE(got.readAll(), content);
+
+    // A denied knock ends with the refusal.
+    LineProcess fred(
+        cliBin(),
+        { QStringLiteral("list"), knockLink, QStringLiteral("--name"), QStringLiteral("Fred") });
+    QString fredKnock;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+            for (const QString &l : host.lines()) {
+                const QJsonObject o = QJsonDocument::fromJson(l.toUtf8()).object();
+                if (o.value(QLatin1String("messageType")).toString() == QLatin1String("knock")
+                    && o.value(QLatin1String("name")).toString() == QLatin1String("Fred"))
+                    fredKnock = o.value(QLatin1String("knockId")).toString();
+            }
+            return !fredKnock.isEmpty();
+        }(),
+        20000);
+    const Result denied = runCli({ QStringLiteral("deny"), hostLink, fredKnock });
+    QVERIFY2(denied.exitCode == 0, qPrintable(denied.stdErr));
+    QVERIFY2(denied.events.size() == 1, denied.stdOut.constData());
+    QCOMPARE(denied.events.first().value(QLatin1String("outcome")).toString(),
+             QStringLiteral("denied"));
+    QVERIFY(fred.process().waitForFinished(20000));
+    QCOMPARE(fred.process().exitCode(), 1);
+    const QString fredErr = QString::fromUtf8(fred.process().readAllStandardError());
+    QVERIFY2(fredErr.contains(QStringLiteral("The host did not let you in")), qPrintable(fredErr));
+
+    // A moderator mints a participant link.
+    const Result minted
+        = runCli({ QStringLiteral("invite"), hostLink, QStringLiteral("--name"),
+                   QStringLiteral("Gus"), QStringLiteral("--ttl"), QStringLiteral("600") });
+    QVERIFY2(minted.exitCode == 0, qPrintable(minted.stdErr));
+    QCOMPARE(typesOf(minted.events), QStringList{ QStringLiteral("invite-created") });
+    const QString gusLink = minted.events.first().value(QLatin1String("link")).toString();
+    QVERIFY(gusLink.contains(QStringLiteral("token=")));
+    const Result gus = runCli({ QStringLiteral("list"), gusLink });
+    QVERIFY2(gus.exitCode == 0, qPrintable(gus.stdErr));
+    QCOMPARE(runCli({ QStringLiteral("admit"), hostLink }).exitCode, 2);
 }
 
 QTEST_GUILESS_MAIN(TestCli)
