@@ -172,6 +172,45 @@ if [ -n "$link" ]; then
         fail "Erin's send from guest2 failed: $(tail -3 "$tmp/erin.err")"
     fi
 
+    echo "== 1b. knocking by address across namespaces"
+    # Join by address: a link with no token; the moderators (Carol's link is the server's
+    # moderator link) see the knock, and a moderator on another machine admits it.
+    knock_link="roomshare://198.51.100.1:7450/standup"
+    cli_bg guest "$tmp/erin.log" listen "$knock_link" --name Erin --download-to "$tmp/erin"
+    if netns_wait_for "$tmp/carol.log" '"messageType":"knock".*"Erin"' 20; then
+        knock_id=$(/usr/bin/python3 -c '
+import json, sys
+for line in open(sys.argv[1]):
+    if line.startswith("{"):
+        m = json.loads(line)
+        if m.get("messageType") == "knock" and m.get("name") == "Erin":
+            print(m["knockId"]); break' "$tmp/carol.log")
+        grep '"messageType":"knock"' "$tmp/carol.log" | grep -q '198\.51\.100\.2' \
+            && pass "the moderator sees Erin's knock with her address" || fail "the knock does not name Erin's address"
+        if cli guest2 admit "$link" "$knock_id" --name Host2 >"$tmp/admit.out" 2>"$tmp/admit.err"; then
+            pass "a moderator on guest2 admitted Erin ($(cat "$tmp/admit.out"))"
+        else
+            fail "admit failed: $(tail -2 "$tmp/admit.err")"
+        fi
+        wait_file "$tmp/erin/deck.bin" 20
+        same_file "$tmp/deck.bin" "$tmp/erin/deck.bin" && pass "admitted, Erin received the room's file" \
+            || fail "Erin did not receive deck.bin after being admitted: $(tail -3 "$tmp/erin.log")"
+    else
+        fail "the moderator never saw Erin's knock: $(tail -3 "$tmp/erin.log")"
+    fi
+    cli_bg guest "$tmp/frank.log" list "$knock_link" --name Frank
+    frank_pid=${NETNS_PIDS[-1]}
+    if netns_wait_for "$tmp/carol.log" '"messageType":"knock".*"Frank"' 20; then
+        frank_id=$(grep '"messageType":"knock"' "$tmp/carol.log" | grep '"Frank"' | sed -E 's/.*"knockId":"([^"]*)".*/\1/' | head -1)
+        cli guest2 deny "$link" "$frank_id" --name Host2 >/dev/null 2>&1 || fail "deny failed"
+        for _ in $(seq 100); do kill -0 "$frank_pid" 2>/dev/null || break; sleep 0.1; done
+        echo "denied knock: $(grep -v '^roomshare\.' "$tmp/frank.log" | grep -v knock-waiting | tail -1)"
+        grep -q 'did not let you in' "$tmp/frank.log" && pass "a denied knock gets a clear refusal" \
+            || fail "the denied knock's text: $(tail -2 "$tmp/frank.log")"
+    else
+        fail "the moderator never saw Frank's knock"
+    fi
+
     echo "== 3. error texts"
     base_token=$(echo "$link" | sed -E 's/.*[?&]token=([^&]*).*/\1/')
     refused="roomshare://198.51.100.1:7999/standup?token=$base_token"
