@@ -265,6 +265,15 @@ void Room::disconnectFromRoom()
     }
 }
 
+QString Room::disconnectedText() const
+{
+    // The EnableX text alone ("not allowed on disconnected rooms") does not say what to
+    // fix; the reason the room is disconnected does (an address, a cause).
+    if (m_lastErrorText.isEmpty())
+        return errorText(ErrorCode::RoomDisconnected);
+    return errorText(ErrorCode::RoomDisconnected) + QStringLiteral(": ") + m_lastErrorText;
+}
+
 void Room::setState(State state)
 {
     if (m_state == state)
@@ -623,7 +632,7 @@ void Room::finishDisconnect()
     for (const auto &handler : pending)
         handler(QJsonObject{ { QStringLiteral("type"), QStringLiteral("error") },
                              { QStringLiteral("code"), int(ErrorCode::RoomDisconnected) },
-                             { QStringLiteral("desc"), errorText(ErrorCode::RoomDisconnected) } });
+                             { QStringLiteral("desc"), disconnectedText() } });
     // Copies: a finishing job removes itself from these maps.
     const auto uploads = m_uploads;
     for (const auto &job : uploads)
@@ -776,7 +785,7 @@ void Room::request(QJsonObject msg, ReplyHandler handler)
         && !(m_socket && msg.value(QLatin1String("type")).toString() == QLatin1String("join"))) {
         handler(QJsonObject{ { QStringLiteral("type"), QStringLiteral("error") },
                              { QStringLiteral("code"), int(ErrorCode::RoomDisconnected) },
-                             { QStringLiteral("desc"), errorText(ErrorCode::RoomDisconnected) } });
+                             { QStringLiteral("desc"), disconnectedText() } });
         return;
     }
     const qint64 rid = m_nextRid++;
@@ -861,7 +870,7 @@ QList<qint64> Room::sendFiles(const QStringList &paths, const QJsonObject &optio
         return QList<qint64>();
     };
     if (!isConnected())
-        return refuse(ErrorCode::RoomDisconnected, QString());
+        return refuse(ErrorCode::RoomDisconnected, disconnectedText());
     if (paths.isEmpty())
         return refuse(ErrorCode::EmptyFileList, QString());
     const bool broadcast = options.value(QLatin1String("broadcast")).toBool(true);
@@ -905,7 +914,7 @@ qint64 Room::recvFiles(qint64 index, const QJsonObject &options, const Callback 
         return qint64(-1);
     };
     if (!isConnected())
-        return refuse(ErrorCode::RoomDisconnected, QString());
+        return refuse(ErrorCode::RoomDisconnected, disconnectedText());
     const FileInfo info = m_files.value(index);
     if (!info.isValid())
         return refuse(ErrorCode::FileNotAvailable,

@@ -254,6 +254,8 @@ private:
 
     void setState(State state);
     void fail(ErrorCode code, const QString &text);
+    //! The text of a 1180 refusal: the EnableX sentence and why the room is disconnected.
+    QString disconnectedText() const;
     void openSocket();
     void dropSocket();
     void onHeartbeat();
