@@ -74,15 +74,85 @@ void printHostLinks(const RoomHost &host)
     printLine(QStringLiteral("invite: ") + host.participantInviteLink());
 }
 
+// The command line, set up before any GUI exists: --help and --version must work without
+// a display (man pages are generated from --help; package checks run it headless).
+struct CommandLine
+{
+    QCommandLineParser parser;
+    const QCommandLineOption hostOption{ QStringLiteral("host"),
+                                         QCoreApplication::translate(
+                                             "main",
+                                             "Host a room for the people in your meeting: "
+                                             "the link is shown and printed here.") };
+    const QCommandLineOption nameOption{ QStringLiteral("display-name"),
+                                         QCoreApplication::translate("main", "Your display name."),
+                                         QStringLiteral("NAME") };
+    // Hidden options for tests/screenshots/take-screenshots.sh and tests/netns.
+    QCommandLineOption printInviteOption{
+        QStringLiteral("print-invite"),
+        QStringLiteral("Write the participant invite link to FILE."), QStringLiteral("FILE")
+    };
+    QCommandLineOption demoSendOption{ QStringLiteral("demo-send"),
+                                       QStringLiteral("Send FILE once connected."),
+                                       QStringLiteral("FILE") };
+    QCommandLineOption demoDelayOption{ QStringLiteral("demo-delay"),
+                                        QStringLiteral("Wait MS milliseconds before --demo-send."),
+                                        QStringLiteral("MS"), QStringLiteral("0") };
+    QCommandLineOption demoDownloadOption{ QStringLiteral("demo-download-all"),
+                                           QStringLiteral("Download every file once available.") };
+    QCommandLineOption demoStateOption{ QStringLiteral("demo-state"),
+                                        QStringLiteral("Force a UI state: drop-overlay."),
+                                        QStringLiteral("STATE") };
+
+    CommandLine()
+    {
+        parser.setApplicationDescription(QCoreApplication::translate(
+            "main", "Share files with the people in your meeting room."));
+        parser.addHelpOption();
+        parser.addVersionOption();
+        for (QCommandLineOption *hidden : { &printInviteOption, &demoSendOption, &demoDelayOption,
+                                            &demoDownloadOption, &demoStateOption })
+            hidden->setFlags(QCommandLineOption::HiddenFromHelp);
+        parser.addOptions({ hostOption, nameOption, printInviteOption, demoSendOption,
+                            demoDelayOption, demoDownloadOption, demoStateOption });
+        parser.addPositionalArgument(QStringLiteral("link"),
+                                     QCoreApplication::translate("main", "An invite link to join."),
+                                     QStringLiteral("[LINK]"));
+    }
+};
+
+void setApplicationNames()
+{
+    QCoreApplication::setApplicationName(QStringLiteral("roomshare"));
+    QCoreApplication::setOrganizationName(QStringLiteral("Roomshare"));
+    QCoreApplication::setApplicationVersion(QStringLiteral("0.1.0"));
+}
+
+bool asksForHelpOrVersion(int argc, char *argv[])
+{
+    for (int i = 1; i < argc; ++i) {
+        const QByteArray arg(argv[i]);
+        if (arg == "-h" || arg == "--help" || arg == "--help-all" || arg == "-v"
+            || arg == "--version" || arg == "-?")
+            return true;
+    }
+    return false;
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
 {
+    if (asksForHelpOrVersion(argc, argv)) {
+        QCoreApplication core(argc, argv);
+        setApplicationNames();
+        CommandLine cli;
+        cli.parser.process(core); // prints and exits
+        return 0;
+    }
     QApplication app(argc, argv);
-    QApplication::setApplicationName(QStringLiteral("roomshare"));
-    QApplication::setOrganizationName(QStringLiteral("Roomshare"));
+    setApplicationNames();
     QApplication::setApplicationDisplayName(QStringLiteral("Roomshare"));
-    QApplication::setApplicationVersion(QStringLiteral("0.1.0"));
     QApplication::setDesktopFileName(QStringLiteral("roomshare"));
     initResources();
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/roomshare.svg")));
@@ -96,49 +166,15 @@ int main(int argc, char *argv[])
                         QStringLiteral(":/i18n")))
         QApplication::installTranslator(&translator);
 
-    QCommandLineParser parser;
-    parser.setApplicationDescription(
-        QApplication::translate("main", "Share files with the people in your meeting room."));
-    parser.addHelpOption();
-    parser.addVersionOption();
-    const QCommandLineOption hostOption(
-        QStringLiteral("host"), QApplication::translate("main", "Host a room on this computer."));
-    const QCommandLineOption nameOption(QStringLiteral("display-name"),
-                                        QApplication::translate("main", "Your display name."),
-                                        QStringLiteral("NAME"));
-    // Hidden options for tests/screenshots/take-screenshots.sh.
-    QCommandLineOption printInviteOption(
-        QStringLiteral("print-invite"),
-        QStringLiteral("Write the participant invite link to FILE."), QStringLiteral("FILE"));
-    printInviteOption.setFlags(QCommandLineOption::HiddenFromHelp);
-    QCommandLineOption demoSendOption(QStringLiteral("demo-send"),
-                                      QStringLiteral("Send FILE once connected."),
-                                      QStringLiteral("FILE"));
-    demoSendOption.setFlags(QCommandLineOption::HiddenFromHelp);
-    QCommandLineOption demoDelayOption(QStringLiteral("demo-delay"),
-                                       QStringLiteral("Wait MS milliseconds before --demo-send."),
-                                       QStringLiteral("MS"), QStringLiteral("0"));
-    demoDelayOption.setFlags(QCommandLineOption::HiddenFromHelp);
-    QCommandLineOption demoDownloadOption(QStringLiteral("demo-download-all"),
-                                          QStringLiteral("Download every file once available."));
-    demoDownloadOption.setFlags(QCommandLineOption::HiddenFromHelp);
-    QCommandLineOption demoStateOption(QStringLiteral("demo-state"),
-                                       QStringLiteral("Force a UI state: drop-overlay."),
-                                       QStringLiteral("STATE"));
-    demoStateOption.setFlags(QCommandLineOption::HiddenFromHelp);
-    parser.addOptions({ hostOption, nameOption, printInviteOption, demoSendOption, demoDelayOption,
-                        demoDownloadOption, demoStateOption });
-    parser.addPositionalArgument(QStringLiteral("link"),
-                                 QApplication::translate("main", "An invite link to join."),
-                                 QStringLiteral("[LINK]"));
-    parser.process(app);
+    CommandLine cli;
+    cli.parser.process(app);
 
     Settings settings;
-    if (parser.isSet(nameOption))
-        settings.setDisplayName(parser.value(nameOption));
+    if (cli.parser.isSet(cli.nameOption))
+        settings.setDisplayName(cli.parser.value(cli.nameOption));
 
-    bool host = parser.isSet(hostOption);
-    QString link = parser.positionalArguments().value(0);
+    bool host = cli.parser.isSet(cli.hostOption);
+    QString link = cli.parser.positionalArguments().value(0);
     QString name = settings.displayName();
 
     if (!host && link.isEmpty()) {
@@ -184,8 +220,8 @@ int main(int argc, char *argv[])
         QObject::connect(roomHost, &RoomHost::linksChanged, roomHost,
                          [roomHost] { printHostLinks(*roomHost); });
         window.setHost(roomHost);
-        if (parser.isSet(printInviteOption)) {
-            QFile out(parser.value(printInviteOption));
+        if (cli.parser.isSet(cli.printInviteOption)) {
+            QFile out(cli.parser.value(cli.printInviteOption));
             if (out.open(QIODevice::WriteOnly | QIODevice::Truncate))
                 out.write(roomHost->participantInviteLink().toUtf8() + '\n');
         }
@@ -195,9 +231,9 @@ int main(int argc, char *argv[])
         QMessageBox::warning(&window, QApplication::translate("main", "Roomshare"),
                              window.connectionText());
 
-    const QStringList demoFiles = parser.values(demoSendOption);
+    const QStringList demoFiles = cli.parser.values(cli.demoSendOption);
     if (!demoFiles.isEmpty()) {
-        const int delay = parser.value(demoDelayOption).toInt();
+        const int delay = cli.parser.value(cli.demoDelayOption).toInt();
         QObject::connect(
             window.room(), &Room::connected, &window,
             [&window, demoFiles, delay] {
@@ -206,7 +242,7 @@ int main(int argc, char *argv[])
             },
             Qt::SingleShotConnection);
     }
-    if (parser.isSet(demoDownloadOption)) {
+    if (cli.parser.isSet(cli.demoDownloadOption)) {
         QObject::connect(window.room(), &Room::fileAvailable, &window,
                          [&window](const FileInfo &file) { window.downloadFile(file.index); });
         // Files shared before this instance joined arrive with the join, not one by one.
@@ -219,7 +255,7 @@ int main(int argc, char *argv[])
             },
             Qt::SingleShotConnection);
     }
-    if (parser.value(demoStateOption) == QLatin1String("drop-overlay")) {
+    if (cli.parser.value(cli.demoStateOption) == QLatin1String("drop-overlay")) {
         QObject::connect(
             window.room(), &Room::connected, &window,
             [&window] {
