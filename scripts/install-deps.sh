@@ -13,6 +13,9 @@ PACKAGES=(
     libssl-dev zlib1g-dev libqrencode-dev
     # headless GUI runs and screenshots
     xvfb xauth x11-apps imagemagick
+    # Rooms nearby (DNS-SD): Avahi's dns_sd compatibility library to build against; the
+    # daemon, a D-Bus bus, iproute2 and openssl for tests/netns/discovery.sh
+    libavahi-compat-libdnssd-dev avahi-daemon dbus dbus-bin iproute2 openssl
     # formatting
     clang-format
     # libFuzzer targets (tests/extra/fuzz.sh): clang with the fuzzer/ASan/UBSan runtimes

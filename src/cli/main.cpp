@@ -1,12 +1,14 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QDir>
+#include <QLoggingCategory>
 #include <QTimer>
 
 #include <csignal>
 #include <cstdio>
 
 #include "cli.h"
+#include "nearby.h"
 
 using Roomshare::Cli::Command;
 
@@ -37,11 +39,13 @@ int main(int argc, char *argv[])
         "ids)\n"
         "  listen LINK [--download-to DIR]    print room events; download every file offered\n"
         "  list LINK                          print availableFiles as one JSON array\n"
-        "  recv LINK (--index N | --all) [--out DIR]   download files"));
+        "  recv LINK (--index N | --all) [--out DIR]   download files\n"
+        "  nearby [--timeout SECONDS]         list the rooms announced on the local network "
+        "(DNS-SD)"));
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addPositionalArgument(QStringLiteral("command"),
-                                 QStringLiteral("send, listen, list or recv"));
+                                 QStringLiteral("send, listen, list, recv or nearby"));
     parser.addPositionalArgument(QStringLiteral("link"),
                                  QStringLiteral("the invite link (roomshare://...)"));
     parser.addPositionalArgument(QStringLiteral("files"), QStringLiteral("send: the files to send"),
@@ -71,10 +75,29 @@ int main(int argc, char *argv[])
         QStringLiteral("after an unexpected drop, keep reconnecting (and resume transfers) for "
                        "up to SECONDS; 0 disables it (default 60)"),
         QStringLiteral("SECONDS"), QStringLiteral("60"));
-    parser.addOptions({ toOpt, downloadToOpt, indexOpt, allOpt, outOpt, nameOpt, reconnectOpt });
+    const QCommandLineOption timeoutOpt(
+        QStringLiteral("timeout"),
+        QStringLiteral("nearby: how long to look before printing the rooms found (default 3)"),
+        QStringLiteral("SECONDS"), QStringLiteral("3"));
+    parser.addOptions(
+        { toOpt, downloadToOpt, indexOpt, allOpt, outOpt, nameOpt, reconnectOpt, timeoutOpt });
     parser.process(app);
 
     const QStringList args = parser.positionalArguments();
+    if (args.value(0) == QLatin1String("nearby")) {
+        if (args.size() > 1)
+            return usage(QStringLiteral("unexpected argument \"%1\"").arg(args.at(1)));
+        bool ok = false;
+        const double timeout = parser.value(timeoutOpt).toDouble(&ok);
+        if (!ok || timeout < 0 || timeout > 3600)
+            return usage(QStringLiteral("--timeout takes 0 to 3600 seconds"));
+        // The reason goes to stderr once, as the command's own error line.
+        if (!qEnvironmentVariableIsSet("QT_LOGGING_RULES"))
+            QLoggingCategory::setFilterRules(QStringLiteral("roomshare.discovery.warning=false"));
+        Roomshare::Cli::NearbyCommand nearby(int(timeout * 1000));
+        QTimer::singleShot(0, &nearby, &Roomshare::Cli::NearbyCommand::start);
+        return app.exec();
+    }
     if (args.size() < 2)
         return usage(QStringLiteral("a command and an invite link are needed"));
 

@@ -5,6 +5,7 @@
 #include "tlsfiles.h"
 
 #include <invite.h>
+#include <roomannouncer.h>
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -12,6 +13,7 @@
 #include <QDir>
 #include <QFile>
 #include <QStandardPaths>
+#include <QSysInfo>
 #include <QUrl>
 
 #include <cstdio>
@@ -245,9 +247,23 @@ int runServer(QCoreApplication &app, const QStringList &arguments)
         QStringLiteral("Open connections allowed from one IP address (default 32; raise it "
                        "behind a reverse proxy; 0 = no limit)."),
         QStringLiteral("N"), QStringLiteral("32"));
+    const QCommandLineOption announceOption(
+        QStringLiteral("announce"),
+        QStringLiteral("Announce the --room room on the local network (DNS-SD, through the "
+                       "Avahi daemon on Linux) so the app lists it under Rooms nearby."));
+    const QCommandLineOption announceNameOption(
+        QStringLiteral("announce-host-name"),
+        QStringLiteral("With --announce: the host name shown beside the room (default: this "
+                       "computer's name)."),
+        QStringLiteral("NAME"));
+    const QCommandLineOption announceLobbyOption(
+        QStringLiteral("announce-lobby"),
+        QStringLiteral("With --announce: tell finders the room has a lobby (lobby=1), so a "
+                       "knock link can ask its moderators to be let in."));
     parser.addOptions({ listenOption, dataOption, secretOption, maxSizeOption, ttlOption,
                         partialTtlOption, pingOption, idleOption, roomOption, tlsCertOption,
-                        tlsKeyOption, originOption, perAddressOption });
+                        tlsKeyOption, originOption, perAddressOption, announceOption,
+                        announceNameOption, announceLobbyOption });
 
     auto fail = [](const QString &text) {
         printError(text);
@@ -315,6 +331,8 @@ int runServer(QCoreApplication &app, const QStringList &arguments)
         options.tlsCertificate = identity->certificate;
         options.tlsKey = identity->key;
     }
+    if (parser.isSet(announceOption) && !parser.isSet(roomOption))
+        return fail(QStringLiteral("--announce needs --room"));
     options.allowedOrigins = parser.values(originOption);
     options.maxConnectionsPerAddress = parser.value(perAddressOption).toInt(&ok);
     if (!ok || options.maxConnectionsPerAddress < 0)
@@ -336,6 +354,21 @@ int runServer(QCoreApplication &app, const QStringList &arguments)
             = InviteLink::forServer(url, claims.room, Token::sign(claims, options.secret));
         link.certFingerprint = server.certificateFingerprint();
         printLine(QStringLiteral("invite: ") + link.toString());
+    }
+    Discovery::RoomAnnouncer announcer;
+    if (parser.isSet(announceOption)) {
+        // Announcing is a convenience: without a daemon the server still runs.
+        QObject::connect(&announcer, &Discovery::RoomAnnouncer::announced, [](const QString &name) {
+            printLine(QStringLiteral("announced: ") + name);
+        });
+        QObject::connect(&announcer, &Discovery::RoomAnnouncer::failed,
+                         [](const QString &text) { printError(text); });
+        const QString hostName = parser.isSet(announceNameOption) ? parser.value(announceNameOption)
+                                                                  : QSysInfo::machineHostName();
+        announcer.announce(parser.value(roomOption), hostName, server.port(),
+                           !server.certificateFingerprint().isEmpty()
+                               || server.url().scheme() == QLatin1String("wss"),
+                           server.certificateFingerprint(), parser.isSet(announceLobbyOption));
     }
 #ifdef Q_OS_UNIX
     quitOnSignals(&app);
