@@ -141,6 +141,8 @@ int main(int argc, char *argv[])
             return 1;
         }
         link = roomHost->hostInviteLink(name);
+        // Rooms nearby: announced once the host listens beyond this computer.
+        roomHost->announceOnNetwork(name, true);
         window.setHost(roomHost);
         if (parser.isSet(printInviteOption)) {
             QFile out(parser.value(printInviteOption));

@@ -9,6 +9,8 @@
 
 #include "nearbyroom.h"
 #include "nearbyroomsmodel.h"
+#include "roomannouncer.h"
+#include "roomhost.h"
 #include "startdialog.h"
 
 using namespace Roomshare;
@@ -177,6 +179,34 @@ private Q_SLOTS:
         dialog.setInviteLink(QStringLiteral("  roomshare://192.0.2.1:7450/standup  "));
         QVERIFY(ok->isEnabled());
         QCOMPARE(dialog.inviteLink(), QStringLiteral("roomshare://192.0.2.1:7450/standup"));
+    }
+
+    void hostAnnouncesOnlyBeyondLoopback()
+    {
+        QTemporaryDir data;
+        RoomHost local;
+        local.setDataDir(data.filePath(QStringLiteral("local")));
+        local.setTlsEnabled(false);
+        QCOMPARE(local.announceOnNetwork(QStringLiteral("Alice"), true), nullptr); // not running
+        QVERIFY(local.start());
+        auto *quiet = local.announceOnNetwork(QStringLiteral("Alice"), true);
+        QVERIFY(quiet);
+        QCOMPARE(quiet->state(), Discovery::RoomAnnouncer::State::Idle);
+
+        RoomHost network;
+        network.setDataDir(data.filePath(QStringLiteral("network")));
+        network.setTlsEnabled(false);
+        network.setListenAddress(QStringLiteral("0.0.0.0"));
+        QVERIFY(network.start());
+        auto *announcer = network.announceOnNetwork(QStringLiteral("Alice"), true);
+        QVERIFY(announcer);
+        // No daemon here: a clear failure, and the room keeps running.
+        QCOMPARE(announcer->state(), Discovery::RoomAnnouncer::State::Failed);
+        QVERIFY(announcer->errorText().contains(QLatin1String("Rooms nearby need")));
+        QCOMPARE(announcer->announcement().room, QStringLiteral("meeting"));
+        QVERIFY(announcer->announcement().port != 0);
+        QVERIFY(network.isRunning());
+        QCOMPARE(network.announceOnNetwork(QStringLiteral("Alice"), true), announcer);
     }
 
 private:

@@ -1,0 +1,32 @@
+// RoomHost's "Rooms nearby" hook, apart from the rest of RoomHost so the two change
+// independently.
+#include "roomhost.h"
+
+#include <QHostAddress>
+
+#include "guilogging.h"
+#include "roomannouncer.h"
+#include "roomserver.h"
+
+namespace Roomshare::Gui {
+
+Discovery::RoomAnnouncer *RoomHost::announceOnNetwork(const QString &hostDisplayName, bool lobby)
+{
+    if (!isRunning())
+        return nullptr;
+    // One announcer per host, found as a child so RoomHost needs no member for it.
+    auto *announcer = findChild<Discovery::RoomAnnouncer *>(QString(), Qt::FindDirectChildrenOnly);
+    if (!announcer)
+        announcer = new Discovery::RoomAnnouncer(this);
+    if (QHostAddress(m_listenAddress).isLoopback()) {
+        qCInfo(lcGui) << "Room not announced: it listens on" << m_listenAddress
+                      << "so only this computer can join";
+        announcer->stop();
+        return announcer;
+    }
+    announcer->announce(m_roomName, hostDisplayName, m_server->port(), m_tls,
+                        m_server->certificateFingerprint(), lobby);
+    return announcer;
+}
+
+} // namespace Roomshare::Gui
