@@ -7,6 +7,22 @@
 
 #include <algorithm>
 
+#ifdef ROOMSHARE_AVAHI_DBUS
+#include <QDBusArgument>
+#include <QDBusConnection>
+#include <QDBusMessage>
+#include <QDBusPendingCallWatcher>
+
+namespace {
+// avahi-common/address.h: AVAHI_PROTO_INET, AVAHI_PROTO_INET6, AVAHI_PROTO_UNSPEC.
+constexpr qint32 AvahiProtoInet = 0;
+constexpr qint32 AvahiProtoInet6 = 1;
+constexpr qint32 AvahiProtoUnspec = -1;
+// Avahi gives up resolving after about 5 s on its own; this only guards the call.
+constexpr int ResolveTimeoutMs = 10000;
+} // namespace
+#endif
+
 namespace Roomshare::Discovery {
 
 struct RoomBrowser::Service
@@ -175,20 +191,76 @@ void RoomBrowser::onBrowse(bool added, quint32 interfaceIndex, int error, const 
     service->order = ++m_order;
     service->room.serviceName = name;
     service->room.domain = QString::fromUtf8(domain);
+    qCDebug(lcDiscovery) << "Service found:" << key << "on interface" << interfaceIndex;
+    Service *s = service.get();
+    m_services.emplace(key, std::move(service));
+    startResolve(s, key);
+}
+
+void RoomBrowser::startResolve(Service *service, const QString &key)
+{
+#ifdef ROOMSHARE_AVAHI_DBUS
+    // Avahi: the daemon's own ResolveService over D-Bus, once per address family. Avahi's
+    // dns_sd library calls an uninitialised callback pointer of a pending DNSServiceResolve
+    // or DNSServiceQueryRecord when the daemon goes away (a crash); its browse and register
+    // references are safe.
+    auto bare = [](QByteArray name) {
+        if (name.endsWith('.'))
+            name.chop(1);
+        return QString::fromUtf8(name);
+    };
+    for (const qint32 family : { AvahiProtoInet, AvahiProtoInet6 }) {
+        QDBusMessage call = QDBusMessage::createMethodCall(
+            QStringLiteral("org.freedesktop.Avahi"), QStringLiteral("/"),
+            QStringLiteral("org.freedesktop.Avahi.Server"), QStringLiteral("ResolveService"));
+        // A records go out over IPv4 mDNS only (Avahi's publish-a-on-ipv6=no), AAAA over
+        // both: the IPv4 lookup asks over IPv4, the IPv6 one over either.
+        const qint32 transport = family == AvahiProtoInet ? AvahiProtoInet : AvahiProtoUnspec;
+        call << qint32(service->interfaceIndex) << transport << QString::fromUtf8(service->name)
+             << bare(service->type) << bare(service->domain) << family << quint32(0);
+        auto *watcher = new QDBusPendingCallWatcher(
+            QDBusConnection::systemBus().asyncCall(call, ResolveTimeoutMs), this);
+        connect(watcher, &QDBusPendingCallWatcher::finished, this,
+                [this, key](QDBusPendingCallWatcher *w) {
+                    w->deleteLater();
+                    const auto it = m_services.find(key);
+                    if (it == m_services.end())
+                        return; // gone meanwhile
+                    const QDBusMessage reply = w->reply();
+                    const QVariantList args = reply.arguments();
+                    if (reply.type() != QDBusMessage::ReplyMessage || args.size() < 10) {
+                        qCDebug(lcDiscovery)
+                            << "Resolving" << key << "failed:" << reply.errorMessage();
+                        return;
+                    }
+                    QList<QByteArray> items;
+                    args.at(9).value<QDBusArgument>() >> items;
+                    QByteArray txt;
+                    for (const QByteArray &item : std::as_const(items)) {
+                        txt.append(char(qMin(item.size(), qsizetype(255))));
+                        txt.append(item.left(255));
+                    }
+                    Service *s = it->second.get();
+                    if (!applyResolved(s, args.at(5).toString().toUtf8(),
+                                       quint16(args.at(8).toUInt()), txt))
+                        return;
+                    changeAddress(s, QHostAddress(args.at(7).toString()), true);
+                    publish(s);
+                });
+    }
+#else
     DNSServiceRef ref = nullptr;
     const DNSServiceErrorType e = DNSServiceResolve(
-        &ref, 0, interfaceIndex, service->name.constData(), service->type.constData(),
-        service->domain.constData(), &BrowseCallbacks::resolve, service.get());
+        &ref, 0, service->interfaceIndex, service->name.constData(), service->type.constData(),
+        service->domain.constData(), &BrowseCallbacks::resolve, service);
     if (e != kDNSServiceErr_NoError) {
         qCWarning(lcDiscovery) << "Cannot resolve" << key << ":" << e;
-    } else {
-        Service *s = service.get();
-        service->resolve = std::make_unique<ServiceRef>(ref, [this, s](DNSServiceErrorType) {
-            qCWarning(lcDiscovery) << "Resolving" << s->room.serviceName << "failed";
-        });
+        return;
     }
-    qCDebug(lcDiscovery) << "Service found:" << key << "on interface" << interfaceIndex;
-    m_services.emplace(key, std::move(service));
+    service->resolve = std::make_unique<ServiceRef>(ref, [key](DNSServiceErrorType) {
+        qCWarning(lcDiscovery) << "Resolving" << key << "failed";
+    });
+#endif
 }
 
 void RoomBrowser::onResolved(Service *service, int error, const QByteArray &hostTarget,
@@ -198,20 +270,11 @@ void RoomBrowser::onResolved(Service *service, int error, const QByteArray &host
         qCWarning(lcDiscovery) << "Resolving" << service->room.serviceName << "failed:" << error;
         return;
     }
-    const auto announcement = RoomAnnouncement::fromTxtRecord(txt);
-    if (!announcement) {
-        qCDebug(lcDiscovery) << service->room.serviceName
-                             << "is not a Roomshare version 1 room; ignored";
+    const QByteArray previousTarget = service->hostTarget;
+    if (!applyResolved(service, hostTarget, port, txt))
         return;
-    }
-    service->resolved = true;
-    service->room.announcement = *announcement;
-    service->room.announcement.port = port;
-    service->room.hostTarget = QString::fromUtf8(hostTarget);
-    if (hostTarget != service->hostTarget) {
+    if (hostTarget != previousTarget) {
         // A new host target (or the first): look its addresses up afresh.
-        service->hostTarget = hostTarget;
-        service->room.addresses.clear();
         ServiceRef::retire(std::move(service->queryA));
         ServiceRef::retire(std::move(service->queryAAAA));
         for (const quint16 rrtype : { quint16(kDNSServiceType_A), quint16(kDNSServiceType_AAAA) }) {
@@ -232,6 +295,26 @@ void RoomBrowser::onResolved(Service *service, int error, const QByteArray &host
     publish(service);
 }
 
+bool RoomBrowser::applyResolved(Service *service, const QByteArray &hostTarget, quint16 port,
+                                const QByteArray &txt)
+{
+    const auto announcement = RoomAnnouncement::fromTxtRecord(txt);
+    if (!announcement) {
+        qCDebug(lcDiscovery) << service->room.serviceName
+                             << "is not a Roomshare version 1 room; ignored";
+        return false;
+    }
+    service->resolved = true;
+    service->room.announcement = *announcement;
+    service->room.announcement.port = port;
+    service->room.hostTarget = QString::fromUtf8(hostTarget);
+    if (hostTarget != service->hostTarget) {
+        service->hostTarget = hostTarget;
+        service->room.addresses.clear();
+    }
+    return true;
+}
+
 void RoomBrowser::onAddress(Service *service, bool added, int error, quint16 rrtype,
                             const QByteArray &rdata)
 {
@@ -247,9 +330,17 @@ void RoomBrowser::onAddress(Service *service, bool added, int error, quint16 rrt
     } else {
         return;
     }
+    if (changeAddress(service, address, added))
+        publish(service);
+}
+
+bool RoomBrowser::changeAddress(Service *service, const QHostAddress &address, bool added)
+{
+    if (address.isNull())
+        return false;
     QList<QHostAddress> &addresses = service->room.addresses;
     if (added == addresses.contains(address))
-        return;
+        return false;
     if (added)
         addresses.append(address);
     else
@@ -259,7 +350,7 @@ void RoomBrowser::onAddress(Service *service, bool added, int error, quint16 rrt
                          return a.protocol() == QAbstractSocket::IPv4Protocol
                              && b.protocol() != QAbstractSocket::IPv4Protocol;
                      });
-    publish(service);
+    return true;
 }
 
 void RoomBrowser::publish(Service *service)

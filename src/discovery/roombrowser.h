@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QHostAddress>
 #include <QList>
 #include <QObject>
 #include <QString>
@@ -12,8 +13,9 @@
 namespace Roomshare::Discovery {
 
 //! Finds the rooms announced on the local network (DNS-SD `_roomshare._tcp`): browses,
-//! resolves each service (host target, port, TXT record) and looks up its IPv4 and IPv6
-//! addresses (A and AAAA records; Avahi's dns_sd library has no DNSServiceGetAddrInfo).
+//! resolves each service (host target, port, TXT record) and finds its IPv4 and IPv6
+//! addresses. With Avahi (Linux) it resolves through the daemon's D-Bus API, one address
+//! per family; with Bonjour through DNSServiceResolve and A/AAAA record queries.
 //! Services whose TXT record is not a version 1 Roomshare record are ignored.
 class RoomBrowser final : public QObject
 {
@@ -64,6 +66,12 @@ private:
                     const QByteArray &txt);
     void onAddress(Service *service, bool added, int error, quint16 rrtype,
                    const QByteArray &rdata);
+    void startResolve(Service *service, const QString &key);
+    //! Takes a resolved service's TXT record and target; false when it is no Roomshare room.
+    bool applyResolved(Service *service, const QByteArray &hostTarget, quint16 port,
+                       const QByteArray &txt);
+    //! Adds or removes an address; true when the list changed.
+    bool changeAddress(Service *service, const QHostAddress &address, bool added);
     void publish(Service *service);
     void retireService(std::unique_ptr<Service> service);
 

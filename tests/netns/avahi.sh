@@ -15,7 +15,7 @@
 #   avahi_exec NAME CMD...      runs CMD inside NAME with DBUS_SYSTEM_BUS_ADDRESS set to
 #                               NAME's bus (what the dns_sd compatibility library talks to)
 #   avahi_stop NAME             stops NAME's avahi-daemon (the bus stays up: clients then see
-#                               "no daemon")
+#                               "no daemon"; avahi_start NAME HOSTNAME starts a new one)
 #
 # The daemons and buses are killed by lib.sh's cleanup trap; their folder is removed by
 # avahi_cleanup, which this file chains into the EXIT trap.
@@ -96,8 +96,9 @@ publish-addresses=yes
 enable-reflector=no
 EOF
 
-    netns_bg "$name" "$dir/dbus.log" dbus-daemon --config-file="$dir/dbus.conf" \
-        --address="$bus" --nofork --nopidfile >/dev/null
+    # After avahi_stop the bus is still up: a new daemon joins it.
+    [ -S "$dir/bus" ] || netns_bg "$name" "$dir/dbus.log" dbus-daemon \
+        --config-file="$dir/dbus.conf" --address="$bus" --nofork --nopidfile >/dev/null
     for ((i = 0; i < 50; i++)); do
         [ -S "$dir/bus" ] && break
         sleep 0.1

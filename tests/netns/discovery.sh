@@ -4,7 +4,8 @@
 # (tests/netns/avahi.sh). A runs `roomshare-server --announce`; B's `roomshare-cli nearby`
 # must list the room with A's addresses and a knock link naming it. Negative checks: nothing
 # listed before the announcement and after the server quits; a clear error when B's daemon
-# is stopped, and a server that keeps running when its daemon is missing.
+# is stopped (while looking, and before), and a server that keeps running when its daemon is
+# missing.
 #
 # Run as root: bash tests/netns/discovery.sh [BUILD_DIR]   (default: build/)
 set -uo pipefail
@@ -28,6 +29,9 @@ netns_link a 192.0.2.1/24 b 192.0.2.2/24
 read -r ifa ifb <<<"$NETNS_LAST_LINK"
 ip -n "$(netns_name a)" addr add 2001:db8::1/64 dev "$ifa" nodad
 ip -n "$(netns_name b)" addr add 2001:db8::2/64 dev "$ifb" nodad
+# Avahi resolves one address per family; without A's link-local address (which a link
+# cannot use: it needs a zone) the IPv6 one is always 2001:db8::1.
+ip -n "$(netns_name a)" -6 addr flush dev "$ifa" scope link
 
 avahi_start a roomshare-a || { fail "the Avahi daemon in A did not start"; netns_finish; exit 1; }
 avahi_start b roomshare-b || { fail "the Avahi daemon in B did not start"; netns_finish; exit 1; }
@@ -115,8 +119,27 @@ else
     fail "after the server quit: rc $(cat "$work/after.rc"), $(cat "$work/after.out")"
 fi
 
-# 4. B's daemon stops: a clear error and a non-zero exit, quickly.
-avahi_stop b
+# 4. B's daemon stops while B looks (while it resolves the rooms, and after): a clear error
+#    and a non-zero exit before the timeout, never a crash (Avahi's dns_sd library crashes
+#    on pending resolves then; RoomBrowser resolves over D-Bus instead).
+for delay in 0.8 1.3 2; do
+    [ "$delay" = 0.8 ] || avahi_start b roomshare-b || fail "B's daemon did not restart"
+    start=$SECONDS
+    nearby dying 10 &
+    looking=$!
+    sleep "$delay"
+    avahi_stop b
+    wait "$looking"
+    rc=$(cat "$work/dying.rc")
+    if [ "$rc" = 1 ] && [ $((SECONDS - start)) -lt 9 ] \
+        && grep -q "Rooms nearby need the Avahi daemon" "$work/dying.err"; then
+        pass "B's daemon stopped ${delay} s into looking: exit 1 after $((SECONDS - start)) s of 10"
+    else
+        fail "daemon stopped ${delay} s into looking: rc $rc after $((SECONDS - start)) s, $(cat "$work/dying.out" "$work/dying.err")"
+    fi
+done
+
+# 5. Without a daemon at all: the same error at once.
 start=$SECONDS
 nearby nodaemon 5
 if [ "$(cat "$work/nodaemon.rc")" != 0 ] \
@@ -126,7 +149,7 @@ else
     fail "without a daemon: rc $(cat "$work/nodaemon.rc"), $(cat "$work/nodaemon.out" "$work/nodaemon.err")"
 fi
 
-# 5. A server asked to announce without a daemon says why and keeps serving.
+# 6. A server asked to announce without a daemon says why and keeps serving.
 netns_bg b "$work/server-b.log" env DBUS_SYSTEM_BUS_ADDRESS="$(avahi_bus b)" HOME="$work" \
     "$server" --listen 0.0.0.0:7450 --data "$work/data-b" --room lonely --announce >/dev/null
 if netns_wait_for "$work/server-b.log" 'Rooms nearby need the Avahi daemon' 10 \
