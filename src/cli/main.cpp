@@ -93,7 +93,7 @@ int main(int argc, char *argv[])
             return usage(QStringLiteral("--timeout takes 0 to 3600 seconds"));
         // The reason goes to stderr once, as the command's own error line.
         if (!qEnvironmentVariableIsSet("QT_LOGGING_RULES"))
-            QLoggingCategory::setFilterRules(QStringLiteral("roomshare.discovery.warning=false"));
+            QLoggingCategory::setFilterRules(QStringLiteral("roomshare.discovery=false"));
         Roomshare::Cli::NearbyCommand nearby(int(timeout * 1000));
         QTimer::singleShot(0, &nearby, &Roomshare::Cli::NearbyCommand::start);
         return app.exec();
