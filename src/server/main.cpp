@@ -365,9 +365,8 @@ int runServer(QCoreApplication &app, const QStringList &arguments)
                          [](const QString &text) { printError(text); });
         const QString hostName = parser.isSet(announceNameOption) ? parser.value(announceNameOption)
                                                                   : QSysInfo::machineHostName();
-        announcer.announce(parser.value(roomOption), hostName, server.port(),
-                           !server.certificateFingerprint().isEmpty()
-                               || server.url().scheme() == QLatin1String("wss"),
+        const bool tls = server.url().scheme() == QLatin1String("wss");
+        announcer.announce(parser.value(roomOption), hostName, server.port(), tls,
                            server.certificateFingerprint(), parser.isSet(announceLobbyOption));
     }
 #ifdef Q_OS_UNIX
