@@ -191,6 +191,12 @@ void StartDialog::updateState()
             if (nearbyLink().isEmpty()) {
                 ok = false;
                 message = tr("Choose a room from the list.");
+            } else if (!m_ui->nearbyList->currentIndex()
+                            .data(NearbyRoomsModel::LobbyRole)
+                            .toBool()) {
+                // Joining is still offered: the announcement may be older than the lobby.
+                message = tr("This room does not announce a lobby: knocking may be refused; "
+                             "ask its host for an invite link if it is.");
             } else {
                 message = tr("The room's moderators will be asked to let you in.");
             }

@@ -135,9 +135,21 @@ private Q_SLOTS:
         QVERIFY(ok->isEnabled());
         QCOMPARE(ok->text(), QStringLiteral("&Join"));
         QCOMPARE(dialog.inviteLink(), room.knockLink().toString());
+        auto *message = dialog.findChild<QLabel *>(QStringLiteral("messageLabel"));
+        QVERIFY(message->text().contains(QLatin1String("moderators will be asked")));
         const auto parsed = InviteLink::parse(dialog.inviteLink());
         QVERIFY(parsed && parsed->isKnockLink());
         QCOMPARE(parsed->room, QStringLiteral("standup"));
+
+        NearbyRoom closed
+            = makeRoom(QStringLiteral("board"), QStringLiteral("Dan"), QStringLiteral("192.0.2.4"));
+        closed.announcement.lobby = false;
+        dialog.nearbyRoomsModel()->addRoom(closed);
+        list->setCurrentIndex(dialog.nearbyRoomsModel()->index(1));
+        QVERIFY(message->text().contains(QLatin1String("does not announce a lobby")));
+        QCOMPARE(dialog.inviteLink(), closed.knockLink().toString());
+        dialog.nearbyRoomsModel()->removeRoom(closed.key());
+        list->setCurrentIndex(dialog.nearbyRoomsModel()->index(0));
 
         // The room goes away: nothing to join any more.
         dialog.nearbyRoomsModel()->removeRoom(room.key());
