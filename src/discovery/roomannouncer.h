@@ -2,6 +2,7 @@
 
 #include <QObject>
 #include <QString>
+#include <QTimer>
 
 #include <memory>
 
@@ -40,8 +41,13 @@ public:
     //! Convenience for the app and server: the fields of RoomAnnouncement.
     bool announce(const QString &room, const QString &hostDisplayName, quint16 port, bool tls,
                   const QString &certFingerprint, bool lobby);
-    //! Withdraws the announcement. Idempotent. Emits nothing.
+    //! Withdraws the announcement (and stops retrying). Idempotent. Emits nothing.
     void stop();
+    //! After a failure for want of a daemon (none running, or it stopped), registers again
+    //! every \a ms milliseconds until it works; 0 (the default) never retries. A retry that
+    //! fails the same way emits no second failed(); success emits announced().
+    void setRetryInterval(int ms);
+    int retryInterval() const { return m_retryIntervalMs; }
 
     State state() const { return m_state; }
     //! The name the daemon announces the room under; it may differ from the requested
@@ -61,6 +67,7 @@ Q_SIGNALS:
     void failed(const QString &errorText);
 
 private:
+    bool registerNow();
     void fail(int error);
     void onRegistered(int error, const QString &name);
 
@@ -69,6 +76,9 @@ private:
     State m_state = State::Idle;
     QString m_serviceName;
     QString m_errorText;
+    QTimer m_retry;
+    int m_retryIntervalMs = 0;
+    bool m_retrying = false; //!< the last failure is being retried
     friend struct RegisterCallback;
 };
 

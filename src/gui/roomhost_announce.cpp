@@ -16,8 +16,10 @@ Discovery::RoomAnnouncer *RoomHost::announceOnNetwork(const QString &hostDisplay
         return nullptr;
     // One announcer per host, found as a child so RoomHost needs no member for it.
     auto *announcer = findChild<Discovery::RoomAnnouncer *>(QString(), Qt::FindDirectChildrenOnly);
-    if (!announcer)
+    if (!announcer) {
         announcer = new Discovery::RoomAnnouncer(this);
+        announcer->setRetryInterval(5000); // the room returns when a stopped daemon does
+    }
     if (QHostAddress(m_listenAddress).isLoopback()) {
         qCInfo(lcGui) << "Room not announced: it listens on" << m_listenAddress
                       << "so only this computer can join";

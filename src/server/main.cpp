@@ -365,6 +365,8 @@ int runServer(QCoreApplication &app, const QStringList &arguments)
                          [](const QString &text) { printError(text); });
         const QString hostName = parser.isSet(announceNameOption) ? parser.value(announceNameOption)
                                                                   : QSysInfo::machineHostName();
+        // A daemon that stops (a restart, an upgrade) gets the room again when it is back.
+        announcer.setRetryInterval(5000);
         const bool tls = server.url().scheme() == QLatin1String("wss");
         announcer.announce(parser.value(roomOption), hostName, server.port(), tls,
                            server.certificateFingerprint(), parser.isSet(announceLobbyOption));

@@ -119,6 +119,20 @@ else
     fail "after the server quit: rc $(cat "$work/after.rc"), $(cat "$work/after.out")"
 fi
 
+# 3b. A's daemon restarts: the server still running there (retro) announces its room again.
+if [ "$tls" = 1 ]; then
+    avahi_stop a
+    avahi_start a roomshare-a || fail "A's daemon did not restart"
+    # The server retries every 5 s; one error line when the daemon left, then quiet.
+    nearby again 10
+    if grep -q '"room":"retro"' "$work/again.out" \
+        && [ "$(grep -c '^roomshare-server: Rooms nearby need' "$work/server-tls.log")" = 1 ]; then
+        pass "after A's daemon restarted, B lists retro again (the server said why once, then announced again)"
+    else
+        fail "after A's daemon restarted, retro is not listed: $(cat "$work/again.out" "$work/again.err"); server: $(cat "$work/server-tls.log")"
+    fi
+fi
+
 # 4. B's daemon stops while B looks (while it resolves the rooms, and after): a clear error
 #    and a non-zero exit before the timeout, never a crash (Avahi's dns_sd library crashes
 #    on pending resolves then; RoomBrowser resolves over D-Bus instead).

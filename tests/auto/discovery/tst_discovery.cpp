@@ -244,6 +244,26 @@ private Q_SLOTS:
         QCOMPARE(announcer.state(), RoomAnnouncer::State::Idle);
     }
 
+    void announcerRetriesQuietly()
+    {
+        RoomAnnouncer announcer;
+        announcer.setRetryInterval(20);
+        QSignalSpy failed(&announcer, &RoomAnnouncer::failed);
+        QSignalSpy announced(&announcer, &RoomAnnouncer::announced);
+        QVERIFY(!announcer.announce(QStringLiteral("standup"), QStringLiteral("Alice"), 7450, false,
+                                    QString(), false));
+        QCOMPARE(failed.size(), 1);
+        QTest::qWait(200); // about ten retries, each failing the same way
+        QCOMPARE(failed.size(), 1);
+        QCOMPARE(announced.size(), 0);
+        QCOMPARE(announcer.state(), RoomAnnouncer::State::Failed);
+        announcer.stop();
+        QCOMPARE(announcer.state(), RoomAnnouncer::State::Idle);
+        QTest::qWait(60);
+        QCOMPARE(announcer.state(), RoomAnnouncer::State::Idle); // no retry after stop()
+        QCOMPARE(failed.size(), 1);
+    }
+
     void browserWithoutDaemon()
     {
         RoomBrowser browser;
