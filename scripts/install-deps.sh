@@ -15,6 +15,9 @@ PACKAGES=(
     xvfb xauth x11-apps imagemagick
     # cross-machine tests (network namespaces, veth pairs, a bridge)
     iproute2 python3
+    # Rooms nearby (DNS-SD): Avahi's dns_sd compatibility library to build against; the
+    # daemon, a D-Bus bus and openssl for tests/netns/test-discovery.sh
+    libavahi-compat-libdnssd-dev avahi-daemon dbus dbus-bin openssl
     # formatting
     clang-format
     # libFuzzer targets (tests/extra/fuzz.sh): clang with the fuzzer/ASan/UBSan runtimes

@@ -219,6 +219,8 @@ int main(int argc, char *argv[])
         printHostLinks(*roomHost);
         QObject::connect(roomHost, &RoomHost::linksChanged, roomHost,
                          [roomHost] { printHostLinks(*roomHost); });
+        // Rooms nearby: announced when the host listens beyond this computer.
+        roomHost->announceOnNetwork(name, settings.lobbyEnabled());
         window.setHost(roomHost);
         if (cli.parser.isSet(cli.printInviteOption)) {
             QFile out(cli.parser.value(cli.printInviteOption));

@@ -1,6 +1,7 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QDir>
+#include <QLoggingCategory>
 #include <QTimer>
 
 #include <csignal>
@@ -8,6 +9,7 @@
 
 #include "cli.h"
 #include "invite.h"
+#include "nearby.h"
 
 using Roomshare::Cli::Command;
 
@@ -41,13 +43,16 @@ int main(int argc, char *argv[])
         "  recv LINK (--index N | --all) [--out DIR]   download files\n"
         "  admit LINK KNOCKID                 moderators: let a knocking person in\n"
         "  deny LINK KNOCKID                  moderators: turn a knocking person away\n"
-        "  invite LINK [--name N] [--ttl S]   moderators: print a new participant link\n\n"
+        "  invite LINK [--name N] [--ttl S]   moderators: print a new participant link\n"
+        "  nearby [--timeout SECONDS]         list the rooms announced on the local network "
+        "(DNS-SD)\n\n"
         "A link without a token (roomshare[s]://HOST:PORT/[ROOM]) knocks on the room and\n"
         "waits for a moderator to let you in; it needs --name."));
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addPositionalArgument(QStringLiteral("command"),
-                                 QStringLiteral("send, listen, list, recv, admit, deny or invite"));
+    parser.addPositionalArgument(
+        QStringLiteral("command"),
+        QStringLiteral("send, listen, list, recv, admit, deny, invite or nearby"));
     parser.addPositionalArgument(QStringLiteral("link"),
                                  QStringLiteral("the invite link (roomshare://...)"));
     parser.addPositionalArgument(QStringLiteral("files"), QStringLiteral("send: the files to send"),
@@ -82,11 +87,29 @@ int main(int argc, char *argv[])
         QStringLiteral("ttl"),
         QStringLiteral("invite: how long the new link is valid, in seconds (default 86400)"),
         QStringLiteral("SECONDS"), QStringLiteral("86400"));
-    parser.addOptions(
-        { toOpt, downloadToOpt, indexOpt, allOpt, outOpt, nameOpt, reconnectOpt, ttlOpt });
+    const QCommandLineOption timeoutOpt(
+        QStringLiteral("timeout"),
+        QStringLiteral("nearby: how long to look before printing the rooms found (default 3)"),
+        QStringLiteral("SECONDS"), QStringLiteral("3"));
+    parser.addOptions({ toOpt, downloadToOpt, indexOpt, allOpt, outOpt, nameOpt, reconnectOpt,
+                        ttlOpt, timeoutOpt });
     parser.process(app);
 
     const QStringList args = parser.positionalArguments();
+    if (args.value(0) == QLatin1String("nearby")) {
+        if (args.size() > 1)
+            return usage(QStringLiteral("unexpected argument \"%1\"").arg(args.at(1)));
+        bool ok = false;
+        const double timeout = parser.value(timeoutOpt).toDouble(&ok);
+        if (!ok || timeout < 0 || timeout > 3600)
+            return usage(QStringLiteral("--timeout takes 0 to 3600 seconds"));
+        // The reason goes to stderr once, as the command's own error line.
+        if (!qEnvironmentVariableIsSet("QT_LOGGING_RULES"))
+            QLoggingCategory::setFilterRules(QStringLiteral("roomshare.discovery=false"));
+        Roomshare::Cli::NearbyCommand nearby(int(timeout * 1000));
+        QTimer::singleShot(0, &nearby, &Roomshare::Cli::NearbyCommand::start);
+        return app.exec();
+    }
     if (args.size() < 2)
         return usage(QStringLiteral("a command and an invite link are needed"));
 

@@ -11,6 +11,9 @@
 namespace Roomshare::Server {
 class RoomServer;
 }
+namespace Roomshare::Discovery {
+class RoomAnnouncer;
+}
 
 namespace Roomshare::Gui {
 
@@ -66,6 +69,14 @@ public:
     QString hostInviteLink(const QString &hostName) const;
     //! A participant link without a name (joiners choose theirs), valid for 24 hours.
     QString participantInviteLink() const;
+
+    //! Announces the running room on the local network ("Rooms nearby", DNS-SD) as
+    //! "ROOM on \a hostDisplayName", with its port, TLS fingerprint and whether it has a
+    //! lobby. Does nothing (and withdraws an earlier announcement) while the server listens
+    //! on a loopback address only. Returns the announcer, a child of this object, whose
+    //! failed() signal tells when no daemon runs; nullptr when the server is not running.
+    //! Call again after a change; stopping or destroying the host withdraws it.
+    Discovery::RoomAnnouncer *announceOnNetwork(const QString &hostDisplayName, bool lobby);
 
 Q_SIGNALS:
     //! The links changed (this computer's host name turned out to resolve, and was added).

@@ -6,6 +6,7 @@
 #include "tlsfiles.h"
 
 #include <invite.h>
+#include <roomannouncer.h>
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -14,6 +15,7 @@
 #include <QEventLoop>
 #include <QFile>
 #include <QStandardPaths>
+#include <QSysInfo>
 #include <QTimer>
 #include <QUrl>
 
@@ -328,10 +330,19 @@ int runServer(QCoreApplication &app, const QStringList &arguments)
         QStringLiteral("knock-timeout"),
         QStringLiteral("How long a knock waits for a moderator's answer (default 120)."),
         QStringLiteral("SECONDS"), QStringLiteral("120"));
+    const QCommandLineOption announceOption(
+        QStringLiteral("announce"),
+        QStringLiteral("Announce the --room room on the local network (DNS-SD, through the "
+                       "Avahi daemon on Linux) so the app lists it under Rooms nearby."));
+    const QCommandLineOption announceNameOption(
+        QStringLiteral("announce-host-name"),
+        QStringLiteral("With --announce: the host name shown beside the room (default: this "
+                       "computer's name)."),
+        QStringLiteral("NAME"));
     parser.addOptions({ listenOption, dataOption, secretOption, maxSizeOption, ttlOption,
                         partialTtlOption, pingOption, idleOption, roomOption, tlsCertOption,
                         tlsKeyOption, originOption, publicUrlOption, perAddressOption,
-                        noLobbyOption, knockTimeoutOption });
+                        noLobbyOption, knockTimeoutOption, announceOption, announceNameOption });
 
     auto fail = [](const QString &text) {
         printError(text);
@@ -404,6 +415,8 @@ int runServer(QCoreApplication &app, const QStringList &arguments)
         options.tlsCertificate = identity->certificate;
         options.tlsKey = identity->key;
     }
+    if (parser.isSet(announceOption) && !parser.isSet(roomOption))
+        return fail(QStringLiteral("--announce needs --room"));
     options.allowedOrigins = parser.values(originOption);
     for (const QString &value : parser.values(publicUrlOption)) {
         const auto url = parseServerUrl(value, &error);
@@ -443,6 +456,22 @@ int runServer(QCoreApplication &app, const QStringList &arguments)
     }
     // After the invite line, which tests and scripts read as the second.
     printLine(describeEndpoints(server, options));
+    Discovery::RoomAnnouncer announcer;
+    if (parser.isSet(announceOption)) {
+        // Announcing is a convenience: without a daemon the server still runs.
+        QObject::connect(&announcer, &Discovery::RoomAnnouncer::announced, [](const QString &name) {
+            printLine(QStringLiteral("announced: ") + name);
+        });
+        QObject::connect(&announcer, &Discovery::RoomAnnouncer::failed,
+                         [](const QString &text) { printError(text); });
+        const QString hostName = parser.isSet(announceNameOption) ? parser.value(announceNameOption)
+                                                                  : QSysInfo::machineHostName();
+        // A daemon that stops (a restart, an upgrade) gets the room again when it is back.
+        announcer.setRetryInterval(5000);
+        const bool tls = server.url().scheme() == QLatin1String("wss");
+        announcer.announce(parser.value(roomOption), hostName, server.port(), tls,
+                           server.certificateFingerprint(), options.lobbyEnabled);
+    }
 #ifdef Q_OS_UNIX
     quitOnSignals(&app);
 #endif
