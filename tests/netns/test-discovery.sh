@@ -109,6 +109,58 @@ if [ "$tls" = 1 ]; then
         "\"link\":\"roomshares://192.0.2.1:7451/retro?fp=$fp&alt=[2001:db8::1]\""
 fi
 
+# 2b. B joins the room it found: it knocks with the listed link, the moderator in A admits it,
+#     and a file the moderator shares arrives in B. A second knock is denied.
+knock=$(grep '"room":"standup"' "$work/found.out" | head -1 | sed -E 's/.*"link":"([^"]*)".*/\1/')
+modlink=$(grep -m1 '^invite: ' "$work/server-a.log" | cut -d' ' -f2)
+head -c 1000000 /dev/urandom >"$work/agenda.bin"
+in_ns() { # NS ARGS...: roomshare-cli in that namespace
+    local ns=$1
+    shift
+    ip netns exec "$(netns_name "$ns")" env HOME="$work" "$cli" "$@"
+}
+in_ns a listen "$modlink" --name Alice >"$work/alice.log" 2>&1 &
+alice_pid=$!
+netns_wait_for "$work/alice.log" '"room-connected"' 10 || fail "the moderator did not join in A"
+ip netns exec "$(netns_name b)" env HOME="$work" "$cli" listen "$knock" --name Erin \
+    --download-to "$work/erin" >"$work/erin.log" 2>&1 &
+erin_pid=$!
+if netns_wait_for "$work/alice.log" '"messageType":"knock".*"Erin"' 15; then
+    knock_id=$(grep '"messageType":"knock"' "$work/alice.log" | grep '"Erin"' | sed -E 's/.*"knockId":"([^"]*)".*/\1/' | head -1)
+    pass "the moderator in A sees Erin knocking with the link B found"
+    in_ns a admit "$modlink" "$knock_id" --name Alice >/dev/null 2>"$work/admit.err" \
+        && pass "the moderator admitted Erin" || fail "admit failed: $(cat "$work/admit.err")"
+    netns_wait_for "$work/erin.log" '"room-connected"' 15 || fail "Erin did not join after admission"
+    in_ns a send "$modlink" "$work/agenda.bin" --name Alice >/dev/null 2>"$work/send.err" \
+        || fail "sending from A failed: $(cat "$work/send.err")"
+    for ((i = 0; i < 100; i++)); do [ -f "$work/erin/agenda.bin" ] && break; sleep 0.1; done
+    if cmp -s "$work/agenda.bin" "$work/erin/agenda.bin"; then
+        pass "the file shared in A arrived in B, byte-identical"
+    else
+        fail "the file did not arrive in B: $(tail -3 "$work/erin.log")"
+    fi
+else
+    fail "the moderator never saw Erin's knock: $(tail -3 "$work/erin.log")"
+fi
+kill "$erin_pid" 2>/dev/null
+ip netns exec "$(netns_name b)" env HOME="$work" "$cli" list "$knock" --name Mallory >"$work/mallory.log" 2>&1 &
+mallory_pid=$!
+if netns_wait_for "$work/alice.log" '"messageType":"knock".*"Mallory"' 15; then
+    mallory_id=$(grep '"messageType":"knock"' "$work/alice.log" | grep '"Mallory"' | sed -E 's/.*"knockId":"([^"]*)".*/\1/' | head -1)
+    in_ns a deny "$modlink" "$mallory_id" --name Alice >/dev/null 2>&1 || fail "deny failed"
+    wait "$mallory_pid"
+    rc=$?
+    if [ "$rc" != 0 ] && grep -q 'did not let you in' "$work/mallory.log"; then
+        pass "a denied knock ends with the refusal: $(grep -v '^roomshare\.' "$work/mallory.log" | tail -1)"
+    else
+        fail "the denied knock: rc $rc, $(cat "$work/mallory.log")"
+    fi
+else
+    fail "the moderator never saw Mallory's knock"
+    kill "$mallory_pid" 2>/dev/null
+fi
+kill "$alice_pid" 2>/dev/null
+
 # 3. The server quits: its announcement goes with it.
 kill -TERM "$server_a" 2>/dev/null
 for ((i = 0; i < 50; i++)); do kill -0 "$server_a" 2>/dev/null || break; sleep 0.1; done

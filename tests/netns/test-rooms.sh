@@ -211,6 +211,30 @@ for line in open(sys.argv[1]):
         fail "the moderator never saw Frank's knock"
     fi
 
+    echo "== 1c. 100 knocks from one address"
+    # Sent at once from guest2; the room carries on meanwhile (a file sent during the flood
+    # arrives). Each knock process gives up after 8 s at most.
+    head -c 2000000 /dev/urandom >"$tmp/during.bin"
+    flood=()
+    for i in $(seq 1 100); do
+        netns_exec guest2 env HOME="$tmp/home-guest2" timeout 8 "$CLI" list "$knock_link" \
+            --name "Flood$i" >"$tmp/flood$i.log" 2>&1 &
+        flood+=($!)
+    done
+    cli guest send "$link" "$tmp/during.bin" --name Bob >/dev/null 2>"$tmp/during.err" \
+        || fail "a send during the knock flood failed: $(tail -2 "$tmp/during.err")"
+    wait_file "$tmp/carol/during.bin" 30
+    same_file "$tmp/during.bin" "$tmp/carol/during.bin" && pass "a file sent during the flood arrived" \
+        || fail "the file sent during the flood did not arrive"
+    wait "${flood[@]}" 2>/dev/null
+    limited=$(grep -l '(1196)' "$tmp"/flood*.log | wc -l)
+    seen=$(grep '"messageType":"knock"' "$tmp/carol.log" | grep -c '"Flood')
+    echo "knock flood: $limited of 100 refused with 1196; the moderator was shown $seen"
+    [ "$limited" -ge 95 ] && pass "the knock flood was rate-limited ($limited of 100 refused with 1196)" \
+        || fail "only $limited of 100 flood knocks were refused with 1196"
+    [ "$seen" -le 5 ] && pass "the moderator saw at most the per-address cap of the flood ($seen)" \
+        || fail "the moderator was shown $seen flood knocks"
+
     echo "== 3. error texts"
     base_token=$(echo "$link" | sed -E 's/.*[?&]token=([^&]*).*/\1/')
     refused="roomshare://198.51.100.1:7999/standup?token=$base_token"
