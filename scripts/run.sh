@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # One command: install what is missing, build, and start the Roomshare desktop app
-# hosting a room (the invite link is shown in the window and printed here).
+# hosting a room for the people on this computer's networks (the invite link is shown in
+# the window and printed here, "invite: ...", for those who join from other computers).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bash "$here/scripts/install-deps.sh"
