@@ -4,6 +4,7 @@
 #include <QtGlobal>
 
 #include <cmath>
+#include <optional>
 
 //! Reading integers out of JSON received from a peer. JSON numbers are doubles; casting an
 //! arbitrary double to an integer type is undefined behaviour when it is out of range (or
@@ -23,6 +24,19 @@ inline qint64 toInteger(const QJsonValue &v, qint64 fallback = 0)
     if (!std::isfinite(d))
         return fallback;
     return qint64(std::trunc(qBound(-MaxExact, d, MaxExact)));
+}
+
+//! \a v when it is an exact integer within ±2^53; std::nullopt for anything else (a
+//! fraction, a string, NaN, a number doubles cannot hold exactly). For fields where a
+//! wrong value must be refused rather than clamped.
+inline std::optional<qint64> exactInteger(const QJsonValue &v)
+{
+    if (!v.isDouble())
+        return std::nullopt;
+    const double d = v.toDouble();
+    if (!std::isfinite(d) || d != std::trunc(d) || std::fabs(d) > MaxExact)
+        return std::nullopt;
+    return qint64(d);
 }
 
 //! \a v as a 32-bit transfer id; 0 (never a valid id) when it is not one.

@@ -5,6 +5,7 @@
 
 #include <chunkheader.h>
 #include <invite.h>
+#include <jsonnumbers.h>
 #include <protocol.h>
 
 #include <QDateTime>
@@ -46,20 +47,9 @@ QString str(const char *latin1)
     return QString::fromLatin1(latin1);
 }
 
-// JSON numbers are doubles; accept only exact integers in the range doubles hold exactly.
-std::optional<qint64> integerOf(const QJsonValue &v)
-{
-    if (!v.isDouble())
-        return std::nullopt;
-    const double d = v.toDouble();
-    if (!std::isfinite(d) || d != std::trunc(d) || std::fabs(d) > 9007199254740992.0)
-        return std::nullopt;
-    return qint64(d);
-}
-
 std::optional<quint32> transferIdOf(const QJsonValue &v)
 {
-    const auto id = integerOf(v);
+    const auto id = JsonNumbers::exactInteger(v);
     if (!id || *id < 0 || *id > qint64(std::numeric_limits<quint32>::max()))
         return std::nullopt;
     return quint32(*id);
@@ -365,7 +355,7 @@ void Connection::onTextMessage(const QString &text)
 void Connection::handleJoin(const QJsonObject &msg, const QJsonValue &rid)
 {
     const QJsonValue version = msg.value(QLatin1String("version"));
-    if (!version.isUndefined() && integerOf(version) != Protocol::Version) {
+    if (!version.isUndefined() && JsonNumbers::exactInteger(version) != Protocol::Version) {
         sendError(rid, ErrorCode::InvalidRequest,
                   QStringLiteral("Protocol version %1 is not supported (this server speaks %2)")
                       .arg(version.toVariant().toString())
@@ -505,7 +495,7 @@ void Connection::handleUploadBegin(const QJsonObject &msg, const QJsonValue &rid
     const QJsonValue nameValue = msg.value(QLatin1String("name"));
     const QJsonValue mimeValue = msg.value(QLatin1String("mime"));
     const QJsonValue broadcastValue = msg.value(QLatin1String("broadcast"));
-    const auto size = integerOf(msg.value(QLatin1String("size")));
+    const auto size = JsonNumbers::exactInteger(msg.value(QLatin1String("size")));
     if (!nameValue.isString())
         return invalid(str("\"name\" must be a string"));
     const QString name = nameValue.toString();
@@ -933,12 +923,12 @@ void Connection::handleUploadCancel(const QJsonObject &msg, const QJsonValue &ri
 
 void Connection::handleDownloadBegin(const QJsonObject &msg, const QJsonValue &rid)
 {
-    const auto index = integerOf(msg.value(QLatin1String("index")));
+    const auto index = JsonNumbers::exactInteger(msg.value(QLatin1String("index")));
     if (!index)
         return sendError(rid, ErrorCode::InvalidRequest, str("\"index\" must be an integer"));
     const QJsonValue offsetValue = msg.value(QLatin1String("offset"));
-    const auto offset
-        = offsetValue.isUndefined() ? std::optional<qint64>(0) : integerOf(offsetValue);
+    const auto offset = offsetValue.isUndefined() ? std::optional<qint64>(0)
+                                                  : JsonNumbers::exactInteger(offsetValue);
     if (!offset)
         return sendError(rid, ErrorCode::InvalidRequest, str("\"offset\" must be an integer"));
     const StoredFilePtr file = m_room->visibleFile(*index, m_clientId);
@@ -986,7 +976,7 @@ void Connection::handleDownloadBegin(const QJsonObject &msg, const QJsonValue &r
 void Connection::handleDownloadAck(const QJsonObject &msg, const QJsonValue &rid)
 {
     const auto id = transferIdOf(msg.value(QLatin1String("downloadId")));
-    const auto offset = integerOf(msg.value(QLatin1String("offset")));
+    const auto offset = JsonNumbers::exactInteger(msg.value(QLatin1String("offset")));
     if (!id || !offset)
         return sendError(rid, ErrorCode::InvalidRequest,
                          str("\"downloadId\" and \"offset\" must be integers"));

@@ -5,6 +5,7 @@
 #include "roomserver_p.h"
 #include "serverlogging_p.h"
 
+#include <jsonnumbers.h>
 #include <protocol.h>
 
 #include <QDateTime>
@@ -25,16 +26,6 @@ QJsonObject typed(const char *type, const QJsonValue &rid)
     if (rid.isDouble())
         msg.insert(QStringLiteral("rid"), rid);
     return msg;
-}
-
-std::optional<qint64> wholeNumber(const QJsonValue &v)
-{
-    if (!v.isDouble())
-        return std::nullopt;
-    const double d = v.toDouble();
-    if (!std::isfinite(d) || d != std::trunc(d) || std::fabs(d) > 9007199254740992.0)
-        return std::nullopt;
-    return qint64(d);
 }
 
 } // namespace
@@ -61,7 +52,7 @@ void Connection::handleKnock(const QJsonObject &msg, const QJsonValue &rid)
         return;
     }
     const QJsonValue version = msg.value(QLatin1String("version"));
-    if (!version.isUndefined() && wholeNumber(version) != Protocol::Version) {
+    if (!version.isUndefined() && JsonNumbers::exactInteger(version) != Protocol::Version) {
         sendError(rid, ErrorCode::InvalidRequest,
                   QStringLiteral("Protocol version %1 is not supported (this server speaks %2)")
                       .arg(version.toVariant().toString())
@@ -138,7 +129,7 @@ void Connection::handleInviteCreate(const QJsonObject &msg, const QJsonValue &ri
     const QJsonValue ttlValue = msg.value(QLatin1String("ttl"));
     const auto ttl = ttlValue.isUndefined()
         ? std::optional<qint64>(qMin(DefaultInviteTtlSeconds, maxTtl))
-        : wholeNumber(ttlValue);
+        : JsonNumbers::exactInteger(ttlValue);
     if (!ttl || *ttl < MinInviteTtlSeconds || *ttl > maxTtl)
         return sendError(rid, ErrorCode::InvalidRequest,
                          QStringLiteral("\"ttl\" must be %1 to %2 seconds")
