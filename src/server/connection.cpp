@@ -1,4 +1,5 @@
 #include "connection_p.h"
+#include "filepage_p.h"
 #include "listener_p.h"
 #include "roomserver_p.h"
 #include "serverlogging_p.h"
@@ -28,7 +29,6 @@ namespace {
 // control replies from queueing long behind data.
 constexpr qint64 SocketHighWater = 1024 * 1024;
 constexpr int MaxNameLength = 64;
-constexpr int MaxFileNameLength = 1024;
 // A peer that does not complete the closing handshake is cut off after this.
 constexpr int CloseGraceMs = 5000;
 // The durable offset of an upload advances at least this often (bytes), and at least
@@ -86,14 +86,6 @@ void setRid(QJsonObject &msg, const QJsonValue &rid)
 {
     if (rid.isDouble())
         msg.insert(QStringLiteral("rid"), rid);
-}
-
-QJsonArray filesJson(const QList<StoredFilePtr> &files)
-{
-    QJsonArray out;
-    for (const auto &f : files)
-        out.append(f->toJson());
-    return out;
 }
 
 } // namespace
@@ -330,7 +322,7 @@ void Connection::onTextMessage(const QString &text)
     }
 
     if (type == QLatin1String("list"))
-        handleList(rid);
+        handleList(msg, rid);
     else if (type == QLatin1String("leave"))
         handleLeave();
     else if (type == QLatin1String("upload-begin"))
@@ -454,7 +446,7 @@ void Connection::handleJoin(const QJsonObject &msg, const QJsonValue &rid)
     reply.insert(QStringLiteral("dataChannel"), m_data != nullptr);
     reply.insert(QStringLiteral("serverTime"), QDateTime::currentMSecsSinceEpoch());
     reply.insert(QStringLiteral("participants"), participants);
-    reply.insert(QStringLiteral("files"), filesJson(m_room->visibleFiles(m_clientId)));
+    insertFilePage(reply, *m_room, m_clientId, 0);
     sendJson(reply);
 
     qCInfo(lcServer) << m_clientId << m_name << (resumed ? "resumed" : "joined") << "room"
@@ -480,11 +472,17 @@ void Connection::handleLeave()
     closeWith(QWebSocketProtocol::CloseCodeNormal, str("left"));
 }
 
-void Connection::handleList(const QJsonValue &rid)
+void Connection::handleList(const QJsonObject &msg, const QJsonValue &rid)
 {
+    // Paged (docs/protocol.md, "Paging the file list"): without "after", the first page.
+    const QJsonValue afterValue = msg.value(QLatin1String("after"));
+    const auto after = afterValue.isUndefined() ? std::optional<qint64>(0) : integerOf(afterValue);
+    if (!after || *after < 0)
+        return sendError(rid, ErrorCode::InvalidRequest,
+                         str("\"after\" must be a non-negative integer (a file index)"));
     QJsonObject reply = message("files");
     setRid(reply, rid);
-    reply.insert(QStringLiteral("files"), filesJson(m_room->visibleFiles(m_clientId)));
+    insertFilePage(reply, *m_room, m_clientId, *after);
     sendJson(reply);
 }
 
@@ -507,8 +505,12 @@ void Connection::handleUploadBegin(const QJsonObject &msg, const QJsonValue &rid
             QStringLiteral("\"name\" must be 1 to %1 characters").arg(MaxFileNameLength));
     if (!size || *size < 0)
         return invalid(str("\"size\" must be a non-negative integer"));
-    if (!mimeValue.isUndefined() && !mimeValue.isString())
-        return invalid(str("\"mime\" must be a string"));
+    if (!mimeValue.isUndefined()
+        && !(mimeValue.isString()
+             && (mimeValue.toString().isEmpty() || isValidMimeType(mimeValue.toString()))))
+        return invalid(QStringLiteral("\"mime\" must be a media type \"type/subtype\" of at "
+                                      "most %1 characters (RFC 6838 names, no parameters)")
+                           .arg(MaxMimeLength));
     if (!broadcastValue.isUndefined() && !broadcastValue.isBool())
         return invalid(str("\"broadcast\" must be true or false"));
     const bool broadcast = broadcastValue.toBool(true);

@@ -115,7 +115,7 @@ private:
     void closeDataChannel();
 
     void handleJoin(const QJsonObject &msg, const QJsonValue &rid);
-    void handleList(const QJsonValue &rid);
+    void handleList(const QJsonObject &msg, const QJsonValue &rid);
     void handleLeave();
     void handleUploadBegin(const QJsonObject &msg, const QJsonValue &rid);
     void handleUploadResume(const QJsonObject &msg, const QJsonValue &rid);
