@@ -36,6 +36,8 @@ constexpr int CloseGraceMs = 5000;
 // the Syncer's thread, so it lags by the time the disk takes, but never by more than
 // twice this.
 constexpr qint64 DurableInterval = 4 * 1024 * 1024;
+// Chunks for unknown uploads are answered (1198) for at most this many ids per connection.
+constexpr int MaxUnknownUploadReports = 64;
 // Consecutive chunks failing their CRC before an upload fails with 1191.
 constexpr int MaxCrcFailures = 8;
 constexpr auto TakenOverCode = QWebSocketProtocol::CloseCode(4002);
@@ -124,9 +126,11 @@ Connection::~Connection()
 
 void Connection::sendJson(const QJsonObject &msg)
 {
-    if (m_socket->state() != QAbstractSocket::ConnectedState)
+    if (m_socket->state() != QAbstractSocket::ConnectedState || m_sendOverflow)
         return;
-    m_socket->sendTextMessage(QString::fromUtf8(QJsonDocument(msg).toJson(QJsonDocument::Compact)));
+    const QByteArray json = QJsonDocument(msg).toJson(QJsonDocument::Compact);
+    m_socket->sendTextMessage(QString::fromUtf8(json));
+    accountSent(msg, json.size());
 }
 
 void Connection::sendError(const QJsonValue &rid, ErrorCode code, const QString &desc)
@@ -730,9 +734,14 @@ void Connection::onBinaryMessage(const QByteArray &data)
         // Chunks still in flight after a cancel, a failure or completion are expected.
         if (m_server->endedUploads.contains(id) || m_server->publishedUploads.contains(id))
             return;
+        // One report per id, and only so many: a peer sending chunks for ever new ids gets
+        // neither unbounded answers nor unbounded memory.
+        if (m_reportedUnknownUploads.size() >= MaxUnknownUploadReports
+            || m_reportedUnknownUploads.contains(id))
+            return;
+        m_reportedUnknownUploads.insert(id);
         sendUploadFailed(id, ErrorCode::ProtocolError,
                          QStringLiteral("There is no upload %1").arg(id));
-        m_server->endedUploads.insert(id); // one report is enough
         return;
     }
     Upload &upload = *found;

@@ -143,6 +143,13 @@ private:
     //! connection itself closes separately.
     void leaveRoom(const QString &reason);
 
+    //! After each control message sent: charges replies to the control rate (by size) and
+    //! drops a peer whose unsent data passes MaxSendBacklog (its session stays resumable).
+    void accountSent(const QJsonObject &msg, qint64 bytes);
+    //! Drops the connection at once, without a closing handshake, keeping the session
+    //! resumable (as for a silent peer).
+    void dropResumable();
+
     void sendError(const QJsonValue &rid, ErrorCode code, const QString &desc);
     void sendUploadAck(Upload &upload);
     void sendUploadNack(Upload &upload);
@@ -180,6 +187,8 @@ private:
     qint64 m_tokenExpiresAt = 0; //!< seconds since the epoch
     QString m_tokenId;
     QString m_banKey; //!< what a moderator's removal bans (see docs/security.md)
+    bool m_sendOverflow = false; //!< past MaxSendBacklog: being dropped, nothing more is queued
+    QSet<quint32> m_reportedUnknownUploads; //!< ids answered with 1198, bounded
 };
 
 } // namespace Roomshare::Server

@@ -7,6 +7,7 @@
 
 #include <QDateTime>
 #include <QJsonArray>
+#include <QTimer>
 #include <QWebSocket>
 
 #include <cmath>
@@ -17,6 +18,12 @@ namespace {
 
 // QTimer takes an int of milliseconds; long-lived tokens are re-checked at least daily.
 constexpr qint64 MaxGuardIntervalMs = 24 * 3600 * 1000;
+// Unsent bytes a connection may have queued (control messages and, without a data channel,
+// chunks; downloads already pause at SocketHighWater) before it is dropped as not reading.
+// Far above what a reading client ever has queued: a page of the file list is 128 KiB.
+constexpr qint64 MaxSendBacklog = 8 * 1024 * 1024;
+// A reply costs one extra control message per this many bytes (see accountSent).
+constexpr qint64 ReplyCostBytes = 16 * 1024;
 
 QJsonObject typed(const char *type)
 {
@@ -69,6 +76,32 @@ void Connection::startGuards()
     });
     if (o.joinTimeoutMs > 0)
         m_guardTimer.start(o.joinTimeoutMs);
+}
+
+void Connection::accountSent(const QJsonObject &msg, qint64 bytes)
+{
+    // A reply costs the control budget one message per ReplyCostBytes on top of the request
+    // that asked for it, so a budget of small requests does not buy as many large replies.
+    if (msg.contains(QLatin1String("rid")))
+        m_controlBucket.charge(double(bytes / ReplyCostBytes));
+    if (m_sendOverflow || m_socket->bytesToWrite() <= MaxSendBacklog)
+        return;
+    m_sendOverflow = true;
+    qCInfo(lcServer) << "dropping" << m_clientId << "with" << m_socket->bytesToWrite()
+                     << "bytes unsent: it does not read what it is sent";
+    // Not here: sendJson runs inside loops over members and downloads.
+    QTimer::singleShot(0, this, [this] {
+        if (!m_closing)
+            dropResumable();
+    });
+}
+
+void Connection::dropResumable()
+{
+    m_closing = true;
+    detachTransfers();
+    closeDataChannel();
+    m_socket->abort();
 }
 
 bool Connection::admitMessage(MessageKind kind)

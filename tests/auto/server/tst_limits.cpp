@@ -6,6 +6,7 @@
 #include "roomserver.h"
 #include "seedroom.h"
 
+#include <chunkheader.h>
 #include <errors.h>
 #include <invite.h>
 #include <protocol.h>
@@ -53,6 +54,9 @@ private Q_SLOTS:
     void mimeIsBounded_data();
     void mimeIsBounded();
     void storedHugeMimeIsNotServed();
+    void nonReadingPeerIsDropped();
+    void repliesCountAgainstTheRate();
+    void unknownUploadReportsAreBounded();
 
 private:
     void startServer(const std::function<void(ServerOptions &)> &configure = {});
@@ -236,6 +240,129 @@ void tst_Limits::storedHugeMimeIsNotServed()
     QCOMPARE(files.first().toObject().value(s("type")).toString(), s("application/octet-stream"));
     for (const qint64 size : std::as_const(m_sizes))
         QVERIFY(size <= Protocol::MaxControlMessage);
+}
+
+namespace {
+
+//! A WebSocket client by hand over a QTcpSocket that reads (almost) nothing: its receive
+//! buffer is tiny and Qt stops reading once its own 4 KiB buffer is full, so everything the
+//! server sends piles up on the server's side.
+class NonReadingClient
+{
+public:
+    bool open(quint16 port)
+    {
+        m_socket.setReadBufferSize(4096);
+        if (!m_socket.bind(QHostAddress::LocalHost))
+            return false;
+        m_socket.setSocketOption(QAbstractSocket::ReceiveBufferSizeSocketOption, 4096);
+        m_socket.connectToHost(QHostAddress::LocalHost, port);
+        if (!m_socket.waitForConnected(Timeout))
+            return false;
+        m_socket.write("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                       "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                       "Sec-WebSocket-Version: 13\r\n\r\n");
+        return QTest::qWaitFor([this] { return m_socket.peek(4096).contains("\r\n\r\n"); }, Timeout)
+            && m_socket.peek(4096).startsWith("HTTP/1.1 101");
+    }
+    //! Sends one masked text frame.
+    void sendText(const QJsonObject &msg)
+    {
+        const QByteArray payload = QJsonDocument(msg).toJson(QJsonDocument::Compact);
+        QByteArray frame;
+        frame.append(char(0x81));
+        if (payload.size() < 126) {
+            frame.append(char(0x80 | payload.size()));
+        } else {
+            frame.append(char(0x80 | 126));
+            frame.append(char(payload.size() >> 8));
+            frame.append(char(payload.size() & 0xff));
+        }
+        const char mask[4] = { 0x11, 0x22, 0x33, 0x44 };
+        frame.append(mask, 4);
+        for (qsizetype i = 0; i < payload.size(); ++i)
+            frame.append(char(payload.at(i) ^ mask[i % 4]));
+        m_socket.write(frame);
+        m_socket.flush();
+    }
+    QTcpSocket &socket() { return m_socket; }
+
+private:
+    QTcpSocket m_socket;
+};
+
+} // namespace
+
+// Finding 1: a peer that asks for the file list in a loop and never reads made the server
+// queue without bound. Past MaxSendBacklog of unsent data the server drops the connection;
+// the session stays resumable (present for the grace period, and in the sessions table).
+void tst_Limits::nonReadingPeerIsDropped()
+{
+    QVERIFY(TestUtil::seedRoom(m_dir->path(), s("room"), 1200, 400));
+    startServer([](ServerOptions &o) { o.sessionGraceMs = 60000; });
+    NonReadingClient c;
+    QVERIFY(c.open(m_server->port()));
+    c.sendText(
+        { { s("type"), s("join") }, { s("rid"), 1 }, { s("token"), token(s("room"), s("Eve")) } });
+    QTRY_COMPARE(m_server->participantCount(s("room")), 1);
+    QCOMPARE(m_server->connectionCount(), 1);
+    // Each answer is a page of about 128 KiB: 400 of them are 50 MiB, far beyond what the
+    // socket buffers of both ends hold.
+    for (int i = 0; i < 400 && c.socket().state() == QAbstractSocket::ConnectedState; ++i) {
+        c.sendText({ { s("type"), s("list") }, { s("rid"), i + 2 } });
+        QTest::qWait(1);
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(m_server->connectionCount(), 0, 10000);
+    QCOMPARE(m_server->sessionCount(), 1);
+    QCOMPARE(m_server->participantCount(s("room")), 1);
+}
+
+// Finding 1: message rates count replies too. A `list` answered with a 128 KiB page costs
+// more of the control budget than a small request: a peer cannot turn a budget of N small
+// messages into N large replies.
+void tst_Limits::repliesCountAgainstTheRate()
+{
+    QVERIFY(TestUtil::seedRoom(m_dir->path(), s("room"), 1200, 400));
+    startServer([](ServerOptions &o) {
+        o.controlMessagesPerSecond = 10;
+        o.controlMessageBurst = 200;
+    });
+    QJsonObject joined;
+    auto c = joinClient(s("Eve"), &joined);
+    QVERIFY(c);
+    for (int i = 0; i < 100; ++i)
+        c->send({ { s("type"), s("list") }, { s("rid"), 1000 + i } });
+    QVERIFY(c->waitForDisconnect(10000));
+    int pages = 0;
+    bool limited = false;
+    for (const QJsonObject &m : std::as_const(c->messages())) {
+        pages += m.value(s("type")).toString() == QLatin1String("files") ? 1 : 0;
+        limited = limited || errorCode(m) == int(ErrorCode::LimitExceeded);
+    }
+    QVERIFY(limited);
+    QVERIFY2(pages < 40, qPrintable(QString::number(pages)));
+}
+
+// Finding 1: every chunk for an unknown upload was answered, and its id remembered in a
+// server-wide set without bound. A connection now gets at most MaxUnknownUploadReports
+// answers; further unknown ids are dropped silently.
+void tst_Limits::unknownUploadReportsAreBounded()
+{
+    startServer();
+    QJsonObject joined;
+    auto c = joinClient(s("Eve"), &joined);
+    QVERIFY(c);
+    for (quint32 id = 1; id <= 2000; ++id)
+        c->sendBinary(
+            ChunkHeader::encode(ChunkHeader::Kind::Upload, 5000000 + id, 0, QByteArrayView("x")));
+    // A round trip after the chunks: everything they caused has arrived.
+    const QJsonObject files = c->request({ { s("type"), s("list") } });
+    QCOMPARE(files.value(s("type")).toString(), s("files"));
+    int failed = 0;
+    for (const QJsonObject &m : std::as_const(c->messages()))
+        failed += m.value(s("type")).toString() == QLatin1String("upload-failed") ? 1 : 0;
+    QVERIFY2(failed > 0 && failed <= 64, qPrintable(QString::number(failed)));
+    QVERIFY(c->socket().state() == QAbstractSocket::ConnectedState);
 }
 
 QTEST_GUILESS_MAIN(tst_Limits)
