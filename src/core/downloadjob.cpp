@@ -182,7 +182,16 @@ void DownloadJob::requestBegin(bool resuming)
             if (!m_expectedSha.isEmpty() && (sha != m_expectedSha || size != m_info.totalBytes))
                 return fail(ErrorCode::FileWithdrawn,
                             QStringLiteral("%1 changed on the server").arg(m_info.name));
-            m_wireId = JsonNumbers::toTransferId(reply.value(QLatin1String("downloadId")));
+            // A hostile server's id, size or offset must not steer the job: the file's size is
+            // what the listing said, and an id already in use would mix two downloads.
+            const quint32 wireId
+                = JsonNumbers::toTransferId(reply.value(QLatin1String("downloadId")));
+            if (wireId == 0 || r->m_downloadsByWireId.value(wireId) || size != m_file.size
+                || m_written > size)
+                return fail(ErrorCode::ProtocolError,
+                            QStringLiteral("The server answered with an invalid download of %1")
+                                .arg(m_info.name));
+            m_wireId = wireId;
             m_endReceived = false;
             m_info.totalBytes = size;
             m_expectedSha = sha;
