@@ -251,13 +251,25 @@ void Connection::handleParticipantRemove(const QJsonObject &msg, const QJsonValu
                          QStringLiteral("No participant %1 in this room").arg(clientId.left(64)));
     }
     qCInfo(lcServer) << m_clientId << "removes participant" << clientId;
-    if (Connection *c = target->connection) {
-        m_server->ban(m_room->name(), c->m_banKey, c->m_tokenExpiresAt);
-        c->removeByModerator(m_name);
-    } else {
-        // Dropped and within its grace period: it must not come back by resuming either.
-        m_server->ban(m_room->name(), target->banKey, target->tokenExpiresAt);
-        m_server->endSession(target, QStringLiteral("removed"));
+    // Not only the session named: every one of the same invite (a personal link open on two
+    // devices), or of the same shared link under the same name, goes at once. They share
+    // the ban key, so none of them could come back anyway.
+    const QString banKey = target->banKey;
+    QList<Session *> removed{ target };
+    for (Session *member : m_room->members()) {
+        if (member != target && member != m_session && !banKey.isEmpty()
+            && member->banKey == banKey)
+            removed.append(member);
+    }
+    for (Session *session : std::as_const(removed)) {
+        if (Connection *c = session->connection) {
+            m_server->ban(m_room->name(), c->m_banKey, c->m_tokenExpiresAt);
+            c->removeByModerator(m_name);
+        } else {
+            // Dropped and within its grace period: it must not come back by resuming either.
+            m_server->ban(m_room->name(), session->banKey, session->tokenExpiresAt);
+            m_server->endSession(session, QStringLiteral("removed"));
+        }
     }
     QJsonObject reply = typed("participant-removed");
     if (rid.isDouble())

@@ -29,11 +29,13 @@ namespace {
 
 const QByteArray Secret = QByteArrayLiteral("test-secret-0123456789");
 
-QString token(const QString &room, const QString &name)
+QString token(const QString &room, const QString &name,
+              const QString &role = QStringLiteral("participant"))
 {
     JoinClaims c;
     c.room = room;
     c.name = name;
+    c.role = role;
     c.expiresAt = QDateTime::currentSecsSinceEpoch() + 3600;
     return Token::sign(c, Secret);
 }
@@ -57,6 +59,8 @@ private Q_SLOTS:
     void nonReadingPeerIsDropped();
     void repliesCountAgainstTheRate();
     void unknownUploadReportsAreBounded();
+    void removingRemovesEverySessionOfTheInvite();
+    void removingANamelessLinkRemovesThatName();
 
 private:
     void startServer(const std::function<void(ServerOptions &)> &configure = {});
@@ -363,6 +367,73 @@ void tst_Limits::unknownUploadReportsAreBounded()
         failed += m.value(s("type")).toString() == QLatin1String("upload-failed") ? 1 : 0;
     QVERIFY2(failed > 0 && failed <= 64, qPrintable(QString::number(failed)));
     QVERIFY(c->socket().state() == QAbstractSocket::ConnectedState);
+}
+
+namespace {
+
+std::unique_ptr<Client> joinWith(const QUrl &url, const QString &tok, const QString &name = {})
+{
+    auto c = std::make_unique<Client>();
+    if (!c->open(url))
+        return nullptr;
+    if (c->join(tok, name).value(s("type")).toString() != QLatin1String("joined"))
+        return nullptr;
+    return c;
+}
+
+} // namespace
+
+// Finding 7: a personal invite open on two devices (two sessions). Removing one left the
+// other in the room with the same invite; now both go at once.
+void tst_Limits::removingRemovesEverySessionOfTheInvite()
+{
+    startServer();
+    auto mod = joinWith(m_server->url(), token(s("room"), s("Mod"), s("moderator")));
+    const QString mallory = token(s("room"), s("Mallory"));
+    auto laptop = joinWith(m_server->url(), mallory);
+    auto phone = joinWith(m_server->url(), mallory);
+    auto bob = joinWith(m_server->url(), token(s("room"), s("Bob")));
+    QVERIFY(mod && laptop && phone && bob);
+    QCOMPARE(m_server->participantCount(s("room")), 4);
+    const QJsonObject reply = mod->request(
+        { { s("type"), s("participant-remove") }, { s("clientId"), laptop->clientId() } });
+    QCOMPARE(reply.value(s("type")).toString(), s("participant-removed"));
+    QVERIFY(laptop->waitForDisconnect());
+    QVERIFY(phone->waitForDisconnect());
+    QCOMPARE(int(phone->socket().closeCode()), 4004);
+    QCOMPARE(m_server->participantCount(s("room")), 2);
+    QVERIFY(bob->socket().state() == QAbstractSocket::ConnectedState);
+    // Bob heard both leave, as removed.
+    QStringList left;
+    for (int i = 0; i < 2; ++i) {
+        const QJsonObject m = bob->waitFor(s("participant-left"));
+        QCOMPARE(m.value(s("reason")).toString(), s("removed"));
+        left << m.value(s("clientId")).toString();
+    }
+    left.sort();
+    QStringList expected{ laptop->clientId(), phone->clientId() };
+    expected.sort();
+    QCOMPARE(left, expected);
+}
+
+// Finding 7, nameless (shared) link: every session using it under the removed display name
+// goes; the same link under another name stays.
+void tst_Limits::removingANamelessLinkRemovesThatName()
+{
+    startServer();
+    auto mod = joinWith(m_server->url(), token(s("room"), s("Mod"), s("moderator")));
+    const QString shared = token(s("room"), QString());
+    auto eve1 = joinWith(m_server->url(), shared, s("Eve"));
+    auto eve2 = joinWith(m_server->url(), shared, s("eve"));
+    auto zed = joinWith(m_server->url(), shared, s("Zed"));
+    QVERIFY(mod && eve1 && eve2 && zed);
+    const QJsonObject reply = mod->request(
+        { { s("type"), s("participant-remove") }, { s("clientId"), eve1->clientId() } });
+    QCOMPARE(reply.value(s("type")).toString(), s("participant-removed"));
+    QVERIFY(eve1->waitForDisconnect());
+    QVERIFY(eve2->waitForDisconnect());
+    QCOMPARE(m_server->participantCount(s("room")), 2);
+    QVERIFY(zed->socket().state() == QAbstractSocket::ConnectedState);
 }
 
 QTEST_GUILESS_MAIN(tst_Limits)
