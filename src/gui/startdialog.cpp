@@ -1,5 +1,7 @@
 #include "startdialog.h"
 
+#include "peertext.h"
+
 #include <QPushButton>
 
 #include "invite.h"
@@ -12,6 +14,8 @@ StartDialog::StartDialog(QWidget *parent)
     , m_ui(std::make_unique<Ui::StartDialog>())
 {
     m_ui->setupUi(this);
+    // The message may quote a server's error text.
+    PeerText::makeLabelsPlain(this);
     m_ui->buttonBox->button(QDialogButtonBox::Ok)->setText(tr("&Start"));
     connect(m_ui->buttonBox, &QDialogButtonBox::accepted, this, &StartDialog::accept);
     connect(m_ui->buttonBox, &QDialogButtonBox::rejected, this, &StartDialog::reject);
