@@ -12,14 +12,20 @@
 #include <protocol.h>
 
 #include <QDateTime>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QLoggingCategory>
+#include <QProcess>
+#include <QScopeGuard>
 #include <QSet>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QUrlQuery>
 
 #include <functional>
+
 #include <memory>
+#include <sys/resource.h>
 
 using namespace Roomshare;
 using namespace Roomshare::Server;
@@ -61,6 +67,8 @@ private Q_SLOTS:
     void unknownUploadReportsAreBounded();
     void removingRemovesEverySessionOfTheInvite();
     void removingANamelessLinkRemovesThatName();
+    void upgradingSocketsCountAgainstTheCap();
+    void acceptingResumesAfterRunningOutOfDescriptors();
 
 private:
     void startServer(const std::function<void(ServerOptions &)> &configure = {});
@@ -434,6 +442,114 @@ void tst_Limits::removingANamelessLinkRemovesThatName()
     QVERIFY(eve2->waitForDisconnect());
     QCOMPARE(m_server->participantCount(s("room")), 2);
     QVERIFY(zed->socket().state() == QAbstractSocket::ConnectedState);
+}
+
+// Finding 3: sockets that sent `GET ` were handed to QWebSocketServer and counted nowhere
+// until their upgrade completed, so one address could hold any number of half-done
+// handshakes (thousands exhaust the descriptors).
+void tst_Limits::upgradingSocketsCountAgainstTheCap()
+{
+    startServer([](ServerOptions &o) { o.maxConnectionsPerAddress = 4; });
+    std::vector<std::unique_ptr<QTcpSocket>> held;
+    for (int i = 0; i < 4; ++i) {
+        auto socket = std::make_unique<QTcpSocket>();
+        socket->connectToHost(QHostAddress::LocalHost, m_server->port());
+        QVERIFY(socket->waitForConnected(Timeout));
+        // An opening handshake that never ends.
+        socket->write("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+        QVERIFY(socket->waitForBytesWritten(Timeout));
+        held.push_back(std::move(socket));
+    }
+    QTest::qWait(300); // the server sniffs them and hands them on
+    for (const auto &socket : held)
+        QCOMPARE(socket->state(), QAbstractSocket::ConnectedState);
+    QTcpSocket fifth;
+    fifth.connectToHost(QHostAddress::LocalHost, m_server->port());
+    QVERIFY(fifth.waitForConnected(Timeout));
+    fifth.write("GET / HTTP/1.1\r\n");
+    QTRY_COMPARE_WITH_TIMEOUT(fifth.state(), QAbstractSocket::UnconnectedState, 3000);
+    // Another address is not affected.
+    QTcpSocket other;
+    QVERIFY(other.bind(QHostAddress(s("127.0.0.2"))));
+    other.connectToHost(QHostAddress::LocalHost, m_server->port());
+    QVERIFY(other.waitForConnected(Timeout));
+    QTest::qWait(300);
+    QCOMPARE(other.state(), QAbstractSocket::ConnectedState);
+}
+
+// Finding 3: running out of descriptors. On other Qt versions QTcpServer stops accepting
+// for good after EMFILE; Qt 6.4 (measured here) keeps the listening socket armed and spins
+// at 100% CPU (about 100 ticks a second) until descriptors come back. A roomshare-server
+// child with 32 descriptors is flooded, must stay idle, and must accept again once the
+// flood is gone.
+void tst_Limits::acceptingResumesAfterRunningOutOfDescriptors()
+{
+    const QString serverBin = qEnvironmentVariable("ROOMSHARE_SERVER_BIN");
+    QVERIFY(QFileInfo(serverBin).isExecutable());
+    QProcess server;
+    server.setChildProcessModifier([] {
+        struct rlimit limit;
+        limit.rlim_cur = 32;
+        limit.rlim_max = 32;
+        ::setrlimit(RLIMIT_NOFILE, &limit);
+    });
+    server.setProcessChannelMode(QProcess::SeparateChannels);
+    const QString secret = m_dir->filePath(s("secret"));
+    server.start(serverBin,
+                 { s("--listen"), s("127.0.0.1:0"), s("--data"), m_dir->filePath(s("data")),
+                   s("--secret-file"), secret });
+    auto stop = qScopeGuard([&server] {
+        server.terminate();
+        if (!server.waitForFinished(5000))
+            server.kill();
+        server.waitForFinished(5000);
+    });
+    QVERIFY(server.waitForReadyRead(10000));
+    const QString first = QString::fromUtf8(server.readLine()).trimmed();
+    const quint16 port = quint16(first.section(QLatin1Char(':'), -1).toUInt());
+    QVERIFY2(port > 0, qPrintable(first));
+
+    auto cpuTicks = [&server] {
+        QFile stat(QStringLiteral("/proc/%1/stat").arg(server.processId()));
+        if (!stat.open(QIODevice::ReadOnly))
+            return qint64(-1);
+        const QList<QByteArray> fields = stat.readAll().split(' ');
+        return fields.size() > 15 ? fields.at(13).toLongLong() + fields.at(14).toLongLong()
+                                  : qint64(-1);
+    };
+    {
+        // From three addresses, so the per-address cap (32) does not stop the flood first.
+        std::vector<std::unique_ptr<QTcpSocket>> flood;
+        for (int i = 0; i < 60; ++i) {
+            auto socket = std::make_unique<QTcpSocket>();
+            QVERIFY(socket->bind(QHostAddress(QStringLiteral("127.0.0.%1").arg(1 + i % 3))));
+            socket->connectToHost(QHostAddress::LocalHost, port);
+            QVERIFY(socket->waitForConnected(Timeout));
+            flood.push_back(std::move(socket));
+        }
+        QTest::qWait(500); // the server takes what it can
+        // Out of descriptors, the server must not spin (Qt 6.4 kept the listening socket
+        // armed: 100% CPU for as long as the flood lasted).
+        const qint64 before = cpuTicks();
+        QTest::qWait(1000);
+        const qint64 spent = cpuTicks() - before;
+        QVERIFY2(before >= 0 && spent < 30, qPrintable(QString::number(spent)));
+        QVERIFY(server.readAllStandardError().contains("cannot accept"));
+    }
+    // The flood is gone; the descriptors come back as the server sees the closes.
+    QTest::qWait(500);
+    QProcess invite;
+    invite.start(serverBin,
+                 { s("invite"), s("--secret-file"), secret, s("--url"),
+                   QStringLiteral("ws://127.0.0.1:%1").arg(port), s("--room"), s("room"),
+                   s("--name"), s("Alice") });
+    QVERIFY(invite.waitForFinished(10000));
+    const QString link = QString::fromUtf8(invite.readAllStandardOutput()).trimmed();
+    const QString tok = QUrlQuery(QUrl(link)).queryItemValue(s("token"));
+    QVERIFY(!tok.isEmpty());
+    Client c;
+    QVERIFY(c.open(QUrl(QStringLiteral("ws://127.0.0.1:%1/").arg(port))));
+    QCOMPARE(c.join(tok).value(s("type")).toString(), s("joined"));
 }
 
 QTEST_GUILESS_MAIN(tst_Limits)
