@@ -380,11 +380,8 @@ void Connection::handleJoin(const QJsonObject &msg, const QJsonValue &rid)
     // It must belong to the room this (valid) token opens; anything else joins afresh.
     Session *session = nullptr;
     const QJsonValue resume = msg.value(QLatin1String("resume"));
-    if (resume.isString()) {
-        session = m_server->session(resume.toString());
-        if (session && session->room != claims->room)
-            session = nullptr;
-    }
+    if (resume.isString())
+        session = resumableSession(resume.toString(), claims->room);
     const bool resumed = session != nullptr;
 
     QString name = resumed ? session->name : claims->name;

@@ -136,6 +136,9 @@ private:
     //! Sends the refusal and closes when the join must not go ahead.
     bool admitJoin(const JoinClaims &claims, const QJsonObject &msg, const QJsonValue &rid,
                    const QString &name);
+    //! The session \a id of \a room if it may be resumed: not one whose invite expired
+    //! while it was away (that one is ended now, so another token cannot revive it).
+    Session *resumableSession(const QString &id, const QString &room);
     //! Arms the timer that ends the session when its token expires (4003).
     void startSession(const JoinClaims &claims, const QString &name);
     void checkSessionExpiry();

@@ -138,6 +138,25 @@ bool Connection::admitJoin(const JoinClaims &claims, const QJsonObject &msg, con
     return true;
 }
 
+Session *Connection::resumableSession(const QString &id, const QString &room)
+{
+    Session *session = m_server->session(id);
+    if (!session || session->room != room)
+        return nullptr;
+    // A connected session ends when its token expires (checkSessionExpiry); one that was
+    // away at that moment ends here, when it tries to come back. (tokenExpiresAt is kept
+    // in memory: after a restart it is unknown, 0, and the partial TTL bounds the session.)
+    if (session->tokenExpiresAt > 0
+        && session->tokenExpiresAt <= QDateTime::currentSecsSinceEpoch()) {
+        qCInfo(lcServer) << "not resuming" << session->clientId << ": its invite expired";
+        if (Connection *stale = session->connection; stale && stale != this)
+            stale->takenOver();
+        m_server->endSession(session, QStringLiteral("expired"));
+        return nullptr;
+    }
+    return session;
+}
+
 void Connection::startSession(const JoinClaims &claims, const QString &name)
 {
     m_tokenExpiresAt = claims.expiresAt;

@@ -36,13 +36,13 @@ namespace {
 const QByteArray Secret = QByteArrayLiteral("test-secret-0123456789");
 
 QString token(const QString &room, const QString &name,
-              const QString &role = QStringLiteral("participant"))
+              const QString &role = QStringLiteral("participant"), qint64 expiresIn = 3600)
 {
     JoinClaims c;
     c.room = room;
     c.name = name;
     c.role = role;
-    c.expiresAt = QDateTime::currentSecsSinceEpoch() + 3600;
+    c.expiresAt = QDateTime::currentSecsSinceEpoch() + expiresIn;
     return Token::sign(c, Secret);
 }
 
@@ -69,6 +69,8 @@ private Q_SLOTS:
     void removingANamelessLinkRemovesThatName();
     void upgradingSocketsCountAgainstTheCap();
     void acceptingResumesAfterRunningOutOfDescriptors();
+    void expiredSessionIsNotRevivedByAnotherToken();
+    void dataFrameLimitIsTheDocumentedOne();
 
 private:
     void startServer(const std::function<void(ServerOptions &)> &configure = {});
@@ -550,6 +552,48 @@ void tst_Limits::acceptingResumesAfterRunningOutOfDescriptors()
     Client c;
     QVERIFY(c.open(QUrl(QStringLiteral("ws://127.0.0.1:%1/").arg(port))));
     QCOMPARE(c.join(tok).value(s("type")).toString(), s("joined"));
+}
+
+// Finding 10: a session closed at its token's expiry could be resumed with another token
+// for 24 h when its connection happened to be away at that moment. Decided: a session ends
+// with the token it joined with; a later token starts a new participant.
+void tst_Limits::expiredSessionIsNotRevivedByAnotherToken()
+{
+    startServer([](ServerOptions &o) { o.sessionGraceMs = 60000; });
+    auto c = std::make_unique<Client>();
+    QVERIFY(c->open(m_server->url()));
+    const QJsonObject first = c->join(token(s("room"), s("Alice"), s("participant"), 2));
+    QCOMPARE(first.value(s("type")).toString(), s("joined"));
+    const QString sessionId = first.value(s("sessionId")).toString();
+    c->socket().abort(); // away, its session kept for the grace period
+    QTRY_COMPARE(m_server->connectionCount(), 0);
+    QTest::qWait(3000); // the first token expires meanwhile
+    Client again;
+    QVERIFY(again.open(m_server->url()));
+    const QJsonObject second
+        = again.join(token(s("room"), s("Alice")), QString(), { { s("resume"), sessionId } });
+    QCOMPARE(second.value(s("type")).toString(), s("joined"));
+    QCOMPARE(second.value(s("resumed")).toBool(), false);
+    QVERIFY(second.value(s("clientId")).toString() != first.value(s("clientId")).toString());
+}
+
+// Finding 10: docs/protocol.md says a data channel frame is 20 to 262,164 bytes (header
+// plus one chunk); the code accepted up to 262,208.
+void tst_Limits::dataFrameLimitIsTheDocumentedOne()
+{
+    QCOMPARE(Protocol::MaxDataMessage, qint64(262164));
+    startServer();
+    Client c;
+    QVERIFY(c.open(m_server->url()));
+    QVERIFY(c.openDataChannel(m_server->port()));
+    QCOMPARE(c.join(token(s("room"), s("Alice"))).value(s("dataChannel")).toBool(), true);
+    const qint64 length = 262165;
+    c.dataChannel()->sendLengthAndBytes(quint32(length), QByteArray(int(length), 'x'));
+    QVERIFY(c.waitForDisconnect());
+    bool refused = false;
+    for (const QJsonObject &m : std::as_const(c.messages()))
+        refused = refused || errorCode(m) == int(ErrorCode::ProtocolError);
+    QVERIFY(refused);
 }
 
 QTEST_GUILESS_MAIN(tst_Limits)
