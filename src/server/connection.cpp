@@ -552,14 +552,8 @@ void Connection::handleUploadBegin(const QJsonObject &msg, const QJsonValue &rid
                              .arg(*size)
                              .arg(maxSize));
     }
-    int running = 0;
-    for (const auto &[id, u] : m_server->uploads)
-        running += u->connection == this ? 1 : 0;
-    if (running >= m_server->options.maxUploadsPerConnection) {
-        return sendError(rid, ErrorCode::LimitExceeded,
-                         QStringLiteral("At most %1 uploads at a time")
-                             .arg(m_server->options.maxUploadsPerConnection));
-    }
+    if (!admitNewUpload(rid))
+        return;
 
     auto upload = std::make_unique<Upload>();
     upload->id = m_server->nextTransferId();

@@ -136,6 +136,8 @@ private:
     //! Sends the refusal and closes when the join must not go ahead.
     bool admitJoin(const JoinClaims &claims, const QJsonObject &msg, const QJsonValue &rid,
                    const QString &name);
+    //! Per-session and per-room caps on uploads in progress; false after answering 1196.
+    bool admitNewUpload(const QJsonValue &rid);
     //! The session \a id of \a room if it may be resumed: not one whose invite expired
     //! while it was away (that one is ended now, so another token cannot revive it).
     Session *resumableSession(const QString &id, const QString &room);

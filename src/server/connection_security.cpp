@@ -135,6 +135,52 @@ bool Connection::admitJoin(const JoinClaims &claims, const QJsonObject &msg, con
         return refuse(QStringLiteral("the token is for another room"));
     if (m_server->isBanned(claims.room, banKeyFor(claims, name)))
         return refuse(QStringLiteral("a moderator removed you from this room"));
+    // Each join without a resumable session creates a participant (persisted with an
+    // fsync): a token cannot create them without end.
+    const int cap = m_server->options.maxSessionsPerToken;
+    const QJsonValue resume = msg.value(QLatin1String("resume"));
+    const Session *resumed = resume.isString() ? m_server->session(resume.toString()) : nullptr;
+    if (cap > 0 && !claims.tokenId.isEmpty() && !(resumed && resumed->room == claims.room)) {
+        int sessions = 0;
+        for (const auto &[id, s] : m_server->sessions)
+            sessions += s->tokenId == claims.tokenId ? 1 : 0;
+        if (sessions >= cap) {
+            qCInfo(lcServer) << "join refused: token" << claims.tokenId << "has" << sessions
+                             << "sessions";
+            sendError(rid, ErrorCode::LimitExceeded,
+                      QStringLiteral("This invite has been used for %1 participants already; "
+                                     "ask for a new link")
+                          .arg(cap));
+            closeWith(QWebSocketProtocol::CloseCodePolicyViolated,
+                      QStringLiteral("too many sessions for this invite"));
+            return false;
+        }
+    }
+    return true;
+}
+
+bool Connection::admitNewUpload(const QJsonValue &rid)
+{
+    // Per session, not per connection: a reconnect must not grant a fresh allowance (the
+    // uploads left behind stay resumable, each a file open once resumed).
+    int ofSession = 0;
+    int ofRoom = 0;
+    for (const auto &[id, u] : m_server->uploads) {
+        ofSession += u->sessionId == m_session->id ? 1 : 0;
+        ofRoom += u->room == m_room->name() ? 1 : 0;
+    }
+    const ServerOptions &o = m_server->options;
+    if (o.maxUploadsPerConnection > 0 && ofSession >= o.maxUploadsPerConnection) {
+        sendError(rid, ErrorCode::LimitExceeded,
+                  QStringLiteral("At most %1 uploads at a time").arg(o.maxUploadsPerConnection));
+        return false;
+    }
+    if (o.maxUploadsPerRoom > 0 && ofRoom >= o.maxUploadsPerRoom) {
+        sendError(rid, ErrorCode::LimitExceeded,
+                  QStringLiteral("This room already has %1 uploads in progress; try again later")
+                      .arg(o.maxUploadsPerRoom));
+        return false;
+    }
     return true;
 }
 
@@ -165,6 +211,7 @@ void Connection::startSession(const JoinClaims &claims, const QString &name)
     if (m_session) {
         m_session->banKey = m_banKey;
         m_session->tokenExpiresAt = m_tokenExpiresAt;
+        m_session->tokenId = m_tokenId;
     }
     checkSessionExpiry();
 }

@@ -28,7 +28,10 @@ struct ServerOptions
     //! How long a participant whose connection dropped stays present (so a quick reconnect
     //! announces nothing) before `participant-left` goes out; negative: idleTimeoutMs.
     int sessionGraceMs = -1;
-    int maxUploadsPerConnection = 32; //!< concurrent uploads per connection (else 1196)
+    //! Uploads in progress per session (else 1196), whether their connection is there or
+    //! not: reconnecting does not reset it, and it bounds the files upload-resume opens.
+    //! (Named before sessions existed.)
+    int maxUploadsPerConnection = 32;
     int maxDownloadsPerConnection = 32; //!< concurrent downloads per connection (else 1196)
 
     // Security limits (docs/security.md).
@@ -54,6 +57,14 @@ struct ServerOptions
     //! Browser origins allowed to connect (exact `scheme://host[:port]`, or "*" for any).
     //! Connections without an Origin header (native clients) are always accepted.
     QStringList allowedOrigins;
+
+    // Caps across connections (docs/security.md, "Limits").
+    //! Uploads in progress in one room, all its sessions together (else 1196).
+    int maxUploadsPerRoom = 1024;
+    //! Sessions one join token (its jti) may create while the server runs (else 1196 and
+    //! close 1008 at `join`); each is a participant persisted with an fsync. A resume does
+    //! not count.
+    int maxSessionsPerToken = 1000;
 };
 
 } // namespace Roomshare::Server

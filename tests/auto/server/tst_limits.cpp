@@ -71,6 +71,9 @@ private Q_SLOTS:
     void acceptingResumesAfterRunningOutOfDescriptors();
     void expiredSessionIsNotRevivedByAnotherToken();
     void dataFrameLimitIsTheDocumentedOne();
+    void uploadCapIsPerSession();
+    void uploadCapPerRoom();
+    void sessionsPerTokenAreCapped();
 
 private:
     void startServer(const std::function<void(ServerOptions &)> &configure = {});
@@ -594,6 +597,97 @@ void tst_Limits::dataFrameLimitIsTheDocumentedOne()
     for (const QJsonObject &m : std::as_const(c.messages()))
         refused = refused || errorCode(m) == int(ErrorCode::ProtocolError);
     QVERIFY(refused);
+}
+
+// Finding 4: the 32-uploads cap counted the uploads of this connection only; a reconnect
+// (resuming the session) granted 32 more, each resumable and each a file opened on resume.
+void tst_Limits::uploadCapIsPerSession()
+{
+    startServer([](ServerOptions &o) { o.maxUploadsPerConnection = 4; });
+    auto c = std::make_unique<Client>();
+    QVERIFY(c->open(m_server->url()));
+    const QString tok = token(s("room"), s("Alice"));
+    const QJsonObject joined = c->join(tok);
+    QList<qint64> ids;
+    for (int i = 0; i < 4; ++i) {
+        const QJsonObject r = c->beginUpload(QStringLiteral("f%1").arg(i), 1000);
+        QCOMPARE(r.value(s("type")).toString(), s("upload-accepted"));
+        ids << r.value(s("uploadId")).toInteger();
+    }
+    QCOMPARE(errorCode(c->beginUpload(s("f4"), 1000)), int(ErrorCode::LimitExceeded));
+    c->socket().abort();
+    QTRY_COMPARE(m_server->connectionCount(), 0);
+
+    Client again;
+    QVERIFY(again.open(m_server->url()));
+    const QJsonObject back
+        = again.join(tok, QString(), { { s("resume"), joined.value(s("sessionId")) } });
+    QCOMPARE(back.value(s("resumed")).toBool(), true);
+    QCOMPARE(errorCode(again.beginUpload(s("f5"), 1000)), int(ErrorCode::LimitExceeded));
+    // Its own uploads resume as before.
+    const QJsonObject resumed
+        = again.request({ { s("type"), s("upload-resume") }, { s("uploadId"), ids.first() } });
+    QCOMPARE(resumed.value(s("type")).toString(), s("upload-accepted"));
+    QCOMPARE(m_server->uploadCount(), 4);
+}
+
+// Finding 4: uploads in progress are capped per room too, whoever sends them.
+void tst_Limits::uploadCapPerRoom()
+{
+    startServer([](ServerOptions &o) {
+        o.maxUploadsPerConnection = 4;
+        o.maxUploadsPerRoom = 6;
+    });
+    QJsonObject joined;
+    auto a = joinClient(s("Alice"), &joined);
+    auto b = joinClient(s("Bob"), &joined);
+    auto other = joinWith(m_server->url(), token(s("elsewhere"), s("Carol")));
+    QVERIFY(a && b && other);
+    for (int i = 0; i < 4; ++i)
+        QCOMPARE(a->beginUpload(QStringLiteral("a%1").arg(i), 10).value(s("type")).toString(),
+                 s("upload-accepted"));
+    for (int i = 0; i < 2; ++i)
+        QCOMPARE(b->beginUpload(QStringLiteral("b%1").arg(i), 10).value(s("type")).toString(),
+                 s("upload-accepted"));
+    QCOMPARE(errorCode(b->beginUpload(s("b2"), 10)), int(ErrorCode::LimitExceeded));
+    // Another room is not affected.
+    QCOMPARE(other->beginUpload(s("c0"), 10).value(s("type")).toString(), s("upload-accepted"));
+}
+
+// Finding 4: every join created a session persisted for 24 h with an fsync, without end.
+void tst_Limits::sessionsPerTokenAreCapped()
+{
+    startServer([](ServerOptions &o) { o.maxSessionsPerToken = 3; });
+    const QString shared = token(s("room"), QString());
+    std::vector<std::unique_ptr<Client>> clients;
+    QString firstSession;
+    for (int i = 0; i < 3; ++i) {
+        auto c = std::make_unique<Client>();
+        QVERIFY(c->open(m_server->url()));
+        const QJsonObject j = c->join(shared, QStringLiteral("P%1").arg(i));
+        QCOMPARE(j.value(s("type")).toString(), s("joined"));
+        if (i == 0)
+            firstSession = j.value(s("sessionId")).toString();
+        clients.push_back(std::move(c));
+    }
+    Client fourth;
+    QVERIFY(fourth.open(m_server->url()));
+    const QJsonObject refused = fourth.join(shared, s("P3"));
+    QCOMPARE(errorCode(refused), int(ErrorCode::LimitExceeded));
+    QVERIFY(fourth.waitForDisconnect());
+    QCOMPARE(m_server->sessionCount(), 3);
+    // Resuming one of them is not a new session.
+    clients.front()->socket().abort();
+    Client back;
+    QVERIFY(back.open(m_server->url()));
+    QCOMPARE(back.join(shared, QString(), { { s("resume"), firstSession } })
+                 .value(s("resumed"))
+                 .toBool(),
+             true);
+    // Another token is not affected.
+    Client other;
+    QVERIFY(other.open(m_server->url()));
+    QCOMPARE(other.join(token(s("room"), s("Dora"))).value(s("type")).toString(), s("joined"));
 }
 
 QTEST_GUILESS_MAIN(tst_Limits)
