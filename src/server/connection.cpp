@@ -388,11 +388,12 @@ void Connection::handleJoin(const QJsonObject &msg, const QJsonValue &rid)
     if (name.isEmpty()) {
         const QJsonValue given = msg.value(QLatin1String("name"));
         name = given.toString().trimmed();
-        if (!given.isString() || name.isEmpty() || name.size() > MaxNameLength) {
+        if (!given.isString() || name.isEmpty() || name.size() > MaxNameLength
+            || !isPrintableName(name)) {
             // The token is fine, so the client may try again with another name.
             sendError(rid, ErrorCode::InvalidRequest,
                       QStringLiteral("The invite has no name, so \"name\" must be 1 to %1 "
-                                     "characters")
+                                     "characters, none of them control characters")
                           .arg(MaxNameLength));
             return;
         }

@@ -135,6 +135,21 @@ bool Connection::admitJoin(const JoinClaims &claims, const QJsonObject &msg, con
         return refuse(QStringLiteral("the token is for another room"));
     if (m_server->isBanned(claims.room, banKeyFor(claims, name)))
         return refuse(QStringLiteral("a moderator removed you from this room"));
+    // A room holds so many participants at most (a participant already present that
+    // resumes is not a new one).
+    const int members = m_server->options.maxParticipantsPerRoom;
+    const QJsonValue resumeValue = msg.value(QLatin1String("resume"));
+    const Session *returning
+        = resumeValue.isString() ? m_server->session(resumeValue.toString()) : nullptr;
+    const auto roomIt = m_server->rooms.find(claims.room);
+    if (members > 0 && roomIt != m_server->rooms.end()
+        && !(returning && returning->room == claims.room && returning->present)
+        && roomIt->second->members().size() >= members) {
+        sendError(rid, ErrorCode::LimitExceeded,
+                  QStringLiteral("The room is full (%1 participants)").arg(members));
+        closeWith(QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("room full"));
+        return false;
+    }
     // Each join without a resumable session creates a participant (persisted with an
     // fsync): a token cannot create them without end.
     const int cap = m_server->options.maxSessionsPerToken;

@@ -3,6 +3,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 
+#include <protocol.h>
+
 namespace Roomshare::Server {
 
 namespace {
@@ -30,8 +32,22 @@ bool isValidMimeType(const QString &mime)
     return true;
 }
 
+bool isPrintableName(const QString &name)
+{
+    for (const QChar c : name) {
+        const char16_t u = c.unicode();
+        if (u < 0x20 || (u >= 0x7F && u < 0xA0))
+            return false;
+    }
+    return true;
+}
+
 void insertFilePage(QJsonObject &reply, const Room &room, const QString &clientId, qint64 after)
 {
+    // What the rest of the message takes (participants, in `joined`), and a margin for the
+    // fields added below.
+    const qint64 rest = QJsonDocument(reply).toJson(QJsonDocument::Compact).size() + 256;
+    const qint64 budget = qMin(FilePageBytes, Protocol::MaxControlMessage - rest);
     QJsonArray files;
     qint64 bytes = 0;
     qint64 last = after;
@@ -42,7 +58,7 @@ void insertFilePage(QJsonObject &reply, const Room &room, const QString &clientI
         const QJsonObject json = file->toJson();
         // The exact size it adds to the message: the object and a separating comma.
         const qint64 size = QJsonDocument(json).toJson(QJsonDocument::Compact).size() + 1;
-        if (!files.isEmpty() && (bytes + size > FilePageBytes || files.size() >= FilePageFiles)) {
+        if (!files.isEmpty() && (bytes + size > budget || files.size() >= FilePageFiles)) {
             more = true;
             return false;
         }

@@ -23,10 +23,15 @@ constexpr int FilePageFiles = 1000;
 //! restricted-name set (no parameters, no spaces, no quotes).
 bool isValidMimeType(const QString &mime);
 
+//! True for a display name without control characters (C0, DEL, C1), which JSON would
+//! escape six bytes apiece and which no name needs.
+bool isPrintableName(const QString &name);
+
 //! Fills \a reply (a `joined` or `files` message) with one page of the files of \a room
 //! visible to \a clientId: `files` holds those with an index above \a after, in increasing
-//! index order, within FilePageBytes / FilePageFiles; when more remain, `more` is true and
-//! `after` is the index to ask for the next page with.
+//! index order, within FilePageBytes / FilePageFiles and within what \a reply leaves of
+//! Protocol::MaxControlMessage (a `joined` also lists participants); when more remain,
+//! `more` is true and `after` is the index to ask for the next page with.
 void insertFilePage(QJsonObject &reply, const Room &room, const QString &clientId, qint64 after);
 
 } // namespace Roomshare::Server

@@ -65,6 +65,9 @@ struct ServerOptions
     //! close 1008 at `join`); each is a participant persisted with an fsync. A resume does
     //! not count.
     int maxSessionsPerToken = 1000;
+    //! Present participants of one room (else 1196 and close 1008 at `join`): with names
+    //! bounded, this keeps the participant list of `joined` well inside one message.
+    int maxParticipantsPerRoom = 500;
 };
 
 } // namespace Roomshare::Server

@@ -2,6 +2,7 @@
 // accept, whatever a room holds, and every field a client sends is bounded. Drives the
 // in-process RoomServer with raw QWebSockets (tests/auto/common/protocolclient.h).
 
+#include "filepage_p.h"
 #include "protocolclient.h"
 #include "roomserver.h"
 #include "seedroom.h"
@@ -74,6 +75,9 @@ private Q_SLOTS:
     void uploadCapIsPerSession();
     void uploadCapPerRoom();
     void sessionsPerTokenAreCapped();
+    void participantsPerRoomAreCapped();
+    void controlCharactersInNamesAreRefused();
+    void filePageLeavesRoomForTheRestOfJoined();
 
 private:
     void startServer(const std::function<void(ServerOptions &)> &configure = {});
@@ -688,6 +692,86 @@ void tst_Limits::sessionsPerTokenAreCapped()
     Client other;
     QVERIFY(other.open(m_server->url()));
     QCOMPARE(other.join(token(s("room"), s("Dora"))).value(s("type")).toString(), s("joined"));
+}
+
+// Finding 2 (the participant list is the other unbounded part of `joined`): a room holds
+// maxParticipantsPerRoom present participants; a present one that resumes still gets in.
+void tst_Limits::participantsPerRoomAreCapped()
+{
+    startServer([](ServerOptions &o) { o.maxParticipantsPerRoom = 3; });
+    const QString shared = token(s("room"), QString());
+    std::vector<std::unique_ptr<Client>> in;
+    QString firstSession;
+    for (int i = 0; i < 3; ++i) {
+        auto c = std::make_unique<Client>();
+        QVERIFY(c->open(m_server->url()));
+        const QJsonObject j = c->join(shared, QStringLiteral("P%1").arg(i));
+        QCOMPARE(j.value(s("type")).toString(), s("joined"));
+        if (i == 0)
+            firstSession = j.value(s("sessionId")).toString();
+        in.push_back(std::move(c));
+    }
+    Client fourth;
+    QVERIFY(fourth.open(m_server->url()));
+    QCOMPARE(errorCode(fourth.join(shared, s("P3"))), int(ErrorCode::LimitExceeded));
+    QVERIFY(fourth.waitForDisconnect());
+    QCOMPARE(m_server->participantCount(s("room")), 3);
+    // A present participant coming back on a new connection is not a fourth one.
+    in.front()->socket().abort();
+    Client back;
+    QVERIFY(back.open(m_server->url()));
+    QCOMPARE(back.join(shared, QString(), { { s("resume"), firstSession } })
+                 .value(s("resumed"))
+                 .toBool(),
+             true);
+    // Another room is not affected.
+    Client other;
+    QVERIFY(other.open(m_server->url()));
+    QCOMPARE(other.join(token(s("elsewhere"), s("Dora"))).value(s("type")).toString(), s("joined"));
+}
+
+// Names are bounded in characters; control characters (escaped as six bytes each in JSON,
+// and never part of a real name) are refused.
+void tst_Limits::controlCharactersInNamesAreRefused()
+{
+    startServer();
+    const QString shared = token(s("room"), QString());
+    Client c;
+    QVERIFY(c.open(m_server->url()));
+    QCOMPARE(errorCode(c.join(shared, QStringLiteral("a") + QChar(0x07) + QStringLiteral("b"))),
+             int(ErrorCode::InvalidRequest));
+    QCOMPARE(errorCode(c.join(shared, QStringLiteral("a") + QChar(0x9B) + QStringLiteral("b"))),
+             int(ErrorCode::InvalidRequest));
+    // The connection stays: another name is fine, non-ASCII included.
+    QCOMPARE(c.join(shared, QString::fromUtf8("J\u00fcrgen \u674e")).value(s("type")).toString(),
+             s("joined"));
+}
+
+// The page of files in `joined` takes only what the participant list leaves of the
+// message limit (500 participants with 64-character CJK names are about 125 KB).
+void tst_Limits::filePageLeavesRoomForTheRestOfJoined()
+{
+    Room room(s("r"));
+    for (int i = 1; i <= 3000; ++i) {
+        StoredFile f;
+        f.index = i;
+        f.room = s("r");
+        f.name = TestUtil::longName(i, 200);
+        f.mime = s("text/plain");
+        f.senderId = s("c1");
+        room.insertFile(f);
+    }
+    QJsonArray participants;
+    for (int i = 0; i < 800; ++i)
+        participants.append(QJsonObject{ { s("clientId"), QStringLiteral("c%1").arg(100000 + i) },
+                                         { s("name"), QString(64, QChar(0x674E)) },
+                                         { s("role"), s("participant") } });
+    QJsonObject joined{ { s("type"), s("joined") }, { s("participants"), participants } };
+    insertFilePage(joined, room, s("c2"), 0);
+    const qint64 size = QJsonDocument(joined).toJson(QJsonDocument::Compact).size();
+    QVERIFY2(size <= Protocol::MaxControlMessage, qPrintable(QString::number(size)));
+    QVERIFY(joined.value(s("more")).toBool());
+    QVERIFY(!joined.value(s("files")).toArray().isEmpty());
 }
 
 QTEST_GUILESS_MAIN(tst_Limits)
