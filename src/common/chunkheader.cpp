@@ -1,5 +1,7 @@
 #include "chunkheader.h"
 
+#include "protocol.h"
+
 #include <QtEndian>
 
 #include <zlib.h>
@@ -13,6 +15,9 @@
 #endif
 
 namespace Roomshare {
+
+static_assert(Protocol::MaxDataMessage == Protocol::ChunkSize + ChunkHeader::Size,
+              "docs/protocol.md: a data message is the header plus at most one chunk");
 
 namespace {
 

@@ -16,8 +16,9 @@ constexpr qint64 DownloadWindow = 8 * 1024 * 1024;
 constexpr qint64 AckInterval = 1024 * 1024;
 //! Largest control (text) message either side accepts.
 constexpr qint64 MaxControlMessage = 256 * 1024;
-//! Largest data (binary) message either side accepts: header + one chunk.
-constexpr qint64 MaxDataMessage = ChunkSize + 64;
+//! Largest data (binary) message either side accepts: the 20-byte header (ChunkHeader::Size)
+//! + one chunk, 262,164 bytes, exactly as docs/protocol.md says.
+constexpr qint64 MaxDataMessage = ChunkSize + 20;
 //! Largest incoming frame; Qt splits outgoing messages into frames of at most 512 KiB.
 constexpr qint64 MaxFrame = 1024 * 1024;
 

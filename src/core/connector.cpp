@@ -164,7 +164,13 @@ void Connector::startNext()
                 onAttemptFailed(raw, causeOf(error, socket->errorString(), raw->url.port()));
             });
     connect(socket, &QWebSocket::disconnected, this, [this, raw, socket] {
-        onAttemptFailed(raw, causeOf(socket->error(), socket->errorString(), raw->url.port()));
+        // Over TLS, Qt reports the end before the error that caused it (a refused
+        // connection): the cause is read one event-loop turn later, once it is known.
+        QTimer::singleShot(0, socket, [this, raw, socket] {
+            if (isCurrent(raw))
+                onAttemptFailed(raw,
+                                causeOf(socket->error(), socket->errorString(), raw->url.port()));
+        });
     });
     connect(socket, &QWebSocket::sslErrors, this,
             [this, raw](const QList<QSslError> &errors) { onSslErrors(raw, errors); });
@@ -173,6 +179,12 @@ void Connector::startNext()
     socket->open(raw->url);
     if (m_next < m_urls.size())
         m_stagger.start();
+}
+
+bool Connector::isCurrent(const Attempt *attempt) const
+{
+    return std::any_of(m_attempts.cbegin(), m_attempts.cend(),
+                       [attempt](const auto &a) { return a.get() == attempt; });
 }
 
 void Connector::onSslErrors(Attempt *attempt, const QList<QSslError> &errors)

@@ -65,6 +65,7 @@ Q_SIGNALS:
 private:
     struct Attempt;
     void startNext();
+    bool isCurrent(const Attempt *attempt) const;
     void onAttemptConnected(Attempt *attempt);
     void onAttemptFailed(Attempt *attempt, const QString &why);
     void onSslErrors(Attempt *attempt, const QList<QSslError> &errors);

@@ -69,8 +69,9 @@ bool DownloadJob::adoptPartial()
     const QString wantSha = m_file.sha256.toLower();
     if (wantSha.isEmpty())
         return false;
-    const auto sidecars = QDir(m_saveDir).entryInfoList(
-        { QLatin1Char('*') + PartialSuffix + SidecarSuffix }, QDir::Files | QDir::Hidden);
+    const auto sidecars
+        = QDir(m_saveDir).entryInfoList({ QLatin1Char('*') + PartialSuffix + SidecarSuffix },
+                                        QDir::Files | QDir::Hidden | QDir::NoSymLinks);
     for (const QFileInfo &fi : sidecars) {
         QFile f(fi.absoluteFilePath());
         if (fi.size() > 64 * 1024 || !f.open(QIODevice::ReadOnly))
@@ -87,7 +88,8 @@ bool DownloadJob::adoptPartial()
         if (!partial.exists() || partial.size() > m_file.size)
             continue;
         m_partial.setFileName(partialPath);
-        if (!m_partial.open(QIODevice::ReadWrite))
+        // Never through a symbolic link planted since isInside() looked (O_NOFOLLOW).
+        if (!FileNames::openExistingNoFollow(&m_partial))
             continue;
         // Rebuild the running hash from what is already there.
         m_hash.reset();
@@ -128,16 +130,20 @@ bool DownloadJob::createPartial()
         return false;
     }
     m_partial.setFileName(partialPath);
-    // NewOnly: never truncate a file someone else just created under the same name.
-    if (!m_partial.open(QIODevice::WriteOnly | QIODevice::NewOnly)) {
+    // O_EXCL|O_NOFOLLOW: never truncate a file someone else just created under the same
+    // name, never write through a symbolic link.
+    if (!FileNames::openNew(&m_partial)) {
         fail(ErrorCode::LocalFileError,
              QStringLiteral("Cannot write %1: %2").arg(partialPath, m_partial.errorString()));
         return false;
     }
     m_ownsPartial = true;
     busyPartials().insert(partialPath);
+    // The same for the sidecar: a symlink planted under its name (the folder may be shared)
+    // must not make us overwrite its target. Without a sidecar the partial just cannot be
+    // continued later.
     QFile sidecar(partialPath + SidecarSuffix);
-    if (sidecar.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
+    if (FileNames::openNew(&sidecar)) {
         const QJsonObject o{ { QStringLiteral("index"), double(m_file.index) },
                              { QStringLiteral("sha256"), m_file.sha256.toLower() },
                              { QStringLiteral("size"), double(m_file.size) },
@@ -182,7 +188,16 @@ void DownloadJob::requestBegin(bool resuming)
             if (!m_expectedSha.isEmpty() && (sha != m_expectedSha || size != m_info.totalBytes))
                 return fail(ErrorCode::FileWithdrawn,
                             QStringLiteral("%1 changed on the server").arg(m_info.name));
-            m_wireId = JsonNumbers::toTransferId(reply.value(QLatin1String("downloadId")));
+            // A hostile server's id, size or offset must not steer the job: the file's size is
+            // what the listing said, and an id already in use would mix two downloads.
+            const quint32 wireId
+                = JsonNumbers::toTransferId(reply.value(QLatin1String("downloadId")));
+            if (wireId == 0 || r->m_downloadsByWireId.value(wireId) || size != m_file.size
+                || m_written > size)
+                return fail(ErrorCode::ProtocolError,
+                            QStringLiteral("The server answered with an invalid download of %1")
+                                .arg(m_info.name));
+            m_wireId = wireId;
             m_endReceived = false;
             m_info.totalBytes = size;
             m_expectedSha = sha;
@@ -276,13 +291,14 @@ void DownloadJob::complete()
                     QStringLiteral("%1 arrived damaged: its checksum does not match the sender's")
                         .arg(m_info.name));
     // The final name is chosen only now so a file that appeared meanwhile is never overwritten;
-    // QFile::rename refuses to replace an existing file, so a race just picks the next name.
+    // renameNoReplace refuses to replace anything (a symlink planted after uniquePath()
+    // looked included), so a race just picks the next name.
     for (int attempt = 0; attempt < 100; ++attempt) {
         const QString target = FileNames::uniquePath(m_saveDir, m_safeName);
         if (!FileNames::isInside(m_saveDir, target))
             break;
         const QString partialPath = m_partial.fileName();
-        if (m_partial.rename(target)) {
+        if (FileNames::renameNoReplace(partialPath, target)) {
             QFile::remove(partialPath + SidecarSuffix);
             busyPartials().remove(partialPath);
             m_ownsPartial = false;

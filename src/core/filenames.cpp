@@ -4,6 +4,17 @@
 #include <QFileInfo>
 #include <QRegularExpression>
 
+#ifdef Q_OS_UNIX
+#include <cerrno>
+#include <cstdio>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#if defined(Q_OS_LINUX)
+#include <sys/syscall.h>
+#endif
+#endif
+
 namespace Roomshare::FileNames {
 
 namespace {
@@ -150,6 +161,90 @@ bool isInside(const QString &dir, const QString &path)
     const QString resolved = QDir(parent).filePath(fi.fileName());
     return resolved.startsWith(root + QLatin1Char('/')) && fi.fileName() != QLatin1String("..")
         && fi.fileName() != QLatin1String(".");
+}
+
+bool renameNoReplace(const QString &from, const QString &to)
+{
+#ifdef Q_OS_UNIX
+    const QByteArray src = QFile::encodeName(from);
+    const QByteArray dst = QFile::encodeName(to);
+#if defined(Q_OS_LINUX) && defined(SYS_renameat2)
+    // Through syscall(): glibc's wrapper is newer than some systems we build on.
+    constexpr unsigned RenameNoReplace = 1; // RENAME_NOREPLACE
+    if (::syscall(SYS_renameat2, AT_FDCWD, src.constData(), AT_FDCWD, dst.constData(),
+                  RenameNoReplace)
+        == 0)
+        return true;
+    if (errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP)
+        return false;
+#endif
+    // link() fails with EEXIST whatever is at the target, dangling symlinks included.
+    if (::link(src.constData(), dst.constData()) != 0)
+        return false;
+    ::unlink(src.constData());
+    return true;
+#else
+    // QFile::rename refuses an existing target; it may copy across file systems, which
+    // cannot happen here (both names are in the download folder).
+    return !QFileInfo(to).isSymLink() && QFile::rename(from, to);
+#endif
+}
+
+namespace {
+
+#ifdef Q_OS_UNIX
+// Opens \a file by name (QFile::open(fd) would forget the name, which the download job
+// needs) without truncating, then checks that what was opened is the regular file
+// \a expected describes, not something swapped in meanwhile (a symbolic link included).
+bool openVerified(QFile *file, const struct stat &expected)
+{
+    if (!file->open(QIODevice::ReadWrite | QIODevice::ExistingOnly))
+        return false;
+    struct stat opened;
+    struct stat now;
+    const QByteArray path = QFile::encodeName(file->fileName());
+    if (::fstat(file->handle(), &opened) != 0 || ::lstat(path.constData(), &now) != 0
+        || !S_ISREG(opened.st_mode) || !S_ISREG(now.st_mode) || opened.st_dev != expected.st_dev
+        || opened.st_ino != expected.st_ino || now.st_ino != expected.st_ino) {
+        file->close();
+        return false;
+    }
+    return true;
+}
+#endif
+
+} // namespace
+
+bool openNew(QFile *file)
+{
+#ifdef Q_OS_UNIX
+    const QByteArray path = QFile::encodeName(file->fileName());
+    const int fd
+        = ::open(path.constData(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return false;
+    struct stat created;
+    const bool ok = ::fstat(fd, &created) == 0;
+    ::close(fd);
+    return ok && openVerified(file, created);
+#else
+    return !QFileInfo(file->fileName()).isSymLink()
+        && file->open(QIODevice::ReadWrite | QIODevice::NewOnly);
+#endif
+}
+
+bool openExistingNoFollow(QFile *file)
+{
+#ifdef Q_OS_UNIX
+    struct stat before;
+    if (::lstat(QFile::encodeName(file->fileName()).constData(), &before) != 0
+        || !S_ISREG(before.st_mode))
+        return false;
+    return openVerified(file, before);
+#else
+    return !QFileInfo(file->fileName()).isSymLink()
+        && file->open(QIODevice::ReadWrite | QIODevice::ExistingOnly);
+#endif
 }
 
 QString displayName(const QString &remoteName)

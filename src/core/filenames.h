@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QFile>
 #include <QString>
 
 #include <utility>
@@ -29,6 +30,20 @@ QString uniquePath(const QString &dir, const QString &name);
 //! True when \a path, fully resolved, lies inside \a dir (also resolved) and is not itself
 //! a symbolic link.
 bool isInside(const QString &dir, const QString &path);
+
+//! Renames \a from to \a to only if nothing exists at \a to, not even a dangling symbolic
+//! link, atomically: renameat2(RENAME_NOREPLACE) where the kernel and file system have it,
+//! else link() + unlink() (link never replaces either). Never copies. False on failure.
+bool renameNoReplace(const QString &from, const QString &to);
+
+//! Creates \a file (its fileName() set) and opens it ReadWrite: created with
+//! O_CREAT|O_EXCL|O_NOFOLLOW, so neither an existing file nor a symbolic link at that name
+//! is ever opened or truncated, and the file opened is checked to be the one created.
+//! False on failure.
+bool openNew(QFile *file);
+//! Opens an existing regular file ReadWrite, never through a symbolic link (the opened
+//! file is checked to be the one lstat() saw). False on failure.
+bool openExistingNoFollow(QFile *file);
 
 //! Splits "archive.tar.gz" into ("archive", ".tar.gz") and "a.txt" into ("a", ".txt").
 std::pair<QString, QString> splitExtension(const QString &name);

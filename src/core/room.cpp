@@ -425,19 +425,26 @@ void Room::handleJoined(const QJsonObject &msg)
     m_maxFileSize = JsonNumbers::toInteger(msg.value(QLatin1String("maxFileSize")));
     m_lastError = ErrorCode::None;
     m_lastErrorText.clear();
-    m_reconnectClock.invalidate();
     resetLobby(msg);
-    if (reconnected)
-        return refreshAfterResume(msg);
-    m_participants.clear();
+    m_joining = JoinInProgress{};
+    m_joining->reconnected = reconnected;
+    m_joining->resumed = msg.value(QLatin1String("resumed")).toBool();
     for (const auto &p : msg.value(QLatin1String("participants")).toArray())
-        m_participants.append(Participant::fromJson(p.toObject()));
-    m_files.clear();
-    for (const auto &f : msg.value(QLatin1String("files")).toArray()) {
-        const FileInfo file = FileInfo::fromJson(f.toObject());
-        if (file.isValid())
-            m_files.insert(file.index, file);
-    }
+        m_joining->participants.append(Participant::fromJson(p.toObject()));
+    // A large room's files come in pages: the room is joined once the last one is in.
+    if (absorbFilePage(msg))
+        completeJoin();
+}
+
+void Room::completeJoin()
+{
+    JoinInProgress join = std::move(*m_joining);
+    m_joining.reset();
+    m_reconnectClock.invalidate();
+    if (join.reconnected)
+        return refreshAfterResume(join);
+    m_participants = std::move(join.participants);
+    m_files = std::move(join.files);
     qCInfo(lcCore) << "joined room" << m_roomName << "as" << m_clientId << m_displayName;
     setState(State::Connected);
     Q_EMIT availableFilesReset();
@@ -447,23 +454,14 @@ void Room::handleJoined(const QJsonObject &msg)
         Q_EMIT fsDownloadResult(Events::downloadAvailable(file));
 }
 
-void Room::refreshAfterResume(const QJsonObject &msg)
+void Room::refreshAfterResume(const JoinInProgress &join)
 {
     qCInfo(lcCore) << "reconnected to room" << m_roomName << "as" << m_clientId
-                   << (msg.value(QLatin1String("resumed")).toBool() ? "(resumed)"
-                                                                    : "(new session)");
+                   << (join.resumed ? "(resumed)" : "(new session)");
     // Tell front ends only what changed while we were away.
-    QList<Participant> now;
-    for (const auto &p : msg.value(QLatin1String("participants")).toArray())
-        now.append(Participant::fromJson(p.toObject()));
+    const QList<Participant> &now = join.participants;
     const QList<Participant> before = std::exchange(m_participants, now);
-    QMap<qint64, FileInfo> files;
-    for (const auto &f : msg.value(QLatin1String("files")).toArray()) {
-        const FileInfo file = FileInfo::fromJson(f.toObject());
-        if (file.isValid())
-            files.insert(file.index, file);
-    }
-    const QMap<qint64, FileInfo> oldFiles = std::exchange(m_files, files);
+    const QMap<qint64, FileInfo> oldFiles = std::exchange(m_files, join.files);
     setState(State::Connected);
     for (const Participant &p : before) {
         if (!participant(p.clientId).clientId.isEmpty())
@@ -699,6 +697,8 @@ void Room::handleEvent(const QString &type, const QJsonObject &msg)
     };
 
     if (handleLobbyEvent(type, msg))
+        return;
+    if (m_joining && absorbEventWhileJoining(type, msg))
         return;
     if (type == QLatin1String("upload-ack")) {
         if (auto job = upload())

@@ -13,6 +13,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 
 #include "errors.h"
 #include "fileinfo.h"
@@ -262,7 +263,30 @@ private:
     void scheduleReconnect();
     //! Ends the connection for good: fails pending requests and jobs, clears the room.
     void finishDisconnect();
-    void refreshAfterResume(const QJsonObject &msg);
+    //! A `joined` whose file list arrives in pages (docs/protocol.md, "Paging the file
+    //! list"): what it said, kept up to date by the events that arrive while the remaining
+    //! pages are fetched. The room counts as joined once the last page is in.
+    struct JoinInProgress
+    {
+        bool reconnected = false;
+        bool resumed = false;
+        QList<Participant> participants;
+        QMap<qint64, FileInfo> files;
+        qint64 after = 0; //!< the cursor of the next page
+        int pages = 1;
+    };
+    // room_paging.cpp
+    //! Adds a `joined` or `files` page to m_joining; true when it was the last one, false
+    //! when the next page has been asked for (or the page was malformed and the connection
+    //! is being closed).
+    bool absorbFilePage(const QJsonObject &page);
+    void requestFilePage();
+    //! While a paged join is in progress, applies membership and file events to it instead
+    //! of to the room; true when \a type was one of those.
+    bool absorbEventWhileJoining(const QString &type, const QJsonObject &msg);
+    //! The join is complete: the room takes m_joining's participants and files.
+    void completeJoin();
+    void refreshAfterResume(const JoinInProgress &join);
     void onSocketConnected();
     //! Sends `join`, naming the data channel if one was greeted.
     void sendJoin();
@@ -339,6 +363,7 @@ private:
     bool m_dataLost = false; //!< the data channel broke; the WebSocket follows shortly
     QList<Participant> m_participants;
     QMap<qint64, FileInfo> m_files;
+    std::optional<JoinInProgress> m_joining;
     qint64 m_nextRid = 1;
     QHash<qint64, ReplyHandler> m_pending;
     qint64 m_nextUploadJobId = 1;

@@ -103,7 +103,14 @@ void UploadJob::begin()
                     ErrorCode(
                         reply.value(QLatin1String("code")).toInt(int(ErrorCode::UploadFailed))),
                     reply.value(QLatin1String("desc")).toString());
-            m_wireId = JsonNumbers::toTransferId(reply.value(QLatin1String("uploadId")));
+            const quint32 wireId
+                = JsonNumbers::toTransferId(reply.value(QLatin1String("uploadId")));
+            // An id another job of ours already uses would mix two uploads' acknowledgements.
+            if (wireId == 0 || r->m_uploadsByWireId.value(wireId))
+                return fail(
+                    ErrorCode::ProtocolError,
+                    QStringLiteral("The server answered with an invalid upload id %1").arg(wireId));
+            m_wireId = wireId;
             // The server took the hash from upload-begin; a server that did not sends no
             // endReceived and gets its upload-end.
             m_endSent = reply.value(QLatin1String("endReceived")).toBool();
@@ -148,7 +155,10 @@ void UploadJob::resumeAfterReconnect()
                     QStringLiteral("Cannot resume sending %1: %2")
                         .arg(m_info.name, reply.value(QLatin1String("desc")).toString()));
             const qint64 offset = JsonNumbers::toInteger(reply.value(QLatin1String("offset")), -1);
-            if (offset < 0 || offset > m_info.totalBytes)
+            // The server cannot hold bytes it was never sent (a hostile server, or a man in
+            // the middle on ws://, could say so): continuing there would skip data and hash.
+            if (offset < 0 || offset > m_info.totalBytes || offset > qMax(m_sentMax, m_sent)
+                || JsonNumbers::toTransferId(reply.value(QLatin1String("uploadId"))) != m_wireId)
                 return fail(ErrorCode::ProtocolError,
                             QStringLiteral("The server resumed at offset %1").arg(offset));
             qCInfo(lcCore) << "upload" << m_info.id << "resumes at" << offset << "of"

@@ -17,6 +17,7 @@
 #include <QLabel>
 #include <QLocale>
 #include <QMenu>
+#include <QMessageBox>
 #include <QMimeData>
 #include <QSortFilterProxyModel>
 #include <QStatusBar>
@@ -29,6 +30,7 @@
 #include "guilogging.h"
 #include "lobbypanel.h"
 #include "participantsmodel.h"
+#include "peertext.h"
 #include "reconnector.h"
 #include "room.h"
 #include "roomhost.h"
@@ -72,6 +74,8 @@ MainWindow::MainWindow(QWidget *parent)
     , m_connectionLabel(new QLabel(this))
 {
     m_ui->setupUi(this);
+    // Labels here show names others chose: never as HTML.
+    PeerText::makeLabelsPlain(this);
     setWindowIcon(QIcon(QStringLiteral(":/icons/roomshare.svg")));
     setAcceptDrops(true);
     m_overlay = new DropOverlay(this);
@@ -202,7 +206,8 @@ void MainWindow::connectRoom()
         m_everConnected = true;
         m_reconnector->reset();
         setConnectionText(
-            tr("Connected to “%1” as %2").arg(m_room->roomName(), m_room->displayName()));
+            tr("Connected to “%1” as %2")
+                .arg(PeerText::shown(m_room->roomName()), PeerText::shown(m_room->displayName())));
         updateTitle();
     });
     connect(m_room, &Room::stateChanged, this, [this](Room::State state) {
@@ -221,10 +226,12 @@ void MainWindow::connectRoom()
         if (reason == QLatin1String("expired"))
             showMessage(tr("A shared file expired and is no longer available."));
     });
-    connect(m_room, &Room::participantJoined, this,
-            [this](const Participant &p) { showMessage(tr("%1 joined the room.").arg(p.name)); });
-    connect(m_room, &Room::participantLeft, this,
-            [this](const Participant &p) { showMessage(tr("%1 left the room.").arg(p.name)); });
+    connect(m_room, &Room::participantJoined, this, [this](const Participant &p) {
+        showMessage(tr("%1 joined the room.").arg(PeerText::shown(p.name)));
+    });
+    connect(m_room, &Room::participantLeft, this, [this](const Participant &p) {
+        showMessage(tr("%1 left the room.").arg(PeerText::shown(p.name)));
+    });
 }
 
 void MainWindow::connectLobby()
@@ -354,8 +361,9 @@ void MainWindow::showMessage(const QString &text)
 void MainWindow::updateTitle()
 {
     const int count = m_files->newCount();
-    QString title = m_room->roomName().isEmpty() ? tr("Roomshare")
-                                                 : tr("%1 — Roomshare").arg(m_room->roomName());
+    QString title = m_room->roomName().isEmpty()
+        ? tr("Roomshare")
+        : tr("%1 — Roomshare").arg(PeerText::shown(m_room->roomName()));
     if (count > 0)
         title = tr("(%1 new) %2").arg(count).arg(title);
     setWindowTitle(title);
@@ -398,9 +406,12 @@ void MainWindow::updateFilesStack()
 
 void MainWindow::notifyFileAvailable(const FileInfo &file)
 {
+    // Names others chose: bidi tricks and invisible characters shown, not obeyed.
+    const QString sender = PeerText::shown(file.sender);
+    const QString name = PeerText::shown(file.name);
     const QString text = file.broadcast
-        ? tr("%1 shared “%2” (%3).").arg(file.sender, file.name, Format::size(file.size))
-        : tr("%1 sent you “%2” (%3).").arg(file.sender, file.name, Format::size(file.size));
+        ? tr("%1 shared “%2” (%3).").arg(sender, name, Format::size(file.size))
+        : tr("%1 sent you “%2” (%3).").arg(sender, name, Format::size(file.size));
     showMessage(text);
     updateTitle();
     if (!m_settings->notificationsEnabled() || isActiveWindow())
@@ -417,7 +428,7 @@ void MainWindow::notifyFileAvailable(const FileInfo &file)
         });
         m_tray->show();
     }
-    m_tray->showMessage(tr("New file in %1").arg(m_room->roomName()), text,
+    m_tray->showMessage(tr("New file in %1").arg(PeerText::shown(m_room->roomName())), text,
                         QSystemTrayIcon::Information);
 }
 
@@ -429,10 +440,11 @@ void MainWindow::onTransferFinished(const TransferInfo &info)
         if (info.direction == TransferInfo::Direction::Download)
             showMessage(tr("Downloaded “%1”.").arg(fileNameOf(info.localPath)));
         else
-            showMessage(tr("Sent “%1”.").arg(info.name));
+            showMessage(tr("Sent “%1”.").arg(PeerText::shown(info.name)));
         break;
     case TransferInfo::Status::Failed:
-        showMessage(tr("“%1” failed: %2").arg(info.name, Format::transferError(info)));
+        showMessage(
+            tr("“%1” failed: %2").arg(PeerText::shown(info.name), Format::transferError(info)));
         break;
     case TransferInfo::Status::Cancelled:
     case TransferInfo::Status::Pending:
@@ -537,7 +549,8 @@ void MainWindow::downloadFile(qint64 fileIndex, bool askFolder)
                 return;
             const auto error = ErrorCode(code);
             if (error == ErrorCode::FileNotAvailable || error == ErrorCode::FileWithdrawn)
-                self->showMessage(tr("%1's file is no longer available.").arg(sender));
+                self->showMessage(
+                    tr("%1's file is no longer available.").arg(PeerText::shown(sender)));
         });
     if (id < 0)
         showMessage(Format::error(m_room->lastError(), m_room->lastErrorText()));
@@ -591,9 +604,25 @@ void MainWindow::showFilesMenu(const QPoint &pos)
     else if (chosen == downloadTo)
         downloadFile(fileIndex, true);
     else if (chosen == open)
-        QDesktopServices::openUrl(QUrl::fromLocalFile(localPath));
+        openReceivedFile(localPath);
     else if (chosen == showInFolder)
         QDesktopServices::openUrl(QUrl::fromLocalFile(QFileInfo(localPath).absolutePath()));
+}
+
+void MainWindow::openReceivedFile(const QString &localPath)
+{
+    // A received program (or script, or shortcut) runs when "opened": ask first, default No.
+    if (PeerText::isRiskyToOpen(localPath)) {
+        const auto answer = QMessageBox::warning(
+            this, tr("Open a program?"),
+            tr("“%1” is a program or script: opening it runs it with your permissions. Only "
+               "open it if you trust whoever sent it and expected it.\n\nOpen it anyway?")
+                .arg(PeerText::shown(QFileInfo(localPath).fileName())),
+            QMessageBox::Open | QMessageBox::Cancel, QMessageBox::Cancel);
+        if (answer != QMessageBox::Open)
+            return;
+    }
+    QDesktopServices::openUrl(QUrl::fromLocalFile(localPath));
 }
 
 QList<int> MainWindow::selectedTransferRows() const
@@ -632,7 +661,8 @@ void MainWindow::retryTransferAt(int row)
             return;
     } else {
         if (!m_room->file(info.fileIndex).isValid()) {
-            showMessage(tr("%1's file is no longer available.").arg(info.peerName));
+            showMessage(
+                tr("%1's file is no longer available.").arg(PeerText::shown(info.peerName)));
             return;
         }
         downloadFile(info.fileIndex);
@@ -669,7 +699,7 @@ void MainWindow::showTransfersMenu(const QPoint &pos)
     else if (chosen == retry)
         retryTransferAt(index.row());
     else if (chosen == open)
-        QDesktopServices::openUrl(QUrl::fromLocalFile(info.localPath));
+        openReceivedFile(info.localPath);
     else if (chosen == showInFolder)
         QDesktopServices::openUrl(QUrl::fromLocalFile(QFileInfo(info.localPath).absolutePath()));
     else if (chosen == remove)

@@ -90,6 +90,8 @@ protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
+    //! Opens a received file with the system, after a warning when it is a program.
+    void openReceivedFile(const QString &localPath);
     void setupViews();
     void setupActions();
     void connectRoom();

@@ -1,5 +1,7 @@
 #include "participantsmodel.h"
 
+#include "peertext.h"
+
 #include <QIcon>
 #include <QJsonArray>
 
@@ -101,7 +103,10 @@ QStringList ParticipantsModel::selectedNames() const
 
 QString ParticipantsModel::recipientsText() const
 {
-    return Format::nameList(selectedNames());
+    QStringList names = selectedNames();
+    for (QString &name : names)
+        name = PeerText::shown(name); // chosen by the participants themselves
+    return Format::nameList(names);
 }
 
 QJsonObject ParticipantsModel::sendOptions() const

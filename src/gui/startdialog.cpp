@@ -5,6 +5,7 @@
 
 #include "invite.h"
 #include "nearbyroomsmodel.h"
+#include "peertext.h"
 #include "roombrowser.h"
 #include "ui_startdialog.h"
 
@@ -18,6 +19,8 @@ StartDialog::StartDialog(QWidget *parent)
 {
     m_ui->setupUi(this);
     m_ui->nearbyList->setModel(m_nearby);
+    // The message may quote a server's error text.
+    PeerText::makeLabelsPlain(this);
     m_ui->buttonBox->button(QDialogButtonBox::Ok)->setText(tr("&Start"));
     connect(m_ui->buttonBox, &QDialogButtonBox::accepted, this, &StartDialog::accept);
     connect(m_ui->buttonBox, &QDialogButtonBox::rejected, this, &StartDialog::reject);

@@ -1,4 +1,5 @@
 #include "connection_p.h"
+#include "filepage_p.h"
 #include "listener_p.h"
 #include "roomserver_p.h"
 #include "serverlogging_p.h"
@@ -29,7 +30,6 @@ namespace {
 // control replies from queueing long behind data.
 constexpr qint64 SocketHighWater = 1024 * 1024;
 constexpr int MaxNameLength = 64;
-constexpr int MaxFileNameLength = 1024;
 // A peer that does not complete the closing handshake is cut off after this.
 constexpr int CloseGraceMs = 5000;
 // The durable offset of an upload advances at least this often (bytes), and at least
@@ -37,6 +37,8 @@ constexpr int CloseGraceMs = 5000;
 // the Syncer's thread, so it lags by the time the disk takes, but never by more than
 // twice this.
 constexpr qint64 DurableInterval = 4 * 1024 * 1024;
+// Chunks for unknown uploads are answered (1198) for at most this many ids per connection.
+constexpr int MaxUnknownUploadReports = 64;
 // Consecutive chunks failing their CRC before an upload fails with 1191.
 constexpr int MaxCrcFailures = 8;
 constexpr auto TakenOverCode = QWebSocketProtocol::CloseCode(4002);
@@ -78,14 +80,6 @@ void setRid(QJsonObject &msg, const QJsonValue &rid)
         msg.insert(QStringLiteral("rid"), rid);
 }
 
-QJsonArray filesJson(const QList<StoredFilePtr> &files)
-{
-    QJsonArray out;
-    for (const auto &f : files)
-        out.append(f->toJson());
-    return out;
-}
-
 } // namespace
 
 Connection::Connection(RoomServerPrivate *server, QWebSocket *socket)
@@ -122,9 +116,11 @@ Connection::~Connection()
 
 void Connection::sendJson(const QJsonObject &msg)
 {
-    if (m_socket->state() != QAbstractSocket::ConnectedState)
+    if (m_socket->state() != QAbstractSocket::ConnectedState || m_sendOverflow)
         return;
-    m_socket->sendTextMessage(QString::fromUtf8(QJsonDocument(msg).toJson(QJsonDocument::Compact)));
+    const QByteArray json = QJsonDocument(msg).toJson(QJsonDocument::Compact);
+    m_socket->sendTextMessage(QString::fromUtf8(json));
+    accountSent(msg, json.size());
 }
 
 void Connection::sendError(const QJsonValue &rid, ErrorCode code, const QString &desc)
@@ -324,7 +320,7 @@ void Connection::onTextMessage(const QString &text)
     if (handleLobbyRequest(type, msg, rid))
         return;
     if (type == QLatin1String("list"))
-        handleList(rid);
+        handleList(msg, rid);
     else if (type == QLatin1String("leave"))
         handleLeave();
     else if (type == QLatin1String("upload-begin"))
@@ -378,22 +374,20 @@ void Connection::handleJoin(const QJsonObject &msg, const QJsonValue &rid)
     // It must belong to the room this (valid) token opens; anything else joins afresh.
     Session *session = nullptr;
     const QJsonValue resume = msg.value(QLatin1String("resume"));
-    if (resume.isString()) {
-        session = m_server->session(resume.toString());
-        if (session && session->room != claims->room)
-            session = nullptr;
-    }
+    if (resume.isString())
+        session = resumableSession(resume.toString(), claims->room);
     const bool resumed = session != nullptr;
 
     QString name = resumed ? session->name : claims->name;
     if (name.isEmpty()) {
         const QJsonValue given = msg.value(QLatin1String("name"));
         name = given.toString().trimmed();
-        if (!given.isString() || name.isEmpty() || name.size() > MaxNameLength) {
+        if (!given.isString() || name.isEmpty() || name.size() > MaxNameLength
+            || !isPrintableName(name)) {
             // The token is fine, so the client may try again with another name.
             sendError(rid, ErrorCode::InvalidRequest,
                       QStringLiteral("The invite has no name, so \"name\" must be 1 to %1 "
-                                     "characters")
+                                     "characters, none of them control characters")
                           .arg(MaxNameLength));
             return;
         }
@@ -448,7 +442,7 @@ void Connection::handleJoin(const QJsonObject &msg, const QJsonValue &rid)
     reply.insert(QStringLiteral("dataChannel"), m_data != nullptr);
     reply.insert(QStringLiteral("serverTime"), QDateTime::currentMSecsSinceEpoch());
     reply.insert(QStringLiteral("participants"), participants);
-    reply.insert(QStringLiteral("files"), filesJson(m_room->visibleFiles(m_clientId)));
+    insertFilePage(reply, *m_room, m_clientId, 0);
     reply.insert(QStringLiteral("lobby"), m_server->lobby->isEnabled(m_room->name()));
     sendJson(reply);
     if (m_role == QLatin1String("moderator"))
@@ -477,11 +471,18 @@ void Connection::handleLeave()
     closeWith(QWebSocketProtocol::CloseCodeNormal, str("left"));
 }
 
-void Connection::handleList(const QJsonValue &rid)
+void Connection::handleList(const QJsonObject &msg, const QJsonValue &rid)
 {
+    // Paged (docs/protocol.md, "Paging the file list"): without "after", the first page.
+    const QJsonValue afterValue = msg.value(QLatin1String("after"));
+    const auto after = afterValue.isUndefined() ? std::optional<qint64>(0)
+                                                : JsonNumbers::exactInteger(afterValue);
+    if (!after || *after < 0)
+        return sendError(rid, ErrorCode::InvalidRequest,
+                         str("\"after\" must be a non-negative integer (a file index)"));
     QJsonObject reply = message("files");
     setRid(reply, rid);
-    reply.insert(QStringLiteral("files"), filesJson(m_room->visibleFiles(m_clientId)));
+    insertFilePage(reply, *m_room, m_clientId, *after);
     sendJson(reply);
 }
 
@@ -504,8 +505,12 @@ void Connection::handleUploadBegin(const QJsonObject &msg, const QJsonValue &rid
             QStringLiteral("\"name\" must be 1 to %1 characters").arg(MaxFileNameLength));
     if (!size || *size < 0)
         return invalid(str("\"size\" must be a non-negative integer"));
-    if (!mimeValue.isUndefined() && !mimeValue.isString())
-        return invalid(str("\"mime\" must be a string"));
+    if (!mimeValue.isUndefined()
+        && !(mimeValue.isString()
+             && (mimeValue.toString().isEmpty() || isValidMimeType(mimeValue.toString()))))
+        return invalid(QStringLiteral("\"mime\" must be a media type \"type/subtype\" of at "
+                                      "most %1 characters (RFC 6838 names, no parameters)")
+                           .arg(MaxMimeLength));
     if (!broadcastValue.isUndefined() && !broadcastValue.isBool())
         return invalid(str("\"broadcast\" must be true or false"));
     const bool broadcast = broadcastValue.toBool(true);
@@ -546,14 +551,8 @@ void Connection::handleUploadBegin(const QJsonObject &msg, const QJsonValue &rid
                              .arg(*size)
                              .arg(maxSize));
     }
-    int running = 0;
-    for (const auto &[id, u] : m_server->uploads)
-        running += u->connection == this ? 1 : 0;
-    if (running >= m_server->options.maxUploadsPerConnection) {
-        return sendError(rid, ErrorCode::LimitExceeded,
-                         QStringLiteral("At most %1 uploads at a time")
-                             .arg(m_server->options.maxUploadsPerConnection));
-    }
+    if (!admitNewUpload(rid))
+        return;
 
     auto upload = std::make_unique<Upload>();
     upload->id = m_server->nextTransferId();
@@ -725,9 +724,14 @@ void Connection::onBinaryMessage(const QByteArray &data)
         // Chunks still in flight after a cancel, a failure or completion are expected.
         if (m_server->endedUploads.contains(id) || m_server->publishedUploads.contains(id))
             return;
+        // One report per id, and only so many: a peer sending chunks for ever new ids gets
+        // neither unbounded answers nor unbounded memory.
+        if (m_reportedUnknownUploads.size() >= MaxUnknownUploadReports
+            || m_reportedUnknownUploads.contains(id))
+            return;
+        m_reportedUnknownUploads.insert(id);
         sendUploadFailed(id, ErrorCode::ProtocolError,
                          QStringLiteral("There is no upload %1").arg(id));
-        m_server->endedUploads.insert(id); // one report is enough
         return;
     }
     Upload &upload = *found;

@@ -123,7 +123,7 @@ private:
     void closeDataChannel();
 
     void handleJoin(const QJsonObject &msg, const QJsonValue &rid);
-    void handleList(const QJsonValue &rid);
+    void handleList(const QJsonObject &msg, const QJsonValue &rid);
     void handleLeave();
     void handleUploadBegin(const QJsonObject &msg, const QJsonValue &rid);
     void handleUploadResume(const QJsonObject &msg, const QJsonValue &rid);
@@ -150,12 +150,24 @@ private:
     //! Sends the refusal and closes when the join must not go ahead.
     bool admitJoin(const JoinClaims &claims, const QJsonObject &msg, const QJsonValue &rid,
                    const QString &name);
+    //! Per-session and per-room caps on uploads in progress; false after answering 1196.
+    bool admitNewUpload(const QJsonValue &rid);
+    //! The session \a id of \a room if it may be resumed: not one whose invite expired
+    //! while it was away (that one is ended now, so another token cannot revive it).
+    Session *resumableSession(const QString &id, const QString &room);
     //! Arms the timer that ends the session when its token expires (4003).
     void startSession(const JoinClaims &claims, const QString &name);
     void checkSessionExpiry();
     //! Leaves the room at once (others hear `participant-left` with \a reason); the
     //! connection itself closes separately.
     void leaveRoom(const QString &reason);
+
+    //! After each control message sent: charges replies to the control rate (by size) and
+    //! drops a peer whose unsent data passes MaxSendBacklog (its session stays resumable).
+    void accountSent(const QJsonObject &msg, qint64 bytes);
+    //! Drops the connection at once, without a closing handshake, keeping the session
+    //! resumable (as for a silent peer).
+    void dropResumable();
 
     void sendError(const QJsonValue &rid, ErrorCode code, const QString &desc);
     void sendUploadAck(Upload &upload);
@@ -196,6 +208,8 @@ private:
     QString m_banKey; //!< what a moderator's removal bans (see docs/security.md)
     QString m_knockId; //!< the lobby knock this connection waits on
     bool m_knocked = false; //!< one knock per connection
+    bool m_sendOverflow = false; //!< past MaxSendBacklog: being dropped, nothing more is queued
+    QSet<quint32> m_reportedUnknownUploads; //!< ids answered with 1198, bounded
 };
 
 } // namespace Roomshare::Server

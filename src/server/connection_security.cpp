@@ -7,6 +7,7 @@
 
 #include <QDateTime>
 #include <QJsonArray>
+#include <QTimer>
 #include <QWebSocket>
 
 #include <cmath>
@@ -17,6 +18,12 @@ namespace {
 
 // QTimer takes an int of milliseconds; long-lived tokens are re-checked at least daily.
 constexpr qint64 MaxGuardIntervalMs = 24 * 3600 * 1000;
+// Unsent bytes a connection may have queued (control messages and, without a data channel,
+// chunks; downloads already pause at SocketHighWater) before it is dropped as not reading.
+// Far above what a reading client ever has queued: a page of the file list is 128 KiB.
+constexpr qint64 MaxSendBacklog = 8 * 1024 * 1024;
+// A reply costs one extra control message per this many bytes (see accountSent).
+constexpr qint64 ReplyCostBytes = 16 * 1024;
 
 QJsonObject typed(const char *type)
 {
@@ -71,6 +78,32 @@ void Connection::startGuards()
         m_guardTimer.start(o.joinTimeoutMs);
 }
 
+void Connection::accountSent(const QJsonObject &msg, qint64 bytes)
+{
+    // A reply costs the control budget one message per ReplyCostBytes on top of the request
+    // that asked for it, so a budget of small requests does not buy as many large replies.
+    if (msg.contains(QLatin1String("rid")))
+        m_controlBucket.charge(double(bytes / ReplyCostBytes));
+    if (m_sendOverflow || m_socket->bytesToWrite() <= MaxSendBacklog)
+        return;
+    m_sendOverflow = true;
+    qCInfo(lcServer) << "dropping" << m_clientId << "with" << m_socket->bytesToWrite()
+                     << "bytes unsent: it does not read what it is sent";
+    // Not here: sendJson runs inside loops over members and downloads.
+    QTimer::singleShot(0, this, [this] {
+        if (!m_closing)
+            dropResumable();
+    });
+}
+
+void Connection::dropResumable()
+{
+    m_closing = true;
+    detachTransfers();
+    closeDataChannel();
+    m_socket->abort();
+}
+
 bool Connection::admitMessage(MessageKind kind)
 {
     TokenBucket &bucket = kind == MessageKind::Control ? m_controlBucket : m_dataBucket;
@@ -102,7 +135,87 @@ bool Connection::admitJoin(const JoinClaims &claims, const QJsonObject &msg, con
         return refuse(QStringLiteral("the token is for another room"));
     if (m_server->isBanned(claims.room, banKeyFor(claims, name)))
         return refuse(QStringLiteral("a moderator removed you from this room"));
+    // A room holds so many participants at most (a participant already present that
+    // resumes is not a new one).
+    const int members = m_server->options.maxParticipantsPerRoom;
+    const QJsonValue resumeValue = msg.value(QLatin1String("resume"));
+    const Session *returning
+        = resumeValue.isString() ? m_server->session(resumeValue.toString()) : nullptr;
+    const auto roomIt = m_server->rooms.find(claims.room);
+    if (members > 0 && roomIt != m_server->rooms.end()
+        && !(returning && returning->room == claims.room && returning->present)
+        && roomIt->second->members().size() >= members) {
+        sendError(rid, ErrorCode::LimitExceeded,
+                  QStringLiteral("The room is full (%1 participants)").arg(members));
+        closeWith(QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("room full"));
+        return false;
+    }
+    // Each join without a resumable session creates a participant (persisted with an
+    // fsync): a token cannot create them without end.
+    const int cap = m_server->options.maxSessionsPerToken;
+    const QJsonValue resume = msg.value(QLatin1String("resume"));
+    const Session *resumed = resume.isString() ? m_server->session(resume.toString()) : nullptr;
+    if (cap > 0 && !claims.tokenId.isEmpty() && !(resumed && resumed->room == claims.room)) {
+        int sessions = 0;
+        for (const auto &[id, s] : m_server->sessions)
+            sessions += s->tokenId == claims.tokenId ? 1 : 0;
+        if (sessions >= cap) {
+            qCInfo(lcServer) << "join refused: token" << claims.tokenId << "has" << sessions
+                             << "sessions";
+            sendError(rid, ErrorCode::LimitExceeded,
+                      QStringLiteral("This invite has been used for %1 participants already; "
+                                     "ask for a new link")
+                          .arg(cap));
+            closeWith(QWebSocketProtocol::CloseCodePolicyViolated,
+                      QStringLiteral("too many sessions for this invite"));
+            return false;
+        }
+    }
     return true;
+}
+
+bool Connection::admitNewUpload(const QJsonValue &rid)
+{
+    // Per session, not per connection: a reconnect must not grant a fresh allowance (the
+    // uploads left behind stay resumable, each a file open once resumed).
+    int ofSession = 0;
+    int ofRoom = 0;
+    for (const auto &[id, u] : m_server->uploads) {
+        ofSession += u->sessionId == m_session->id ? 1 : 0;
+        ofRoom += u->room == m_room->name() ? 1 : 0;
+    }
+    const ServerOptions &o = m_server->options;
+    if (o.maxUploadsPerConnection > 0 && ofSession >= o.maxUploadsPerConnection) {
+        sendError(rid, ErrorCode::LimitExceeded,
+                  QStringLiteral("At most %1 uploads at a time").arg(o.maxUploadsPerConnection));
+        return false;
+    }
+    if (o.maxUploadsPerRoom > 0 && ofRoom >= o.maxUploadsPerRoom) {
+        sendError(rid, ErrorCode::LimitExceeded,
+                  QStringLiteral("This room already has %1 uploads in progress; try again later")
+                      .arg(o.maxUploadsPerRoom));
+        return false;
+    }
+    return true;
+}
+
+Session *Connection::resumableSession(const QString &id, const QString &room)
+{
+    Session *session = m_server->session(id);
+    if (!session || session->room != room)
+        return nullptr;
+    // A connected session ends when its token expires (checkSessionExpiry); one that was
+    // away at that moment ends here, when it tries to come back. (tokenExpiresAt is kept
+    // in memory: after a restart it is unknown, 0, and the partial TTL bounds the session.)
+    if (session->tokenExpiresAt > 0
+        && session->tokenExpiresAt <= QDateTime::currentSecsSinceEpoch()) {
+        qCInfo(lcServer) << "not resuming" << session->clientId << ": its invite expired";
+        if (Connection *stale = session->connection; stale && stale != this)
+            stale->takenOver();
+        m_server->endSession(session, QStringLiteral("expired"));
+        return nullptr;
+    }
+    return session;
 }
 
 void Connection::startSession(const JoinClaims &claims, const QString &name)
@@ -113,6 +226,7 @@ void Connection::startSession(const JoinClaims &claims, const QString &name)
     if (m_session) {
         m_session->banKey = m_banKey;
         m_session->tokenExpiresAt = m_tokenExpiresAt;
+        m_session->tokenId = m_tokenId;
     }
     checkSessionExpiry();
 }
@@ -223,13 +337,25 @@ void Connection::handleParticipantRemove(const QJsonObject &msg, const QJsonValu
                              target->tokenExpiresAt > 0
                                  ? target->tokenExpiresAt
                                  : QDateTime::currentSecsSinceEpoch() + 86400);
-    if (Connection *c = target->connection) {
-        m_server->ban(m_room->name(), c->m_banKey, c->m_tokenExpiresAt);
-        c->removeByModerator(m_name);
-    } else {
-        // Dropped and within its grace period: it must not come back by resuming either.
-        m_server->ban(m_room->name(), target->banKey, target->tokenExpiresAt);
-        m_server->endSession(target, QStringLiteral("removed"));
+    // Not only the session named: every one of the same invite (a personal link open on two
+    // devices), or of the same shared link under the same name, goes at once. They share
+    // the ban key, so none of them could come back anyway.
+    const QString banKey = target->banKey;
+    QList<Session *> removed{ target };
+    for (Session *member : m_room->members()) {
+        if (member != target && member != m_session && !banKey.isEmpty()
+            && member->banKey == banKey)
+            removed.append(member);
+    }
+    for (Session *session : std::as_const(removed)) {
+        if (Connection *c = session->connection) {
+            m_server->ban(m_room->name(), c->m_banKey, c->m_tokenExpiresAt);
+            c->removeByModerator(m_name);
+        } else {
+            // Dropped and within its grace period: it must not come back by resuming either.
+            m_server->ban(m_room->name(), session->banKey, session->tokenExpiresAt);
+            m_server->endSession(session, QStringLiteral("removed"));
+        }
     }
     QJsonObject reply = typed("participant-removed");
     if (rid.isDouble())

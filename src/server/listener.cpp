@@ -10,6 +10,13 @@
 #include <QSslSocket>
 #include <QTimer>
 
+#ifdef Q_OS_UNIX
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#endif
+
 namespace Roomshare::Server {
 
 namespace {
@@ -18,6 +25,9 @@ constexpr QByteArrayView HttpGet = "GET ";
 // A greeted data channel reads at most this much ahead of the frame being handled; the
 // rest waits in the kernel, which throttles the sender.
 constexpr qint64 DataReadBuffer = 2 * 1024 * 1024;
+// After an accept failed for want of descriptors (QTcpServer then stops accepting), try
+// again this much later.
+constexpr int AcceptRetryMs = 200;
 
 QString newKey()
 {
@@ -43,15 +53,83 @@ Listener::Listener(RoomServerPrivate *server, QObject *parent)
         m_tls.setProtocol(QSsl::TlsV1_2OrLater);
         m_tls.setPeerVerifyMode(QSslSocket::VerifyNone); // clients authenticate with tokens
     }
+    m_acceptRetry.setSingleShot(true);
+    m_acceptRetry.setInterval(AcceptRetryMs);
+    connect(&m_acceptRetry, &QTimer::timeout, this, [this] {
+        if (isListening())
+            resumeAccepting();
+    });
+    connect(this, &QTcpServer::acceptError, this, &Listener::onAcceptError);
+    reserveDescriptor();
+#ifdef Q_OS_UNIX
+    struct rlimit limit;
+    if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY)
+        m_descriptorLimit = qintptr(qMin<rlim_t>(limit.rlim_cur, 1 << 30));
+#endif
 }
 
 Listener::~Listener()
 {
     dropPending();
+#ifdef Q_OS_UNIX
+    if (m_reserveFd >= 0)
+        ::close(m_reserveFd);
+#endif
+}
+
+void Listener::reserveDescriptor()
+{
+#ifdef Q_OS_UNIX
+    if (m_reserveFd < 0)
+        m_reserveFd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+#endif
+}
+
+void Listener::onAcceptError(QAbstractSocket::SocketError error)
+{
+    // Out of descriptors (EMFILE/ENFILE) or buffers: QTcpServer has paused accepting and
+    // would never resume by itself. The connection that could not be accepted waits in the
+    // backlog and would keep the listening socket readable for ever: spend the reserve
+    // descriptor to accept it and close it at once (the peer sees a close, not a hang),
+    // then take the reserve back and accept again shortly, once descriptors are freed.
+    ++m_acceptErrors;
+    qCWarning(lcServer) << "cannot accept a connection:" << error << "; retrying in"
+                        << AcceptRetryMs << "ms";
+#ifdef Q_OS_UNIX
+    if (m_reserveFd >= 0) {
+        ::close(m_reserveFd);
+        m_reserveFd = -1;
+        const int fd = int(::accept(int(socketDescriptor()), nullptr, nullptr));
+        if (fd >= 0)
+            ::close(fd);
+        reserveDescriptor();
+    }
+#endif
+    m_acceptRetry.start();
 }
 
 void Listener::incomingConnection(qintptr descriptor)
 {
+    // Linux hands out the lowest free descriptor, so a high one means nearly all are in
+    // use. Stop accepting before accept() fails with EMFILE: Qt 6.4 then keeps the
+    // listening socket armed and spins at 100% CPU, and other versions stop accepting for
+    // good. This connection is closed (its peer sees a close, not a hang), the rest wait in
+    // the kernel's backlog, and accepting resumes shortly. The headroom is left for the
+    // files that uploads, downloads and the database open.
+    if (m_descriptorLimit > 0
+        && descriptor
+            >= m_descriptorLimit - qBound(qintptr(8), m_descriptorLimit / 8, qintptr(256))) {
+        ++m_acceptErrors;
+        qCWarning(lcServer) << "cannot accept a connection: descriptor" << descriptor
+                            << "is too close to the limit of" << m_descriptorLimit
+                            << "; pausing for" << AcceptRetryMs << "ms";
+#ifdef Q_OS_UNIX
+        ::close(int(descriptor));
+#endif
+        pauseAccepting();
+        m_acceptRetry.start();
+        return;
+    }
     QTcpSocket *socket = m_secure ? new QSslSocket(this) : new QTcpSocket(this);
     if (!socket->setSocketDescriptor(descriptor)) {
         qCWarning(lcServer) << "cannot take an accepted connection:" << socket->errorString();
@@ -108,6 +186,9 @@ int Listener::pendingFrom(const QHostAddress &address) const
         count += socket->peerAddress().isEqual(address) ? 1 : 0;
     for (const auto &socket : m_dataChannels)
         count += socket && socket->peerAddress().isEqual(address) ? 1 : 0;
+    // Handed to QWebSocketServer but not upgraded yet: nothing else counts these.
+    for (const QTcpSocket *socket : m_upgrading)
+        count += socket->peerAddress().isEqual(address) ? 1 : 0;
     return count;
 }
 

@@ -6,6 +6,7 @@
 #include <QSet>
 #include <QSslConfiguration>
 #include <QTcpServer>
+#include <QTimer>
 
 QT_BEGIN_NAMESPACE
 class QTcpSocket;
@@ -39,6 +40,8 @@ public:
     void upgraded(const QHostAddress &peer, quint16 port);
     //! Closes every socket not yet handed on.
     void dropPending();
+    //! How often accepting failed (out of descriptors): for tests and diagnostics.
+    int acceptErrors() const { return m_acceptErrors; }
 
 protected:
     void incomingConnection(qintptr descriptor) override;
@@ -48,6 +51,9 @@ private:
     void acceptDataChannel(QTcpSocket *socket);
     void drop(QTcpSocket *socket);
     int pendingFrom(const QHostAddress &address) const;
+    void onAcceptError(QAbstractSocket::SocketError error);
+    //! Keeps one descriptor open in reserve (/dev/null) for onAcceptError().
+    void reserveDescriptor();
 
     RoomServerPrivate *const m_server;
     QSslConfiguration m_tls;
@@ -55,6 +61,10 @@ private:
     QSet<QTcpSocket *> m_sniffing; //!< accepted, first line not seen yet
     QHash<QString, QPointer<QTcpSocket>> m_dataChannels; //!< key -> greeted, unclaimed
     QSet<QTcpSocket *> m_upgrading; //!< handed to QWebSocketServer, handshake not done
+    QTimer m_acceptRetry; //!< resumes accepting after an accept error
+    int m_reserveFd = -1;
+    qintptr m_descriptorLimit = 0; //!< RLIMIT_NOFILE; 0 when unknown or unlimited
+    int m_acceptErrors = 0;
 };
 
 } // namespace Roomshare::Server

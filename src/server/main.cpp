@@ -343,6 +343,17 @@ int runServer(QCoreApplication &app, const QStringList &arguments)
                         partialTtlOption, pingOption, idleOption, roomOption, tlsCertOption,
                         tlsKeyOption, originOption, publicUrlOption, perAddressOption,
                         noLobbyOption, knockTimeoutOption, announceOption, announceNameOption });
+    // Transport security of a server others can reach (issue 15, finding 5).
+    const QCommandLineOption selfSignedOption(
+        QStringLiteral("tls-self-signed"),
+        QStringLiteral("Serve wss:// with a self-signed certificate kept in DIR (generated on "
+                       "first start, renewed before it expires); the links printed pin it."),
+        QStringLiteral("DIR"));
+    const QCommandLineOption insecureOption(
+        QStringLiteral("insecure-plaintext"),
+        QStringLiteral("Allow plain ws:// on an address other machines can reach: tokens, "
+                       "session ids and files travel in clear."));
+    parser.addOptions({ selfSignedOption, insecureOption });
 
     auto fail = [](const QString &text) {
         printError(text);
@@ -417,6 +428,30 @@ int runServer(QCoreApplication &app, const QStringList &arguments)
     }
     if (parser.isSet(announceOption) && !parser.isSet(roomOption))
         return fail(QStringLiteral("--announce needs --room"));
+    if (parser.isSet(selfSignedOption)) {
+        if (parser.isSet(tlsCertOption))
+            return fail(QStringLiteral("--tls-self-signed and --tls-cert exclude each other"));
+        QStringList hosts{ QStringLiteral("127.0.0.1"), QStringLiteral("::1"),
+                           QStringLiteral("localhost") };
+        if (!options.listenAddress.isEqual(QHostAddress::AnyIPv4)
+            && !options.listenAddress.isEqual(QHostAddress::AnyIPv6)
+            && !options.listenAddress.isEqual(QHostAddress::Any))
+            hosts.append(options.listenAddress.toString());
+        const auto identity = Tls::loadOrCreateSelfSigned(
+            parser.value(selfSignedOption), QStringLiteral("roomshare-server"), hosts, &error);
+        if (!identity)
+            return fail(QStringLiteral("--tls-self-signed: ") + error);
+        options.tlsCertificate = identity->certificate;
+        options.tlsKey = identity->key;
+    }
+    // Cleartext only where nobody else can listen, unless asked for in so many words.
+    if (options.tlsCertificate.isNull() && !options.listenAddress.isLoopback()
+        && !parser.isSet(insecureOption))
+        return fail(
+            QStringLiteral("refusing plain ws:// on %1, which other machines can reach: tokens, "
+                           "session ids and files would travel in clear. Use --tls-self-signed "
+                           "DIR (or --tls-cert/--tls-key), or --insecure-plaintext to accept that")
+                .arg(options.listenAddress.toString()));
     options.allowedOrigins = parser.values(originOption);
     for (const QString &value : parser.values(publicUrlOption)) {
         const auto url = parseServerUrl(value, &error);

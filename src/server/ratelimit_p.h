@@ -23,16 +23,32 @@ public:
     {
         if (m_rate <= 0 || m_burst <= 0)
             return true;
-        const qint64 now = nowMs >= 0 ? nowMs : m_clock.elapsed();
-        m_tokens = qMin(double(m_burst), m_tokens + double(now - m_last) * m_rate / 1000.0);
-        m_last = now;
+        refill(nowMs);
         if (m_tokens < 1.0)
             return false;
         m_tokens -= 1.0;
         return true;
     }
 
+    //! Takes \a tokens without refusing, for a cost known only after a message was admitted
+    //! (the size of its reply): the bucket may go into debt, down to minus its burst, and
+    //! take() refuses until it has refilled.
+    void charge(double tokens, qint64 nowMs = -1)
+    {
+        if (m_rate <= 0 || m_burst <= 0)
+            return;
+        refill(nowMs);
+        m_tokens = qMax(-double(m_burst), m_tokens - tokens);
+    }
+
 private:
+    void refill(qint64 nowMs)
+    {
+        const qint64 now = nowMs >= 0 ? nowMs : m_clock.elapsed();
+        m_tokens = qMin(double(m_burst), m_tokens + double(now - m_last) * m_rate / 1000.0);
+        m_last = now;
+    }
+
     QElapsedTimer m_clock;
     qint64 m_last = 0;
     double m_tokens = 0;

@@ -1,5 +1,7 @@
 #include "room_p.h"
 
+#include "filepage_p.h"
+
 #include <QTimer>
 
 #include <limits>
@@ -16,11 +18,18 @@ bool StoredFile::isVisibleTo(const QString &clientId) const
 QJsonObject StoredFile::toJson() const
 {
     return QJsonObject{
-        { QStringLiteral("index"), index },         { QStringLiteral("name"), name },
-        { QStringLiteral("size"), size },           { QStringLiteral("type"), mime },
-        { QStringLiteral("sha256"), sha256 },       { QStringLiteral("sender"), senderName },
-        { QStringLiteral("senderId"), senderId },   { QStringLiteral("createdAt"), createdAt },
-        { QStringLiteral("expiresAt"), expiresAt }, { QStringLiteral("broadcast"), broadcast },
+        { QStringLiteral("index"), index },
+        { QStringLiteral("name"), name },
+        { QStringLiteral("size"), size },
+        // A file stored before media types were checked may hold anything here.
+        { QStringLiteral("type"),
+          isValidMimeType(mime) ? mime : QStringLiteral("application/octet-stream") },
+        { QStringLiteral("sha256"), sha256 },
+        { QStringLiteral("sender"), senderName },
+        { QStringLiteral("senderId"), senderId },
+        { QStringLiteral("createdAt"), createdAt },
+        { QStringLiteral("expiresAt"), expiresAt },
+        { QStringLiteral("broadcast"), broadcast },
     };
 }
 
@@ -89,6 +98,15 @@ QList<StoredFilePtr> Room::visibleFiles(const QString &clientId) const
             out.append(f);
     }
     return out;
+}
+
+void Room::forEachFileAfter(qint64 after,
+                            const std::function<bool(const StoredFilePtr &)> &visit) const
+{
+    for (auto it = m_files.upper_bound(after); it != m_files.end(); ++it) {
+        if (!visit(it->second))
+            return;
+    }
 }
 
 qint64 Room::earliestExpiry() const

@@ -10,6 +10,7 @@
 #include <QString>
 #include <QTimer>
 
+#include <functional>
 #include <map>
 #include <memory>
 
@@ -58,6 +59,7 @@ struct Session
     bool present = false; //!< announced as joined and not (yet) as left
     QString banKey; //!< what a moderator's removal bans (in memory only)
     qint64 tokenExpiresAt = 0; //!< of the token it last joined with (in memory only)
+    QString tokenId; //!< jti of the token that created or last resumed it (in memory only)
     std::unique_ptr<QTimer> graceTimer; //!< runs while present without a connection
 
     QJsonObject participantJson() const;
@@ -125,6 +127,10 @@ public:
     //! File \a index if \a clientId may see it, else nullptr (same answer as "no such file").
     StoredFilePtr visibleFile(qint64 index, const QString &clientId) const;
     QList<StoredFilePtr> visibleFiles(const QString &clientId) const;
+    //! Calls \a visit with each file whose index is above \a after, in increasing index
+    //! order, until it returns false.
+    void forEachFileAfter(qint64 after,
+                          const std::function<bool(const StoredFilePtr &)> &visit) const;
     QList<StoredFilePtr> files() const;
     //! The soonest expiresAt of the room's files; max() when it has none.
     qint64 earliestExpiry() const;

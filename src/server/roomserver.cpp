@@ -571,7 +571,9 @@ bool RoomServer::listen(QString *error)
     connect(server, &QWebSocketServer::newConnection, this, [this] { d->onNewConnection(); });
     d->webSocketServer = server;
     auto *listener = new Listener(d.get(), this);
-    listener->setMaxPendingConnections(MaxPendingConnections);
+    // The kernel's queue of connections not yet accepted (setMaxPendingConnections would
+    // bound Qt's own queue, which the Listener does not use).
+    listener->setListenBacklogSize(MaxPendingConnections);
     if (!listener->listen(d->options.listenAddress, d->options.port)) {
         const QString message = QStringLiteral("cannot listen on %1 port %2: %3")
                                     .arg(d->options.listenAddress.toString())
@@ -583,9 +585,6 @@ bool RoomServer::listen(QString *error)
         d->closeAll();
         return fail(message);
     }
-    connect(listener, &QTcpServer::acceptError, this, [](QAbstractSocket::SocketError e) {
-        qCWarning(lcServer) << "cannot accept a connection:" << e;
-    });
     d->listener = listener;
     d->pingTimer.start();
     d->durableTimer.start();

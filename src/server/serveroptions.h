@@ -36,7 +36,10 @@ struct ServerOptions
     //! How long a participant whose connection dropped stays present (so a quick reconnect
     //! announces nothing) before `participant-left` goes out; negative: idleTimeoutMs.
     int sessionGraceMs = -1;
-    int maxUploadsPerConnection = 32; //!< concurrent uploads per connection (else 1196)
+    //! Uploads in progress per session (else 1196), whether their connection is there or
+    //! not: reconnecting does not reset it, and it bounds the files upload-resume opens.
+    //! (Named before sessions existed.)
+    int maxUploadsPerConnection = 32;
     int maxDownloadsPerConnection = 32; //!< concurrent downloads per connection (else 1196)
 
     // Security limits (docs/security.md).
@@ -78,6 +81,16 @@ struct ServerOptions
     qint64 knockTokenTtlSeconds = 86400;
     //! Longest lifetime a moderator may give an invite it mints (`invite-create`).
     qint64 maxInviteTtlSeconds = 7 * 86400;
+    // Caps across connections (docs/security.md, "Limits").
+    //! Uploads in progress in one room, all its sessions together (else 1196).
+    int maxUploadsPerRoom = 1024;
+    //! Sessions one join token (its jti) may create while the server runs (else 1196 and
+    //! close 1008 at `join`); each is a participant persisted with an fsync. A resume does
+    //! not count.
+    int maxSessionsPerToken = 1000;
+    //! Present participants of one room (else 1196 and close 1008 at `join`): with names
+    //! bounded, this keeps the participant list of `joined` well inside one message.
+    int maxParticipantsPerRoom = 500;
 };
 
 } // namespace Roomshare::Server

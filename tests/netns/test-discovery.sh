@@ -58,7 +58,7 @@ fi
 
 # 2. A announces "standup" (plain) and "retro" (TLS, when openssl can make a certificate).
 netns_bg a "$work/server-a.log" env DBUS_SYSTEM_BUS_ADDRESS="$(avahi_bus a)" HOME="$work" \
-    "$server" --listen 0.0.0.0:7450 --data "$work/data-a" --room standup --announce \
+    "$server" --listen 0.0.0.0:7450 --insecure-plaintext --data "$work/data-a" --room standup --announce \
     --announce-host-name Alice >"$work/server-a.pid"
 server_a=$(cat "$work/server-a.pid")
 if netns_wait_for "$work/server-a.log" '^announced: standup on Alice' 15; then
@@ -217,7 +217,7 @@ fi
 
 # 6. A server asked to announce without a daemon says why and keeps serving.
 netns_bg b "$work/server-b.log" env DBUS_SYSTEM_BUS_ADDRESS="$(avahi_bus b)" HOME="$work" \
-    "$server" --listen 0.0.0.0:7450 --data "$work/data-b" --room lonely --announce >/dev/null
+    "$server" --listen 0.0.0.0:7450 --insecure-plaintext --data "$work/data-b" --room lonely --announce >/dev/null
 if netns_wait_for "$work/server-b.log" 'Rooms nearby need the Avahi daemon' 10 \
     && sleep 0.5 && grep -q '^roomshare-server listening on' "$work/server-b.log" \
     && kill -0 "${NETNS_PIDS[-1]}" 2>/dev/null; then

@@ -25,10 +25,10 @@ work="$AVAHI_DIR/work"
 mkdir -p "$work"
 
 netns_bg a "$work/standup.log" env DBUS_SYSTEM_BUS_ADDRESS="$(avahi_bus a)" HOME="$work" \
-    "$server" --listen 0.0.0.0:7450 --data "$work/standup" --room standup --announce \
+    "$server" --listen 0.0.0.0:7450 --insecure-plaintext --data "$work/standup" --room standup --announce \
     --announce-host-name Alice >/dev/null
 netns_bg a "$work/design.log" env DBUS_SYSTEM_BUS_ADDRESS="$(avahi_bus a)" HOME="$work" \
-    "$server" --listen 0.0.0.0:7451 --data "$work/design" --room "design review" --announce \
+    "$server" --listen 0.0.0.0:7451 --insecure-plaintext --data "$work/design" --room "design review" --announce \
     --announce-host-name Bob >/dev/null
 netns_wait_for "$work/standup.log" '^announced' 15 || { cat "$work/standup.log"; exit 1; }
 netns_wait_for "$work/design.log" '^announced' 15 || { cat "$work/design.log"; exit 1; }

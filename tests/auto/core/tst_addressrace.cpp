@@ -46,6 +46,7 @@ private Q_SLOTS:
     void silentPrimaryLosesToAnAlternate();
     void everyAddressNamedWhenNoneAnswers();
     void wrongCertificateLosesEvenWhenItAnswers();
+    void tlsRefusalNamesTheCause();
     void serverLinksCarryEveryAddress();
 
 private:
@@ -179,6 +180,26 @@ void TestAddressRace::wrongCertificateLosesEvenWhenItAnswers()
     const QString why = refused.first().at(1).toString();
     QVERIFY2(why.contains(s("127.0.0.1:%1").arg(impostor->port())), qPrintable(why));
     QVERIFY2(why.contains(real->certificateFingerprint()), qPrintable(why));
+}
+
+void TestAddressRace::tlsRefusalNamesTheCause()
+{
+    // Over TLS Qt reports the end of a refused connection before its cause.
+    auto server = TestUtil::startServer(m_tmp->filePath(s("tlsrefused")));
+    QVERIFY(server);
+    const quint16 dead = closedPort();
+    JoinClaims claims;
+    claims.room = s("standup");
+    claims.expiresAt = QDateTime::currentSecsSinceEpoch() + 600;
+    const QString text = InviteLink::forEndpoints({ { s("127.0.0.1"), dead } }, true, claims.room,
+                                                  Token::sign(claims, TestUtil::testSecret()))
+                             .toString();
+    Room room;
+    QSignalSpy disconnected(&room, &Room::disconnected);
+    QVERIFY(room.connectToRoom(text, s("Erin")));
+    QVERIFY(disconnected.wait(5000));
+    const QString why = disconnected.first().at(1).toString();
+    QVERIFY2(why.contains(s("127.0.0.1:%1 (connection refused").arg(dead)), qPrintable(why));
 }
 
 void TestAddressRace::serverLinksCarryEveryAddress()
