@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Builds the Debian package from the build directory ($1), unpacks it into a scratch
-# root and checks that its programs run from there and that the desktop integration
-# (launcher, icon, roomshare:// link handler, server unit) is in place.
+# Builds the Debian package and the RPM from the build directory ($1), checks them with
+# lintian and rpmlint (no errors allowed; warnings are justified in docs/operations.md),
+# unpacks the .deb into a scratch root and checks that its programs run from there, that
+# the man pages render and name every option of --help, that server.conf names every
+# server option, and that the desktop integration (launcher, icon, roomshare:// handler,
+# server unit) is in place.
 set -euo pipefail
 build="$1"
 out=$(mktemp -d)
@@ -10,26 +13,95 @@ trap 'rm -rf "$out"' EXIT
 deb=$(ls "$out"/roomshare_*.deb)
 echo "package: $(basename "$deb") ($(du -h "$deb" | cut -f1))"
 dpkg-deb --info "$deb" | grep -E "^ (Package|Version|Depends):"
+
+# lintian: errors fail the check, the rest is printed (docs/operations.md justifies each).
+if command -v lintian >/dev/null; then
+    lintian --allow-root --display-info --tag-display-limit 0 "$deb" > "$out/lintian.txt" 2>&1 || true
+    sed 's/^/package: lintian: /' "$out/lintian.txt" || true
+    if grep -q '^E:' "$out/lintian.txt"; then
+        echo "package.sh: lintian reports errors" >&2
+        exit 1
+    fi
+else
+    echo "package.sh: lintian is missing (scripts/install-deps.sh installs it)" >&2
+    exit 1
+fi
+
 root="$out/root"
 dpkg-deb -x "$deb" "$root"
+dpkg-deb --ctrl-tarfile "$deb" | tar -xO ./conffiles | grep -qx /etc/roomshare/server.conf
 for f in usr/bin/roomshare usr/bin/roomshare-server usr/bin/roomshare-cli \
          usr/share/applications/roomshare.desktop \
          usr/share/icons/hicolor/scalable/apps/roomshare.svg \
-         usr/lib/systemd/system/roomshare-server.service; do
+         usr/lib/systemd/system/roomshare-server.service \
+         etc/roomshare/server.conf \
+         usr/share/doc/roomshare/copyright usr/share/doc/roomshare/changelog.gz \
+         usr/share/man/man1/roomshare.1.gz usr/share/man/man1/roomshare-server.1.gz \
+         usr/share/man/man1/roomshare-cli.1.gz; do
     [ -e "$root/$f" ] || { echo "package.sh: missing $f" >&2; exit 1; }
 done
 grep -q 'x-scheme-handler/roomshare;' "$root/usr/share/applications/roomshare.desktop"
 if command -v desktop-file-validate >/dev/null; then
     desktop-file-validate "$root/usr/share/applications/roomshare.desktop"
 fi
+grep -q '^ExecStart=/usr/bin/roomshare-server --config /etc/roomshare/server.conf$' \
+    "$root/usr/lib/systemd/system/roomshare-server.service"
 "$root/usr/bin/roomshare-server" --help | grep -q -- '--listen'
 "$root/usr/bin/roomshare-cli" --help | grep -q 'recv LINK'
 QT_QPA_PLATFORM=offscreen "$root/usr/bin/roomshare" --help | grep -q -- '--host'
-# The packaged server really serves: start it, read its first line, stop it.
+
+# Man pages: each renders without warnings and names every option its program's --help
+# lists (they are generated from --help at build time; this catches a stale page).
+for program in roomshare roomshare-server roomshare-cli; do
+    page="$root/usr/share/man/man1/$program.1.gz"
+    rendered=$(MANWIDTH=80 man --warnings -l "$page" 2>"$out/man.err")
+    if [ -s "$out/man.err" ] || [ -z "$rendered" ]; then
+        echo "package.sh: man -l $program.1.gz:" >&2; cat "$out/man.err" >&2; exit 1
+    fi
+    source=$(zcat "$page" | sed 's/\\-/-/g')
+    options=$(QT_QPA_PLATFORM=offscreen "$root/usr/bin/$program" --help \
+        | grep -oE -- '--[a-z][a-z0-9-]*' | sort -u)
+    for option in $options; do
+        grep -qe "$option" <<<"$source" \
+            || { echo "package.sh: man page of $program lacks $option" >&2; exit 1; }
+    done
+    echo "package: man $program: $(wc -w <<<"$options") options, all in the page"
+done
+
+# server.conf documents one key per option of roomshare-server.
+conf="$root/etc/roomshare/server.conf"
+for option in $("$root/usr/bin/roomshare-server" --help | grep -oE -- '--[a-z][a-z0-9-]*' | sort -u); do
+    key=${option#--}
+    case "$key" in help|help-all|version|config) continue ;; esac
+    grep -qE "^[#;]? ?$key =" "$conf" \
+        || { echo "package.sh: server.conf lacks $key" >&2; exit 1; }
+done
+
+# The packaged server really serves, started as the unit starts it (with the packaged
+# configuration file; the command line moves it to a free port and a scratch folder).
 data="$out/data"
-"$root/usr/bin/roomshare-server" --listen 127.0.0.1:0 --data "$data" > "$out/server.out" 2>/dev/null &
+"$root/usr/bin/roomshare-server" --config "$conf" --listen 127.0.0.1:0 --data "$data" \
+    > "$out/server.out" 2>/dev/null &
 pid=$!
 for _ in $(seq 50); do [ -s "$out/server.out" ] && break; sleep 0.1; done
 kill "$pid"; wait "$pid" 2>/dev/null || true
 grep -Eq '^roomshare-server listening on ws://127\.0\.0\.1:[0-9]+$' "$out/server.out"
+[ -s "$data/secret" ]
+
+# RPM with the same content; rpmlint errors fail the check.
+(cd "$build" && cpack -G RPM -B "$out" >/dev/null)
+rpm=$(ls "$out"/roomshare-*.rpm)
+echo "package: $(basename "$rpm") ($(du -h "$rpm" | cut -f1))"
+diff <(cd "$root" && find . -type f | sed 's|^\.||' | sort) \
+     <(rpm -qlp --noartifact "$rpm" 2>/dev/null | while read -r f; do
+           [ -f "$root$f" ] && echo "$f"; done | sort) >/dev/null \
+    || { echo "package.sh: the RPM's files differ from the .deb's" >&2; exit 1; }
+if command -v rpmlint >/dev/null; then
+    rpmlint -c "$(dirname "$0")/../../packaging/rpmlint.toml" "$rpm" > "$out/rpmlint.txt" 2>&1 || true
+    sed 's/^/package: rpmlint: /' "$out/rpmlint.txt"
+    if grep -q ' E: ' "$out/rpmlint.txt"; then
+        echo "package.sh: rpmlint reports errors" >&2
+        exit 1
+    fi
+fi
 echo "package: ok"
