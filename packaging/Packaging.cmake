@@ -59,6 +59,33 @@ else()
     message(STATUS "help2man not found: no man pages (scripts/install-deps.sh installs it)")
 endif()
 
+if(TARGET roomshare)
+    # AppStream metadata (software centres), named after its id.
+    install(FILES ${PROJECT_SOURCE_DIR}/packaging/roomshare.metainfo.xml
+        DESTINATION share/metainfo RENAME org.roomshare.roomshare.metainfo.xml)
+    # PNG icons in every hicolor size, rendered from the SVG at build time, for desktops and
+    # software centres that do not read SVG.
+    find_program(RSVG_CONVERT_EXECUTABLE rsvg-convert)
+    if(RSVG_CONVERT_EXECUTABLE)
+        set(_roomshare_icons)
+        foreach(size 16 22 24 32 48 64 128 256 512)
+            set(icon ${CMAKE_CURRENT_BINARY_DIR}/icons/${size}x${size}/roomshare.png)
+            add_custom_command(OUTPUT ${icon}
+                COMMAND ${CMAKE_COMMAND} -E make_directory ${CMAKE_CURRENT_BINARY_DIR}/icons/${size}x${size}
+                COMMAND ${RSVG_CONVERT_EXECUTABLE} --width=${size} --height=${size}
+                    --output=${icon} ${PROJECT_SOURCE_DIR}/resources/icons/roomshare.svg
+                DEPENDS ${PROJECT_SOURCE_DIR}/resources/icons/roomshare.svg
+                COMMENT "Rendering the ${size}x${size} icon"
+                VERBATIM)
+            list(APPEND _roomshare_icons ${icon})
+            install(FILES ${icon} DESTINATION share/icons/hicolor/${size}x${size}/apps)
+        endforeach()
+        add_custom_target(roomshare-icons ALL DEPENDS ${_roomshare_icons})
+    else()
+        message(STATUS "rsvg-convert not found: no PNG icons (scripts/install-deps.sh installs it)")
+    endif()
+endif()
+
 set(CPACK_PACKAGE_NAME roomshare)
 set(CPACK_PACKAGE_VENDOR "Roomshare")
 set(CPACK_PACKAGE_CONTACT "Roomshare maintainers <maintainers@roomshare.invalid>")
@@ -102,4 +129,8 @@ set(CPACK_RPM_EXCLUDE_FROM_AUTO_FILELIST_ADDITION
     /usr/share/icons/hicolor /usr/share/icons/hicolor/scalable
     /usr/share/icons/hicolor/scalable/apps /usr/share/man /usr/share/man/man1
     /usr/share/metainfo)
+foreach(size 16 22 24 32 48 64 128 256 512)
+    list(APPEND CPACK_RPM_EXCLUDE_FROM_AUTO_FILELIST_ADDITION
+        /usr/share/icons/hicolor/${size}x${size} /usr/share/icons/hicolor/${size}x${size}/apps)
+endforeach()
 include(CPack)

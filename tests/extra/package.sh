@@ -4,7 +4,7 @@
 # unpacks the .deb into a scratch root and checks that its programs run from there, that
 # the man pages render and name every option of --help, that server.conf names every
 # server option, and that the desktop integration (launcher, icon, roomshare:// handler,
-# server unit) is in place.
+# server unit, AppStream metainfo, icons) is in place.
 set -euo pipefail
 build="$1"
 out=$(mktemp -d)
@@ -29,7 +29,7 @@ fi
 
 root="$out/root"
 dpkg-deb -x "$deb" "$root"
-dpkg-deb --ctrl-tarfile "$deb" | tar -xO ./conffiles | grep -qx /etc/roomshare/server.conf
+dpkg-deb --ctrl-tarfile "$deb" | tar -xO ./conffiles | grep -x /etc/roomshare/server.conf >/dev/null
 for f in usr/bin/roomshare usr/bin/roomshare-server usr/bin/roomshare-cli \
          usr/share/applications/roomshare.desktop \
          usr/share/icons/hicolor/scalable/apps/roomshare.svg \
@@ -41,14 +41,22 @@ for f in usr/bin/roomshare usr/bin/roomshare-server usr/bin/roomshare-cli \
     [ -e "$root/$f" ] || { echo "package.sh: missing $f" >&2; exit 1; }
 done
 grep -q 'x-scheme-handler/roomshare;' "$root/usr/share/applications/roomshare.desktop"
+for size in 16 22 24 32 48 64 128 256 512; do
+    file "$root/usr/share/icons/hicolor/${size}x$size/apps/roomshare.png" \
+        | grep "PNG image data, $size x $size" >/dev/null \
+        || { echo "package.sh: no ${size}x$size PNG icon" >&2; exit 1; }
+done
+metainfo="$root/usr/share/metainfo/org.roomshare.roomshare.metainfo.xml"
+appstreamcli validate --no-net "$metainfo" >"$out/appstream.txt" 2>&1 \
+    || { cat "$out/appstream.txt" >&2; echo "package.sh: metainfo does not validate" >&2; exit 1; }
 if command -v desktop-file-validate >/dev/null; then
     desktop-file-validate "$root/usr/share/applications/roomshare.desktop"
 fi
 grep -q '^ExecStart=/usr/bin/roomshare-server --config /etc/roomshare/server.conf$' \
     "$root/usr/lib/systemd/system/roomshare-server.service"
-"$root/usr/bin/roomshare-server" --help | grep -q -- '--listen'
-"$root/usr/bin/roomshare-cli" --help | grep -q 'recv LINK'
-QT_QPA_PLATFORM=offscreen "$root/usr/bin/roomshare" --help | grep -q -- '--host'
+"$root/usr/bin/roomshare-server" --help | grep -- '--listen' >/dev/null
+"$root/usr/bin/roomshare-cli" --help | grep 'recv LINK' >/dev/null
+QT_QPA_PLATFORM=offscreen "$root/usr/bin/roomshare" --help | grep -- '--host' >/dev/null
 
 # Man pages: each renders without warnings and names every option its program's --help
 # lists (they are generated from --help at build time; this catches a stale page).
