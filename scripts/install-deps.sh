@@ -21,6 +21,8 @@ PACKAGES=(
     # packages: man pages from --help, package checks (tests/extra/package.sh), the RPM,
     # icons rendered from the SVG, AppStream metainfo validation
     help2man man-db lintian rpm rpmlint librsvg2-bin appstream
+    # systemd-analyze security --offline scores the server unit's hardening (not started)
+    systemd
     # formatting
     clang-format
     # libFuzzer targets (tests/extra/fuzz.sh): clang with the fuzzer/ASan/UBSan runtimes

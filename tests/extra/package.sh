@@ -54,6 +54,15 @@ if command -v desktop-file-validate >/dev/null; then
 fi
 grep -q '^ExecStart=/usr/bin/roomshare-server --config /etc/roomshare/server.conf$' \
     "$root/usr/lib/systemd/system/roomshare-server.service"
+# The unit's hardening, scored without a running systemd (0 = locked down, 10 = exposed;
+# docs/operations.md records the score): fail above 2.0.
+unit="$root/usr/lib/systemd/system/roomshare-server.service"
+if command -v systemd-analyze >/dev/null; then
+    score=$(systemd-analyze security --offline=true "$unit" 2>/dev/null | grep -o 'exposure level for [^:]*: [0-9.]*' || true)
+    echo "package: systemd-analyze security: ${score:-no score}"
+    systemd-analyze security --offline=true --threshold=20 "$unit" >/dev/null 2>&1 \
+        || { echo "package.sh: the unit's exposure is above 2.0" >&2; exit 1; }
+fi
 "$root/usr/bin/roomshare-server" --help | grep -- '--listen' >/dev/null
 "$root/usr/bin/roomshare-cli" --help | grep 'recv LINK' >/dev/null
 QT_QPA_PLATFORM=offscreen "$root/usr/bin/roomshare" --help | grep -- '--host' >/dev/null
