@@ -34,6 +34,7 @@ install(FILES ${_roomshare_changelog} DESTINATION share/doc/roomshare)
 
 # Man pages generated from each program's --help and --version by help2man, so they
 # cannot drift from the options (tests/extra/package.sh checks that every option is in).
+# HOME=~: defaults under the home folder read "~/..." instead of the build machine's path.
 find_program(HELP2MAN_EXECUTABLE help2man)
 if(HELP2MAN_EXECUTABLE)
     set(_roomshare_man_roomshare "desktop app to share files inside a meeting room")
@@ -44,7 +45,7 @@ if(HELP2MAN_EXECUTABLE)
         set(page ${CMAKE_CURRENT_BINARY_DIR}/man/${program}.1)
         add_custom_command(OUTPUT ${page}.gz
             COMMAND ${CMAKE_COMMAND} -E make_directory ${CMAKE_CURRENT_BINARY_DIR}/man
-            COMMAND ${CMAKE_COMMAND} -E env QT_QPA_PLATFORM=offscreen
+            COMMAND ${CMAKE_COMMAND} -E env QT_QPA_PLATFORM=offscreen HOME=~ XDG_DATA_HOME=
                 ${HELP2MAN_EXECUTABLE} --no-info --no-discard-stderr
                 --name=${_roomshare_man_${program}} --output=${page} $<TARGET_FILE:${program}>
             COMMAND ${GZIP_EXECUTABLE} -9n -f ${page}
