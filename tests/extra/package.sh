@@ -121,4 +121,32 @@ if command -v rpmlint >/dev/null; then
         exit 1
     fi
 fi
+# Installed for real, then purged (as root with ROOMSHARE_PACKAGE_INSTALL=1; .ci/run sets
+# it on the throw-away CI machine): the programs and man pages work from PATH, the unit is
+# enabled but not started, the server runs as the unit runs it, and purge leaves nothing.
+if [ "${ROOMSHARE_PACKAGE_INSTALL:-0}" = 1 ] && [ "$(id -u)" -eq 0 ]; then
+    if dpkg-query -W -f='${Status}' roomshare 2>/dev/null | grep "installed" >/dev/null; then
+        echo "package.sh: roomshare is installed on this machine already; not replacing it" >&2
+        exit 1
+    fi
+    traces() { find /usr /etc /var/lib /lib -name '*roomshare*' 2>/dev/null | sort; }
+    traces > "$out/before.txt"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$deb" >/dev/null
+    roomshare --version >/dev/null
+    roomshare-server --help >/dev/null
+    roomshare-cli --help >/dev/null
+    man roomshare-cli | grep -i 'roomshare-cli' >/dev/null
+    [ -L /etc/systemd/system/multi-user.target.wants/roomshare-server.service ]
+    roomshare-server --config /etc/roomshare/server.conf --listen 127.0.0.1:0 \
+        --data "$out/installed-data" > "$out/installed.out" 2>/dev/null &
+    pid=$!
+    for _ in $(seq 50); do [ -s "$out/installed.out" ] && break; sleep 0.1; done
+    kill "$pid"; wait "$pid" 2>/dev/null || true
+    grep -E '^roomshare-server listening on ws://127\.0\.0\.1:[0-9]+$' "$out/installed.out" >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq roomshare >/dev/null
+    traces > "$out/after.txt"
+    diff "$out/before.txt" "$out/after.txt" \
+        || { echo "package.sh: purge left the files above" >&2; exit 1; }
+    echo "package: installed, ran and purged cleanly"
+fi
 echo "package: ok"
