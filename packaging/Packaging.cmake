@@ -13,7 +13,7 @@ set_target_properties(${_roomshare_programs} PROPERTIES INSTALL_RPATH "")
 
 install(FILES ${PROJECT_SOURCE_DIR}/packaging/roomshare-server.service
     DESTINATION lib/systemd/system)
-# The server's settings, read by the unit (--config); a conffile in both packages. An
+# The server's settings, read by the unit (--config); a conffile in the .deb and the RPM. An
 # absolute path: /etc whatever the prefix, as the unit expects.
 install(FILES ${PROJECT_SOURCE_DIR}/packaging/server.conf DESTINATION /etc/roomshare)
 install(FILES ${PROJECT_SOURCE_DIR}/README.md ${PROJECT_SOURCE_DIR}/docs/protocol.md
