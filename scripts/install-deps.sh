@@ -18,6 +18,11 @@ PACKAGES=(
     # Rooms nearby (DNS-SD): Avahi's dns_sd compatibility library to build against; the
     # daemon, a D-Bus bus and openssl for tests/netns/test-discovery.sh
     libavahi-compat-libdnssd-dev avahi-daemon dbus dbus-bin openssl
+    # packages: man pages from --help, package checks (tests/extra/package.sh), the RPM,
+    # icons rendered from the SVG, AppStream metainfo validation
+    help2man man-db lintian rpm rpmlint librsvg2-bin appstream
+    # systemd-analyze security --offline scores the server unit's hardening (not started)
+    systemd
     # formatting
     clang-format
     # libFuzzer targets (tests/extra/fuzz.sh): clang with the fuzzer/ASan/UBSan runtimes

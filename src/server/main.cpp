@@ -237,7 +237,7 @@ QString describeEndpoints(const RoomServer &server, const ServerOptions &options
         .arg(names.join(QStringLiteral(", ")));
 }
 
-int runServer(QCoreApplication &app, const QStringList &arguments)
+int runServer(QCoreApplication &app, QStringList arguments)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
@@ -354,6 +354,33 @@ int runServer(QCoreApplication &app, const QStringList &arguments)
         QStringLiteral("Allow plain ws:// on an address other machines can reach: tokens, "
                        "session ids and files travel in clear."));
     parser.addOptions({ selfSignedOption, insecureOption });
+
+    // --config FILE (the package's /etc/roomshare/server.conf): `key = value` lines, each key
+    // one option above without its "--"; they go before the command line's own, which wins.
+    const QCommandLineOption configOption(
+        QStringLiteral("config"),
+        QStringLiteral("Read settings from FILE: \"key = value\" lines, each key a long option "
+                       "without \"--\" (e.g. \"listen = 0.0.0.0:7450\", \"no-lobby = yes\"); "
+                       "options on the command line win."),
+        QStringLiteral("FILE"));
+    parser.addOption(configOption);
+    if (parser.parse(arguments) && parser.isSet(configOption) && !parser.isSet(helpOption)
+        && !parser.isSet(versionOption)) {
+        QString configError;
+        const auto withFile = Config::argumentsWithConfigFile(
+            parser.value(configOption),
+            { listenOption,    dataOption,         secretOption,     maxSizeOption,
+              ttlOption,       partialTtlOption,   pingOption,       idleOption,
+              roomOption,      tlsCertOption,      tlsKeyOption,     originOption,
+              publicUrlOption, perAddressOption,   noLobbyOption,    knockTimeoutOption,
+              announceOption,  announceNameOption, selfSignedOption, insecureOption },
+            parser.optionNames(), arguments, &configError);
+        if (!withFile) {
+            printError(configError);
+            return 1;
+        }
+        arguments = *withFile;
+    }
 
     auto fail = [](const QString &text) {
         printError(text);

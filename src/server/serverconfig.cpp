@@ -4,7 +4,9 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QRandomGenerator>
+#include <QTextStream>
 
+#include <algorithm>
 #include <limits>
 
 namespace Roomshare::Server::Config {
@@ -109,6 +111,94 @@ std::optional<QByteArray> loadSecret(const QString &path, bool create, QString *
     if (secret.isEmpty())
         return fail(QStringLiteral("secret file %1 is empty").arg(path));
     return secret;
+}
+
+std::optional<QList<FileSetting>> readConfigFile(const QString &path, QString *error)
+{
+    auto fail = [error](const QString &why) {
+        if (error)
+            *error = why;
+        return std::nullopt;
+    };
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly | QIODevice::Text))
+        return fail(
+            QStringLiteral("cannot read configuration file %1: %2").arg(path, file.errorString()));
+    QList<FileSetting> settings;
+    QTextStream in(&file);
+    int number = 0;
+    while (!in.atEnd()) {
+        const QString line = in.readLine().trimmed();
+        ++number;
+        if (line.isEmpty() || line.startsWith(QLatin1Char('#'))
+            || line.startsWith(QLatin1Char(';')))
+            continue;
+        const int equals = line.indexOf(QLatin1Char('='));
+        FileSetting setting;
+        setting.key = line.left(equals).trimmed();
+        setting.value = line.mid(equals + 1).trimmed();
+        setting.line = number;
+        if (equals <= 0 || setting.key.isEmpty())
+            return fail(QStringLiteral("%1:%2: expected \"key = value\"").arg(path).arg(number));
+        if (setting.value.size() >= 2 && setting.value.startsWith(QLatin1Char('"'))
+            && setting.value.endsWith(QLatin1Char('"')))
+            setting.value = setting.value.mid(1, setting.value.size() - 2);
+        settings.append(setting);
+    }
+    return settings;
+}
+
+std::optional<QStringList> argumentsWithConfigFile(const QString &path,
+                                                   const QList<QCommandLineOption> &options,
+                                                   const QStringList &setOnCommandLine,
+                                                   const QStringList &arguments, QString *error)
+{
+    auto fail = [error](const QString &why) {
+        if (error)
+            *error = why;
+        return std::nullopt;
+    };
+    const auto settings = readConfigFile(path, error);
+    if (!settings)
+        return std::nullopt;
+    QStringList fromFile;
+    for (const FileSetting &setting : *settings) {
+        const auto option = std::find_if(
+            options.cbegin(), options.cend(),
+            [&setting](const QCommandLineOption &o) { return o.names().contains(setting.key); });
+        if (option == options.cend())
+            return fail(QStringLiteral("%1:%2: unknown key \"%3\"")
+                            .arg(path)
+                            .arg(setting.line)
+                            .arg(setting.key));
+        const QStringList names = option->names();
+        const bool onCommandLine
+            = std::any_of(names.cbegin(), names.cend(), [&setOnCommandLine](const QString &name) {
+                  return setOnCommandLine.contains(name);
+              });
+        const QString flag = QStringLiteral("--") + names.constLast();
+        if (option->valueName().isEmpty()) {
+            static const QStringList yes = { QStringLiteral("yes"), QStringLiteral("true"),
+                                             QStringLiteral("on"), QStringLiteral("1") };
+            static const QStringList no = { QStringLiteral("no"), QStringLiteral("false"),
+                                            QStringLiteral("off"), QStringLiteral("0") };
+            const QString value = setting.value.toLower();
+            if (!yes.contains(value) && !no.contains(value))
+                return fail(QStringLiteral("%1:%2: %3 takes yes or no, not \"%4\"")
+                                .arg(path)
+                                .arg(setting.line)
+                                .arg(setting.key, setting.value));
+            if (yes.contains(value) && !onCommandLine)
+                fromFile.append(flag);
+        } else if (!onCommandLine) {
+            // --key=value: a value that starts with '-' stays a value.
+            fromFile.append(flag + QLatin1Char('=') + setting.value);
+        }
+    }
+    QStringList result = arguments.mid(0, 1);
+    result += fromFile;
+    result += arguments.mid(1);
+    return result;
 }
 
 } // namespace Roomshare::Server::Config

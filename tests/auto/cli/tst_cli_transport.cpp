@@ -102,13 +102,35 @@ void TestCliTransport::selfSignedServesPinnedTls()
 
 void TestCliTransport::packagedServiceUsesTls()
 {
+    // The unit reads the packaged configuration file; run the server as the unit would,
+    // with that file (only the data folder moved here, the port free), on every address.
     QFile unit(QStringLiteral(ROOMSHARE_SOURCE_DIR "/packaging/roomshare-server.service"));
     QVERIFY(unit.open(QIODevice::ReadOnly));
     const QString text = QString::fromUtf8(unit.readAll());
     const QString exec
         = text.section(QStringLiteral("ExecStart="), 1).section(QLatin1Char('\n'), 0, 0);
-    QVERIFY2(exec.contains(QStringLiteral("--tls-self-signed")), qPrintable(exec));
+    QVERIFY2(exec.contains(QStringLiteral("--config /etc/roomshare/server.conf")),
+             qPrintable(exec));
     QVERIFY(!exec.contains(QStringLiteral("--insecure-plaintext")));
+    QFile conf(QStringLiteral(ROOMSHARE_SOURCE_DIR "/packaging/server.conf"));
+    QVERIFY(conf.open(QIODevice::ReadOnly));
+    QString config = QString::fromUtf8(conf.readAll());
+    config.replace(QStringLiteral("/var/lib/roomshare"), m_tmp.filePath(QStringLiteral("pkg")));
+    config.replace(QStringLiteral("listen = 0.0.0.0:7450"), QStringLiteral("listen = 0.0.0.0:0"));
+    QFile copy(m_tmp.filePath(QStringLiteral("server.conf")));
+    QVERIFY(copy.open(QIODevice::WriteOnly));
+    copy.write(config.toUtf8());
+    copy.close();
+    QProcess server;
+    server.start(qEnvironmentVariable("ROOMSHARE_SERVER_BIN"),
+                 { QStringLiteral("--config"), copy.fileName() });
+    QVERIFY(server.waitForStarted(5000));
+    QTRY_VERIFY_WITH_TIMEOUT(server.canReadLine() || server.state() == QProcess::NotRunning, 10000);
+    const QString first = QString::fromUtf8(server.readLine()).trimmed();
+    QVERIFY2(first.startsWith(QStringLiteral("roomshare-server listening on wss://")),
+             qPrintable(first + QString::fromUtf8(server.readAllStandardError())));
+    server.kill();
+    server.waitForFinished(5000);
 }
 
 QTEST_GUILESS_MAIN(TestCliTransport)
