@@ -497,8 +497,11 @@ void RoomServerPrivate::closeAll()
     flushCommits(); // verified uploads are published, not left half done
     const auto all = connections;
     connections.clear();
-    for (Connection *c : all) {
+    // Knocks end first, while every moderator they are reported to still exists (ending one
+    // after its moderator's connection was deleted wrote to freed memory; ASan found it).
+    for (Connection *c : all)
         lobby->withdraw(c);
+    for (Connection *c : all) {
         c->shutdown();
         delete c;
     }
