@@ -103,6 +103,9 @@ head -c 300000 /dev/urandom >"$tmp/reply.bin"
 echo "for Carol only" >"$tmp/secret.txt"
 
 echo "== 1. roomshare-server on *:7450, links used as printed"
+# The host's own name resolves to its LAN address there (as with mDNS or a local DNS).
+host_name=$(hostname)
+netns_hosts host 198.51.100.1 "$host_name"
 netns_bg host "$tmp/server.log" env HOME="$tmp/home-server" "$SERVER" --listen '*:7450' \
     --tls-self-signed "$tmp/tls" --data "$tmp/srv" --room standup >/dev/null
 if netns_wait_for "$tmp/server.log" '^invite: ' 10; then
@@ -117,6 +120,8 @@ if netns_wait_for "$tmp/server.log" '^invite: ' 10; then
         || fail "the LAN address is not among the link's alternates"
     echo "$link" | grep -q '2001:db8:100::1' && pass "the link carries the IPv6 address" \
         || fail "the IPv6 address is not in the link"
+    echo "$link" | grep -q "alt=.*,$host_name\(&\|\$\)" && pass "the link carries the host name ($host_name), which resolves to one of its addresses, last" \
+        || fail "the host name $host_name is not the link's last alternate"
     grep -q '^links name .*198\.51\.100\.1:7450' "$tmp/server.log" && pass "the server says which addresses it chose" \
         || fail "the server did not say which addresses it chose"
 else
