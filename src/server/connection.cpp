@@ -141,7 +141,9 @@ void Connection::closeWith(QWebSocketProtocol::CloseCode code, const QString &re
     qCDebug(lcServer) << "closing" << (m_clientId.isEmpty() ? str("unjoined") : m_clientId)
                       << int(code) << reason;
     detachTransfers();
-    closeDataChannel();
+    // The data channel stays open until the WebSocket has closed (onDisconnected): closed
+    // first, it reached the client before the reason and the close code, and the client
+    // took a removal or an expiry for a drop and tried to come back.
     m_socket->close(code, reason);
     QTimer::singleShot(CloseGraceMs, this, [this] {
         if (m_socket->state() != QAbstractSocket::UnconnectedState)
