@@ -97,12 +97,14 @@ done
 # The packaged server really serves, started as the unit starts it (with the packaged
 # configuration file; the command line moves it to a free port and a scratch folder).
 data="$out/data"
+# The packaged file makes it speak TLS (tls-self-signed); its certificate folder moves too.
 "$root/usr/bin/roomshare-server" --config "$conf" --listen 127.0.0.1:0 --data "$data" \
-    > "$out/server.out" 2>/dev/null &
+    --tls-self-signed "$out/tls" > "$out/server.out" 2>/dev/null &
 pid=$!
 for _ in $(seq 50); do [ -s "$out/server.out" ] && break; sleep 0.1; done
 kill "$pid"; wait "$pid" 2>/dev/null || true
-grep -Eq '^roomshare-server listening on ws://127\.0\.0\.1:[0-9]+$' "$out/server.out"
+grep -Eq '^roomshare-server listening on wss://127\.0\.0\.1:[0-9]+$' "$out/server.out" \
+    || { echo "package.sh: the packaged server did not start with TLS: $(cat "$out/server.out")" >&2; exit 1; }
 [ -s "$data/secret" ]
 
 # RPM with the same content; rpmlint errors fail the check.
@@ -141,11 +143,12 @@ if [ "${ROOMSHARE_PACKAGE_INSTALL:-0}" = 1 ] && [ "$(id -u)" -eq 0 ]; then
     fi
     [ -L /etc/systemd/system/multi-user.target.wants/roomshare-server.service ]
     roomshare-server --config /etc/roomshare/server.conf --listen 127.0.0.1:0 \
-        --data "$out/installed-data" > "$out/installed.out" 2>/dev/null &
+        --data "$out/installed-data" --tls-self-signed "$out/installed-tls" \
+        > "$out/installed.out" 2>/dev/null &
     pid=$!
     for _ in $(seq 50); do [ -s "$out/installed.out" ] && break; sleep 0.1; done
     kill "$pid"; wait "$pid" 2>/dev/null || true
-    grep -E '^roomshare-server listening on ws://127\.0\.0\.1:[0-9]+$' "$out/installed.out" >/dev/null
+    grep -E '^roomshare-server listening on wss://127\.0\.0\.1:[0-9]+$' "$out/installed.out" >/dev/null
     DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq roomshare >/dev/null
     traces > "$out/after.txt"
     diff "$out/before.txt" "$out/after.txt" \
