@@ -192,6 +192,18 @@ std::optional<ServerEndpoint> parseAlternate(const QString &item, quint16 defaul
 
 constexpr int MaxAlternates = 16;
 
+// Control characters and Unicode noncharacters never name a room (tokens are JSON and
+// may hold them; a link is text people copy), and URLs do not carry noncharacters
+// faithfully (QUrl turns U+FFFF into U+FFFD), so a link with one would not survive being
+// printed and read again.
+bool isPrintable(const QString &text)
+{
+    const auto codePoints = text.toUcs4();
+    return std::none_of(codePoints.cbegin(), codePoints.cend(), [](char32_t c) {
+        return QChar::isNonCharacter(c) || QChar::category(c) == QChar::Other_Control;
+    });
+}
+
 } // namespace
 
 QString ServerEndpoint::toString() const
@@ -266,6 +278,8 @@ std::optional<InviteLink> InviteLink::parse(const QString &text, QString *error)
         return bad(QStringLiteral("the link names no port"));
     link.port = quint16(url.port());
     link.room = url.path(QUrl::FullyDecoded).mid(1);
+    if (!isPrintable(link.room))
+        return bad(QStringLiteral("the link's room name holds characters a room name cannot"));
     const QUrlQuery q(url);
     link.token = q.queryItemValue(QStringLiteral("token"), QUrl::FullyDecoded);
     if (link.room.isEmpty() && !link.token.isEmpty())

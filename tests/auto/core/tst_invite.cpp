@@ -179,6 +179,10 @@ void TestInvite::linkRejects_data()
     QTest::addRow("http") << QStringLiteral("http://127.0.0.1:1/standup?token=") + token;
     QTest::addRow("no port") << QStringLiteral("roomshare://127.0.0.1/standup?token=") + token;
     QTest::addRow("no room") << QStringLiteral("roomshare://127.0.0.1:1/?token=") + token;
+    QTest::addRow("noncharacter in room")
+        << QStringLiteral("roomshare://127.0.0.1:1/stand") + QChar(0xffff) + QStringLiteral("up");
+    QTest::addRow("control character in room")
+        << QStringLiteral("roomshare://127.0.0.1:1/stand%07up");
     QTest::addRow("bad alt") << QStringLiteral("roomshare://127.0.0.1:1/standup?alt=a:b:c&token=")
             + token;
     QTest::addRow("alt with user")
