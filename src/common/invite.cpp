@@ -315,6 +315,16 @@ std::optional<InviteLink> InviteLink::parse(const QString &text, QString *error)
     }
     if (link.token.isEmpty())
         return link;
+    // A compact JWS is base64url parts joined by dots; anything else cannot be one, and
+    // some characters (noncharacters) would not even survive printing the link again.
+    const bool jwsAlphabet = std::all_of(link.token.cbegin(), link.token.cend(), [](QChar c) {
+        return (c >= QLatin1Char('A') && c <= QLatin1Char('Z'))
+            || (c >= QLatin1Char('a') && c <= QLatin1Char('z'))
+            || (c >= QLatin1Char('0') && c <= QLatin1Char('9')) || c == QLatin1Char('-')
+            || c == QLatin1Char('_') || c == QLatin1Char('.');
+    });
+    if (!jwsAlphabet)
+        return bad(QStringLiteral("the link's join token is malformed"));
     const auto claims = Token::peek(link.token);
     if (!claims)
         return bad(QStringLiteral("the link's join token is malformed"));

@@ -181,6 +181,8 @@ void TestInvite::linkRejects_data()
     QTest::addRow("no room") << QStringLiteral("roomshare://127.0.0.1:1/?token=") + token;
     QTest::addRow("noncharacter in room")
         << QStringLiteral("roomshare://127.0.0.1:1/stand") + QChar(0xffff) + QStringLiteral("up");
+    QTest::addRow("token outside the JWS alphabet")
+        << QStringLiteral("roomshare://127.0.0.1:1/standup?token=") + token + QChar(0xffff);
     QTest::addRow("control character in room")
         << QStringLiteral("roomshare://127.0.0.1:1/stand%07up");
     QTest::addRow("bad alt") << QStringLiteral("roomshare://127.0.0.1:1/standup?alt=a:b:c&token=")
