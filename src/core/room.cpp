@@ -150,6 +150,7 @@ bool Room::connectToRoom(const QString &inviteLink, const QString &displayName)
     m_serverUrl = m_serverUrls.constFirst();
     m_sessionId.clear();
     m_lastConnectError.clear();
+    m_endedByServer = false;
     m_lastError = ErrorCode::None;
     m_lastErrorText.clear();
     m_closing = false;
@@ -529,7 +530,7 @@ void Room::onSocketDisconnected()
     const bool wasJoined = m_state == State::Connected || m_state == State::Reconnecting;
     // The server's documented close codes (docs/protocol.md) tell why it ended us; some
     // mean that trying again cannot help.
-    bool permanent = m_lastError == ErrorCode::TlsVerificationFailed;
+    bool permanent = m_lastError == ErrorCode::TlsVerificationFailed || m_endedByServer;
     if (!m_closing) {
         const int closeCode = int(m_socket->closeCode());
         if (closeCode == 4003) {
@@ -748,6 +749,15 @@ void Room::handleEvent(const QString &type, const QJsonObject &msg)
     } else if (type == QLatin1String("error")) {
         qCWarning(lcCore) << "server error" << msg.value(QLatin1String("code")).toInt()
                           << msg.value(QLatin1String("desc")).toString();
+        // The server ends a participant on purpose (a moderator removed it, its invite
+        // expired) with this error, then closes. Whatever reaches us first after it (the
+        // close code, or a drop of the data channel), coming back cannot help.
+        const ErrorCode code = codeOf(msg, ErrorCode::None);
+        if (code == ErrorCode::NotPermitted || code == ErrorCode::InvalidInvite) {
+            m_lastError = ErrorCode::None;
+            fail(code, msg.value(QLatin1String("desc")).toString());
+            m_endedByServer = true;
+        }
     } else {
         qCDebug(lcCore) << "ignoring unknown message" << type;
     }

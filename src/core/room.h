@@ -360,6 +360,7 @@ private:
     ErrorCode m_lastError = ErrorCode::None;
     QString m_lastErrorText;
     bool m_closing = false;
+    bool m_endedByServer = false; //!< an unsolicited 1199/1188: removed or expired, no retry
     bool m_dataLost = false; //!< the data channel broke; the WebSocket follows shortly
     QList<Participant> m_participants;
     QMap<qint64, FileInfo> m_files;
