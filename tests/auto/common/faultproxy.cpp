@@ -54,7 +54,34 @@ void FaultProxy::releaseHeld()
     for (Pair *p : pairs) {
         forward(p, ClientToServer);
         forward(p, ServerToClient);
+        if (p->closeOnRelease)
+            closePair(p, false);
     }
+}
+
+bool FaultProxy::isHeld(const Pair *pair) const
+{
+    for (int d : { ClientToServer, ServerToClient }) {
+        if (m_holding[d] && pair->head.startsWith(m_holdPrefix[d]))
+            return true;
+    }
+    return false;
+}
+
+void FaultProxy::peerClosed(Pair *pair)
+{
+    if (!m_pairs.contains(pair))
+        return;
+    // A held pair keeps what its peer sent before closing, as a real network would
+    // deliver it late rather than lose it; it ends once released.
+    if (isHeld(pair)) {
+        pair->closeOnRelease = true;
+        return;
+    }
+    forward(pair, ClientToServer);
+    if (m_pairs.contains(pair))
+        forward(pair, ServerToClient);
+    closePair(pair, false);
 }
 
 qint64 FaultProxy::bytesForwardedWhereClientBegan(Direction direction,
@@ -87,11 +114,10 @@ void FaultProxy::onNewConnection()
         connect(pair->server, &QTcpSocket::connected, this,
                 [this, pair] { forward(pair, ClientToServer); });
         // Either side ending ends the pair; what was already forwarded still goes out.
-        connect(client, &QTcpSocket::disconnected, this, [this, pair] { closePair(pair, false); });
-        connect(pair->server, &QTcpSocket::disconnected, this,
-                [this, pair] { closePair(pair, false); });
+        connect(client, &QTcpSocket::disconnected, this, [this, pair] { peerClosed(pair); });
+        connect(pair->server, &QTcpSocket::disconnected, this, [this, pair] { peerClosed(pair); });
         connect(pair->server, &QTcpSocket::errorOccurred, this,
-                [this, pair](QAbstractSocket::SocketError) { closePair(pair, false); });
+                [this, pair](QAbstractSocket::SocketError) { peerClosed(pair); });
         ++m_accepted;
         const bool routed = m_routeFrom > 0 && m_accepted >= m_routeFrom;
         pair->server->connectToHost(QHostAddress::LocalHost, routed ? m_routePort : m_targetPort);

@@ -55,7 +55,8 @@ public:
     //! seen, as a proxy that passes only WebSocket would. Empty: refuse none.
     void refuseWhereClientBegan(const QByteArray &clientPrefix) { m_refusePrefix = clientPrefix; }
     int refusedCount() const { return m_refused; }
-    //! Forwards what was held back and stops holding.
+    //! Forwards what was held back and stops holding. A pair whose peer closed while it
+    //! was held is closed after that.
     void releaseHeld();
 
     //! Bytes read from the sending side in \a direction, over all connections.
@@ -77,10 +78,13 @@ private:
         QTcpSocket *server = nullptr;
         QByteArray head; //!< the first bytes the client sent, for faults by prefix
         qint64 forwarded[2] = { 0, 0 };
+        bool closeOnRelease = false; //!< a peer closed while the pair was held
     };
     void onNewConnection();
     void forward(Pair *pair, Direction direction);
     void closePair(Pair *pair, bool abort);
+    void peerClosed(Pair *pair);
+    bool isHeld(const Pair *pair) const;
 
     QTcpServer m_server;
     quint16 m_targetPort = 0;
