@@ -5,7 +5,7 @@ set -euo pipefail
 
 PACKAGES=(
     # toolchain
-    g++ cmake ninja-build pkg-config git dpkg-dev file desktop-file-utils
+    g++ cmake ninja-build pkg-config git dpkg-dev file desktop-file-utils xdg-utils
     # Qt 6.4 (Debian 12): core, network, websockets, widgets, svg, sql, test, linguist
     qt6-base-dev qt6-websockets-dev qt6-svg-dev qt6-tools-dev qt6-tools-dev-tools
     qt6-l10n-tools qt6-translations-l10n libqt6sql6-sqlite libgl-dev qt6-qpa-plugins

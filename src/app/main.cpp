@@ -16,6 +16,7 @@
 #include "room.h"
 #include "roomhost.h"
 #include "settings.h"
+#include "singleinstance.h"
 #include "startdialog.h"
 
 using namespace Roomshare;
@@ -87,6 +88,12 @@ struct CommandLine
     const QCommandLineOption nameOption{ QStringLiteral("display-name"),
                                          QCoreApplication::translate("main", "Your display name."),
                                          QStringLiteral("NAME") };
+    const QCommandLineOption newInstanceOption{
+        QStringLiteral("new-instance"),
+        QCoreApplication::translate("main",
+                                    "Open a window of its own even when Roomshare is already "
+                                    "running (by default a link goes to the running window).")
+    };
     // Hidden options for tests/screenshots/take-screenshots.sh and tests/netns.
     QCommandLineOption printInviteOption{
         QStringLiteral("print-invite"),
@@ -113,8 +120,8 @@ struct CommandLine
         for (QCommandLineOption *hidden : { &printInviteOption, &demoSendOption, &demoDelayOption,
                                             &demoDownloadOption, &demoStateOption })
             hidden->setFlags(QCommandLineOption::HiddenFromHelp);
-        parser.addOptions({ hostOption, nameOption, printInviteOption, demoSendOption,
-                            demoDelayOption, demoDownloadOption, demoStateOption });
+        parser.addOptions({ hostOption, nameOption, newInstanceOption, printInviteOption,
+                            demoSendOption, demoDelayOption, demoDownloadOption, demoStateOption });
         parser.addPositionalArgument(QStringLiteral("link"),
                                      QCoreApplication::translate("main", "An invite link to join."),
                                      QStringLiteral("[LINK]"));
@@ -177,10 +184,43 @@ int main(int argc, char *argv[])
     QString link = cli.parser.positionalArguments().value(0);
     QString name = settings.displayName();
 
+    // One window per user: a link opened from a browser or a chat starts this program
+    // again, and the room belongs in the window already open.
+    const bool separate = host || cli.parser.isSet(cli.newInstanceOption);
+    SingleInstance instance;
+    if (!separate) {
+        QString error;
+        if (SingleInstance::handOff(link, 3000, &error)) {
+            printLine(link.isEmpty()
+                          ? QStringLiteral("Roomshare is already running: its window comes to "
+                                           "the front.")
+                          : QStringLiteral("Roomshare is already running: the link was handed "
+                                           "to its window."));
+            return 0;
+        }
+        if (!error.isEmpty())
+            printLine(error);
+        if (!instance.listen(&error))
+            qCWarning(lcGui) << error;
+    }
+
     if (!host && link.isEmpty()) {
         StartDialog start;
         start.setDisplayName(name);
-        if (start.exec() != QDialog::Accepted)
+        // A link opened while this dialog asks how to start fills it in.
+        const auto handed = QObject::connect(
+            &instance, &SingleInstance::openRequested, &start, [&start](const QString &handedLink) {
+                if (!handedLink.isEmpty()) {
+                    start.setMode(StartDialog::Mode::Join);
+                    start.setJoinMethod(StartDialog::JoinMethod::Link);
+                    start.setInviteLink(handedLink);
+                }
+                start.raise();
+                start.activateWindow();
+            });
+        const int chosen = start.exec();
+        QObject::disconnect(handed);
+        if (chosen != QDialog::Accepted)
             return 0;
         host = start.mode() == StartDialog::Mode::Host;
         link = start.inviteLink();
@@ -201,6 +241,7 @@ int main(int argc, char *argv[])
     }
 
     MainWindow window;
+    QObject::connect(&instance, &SingleInstance::openRequested, &window, &MainWindow::openLink);
     if (host) {
         auto *roomHost = new RoomHost;
         roomHost->setReach(settings.hostReach() == Settings::HostReach::ThisComputer

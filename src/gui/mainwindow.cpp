@@ -28,6 +28,7 @@
 #include "dropoverlay.h"
 #include "formatting.h"
 #include "guilogging.h"
+#include "invite.h"
 #include "lobbypanel.h"
 #include "participantsmodel.h"
 #include "peertext.h"
@@ -282,6 +283,51 @@ bool MainWindow::joinRoom(const QString &inviteLink, const QString &displayName)
     }
     setConnectionText(tr("Connecting…"));
     return true;
+}
+
+void MainWindow::openLink(const QString &inviteLink)
+{
+    if (isMinimized())
+        showNormal();
+    show();
+    raise();
+    activateWindow();
+    const QString link = inviteLink.trimmed();
+    if (link.isEmpty())
+        return;
+    QString why;
+    if (!InviteLink::parse(link, &why)) {
+        auto *box = new QMessageBox(QMessageBox::Warning, tr("Roomshare"),
+                                    tr("This invite link cannot be opened: %1").arg(why),
+                                    QMessageBox::Ok, this);
+        box->setTextFormat(Qt::PlainText);
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->setObjectName(QStringLiteral("badLinkMessage"));
+        box->open();
+        return;
+    }
+    if (link == m_link && m_room->state() != Room::State::Disconnected)
+        return;
+    const QString name = m_displayName.isEmpty() ? m_settings->displayName() : m_displayName;
+    const int running = m_transfers->runningCount(TransferInfo::Direction::Upload)
+        + m_transfers->runningCount(TransferInfo::Direction::Download);
+    if (running == 0) {
+        joinRoom(link, name);
+        return;
+    }
+    auto *box = new QMessageBox(
+        QMessageBox::Question, tr("Roomshare"),
+        tr("Leave this room for the one in the link? %n transfer(s) running here will stop.",
+           nullptr, running),
+        QMessageBox::Yes | QMessageBox::No, this);
+    box->setDefaultButton(QMessageBox::No);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setObjectName(QStringLiteral("switchRoomQuestion"));
+    connect(box, &QMessageBox::finished, this, [this, link, name](int result) {
+        if (result == QMessageBox::Yes)
+            joinRoom(link, name);
+    });
+    box->open();
 }
 
 void MainWindow::setHost(RoomHost *host)

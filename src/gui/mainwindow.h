@@ -49,6 +49,12 @@ public:
     //! Joins the room of \a inviteLink; \a displayName is used when the link names nobody.
     //! Returns false (and shows why in the status bar) when the link is malformed.
     bool joinRoom(const QString &inviteLink, const QString &displayName);
+    //! A link handed over by a later start of the app (a second `roomshare LINK`, a link
+    //! opened in a browser): the window comes to the front and joins that room, after asking
+    //! when transfers are running in the current one. An empty link only raises the window;
+    //! the link of the room already joined changes nothing; a malformed link is explained
+    //! in a message box and changes nothing.
+    void openLink(const QString &inviteLink);
     //! Takes ownership of a running \a host and shows its participant invite link and QR code.
     void setHost(RoomHost *host);
     //! The invite panel's link, QR code and addresses, from the hosted room.

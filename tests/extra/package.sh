@@ -142,6 +142,15 @@ if [ "${ROOMSHARE_PACKAGE_INSTALL:-0}" = 1 ] && [ "$(id -u)" -eq 0 ]; then
         man roomshare-cli | grep -i 'roomshare-cli' >/dev/null
     fi
     [ -L /etc/systemd/system/multi-user.target.wants/roomshare-server.service ]
+    # Links opened from a browser reach the app: desktop-file-utils' trigger registered
+    # the .desktop file's schemes.
+    for scheme in roomshare roomshares; do
+        handler=$(XDG_DATA_HOME="$out/no-user-data" xdg-mime query default "x-scheme-handler/$scheme")
+        if [ "$handler" != roomshare.desktop ]; then
+            echo "package.sh: xdg-mime names '$handler' for $scheme:// links" >&2
+            exit 1
+        fi
+    done
     roomshare-server --config /etc/roomshare/server.conf --listen 127.0.0.1:0 \
         --data "$out/installed-data" --tls-self-signed "$out/installed-tls" \
         > "$out/installed.out" 2>/dev/null &

@@ -320,7 +320,7 @@ else
         netns_bg "$ns" "$tmp/app-$name.log" env HOME="$tmp/app-$name" \
             XDG_CONFIG_HOME="$tmp/app-$name/.config" XDG_DATA_HOME="$tmp/app-$name/.local/share" \
             XDG_DOWNLOAD_DIR="$tmp/app-$name/Downloads" QT_QPA_PLATFORM=xcb QT_QPA_PLATFORMTHEME= \
-            DISPLAY=":$display" "$APP" "$@" >/dev/null
+            DISPLAY=":$display" "$APP" --new-instance "$@" >/dev/null
     }
     d1=181
     d2=182

@@ -40,7 +40,7 @@ mkdir -p "$work/carol"
 netns_bg b "$work/app.log" env DISPLAY=:77 QT_QPA_PLATFORM=xcb \
     DBUS_SYSTEM_BUS_ADDRESS="$(avahi_bus b)" HOME="$work/carol" \
     XDG_CONFIG_HOME="$work/carol/.config" XDG_DATA_HOME="$work/carol/.local/share" \
-    "$app" --display-name Carol >/dev/null
+    "$app" --new-instance --display-name Carol >/dev/null
 # Discovery takes a moment: resolve, then the A and AAAA lookups.
 sleep 6
 netns_exec b env DISPLAY=:77 import -window root "$work/root.png" || { cat "$work/app.log"; exit 1; }

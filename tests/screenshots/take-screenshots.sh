@@ -49,7 +49,7 @@ run() { # NAME ARGS... ; starts the app for NAME in the background
     mkdir -p "$WORK/$name/Downloads"
     HOME="$WORK/$name" XDG_CONFIG_HOME="$WORK/$name/.config" XDG_DATA_HOME="$WORK/$name/.local/share" \
     XDG_DOWNLOAD_DIR="$WORK/$name/Downloads" QT_QPA_PLATFORMTHEME= \
-        "$APP" "$@" >"$WORK/$name.log" 2>&1 &
+        "$APP" --new-instance "$@" >"$WORK/$name.log" 2>&1 &
     PIDS+=($!)
 }
 shot() { # FILE

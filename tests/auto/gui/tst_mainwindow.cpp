@@ -4,7 +4,9 @@
 #include <QClipboard>
 #include <QHostAddress>
 #include <QLabel>
+#include <QMessageBox>
 #include <QMimeData>
+#include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -47,6 +49,7 @@ private Q_SLOTS:
     void roomHostInvitesWork();
     void roomHostKeepsLinksAcrossRestarts();
     void reconnectsAfterDrop();
+    void openLinkSwitchesRoomAfterAsking();
 
 private:
     //! Room "room-N" of a fresh server, the window joined as Alice, Bob and Carol joined.
@@ -472,6 +475,63 @@ void TestMainWindow::reconnectsAfterDrop()
     QTRY_COMPARE_WITH_TIMEOUT(reconnected.count(), 1, 8000);
     QVERIFY(m_window->connectionText().startsWith(QStringLiteral("Connected")));
     QCOMPARE(m_window->participantsModel()->rowCount(), 2); // Everyone + Alice
+}
+
+// A link handed over by a second start (SingleInstance): malformed ones are explained and
+// change nothing; with transfers running the window asks before leaving the room.
+void TestMainWindow::openLinkSwitchesRoomAfterAsking()
+{
+    setUpRoom();
+    const QString firstRoom = m_window->room()->roomName();
+    QSignalSpy left(m_window->room(), &Room::disconnected);
+
+    m_window->openLink(QStringLiteral("roomshare://[broken"));
+    QMessageBox *bad = nullptr;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        (bad = m_window->findChild<QMessageBox *>(QStringLiteral("badLinkMessage"))), 2000);
+    QTRY_VERIFY_WITH_TIMEOUT(bad->isVisible(), 2000);
+    QVERIFY(bad->text().contains(QStringLiteral("cannot be opened")));
+    bad->button(QMessageBox::Ok)->click();
+    QCOMPARE(left.count(), 0);
+    QVERIFY(m_window->room()->isConnected());
+
+    // A running upload (sparse, cheap to create, too large to finish here).
+    const QString path = m_files.filePath(QStringLiteral("huge.iso"));
+    {
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        QVERIFY(f.resize(qint64(3) << 30));
+    }
+    QVERIFY(m_window->sendFiles({ path }));
+    TransferModel *model = m_window->transferModel();
+    QTRY_COMPARE_WITH_TIMEOUT(model->index(0, 0).data(TransferModel::StatusRole).toInt(),
+                              int(TransferInfo::Status::Running), 5000);
+
+    const QString other
+        = TestUtil::invite(m_server->url(), QStringLiteral("other"), QStringLiteral("Alice"));
+    m_window->openLink(other);
+    QMessageBox *question = nullptr;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        (question = m_window->findChild<QMessageBox *>(QStringLiteral("switchRoomQuestion"))),
+        2000);
+    QVERIFY(question->text().contains(QStringLiteral("1 transfer")));
+    question->button(QMessageBox::No)->click();
+    QTest::qWait(100);
+    QCOMPARE(left.count(), 0);
+    QCOMPARE(m_window->room()->roomName(), firstRoom);
+    QCOMPARE(model->index(0, 0).data(TransferModel::StatusRole).toInt(),
+             int(TransferInfo::Status::Running));
+
+    m_window->openLink(other);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        (question = m_window->findChild<QMessageBox *>(QStringLiteral("switchRoomQuestion"))),
+        2000);
+    QSignalSpy joined(m_window->room(), &Room::connected);
+    question->button(QMessageBox::Yes)->click();
+    QTRY_COMPARE_WITH_TIMEOUT(joined.count(), 1, 5000);
+    QCOMPARE(m_window->room()->roomName(), QStringLiteral("other"));
+    QTRY_COMPARE_WITH_TIMEOUT(m_server->uploadCount(), 0, 5000);
+    QCOMPARE(m_server->fileCount(), 0);
 }
 
 QTEST_MAIN(TestMainWindow)
