@@ -13,9 +13,9 @@
 #include <QWebSocket>
 
 #include <allocator.h>
+#include <filesync.h>
 
 #include <cstdio>
-#include <unistd.h>
 
 namespace Roomshare::Server {
 
@@ -319,7 +319,7 @@ void RoomServerPrivate::checkpoint(Upload *u)
     if (u->syncPending || !u->file || u->received == u->durable)
         return;
     u->sinceDurable.restart();
-    const int fd = ::dup(u->file->handle());
+    const int fd = FileSync::duplicate(u->file->handle());
     if (fd < 0) {
         makeDurable(u);
         return;

@@ -1,6 +1,8 @@
 #include "serverlogging_p.h"
 #include "storage_p.h"
 
+#include "filesync.h"
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -8,9 +10,8 @@
 
 #include <atomic>
 
-#ifdef Q_OS_UNIX
+#ifdef Q_OS_LINUX
 #include <fcntl.h>
-#include <unistd.h>
 #endif
 
 namespace Roomshare::Server {
@@ -31,15 +32,7 @@ QString generatedId(const QString &fileName, const QString &suffix)
 
 void syncDir(const QString &dir)
 {
-#ifdef Q_OS_UNIX
-    const int fd = ::open(QFile::encodeName(dir).constData(), O_RDONLY | O_DIRECTORY);
-    if (fd >= 0) {
-        (void)::fsync(fd);
-        ::close(fd);
-    }
-#else
-    Q_UNUSED(dir)
-#endif
+    FileSync::syncFolder(QFile::encodeName(dir).constData());
 }
 
 } // namespace
@@ -123,11 +116,7 @@ bool Storage::sync(QFile &file)
         return true;
     if (!file.flush())
         return false;
-#ifdef Q_OS_UNIX
-    return ::fdatasync(file.handle()) == 0;
-#else
-    return true;
-#endif
+    return FileSync::syncData(file.handle());
 }
 
 void Storage::startSync(QFile &file)

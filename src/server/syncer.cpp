@@ -3,7 +3,7 @@
 #include <QMetaObject>
 #include <QObject>
 
-#include <unistd.h>
+#include "filesync.h"
 
 #include <atomic>
 
@@ -41,7 +41,7 @@ Syncer::~Syncer()
     m_changed.notify_all();
     m_thread.join();
     for (const Job &job : m_queue)
-        ::close(job.fd);
+        FileSync::close(job.fd);
 }
 
 void Syncer::sync(int fd, Done done)
@@ -63,12 +63,8 @@ void Syncer::run()
         Job job = std::move(m_queue.front());
         m_queue.pop_front();
         lock.unlock();
-#ifdef Q_OS_UNIX
-        const bool ok = ::fdatasync(job.fd) == 0 && !injectedSyncFailure();
-#else
-        const bool ok = !injectedSyncFailure();
-#endif
-        ::close(job.fd);
+        const bool ok = FileSync::syncData(job.fd) && !injectedSyncFailure();
+        FileSync::close(job.fd);
         QMetaObject::invokeMethod(
             m_context, [done = std::move(job.done), ok] { done(ok); }, Qt::QueuedConnection);
         lock.lock();
