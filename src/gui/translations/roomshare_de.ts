@@ -6,133 +6,133 @@
     <message>
         <location filename="../formatting.cpp" line="17"/>
         <source>%1/s</source>
-        <translation type="unfinished"></translation>
+        <translation>%1/s</translation>
     </message>
     <message numerus="yes">
         <location filename="../formatting.cpp" line="25"/>
         <source>%n s</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n s</numerusform>
+            <numerusform>%n s</numerusform>
         </translation>
     </message>
     <message>
         <location filename="../formatting.cpp" line="27"/>
         <source>%1 min %2 s</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 min %2 s</translation>
     </message>
     <message>
         <location filename="../formatting.cpp" line="29"/>
         <source>%1 h %2 min</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 h %2 min</translation>
     </message>
     <message>
         <location filename="../formatting.cpp" line="30"/>
         <source>days</source>
-        <translation type="unfinished"></translation>
+        <translation>Tage</translation>
     </message>
     <message>
         <location filename="../formatting.cpp" line="48"/>
         <location filename="../formatting.cpp" line="74"/>
         <source>Cancelled.</source>
-        <translation type="unfinished"></translation>
+        <translation>Abgebrochen.</translation>
     </message>
     <message>
         <location filename="../formatting.cpp" line="54"/>
         <source>%1&apos;s file is no longer available.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Datei von %1 ist nicht mehr verfügbar.</translation>
     </message>
     <message>
         <location filename="../formatting.cpp" line="55"/>
         <location filename="../formatting.cpp" line="98"/>
         <source>The file is no longer available.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Datei ist nicht mehr verfügbar.</translation>
     </message>
     <message>
         <location filename="../formatting.cpp" line="57"/>
         <source>The download was damaged on the way; please try again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Download wurde unterwegs beschädigt; bitte erneut versuchen.</translation>
     </message>
     <message>
         <location filename="../formatting.cpp" line="58"/>
         <source>The upload was damaged on the way; please try again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Upload wurde unterwegs beschädigt; bitte erneut versuchen.</translation>
     </message>
     <message>
         <location filename="../formatting.cpp" line="61"/>
         <location filename="../formatting.cpp" line="95"/>
         <source>The connection to the room was lost.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Verbindung zum Raum ist abgebrochen.</translation>
     </message>
     <message>
         <location filename="../formatting.cpp" line="63"/>
         <source>The file could not be saved on this computer.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Datei konnte auf diesem Computer nicht gespeichert werden.</translation>
     </message>
     <message>
         <location filename="../formatting.cpp" line="64"/>
         <source>The file could not be read on this computer.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Datei konnte auf diesem Computer nicht gelesen werden.</translation>
     </message>
     <message>
         <location filename="../formatting.cpp" line="66"/>
         <source>The file is larger than the room allows.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Datei ist größer, als der Raum erlaubt.</translation>
     </message>
     <message>
         <location filename="../formatting.cpp" line="68"/>
         <source>The room has no space left for this file.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Raum hat keinen Platz mehr für diese Datei.</translation>
     </message>
     <message>
         <location filename="../formatting.cpp" line="70"/>
         <source>Too many transfers at once; please try again in a moment.</source>
-        <translation type="unfinished"></translation>
+        <translation>Zu viele Übertragungen auf einmal; bitte gleich noch einmal versuchen.</translation>
     </message>
     <message>
         <location filename="../formatting.cpp" line="72"/>
         <source>You are not allowed to do that in this room.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das dürfen Sie in diesem Raum nicht.</translation>
     </message>
     <message>
         <location filename="../formatting.cpp" line="87"/>
         <source>You are not connected to the room.</source>
-        <translation type="unfinished"></translation>
+        <translation>Sie sind nicht mit dem Raum verbunden.</translation>
     </message>
     <message>
         <location filename="../formatting.cpp" line="89"/>
         <source>There were no files to send.</source>
-        <translation type="unfinished"></translation>
+        <translation>Es gab keine Dateien zum Senden.</translation>
     </message>
     <message>
         <location filename="../formatting.cpp" line="91"/>
         <source>This invite link is not valid (it may have expired or belong to another room).</source>
-        <translation type="unfinished"></translation>
+        <translation>Dieser Einladungslink ist ungültig (er ist vielleicht abgelaufen oder gehört zu einem anderen Raum).</translation>
     </message>
     <message>
         <location filename="../formatting.cpp" line="93"/>
         <source>The room refused the request; check that the recipients are still here.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Raum hat die Anfrage abgelehnt; prüfen Sie, ob die Empfänger noch da sind.</translation>
     </message>
     <message>
         <location filename="../formatting.cpp" line="105"/>
         <source>Something went wrong.</source>
-        <translation type="unfinished"></translation>
+        <translation>Etwas ist schiefgegangen.</translation>
     </message>
     <message>
         <location filename="../formatting.cpp" line="116"/>
         <source>Everyone</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle</translation>
     </message>
     <message>
         <location filename="../formatting.cpp" line="120"/>
         <source>%1 and %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 und %2</translation>
     </message>
     <message>
         <location filename="../formatting.cpp" line="120"/>
         <source>, </source>
-        <translation type="unfinished"></translation>
+        <translation>, </translation>
     </message>
 </context>
 <context>
@@ -141,281 +141,281 @@
         <location filename="../../../ui/mainwindow.ui" line="9"/>
         <location filename="../../../ui/mainwindow.ui" line="12"/>
         <source>Roomshare</source>
-        <translation type="unfinished"></translation>
+        <translation>Roomshare</translation>
     </message>
     <message>
         <location filename="../../../ui/mainwindow.ui" line="33"/>
         <source>&amp;People — tick who receives your files</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Personen – wählen Sie, wer Ihre Dateien erhält</translation>
     </message>
     <message>
         <location filename="../../../ui/mainwindow.ui" line="46"/>
         <source>People and recipients</source>
-        <translation type="unfinished"></translation>
+        <translation>Personen und Empfänger</translation>
     </message>
     <message>
         <location filename="../../../ui/mainwindow.ui" line="49"/>
         <source>Check Everyone to send to the whole room, or check single people to send only to them</source>
-        <translation type="unfinished"></translation>
+        <translation>Wählen Sie „Alle“, um an den ganzen Raum zu senden, oder einzelne Personen, um nur an sie zu senden</translation>
     </message>
     <message>
         <location filename="../../../ui/mainwindow.ui" line="62"/>
         <location filename="../../../ui/mainwindow.ui" line="65"/>
         <source>Invite people</source>
-        <translation type="unfinished"></translation>
+        <translation>Personen einladen</translation>
     </message>
     <message>
         <location filename="../../../ui/mainwindow.ui" line="76"/>
         <source>Invite link</source>
-        <translation type="unfinished"></translation>
+        <translation>Einladungslink</translation>
     </message>
     <message>
         <location filename="../../../ui/mainwindow.ui" line="83"/>
         <source>&amp;Copy</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Kopieren</translation>
     </message>
     <message>
         <location filename="../../../ui/mainwindow.ui" line="86"/>
         <source>Copy invite link</source>
-        <translation type="unfinished"></translation>
+        <translation>Einladungslink kopieren</translation>
     </message>
     <message>
-        <location filename="../../../ui/mainwindow.ui" line="102"/>
+        <location filename="../../../ui/mainwindow.ui" line="115"/>
         <source>Invite link as a QR code</source>
-        <translation type="unfinished"></translation>
+        <translation>Einladungslink als QR-Code</translation>
     </message>
     <message>
-        <location filename="../../../ui/mainwindow.ui" line="122"/>
+        <location filename="../../../ui/mainwindow.ui" line="135"/>
         <source>&amp;Send files…</source>
-        <translation type="unfinished"></translation>
+        <translation>Dateien &amp;senden…</translation>
     </message>
     <message>
-        <location filename="../../../ui/mainwindow.ui" line="125"/>
+        <location filename="../../../ui/mainwindow.ui" line="138"/>
         <source>Send files</source>
-        <translation type="unfinished"></translation>
+        <translation>Dateien senden</translation>
     </message>
     <message>
-        <location filename="../../../ui/mainwindow.ui" line="136"/>
+        <location filename="../../../ui/mainwindow.ui" line="149"/>
         <source>Sending to: Everyone</source>
-        <translation type="unfinished"></translation>
+        <translation>Senden an: Alle</translation>
     </message>
     <message>
-        <location filename="../../../ui/mainwindow.ui" line="139"/>
+        <location filename="../../../ui/mainwindow.ui" line="152"/>
         <source>Recipients</source>
-        <translation type="unfinished"></translation>
+        <translation>Empfänger</translation>
     </message>
     <message>
-        <location filename="../../../ui/mainwindow.ui" line="156"/>
+        <location filename="../../../ui/mainwindow.ui" line="169"/>
         <source>Filter files by name</source>
-        <translation type="unfinished"></translation>
+        <translation>Dateien nach Namen filtern</translation>
     </message>
     <message>
-        <location filename="../../../ui/mainwindow.ui" line="159"/>
+        <location filename="../../../ui/mainwindow.ui" line="172"/>
         <source>Filter by name</source>
-        <translation type="unfinished"></translation>
+        <translation>Nach Namen filtern</translation>
     </message>
     <message>
-        <location filename="../../../ui/mainwindow.ui" line="188"/>
+        <location filename="../../../ui/mainwindow.ui" line="201"/>
         <source>&amp;Available files</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Verfügbare Dateien</translation>
     </message>
     <message>
-        <location filename="../../../ui/mainwindow.ui" line="199"/>
+        <location filename="../../../ui/mainwindow.ui" line="212"/>
         <source>No files shared yet. Drop files anywhere on this window to share them.</source>
-        <translation type="unfinished"></translation>
+        <translation>Noch keine Dateien geteilt. Ziehen Sie Dateien irgendwo auf dieses Fenster, um sie zu teilen.</translation>
     </message>
     <message>
-        <location filename="../../../ui/mainwindow.ui" line="208"/>
+        <location filename="../../../ui/mainwindow.ui" line="221"/>
         <source>No files yet</source>
-        <translation type="unfinished"></translation>
+        <translation>Noch keine Dateien</translation>
     </message>
     <message>
-        <location filename="../../../ui/mainwindow.ui" line="213"/>
+        <location filename="../../../ui/mainwindow.ui" line="226"/>
         <source>Available files</source>
-        <translation type="unfinished"></translation>
+        <translation>Verfügbare Dateien</translation>
     </message>
     <message>
-        <location filename="../../../ui/mainwindow.ui" line="216"/>
+        <location filename="../../../ui/mainwindow.ui" line="229"/>
         <source>Press Enter or double-click to download; open the context menu for more</source>
-        <translation type="unfinished"></translation>
+        <translation>Eingabetaste oder Doppelklick zum Herunterladen; das Kontextmenü bietet mehr</translation>
     </message>
     <message>
-        <location filename="../../../ui/mainwindow.ui" line="261"/>
+        <location filename="../../../ui/mainwindow.ui" line="274"/>
         <source>&amp;Transfers</source>
-        <translation type="unfinished"></translation>
+        <translation>Ü&amp;bertragungen</translation>
     </message>
     <message>
-        <location filename="../../../ui/mainwindow.ui" line="278"/>
+        <location filename="../../../ui/mainwindow.ui" line="291"/>
         <source>&amp;Retry</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Wiederholen</translation>
     </message>
     <message>
-        <location filename="../../../ui/mainwindow.ui" line="281"/>
+        <location filename="../../../ui/mainwindow.ui" line="294"/>
         <source>Retry the selected transfer</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../../ui/mainwindow.ui" line="292"/>
-        <source>Cancel all &amp;uploads</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../../ui/mainwindow.ui" line="295"/>
-        <source>Cancel all uploads</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../../ui/mainwindow.ui" line="302"/>
-        <source>Cancel all do&amp;wnloads</source>
-        <translation type="unfinished"></translation>
+        <translation>Die gewählte Übertragung wiederholen</translation>
     </message>
     <message>
         <location filename="../../../ui/mainwindow.ui" line="305"/>
-        <source>Cancel all downloads</source>
-        <translation type="unfinished"></translation>
+        <source>Cancel all &amp;uploads</source>
+        <translation>Alle &amp;Uploads abbrechen</translation>
     </message>
     <message>
-        <location filename="../../../ui/mainwindow.ui" line="312"/>
-        <source>C&amp;lear finished</source>
-        <translation type="unfinished"></translation>
+        <location filename="../../../ui/mainwindow.ui" line="308"/>
+        <source>Cancel all uploads</source>
+        <translation>Alle Uploads abbrechen</translation>
     </message>
     <message>
         <location filename="../../../ui/mainwindow.ui" line="315"/>
+        <source>Cancel all do&amp;wnloads</source>
+        <translation>Alle &amp;Downloads abbrechen</translation>
+    </message>
+    <message>
+        <location filename="../../../ui/mainwindow.ui" line="318"/>
+        <source>Cancel all downloads</source>
+        <translation>Alle Downloads abbrechen</translation>
+    </message>
+    <message>
+        <location filename="../../../ui/mainwindow.ui" line="325"/>
+        <source>C&amp;lear finished</source>
+        <translation>&amp;Fertige entfernen</translation>
+    </message>
+    <message>
+        <location filename="../../../ui/mainwindow.ui" line="328"/>
         <source>Clear finished transfers</source>
-        <translation type="unfinished"></translation>
+        <translation>Fertige Übertragungen entfernen</translation>
     </message>
     <message>
-        <location filename="../../../ui/mainwindow.ui" line="324"/>
+        <location filename="../../../ui/mainwindow.ui" line="337"/>
         <source>Transfers</source>
-        <translation type="unfinished"></translation>
+        <translation>Übertragungen</translation>
     </message>
     <message>
-        <location filename="../../../ui/mainwindow.ui" line="327"/>
+        <location filename="../../../ui/mainwindow.ui" line="340"/>
         <source>Press Delete to cancel the selected transfer; open the context menu to retry failed ones</source>
-        <translation type="unfinished"></translation>
+        <translation>Entf bricht die gewählte Übertragung ab; das Kontextmenü wiederholt fehlgeschlagene</translation>
     </message>
     <message>
-        <location filename="../../../ui/mainwindow.ui" line="359"/>
+        <location filename="../../../ui/mainwindow.ui" line="372"/>
         <source>&amp;Room</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Raum</translation>
     </message>
     <message>
-        <location filename="../../../ui/mainwindow.ui" line="373"/>
+        <location filename="../../../ui/mainwindow.ui" line="386"/>
         <source>&amp;Send Files…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../../ui/mainwindow.ui" line="376"/>
-        <source>Ctrl+O</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../../ui/mainwindow.ui" line="381"/>
-        <source>&amp;Paste Files</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../../ui/mainwindow.ui" line="384"/>
-        <source>Ctrl+V</source>
-        <translation type="unfinished"></translation>
+        <translation>Dateien &amp;senden…</translation>
     </message>
     <message>
         <location filename="../../../ui/mainwindow.ui" line="389"/>
-        <source>Se&amp;ttings…</source>
-        <translation type="unfinished"></translation>
+        <source>Ctrl+O</source>
+        <translation>Ctrl+O</translation>
     </message>
     <message>
         <location filename="../../../ui/mainwindow.ui" line="394"/>
-        <source>&amp;Quit</source>
-        <translation type="unfinished"></translation>
+        <source>&amp;Paste Files</source>
+        <translation>Dateien ein&amp;fügen</translation>
     </message>
     <message>
         <location filename="../../../ui/mainwindow.ui" line="397"/>
+        <source>Ctrl+V</source>
+        <translation>Ctrl+V</translation>
+    </message>
+    <message>
+        <location filename="../../../ui/mainwindow.ui" line="402"/>
+        <source>Se&amp;ttings…</source>
+        <translation>&amp;Einstellungen…</translation>
+    </message>
+    <message>
+        <location filename="../../../ui/mainwindow.ui" line="407"/>
+        <source>&amp;Quit</source>
+        <translation>&amp;Beenden</translation>
+    </message>
+    <message>
+        <location filename="../../../ui/mainwindow.ui" line="410"/>
         <source>Ctrl+Q</source>
-        <translation type="unfinished"></translation>
+        <translation>Ctrl+Q</translation>
     </message>
 </context>
 <context>
     <name>Roomshare::Gui::AvailableFilesModel</name>
     <message>
-        <location filename="../availablefilesmodel.cpp" line="167"/>
+        <location filename="../availablefilesmodel.cpp" line="168"/>
         <source>New</source>
-        <translation type="unfinished"></translation>
+        <translation>Neu</translation>
     </message>
     <message>
-        <location filename="../availablefilesmodel.cpp" line="169"/>
+        <location filename="../availablefilesmodel.cpp" line="170"/>
         <source>Downloading</source>
-        <translation type="unfinished"></translation>
+        <translation>Wird heruntergeladen</translation>
     </message>
     <message>
-        <location filename="../availablefilesmodel.cpp" line="171"/>
+        <location filename="../availablefilesmodel.cpp" line="172"/>
         <source>Downloaded</source>
-        <translation type="unfinished"></translation>
+        <translation>Heruntergeladen</translation>
     </message>
     <message>
-        <location filename="../availablefilesmodel.cpp" line="173"/>
+        <location filename="../availablefilesmodel.cpp" line="174"/>
         <source>Failed</source>
-        <translation type="unfinished"></translation>
+        <translation>Fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../availablefilesmodel.cpp" line="237"/>
+        <location filename="../availablefilesmodel.cpp" line="238"/>
         <source>Shared %1; available until %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Geteilt %1; verfügbar bis %2</translation>
     </message>
     <message>
-        <location filename="../availablefilesmodel.cpp" line="243"/>
+        <location filename="../availablefilesmodel.cpp" line="244"/>
         <source>Everyone</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle</translation>
     </message>
     <message>
-        <location filename="../availablefilesmodel.cpp" line="243"/>
+        <location filename="../availablefilesmodel.cpp" line="244"/>
         <source>Only you</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../availablefilesmodel.cpp" line="245"/>
-        <source>Sent to everyone in the room</source>
-        <translation type="unfinished"></translation>
+        <translation>Nur Sie</translation>
     </message>
     <message>
         <location filename="../availablefilesmodel.cpp" line="246"/>
+        <source>Sent to everyone in the room</source>
+        <translation>An alle im Raum gesendet</translation>
+    </message>
+    <message>
+        <location filename="../availablefilesmodel.cpp" line="247"/>
         <source>Sent to you privately (and maybe a few others)</source>
-        <translation type="unfinished"></translation>
+        <translation>Privat an Sie gesendet (und vielleicht an wenige andere)</translation>
     </message>
     <message>
-        <location filename="../availablefilesmodel.cpp" line="254"/>
+        <location filename="../availablefilesmodel.cpp" line="255"/>
         <source>Saved as %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Gespeichert als %1</translation>
     </message>
     <message>
-        <location filename="../availablefilesmodel.cpp" line="266"/>
+        <location filename="../availablefilesmodel.cpp" line="267"/>
         <source>Name</source>
-        <translation type="unfinished"></translation>
+        <translation>Name</translation>
     </message>
     <message>
-        <location filename="../availablefilesmodel.cpp" line="268"/>
+        <location filename="../availablefilesmodel.cpp" line="269"/>
         <source>Size</source>
-        <translation type="unfinished"></translation>
+        <translation>Größe</translation>
     </message>
     <message>
-        <location filename="../availablefilesmodel.cpp" line="270"/>
+        <location filename="../availablefilesmodel.cpp" line="271"/>
         <source>From</source>
-        <translation type="unfinished"></translation>
+        <translation>Von</translation>
     </message>
     <message>
-        <location filename="../availablefilesmodel.cpp" line="272"/>
+        <location filename="../availablefilesmodel.cpp" line="273"/>
         <source>Shared</source>
-        <translation type="unfinished"></translation>
+        <translation>Geteilt</translation>
     </message>
     <message>
-        <location filename="../availablefilesmodel.cpp" line="274"/>
+        <location filename="../availablefilesmodel.cpp" line="275"/>
         <source>Sent to</source>
-        <translation type="unfinished"></translation>
+        <translation>Gesendet an</translation>
     </message>
     <message>
-        <location filename="../availablefilesmodel.cpp" line="276"/>
+        <location filename="../availablefilesmodel.cpp" line="277"/>
         <source>State</source>
-        <translation type="unfinished"></translation>
+        <translation>Status</translation>
     </message>
 </context>
 <context>
@@ -423,364 +423,601 @@
     <message>
         <location filename="../dropoverlay.cpp" line="15"/>
         <source>Drop files here</source>
-        <translation type="unfinished"></translation>
+        <translation>Dateien hier ablegen</translation>
+    </message>
+</context>
+<context>
+    <name>Roomshare::Gui::LobbyPanel</name>
+    <message>
+        <location filename="../lobbypanel.cpp" line="26"/>
+        <source>People waiting to join</source>
+        <translation>Personen, die beitreten möchten</translation>
+    </message>
+    <message>
+        <location filename="../lobbypanel.cpp" line="28"/>
+        <source>Create participant link…</source>
+        <translation>Teilnehmerlink erstellen…</translation>
+    </message>
+    <message>
+        <location filename="../lobbypanel.cpp" line="39"/>
+        <source>Ask the room server for a new participant link, valid for one day</source>
+        <translation>Beim Raumserver einen neuen Teilnehmerlink anfordern, einen Tag gültig</translation>
+    </message>
+    <message>
+        <location filename="../lobbypanel.cpp" line="85"/>
+        <source>Waiting for the host to let you in…</source>
+        <translation>Warten, bis der Gastgeber Sie hereinlässt…</translation>
+    </message>
+    <message>
+        <location filename="../lobbypanel.cpp" line="92"/>
+        <source>%1 (server certificate %2)</source>
+        <translation>%1 (Serverzertifikat %2)</translation>
+    </message>
+    <message>
+        <location filename="../lobbypanel.cpp" line="102"/>
+        <source>%1 wants to join</source>
+        <translation>%1 möchte beitreten</translation>
+    </message>
+    <message>
+        <location filename="../lobbypanel.cpp" line="107"/>
+        <source>From %1</source>
+        <translation>Von %1</translation>
+    </message>
+    <message>
+        <location filename="../lobbypanel.cpp" line="108"/>
+        <source>Admit</source>
+        <translation>Einlassen</translation>
+    </message>
+    <message>
+        <location filename="../lobbypanel.cpp" line="110"/>
+        <source>Admit %1</source>
+        <translation>%1 einlassen</translation>
+    </message>
+    <message>
+        <location filename="../lobbypanel.cpp" line="111"/>
+        <source>Deny</source>
+        <translation>Ablehnen</translation>
+    </message>
+    <message>
+        <location filename="../lobbypanel.cpp" line="113"/>
+        <source>Deny %1</source>
+        <translation>%1 ablehnen</translation>
+    </message>
+    <message>
+        <location filename="../lobbypanel.cpp" line="179"/>
+        <source>Participant link</source>
+        <translation>Teilnehmerlink</translation>
+    </message>
+    <message>
+        <location filename="../lobbypanel.cpp" line="182"/>
+        <source>Anyone with this link can join the room for one day, choosing their own name:</source>
+        <translation>Mit diesem Link kann jeder einen Tag lang dem Raum beitreten und seinen Namen selbst wählen:</translation>
+    </message>
+    <message>
+        <location filename="../lobbypanel.cpp" line="190"/>
+        <source>&amp;Copy</source>
+        <translation>&amp;Kopieren</translation>
     </message>
 </context>
 <context>
     <name>Roomshare::Gui::MainWindow</name>
     <message>
-        <location filename="../mainwindow.cpp" line="49"/>
+        <location filename="../mainwindow.cpp" line="57"/>
         <source>Drop to send this file</source>
-        <translation type="unfinished"></translation>
+        <translation>Ablegen, um diese Datei zu senden</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="50"/>
+        <location filename="../mainwindow.cpp" line="58"/>
         <source>Drop to send %1 files</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../mainwindow.cpp" line="72"/>
-        <source>Connection state</source>
-        <translation type="unfinished"></translation>
+        <translation>Ablegen, um %1 Dateien zu senden</translation>
     </message>
     <message>
         <location filename="../mainwindow.cpp" line="83"/>
-        <location filename="../mainwindow.cpp" line="256"/>
-        <location filename="../mainwindow.cpp" line="658"/>
+        <source>Connection state</source>
+        <translation>Verbindungsstatus</translation>
+    </message>
+    <message>
+        <location filename="../mainwindow.cpp" line="95"/>
+        <location filename="../mainwindow.cpp" line="378"/>
+        <location filename="../mainwindow.cpp" line="804"/>
         <source>Not connected</source>
-        <translation type="unfinished"></translation>
+        <translation>Nicht verbunden</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="160"/>
+        <location filename="../mainwindow.cpp" line="172"/>
         <source>Choose files to send (%1)</source>
-        <translation type="unfinished"></translation>
+        <translation>Dateien zum Senden wählen (%1)</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="177"/>
+        <location filename="../mainwindow.cpp" line="189"/>
         <source>Invite link copied.</source>
-        <translation type="unfinished"></translation>
+        <translation>Einladungslink kopiert.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../mainwindow.cpp" line="182"/>
+        <location filename="../mainwindow.cpp" line="194"/>
         <source>Connection lost — reconnecting in %n s</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Verbindung verloren – neuer Versuch in %n s</numerusform>
+            <numerusform>Verbindung verloren – neuer Versuch in %n s</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../mainwindow.cpp" line="183"/>
+        <location filename="../mainwindow.cpp" line="195"/>
         <source>Could not reach the room — retrying in %n s</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Raum nicht erreichbar – neuer Versuch in %n s</numerusform>
+            <numerusform>Raum nicht erreichbar – neuer Versuch in %n s</numerusform>
         </translation>
-    </message>
-    <message>
-        <location filename="../mainwindow.cpp" line="186"/>
-        <source>Reconnecting…</source>
-        <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../mainwindow.cpp" line="198"/>
+        <source>Reconnecting…</source>
+        <translation>Verbindung wird wiederhergestellt…</translation>
+    </message>
+    <message>
+        <location filename="../mainwindow.cpp" line="210"/>
         <source>Connected to “%1” as %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../mainwindow.cpp" line="203"/>
-        <location filename="../mainwindow.cpp" line="230"/>
-        <source>Connecting…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../mainwindow.cpp" line="211"/>
-        <source>A shared file expired and is no longer available.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../mainwindow.cpp" line="214"/>
-        <source>%1 joined the room.</source>
-        <translation type="unfinished"></translation>
+        <translation>Verbunden mit „%1“ als %2</translation>
     </message>
     <message>
         <location filename="../mainwindow.cpp" line="216"/>
+        <location filename="../mainwindow.cpp" line="284"/>
+        <source>Connecting…</source>
+        <translation>Verbindung wird aufgebaut…</translation>
+    </message>
+    <message>
+        <location filename="../mainwindow.cpp" line="220"/>
+        <source>Connection lost — reconnecting; transfers will resume</source>
+        <translation>Verbindung verloren – wird wiederhergestellt; Übertragungen laufen danach weiter</translation>
+    </message>
+    <message>
+        <location filename="../mainwindow.cpp" line="228"/>
+        <source>A shared file expired and is no longer available.</source>
+        <translation>Eine geteilte Datei ist abgelaufen und nicht mehr verfügbar.</translation>
+    </message>
+    <message>
+        <location filename="../mainwindow.cpp" line="231"/>
+        <source>%1 joined the room.</source>
+        <translation>%1 ist dem Raum beigetreten.</translation>
+    </message>
+    <message>
+        <location filename="../mainwindow.cpp" line="234"/>
         <source>%1 left the room.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 hat den Raum verlassen.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="226"/>
-        <location filename="../mainwindow.cpp" line="262"/>
+        <location filename="../mainwindow.cpp" line="247"/>
+        <source>Someone wants to join</source>
+        <translation>Jemand möchte beitreten</translation>
+    </message>
+    <message>
+        <location filename="../mainwindow.cpp" line="250"/>
+        <source>Could not create a participant link: %1</source>
+        <translation>Teilnehmerlink konnte nicht erstellt werden: %1</translation>
+    </message>
+    <message>
+        <location filename="../mainwindow.cpp" line="280"/>
+        <location filename="../mainwindow.cpp" line="385"/>
         <source>Could not join: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Beitritt nicht möglich: %1</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="287"/>
-        <location filename="../mainwindow.cpp" line="342"/>
+        <location filename="../mainwindow.cpp" line="300"/>
+        <location filename="../mainwindow.cpp" line="319"/>
+        <location filename="../mainwindow.cpp" line="411"/>
+        <location filename="../mainwindow.cpp" line="469"/>
         <source>Roomshare</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../mainwindow.cpp" line="288"/>
-        <source>%1 — Roomshare</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../mainwindow.cpp" line="290"/>
-        <source>(%1 new) %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Roomshare</translation>
     </message>
     <message>
         <location filename="../mainwindow.cpp" line="301"/>
-        <source>Sending to: %1</source>
-        <translation type="unfinished"></translation>
+        <source>This invite link cannot be opened: %1</source>
+        <translation>Dieser Einladungslink kann nicht geöffnet werden: %1</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../mainwindow.cpp" line="320"/>
+        <source>Leave this room for the one in the link? %n transfer(s) running here will stop.</source>
+        <translation>
+            <numerusform>Diesen Raum für den aus dem Link verlassen? %n laufende Übertragung hier wird abgebrochen.</numerusform>
+            <numerusform>Diesen Raum für den aus dem Link verlassen? %n laufende Übertragungen hier werden abgebrochen.</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="332"/>
-        <source>%1 shared “%2” (%3).</source>
-        <translation type="unfinished"></translation>
+        <location filename="../mainwindow.cpp" line="358"/>
+        <source>Only this computer can join (Settings: Who can join rooms you host).</source>
+        <translation>Nur dieser Computer kann beitreten (Einstellungen: Wer Ihren Räumen beitreten kann).</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="333"/>
-        <source>%1 sent you “%2” (%3).</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../mainwindow.cpp" line="350"/>
-        <source>New file in %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../mainwindow.cpp" line="360"/>
-        <source>Downloaded “%1”.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../mainwindow.cpp" line="362"/>
-        <source>Sent “%1”.</source>
-        <translation type="unfinished"></translation>
+        <location filename="../mainwindow.cpp" line="361"/>
+        <source>This computer has no network address: only it can join until it is on a network.</source>
+        <translation>Dieser Computer hat keine Netzwerkadresse: Nur er selbst kann beitreten, bis er in einem Netzwerk ist.</translation>
     </message>
     <message>
         <location filename="../mainwindow.cpp" line="365"/>
+        <source>The link reaches this computer at %1; each guest uses whichever answers.</source>
+        <translation>Der Link erreicht diesen Computer unter %1; jeder Gast nutzt die Adresse, die antwortet.</translation>
+    </message>
+    <message>
+        <location filename="../mainwindow.cpp" line="412"/>
+        <source>%1 — Roomshare</source>
+        <translation>%1 – Roomshare</translation>
+    </message>
+    <message>
+        <location filename="../mainwindow.cpp" line="414"/>
+        <source>(%1 new) %2</source>
+        <translation>(%1 neu) %2</translation>
+    </message>
+    <message>
+        <location filename="../mainwindow.cpp" line="425"/>
+        <source>Sending to: %1</source>
+        <translation>Senden an: %1</translation>
+    </message>
+    <message>
+        <location filename="../mainwindow.cpp" line="459"/>
+        <source>%1 shared “%2” (%3).</source>
+        <translation>%1 hat „%2“ geteilt (%3).</translation>
+    </message>
+    <message>
+        <location filename="../mainwindow.cpp" line="460"/>
+        <source>%1 sent you “%2” (%3).</source>
+        <translation>%1 hat Ihnen „%2“ gesendet (%3).</translation>
+    </message>
+    <message>
+        <location filename="../mainwindow.cpp" line="477"/>
+        <source>New file in %1</source>
+        <translation>Neue Datei in %1</translation>
+    </message>
+    <message>
+        <location filename="../mainwindow.cpp" line="487"/>
+        <source>Downloaded “%1”.</source>
+        <translation>„%1“ heruntergeladen.</translation>
+    </message>
+    <message>
+        <location filename="../mainwindow.cpp" line="489"/>
+        <source>Sent “%1”.</source>
+        <translation>„%1“ gesendet.</translation>
+    </message>
+    <message>
+        <location filename="../mainwindow.cpp" line="493"/>
         <source>“%1” failed: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>„%1“ fehlgeschlagen: %2</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="409"/>
+        <location filename="../mainwindow.cpp" line="537"/>
         <source>Folders can&apos;t be shared yet (%1). Send the files inside, or a zip of the folder.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ordner können noch nicht geteilt werden (%1). Senden Sie die Dateien darin oder ein ZIP des Ordners.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="411"/>
-        <location filename="../mainwindow.cpp" line="415"/>
+        <location filename="../mainwindow.cpp" line="539"/>
+        <location filename="../mainwindow.cpp" line="543"/>
         <source>, </source>
-        <translation type="unfinished"></translation>
+        <translation>, </translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="415"/>
+        <location filename="../mainwindow.cpp" line="543"/>
         <source>Can&apos;t read %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 kann nicht gelesen werden.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="419"/>
+        <location filename="../mainwindow.cpp" line="547"/>
         <source>You are not connected to the room; nothing was sent.</source>
-        <translation type="unfinished"></translation>
+        <translation>Sie sind nicht mit dem Raum verbunden; nichts wurde gesendet.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="435"/>
+        <location filename="../mainwindow.cpp" line="563"/>
         <source>Sending “%1” to %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>„%1“ wird an %2 gesendet.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="437"/>
-        <source>Sending %1 files to %2.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../mainwindow.cpp" line="447"/>
-        <source>That file is no longer available.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../mainwindow.cpp" line="452"/>
-        <source>Save “%1” in</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../mainwindow.cpp" line="457"/>
-        <source>Can&apos;t create the download folder %1.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../mainwindow.cpp" line="470"/>
         <location filename="../mainwindow.cpp" line="565"/>
-        <source>%1&apos;s file is no longer available.</source>
-        <translation type="unfinished"></translation>
+        <source>Sending %1 files to %2.</source>
+        <translation>%1 Dateien werden an %2 gesendet.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="509"/>
-        <source>&amp;Download</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../mainwindow.cpp" line="510"/>
-        <source>Download &amp;To…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../mainwindow.cpp" line="512"/>
-        <location filename="../mainwindow.cpp" line="582"/>
-        <source>&amp;Open</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../mainwindow.cpp" line="514"/>
-        <location filename="../mainwindow.cpp" line="583"/>
-        <source>Show in &amp;Folder</source>
-        <translation type="unfinished"></translation>
+        <location filename="../mainwindow.cpp" line="575"/>
+        <source>That file is no longer available.</source>
+        <translation>Diese Datei ist nicht mehr verfügbar.</translation>
     </message>
     <message>
         <location filename="../mainwindow.cpp" line="580"/>
-        <source>&amp;Cancel</source>
-        <translation type="unfinished"></translation>
+        <source>Save “%1” in</source>
+        <translation>„%1“ speichern in</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="581"/>
-        <source>&amp;Retry</source>
-        <translation type="unfinished"></translation>
+        <location filename="../mainwindow.cpp" line="585"/>
+        <source>Can&apos;t create the download folder %1.</source>
+        <translation>Der Download-Ordner %1 kann nicht angelegt werden.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="584"/>
-        <source>Remove from &amp;List</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../mainwindow.cpp" line="625"/>
-        <source>You are not connected to the room.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../mainwindow.cpp" line="629"/>
-        <source>Send Files to %1</source>
-        <translation type="unfinished"></translation>
+        <location filename="../mainwindow.cpp" line="599"/>
+        <location filename="../mainwindow.cpp" line="711"/>
+        <source>%1&apos;s file is no longer available.</source>
+        <translation>Die Datei von %1 ist nicht mehr verfügbar.</translation>
     </message>
     <message>
         <location filename="../mainwindow.cpp" line="638"/>
-        <source>The clipboard holds no files to send.</source>
-        <translation type="unfinished"></translation>
+        <source>&amp;Download</source>
+        <translation>&amp;Herunterladen</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="655"/>
-        <source>Folders can&apos;t be shared yet</source>
-        <translation type="unfinished"></translation>
+        <location filename="../mainwindow.cpp" line="639"/>
+        <source>Download &amp;To…</source>
+        <translation>Herunterladen &amp;nach…</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="656"/>
-        <source>Drop the files inside the folder, or a zip of it.</source>
-        <translation type="unfinished"></translation>
+        <location filename="../mainwindow.cpp" line="641"/>
+        <location filename="../mainwindow.cpp" line="728"/>
+        <source>&amp;Open</source>
+        <translation>Ö&amp;ffnen</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="659"/>
-        <source>Files can be shared once you are in the room.</source>
-        <translation type="unfinished"></translation>
+        <location filename="../mainwindow.cpp" line="643"/>
+        <location filename="../mainwindow.cpp" line="729"/>
+        <source>Show in &amp;Folder</source>
+        <translation>Im &amp;Ordner zeigen</translation>
     </message>
     <message>
         <location filename="../mainwindow.cpp" line="663"/>
-        <location filename="../mainwindow.cpp" line="672"/>
-        <source>To everyone in the room</source>
-        <translation type="unfinished"></translation>
+        <source>Open a program?</source>
+        <translation>Ein Programm öffnen?</translation>
     </message>
     <message>
         <location filename="../mainwindow.cpp" line="664"/>
-        <location filename="../mainwindow.cpp" line="673"/>
+        <source>“%1” is a program or script: opening it runs it with your permissions. Only open it if you trust whoever sent it and expected it.
+
+Open it anyway?</source>
+        <translation>„%1“ ist ein Programm oder Skript: Beim Öffnen läuft es mit Ihren Rechten. Öffnen Sie es nur, wenn Sie dem Absender vertrauen und es erwartet haben.
+
+Trotzdem öffnen?</translation>
+    </message>
+    <message>
+        <location filename="../mainwindow.cpp" line="726"/>
+        <source>&amp;Cancel</source>
+        <translation>&amp;Abbrechen</translation>
+    </message>
+    <message>
+        <location filename="../mainwindow.cpp" line="727"/>
+        <source>&amp;Retry</source>
+        <translation>&amp;Wiederholen</translation>
+    </message>
+    <message>
+        <location filename="../mainwindow.cpp" line="730"/>
+        <source>Remove from &amp;List</source>
+        <translation>Aus der &amp;Liste entfernen</translation>
+    </message>
+    <message>
+        <location filename="../mainwindow.cpp" line="771"/>
+        <source>You are not connected to the room.</source>
+        <translation>Sie sind nicht mit dem Raum verbunden.</translation>
+    </message>
+    <message>
+        <location filename="../mainwindow.cpp" line="775"/>
+        <source>Send Files to %1</source>
+        <translation>Dateien an %1 senden</translation>
+    </message>
+    <message>
+        <location filename="../mainwindow.cpp" line="784"/>
+        <source>The clipboard holds no files to send.</source>
+        <translation>In der Zwischenablage sind keine Dateien zum Senden.</translation>
+    </message>
+    <message>
+        <location filename="../mainwindow.cpp" line="801"/>
+        <source>Folders can&apos;t be shared yet</source>
+        <translation>Ordner können noch nicht geteilt werden</translation>
+    </message>
+    <message>
+        <location filename="../mainwindow.cpp" line="802"/>
+        <source>Drop the files inside the folder, or a zip of it.</source>
+        <translation>Legen Sie die Dateien im Ordner ab oder ein ZIP davon.</translation>
+    </message>
+    <message>
+        <location filename="../mainwindow.cpp" line="805"/>
+        <source>Files can be shared once you are in the room.</source>
+        <translation>Dateien können geteilt werden, sobald Sie im Raum sind.</translation>
+    </message>
+    <message>
+        <location filename="../mainwindow.cpp" line="809"/>
+        <location filename="../mainwindow.cpp" line="818"/>
+        <source>To everyone in the room</source>
+        <translation>An alle im Raum</translation>
+    </message>
+    <message>
+        <location filename="../mainwindow.cpp" line="810"/>
+        <location filename="../mainwindow.cpp" line="819"/>
         <source>Only to %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Nur an %1</translation>
+    </message>
+</context>
+<context>
+    <name>Roomshare::Gui::NearbyRoomsModel</name>
+    <message>
+        <location filename="../nearbyroomsmodel.cpp" line="113"/>
+        <source>Rooms nearby cannot be shown. %1 You can still join with a link or by address.</source>
+        <translation>Räume in der Nähe können nicht angezeigt werden. %1 Sie können trotzdem mit einem Link oder über die Adresse beitreten.</translation>
+    </message>
+    <message>
+        <location filename="../nearbyroomsmodel.cpp" line="117"/>
+        <source>Looking for rooms on this network… None found yet.</source>
+        <translation>Suche nach Räumen in diesem Netzwerk… Noch keine gefunden.</translation>
+    </message>
+    <message>
+        <location filename="../nearbyroomsmodel.cpp" line="144"/>
+        <source>%1 — hosted by %2 — %3</source>
+        <translation>%1 – Gastgeber %2 – %3</translation>
+    </message>
+    <message>
+        <location filename="../nearbyroomsmodel.cpp" line="148"/>
+        <source>Room: %1</source>
+        <translation>Raum: %1</translation>
+    </message>
+    <message>
+        <location filename="../nearbyroomsmodel.cpp" line="148"/>
+        <source>Host: %1</source>
+        <translation>Gastgeber: %1</translation>
+    </message>
+    <message>
+        <location filename="../nearbyroomsmodel.cpp" line="149"/>
+        <source>Computer: %1</source>
+        <translation>Computer: %1</translation>
+    </message>
+    <message>
+        <location filename="../nearbyroomsmodel.cpp" line="150"/>
+        <source>Addresses: %1</source>
+        <translation>Adressen: %1</translation>
+    </message>
+    <message>
+        <location filename="../nearbyroomsmodel.cpp" line="151"/>
+        <source>Port: %1</source>
+        <translation>Port: %1</translation>
+    </message>
+    <message>
+        <location filename="../nearbyroomsmodel.cpp" line="153"/>
+        <source>Encrypted (TLS)</source>
+        <translation>Verschlüsselt (TLS)</translation>
+    </message>
+    <message>
+        <location filename="../nearbyroomsmodel.cpp" line="153"/>
+        <source>Not encrypted</source>
+        <translation>Nicht verschlüsselt</translation>
+    </message>
+    <message>
+        <location filename="../nearbyroomsmodel.cpp" line="157"/>
+        <source>Room %1, hosted by %2, at %3</source>
+        <translation>Raum %1, Gastgeber %2, unter %3</translation>
     </message>
 </context>
 <context>
     <name>Roomshare::Gui::ParticipantsModel</name>
     <message>
-        <location filename="../participantsmodel.cpp" line="151"/>
+        <location filename="../participantsmodel.cpp" line="156"/>
         <source>Everyone</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle</translation>
     </message>
     <message>
-        <location filename="../participantsmodel.cpp" line="153"/>
+        <location filename="../participantsmodel.cpp" line="158"/>
         <source>Send to everyone in the room, including people who join later</source>
-        <translation type="unfinished"></translation>
+        <translation>An alle im Raum senden, auch an Personen, die später beitreten</translation>
     </message>
     <message>
-        <location filename="../participantsmodel.cpp" line="175"/>
+        <location filename="../participantsmodel.cpp" line="180"/>
         <source>%1 (you, moderator)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (Sie, Moderator)</translation>
     </message>
     <message>
-        <location filename="../participantsmodel.cpp" line="177"/>
+        <location filename="../participantsmodel.cpp" line="182"/>
         <source>%1 (you)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (Sie)</translation>
     </message>
     <message>
-        <location filename="../participantsmodel.cpp" line="179"/>
+        <location filename="../participantsmodel.cpp" line="184"/>
         <source>%1 (moderator)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (Moderator)</translation>
     </message>
     <message>
-        <location filename="../participantsmodel.cpp" line="183"/>
+        <location filename="../participantsmodel.cpp" line="188"/>
         <source>You</source>
-        <translation type="unfinished"></translation>
+        <translation>Sie</translation>
     </message>
     <message>
-        <location filename="../participantsmodel.cpp" line="183"/>
+        <location filename="../participantsmodel.cpp" line="188"/>
         <source>Send only to the people checked here</source>
-        <translation type="unfinished"></translation>
+        <translation>Nur an die hier angehakten Personen senden</translation>
     </message>
     <message>
-        <location filename="../participantsmodel.cpp" line="185"/>
+        <location filename="../participantsmodel.cpp" line="190"/>
         <source>%1, you</source>
-        <translation type="unfinished"></translation>
+        <translation>%1, Sie</translation>
     </message>
 </context>
 <context>
     <name>Roomshare::Gui::RoomHost</name>
     <message>
-        <location filename="../roomhost.cpp" line="46"/>
+        <location filename="../roomhost.cpp" line="34"/>
         <source>Could not start the room on this computer: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Raum konnte auf diesem Computer nicht gestartet werden: %1</translation>
+    </message>
+    <message>
+        <location filename="../roomhost.cpp" line="46"/>
+        <source>cannot create the folder %1</source>
+        <translation>der Ordner %1 kann nicht angelegt werden</translation>
+    </message>
+    <message>
+        <location filename="../roomhost.cpp" line="86"/>
+        <source>%1. Is the network up, and may this program listen on a port?</source>
+        <translation>%1. Ist das Netzwerk verfügbar, und darf dieses Programm auf einem Port lauschen?</translation>
     </message>
 </context>
 <context>
     <name>Roomshare::Gui::SettingsDialog</name>
     <message>
-        <location filename="../settingsdialog.cpp" line="22"/>
+        <location filename="../settingsdialog.cpp" line="23"/>
+        <source>Takes effect the next time you host a room. &quot;This computer only&quot; keeps the room on this computer&apos;s loopback address: nobody else can join.</source>
+        <translation>Gilt ab dem nächsten Raum, den Sie öffnen. „Nur dieser Computer“ hält den Raum auf der Loopback-Adresse dieses Computers: Niemand sonst kann beitreten.</translation>
+    </message>
+    <message>
+        <location filename="../settingsdialog.cpp" line="28"/>
         <source>Download Folder</source>
-        <translation type="unfinished"></translation>
+        <translation>Download-Ordner</translation>
     </message>
 </context>
 <context>
     <name>Roomshare::Gui::StartDialog</name>
     <message>
-        <location filename="../startdialog.cpp" line="15"/>
+        <location filename="../startdialog.cpp" line="24"/>
+        <location filename="../startdialog.cpp" line="228"/>
         <source>&amp;Start</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Starten</translation>
     </message>
     <message>
-        <location filename="../startdialog.cpp" line="76"/>
+        <location filename="../startdialog.cpp" line="184"/>
         <source>Paste the invite link you were given.</source>
-        <translation type="unfinished"></translation>
+        <translation>Fügen Sie den Einladungslink ein, den Sie bekommen haben.</translation>
     </message>
     <message>
-        <location filename="../startdialog.cpp" line="79"/>
+        <location filename="../startdialog.cpp" line="187"/>
         <source>This is not a Roomshare invite link.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das ist kein Roomshare-Einladungslink.</translation>
     </message>
     <message>
-        <location filename="../startdialog.cpp" line="81"/>
+        <location filename="../startdialog.cpp" line="189"/>
         <source>The link invites you as %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Link lädt Sie als %1 ein.</translation>
     </message>
     <message>
-        <location filename="../startdialog.cpp" line="88"/>
+        <location filename="../startdialog.cpp" line="196"/>
+        <source>Choose a room from the list.</source>
+        <translation>Wählen Sie einen Raum aus der Liste.</translation>
+    </message>
+    <message>
+        <location filename="../startdialog.cpp" line="201"/>
+        <source>This room does not announce a lobby: knocking may be refused; ask its host for an invite link if it is.</source>
+        <translation>Dieser Raum kündigt keinen Warteraum an: Anklopfen wird vielleicht abgelehnt; bitten Sie dann den Gastgeber um einen Einladungslink.</translation>
+    </message>
+    <message>
+        <location filename="../startdialog.cpp" line="204"/>
+        <location filename="../startdialog.cpp" line="215"/>
+        <source>The room&apos;s moderators will be asked to let you in.</source>
+        <translation>Die Moderatoren des Raums werden gefragt, ob sie Sie hereinlassen.</translation>
+    </message>
+    <message>
+        <location filename="../startdialog.cpp" line="210"/>
+        <source>Enter the name or IP address of the computer hosting the room.</source>
+        <translation>Geben Sie den Namen oder die IP-Adresse des Computers ein, der den Raum anbietet.</translation>
+    </message>
+    <message>
+        <location filename="../startdialog.cpp" line="213"/>
+        <source>This is not a host name or IP address.</source>
+        <translation>Das ist kein Rechnername und keine IP-Adresse.</translation>
+    </message>
+    <message>
+        <location filename="../startdialog.cpp" line="224"/>
         <source>Enter the name the others will see.</source>
-        <translation type="unfinished"></translation>
+        <translation>Geben Sie den Namen ein, den die anderen sehen.</translation>
+    </message>
+    <message>
+        <location filename="../startdialog.cpp" line="228"/>
+        <source>&amp;Join</source>
+        <translation>&amp;Beitreten</translation>
     </message>
 </context>
 <context>
@@ -788,105 +1025,105 @@
     <message>
         <location filename="../transferdelegate.cpp" line="146"/>
         <source>Cancel this transfer</source>
-        <translation type="unfinished"></translation>
+        <translation>Diese Übertragung abbrechen</translation>
     </message>
 </context>
 <context>
     <name>Roomshare::Gui::TransferModel</name>
     <message>
-        <location filename="../transfermodel.cpp" line="186"/>
+        <location filename="../transfermodel.cpp" line="187"/>
         <source>Waiting</source>
-        <translation type="unfinished"></translation>
+        <translation>Wartet</translation>
     </message>
     <message>
-        <location filename="../transfermodel.cpp" line="188"/>
+        <location filename="../transfermodel.cpp" line="189"/>
         <source>Uploading</source>
-        <translation type="unfinished"></translation>
+        <translation>Wird hochgeladen</translation>
     </message>
     <message>
-        <location filename="../transfermodel.cpp" line="188"/>
+        <location filename="../transfermodel.cpp" line="189"/>
         <source>Downloading</source>
-        <translation type="unfinished"></translation>
+        <translation>Wird heruntergeladen</translation>
     </message>
     <message>
-        <location filename="../transfermodel.cpp" line="190"/>
+        <location filename="../transfermodel.cpp" line="191"/>
         <source>Sent</source>
-        <translation type="unfinished"></translation>
+        <translation>Gesendet</translation>
     </message>
     <message>
-        <location filename="../transfermodel.cpp" line="190"/>
+        <location filename="../transfermodel.cpp" line="191"/>
         <source>Downloaded</source>
-        <translation type="unfinished"></translation>
+        <translation>Heruntergeladen</translation>
     </message>
     <message>
-        <location filename="../transfermodel.cpp" line="192"/>
+        <location filename="../transfermodel.cpp" line="193"/>
         <source>Cancelled</source>
-        <translation type="unfinished"></translation>
+        <translation>Abgebrochen</translation>
     </message>
     <message>
-        <location filename="../transfermodel.cpp" line="194"/>
+        <location filename="../transfermodel.cpp" line="195"/>
         <source>Failed: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../transfermodel.cpp" line="241"/>
-        <source>Upload of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Fehlgeschlagen: %1</translation>
     </message>
     <message>
         <location filename="../transfermodel.cpp" line="242"/>
+        <source>Upload of %1</source>
+        <translation>Upload von %1</translation>
+    </message>
+    <message>
+        <location filename="../transfermodel.cpp" line="243"/>
         <source>Download of %1 from %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Download von %1 von %2</translation>
     </message>
     <message>
-        <location filename="../transfermodel.cpp" line="244"/>
+        <location filename="../transfermodel.cpp" line="245"/>
         <source>Upload: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Upload: %1</translation>
     </message>
     <message>
-        <location filename="../transfermodel.cpp" line="244"/>
+        <location filename="../transfermodel.cpp" line="245"/>
         <source>Download: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Download: %1</translation>
     </message>
     <message>
-        <location filename="../transfermodel.cpp" line="252"/>
+        <location filename="../transfermodel.cpp" line="253"/>
         <source>%1%</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 %</translation>
     </message>
     <message>
-        <location filename="../transfermodel.cpp" line="261"/>
+        <location filename="../transfermodel.cpp" line="262"/>
         <source>%1 of %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 von %2</translation>
     </message>
     <message>
-        <location filename="../transfermodel.cpp" line="300"/>
+        <location filename="../transfermodel.cpp" line="301"/>
         <source>Name</source>
-        <translation type="unfinished"></translation>
+        <translation>Name</translation>
     </message>
     <message>
-        <location filename="../transfermodel.cpp" line="302"/>
+        <location filename="../transfermodel.cpp" line="303"/>
         <source>Progress</source>
-        <translation type="unfinished"></translation>
+        <translation>Fortschritt</translation>
     </message>
     <message>
-        <location filename="../transfermodel.cpp" line="304"/>
+        <location filename="../transfermodel.cpp" line="305"/>
         <source>Size</source>
-        <translation type="unfinished"></translation>
+        <translation>Größe</translation>
     </message>
     <message>
-        <location filename="../transfermodel.cpp" line="306"/>
+        <location filename="../transfermodel.cpp" line="307"/>
         <source>Speed</source>
-        <translation type="unfinished"></translation>
+        <translation>Geschwindigkeit</translation>
     </message>
     <message>
-        <location filename="../transfermodel.cpp" line="308"/>
+        <location filename="../transfermodel.cpp" line="309"/>
         <source>Time left</source>
-        <translation type="unfinished"></translation>
+        <translation>Restzeit</translation>
     </message>
     <message>
-        <location filename="../transfermodel.cpp" line="310"/>
+        <location filename="../transfermodel.cpp" line="311"/>
         <source>State</source>
-        <translation type="unfinished"></translation>
+        <translation>Status</translation>
     </message>
 </context>
 <context>
@@ -894,62 +1131,97 @@
     <message>
         <location filename="../../../ui/settingsdialog.ui" line="9"/>
         <source>Roomshare Settings</source>
-        <translation type="unfinished"></translation>
+        <translation>Roomshare-Einstellungen</translation>
     </message>
     <message>
         <location filename="../../../ui/settingsdialog.ui" line="12"/>
         <source>Settings</source>
-        <translation type="unfinished"></translation>
+        <translation>Einstellungen</translation>
     </message>
     <message>
         <location filename="../../../ui/settingsdialog.ui" line="20"/>
         <source>Display &amp;name:</source>
-        <translation type="unfinished"></translation>
+        <translation>Angezeigter &amp;Name:</translation>
     </message>
     <message>
         <location filename="../../../ui/settingsdialog.ui" line="30"/>
         <source>Display name</source>
-        <translation type="unfinished"></translation>
+        <translation>Angezeigter Name</translation>
     </message>
     <message>
         <location filename="../../../ui/settingsdialog.ui" line="40"/>
         <source>&amp;Download folder:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Download-Ordner:</translation>
     </message>
     <message>
         <location filename="../../../ui/settingsdialog.ui" line="52"/>
         <source>Download folder</source>
-        <translation type="unfinished"></translation>
+        <translation>Download-Ordner</translation>
     </message>
     <message>
         <location filename="../../../ui/settingsdialog.ui" line="59"/>
         <source>&amp;Browse…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Durchsuchen…</translation>
     </message>
     <message>
         <location filename="../../../ui/settingsdialog.ui" line="62"/>
         <source>Choose download folder</source>
-        <translation type="unfinished"></translation>
+        <translation>Download-Ordner wählen</translation>
     </message>
     <message>
-        <location filename="../../../ui/settingsdialog.ui" line="73"/>
+        <location filename="../../../ui/settingsdialog.ui" line="71"/>
+        <source>&amp;Who can join rooms you host:</source>
+        <translation>&amp;Wer Ihren Räumen beitreten kann:</translation>
+    </message>
+    <message>
+        <location filename="../../../ui/settingsdialog.ui" line="81"/>
+        <source>Who can join rooms you host</source>
+        <translation>Wer Ihren Räumen beitreten kann</translation>
+    </message>
+    <message>
+        <location filename="../../../ui/settingsdialog.ui" line="85"/>
+        <source>People on my network</source>
+        <translation>Personen in meinem Netzwerk</translation>
+    </message>
+    <message>
+        <location filename="../../../ui/settingsdialog.ui" line="90"/>
+        <source>This computer only</source>
+        <translation>Nur dieser Computer</translation>
+    </message>
+    <message>
+        <location filename="../../../ui/settingsdialog.ui" line="100"/>
         <source>&amp;Ask where to save each file</source>
-        <translation type="unfinished"></translation>
+        <translation>Für jede Datei &amp;fragen, wo sie gespeichert wird</translation>
     </message>
     <message>
-        <location filename="../../../ui/settingsdialog.ui" line="76"/>
+        <location filename="../../../ui/settingsdialog.ui" line="103"/>
         <source>Ask where to save each file</source>
-        <translation type="unfinished"></translation>
+        <translation>Für jede Datei fragen, wo sie gespeichert wird</translation>
     </message>
     <message>
-        <location filename="../../../ui/settingsdialog.ui" line="83"/>
+        <location filename="../../../ui/settingsdialog.ui" line="110"/>
         <source>Show a &amp;notification when a new file is shared</source>
-        <translation type="unfinished"></translation>
+        <translation>Eine &amp;Benachrichtigung zeigen, wenn eine neue Datei geteilt wird</translation>
     </message>
     <message>
-        <location filename="../../../ui/settingsdialog.ui" line="86"/>
+        <location filename="../../../ui/settingsdialog.ui" line="113"/>
         <source>Notifications</source>
-        <translation type="unfinished"></translation>
+        <translation>Benachrichtigungen</translation>
+    </message>
+    <message>
+        <location filename="../../../ui/settingsdialog.ui" line="120"/>
+        <source>Let people &amp;knock to join the room you host</source>
+        <translation>Personen &amp;anklopfen lassen, um Ihrem Raum beizutreten</translation>
+    </message>
+    <message>
+        <location filename="../../../ui/settingsdialog.ui" line="123"/>
+        <source>People without an invite link can ask to join; you admit or deny each of them</source>
+        <translation>Personen ohne Einladungslink können um Einlass bitten; Sie lassen jede herein oder lehnen sie ab</translation>
+    </message>
+    <message>
+        <location filename="../../../ui/settingsdialog.ui" line="126"/>
+        <source>Let people knock to join</source>
+        <translation>Anklopfen erlauben</translation>
     </message>
 </context>
 <context>
@@ -957,102 +1229,158 @@
     <message>
         <location filename="../../../ui/startdialog.ui" line="9"/>
         <source>Roomshare</source>
-        <translation type="unfinished"></translation>
+        <translation>Roomshare</translation>
     </message>
     <message>
         <location filename="../../../ui/startdialog.ui" line="12"/>
         <source>Start Roomshare</source>
-        <translation type="unfinished"></translation>
+        <translation>Roomshare starten</translation>
     </message>
     <message>
         <location filename="../../../ui/startdialog.ui" line="18"/>
         <source>Share files with the people in your meeting.</source>
-        <translation type="unfinished"></translation>
+        <translation>Dateien mit den Personen in Ihrer Besprechung teilen.</translation>
     </message>
     <message>
         <location filename="../../../ui/startdialog.ui" line="30"/>
         <source>Your &amp;name:</source>
-        <translation type="unfinished"></translation>
+        <translation>Ihr &amp;Name:</translation>
     </message>
     <message>
         <location filename="../../../ui/startdialog.ui" line="40"/>
         <source>Your name</source>
-        <translation type="unfinished"></translation>
+        <translation>Ihr Name</translation>
     </message>
     <message>
         <location filename="../../../ui/startdialog.ui" line="43"/>
         <source>How others see you</source>
-        <translation type="unfinished"></translation>
+        <translation>So sehen die anderen Sie</translation>
     </message>
     <message>
         <location filename="../../../ui/startdialog.ui" line="55"/>
         <source>&amp;Host a room on this computer</source>
-        <translation type="unfinished"></translation>
+        <translation>Einen Raum auf diesem Computer &amp;öffnen</translation>
     </message>
     <message>
         <location filename="../../../ui/startdialog.ui" line="58"/>
         <source>Host a room</source>
-        <translation type="unfinished"></translation>
+        <translation>Einen Raum öffnen</translation>
     </message>
     <message>
         <location filename="../../../ui/startdialog.ui" line="68"/>
-        <source>&amp;Join a room with an invite link</source>
-        <translation type="unfinished"></translation>
+        <source>Join a room &amp;nearby</source>
+        <translation>Einem Raum in der &amp;Nähe beitreten</translation>
     </message>
     <message>
         <location filename="../../../ui/startdialog.ui" line="71"/>
-        <source>Join a room</source>
-        <translation type="unfinished"></translation>
+        <source>Join a room nearby</source>
+        <translation>Einem Raum in der Nähe beitreten</translation>
     </message>
     <message>
-        <location filename="../../../ui/startdialog.ui" line="81"/>
+        <location filename="../../../ui/startdialog.ui" line="83"/>
+        <source>Rooms nearby</source>
+        <translation>Räume in der Nähe</translation>
+    </message>
+    <message>
+        <location filename="../../../ui/startdialog.ui" line="105"/>
+        <source>Rooms nearby status</source>
+        <translation>Status der Räume in der Nähe</translation>
+    </message>
+    <message>
+        <location filename="../../../ui/startdialog.ui" line="114"/>
+        <source>&amp;Join with an invite link</source>
+        <translation>Mit einem Einladungs&amp;link beitreten</translation>
+    </message>
+    <message>
+        <location filename="../../../ui/startdialog.ui" line="117"/>
+        <source>Join with a link</source>
+        <translation>Mit einem Link beitreten</translation>
+    </message>
+    <message>
+        <location filename="../../../ui/startdialog.ui" line="132"/>
         <source>Invite link</source>
-        <translation type="unfinished"></translation>
+        <translation>Einladungslink</translation>
     </message>
     <message>
-        <location filename="../../../ui/startdialog.ui" line="84"/>
-        <source>roomshare://…</source>
-        <translation type="unfinished"></translation>
+        <location filename="../../../ui/startdialog.ui" line="135"/>
+        <source>roomshare://… (the link or its QR code always works)</source>
+        <translation>roomshare://… (der Link oder sein QR-Code funktioniert immer)</translation>
     </message>
     <message>
-        <location filename="../../../ui/startdialog.ui" line="100"/>
+        <location filename="../../../ui/startdialog.ui" line="147"/>
+        <source>Join by &amp;address</source>
+        <translation>Über die &amp;Adresse beitreten</translation>
+    </message>
+    <message>
+        <location filename="../../../ui/startdialog.ui" line="150"/>
+        <source>Join by address</source>
+        <translation>Über die Adresse beitreten</translation>
+    </message>
+    <message>
+        <location filename="../../../ui/startdialog.ui" line="165"/>
+        <location filename="../../../ui/startdialog.ui" line="168"/>
+        <source>Host name or IP address</source>
+        <translation>Rechnername oder IP-Adresse</translation>
+    </message>
+    <message>
+        <location filename="../../../ui/startdialog.ui" line="178"/>
+        <source>&amp;Port:</source>
+        <translation>&amp;Port:</translation>
+    </message>
+    <message>
+        <location filename="../../../ui/startdialog.ui" line="191"/>
+        <source>Port</source>
+        <translation>Port</translation>
+    </message>
+    <message>
+        <location filename="../../../ui/startdialog.ui" line="215"/>
         <source>Message</source>
-        <translation type="unfinished"></translation>
+        <translation>Meldung</translation>
     </message>
 </context>
 <context>
     <name>main</name>
     <message>
-        <location filename="../../app/main.cpp" line="31"/>
-        <location filename="../../app/main.cpp" line="140"/>
-        <location filename="../../app/main.cpp" line="153"/>
+        <location filename="../../app/main.cpp" line="34"/>
+        <location filename="../../app/main.cpp" line="255"/>
+        <location filename="../../app/main.cpp" line="274"/>
         <source>Roomshare</source>
-        <translation type="unfinished"></translation>
+        <translation>Roomshare</translation>
     </message>
     <message>
-        <location filename="../../app/main.cpp" line="32"/>
+        <location filename="../../app/main.cpp" line="35"/>
         <source>Your name, as the others will see it:</source>
-        <translation type="unfinished"></translation>
+        <translation>Ihr Name, wie die anderen ihn sehen:</translation>
     </message>
     <message>
-        <location filename="../../app/main.cpp" line="74"/>
-        <source>Share files with the people in your meeting room.</source>
-        <translation type="unfinished"></translation>
+        <location filename="../../app/main.cpp" line="84"/>
+        <source>Host a room for the people in your meeting: the link is shown and printed here.</source>
+        <translation>Einen Raum für die Personen in Ihrer Besprechung öffnen: Der Link wird angezeigt und hier ausgegeben.</translation>
     </message>
     <message>
-        <location filename="../../app/main.cpp" line="78"/>
-        <source>Host a room on this computer.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/main.cpp" line="80"/>
+        <location filename="../../app/main.cpp" line="89"/>
         <source>Your display name.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ihr angezeigter Name.</translation>
     </message>
     <message>
-        <location filename="../../app/main.cpp" line="105"/>
+        <location filename="../../app/main.cpp" line="93"/>
+        <source>Open a window of its own even when Roomshare is already running (by default a link goes to the running window).</source>
+        <translation>Ein eigenes Fenster öffnen, auch wenn Roomshare schon läuft (sonst geht ein Link an das laufende Fenster).</translation>
+    </message>
+    <message>
+        <location filename="../../app/main.cpp" line="116"/>
+        <source>Share files with the people in your meeting room.</source>
+        <translation>Dateien mit den Personen in Ihrem Besprechungsraum teilen.</translation>
+    </message>
+    <message>
+        <location filename="../../app/main.cpp" line="126"/>
         <source>An invite link to join.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein Einladungslink zum Beitreten.</translation>
+    </message>
+    <message>
+        <location filename="../../app/main.cpp" line="236"/>
+        <source>Host</source>
+        <translation>Gastgeber</translation>
     </message>
 </context>
 </TS>
