@@ -134,4 +134,44 @@ foreach(size 16 22 24 32 48 64 128 256 512)
     list(APPEND CPACK_RPM_EXCLUDE_FROM_AUTO_FILELIST_ADDITION
         /usr/share/icons/hicolor/${size}x${size} /usr/share/icons/hicolor/${size}x${size}/apps)
 endforeach()
+
+# Windows (NSIS) and macOS (DragNDrop): configured here, built on those systems only
+# (README, "Install"; not built or tested in this project's CI, which runs on Debian). Each
+# first gathers Qt's libraries and plugins beside the programs with the platform's
+# deployment tool (windeployqt, macdeployqt) at install time. Backslashes are written four
+# times: once for this file, once for CPackConfig.cmake, leaving one for NSIS.
+if(WIN32)
+    set(CPACK_GENERATOR NSIS)
+    set(CPACK_PACKAGE_INSTALL_DIRECTORY "Roomshare")
+    set(CPACK_NSIS_DISPLAY_NAME "Roomshare")
+    set(CPACK_NSIS_PACKAGE_NAME "Roomshare ${PROJECT_VERSION}")
+    set(CPACK_NSIS_MUI_ICON ${PROJECT_SOURCE_DIR}/resources/icons/roomshare.ico)
+    set(CPACK_NSIS_INSTALLED_ICON_NAME "bin\\\\roomshare.exe")
+    set(CPACK_NSIS_CREATE_ICONS_EXTRA
+        "CreateShortCut '$SMPROGRAMS\\\\$STARTMENU_FOLDER\\\\Roomshare.lnk' '$INSTDIR\\\\bin\\\\roomshare.exe'")
+    set(CPACK_NSIS_DELETE_ICONS_EXTRA "Delete '$SMPROGRAMS\\\\$START_MENU\\\\Roomshare.lnk'")
+    # roomshare:// and roomshares:// links open the app (HKCU: no administrator needed).
+    set(_roomshare_nsis_register "")
+    foreach(scheme roomshare roomshares)
+        string(APPEND _roomshare_nsis_register
+            "WriteRegStr HKCU 'Software\\\\Classes\\\\${scheme}' '' 'URL:Roomshare invite'\n"
+            "WriteRegStr HKCU 'Software\\\\Classes\\\\${scheme}' 'URL Protocol' ''\n"
+            "WriteRegStr HKCU 'Software\\\\Classes\\\\${scheme}\\\\shell\\\\open\\\\command' '' '$\\\"$INSTDIR\\\\bin\\\\roomshare.exe$\\\" $\\\"%1$\\\"'\n")
+        string(APPEND _roomshare_nsis_unregister
+            "DeleteRegKey HKCU 'Software\\\\Classes\\\\${scheme}'\n")
+    endforeach()
+    set(CPACK_NSIS_EXTRA_INSTALL_COMMANDS "${_roomshare_nsis_register}")
+    set(CPACK_NSIS_EXTRA_UNINSTALL_COMMANDS "${_roomshare_nsis_unregister}")
+    if(TARGET roomshare)
+        install(CODE "execute_process(COMMAND windeployqt --no-translations \"\${CMAKE_INSTALL_PREFIX}/bin/roomshare.exe\")")
+    endif()
+elseif(APPLE)
+    set(CPACK_GENERATOR DragNDrop)
+    set(CPACK_DMG_VOLUME_NAME "Roomshare")
+    # The bundle (src/app: MACOSX_BUNDLE with packaging/macos/Info.plist.in, which declares
+    # the roomshare:// and roomshares:// URL types) gets Qt's frameworks from macdeployqt.
+    if(TARGET roomshare)
+        install(CODE "execute_process(COMMAND macdeployqt \"\${CMAKE_INSTALL_PREFIX}/roomshare.app\")")
+    endif()
+endif()
 include(CPack)
