@@ -158,6 +158,30 @@ if [ "${ROOMSHARE_PACKAGE_INSTALL:-0}" = 1 ] && [ "$(id -u)" -eq 0 ]; then
     for _ in $(seq 50); do [ -s "$out/installed.out" ] && break; sleep 0.1; done
     kill "$pid"; wait "$pid" 2>/dev/null || true
     grep -E '^roomshare-server listening on wss://127\.0\.0\.1:[0-9]+$' "$out/installed.out" >/dev/null
+    # The installed app starts on a (virtual) display and hosts a room.
+    if command -v Xvfb >/dev/null; then
+        display=90
+        while [ -e "/tmp/.X${display}-lock" ]; do display=$((display + 1)); done
+        Xvfb ":$display" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
+        xvfb=$!
+        for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X$display" ] && break; sleep 0.1; done
+        mkdir -p "$out/app-home"
+        DISPLAY=":$display" HOME="$out/app-home" XDG_CONFIG_HOME="$out/app-home/.config" \
+            XDG_DATA_HOME="$out/app-home/.local/share" \
+            roomshare --host --new-instance --display-name Packager >"$out/app.out" 2>&1 &
+        app=$!
+        for _ in $(seq 100); do grep -q '^invite: roomshare' "$out/app.out" && break; sleep 0.1; done
+        started=0
+        grep -q '^invite: roomshare' "$out/app.out" && kill -0 "$app" 2>/dev/null && started=1
+        kill "$app" 2>/dev/null; wait "$app" 2>/dev/null || true
+        kill "$xvfb" 2>/dev/null; wait "$xvfb" 2>/dev/null || true
+        if [ "$started" != 1 ]; then
+            cat "$out/app.out" >&2
+            echo "package.sh: the installed app did not start hosting on Xvfb" >&2
+            exit 1
+        fi
+        echo "package: the installed app hosted a room on Xvfb"
+    fi
     DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq roomshare >/dev/null
     traces > "$out/after.txt"
     diff "$out/before.txt" "$out/after.txt" \
