@@ -158,6 +158,7 @@ bool Room::connectToRoom(const QString &inviteLink, const QString &displayName)
     m_link->setKnocking(m_knocking);
     m_lobbyEnabled = true;
     m_knocks.clear();
+    m_locked = false;
     setState(State::Connecting);
     qCInfo(lcCore) << "connecting to" << link->serverUrls() << "room" << m_roomName;
     m_link->open();
@@ -261,7 +262,9 @@ void Room::onSocketDisconnected(int closeCode, const QString &why)
     // The server's documented close codes (docs/protocol.md) tell why it ended us; some
     // mean that trying again cannot help.
     bool permanent = m_lastError == ErrorCode::TlsVerificationFailed || m_endedByServer;
-    if (!m_closing) {
+    // The server's own reason (sent just before it closed) says more than the close code:
+    // it names the moderator who removed us.
+    if (!m_closing && !m_endedByServer) {
         if (closeCode == 4003) {
             m_lastError = ErrorCode::None;
             fail(ErrorCode::InvalidInvite,
@@ -355,6 +358,7 @@ void Room::finishDisconnect()
     m_knocking = false;
     m_link->setKnocking(false);
     m_knocks.clear();
+    applyLocked(false);
     if (previous != State::Disconnected)
         Q_EMIT stateChanged(State::Disconnected);
     if (hadFiles)

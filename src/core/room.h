@@ -169,6 +169,14 @@ public:
     //! {clientId}} or an error object: 1199 when this participant is not a moderator, 1189
     //! for an unknown client id or oneself, 1180 when not connected.
     void removeParticipant(const QString &clientId, const Callback &callback = Callback());
+    //! Whether a moderator locked the room (from `joined`, then kept up to date): no new
+    //! participant may join, even with a valid link, and nobody may knock. Those already in
+    //! it (and moderators) can still come back after a drop.
+    bool isLocked() const { return m_locked; }
+    //! Moderators: locks the room, or unlocks it. \a callback gets {result: 0, response:
+    //! {locked}} or an error object: 1199 when this participant is not a moderator, 1180
+    //! when not connected. Everyone in the room gets lockedChanged().
+    void setLocked(bool locked, const Callback &callback = Callback());
 
     // ---- the lobby (room_lobby.cpp; docs/protocol.md "Lobby", "Invites from moderators")
     //! True from connectToRoom() with a knock link until the knock is admitted or refused.
@@ -247,6 +255,8 @@ Q_SIGNALS:
     void knockEnded(const QString &knockId, Roomshare::KnockOutcome outcome);
     //! isLobbyEnabled() changed.
     void lobbyEnabledChanged(bool enabled);
+    //! isLocked() changed (a moderator locked or unlocked the room, or a join said so).
+    void lockedChanged(bool locked);
 
 private:
     friend class UploadJob;
@@ -303,6 +313,10 @@ private:
     //! `joined` (re)starts the moderator's view of the lobby.
     void resetLobby(const QJsonObject &joined);
     void handleKnockAdmitted(const QJsonObject &msg);
+    // Moderation (room_moderation.cpp).
+    //! `room-locked` and the like; false when \a type is not one.
+    bool handleModerationEvent(const QString &type, const QJsonObject &msg);
+    void applyLocked(bool locked);
     void registerJob(TransferJob *job);
 
     // for jobs
@@ -344,6 +358,7 @@ private:
     TransferQueue *m_uploadQueue; //!< starts uploads a few at a time (sendFiles of many files)
     bool m_knocking = false; //!< connected with a knock link, not admitted yet
     bool m_lobbyEnabled = true;
+    bool m_locked = false; //!< a moderator locked the room
     QList<KnockRequest> m_knocks; //!< moderators: knocks waiting for an answer
 };
 

@@ -25,6 +25,7 @@ void Room::handleJoined(const QJsonObject &msg)
     m_lastError = ErrorCode::None;
     m_lastErrorText.clear();
     resetLobby(msg);
+    applyLocked(msg.value(QLatin1String("locked")).toBool());
     m_joining = JoinInProgress{};
     m_joining->reconnected = reconnected;
     m_joining->resumed = msg.value(QLatin1String("resumed")).toBool();
@@ -110,7 +111,7 @@ void Room::handleEvent(const QString &type, const QJsonObject &msg)
             JsonNumbers::toTransferId(msg.value(QLatin1String("downloadId"))));
     };
 
-    if (handleLobbyEvent(type, msg))
+    if (handleLobbyEvent(type, msg) || handleModerationEvent(type, msg))
         return;
     if (m_joining && absorbEventWhileJoining(type, msg))
         return;

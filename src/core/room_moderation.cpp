@@ -1,5 +1,5 @@
 // The moderators' controls over a room (docs/protocol.md "Moderation"): removing files
-// and participants.
+// and participants, locking the room.
 
 #include "room.h"
 
@@ -48,6 +48,40 @@ void Room::removeParticipant(const QString &clientId, const Callback &callback)
                        : Events::error(RoomReplies::codeOf(reply, ErrorCode::InvalidRequest),
                                        reply.value(QLatin1String("desc")).toString()));
             });
+}
+
+void Room::setLocked(bool locked, const Callback &callback)
+{
+    request(QJsonObject{ { QStringLiteral("type"), QStringLiteral("room-lock") },
+                         { QStringLiteral("locked"), locked } },
+            [this, callback](const QJsonObject &reply) {
+                const bool ok = RoomReplies::isType(reply, "room-locked");
+                if (ok)
+                    applyLocked(reply.value(QLatin1String("locked")).toBool());
+                if (!callback)
+                    return;
+                callback(
+                    ok ? RoomReplies::success(m_locked ? "room locked" : "room unlocked",
+                                              QJsonObject{ { QStringLiteral("locked"), m_locked } })
+                       : Events::error(RoomReplies::codeOf(reply, ErrorCode::InvalidRequest),
+                                       reply.value(QLatin1String("desc")).toString()));
+            });
+}
+
+bool Room::handleModerationEvent(const QString &type, const QJsonObject &msg)
+{
+    if (type != QLatin1String("room-locked"))
+        return false;
+    applyLocked(msg.value(QLatin1String("locked")).toBool());
+    return true;
+}
+
+void Room::applyLocked(bool locked)
+{
+    if (m_locked == locked)
+        return;
+    m_locked = locked;
+    Q_EMIT lockedChanged(locked);
 }
 
 } // namespace Roomshare
