@@ -18,6 +18,7 @@
 #include "settings.h"
 #include "singleinstance.h"
 #include "startdialog.h"
+#include "systemuser.h"
 
 using namespace Roomshare;
 using namespace Roomshare::Gui;
@@ -33,7 +34,7 @@ QString askDisplayName(Settings &settings)
         = QInputDialog::getText(
               nullptr, QApplication::translate("main", "Roomshare"),
               QApplication::translate("main", "Your name, as the others will see it:"),
-              QLineEdit::Normal, qEnvironmentVariable("USER"), &ok)
+              QLineEdit::Normal, SystemUser::fullName(), &ok)
               .trimmed();
     if (!ok || name.isEmpty())
         return QString();
@@ -206,7 +207,8 @@ int main(int argc, char *argv[])
 
     if (!host && link.isEmpty()) {
         StartDialog start;
-        start.setDisplayName(name);
+        // First start: the name the system knows, so "Join" or "Host" needs no typing.
+        start.setDisplayName(name.isEmpty() ? SystemUser::fullName() : name);
         // A link opened while this dialog asks how to start fills it in.
         const auto handed = QObject::connect(
             &instance, &SingleInstance::openRequested, &start, [&start](const QString &handedLink) {
@@ -231,8 +233,8 @@ int main(int argc, char *argv[])
     } else if (host && name.isEmpty()) {
         // Hosting must not wait on a question (scripts/run.sh may start it on a virtual
         // display nobody sees); the name can be changed in Settings.
-        name = qEnvironmentVariable("USER").trimmed();
-        if (name.isEmpty() || name == QLatin1String("root"))
+        name = SystemUser::fullName();
+        if (name.isEmpty())
             name = QApplication::translate("main", "Host");
     } else if (!host && !linkNamesParticipant(link)) {
         name = askDisplayName(settings);

@@ -46,9 +46,8 @@ Command::Command(const Options &options, QObject *parent)
     });
     connect(&m_room, &Room::disconnected, this, &Command::onDisconnected);
     connectLobbyEvents();
-    // admit, deny and invite print exactly their one result line.
-    if (m_options.kind == Kind::Admit || m_options.kind == Kind::Deny
-        || m_options.kind == Kind::Invite)
+    // admit, deny, invite and the other host commands print exactly their one result line.
+    if (isHostCommand(m_options.kind))
         return;
     connect(&m_room, &Room::participantJoined, this, [](const Participant &p) {
         printLine(roomEvent(QStringLiteral("user-connected"),
@@ -103,6 +102,8 @@ void Command::onConnected()
     if (m_options.kind == Kind::Admit || m_options.kind == Kind::Deny
         || m_options.kind == Kind::Invite)
         return runLobbyCommand();
+    if (isHostCommand(m_options.kind))
+        return runMeetingCommand();
     // list prints exactly one JSON array, so scripts can pipe it straight into a parser.
     if (m_options.kind != Kind::List)
         printLine(roomEvent(QStringLiteral("room-connected"),
@@ -151,6 +152,10 @@ void Command::onConnected()
     case Kind::Admit:
     case Kind::Deny:
     case Kind::Invite:
+    case Kind::RemoveParticipant:
+    case Kind::RemoveFile:
+    case Kind::Lock:
+    case Kind::Unlock:
         return;
     }
 }

@@ -15,7 +15,19 @@ class Command final : public QObject
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(Command)
 public:
-    enum class Kind { Send, Listen, List, Recv, Admit, Deny, Invite };
+    enum class Kind {
+        Send,
+        Listen,
+        List,
+        Recv,
+        Admit,
+        Deny,
+        Invite,
+        RemoveParticipant,
+        RemoveFile,
+        Lock,
+        Unlock
+    };
 
     struct Options
     {
@@ -25,13 +37,17 @@ public:
         QStringList files; //!< send
         QStringList to; //!< send: client ids; empty = everyone
         QString dir; //!< listen --download-to, recv --out
-        qint64 index = -1; //!< recv --index
+        qint64 index = -1; //!< recv --index, remove-file
         bool all = false; //!< recv --all
         int reconnectWindowMs = 60000; //!< --reconnect-window
         QString knockId; //!< admit, deny
         QString inviteName; //!< invite --name (empty: a shared link)
         qint64 inviteTtlSeconds = 86400; //!< invite --ttl
+        QString clientId; //!< remove-participant
     };
+
+    //! The moderators' commands that print one result line and do nothing else.
+    static bool isHostCommand(Kind kind);
 
     explicit Command(const Options &options, QObject *parent = nullptr);
     void start();
@@ -44,6 +60,8 @@ private:
     void connectLobbyEvents();
     //! Runs admit, deny or invite once joined.
     void runLobbyCommand();
+    //! Runs remove-participant, remove-file, lock or unlock once joined (cli_meeting.cpp).
+    void runMeetingCommand();
     void jobFinished(bool ok);
     void exit(int status, const QString &error = QString());
 

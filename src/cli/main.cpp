@@ -44,6 +44,10 @@ int main(int argc, char *argv[])
         "  admit LINK KNOCKID                 moderators: let a knocking person in\n"
         "  deny LINK KNOCKID                  moderators: turn a knocking person away\n"
         "  invite LINK [--name N] [--ttl S]   moderators: print a new participant link\n"
+        "  remove-participant LINK CLIENTID   moderators: remove a participant (told why)\n"
+        "  remove-file LINK INDEX             moderators (or its sender): remove a file\n"
+        "  lock LINK | unlock LINK            moderators: close the room to new joins, or open "
+        "it\n"
         "  nearby [--timeout SECONDS]         list the rooms announced on the local network "
         "(DNS-SD)\n\n"
         "A link without a token (roomshare[s]://HOST:PORT/[ROOM]) knocks on the room and\n"
@@ -52,7 +56,8 @@ int main(int argc, char *argv[])
     parser.addVersionOption();
     parser.addPositionalArgument(
         QStringLiteral("command"),
-        QStringLiteral("send, listen, list, recv, admit, deny, invite or nearby"));
+        QStringLiteral("send, listen, list, recv, admit, deny, invite, remove-participant, "
+                       "remove-file, lock, unlock or nearby"));
     parser.addPositionalArgument(QStringLiteral("link"),
                                  QStringLiteral("the invite link (roomshare://...)"));
     parser.addPositionalArgument(QStringLiteral("files"), QStringLiteral("send: the files to send"),
@@ -166,15 +171,28 @@ int main(int argc, char *argv[])
         o.inviteTtlSeconds = parser.value(ttlOpt).toLongLong(&ok);
         if (!ok || o.inviteTtlSeconds <= 0)
             return usage(QStringLiteral("--ttl takes a number of seconds"));
+    } else if (cmd == QLatin1String("remove-participant")) {
+        o.kind = Command::Kind::RemoveParticipant;
+        if (args.size() != 3)
+            return usage(
+                QStringLiteral("remove-participant needs a moderator link and a client id"));
+        o.clientId = args.at(2);
+    } else if (cmd == QLatin1String("remove-file")) {
+        o.kind = Command::Kind::RemoveFile;
+        bool ok = false;
+        o.index = args.value(2).toLongLong(&ok);
+        if (args.size() != 3 || !ok || o.index < 0)
+            return usage(QStringLiteral("remove-file needs a link and a file index (a number)"));
+    } else if (cmd == QLatin1String("lock") || cmd == QLatin1String("unlock")) {
+        o.kind = cmd == QLatin1String("lock") ? Command::Kind::Lock : Command::Kind::Unlock;
     } else {
         return usage(QStringLiteral("unknown command \"%1\"").arg(cmd));
     }
-    if ((o.kind == Command::Kind::Admit || o.kind == Command::Kind::Deny
-         || o.kind == Command::Kind::Invite)
-        && knocks)
+    if (Command::isHostCommand(o.kind) && knocks)
         return usage(QStringLiteral("%1 needs a moderator link with a token").arg(cmd));
     const bool takesMore = o.kind == Command::Kind::Send || o.kind == Command::Kind::Admit
-        || o.kind == Command::Kind::Deny;
+        || o.kind == Command::Kind::Deny || o.kind == Command::Kind::RemoveParticipant
+        || o.kind == Command::Kind::RemoveFile;
     if (!takesMore && args.size() > 2)
         return usage(QStringLiteral("unexpected argument \"%1\"").arg(args.at(2)));
     if (!o.dir.isEmpty())

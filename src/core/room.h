@@ -35,6 +35,7 @@ class TransferJob;
 class TransferQueue;
 class UploadJob;
 class DownloadJob;
+class RoomLink;
 
 //! A connection to one meeting room: its participants, the files available to this
 //! participant, and the transfers this participant runs. The file-share API follows the
@@ -95,17 +96,17 @@ public:
     //! Heartbeat: the Room pings the server every \a intervalMs and treats \a timeoutMs
     //! without hearing anything (not even a pong) as a dropped connection. Default 5 s / 15 s.
     void setHeartbeat(int intervalMs, int timeoutMs);
-    int heartbeatInterval() const { return m_pingIntervalMs; }
-    int heartbeatTimeout() const { return m_pingTimeoutMs; }
+    int heartbeatInterval() const;
+    int heartbeatTimeout() const;
     //! Whether chunks travel over a raw data channel beside the WebSocket (docs/protocol.md,
     //! "Data channel"): a second TCP/TLS connection to the same port, without WebSocket
     //! masking. On by default (off when ROOMSHARE_DATA_CHANNEL=0); takes effect on the next
     //! connection. Where the channel cannot be opened (a proxy, an older server) chunks go
     //! over the WebSocket as before.
-    void setDataChannelEnabled(bool enabled) { m_dataChannelEnabled = enabled; }
-    bool isDataChannelEnabled() const { return m_dataChannelEnabled; }
+    void setDataChannelEnabled(bool enabled);
+    bool isDataChannelEnabled() const;
     //! True while connected with the data channel in use.
-    bool usesDataChannel() const { return m_dataActive; }
+    bool usesDataChannel() const;
 
     State state() const { return m_state; }
     bool isConnected() const { return m_state == State::Connected; }
@@ -168,6 +169,14 @@ public:
     //! {clientId}} or an error object: 1199 when this participant is not a moderator, 1189
     //! for an unknown client id or oneself, 1180 when not connected.
     void removeParticipant(const QString &clientId, const Callback &callback = Callback());
+    //! Whether a moderator locked the room (from `joined`, then kept up to date): no new
+    //! participant may join, even with a valid link, and nobody may knock. Those already in
+    //! it (and moderators) can still come back after a drop.
+    bool isLocked() const { return m_locked; }
+    //! Moderators: locks the room, or unlocks it. \a callback gets {result: 0, response:
+    //! {locked}} or an error object: 1199 when this participant is not a moderator, 1180
+    //! when not connected. Everyone in the room gets lockedChanged().
+    void setLocked(bool locked, const Callback &callback = Callback());
 
     // ---- the lobby (room_lobby.cpp; docs/protocol.md "Lobby", "Invites from moderators")
     //! True from connectToRoom() with a knock link until the knock is admitted or refused.
@@ -175,9 +184,9 @@ public:
     //! Lower-case hex SHA-256 of the server's certificate when the link pinned it or it was
     //! trusted on first use (see connectToRoom()); empty for plain `ws://` or CA-verified
     //! servers reached with a token link.
-    QString serverFingerprint() const { return m_pinnedFingerprint; }
+    QString serverFingerprint() const;
     //! True when serverFingerprint() was trusted on first use rather than given by the link.
-    bool isFingerprintTrustedOnFirstUse() const { return m_trustedOnFirstUse; }
+    bool isFingerprintTrustedOnFirstUse() const;
     //! Moderators: the knocks waiting for an answer, oldest first (the server sends them
     //! again after each join, so the list is rebuilt then).
     QList<KnockRequest> pendingKnocks() const { return m_knocks; }
@@ -246,6 +255,8 @@ Q_SIGNALS:
     void knockEnded(const QString &knockId, Roomshare::KnockOutcome outcome);
     //! isLobbyEnabled() changed.
     void lobbyEnabledChanged(bool enabled);
+    //! isLocked() changed (a moderator locked or unlocked the room, or a join said so).
+    void lockedChanged(bool locked);
 
 private:
     friend class UploadJob;
@@ -257,9 +268,6 @@ private:
     void fail(ErrorCode code, const QString &text);
     //! The text of a 1180 refusal: the EnableX sentence and why the room is disconnected.
     QString disconnectedText() const;
-    void openSocket();
-    void dropSocket();
-    void onHeartbeat();
     void scheduleReconnect();
     //! Ends the connection for good: fails pending requests and jobs, clears the room.
     void finishDisconnect();
@@ -287,21 +295,12 @@ private:
     //! The join is complete: the room takes m_joining's participants and files.
     void completeJoin();
     void refreshAfterResume(const JoinInProgress &join);
-    void onSocketConnected();
-    //! Sends `join`, naming the data channel if one was greeted.
+    //! Sends `join` (or `knock`) once the link is ready, naming the data channel if one
+    //! was greeted.
     void sendJoin();
-    //! Opens the data channel once the WebSocket is up; join waits for it (or its failure)
-    //! for at most DataChannelWaitMs.
-    void openDataChannel();
-    void dropDataChannel();
-    //! A frame from the data channel; false holds it until the `download-accepted` that
-    //! introduces its transfer id has been handled.
-    bool onDataFrame(const QByteArray &message);
-    void onSocketDisconnected();
-    void adoptSocket(QWebSocket *socket, const QUrl &url);
+    //! The link's WebSocket closed: reconnect, or end the session.
+    void onSocketDisconnected(int closeCode, const QString &why);
     void onConnectFailed(Roomshare::ErrorCode code, const QString &text);
-    void onTextMessage(const QString &message);
-    void onBinaryMessage(const QByteArray &message);
     //! Hands a download chunk (header already decoded) to its job.
     void dispatchChunk(const ChunkHeader &header, const QByteArray &message);
     void handleJoined(const QJsonObject &msg);
@@ -314,6 +313,10 @@ private:
     //! `joined` (re)starts the moderator's view of the lobby.
     void resetLobby(const QJsonObject &joined);
     void handleKnockAdmitted(const QJsonObject &msg);
+    // Moderation (room_moderation.cpp).
+    //! `room-locked` and the like; false when \a type is not one.
+    bool handleModerationEvent(const QString &type, const QJsonObject &msg);
+    void applyLocked(bool locked);
     void registerJob(TransferJob *job);
 
     // for jobs
@@ -325,32 +328,13 @@ private:
     void emitUploadEvent(const QJsonObject &event) { Q_EMIT fsUploadResult(event); }
     void emitDownloadEvent(const QJsonObject &event) { Q_EMIT fsDownloadResult(event); }
 
-    std::unique_ptr<QWebSocket> m_socket;
-    QPointer<DataChannel> m_data; //!< the raw data channel, while set up or in use
-    bool m_dataActive = false; //!< the server took the data channel at join
-    bool m_dataChannelEnabled = true;
-    bool m_joinSent = false;
-    quint32 m_lastAcceptedDownload = 0; //!< highest downloadId accepted on this connection
-    QTimer m_dataWait; //!< join stops waiting for the data channel
-    QTimer m_heldTimeout; //!< a held data frame is dropped after this
+    std::unique_ptr<RoomLink> m_link; //!< sockets, heartbeat, reconnection backoff, requests
     State m_state = State::Disconnected;
-    QUrl m_serverUrl; //!< the address in use (the last one that answered)
-    QList<QUrl> m_serverUrls; //!< every address of the link, the primary first
-    Connector *m_connector = nullptr;
-    QString m_lastConnectError; //!< why the last reconnection attempt failed
     QString m_sessionId;
     int m_reconnectWindowMs = 60000;
-    int m_pingIntervalMs = 5000;
-    int m_pingTimeoutMs = 15000;
-    int m_retryDelayMs = 0;
-    QTimer m_heartbeat;
-    QTimer m_retryTimer;
-    QElapsedTimer m_lastHeard;
-    QElapsedTimer m_reconnectClock;
     QList<quint32> m_cancelAfterResume;
     QString m_inviteLink;
     QString m_token;
-    QString m_pinnedFingerprint; //!< lower-case hex SHA-256 of the server's DER certificate
     QString m_clientId;
     QString m_roomName;
     QString m_displayName;
@@ -361,12 +345,9 @@ private:
     QString m_lastErrorText;
     bool m_closing = false;
     bool m_endedByServer = false; //!< an unsolicited 1199/1188: removed or expired, no retry
-    bool m_dataLost = false; //!< the data channel broke; the WebSocket follows shortly
     QList<Participant> m_participants;
     QMap<qint64, FileInfo> m_files;
     std::optional<JoinInProgress> m_joining;
-    qint64 m_nextRid = 1;
-    QHash<qint64, ReplyHandler> m_pending;
     qint64 m_nextUploadJobId = 1;
     qint64 m_nextDownloadJobId = 1;
     QMap<qint64, QPointer<UploadJob>> m_uploads;
@@ -376,8 +357,8 @@ private:
     QHash<qint64, quint32> m_completedUploads; //!< upJobId -> uploadId, for withdrawing
     TransferQueue *m_uploadQueue; //!< starts uploads a few at a time (sendFiles of many files)
     bool m_knocking = false; //!< connected with a knock link, not admitted yet
-    bool m_trustedOnFirstUse = false; //!< m_pinnedFingerprint came from the first connection
     bool m_lobbyEnabled = true;
+    bool m_locked = false; //!< a moderator locked the room
     QList<KnockRequest> m_knocks; //!< moderators: knocks waiting for an answer
 };
 

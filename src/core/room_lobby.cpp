@@ -10,36 +10,14 @@
 #include "protocol.h"
 #include "room.h"
 
-#include <QCryptographicHash>
-#include <QSslCertificate>
-#include <QSslConfiguration>
-#include <QWebSocket>
-
-#include "connector_p.h"
+#include "roomlink_p.h"
+#include "roomreplies_p.h"
 
 namespace Roomshare {
 
-namespace {
-
-ErrorCode errorCodeOf(const QJsonObject &msg, ErrorCode fallback)
-{
-    const int code = msg.value(QLatin1String("code")).toInt(0);
-    return code >= int(ErrorCode::RoomDisconnected) ? ErrorCode(code) : fallback;
-}
-
-bool isType(const QJsonObject &msg, const char *type)
-{
-    return msg.value(QLatin1String("type")).toString() == QLatin1String(type);
-}
-
-QJsonObject success(const char *description, const QJsonObject &response)
-{
-    return QJsonObject{ { QStringLiteral("result"), 0 },
-                        { QStringLiteral("description"), QString::fromLatin1(description) },
-                        { QStringLiteral("response"), response } };
-}
-
-} // namespace
+using RoomReplies::isType;
+using RoomReplies::success;
+constexpr auto errorCodeOf = RoomReplies::codeOf;
 
 KnockRequest KnockRequest::fromJson(const QJsonObject &o)
 {
@@ -79,18 +57,16 @@ KnockOutcome Lobby::outcomeFromName(const QString &name)
 
 void Room::sendKnock()
 {
-    if (m_pinnedFingerprint.isEmpty() && m_socket)
-        // A CA-verified server raised no errors; pin it anyway so reconnects meet the same one.
-        m_pinnedFingerprint
-            = Connector::fingerprintOf(m_socket->sslConfiguration().peerCertificate());
+    // A CA-verified server raised no errors; pin it anyway so reconnects meet the same one.
+    m_link->pinPeerCertificate();
     QJsonObject knock{ { QStringLiteral("type"), QStringLiteral("knock") },
                        { QStringLiteral("version"), Protocol::Version },
                        { QStringLiteral("name"), m_requestedName } };
     if (!m_roomName.isEmpty())
         knock.insert(QStringLiteral("room"), m_roomName);
-    const qint64 rid = m_nextRid++;
-    knock.insert(QStringLiteral("rid"), double(rid));
-    m_pending.insert(rid, [this](const QJsonObject &reply) {
+    qCInfo(lcCore) << "knocking on"
+                   << (m_roomName.isEmpty() ? QStringLiteral("the server's room") : m_roomName);
+    m_link->request(knock, [this](const QJsonObject &reply) {
         if (isType(reply, "knock-waiting")) {
             m_roomName = reply.value(QLatin1String("room")).toString(m_roomName);
             qCInfo(lcCore) << "knocked on room" << m_roomName << "; waiting for a moderator";
@@ -99,16 +75,12 @@ void Room::sendKnock()
         }
         if (reply.value(QLatin1String("transient")).toBool())
             return;
-        m_reconnectClock.invalidate();
+        m_link->stopReconnectClock();
         m_lastError = ErrorCode::None;
         fail(errorCodeOf(reply, ErrorCode::NotPermitted),
              reply.value(QLatin1String("desc")).toString());
-        if (m_socket)
-            m_socket->close();
+        m_link->close();
     });
-    qCInfo(lcCore) << "knocking on"
-                   << (m_roomName.isEmpty() ? QStringLiteral("the server's room") : m_roomName);
-    sendControl(knock);
 }
 
 void Room::handleKnockAdmitted(const QJsonObject &msg)
@@ -123,15 +95,12 @@ void Room::handleKnockAdmitted(const QJsonObject &msg)
         link->token = token;
         link->room = m_roomName;
         if (link->secure && link->certFingerprint.isEmpty())
-            link->certFingerprint = m_pinnedFingerprint;
+            link->certFingerprint = m_link->pinnedFingerprint();
         m_inviteLink = link->toString();
     }
     qCInfo(lcCore) << "let into room" << m_roomName << "; joining";
-    m_joinSent = false;
-    if (m_dataChannelEnabled)
-        openDataChannel();
-    else
-        sendJoin();
+    m_link->setKnocking(false);
+    m_link->prepareJoin();
 }
 
 bool Room::handleLobbyEvent(const QString &type, const QJsonObject &msg)
@@ -247,7 +216,7 @@ void Room::createInviteLink(const QString &name, qint64 ttlSeconds, const Callba
         link->token = token;
         link->room = reply.value(QLatin1String("room")).toString(m_roomName);
         if (link->secure && link->certFingerprint.isEmpty())
-            link->certFingerprint = m_pinnedFingerprint;
+            link->certFingerprint = m_link->pinnedFingerprint();
         const qint64 expiresAt = JsonNumbers::toInteger(reply.value(QLatin1String("expiresAt")));
         callback(success("invite created",
                          QJsonObject{ { QStringLiteral("link"), link->toString() },

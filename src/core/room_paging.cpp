@@ -5,9 +5,9 @@
 
 #include "jsonnumbers.h"
 #include "logging.h"
+#include "roomlink_p.h"
 
 #include <QJsonDocument>
-#include <QWebSocket>
 
 namespace Roomshare {
 
@@ -34,8 +34,7 @@ bool Room::absorbFilePage(const QJsonObject &page)
         qCWarning(lcCore) << "the server sent a malformed file list page; dropping the connection";
         m_joining.reset();
         fail(ErrorCode::ProtocolError, QStringLiteral("The server sent a malformed file list"));
-        if (m_socket)
-            m_socket->close();
+        m_link->close();
         return false;
     }
     m_joining->after = next;
@@ -45,8 +44,9 @@ bool Room::absorbFilePage(const QJsonObject &page)
 
 void Room::requestFilePage()
 {
-    const qint64 rid = m_nextRid++;
-    m_pending.insert(rid, [this](const QJsonObject &reply) {
+    const QJsonObject list{ { QStringLiteral("type"), QStringLiteral("list") },
+                            { QStringLiteral("after"), double(m_joining->after) } };
+    m_link->request(list, [this](const QJsonObject &reply) {
         if (!m_joining)
             return;
         if (reply.value(QLatin1String("type")).toString() != QLatin1String("files")) {
@@ -60,16 +60,12 @@ void Room::requestFilePage()
             fail(ErrorCode::ProtocolError,
                  QStringLiteral("The server refused the file list: %1")
                      .arg(reply.value(QLatin1String("desc")).toString()));
-            if (m_socket)
-                m_socket->close();
+            m_link->close();
             return;
         }
         if (absorbFilePage(reply))
             completeJoin();
     });
-    sendControl(QJsonObject{ { QStringLiteral("type"), QStringLiteral("list") },
-                             { QStringLiteral("rid"), double(rid) },
-                             { QStringLiteral("after"), double(m_joining->after) } });
 }
 
 bool Room::absorbEventWhileJoining(const QString &type, const QJsonObject &msg)

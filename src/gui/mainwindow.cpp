@@ -30,6 +30,7 @@
 #include "guilogging.h"
 #include "invite.h"
 #include "lobbypanel.h"
+#include "meetingcontrols.h"
 #include "participantsmodel.h"
 #include "peertext.h"
 #include "reconnector.h"
@@ -86,6 +87,11 @@ MainWindow::MainWindow(QWidget *parent)
 
     setupViews();
     setupActions();
+    m_meeting = new MeetingControls(m_room, this);
+    m_ui->roomMenu->insertAction(m_ui->actionSettings, m_meeting->lockAction());
+    m_ui->roomMenu->insertSeparator(m_ui->actionSettings);
+    m_meeting->attachParticipantsView(m_ui->participantsView);
+    connect(m_meeting, &MeetingControls::messageChanged, this, &MainWindow::showMessage);
     connectRoom();
     connectLobby();
     updateRecipients();
@@ -379,6 +385,12 @@ void MainWindow::onDisconnected(ErrorCode error, const QString &text)
         return;
     }
     qCInfo(lcGui) << "Disconnected:" << int(error) << text;
+    if (error == ErrorCode::NotPermitted && m_everConnected) {
+        // A moderator removed us: say who, rather than "could not join".
+        setConnectionText(Format::error(error, text));
+        showMessage(Format::error(error, text));
+        return;
+    }
     if (error == ErrorCode::InvalidInvite || error == ErrorCode::NotPermitted
         || error == ErrorCode::TlsVerificationFailed) {
         // Retrying cannot fix a refused invite.
@@ -644,6 +656,8 @@ void MainWindow::showFilesMenu(const QPoint &pos)
     open->setEnabled(downloaded);
     showInFolder->setEnabled(downloaded);
     menu.setDefaultAction(download);
+    m_meeting->addFileActions(
+        &menu, fileIndex, source.data(AvailableFilesModel::FileInfoRole).value<FileInfo>().name);
     QAction *chosen = menu.exec(m_ui->filesView->viewport()->mapToGlobal(pos));
     if (chosen == download)
         downloadFile(fileIndex);

@@ -27,6 +27,7 @@ namespace Roomshare::Gui {
 class AvailableFilesModel;
 class DropOverlay;
 class LobbyPanel;
+class MeetingControls;
 class ParticipantsModel;
 class Reconnector;
 class RoomHost;
@@ -79,6 +80,8 @@ public:
     DropOverlay *dropOverlay() const { return m_overlay; }
     //! Knocks waiting for this moderator, and "Create participant link…".
     LobbyPanel *lobbyPanel() const { return m_lobby; }
+    //! Moderators: remove participants and files, lock the room.
+    MeetingControls *meetingControls() const { return m_meeting; }
     //! The text next to the send action: "Sending to: Everyone".
     QString sendingToText() const;
     //! The connection text in the status bar.
@@ -137,6 +140,7 @@ private:
     TransferDelegate *m_delegate;
     DropOverlay *m_overlay;
     LobbyPanel *m_lobby;
+    MeetingControls *m_meeting = nullptr;
     Reconnector *m_reconnector;
     QLabel *m_connectionLabel;
     QSystemTrayIcon *m_tray = nullptr;

@@ -319,7 +319,7 @@ void Connection::onTextMessage(const QString &text)
         return;
     }
 
-    if (handleLobbyRequest(type, msg, rid))
+    if (handleLobbyRequest(type, msg, rid) || handleMeetingRequest(type, msg, rid))
         return;
     if (type == QLatin1String("list"))
         handleList(msg, rid);
@@ -446,6 +446,7 @@ void Connection::handleJoin(const QJsonObject &msg, const QJsonValue &rid)
     reply.insert(QStringLiteral("participants"), participants);
     insertFilePage(reply, *m_room, m_clientId, 0);
     reply.insert(QStringLiteral("lobby"), m_server->lobby->isEnabled(m_room->name()));
+    reply.insert(QStringLiteral("locked"), m_room->isLocked());
     sendJson(reply);
     if (m_role == QLatin1String("moderator"))
         m_server->lobby->showPending(this);

@@ -134,6 +134,10 @@ private:
     void handleDownloadCancel(const QJsonObject &msg, const QJsonValue &rid);
     void handleFileRemove(const QJsonObject &msg, const QJsonValue &rid);
     void handleParticipantRemove(const QJsonObject &msg, const QJsonValue &rid);
+    //! The meeting controls of moderators (connection_meeting.cpp); false when \a type is
+    //! not one of them.
+    bool handleMeetingRequest(const QString &type, const QJsonObject &msg, const QJsonValue &rid);
+    void handleRoomLock(const QJsonObject &msg, const QJsonValue &rid);
     //! `knock` before joining (connection_lobby.cpp).
     void handleKnock(const QJsonObject &msg, const QJsonValue &rid);
     //! The lobby and invite requests of joined members; false when \a type is not one.

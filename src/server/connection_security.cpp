@@ -135,6 +135,22 @@ bool Connection::admitJoin(const JoinClaims &claims, const QJsonObject &msg, con
         return refuse(QStringLiteral("the token is for another room"));
     if (m_server->isBanned(claims.room, banKeyFor(claims, name)))
         return refuse(QStringLiteral("a moderator removed you from this room"));
+    // A locked room lets back only those already in it (a resumed session) and moderators,
+    // who can unlock it.
+    const QJsonValue resumeField = msg.value(QLatin1String("resume"));
+    const Session *back
+        = resumeField.isString() ? m_server->session(resumeField.toString()) : nullptr;
+    if (const auto locked = m_server->rooms.find(claims.room); locked != m_server->rooms.end()
+        && locked->second->isLocked() && claims.role != QLatin1String("moderator")
+        && !(back && back->room == claims.room)) {
+        qCInfo(lcServer) << "join refused: room" << claims.room << "is locked";
+        sendError(rid, ErrorCode::NotPermitted,
+                  QStringLiteral("Room %1 is locked: a moderator has closed it to new "
+                                 "participants; ask them to unlock it")
+                      .arg(claims.room.left(64)));
+        closeWith(QWebSocketProtocol::CloseCode(4001), QStringLiteral("room locked"));
+        return false;
+    }
     // A room holds so many participants at most (a participant already present that
     // resumes is not a new one).
     const int members = m_server->options.maxParticipantsPerRoom;

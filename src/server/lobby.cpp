@@ -184,6 +184,10 @@ bool Lobby::knock(Connection *knocker, const QJsonObject &msg, const QJsonValue 
     if (!isEnabled(room))
         return refuse(ErrorCode::NotPermitted,
                       QStringLiteral("Room %1 takes only invite links").arg(shown));
+    if (const auto it = m_server->rooms.find(room);
+        it != m_server->rooms.end() && it->second->isLocked())
+        return refuse(ErrorCode::NotPermitted,
+                      QStringLiteral("Room %1 is locked: nobody new can join it now").arg(shown));
     // An unknown room answers like an empty one, so knocking does not tell which rooms exist.
     if (!hasModeratorPresent(room))
         return refuse(ErrorCode::NotPermitted,
@@ -318,6 +322,18 @@ void Lobby::setEnabled(const QString &room, bool enabled)
     for (const QString &id : std::as_const(waiting))
         end(id, Outcome::Denied,
             QStringLiteral("Room %1 takes only invite links now").arg(room.left(64)));
+}
+
+void Lobby::roomLocked(const QString &room)
+{
+    QStringList waiting;
+    for (const auto &[id, k] : m_knocks) {
+        if (k->room == room)
+            waiting.append(id);
+    }
+    for (const QString &id : std::as_const(waiting))
+        end(id, Outcome::Denied,
+            QStringLiteral("Room %1 was locked: nobody new can join it now").arg(room.left(64)));
 }
 
 QString Lobby::mintToken(const QString &room, const QString &name, qint64 ttlSeconds,

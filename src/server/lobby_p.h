@@ -42,6 +42,8 @@ public:
     bool isEnabled(const QString &room) const;
     //! Switches the lobby of \a room; switching it off refuses the knocks waiting there.
     void setEnabled(const QString &room, bool enabled);
+    //! Room \a room was locked: the knocks waiting on it are denied.
+    void roomLocked(const QString &room);
     //! A moderator removed \a name from \a room: knocks under that name (case-folded) are
     //! refused until \a until (seconds since the epoch).
     void banName(const QString &room, const QString &name, qint64 until);

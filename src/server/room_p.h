@@ -136,8 +136,14 @@ public:
     qint64 earliestExpiry() const;
     int fileCount() const { return int(m_files.size()); }
 
+    //! Locked by a moderator: no new participant joins and nobody may knock (in memory; a
+    //! restarted server starts with every room unlocked).
+    bool isLocked() const { return m_locked; }
+    void setLocked(bool locked) { m_locked = locked; }
+
 private:
     QString m_name;
+    bool m_locked = false;
     QList<Session *> m_members;
     std::map<qint64, StoredFilePtr> m_files;
     qint64 m_nextIndex = 1;

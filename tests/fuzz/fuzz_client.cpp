@@ -3,6 +3,7 @@
 // starting with 'B' is a binary (data) message instead.
 
 #include "room.h"
+#include "roomlink_p.h"
 
 #include <QCoreApplication>
 #include <QJsonDocument>
@@ -22,9 +23,9 @@ struct RoomFuzzAccess
             room.handleJoined(joined.object());
         for (qsizetype i = 1; i < lines.size(); ++i) {
             if (lines[i].startsWith('B'))
-                room.onBinaryMessage(lines[i].mid(1));
+                room.m_link->onBinaryMessage(lines[i].mid(1));
             else
-                room.onTextMessage(QString::fromUtf8(lines[i]));
+                room.m_link->onTextMessage(QString::fromUtf8(lines[i]));
         }
         (void)room.availableFiles();
         (void)room.participants();

@@ -145,6 +145,7 @@ private Q_SLOTS:
     void threeParticipants();
     void usageAndErrors();
     void knockAdmitDenyAndInvite();
+    void hostControls();
 
 private:
     QString invite(const QString &name, const QString &room = QStringLiteral("standup"),
@@ -466,6 +467,71 @@ void TestCli::knockAdmitDenyAndInvite()
     const Result gus = runCli({ QStringLiteral("list"), gusLink });
     QVERIFY2(gus.exitCode == 0, qPrintable(gus.stdErr));
     QCOMPARE(runCli({ QStringLiteral("admit"), hostLink }).exitCode, 2);
+}
+
+void TestCli::hostControls()
+{
+    const QString room = QStringLiteral("meeting");
+    const QString hostLink = invite(QStringLiteral("Hana"), room, QStringLiteral("moderator"));
+    LineProcess bob(cliBin(), { QStringLiteral("listen"), invite(QStringLiteral("Bob"), room) });
+    const QJsonObject bobJoined = bob.waitFor(QStringLiteral("room-connected"));
+    const QString bobId = bobJoined.value(QLatin1String("clientId")).toString();
+    QVERIFY(!bobId.isEmpty());
+
+    // remove-file: a file someone else sent disappears for Bob.
+    const QString path = writeFile(m_tmp.path(), QStringLiteral("draft.txt"), randomBytes(1000));
+    const Result sent
+        = runCli({ QStringLiteral("send"), invite(QStringLiteral("Ann"), room), path });
+    QVERIFY2(sent.exitCode == 0, qPrintable(sent.stdErr));
+    const QJsonObject offered = bob.waitFor(QStringLiteral("download-available"));
+    const qint64 index = offered.value(QLatin1String("response"))
+                             .toObject()
+                             .value(QLatin1String("downloadInfo"))
+                             .toObject()
+                             .value(QLatin1String("index"))
+                             .toInteger(-1);
+    QVERIFY(index >= 0);
+    const Result byOther = runCli({ QStringLiteral("remove-file"),
+                                    invite(QStringLiteral("Pat"), room), QString::number(index) });
+    QCOMPARE(byOther.exitCode, 1);
+    QVERIFY2(byOther.stdErr.contains(QStringLiteral("1199")), qPrintable(byOther.stdErr));
+    const Result removedFile
+        = runCli({ QStringLiteral("remove-file"), hostLink, QString::number(index) });
+    QVERIFY2(removedFile.exitCode == 0, qPrintable(removedFile.stdErr));
+    QCOMPARE(typesOf(removedFile.events), QStringList{ QStringLiteral("file-removed") });
+    QCOMPARE(removedFile.events.first().value(QLatin1String("index")).toInteger(), index);
+    QVERIFY(!bob.waitFor(QStringLiteral("file-removed")).isEmpty());
+
+    // lock / unlock.
+    const Result notHost = runCli({ QStringLiteral("lock"), invite(QStringLiteral("Pat"), room) });
+    QCOMPARE(notHost.exitCode, 1);
+    QVERIFY2(notHost.stdErr.contains(QStringLiteral("1199")), qPrintable(notHost.stdErr));
+    const Result locked = runCli({ QStringLiteral("lock"), hostLink });
+    QVERIFY2(locked.exitCode == 0, qPrintable(locked.stdErr));
+    QCOMPARE(typesOf(locked.events), QStringList{ QStringLiteral("room-locked") });
+    QCOMPARE(locked.events.first().value(QLatin1String("locked")).toBool(), true);
+    const Result refused
+        = runCli({ QStringLiteral("list"), invite(QStringLiteral("Carol"), room) });
+    QCOMPARE(refused.exitCode, 1);
+    QVERIFY2(refused.stdErr.contains(QStringLiteral("locked")), qPrintable(refused.stdErr));
+    const Result unlocked = runCli({ QStringLiteral("unlock"), hostLink });
+    QVERIFY2(unlocked.exitCode == 0, qPrintable(unlocked.stdErr));
+    QCOMPARE(unlocked.events.first().value(QLatin1String("locked")).toBool(), false);
+    const Result admitted
+        = runCli({ QStringLiteral("list"), invite(QStringLiteral("Carol"), room) });
+    QVERIFY2(admitted.exitCode == 0, qPrintable(admitted.stdErr));
+
+    // remove-participant: Bob's listen ends, saying why.
+    const Result usage = runCli({ QStringLiteral("remove-participant"), hostLink });
+    QCOMPARE(usage.exitCode, 2);
+    const Result removed = runCli({ QStringLiteral("remove-participant"), hostLink, bobId });
+    QVERIFY2(removed.exitCode == 0, qPrintable(removed.stdErr));
+    QCOMPARE(typesOf(removed.events), QStringList{ QStringLiteral("participant-removed") });
+    QCOMPARE(removed.events.first().value(QLatin1String("clientId")).toString(), bobId);
+    QVERIFY(bob.process().waitForFinished(20000));
+    QCOMPARE(bob.process().exitCode(), 1);
+    const QString bobErr = QString::fromUtf8(bob.process().readAllStandardError());
+    QVERIFY2(bobErr.contains(QStringLiteral("Hana (moderator) removed you")), qPrintable(bobErr));
 }
 
 QTEST_GUILESS_MAIN(TestCli)

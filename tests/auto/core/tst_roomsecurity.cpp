@@ -53,6 +53,7 @@ private Q_SLOTS:
     void pinMustBeSha256();
     void moderatorRemovesFileAndParticipant();
     void participantCannotRemoveOthers();
+    void lockedRoomRefusesNewJoins();
     void expiredSessionIsReported();
     void serverExecutableServesWss();
 
@@ -502,6 +503,70 @@ void TestRoomSecurity::participantCannotRemoveOthers()
     QTRY_VERIFY_WITH_TIMEOUT(!result.isEmpty(), Wait);
     QCOMPARE(result.value(s("result")).toInt(), 0);
     QTRY_VERIFY_WITH_TIMEOUT(!bob->file(index).isValid(), Wait);
+}
+
+void TestRoomSecurity::lockedRoomRefusesNewJoins()
+{
+    startServer(false);
+    auto mod = join(link(s("Mod"), s("moderator")));
+    auto alice = join(link(s("Alice")));
+    QVERIFY(mod && alice);
+    QVERIFY(!mod->isLocked());
+
+    // Only moderators lock.
+    QJsonObject result;
+    alice->setLocked(true, [&](const QJsonObject &r) { result = r; });
+    QTRY_VERIFY_WITH_TIMEOUT(!result.isEmpty(), Wait);
+    QCOMPARE(result.value(s("result")).toInt(), 1199);
+    QVERIFY(!alice->isLocked());
+
+    QSignalSpy aliceLock(alice.get(), &Room::lockedChanged);
+    result = {};
+    mod->setLocked(true, [&](const QJsonObject &r) { result = r; });
+    QTRY_VERIFY_WITH_TIMEOUT(!result.isEmpty(), Wait);
+    QCOMPARE(result.value(s("result")).toInt(), 0);
+    QCOMPARE(result.value(s("response")).toObject().value(s("locked")).toBool(), true);
+    QVERIFY(mod->isLocked());
+    QTRY_COMPARE_WITH_TIMEOUT(aliceLock.count(), 1, Wait);
+    QCOMPARE(aliceLock.first().first().toBool(), true);
+    QVERIFY(alice->isLocked());
+
+    // A valid link no longer gets in, and says why.
+    Room carol;
+    QSignalSpy carolConnected(&carol, &Room::connected);
+    QSignalSpy carolGone(&carol, &Room::disconnected);
+    QVERIFY(carol.connectToRoom(link(s("Carol"))));
+    QTRY_COMPARE_WITH_TIMEOUT(carolGone.count(), 1, Wait);
+    QCOMPARE(carolConnected.count(), 0);
+    QCOMPARE(carolGone.first().at(0).value<ErrorCode>(), ErrorCode::NotPermitted);
+    const QString why = carolGone.first().at(1).toString();
+    QVERIFY2(why.contains(s("locked")), qPrintable(why));
+    QCOMPARE(mod->participants().size(), 2);
+
+    // The lobby is closed too.
+    Room knocker;
+    QSignalSpy knockerGone(&knocker, &Room::disconnected);
+    QVERIFY(knocker.connectToRoom(
+        QStringLiteral("roomshare://127.0.0.1:%1/room").arg(m_server->port()), s("Kim")));
+    QTRY_COMPARE_WITH_TIMEOUT(knockerGone.count(), 1, Wait);
+    QCOMPARE(knockerGone.first().at(0).value<ErrorCode>(), ErrorCode::NotPermitted);
+    QVERIFY2(knockerGone.first().at(1).toString().contains(s("locked")),
+             qPrintable(knockerGone.first().at(1).toString()));
+
+    // A moderator still gets in (to unlock) and learns the room is locked at join.
+    auto mod2 = join(link(s("Mod2"), s("moderator")));
+    QVERIFY(mod2);
+    QVERIFY(mod2->isLocked());
+
+    // Unlocked, the same link is admitted again.
+    result = {};
+    mod2->setLocked(false, [&](const QJsonObject &r) { result = r; });
+    QTRY_VERIFY_WITH_TIMEOUT(!result.isEmpty(), Wait);
+    QCOMPARE(result.value(s("result")).toInt(), 0);
+    QTRY_VERIFY_WITH_TIMEOUT(!alice->isLocked() && !mod->isLocked(), Wait);
+    QVERIFY(carol.connectToRoom(link(s("Carol"))));
+    QTRY_COMPARE_WITH_TIMEOUT(carolConnected.count(), 1, Wait);
+    QVERIFY(!carol.isLocked());
 }
 
 void TestRoomSecurity::expiredSessionIsReported()

@@ -10,6 +10,7 @@
 #include "participantsmodel.h"
 #include "reconnector.h"
 #include "room.h"
+#include "systemuser.h"
 #include "testutil.h"
 #include "transferjob.h"
 #include "transfermodel.h"
@@ -58,6 +59,9 @@ private Q_SLOTS:
     void participantsPicker();
     void availableFiles();
     void reconnectorBacksOff();
+    void fullNameFromGecos_data();
+    void fullNameFromGecos();
+    void systemFullName();
 
 private:
     QTemporaryDir m_dir;
@@ -311,6 +315,39 @@ void TestGuiModels::reconnectorBacksOff()
     reconnector.reset();
     QVERIFY(!reconnector.isWaiting());
     QCOMPARE(reconnector.nextDelay(), 1);
+}
+
+void TestGuiModels::fullNameFromGecos_data()
+{
+    QTest::addColumn<QString>("gecos");
+    QTest::addColumn<QString>("login");
+    QTest::addColumn<QString>("name");
+    QTest::addRow("full") << QStringLiteral("Alice Example,Room 4,555-0100,,")
+                          << QStringLiteral("alice") << QStringLiteral("Alice Example");
+    QTest::addRow("name only") << QStringLiteral("  Bob  Builder ") << QStringLiteral("bob")
+                               << QStringLiteral("Bob Builder");
+    QTest::addRow("ampersand") << QStringLiteral("& Smith,,,") << QStringLiteral("carol")
+                               << QStringLiteral("Carol Smith");
+    QTest::addRow("unicode") << QStringLiteral("Zoë Ångström,,,") << QStringLiteral("zoe")
+                             << QStringLiteral("Zoë Ångström");
+    QTest::addRow("empty") << QString() << QStringLiteral("dave") << QString();
+    QTest::addRow("only commas") << QStringLiteral(",,,") << QStringLiteral("erin") << QString();
+}
+
+void TestGuiModels::fullNameFromGecos()
+{
+    QFETCH(QString, gecos);
+    QFETCH(QString, login);
+    QFETCH(QString, name);
+    QCOMPARE(SystemUser::nameFromGecos(gecos, login), name);
+}
+
+void TestGuiModels::systemFullName()
+{
+    // Whatever this machine's account is called, the prefill is trimmed and never "root".
+    const QString name = SystemUser::fullName();
+    QCOMPARE(name, name.simplified());
+    QVERIFY(name != QLatin1String("root"));
 }
 
 QTEST_MAIN(TestGuiModels)

@@ -20,6 +20,7 @@
 #include "guilogging.h"
 #include "hostaddresses.h"
 #include "mainwindow.h"
+#include "meetingcontrols.h"
 #include "participantsmodel.h"
 #include "qrcodewidget.h"
 #include "room.h"
@@ -50,6 +51,8 @@ private Q_SLOTS:
     void roomHostKeepsLinksAcrossRestarts();
     void reconnectsAfterDrop();
     void openLinkSwitchesRoomAfterAsking();
+    void moderatorRemovesParticipantAndFile();
+    void moderatorLocksRoom();
 
 private:
     //! Room "room-N" of a fresh server, the window joined as Alice, Bob and Carol joined.
@@ -532,6 +535,87 @@ void TestMainWindow::openLinkSwitchesRoomAfterAsking()
     QCOMPARE(m_window->room()->roomName(), QStringLiteral("other"));
     QTRY_COMPARE_WITH_TIMEOUT(m_server->uploadCount(), 0, 5000);
     QCOMPARE(m_server->fileCount(), 0);
+}
+
+void TestMainWindow::moderatorRemovesParticipantAndFile()
+{
+    setUpRoom();
+    MeetingControls *controls = m_window->meetingControls();
+    QVERIFY(controls->isModerator());
+    QStringList questions;
+    bool answer = false;
+    controls->setConfirm([&](const QString &, const QString &question) {
+        questions << question;
+        return answer;
+    });
+
+    // A file Carol sent, removed for everyone from the window.
+    QSignalSpy windowFiles(m_window->room(), &Room::fileAvailable);
+    QVERIFY(!m_carol->sendFiles({ makeFile(QStringLiteral("agenda.txt"), 100) }).isEmpty());
+    QTRY_COMPARE_WITH_TIMEOUT(windowFiles.count(), 1, 5000);
+    const FileInfo file = windowFiles.first().first().value<FileInfo>();
+    QSignalSpy bobRemoved(m_bob.get(), &Room::fileRemoved);
+    answer = false;
+    QVERIFY(!controls->removeFile(file.index, file.name));
+    QCOMPARE(m_server->fileCount(), 1);
+    answer = true;
+    QVERIFY(controls->removeFile(file.index, file.name));
+    QTRY_COMPARE_WITH_TIMEOUT(bobRemoved.count(), 1, 5000);
+    QCOMPARE(bobRemoved.first().at(0).toLongLong(), file.index);
+    QCOMPARE(bobRemoved.first().at(1).toString(), QStringLiteral("removed"));
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->availableFilesModel()->rowCount(), 0, 5000);
+    QCOMPARE(m_server->fileCount(), 0);
+
+    // Declined: nothing happens.
+    answer = false;
+    QVERIFY(!controls->removeParticipant(m_bob->clientId(), QStringLiteral("Bob")));
+    QCOMPARE(questions.size(), 3);
+    QVERIFY(questions.last().contains(QStringLiteral("Bob")));
+    QVERIFY(m_bob->isConnected());
+
+    // Confirmed: Bob is told who removed him, and the window's list loses him.
+    answer = true;
+    QSignalSpy bobGone(m_bob.get(), &Room::disconnected);
+    QVERIFY(controls->removeParticipant(m_bob->clientId(), QStringLiteral("Bob")));
+    QTRY_COMPARE_WITH_TIMEOUT(bobGone.count(), 1, 5000);
+    QCOMPARE(bobGone.first().at(0).value<ErrorCode>(), ErrorCode::NotPermitted);
+    const QString why = bobGone.first().at(1).toString();
+    QVERIFY2(why.contains(QStringLiteral("Alice")) && why.contains(QStringLiteral("removed you")),
+             qPrintable(why));
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->participantsModel()->rowCount(), 3, 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        m_window->statusBar()->currentMessage().contains(QStringLiteral("Removed Bob")), 5000);
+}
+
+void TestMainWindow::moderatorLocksRoom()
+{
+    setUpRoom();
+    QAction *lock = m_window->meetingControls()->lockAction();
+    QVERIFY(lock->isEnabled() && lock->isCheckable() && !lock->isChecked());
+    QSignalSpy carolLock(m_carol.get(), &Room::lockedChanged);
+    lock->trigger();
+    QTRY_COMPARE_WITH_TIMEOUT(carolLock.count(), 1, 5000);
+    QVERIFY(m_window->room()->isLocked());
+    QVERIFY(lock->isChecked());
+
+    Room dave;
+    QSignalSpy daveConnected(&dave, &Room::connected);
+    QSignalSpy daveGone(&dave, &Room::disconnected);
+    QVERIFY(dave.connectToRoom(
+        TestUtil::invite(m_server->url(), m_window->room()->roomName(), QStringLiteral("Dave"))));
+    QTRY_COMPARE_WITH_TIMEOUT(daveGone.count(), 1, 5000);
+    QCOMPARE(daveGone.first().at(0).value<ErrorCode>(), ErrorCode::NotPermitted);
+    QVERIFY2(daveGone.first().at(1).toString().contains(QStringLiteral("locked")),
+             qPrintable(daveGone.first().at(1).toString()));
+
+    lock->trigger();
+    QTRY_COMPARE_WITH_TIMEOUT(carolLock.count(), 2, 5000);
+    QVERIFY(!m_window->room()->isLocked());
+    QVERIFY(!lock->isChecked());
+    QVERIFY(dave.connectToRoom(
+        TestUtil::invite(m_server->url(), m_window->room()->roomName(), QStringLiteral("Dave"))));
+    QTRY_COMPARE_WITH_TIMEOUT(daveConnected.count(), 1, 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->participantsModel()->rowCount(), 5, 5000);
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -80,6 +80,7 @@ private Q_SLOTS:
     void removedNameCannotKnock();
     void knockFloodIsLimited();
     void malformedLobbyRequests();
+    void lockedRoom();
 
 private:
     void startServer(const std::function<void(ServerOptions &)> &configure = {});
@@ -253,6 +254,9 @@ void tst_Lobby::knockRefused_data()
     QTest::addRow("lobby off by the moderator")
         << s("room-settings") << s("standup") << int(ErrorCode::NotPermitted)
         << s("Room standup takes only invite links");
+    QTest::addRow("room locked by the moderator")
+        << s("room-lock") << s("standup") << int(ErrorCode::NotPermitted)
+        << s("Room standup is locked: nobody new can join it now");
     QTest::addRow("no room and none open")
         << s("participant") << QString() << int(ErrorCode::InvalidRequest)
         << s("No room on this server has a host who can let you in right now");
@@ -273,6 +277,12 @@ void tst_Lobby::knockRefused()
             = member->request({ { s("type"), s("room-settings") }, { s("lobby"), false } });
         QCOMPARE(reply.value(s("type")).toString(), s("room-settings"));
         QCOMPARE(reply.value(s("lobby")).toBool(true), false);
+    }
+    if (setup == QLatin1String("room-lock")) {
+        const QJsonObject reply
+            = member->request({ { s("type"), s("room-lock") }, { s("locked"), true } });
+        QCOMPARE(reply.value(s("type")).toString(), s("room-locked"));
+        QCOMPARE(reply.value(s("locked")).toBool(), true);
     }
     auto erin = connectClient();
     QVERIFY(erin);
@@ -562,6 +572,76 @@ void tst_Lobby::malformedLobbyRequests()
     gina->send({ { s("type"), s("list") } });
     QVERIFY(gina->waitForDisconnect());
     QCOMPARE(host->waitFor(ended).value(s("outcome")).toString(), s("withdrawn"));
+}
+
+void tst_Lobby::lockedRoom()
+{
+    startServer();
+    auto host = joinClient(s("Hana"), s("moderator"));
+    auto bob = connectClient();
+    QVERIFY(host && bob);
+    const QJsonObject bobJoined = bob->join(token(s("standup"), s("Bob"), s("participant")));
+    QCOMPARE(bobJoined.value(s("locked")).toBool(true), false);
+    const QString bobSession = bobJoined.value(s("sessionId")).toString();
+    auto erin = connectClient();
+    QVERIFY(erin);
+    QCOMPARE(erin->request(knockMessage(s("Erin"), s("standup"))).value(s("type")).toString(),
+             s("knock-waiting"));
+    QVERIFY(!host->waitFor(s("knock")).isEmpty());
+
+    // Only moderators, and only with a boolean.
+    QJsonObject reply = bob->request({ { s("type"), s("room-lock") }, { s("locked"), true } });
+    QCOMPARE(codeOf(reply), int(ErrorCode::NotPermitted));
+    QCOMPARE(reply.value(s("desc")).toString(), s("Only a moderator can lock or unlock the room"));
+    reply = host->request({ { s("type"), s("room-lock") }, { s("locked"), s("yes") } });
+    QCOMPARE(codeOf(reply), int(ErrorCode::InvalidRequest));
+
+    // Locking tells the others and turns the waiting knock away.
+    reply = host->request({ { s("type"), s("room-lock") }, { s("locked"), true } });
+    QCOMPARE(reply.value(s("type")).toString(), s("room-locked"));
+    const QJsonObject event = bob->waitFor(s("room-locked"));
+    QCOMPARE(event.value(s("locked")).toBool(), true);
+    QCOMPARE(event.value(s("by")).toString(), host->clientId());
+    QVERIFY(!event.contains(s("rid")));
+    const QJsonObject refusal = erin->waitFor(s("error"));
+    QCOMPARE(codeOf(refusal), int(ErrorCode::NotPermitted));
+    QCOMPARE(refusal.value(s("desc")).toString(),
+             s("Room standup was locked: nobody new can join it now"));
+    QVERIFY(erin->waitForDisconnect());
+    QCOMPARE(int(erin->socket().closeCode()), 4005);
+    QCOMPARE(host->waitFor(s("knock-ended")).value(s("outcome")).toString(), s("denied"));
+
+    // Bob drops and comes back by resuming: still admitted, and told the room is locked.
+    bob.reset();
+    auto bobAgain = connectClient();
+    QVERIFY(bobAgain);
+    const QJsonObject resumed = bobAgain->join(token(s("standup"), s("Bob"), s("participant")),
+                                               QString(), { { s("resume"), bobSession } });
+    QCOMPARE(resumed.value(s("type")).toString(), s("joined"));
+    QCOMPARE(resumed.value(s("resumed")).toBool(), true);
+    QCOMPARE(resumed.value(s("locked")).toBool(), true);
+
+    // A new join with the same link is not.
+    auto bobTwice = connectClient();
+    QVERIFY(bobTwice);
+    const QJsonObject refused = bobTwice->join(token(s("standup"), s("Bob"), s("participant")));
+    QCOMPARE(codeOf(refused), int(ErrorCode::NotPermitted));
+    QCOMPARE(refused.value(s("desc")).toString(),
+             s("Room standup is locked: a moderator has closed it to new participants; ask them "
+               "to unlock it"));
+    QVERIFY(bobTwice->waitForDisconnect());
+    QCOMPARE(int(bobTwice->socket().closeCode()), 4001);
+
+    // Unlocked, it is.
+    reply = host->request({ { s("type"), s("room-lock") }, { s("locked"), false } });
+    QCOMPARE(reply.value(s("locked")).toBool(true), false);
+    QCOMPARE(bobAgain->waitFor(s("room-locked")).value(s("locked")).toBool(true), false);
+    auto bobThrice = connectClient();
+    QVERIFY(bobThrice);
+    QCOMPARE(bobThrice->join(token(s("standup"), s("Bob"), s("participant")))
+                 .value(s("type"))
+                 .toString(),
+             s("joined"));
 }
 
 QTEST_GUILESS_MAIN(tst_Lobby)

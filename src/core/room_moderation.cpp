@@ -1,0 +1,87 @@
+// The moderators' controls over a room (docs/protocol.md "Moderation"): removing files
+// and participants, locking the room.
+
+#include "room.h"
+
+#include "events.h"
+#include "roomreplies_p.h"
+
+namespace Roomshare {
+
+void Room::removeFile(qint64 index, const Callback &callback)
+{
+    request(
+        QJsonObject{ { QStringLiteral("type"), QStringLiteral("file-remove") },
+                     { QStringLiteral("index"), double(index) } },
+        [this, index, callback](const QJsonObject &reply) {
+            const bool ok
+                = reply.value(QLatin1String("type")).toString() == QLatin1String("file-removed");
+            if (ok && m_files.remove(index))
+                Q_EMIT fileRemoved(index, reply.value(QLatin1String("reason")).toString());
+            if (!callback)
+                return;
+            callback(
+                ok ? QJsonObject{ { QStringLiteral("result"), 0 },
+                                  { QStringLiteral("description"), QStringLiteral("file removed") },
+                                  { QStringLiteral("response"),
+                                    QJsonObject{ { QStringLiteral("index"), double(index) } } } }
+                   : Events::error(RoomReplies::codeOf(reply, ErrorCode::InvalidRequest),
+                                   reply.value(QLatin1String("desc")).toString()));
+        });
+}
+
+void Room::removeParticipant(const QString &clientId, const Callback &callback)
+{
+    request(QJsonObject{ { QStringLiteral("type"), QStringLiteral("participant-remove") },
+                         { QStringLiteral("clientId"), clientId } },
+            [clientId, callback](const QJsonObject &reply) {
+                if (!callback)
+                    return;
+                const bool ok = reply.value(QLatin1String("type")).toString()
+                    == QLatin1String("participant-removed");
+                callback(
+                    ok ? QJsonObject{ { QStringLiteral("result"), 0 },
+                                      { QStringLiteral("description"),
+                                        QStringLiteral("participant removed") },
+                                      { QStringLiteral("response"),
+                                        QJsonObject{ { QStringLiteral("clientId"), clientId } } } }
+                       : Events::error(RoomReplies::codeOf(reply, ErrorCode::InvalidRequest),
+                                       reply.value(QLatin1String("desc")).toString()));
+            });
+}
+
+void Room::setLocked(bool locked, const Callback &callback)
+{
+    request(QJsonObject{ { QStringLiteral("type"), QStringLiteral("room-lock") },
+                         { QStringLiteral("locked"), locked } },
+            [this, callback](const QJsonObject &reply) {
+                const bool ok = RoomReplies::isType(reply, "room-locked");
+                if (ok)
+                    applyLocked(reply.value(QLatin1String("locked")).toBool());
+                if (!callback)
+                    return;
+                callback(
+                    ok ? RoomReplies::success(m_locked ? "room locked" : "room unlocked",
+                                              QJsonObject{ { QStringLiteral("locked"), m_locked } })
+                       : Events::error(RoomReplies::codeOf(reply, ErrorCode::InvalidRequest),
+                                       reply.value(QLatin1String("desc")).toString()));
+            });
+}
+
+bool Room::handleModerationEvent(const QString &type, const QJsonObject &msg)
+{
+    if (type != QLatin1String("room-locked"))
+        return false;
+    applyLocked(msg.value(QLatin1String("locked")).toBool());
+    return true;
+}
+
+void Room::applyLocked(bool locked)
+{
+    if (m_locked == locked)
+        return;
+    m_locked = locked;
+    Q_EMIT lockedChanged(locked);
+}
+
+} // namespace Roomshare
