@@ -27,6 +27,9 @@ PACKAGES=(
     clang-format
     # libFuzzer targets (tests/extra/fuzz.sh): clang with the fuzzer/ASan/UBSan runtimes
     clang libclang-rt-14-dev
+    # the browser participant's tests (tests/extra/web.sh): a real Chromium driven by
+    # playwright-core from npm (package-lock.json)
+    chromium nodejs npm
 )
 
 SUDO=""
@@ -43,11 +46,18 @@ done
 
 if [ ${#missing[@]} -eq 0 ]; then
     echo "install-deps: all ${#PACKAGES[@]} packages present"
-    exit 0
+else
+    echo "install-deps: installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    $SUDO apt-get update -qq
+    $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    echo "install-deps: done"
 fi
 
-echo "install-deps: installing ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-echo "install-deps: done"
+# npm packages, exactly as package-lock.json pins them (playwright-core drives the system
+# Chromium, so it downloads no browser; hash-wasm is also committed in src/web/vendor).
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+if [ ! -d "$here/node_modules/playwright-core" ] || [ ! -d "$here/node_modules/hash-wasm" ]; then
+    (cd "$here" && npm ci --no-audit --no-fund --loglevel=error)
+    echo "install-deps: npm packages installed"
+fi
