@@ -34,6 +34,7 @@ constexpr Route Routes[] = {
     { "/style.css", ":/web/style.css", "text/css; charset=utf-8" },
     { "/app.js", ":/web/app.js", "text/javascript; charset=utf-8" },
     { "/roomshare.js", ":/web/roomshare.js", "text/javascript; charset=utf-8" },
+    { "/opfs-worker.js", ":/web/opfs-worker.js", "text/javascript; charset=utf-8" },
     { "/sha256.js", ":/web/vendor/sha256.umd.min.js", "text/javascript; charset=utf-8" },
     { "/crc32.js", ":/web/vendor/crc32.umd.min.js", "text/javascript; charset=utf-8" },
     { "/favicon.svg", ":/web/favicon.svg", "image/svg+xml" },

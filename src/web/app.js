@@ -205,6 +205,21 @@ async function join(link, name) {
         return;
     }
     $('room').hidden = false;
+    // Test hook (tests/web): download the file of this name as soon as it is offered, so a
+    // browser that no automation is attached to can be measured.
+    const autoDownload = link.params.get('test-download');
+    if (autoDownload) {
+        let started = false;
+        const look = () => {
+            const file = client.availableFiles.find((f) => f.name === autoDownload);
+            if (file && !started) {
+                started = true;
+                client.recvFiles(file.index);
+            }
+        };
+        client.on('files-changed', look);
+        look();
+    }
     $('file-input').addEventListener('change', (e) => {
         send(client, e.target.files);
         e.target.value = '';
@@ -228,6 +243,12 @@ function main() {
     $('room-name').textContent = `· ${link.room}`;
     if (claims.name) {
         join(link, '');
+        return;
+    }
+    // A link may suggest a display name (&name=...): the guest does not have to type one.
+    const suggested = (link.params.get('name') || '').trim();
+    if (suggested) {
+        join(link, suggested);
         return;
     }
     setStatus('Choose a name to join');

@@ -77,7 +77,7 @@ export function parseWebLink(href) {
     const room = decodeURIComponent(q < 0 ? fragment : fragment.slice(0, q));
     const params = new URLSearchParams(q < 0 ? '' : fragment.slice(q + 1));
     const ws = (url.protocol === 'https:' ? 'wss://' : 'ws://') + url.host + '/';
-    return { room, token: params.get('token') || '', webSocketUrl: ws };
+    return { room, token: params.get('token') || '', webSocketUrl: ws, params };
 }
 
 //! The payload of a JWS, undecoded and unverified: only to show the room and the name.
@@ -104,6 +104,77 @@ async function opfsRoot() {
     } catch (e) {
         return null;
     }
+}
+
+//! Calls into opfs-worker.js, which writes with synchronous access handles.
+class OpfsWorker {
+    constructor() {
+        this._worker = new Worker('/opfs-worker.js');
+        this._calls = new Map();
+        this._next = 1;
+        this._worker.onmessage = (e) => {
+            const call = this._calls.get(e.data.id);
+            this._calls.delete(e.data.id);
+            if (call)
+                e.data.ok ? call.resolve() : call.reject(new Error(e.data.error));
+        };
+    }
+
+    call(message, transfer = []) {
+        const id = this._next++;
+        return new Promise((resolve, reject) => {
+            this._calls.set(id, { resolve, reject });
+            this._worker.postMessage({ ...message, id }, transfer);
+        });
+    }
+}
+
+//! Where a download's bytes go, best first: the origin-private file system through a worker's
+//! synchronous access handle ('opfs-sync'), OPFS through a writable stream ('opfs-stream';
+//! Chromium keeps each write as a Blob until garbage collection), or Blobs ('blobs').
+//! write(buffer, skip, at) may take ownership of buffer; finish() gives the file as a Blob.
+async function openSink(client, name) {
+    if (client._storage && client._worker !== false && typeof Worker !== 'undefined') {
+        try {
+            client._worker = client._worker || new OpfsWorker();
+            const worker = client._worker;
+            await worker.call({ op: 'open', name });
+            return {
+                kind: 'opfs-sync',
+                write: (buffer, skip, at) => worker.call({ op: 'write', name, data: buffer, skip, at }, [buffer]),
+                finish: async () => {
+                    await worker.call({ op: 'close', name });
+                    return (await client._storage.getFileHandle(name)).getFile();
+                },
+                discard: () => worker.call({ op: 'abort', name }).catch(() => {}),
+            };
+        } catch (e) {
+            client._worker = false; // no synchronous access handles here
+        }
+    }
+    if (client._storage) {
+        const handle = await client._storage.getFileHandle(name, { create: true });
+        const writer = await handle.createWritable();
+        return {
+            kind: 'opfs-stream',
+            write: (buffer, skip) => writer.write(new Uint8Array(buffer, skip)),
+            finish: async () => {
+                await writer.close();
+                return handle.getFile();
+            },
+            discard: async () => {
+                await writer.abort().catch(() => {});
+                await client._storage.removeEntry(name).catch(() => {});
+            },
+        };
+    }
+    let parts = [];
+    return {
+        kind: 'blobs',
+        write: async (buffer, skip) => { parts.push(new Blob([new Uint8Array(buffer, skip)])); },
+        finish: async () => new Blob(parts),
+        discard: async () => { parts = []; },
+    };
 }
 
 //! One participant of one room. Events (addEventListener or on(name, fn)):
@@ -135,6 +206,8 @@ export class RoomshareClient extends EventTarget {
         this._storage = null;
         this._crc = null;
         this._hold = Infinity;
+        //! Verified downloads: {jobId, index, name, file} (file is disk-backed with OPFS).
+        this.completedDownloads = [];
     }
 
     //! Test hook: uploads stop sending once this many bytes of theirs are out, and go on
@@ -170,6 +243,8 @@ export class RoomshareClient extends EventTarget {
         this._crc = this._crc || await hashwasm.createCRC32(Crc32cPolynomial);
         if (this._storage === null)
             this._storage = (await opfsRoot()) || false;
+        //! Where the last download went: 'opfs-sync', 'opfs-stream' or 'blobs' (openSink()).
+        this.downloadStorage = '';
         this._setState('connecting');
         return this._open(false);
     }
@@ -613,8 +688,8 @@ export class RoomshareClient extends EventTarget {
         const d = {
             id: this._nextJobId++, direction: 'download', index, name: file ? file.name : '',
             size: file ? file.size : 0, mimeType: file ? file.type : '', sha256: file ? file.sha256 : '',
-            status: 'pending', downloadId: 0, received: 0, ackedTo: 0, hasher: null, writer: null,
-            handle: null, parts: null, endReceived: false, startedAt: 0, callback, path: '',
+            status: 'pending', downloadId: 0, received: 0, ackedTo: 0, hasher: null, sink: null,
+            endReceived: false, startedAt: 0, callback, path: '',
             queue: Promise.resolve(),
         };
         this._downloads.set(d.id, d);
@@ -638,12 +713,8 @@ export class RoomshareClient extends EventTarget {
             if (!resuming) {
                 d.hasher = await hashwasm.createSHA256();
                 d.hasher.init();
-                if (this._storage) {
-                    d.handle = await this._storage.getFileHandle(`job-${d.id}-${Date.now()}.part`, { create: true });
-                    d.writer = await d.handle.createWritable();
-                } else {
-                    d.parts = [];
-                }
+                d.sink = await openSink(this, `job-${d.id}-${Date.now()}.part`);
+                this.downloadStorage = d.sink.kind;
             }
             const accepted = await this._request({ type: 'download-begin', index: d.index, offset: d.received });
             if (d.status === 'cancelled') {
@@ -697,10 +768,9 @@ export class RoomshareClient extends EventTarget {
         // Writes are queued in order; the server is acknowledged only once bytes are written,
         // so at most DownloadWindow bytes wait in memory.
         d.queue = d.queue.then(async () => {
-            if (d.writer)
-                await d.writer.write(payload);
-            else if (d.parts)
-                d.parts.push(new Blob([payload]));
+            if (!d.sink)
+                return; // discarded meanwhile
+            await d.sink.write(buffer, HeaderSize, offset);
             d.written = end;
             if (end - d.ackedTo >= DownloadAckEvery || end === d.size) {
                 d.ackedTo = end;
@@ -721,16 +791,12 @@ export class RoomshareClient extends EventTarget {
         const digest = hex(d.hasher.digest('binary'));
         if (digest !== d.sha256)
             return this._finishDownload(d, 'failed', ErrorCode.IntegrityError, 'The file\'s SHA-256 does not match');
-        let file;
-        if (d.writer) {
-            await d.writer.close();
-            d.writer = null;
-            file = await d.handle.getFile();
-        } else {
-            file = new Blob(d.parts, { type: d.mimeType });
-            d.parts = null;
-        }
+        if (!d.sink)
+            return; // cancelled meanwhile
+        const file = await d.sink.finish();
+        d.sink = null;
         d.file = new File([file], d.name, { type: d.mimeType || 'application/octet-stream' });
+        this.completedDownloads.push({ jobId: d.id, index: d.index, name: d.name, file: d.file });
         d.path = URL.createObjectURL(d.file);
         this._finishDownload(d, 'completed');
     }
@@ -759,16 +825,10 @@ export class RoomshareClient extends EventTarget {
     }
 
     async _discard(d) {
-        try {
-            if (d.writer)
-                await d.writer.abort();
-            if (d.handle)
-                await this._storage.removeEntry(d.handle.name);
-        } catch (e) {
-            // Nothing more to free.
-        }
-        d.writer = null;
-        d.parts = null;
+        const sink = d.sink;
+        d.sink = null;
+        if (sink)
+            await sink.discard();
     }
 
     //! The EnableX cancelDownloads: cancels download \a id, or every running one when

@@ -183,6 +183,9 @@ void tst_WebPage::serves_data()
     QTest::addRow("client module") << QByteArray("GET") << QByteArray("/roomshare.js") << 200
                                    << QByteArray("text/javascript; charset=utf-8")
                                    << QByteArray("export class RoomshareClient");
+    QTest::addRow("download worker")
+        << QByteArray("GET") << QByteArray("/opfs-worker.js") << 200
+        << QByteArray("text/javascript; charset=utf-8") << QByteArray("createSyncAccessHandle");
     QTest::addRow("app") << QByteArray("GET") << QByteArray("/app.js") << 200
                          << QByteArray("text/javascript; charset=utf-8")
                          << QByteArray("from './roomshare.js'");
