@@ -115,6 +115,15 @@ function srvParticipants(listener, asMap = false) {
     return asMap ? map : [...map.keys()];
 }
 
+//! The structure of an EnableX event: its keys (sorted) and the JSON types of their values.
+function shape(value) {
+    if (Array.isArray(value))
+        return 'array';
+    if (value === null || typeof value !== 'object')
+        return typeof value;
+    return Object.fromEntries(Object.keys(value).sort().map((k) => [k, shape(value[k])]));
+}
+
 function jsonLines(child) {
     return child.lines.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
 }
@@ -211,8 +220,10 @@ async function main() {
     await until('the second page to join', () => other.evaluate(() => window.roomshare && window.roomshare.state === 'connected'));
     const secret = path.join(work, 'secret.bin');
     writeRandomFile(secret, 5 * MiB + 123);
-    const sent = spawn(cli, ['send', nativeLink, secret, '--to', webId, '--name', 'Bob'], { stdio: 'ignore', env: { ...process.env, HOME: path.join(work, 'home-bob') } });
-    const sentCode = await new Promise((r) => sent.on('exit', r));
+    const sent = spawn(cli, ['send', nativeLink, secret, '--to', webId, '--name', 'Bob'], { stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, HOME: path.join(work, 'home-bob') } });
+    sent.lines = [];
+    readline.createInterface({ input: sent.stdout }).on('line', (l) => sent.lines.push(l));
+    const sentCode = await new Promise((r) => sent.on('close', r));
     check(sentCode === 0, 'Bob (CLI) sent secret.bin to the browser only');
     await until('secret.bin in the page\'s list', async () => (await page.locator('#files tbody tr', { hasText: 'secret.bin' }).count()) === 1);
     const index = Number(await page.locator('#files tbody tr', { hasText: 'secret.bin' }).getAttribute('data-index'));
@@ -223,6 +234,23 @@ async function main() {
     const saved = path.join(work, 'web-secret.bin');
     await download.saveAs(saved);
     check(sha256File(saved) === sha256File(secret), 'the browser\'s download has the SHA-256 of what Bob sent');
+    // One conformance table: every EnableX event both clients emitted in this scenario has
+    // the same fields of the same types in the page (roomshare.js) as in the C++ library
+    // (src/core, printed by roomshare-cli).
+    const cppEvents = [...jsonLines(sent), ...jsonLines(carol)].filter((e) => e.response !== undefined);
+    const jsEvents = await page.evaluate(() => window.events);
+    const compared = [];
+    for (const type of ['upload-started', 'upload-completed', 'download-available', 'download-started', 'download-completed']) {
+        const cpp = cppEvents.find((e) => e.messageType === type);
+        const js = jsEvents.find((e) => e.messageType === type);
+        if (!cpp || !js) {
+            fail(`no ${type} event from ${cpp ? 'the page' : 'the C++ library'} to compare`);
+            continue;
+        }
+        const same = JSON.stringify(shape(cpp)) === JSON.stringify(shape(js));
+        check(same, `${type}: the page's event has the C++ library's fields and types`, `C++ ${JSON.stringify(shape(cpp))} page ${JSON.stringify(shape(js))}`);
+        compared.push(type);
+    }
     const otherFiles = await other.evaluate(() => window.roomshare.availableFiles.map((f) => f.name));
     check(!otherFiles.includes('secret.bin') && otherFiles.includes('big.bin'), 'the second page does not list secret.bin', otherFiles.join(','));
     const refused = await other.evaluate((i) => new Promise((resolve) => window.roomshare.recvFiles(i, {}, resolve)), index);
