@@ -277,6 +277,23 @@ async function main() {
     check(otherNames.includes('drop-keep.bin') && !otherNames.includes('drop-cancel.bin'), 'the cancelled upload was announced to nobody (second page)', otherNames.join(','));
     check(!carol.lines.some((l) => l.includes('drop-cancel.bin')) && !fs.existsSync(path.join(work, 'carol', 'drop-cancel.bin')), 'the cancelled upload was announced to nobody (Carol)');
 
+
+    // The page on a phone-sized screen, by keyboard, for screen readers.
+    await other.setViewportSize({ width: 360, height: 740 });
+    const overflow = await other.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    check(overflow <= 0, 'no sideways scrolling at 360 px wide', `${overflow} px too wide`);
+    const unlabelled = await other.evaluate(() => [...document.querySelectorAll('button, input, progress, a')]
+        .filter((e) => e.offsetParent !== null || e.type === 'file')
+        .filter((e) => !((e.labels && e.labels.length) || e.getAttribute('aria-label') || e.textContent.trim()))
+        .map((e) => e.outerHTML.slice(0, 80)));
+    check(unlabelled.length === 0, 'every control has an accessible name', unlabelled.join(' | '));
+    await other.evaluate(() => document.activeElement && document.activeElement.blur());
+    const reached = new Set();
+    for (let i = 0; i < 40; ++i) {
+        await other.keyboard.press('Tab');
+        reached.add(await other.evaluate(() => document.activeElement.id || document.activeElement.getAttribute('aria-label') || document.activeElement.tagName));
+    }
+    check(reached.has('file-input') && reached.has('Download big.bin'), 'the file picker and the downloads are reachable with Tab', [...reached].join(', '));
     }
 
     // 7. A 1 GiB download in a Chromium that no automation is attached to while it runs
