@@ -27,6 +27,9 @@ PACKAGES=(
     clang-format
     # libFuzzer targets (tests/extra/fuzz.sh): clang with the fuzzer/ASan/UBSan runtimes
     clang libclang-rt-14-dev
+    # the browser participant's tests (tests/extra/web.sh): a real Chromium driven by
+    # playwright-core from npm (package-lock.json; Node and npm below)
+    chromium
 )
 
 SUDO=""
@@ -43,11 +46,30 @@ done
 
 if [ ${#missing[@]} -eq 0 ]; then
     echo "install-deps: all ${#PACKAGES[@]} packages present"
-    exit 0
+else
+    echo "install-deps: installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    $SUDO apt-get update -qq
+    $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    echo "install-deps: done"
 fi
 
-echo "install-deps: installing ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-echo "install-deps: done"
+# Node and npm: from apt only when there is none. A Node already installed (NodeSource's
+# nodejs 20, which bundles npm and conflicts with Debian's npm package) is kept as it is.
+if ! command -v npm >/dev/null || ! command -v node >/dev/null; then
+    echo "install-deps: installing nodejs npm"
+    export DEBIAN_FRONTEND=noninteractive
+    $SUDO apt-get update -qq
+    $SUDO apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+fi
+if [ "$(node -p 'process.versions.node.split(".")[0]')" -lt 20 ]; then
+    echo "install-deps: warning: Node $(node --version) is older than playwright-core 1.65.1 asks for (20)" >&2
+fi
+
+# npm packages, exactly as package-lock.json pins them (playwright-core drives the system
+# Chromium, so it downloads no browser; hash-wasm is also committed in src/web/vendor).
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+if [ ! -d "$here/node_modules/playwright-core" ] || [ ! -d "$here/node_modules/hash-wasm" ]; then
+    (cd "$here" && npm ci --no-audit --no-fund --loglevel=error)
+    echo "install-deps: npm packages installed"
+fi

@@ -253,9 +253,48 @@ QString InviteLink::toString() const
     return url.toString(QUrl::FullyEncoded);
 }
 
+QString InviteLink::toWebString() const
+{
+    QUrl url;
+    url.setScheme(secure ? QStringLiteral("https") : QStringLiteral("http"));
+    url.setHost(host);
+    url.setPort(port);
+    url.setPath(QStringLiteral("/"));
+    QString fragment = QString::fromLatin1(QUrl::toPercentEncoding(room));
+    if (!token.isEmpty())
+        fragment += QStringLiteral("?token=") + token;
+    url.setFragment(fragment, QUrl::TolerantMode);
+    return url.toString(QUrl::FullyEncoded);
+}
+
 std::optional<InviteLink> InviteLink::parse(const QString &text, QString *error)
 {
-    const QUrl url(text.trimmed(), QUrl::StrictMode);
+    QUrl url(text.trimmed(), QUrl::StrictMode);
+    if (url.isValid()
+        && (url.scheme() == QLatin1String("http") || url.scheme() == QLatin1String("https"))) {
+        // A web link: the same claims, carried in the fragment. Rewritten into the
+        // roomshare[s]:// form so both go through one set of checks below. Any other web
+        // address (a path, a query, no fragment) is not an invite.
+        const QString fragment = url.fragment(QUrl::FullyEncoded);
+        if ((!url.path().isEmpty() && url.path() != QLatin1String("/")) || url.hasQuery()
+            || fragment.isEmpty()) {
+            if (error)
+                *error = QStringLiteral("not a Roomshare web link (it must look like "
+                                        "https://HOST:PORT/#ROOM?token=...)");
+            return std::nullopt;
+        }
+        const qsizetype q = fragment.indexOf(QLatin1Char('?'));
+        QUrl native;
+        native.setScheme(url.scheme() == QLatin1String("https") ? QStringLiteral("roomshares")
+                                                                : QStringLiteral("roomshare"));
+        native.setHost(url.host());
+        native.setPort(url.port(url.scheme() == QLatin1String("https") ? 443 : 80));
+        native.setPath(QLatin1Char('/') + fragment.left(q < 0 ? fragment.size() : q),
+                       QUrl::StrictMode);
+        if (q >= 0)
+            native.setQuery(fragment.mid(q + 1), QUrl::StrictMode);
+        url = native;
+    }
     auto bad = [error](const QString &why) {
         if (error)
             *error = why;
@@ -270,7 +309,8 @@ std::optional<InviteLink> InviteLink::parse(const QString &text, QString *error)
         link.secure = true;
     else
         return bad(QStringLiteral(
-            "not a Roomshare invite link (it must start with roomshare:// or roomshares://)"));
+            "not a Roomshare invite link (it must start with roomshare://, roomshares:// or, "
+            "for a web link, https:// or http://)"));
     link.host = url.host();
     if (link.host.isEmpty())
         return bad(QStringLiteral("the link names no server"));

@@ -75,9 +75,15 @@ struct InviteLink
     //! duplicates.
     QList<QUrl> serverUrls() const;
     QString toString() const;
+    //! The web invite link: `https://HOST:PORT/#ROOM?token=TOKEN` (`http://` without TLS),
+    //! which opens the browser participant's page that the server serves at `/`. The room
+    //! and token travel in the fragment, so they never reach a request line or a log.
+    //! Browsers cannot pin a certificate and do not race addresses: no `fp`, no `alt`.
+    QString toWebString() const;
     //! Parses \a text (whitespace around it is ignored). \a error gets the reason on failure.
     //! A link without a token is accepted (a knock link); callers that need a token check
-    //! isKnockLink().
+    //! isKnockLink(). A web link (toWebString()) parses into the same host, port, room and
+    //! token, with `secure` for https.
     static std::optional<InviteLink> parse(const QString &text, QString *error = nullptr);
     //! Builds a link for the server at \a wsUrl (ws:// or wss://).
     static InviteLink forServer(const QUrl &wsUrl, const QString &room, const QString &token);

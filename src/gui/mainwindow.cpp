@@ -194,6 +194,10 @@ void MainWindow::setupActions()
         QGuiApplication::clipboard()->setText(m_ui->inviteLinkEdit->text());
         showMessage(tr("Invite link copied."));
     });
+    connect(m_ui->copyWebLinkButton, &QPushButton::clicked, this, [this] {
+        QGuiApplication::clipboard()->setText(m_ui->webLinkEdit->text());
+        showMessage(tr("Web link copied."));
+    });
 
     connect(m_reconnector, &Reconnector::countdown, this, [this](int seconds) {
         setConnectionText(
@@ -354,7 +358,24 @@ void MainWindow::showHostLinks()
     const QString link = m_host->participantInviteLink();
     m_ui->inviteLinkEdit->setText(link);
     m_ui->inviteLinkEdit->setCursorPosition(0);
-    m_ui->qrCode->setText(link);
+    // The same invite for a browser; a phone's camera opens a browser, not the app, so the
+    // QR code carries this one.
+    const auto parsed = InviteLink::parse(link);
+    const QString web = parsed ? parsed->toWebString() : QString();
+    m_ui->webLinkEdit->setText(web);
+    m_ui->webLinkEdit->setCursorPosition(0);
+    m_ui->qrCode->setText(web.isEmpty() ? link : web);
+    // A browser cannot pin the certificate as the app does: it warns, and the guest compares
+    // this fingerprint with the one its warning page shows (docs/web.md).
+    const QString fingerprint = parsed ? parsed->certFingerprint : QString();
+    QStringList pairs;
+    for (qsizetype i = 0; i + 1 < fingerprint.size(); i += 2)
+        pairs.append(fingerprint.mid(i, 2).toUpper());
+    m_ui->certificateLabel->setVisible(!fingerprint.isEmpty());
+    m_ui->certificateLabel->setText(
+        tr("Browsers will warn that this computer's certificate is not trusted. Guests can "
+           "check it: its SHA-256 fingerprint is %1.")
+            .arg(pairs.join(QLatin1Char(':'))));
     QStringList addresses;
     const auto endpoints = m_host->addresses();
     for (const ServerEndpoint &e : endpoints)
@@ -375,6 +396,11 @@ void MainWindow::showHostLinks()
 QString MainWindow::inviteLink() const
 {
     return m_ui->inviteLinkEdit->text();
+}
+
+QString MainWindow::webInviteLink() const
+{
+    return m_ui->webLinkEdit->text();
 }
 
 void MainWindow::onDisconnected(ErrorCode error, const QString &text)

@@ -63,6 +63,9 @@ public:
     RoomHost *host() const { return m_host; }
     //! The participant invite link shown in the window, or an empty string.
     QString inviteLink() const;
+    //! The same invite as a web link (InviteLink::toWebString()), for guests with only a
+    //! browser; the QR code shows this one.
+    QString webInviteLink() const;
 
     //! Sends \a paths to the checked recipients. Folders and missing files are refused with
     //! a message and nothing is sent. Returns false when nothing was sent.

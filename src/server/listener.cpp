@@ -2,6 +2,7 @@
 
 #include "roomserver_p.h"
 #include "serverlogging_p.h"
+#include "webpage_p.h"
 
 #include <dataframes.h>
 #include <errors.h>
@@ -196,21 +197,100 @@ void Listener::sniff(QTcpSocket *socket)
 {
     if (!m_sniffing.contains(socket))
         return;
-    const QByteArray start = socket->peek(DataFrames::Greeting.size());
-    if (!DataFrames::Greeting.startsWith(start) || start.startsWith(HttpGet)) {
-        // A WebSocket handshake (or garbage, which QWebSocketServer answers with 400).
-        m_sniffing.remove(socket);
-        socket->disconnect(this);
-        // The deadline keeps running until upgraded() reports the handshake done.
-        m_upgrading.insert(socket);
-        connect(socket, &QObject::destroyed, this, [this, socket] { m_upgrading.remove(socket); });
-        socket->setParent(nullptr);
-        m_server->webSocketServer->handleConnection(socket);
+    if (socket->property("roomshare-answered").toBool()) {
+        // Whatever follows an answered request is not read: the connection is closing.
+        socket->readAll();
         return;
     }
-    if (start.size() < DataFrames::Greeting.size())
-        return; // wait for the rest of the greeting
-    acceptDataChannel(socket);
+    const QByteArray start = socket->peek(DataFrames::Greeting.size());
+    if (DataFrames::Greeting.startsWith(start) && !start.startsWith(HttpGet)) {
+        if (start.size() < DataFrames::Greeting.size())
+            return; // wait for the rest of the greeting
+        acceptDataChannel(socket);
+        return;
+    }
+    if (!WebPage::looksLikeRequest(start)) {
+        handToWebSocketServer(socket); // garbage: QWebSocketServer answers it with 400
+        return;
+    }
+    const QByteArray data = socket->peek(WebPage::MaxHeadBytes + 1);
+    const qsizetype length = WebPage::headLength(data);
+    if (length < 0) {
+        if (data.size() > WebPage::MaxHeadBytes) {
+            qCInfo(lcServer) << "refusing an oversized request head from"
+                             << socket->peerAddress().toString();
+            answer(socket,
+                   WebPage::errorResponse(431, "Request Header Fields Too Large",
+                                          "The request head is larger than 8 KiB."));
+        }
+        return; // the rest of the head has until the handshake deadline to arrive
+    }
+    const auto head = WebPage::parseHead(QByteArrayView(data).first(length));
+    if (!head) {
+        answer(socket, WebPage::errorResponse(400, "Bad Request", "Not an HTTP/1.1 request."));
+        return;
+    }
+    if (head->isWebSocketUpgrade()) {
+        const QByteArray origin = head->header("origin");
+        if (!origin.isEmpty() && !isOwnOrigin(*head)
+            && !m_server->isOriginAllowed(QString::fromLatin1(origin))) {
+            qCInfo(lcServer) << "refused Origin" << origin.left(200);
+            answer(socket,
+                   WebPage::errorResponse(403, "Forbidden",
+                                          "This server does not accept WebSocket connections "
+                                          "from pages of that origin (see --allow-origin)."));
+            return;
+        }
+        socket->setProperty("roomshare-origin", QString::fromLatin1(origin));
+        handToWebSocketServer(socket);
+        return;
+    }
+    qCDebug(lcServer) << "HTTP" << head->method << head->target.left(200) << "from"
+                      << socket->peerAddress().toString();
+    answer(socket, WebPage::respond(*head));
+}
+
+bool Listener::isOwnOrigin(const WebPage::RequestHead &head) const
+{
+    // A page this server served opens its WebSocket to the host it was loaded from, so its
+    // Origin is the scheme plus the Host header of this very request. A server behind a
+    // proxy that ends TLS is reached over https although it speaks plain HTTP itself.
+    const QByteArray host = head.header("host");
+    if (host.isEmpty())
+        return false;
+    const QByteArray origin = head.header("origin").toLower();
+    const bool httpsLinks = m_secure
+        || (!m_server->options.publicUrls.isEmpty()
+            && m_server->options.publicUrls.constFirst().scheme() == QLatin1String("wss"));
+    return origin == (httpsLinks ? "https://" : "http://") + host.toLower();
+}
+
+bool Listener::isApprovedOrigin(const QString &origin) const
+{
+    for (const QTcpSocket *socket : m_upgrading)
+        if (socket->property("roomshare-origin").toString() == origin)
+            return true;
+    return false;
+}
+
+void Listener::handToWebSocketServer(QTcpSocket *socket)
+{
+    m_sniffing.remove(socket);
+    socket->disconnect(this);
+    // The deadline keeps running until upgraded() reports the handshake done.
+    m_upgrading.insert(socket);
+    connect(socket, &QObject::destroyed, this, [this, socket] { m_upgrading.remove(socket); });
+    socket->setParent(nullptr);
+    m_server->webSocketServer->handleConnection(socket);
+}
+
+void Listener::answer(QTcpSocket *socket, const QByteArray &response)
+{
+    // The socket stays among the unidentified ones (per-address cap, handshake deadline)
+    // until the response is out and the connection closed.
+    socket->setProperty("roomshare-answered", true);
+    socket->write(response);
+    socket->disconnectFromHost();
 }
 
 void Listener::acceptDataChannel(QTcpSocket *socket)

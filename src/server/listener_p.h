@@ -15,13 +15,19 @@ QT_END_NAMESPACE
 namespace Roomshare::Server {
 
 class RoomServerPrivate;
+namespace WebPage {
+struct RequestHead;
+}
 
 //! Accepts the TCP connections of the room port, doing TLS itself when the server has a
 //! certificate, and tells the two kinds of peer apart by their first line: a WebSocket
-//! opening handshake ("GET ...") goes to QWebSocketServer::handleConnection; a data channel
-//! greeting (DataFrames::Greeting) gets a key and waits until a `join` claims it. Both
-//! kinds are bounded by the handshake timeout and the per-address connection cap until
-//! they are handed on.
+//! opening handshake ("GET ..." with `Upgrade: websocket`) goes to
+//! QWebSocketServer::handleConnection once its Origin passed (none, the page's own origin, or
+//! one of --allow-origin); any other HTTP request is answered here with the browser page
+//! (WebPage) and closed; a data channel greeting (DataFrames::Greeting) gets a key and waits
+//! until a `join` claims it. All kinds are bounded by the handshake timeout and the
+//! per-address connection cap until they are handed on or answered, and a request head by
+//! WebPage::MaxHeadBytes.
 class Listener final : public QTcpServer
 {
     Q_OBJECT
@@ -38,6 +44,9 @@ public:
     //! QWebSocketServer finished the opening handshake of the peer at \a peer : \a port,
     //! so its handshake deadline ends.
     void upgraded(const QHostAddress &peer, quint16 port);
+    //! True when a connection being upgraded now came with \a origin and the Listener let it
+    //! through (its own page's origin, or an allowed one).
+    bool isApprovedOrigin(const QString &origin) const;
     //! Closes every socket not yet handed on.
     void dropPending();
     //! How often accepting failed (out of descriptors): for tests and diagnostics.
@@ -49,6 +58,10 @@ protected:
 private:
     void sniff(QTcpSocket *socket);
     void acceptDataChannel(QTcpSocket *socket);
+    void handToWebSocketServer(QTcpSocket *socket);
+    //! Writes \a response and closes the connection once it is out.
+    void answer(QTcpSocket *socket, const QByteArray &response);
+    bool isOwnOrigin(const WebPage::RequestHead &head) const;
     void drop(QTcpSocket *socket);
     int pendingFrom(const QHostAddress &address) const;
     void onAcceptError(QAbstractSocket::SocketError error);

@@ -138,8 +138,13 @@ int runInvite(const QStringList &arguments)
         QStringLiteral("The server's TLS certificate (PEM): the link pins its SHA-256 "
                        "fingerprint (fp=) and uses roomshares://."),
         QStringLiteral("FILE"));
-    parser.addOptions(
-        { secretOption, urlOption, roomOption, nameOption, roleOption, ttlOption, tlsCertOption });
+    const QCommandLineOption webOption(
+        QStringLiteral("web"),
+        QStringLiteral("Print the web link instead (https://HOST:PORT/#ROOM?token=..., http:// "
+                       "without TLS): it opens the room in a browser, from the page the "
+                       "server serves. It names only the first --url."));
+    parser.addOptions({ secretOption, urlOption, roomOption, nameOption, roleOption, ttlOption,
+                        tlsCertOption, webOption });
 
     auto usageError = [&parser](const QString &text) {
         printError(QStringLiteral("invite: ") + text);
@@ -207,7 +212,7 @@ int runInvite(const QStringList &arguments)
         link.secure = true;
         link.certFingerprint = fingerprint;
     }
-    printLine(link.toString());
+    printLine(parser.isSet(webOption) ? link.toWebString() : link.toString());
     return 0;
 }
 
@@ -509,8 +514,8 @@ int runServer(QCoreApplication &app, QStringList arguments)
                                       });
         wait.exec();
     }
+    JoinClaims claims;
     if (parser.isSet(roomOption)) {
-        JoinClaims claims;
         claims.room = parser.value(roomOption);
         claims.role = QStringLiteral("moderator");
         claims.expiresAt = QDateTime::currentSecsSinceEpoch() + DefaultInviteTtl;
@@ -518,6 +523,9 @@ int runServer(QCoreApplication &app, QStringList arguments)
     }
     // After the invite line, which tests and scripts read as the second.
     printLine(describeEndpoints(server, options));
+    // Last, so the lines before keep their places: the same invite for a browser.
+    if (parser.isSet(roomOption))
+        printLine(QStringLiteral("web invite: ") + server.webInviteLink(claims));
     Discovery::RoomAnnouncer announcer;
     if (parser.isSet(announceOption)) {
         // Announcing is a convenience: without a daemon the server still runs.

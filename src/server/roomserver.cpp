@@ -678,6 +678,13 @@ QString RoomServer::inviteLink(const JoinClaims &claims) const
     return link.toString();
 }
 
+QString RoomServer::webInviteLink(const JoinClaims &claims) const
+{
+    return InviteLink::forEndpoints(endpoints().mid(0, 1), linksAreSecure(), claims.room,
+                                    Token::sign(claims, d->options.secret))
+        .toWebString();
+}
+
 quint16 RoomServer::port() const
 {
     return isListening() ? d->listener->serverPort() : 0;

@@ -63,6 +63,9 @@ public:
     //! the link's host, the others as `alt=`), and `fp=` when the server has a certificate
     //! and the links speak TLS.
     QString inviteLink(const JoinClaims &claims) const;
+    //! Signs \a claims and builds the web invite link (InviteLink::toWebString()): the
+    //! browser page this server serves, on the first endpoint.
+    QString webInviteLink(const JoinClaims &claims) const;
 
     //! The port actually listened on (useful with port 0); 0 when not listening.
     quint16 port() const;

@@ -2,6 +2,7 @@
 // connection cap and the ban list. Kept apart from roomserver.cpp on purpose.
 
 #include "connection_p.h"
+#include "listener_p.h"
 #include "roomserver.h"
 #include "roomserver_p.h"
 #include "serverlogging_p.h"
@@ -24,7 +25,10 @@ void RoomServerPrivate::configureSecurity(QWebSocketServer *server)
     // Runs during the opening handshake: a refused Origin never gets a WebSocket (HTTP 403).
     QObject::connect(server, &QWebSocketServer::originAuthenticationRequired, q,
                      [this](QWebSocketCorsAuthenticator *auth) {
-                         const bool ok = isOriginAllowed(auth->origin());
+                         // The Listener checked the Origin against the request's Host
+                         // already; this only repeats its verdict.
+                         const bool ok = isOriginAllowed(auth->origin())
+                             || (listener && listener->isApprovedOrigin(auth->origin()));
                          if (!ok)
                              qCInfo(lcServer) << "refused Origin" << auth->origin().left(200);
                          auth->setAllowed(ok);

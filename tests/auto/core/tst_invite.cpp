@@ -39,6 +39,8 @@ private Q_SLOTS:
     void rejects();
     void linkRoundTrip();
     void linkAlternates();
+    void webLink_data();
+    void webLink();
     void knockLink();
     void linkRejects_data();
     void linkRejects();
@@ -129,6 +131,48 @@ void TestInvite::linkRoundTrip()
     QCOMPARE(withSpaces->serverUrl().scheme(), QStringLiteral("wss"));
 }
 
+void TestInvite::webLink_data()
+{
+    QTest::addColumn<QString>("server");
+    QTest::addColumn<QString>("room");
+    QTest::addColumn<QString>("prefix");
+    QTest::addRow("plain") << QStringLiteral("ws://127.0.0.1:4567/") << QStringLiteral("standup")
+                           << QStringLiteral("http://127.0.0.1:4567/#standup?token=");
+    QTest::addRow("tls, IPv6, awkward room")
+        << QStringLiteral("wss://[::1]:7450/") << QStringLiteral("Café board?#&=/")
+        << QStringLiteral("https://[::1]:7450/#Caf%C3%A9%20board%3F%23%26%3D%2F?token=");
+}
+
+void TestInvite::webLink()
+{
+    QFETCH(QString, server);
+    QFETCH(QString, room);
+    QFETCH(QString, prefix);
+    JoinClaims c = claims();
+    c.room = room;
+    const QString token = Token::sign(c, Secret);
+    const InviteLink link = InviteLink::forServer(QUrl(server), room, token);
+    const QString web = link.toWebString();
+    QCOMPARE(web, prefix + token);
+    // The same claims as the roomshare:// link, whichever of the two is parsed.
+    const auto parsed = InviteLink::parse(web);
+    QVERIFY(parsed);
+    QCOMPARE(parsed->room, room);
+    QCOMPARE(parsed->token, token);
+    QCOMPARE(parsed->host, link.host);
+    QCOMPARE(parsed->port, link.port);
+    QCOMPARE(parsed->secure, link.secure);
+    QCOMPARE(parsed->serverUrl(), QUrl(server));
+    QCOMPARE(parsed->toWebString(), web);
+    // A web link whose token names another room is refused like a native one.
+    JoinClaims other = claims();
+    other.room = QStringLiteral("elsewhere");
+    QString why;
+    QVERIFY(!InviteLink::parse(
+        InviteLink::forServer(QUrl(server), room, Token::sign(other, Secret)).toWebString(), &why));
+    QVERIFY(why.contains(QStringLiteral("another room")));
+}
+
 void TestInvite::linkAlternates()
 {
     const QString token = Token::sign(claims(), Secret);
@@ -177,6 +221,12 @@ void TestInvite::linkRejects_data()
     QTest::addColumn<QString>("link");
     const QString token = Token::sign(claims(), Secret);
     QTest::addRow("http") << QStringLiteral("http://127.0.0.1:1/standup?token=") + token;
+    QTest::addRow("web link without fragment") << QStringLiteral("https://127.0.0.1:1/");
+    QTest::addRow("web link with a path")
+        << QStringLiteral("https://127.0.0.1:1/x#standup?token=") + token;
+    QTest::addRow("web link for another room")
+        << QStringLiteral("https://127.0.0.1:1/#board?token=") + token;
+    QTest::addRow("ftp") << QStringLiteral("ftp://127.0.0.1:1/#standup?token=") + token;
     QTest::addRow("no port") << QStringLiteral("roomshare://127.0.0.1/standup?token=") + token;
     QTest::addRow("no room") << QStringLiteral("roomshare://127.0.0.1:1/?token=") + token;
     QTest::addRow("noncharacter in room")

@@ -405,7 +405,17 @@ void TestMainWindow::roomHostInvitesWork()
              qPrintable(addresses->text()));
     auto *qr = window.findChild<QrCodeWidget *>(QStringLiteral("qrCode"));
     QVERIFY(qr);
-    QCOMPARE(qr->text(), window.inviteLink());
+    // The QR code carries the web link: the same host, port, room and token.
+    QVERIFY(window.webInviteLink().startsWith(QStringLiteral("https://127.0.0.1:")));
+    QCOMPARE(qr->text(), window.webInviteLink());
+    const auto web = InviteLink::parse(window.webInviteLink());
+    QVERIFY(web);
+    QCOMPARE(web->token, InviteLink::parse(window.inviteLink())->token);
+    QCOMPARE(web->port, InviteLink::parse(window.inviteLink())->port);
+    auto *certificate = window.findChild<QLabel *>(QStringLiteral("certificateLabel"));
+    QVERIFY(certificate);
+    QVERIFY(certificate->text().contains(
+        InviteLink::parse(window.inviteLink())->certFingerprint.left(2).toUpper() + u':'));
     QVERIFY(!qr->image().isNull());
     QSignalSpy windowConnected(window.room(), &Room::connected);
     QVERIFY(window.joinRoom(hostPtr->hostInviteLink(QStringLiteral("Host")), QString()));
