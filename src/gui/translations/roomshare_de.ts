@@ -180,157 +180,177 @@
         <translation>Einladungslink kopieren</translation>
     </message>
     <message>
-        <location filename="../../../ui/mainwindow.ui" line="115"/>
-        <source>Invite link as a QR code</source>
-        <translation>Einladungslink als QR-Code</translation>
+        <location filename="../../../ui/mainwindow.ui" line="104"/>
+        <source>Web link, for guests without the app</source>
+        <translation>Weblink, für Gäste ohne die App</translation>
     </message>
     <message>
-        <location filename="../../../ui/mainwindow.ui" line="135"/>
+        <location filename="../../../ui/mainwindow.ui" line="107"/>
+        <source>Opens the room in a browser: for guests without the app</source>
+        <translation>Öffnet den Raum im Browser: für Gäste ohne die App</translation>
+    </message>
+    <message>
+        <location filename="../../../ui/mainwindow.ui" line="114"/>
+        <source>Copy &amp;web link</source>
+        <translation>Web&amp;link kopieren</translation>
+    </message>
+    <message>
+        <location filename="../../../ui/mainwindow.ui" line="117"/>
+        <source>Copy web link</source>
+        <translation>Weblink kopieren</translation>
+    </message>
+    <message>
+        <location filename="../../../ui/mainwindow.ui" line="159"/>
+        <source>Web link as a QR code</source>
+        <translation>Weblink als QR-Code</translation>
+    </message>
+    <message>
+        <location filename="../../../ui/mainwindow.ui" line="179"/>
         <source>&amp;Send files…</source>
         <translation>Dateien &amp;senden…</translation>
     </message>
     <message>
-        <location filename="../../../ui/mainwindow.ui" line="138"/>
+        <location filename="../../../ui/mainwindow.ui" line="182"/>
         <source>Send files</source>
         <translation>Dateien senden</translation>
     </message>
     <message>
-        <location filename="../../../ui/mainwindow.ui" line="149"/>
+        <location filename="../../../ui/mainwindow.ui" line="193"/>
         <source>Sending to: Everyone</source>
         <translation>Senden an: Alle</translation>
     </message>
     <message>
-        <location filename="../../../ui/mainwindow.ui" line="152"/>
+        <location filename="../../../ui/mainwindow.ui" line="196"/>
         <source>Recipients</source>
         <translation>Empfänger</translation>
     </message>
     <message>
-        <location filename="../../../ui/mainwindow.ui" line="169"/>
+        <location filename="../../../ui/mainwindow.ui" line="213"/>
         <source>Filter files by name</source>
         <translation>Dateien nach Namen filtern</translation>
     </message>
     <message>
-        <location filename="../../../ui/mainwindow.ui" line="172"/>
+        <location filename="../../../ui/mainwindow.ui" line="216"/>
         <source>Filter by name</source>
         <translation>Nach Namen filtern</translation>
     </message>
     <message>
-        <location filename="../../../ui/mainwindow.ui" line="201"/>
+        <location filename="../../../ui/mainwindow.ui" line="245"/>
         <source>&amp;Available files</source>
         <translation>&amp;Verfügbare Dateien</translation>
     </message>
     <message>
-        <location filename="../../../ui/mainwindow.ui" line="212"/>
+        <location filename="../../../ui/mainwindow.ui" line="256"/>
         <source>No files shared yet. Drop files anywhere on this window to share them.</source>
         <translation>Noch keine Dateien geteilt. Ziehen Sie Dateien irgendwo auf dieses Fenster, um sie zu teilen.</translation>
     </message>
     <message>
-        <location filename="../../../ui/mainwindow.ui" line="221"/>
+        <location filename="../../../ui/mainwindow.ui" line="265"/>
         <source>No files yet</source>
         <translation>Noch keine Dateien</translation>
     </message>
     <message>
-        <location filename="../../../ui/mainwindow.ui" line="226"/>
+        <location filename="../../../ui/mainwindow.ui" line="270"/>
         <source>Available files</source>
         <translation>Verfügbare Dateien</translation>
     </message>
     <message>
-        <location filename="../../../ui/mainwindow.ui" line="229"/>
+        <location filename="../../../ui/mainwindow.ui" line="273"/>
         <source>Press Enter or double-click to download; open the context menu for more</source>
         <translation>Eingabetaste oder Doppelklick zum Herunterladen; das Kontextmenü bietet mehr</translation>
     </message>
     <message>
-        <location filename="../../../ui/mainwindow.ui" line="274"/>
+        <location filename="../../../ui/mainwindow.ui" line="318"/>
         <source>&amp;Transfers</source>
         <translation>Ü&amp;bertragungen</translation>
     </message>
     <message>
-        <location filename="../../../ui/mainwindow.ui" line="291"/>
+        <location filename="../../../ui/mainwindow.ui" line="335"/>
         <source>&amp;Retry</source>
         <translation>&amp;Wiederholen</translation>
     </message>
     <message>
-        <location filename="../../../ui/mainwindow.ui" line="294"/>
+        <location filename="../../../ui/mainwindow.ui" line="338"/>
         <source>Retry the selected transfer</source>
         <translation>Die gewählte Übertragung wiederholen</translation>
     </message>
     <message>
-        <location filename="../../../ui/mainwindow.ui" line="305"/>
+        <location filename="../../../ui/mainwindow.ui" line="349"/>
         <source>Cancel all &amp;uploads</source>
         <translation>Alle &amp;Uploads abbrechen</translation>
     </message>
     <message>
-        <location filename="../../../ui/mainwindow.ui" line="308"/>
+        <location filename="../../../ui/mainwindow.ui" line="352"/>
         <source>Cancel all uploads</source>
         <translation>Alle Uploads abbrechen</translation>
     </message>
     <message>
-        <location filename="../../../ui/mainwindow.ui" line="315"/>
+        <location filename="../../../ui/mainwindow.ui" line="359"/>
         <source>Cancel all do&amp;wnloads</source>
         <translation>Alle &amp;Downloads abbrechen</translation>
     </message>
     <message>
-        <location filename="../../../ui/mainwindow.ui" line="318"/>
+        <location filename="../../../ui/mainwindow.ui" line="362"/>
         <source>Cancel all downloads</source>
         <translation>Alle Downloads abbrechen</translation>
     </message>
     <message>
-        <location filename="../../../ui/mainwindow.ui" line="325"/>
+        <location filename="../../../ui/mainwindow.ui" line="369"/>
         <source>C&amp;lear finished</source>
         <translation>&amp;Fertige entfernen</translation>
     </message>
     <message>
-        <location filename="../../../ui/mainwindow.ui" line="328"/>
+        <location filename="../../../ui/mainwindow.ui" line="372"/>
         <source>Clear finished transfers</source>
         <translation>Fertige Übertragungen entfernen</translation>
     </message>
     <message>
-        <location filename="../../../ui/mainwindow.ui" line="337"/>
+        <location filename="../../../ui/mainwindow.ui" line="381"/>
         <source>Transfers</source>
         <translation>Übertragungen</translation>
     </message>
     <message>
-        <location filename="../../../ui/mainwindow.ui" line="340"/>
+        <location filename="../../../ui/mainwindow.ui" line="384"/>
         <source>Press Delete to cancel the selected transfer; open the context menu to retry failed ones</source>
         <translation>Entf bricht die gewählte Übertragung ab; das Kontextmenü wiederholt fehlgeschlagene</translation>
     </message>
     <message>
-        <location filename="../../../ui/mainwindow.ui" line="372"/>
+        <location filename="../../../ui/mainwindow.ui" line="416"/>
         <source>&amp;Room</source>
         <translation>&amp;Raum</translation>
     </message>
     <message>
-        <location filename="../../../ui/mainwindow.ui" line="386"/>
+        <location filename="../../../ui/mainwindow.ui" line="430"/>
         <source>&amp;Send Files…</source>
         <translation>Dateien &amp;senden…</translation>
     </message>
     <message>
-        <location filename="../../../ui/mainwindow.ui" line="389"/>
+        <location filename="../../../ui/mainwindow.ui" line="433"/>
         <source>Ctrl+O</source>
         <translation>Ctrl+O</translation>
     </message>
     <message>
-        <location filename="../../../ui/mainwindow.ui" line="394"/>
+        <location filename="../../../ui/mainwindow.ui" line="438"/>
         <source>&amp;Paste Files</source>
         <translation>Dateien ein&amp;fügen</translation>
     </message>
     <message>
-        <location filename="../../../ui/mainwindow.ui" line="397"/>
+        <location filename="../../../ui/mainwindow.ui" line="441"/>
         <source>Ctrl+V</source>
         <translation>Ctrl+V</translation>
     </message>
     <message>
-        <location filename="../../../ui/mainwindow.ui" line="402"/>
+        <location filename="../../../ui/mainwindow.ui" line="446"/>
         <source>Se&amp;ttings…</source>
         <translation>&amp;Einstellungen…</translation>
     </message>
     <message>
-        <location filename="../../../ui/mainwindow.ui" line="407"/>
+        <location filename="../../../ui/mainwindow.ui" line="451"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../../../ui/mainwindow.ui" line="410"/>
+        <location filename="../../../ui/mainwindow.ui" line="454"/>
         <source>Ctrl+Q</source>
         <translation>Ctrl+Q</translation>
     </message>
@@ -502,39 +522,44 @@
 <context>
     <name>Roomshare::Gui::MainWindow</name>
     <message>
-        <location filename="../mainwindow.cpp" line="57"/>
+        <location filename="../mainwindow.cpp" line="58"/>
         <source>Drop to send this file</source>
         <translation>Ablegen, um diese Datei zu senden</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="58"/>
+        <location filename="../mainwindow.cpp" line="59"/>
         <source>Drop to send %1 files</source>
         <translation>Ablegen, um %1 Dateien zu senden</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="83"/>
+        <location filename="../mainwindow.cpp" line="84"/>
         <source>Connection state</source>
         <translation>Verbindungsstatus</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="95"/>
-        <location filename="../mainwindow.cpp" line="378"/>
-        <location filename="../mainwindow.cpp" line="804"/>
+        <location filename="../mainwindow.cpp" line="101"/>
+        <location filename="../mainwindow.cpp" line="410"/>
+        <location filename="../mainwindow.cpp" line="844"/>
         <source>Not connected</source>
         <translation>Nicht verbunden</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="172"/>
+        <location filename="../mainwindow.cpp" line="178"/>
         <source>Choose files to send (%1)</source>
         <translation>Dateien zum Senden wählen (%1)</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="189"/>
+        <location filename="../mainwindow.cpp" line="195"/>
         <source>Invite link copied.</source>
         <translation>Einladungslink kopiert.</translation>
     </message>
+    <message>
+        <location filename="../mainwindow.cpp" line="199"/>
+        <source>Web link copied.</source>
+        <translation>Weblink kopiert.</translation>
+    </message>
     <message numerus="yes">
-        <location filename="../mainwindow.cpp" line="194"/>
+        <location filename="../mainwindow.cpp" line="204"/>
         <source>Connection lost — reconnecting in %n s</source>
         <translation>
             <numerusform>Verbindung verloren – neuer Versuch in %n s</numerusform>
@@ -542,7 +567,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../mainwindow.cpp" line="195"/>
+        <location filename="../mainwindow.cpp" line="205"/>
         <source>Could not reach the room — retrying in %n s</source>
         <translation>
             <numerusform>Raum nicht erreichbar – neuer Versuch in %n s</numerusform>
@@ -550,72 +575,72 @@
         </translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="198"/>
+        <location filename="../mainwindow.cpp" line="208"/>
         <source>Reconnecting…</source>
         <translation>Verbindung wird wiederhergestellt…</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="210"/>
+        <location filename="../mainwindow.cpp" line="220"/>
         <source>Connected to “%1” as %2</source>
         <translation>Verbunden mit „%1“ als %2</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="216"/>
-        <location filename="../mainwindow.cpp" line="284"/>
+        <location filename="../mainwindow.cpp" line="226"/>
+        <location filename="../mainwindow.cpp" line="294"/>
         <source>Connecting…</source>
         <translation>Verbindung wird aufgebaut…</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="220"/>
+        <location filename="../mainwindow.cpp" line="230"/>
         <source>Connection lost — reconnecting; transfers will resume</source>
         <translation>Verbindung verloren – wird wiederhergestellt; Übertragungen laufen danach weiter</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="228"/>
+        <location filename="../mainwindow.cpp" line="238"/>
         <source>A shared file expired and is no longer available.</source>
         <translation>Eine geteilte Datei ist abgelaufen und nicht mehr verfügbar.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="231"/>
+        <location filename="../mainwindow.cpp" line="241"/>
         <source>%1 joined the room.</source>
         <translation>%1 ist dem Raum beigetreten.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="234"/>
+        <location filename="../mainwindow.cpp" line="244"/>
         <source>%1 left the room.</source>
         <translation>%1 hat den Raum verlassen.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="247"/>
+        <location filename="../mainwindow.cpp" line="257"/>
         <source>Someone wants to join</source>
         <translation>Jemand möchte beitreten</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="250"/>
+        <location filename="../mainwindow.cpp" line="260"/>
         <source>Could not create a participant link: %1</source>
         <translation>Teilnehmerlink konnte nicht erstellt werden: %1</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="280"/>
-        <location filename="../mainwindow.cpp" line="385"/>
+        <location filename="../mainwindow.cpp" line="290"/>
+        <location filename="../mainwindow.cpp" line="423"/>
         <source>Could not join: %1</source>
         <translation>Beitritt nicht möglich: %1</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="300"/>
-        <location filename="../mainwindow.cpp" line="319"/>
-        <location filename="../mainwindow.cpp" line="411"/>
-        <location filename="../mainwindow.cpp" line="469"/>
+        <location filename="../mainwindow.cpp" line="310"/>
+        <location filename="../mainwindow.cpp" line="329"/>
+        <location filename="../mainwindow.cpp" line="449"/>
+        <location filename="../mainwindow.cpp" line="507"/>
         <source>Roomshare</source>
         <translation>Roomshare</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="301"/>
+        <location filename="../mainwindow.cpp" line="311"/>
         <source>This invite link cannot be opened: %1</source>
         <translation>Dieser Einladungslink kann nicht geöffnet werden: %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../mainwindow.cpp" line="320"/>
+        <location filename="../mainwindow.cpp" line="330"/>
         <source>Leave this room for the one in the link? %n transfer(s) running here will stop.</source>
         <translation>
             <numerusform>Diesen Raum für den aus dem Link verlassen? %n laufende Übertragung hier wird abgebrochen.</numerusform>
@@ -623,146 +648,151 @@
         </translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="358"/>
+        <location filename="../mainwindow.cpp" line="376"/>
+        <source>Browsers will warn that this computer&apos;s certificate is not trusted. Guests can check it: its SHA-256 fingerprint is %1.</source>
+        <translation>Browser warnen, dass dem Zertifikat dieses Computers nicht vertraut wird. Gäste können es prüfen: Sein SHA-256-Fingerabdruck ist %1.</translation>
+    </message>
+    <message>
+        <location filename="../mainwindow.cpp" line="385"/>
         <source>Only this computer can join (Settings: Who can join rooms you host).</source>
         <translation>Nur dieser Computer kann beitreten (Einstellungen: Wer Ihren Räumen beitreten kann).</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="361"/>
+        <location filename="../mainwindow.cpp" line="388"/>
         <source>This computer has no network address: only it can join until it is on a network.</source>
         <translation>Dieser Computer hat keine Netzwerkadresse: Nur er selbst kann beitreten, bis er in einem Netzwerk ist.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="365"/>
+        <location filename="../mainwindow.cpp" line="392"/>
         <source>The link reaches this computer at %1; each guest uses whichever answers.</source>
         <translation>Der Link erreicht diesen Computer unter %1; jeder Gast nutzt die Adresse, die antwortet.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="412"/>
+        <location filename="../mainwindow.cpp" line="450"/>
         <source>%1 — Roomshare</source>
         <translation>%1 – Roomshare</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="414"/>
+        <location filename="../mainwindow.cpp" line="452"/>
         <source>(%1 new) %2</source>
         <translation>(%1 neu) %2</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="425"/>
+        <location filename="../mainwindow.cpp" line="463"/>
         <source>Sending to: %1</source>
         <translation>Senden an: %1</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="459"/>
+        <location filename="../mainwindow.cpp" line="497"/>
         <source>%1 shared “%2” (%3).</source>
         <translation>%1 hat „%2“ geteilt (%3).</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="460"/>
+        <location filename="../mainwindow.cpp" line="498"/>
         <source>%1 sent you “%2” (%3).</source>
         <translation>%1 hat Ihnen „%2“ gesendet (%3).</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="477"/>
+        <location filename="../mainwindow.cpp" line="515"/>
         <source>New file in %1</source>
         <translation>Neue Datei in %1</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="487"/>
+        <location filename="../mainwindow.cpp" line="525"/>
         <source>Downloaded “%1”.</source>
         <translation>„%1“ heruntergeladen.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="489"/>
+        <location filename="../mainwindow.cpp" line="527"/>
         <source>Sent “%1”.</source>
         <translation>„%1“ gesendet.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="493"/>
+        <location filename="../mainwindow.cpp" line="531"/>
         <source>“%1” failed: %2</source>
         <translation>„%1“ fehlgeschlagen: %2</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="537"/>
+        <location filename="../mainwindow.cpp" line="575"/>
         <source>Folders can&apos;t be shared yet (%1). Send the files inside, or a zip of the folder.</source>
         <translation>Ordner können noch nicht geteilt werden (%1). Senden Sie die Dateien darin oder ein ZIP des Ordners.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="539"/>
-        <location filename="../mainwindow.cpp" line="543"/>
+        <location filename="../mainwindow.cpp" line="577"/>
+        <location filename="../mainwindow.cpp" line="581"/>
         <source>, </source>
         <translation>, </translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="543"/>
+        <location filename="../mainwindow.cpp" line="581"/>
         <source>Can&apos;t read %1.</source>
         <translation>%1 kann nicht gelesen werden.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="547"/>
+        <location filename="../mainwindow.cpp" line="585"/>
         <source>You are not connected to the room; nothing was sent.</source>
         <translation>Sie sind nicht mit dem Raum verbunden; nichts wurde gesendet.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="563"/>
+        <location filename="../mainwindow.cpp" line="601"/>
         <source>Sending “%1” to %2.</source>
         <translation>„%1“ wird an %2 gesendet.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="565"/>
+        <location filename="../mainwindow.cpp" line="603"/>
         <source>Sending %1 files to %2.</source>
         <translation>%1 Dateien werden an %2 gesendet.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="575"/>
+        <location filename="../mainwindow.cpp" line="613"/>
         <source>That file is no longer available.</source>
         <translation>Diese Datei ist nicht mehr verfügbar.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="580"/>
+        <location filename="../mainwindow.cpp" line="618"/>
         <source>Save “%1” in</source>
         <translation>„%1“ speichern in</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="585"/>
+        <location filename="../mainwindow.cpp" line="623"/>
         <source>Can&apos;t create the download folder %1.</source>
         <translation>Der Download-Ordner %1 kann nicht angelegt werden.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="599"/>
-        <location filename="../mainwindow.cpp" line="711"/>
+        <location filename="../mainwindow.cpp" line="637"/>
+        <location filename="../mainwindow.cpp" line="751"/>
         <source>%1&apos;s file is no longer available.</source>
         <translation>Die Datei von %1 ist nicht mehr verfügbar.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="638"/>
+        <location filename="../mainwindow.cpp" line="676"/>
         <source>&amp;Download</source>
         <translation>&amp;Herunterladen</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="639"/>
+        <location filename="../mainwindow.cpp" line="677"/>
         <source>Download &amp;To…</source>
         <translation>Herunterladen &amp;nach…</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="641"/>
-        <location filename="../mainwindow.cpp" line="728"/>
+        <location filename="../mainwindow.cpp" line="679"/>
+        <location filename="../mainwindow.cpp" line="768"/>
         <source>&amp;Open</source>
         <translation>Ö&amp;ffnen</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="643"/>
-        <location filename="../mainwindow.cpp" line="729"/>
+        <location filename="../mainwindow.cpp" line="681"/>
+        <location filename="../mainwindow.cpp" line="769"/>
         <source>Show in &amp;Folder</source>
         <translation>Im &amp;Ordner zeigen</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="663"/>
+        <location filename="../mainwindow.cpp" line="703"/>
         <source>Open a program?</source>
         <translation>Ein Programm öffnen?</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="664"/>
+        <location filename="../mainwindow.cpp" line="704"/>
         <source>“%1” is a program or script: opening it runs it with your permissions. Only open it if you trust whoever sent it and expected it.
 
 Open it anyway?</source>
@@ -771,61 +801,131 @@ Open it anyway?</source>
 Trotzdem öffnen?</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="726"/>
+        <location filename="../mainwindow.cpp" line="766"/>
         <source>&amp;Cancel</source>
         <translation>&amp;Abbrechen</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="727"/>
+        <location filename="../mainwindow.cpp" line="767"/>
         <source>&amp;Retry</source>
         <translation>&amp;Wiederholen</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="730"/>
+        <location filename="../mainwindow.cpp" line="770"/>
         <source>Remove from &amp;List</source>
         <translation>Aus der &amp;Liste entfernen</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="771"/>
+        <location filename="../mainwindow.cpp" line="811"/>
         <source>You are not connected to the room.</source>
         <translation>Sie sind nicht mit dem Raum verbunden.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="775"/>
+        <location filename="../mainwindow.cpp" line="815"/>
         <source>Send Files to %1</source>
         <translation>Dateien an %1 senden</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="784"/>
+        <location filename="../mainwindow.cpp" line="824"/>
         <source>The clipboard holds no files to send.</source>
         <translation>In der Zwischenablage sind keine Dateien zum Senden.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="801"/>
+        <location filename="../mainwindow.cpp" line="841"/>
         <source>Folders can&apos;t be shared yet</source>
         <translation>Ordner können noch nicht geteilt werden</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="802"/>
+        <location filename="../mainwindow.cpp" line="842"/>
         <source>Drop the files inside the folder, or a zip of it.</source>
         <translation>Legen Sie die Dateien im Ordner ab oder ein ZIP davon.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="805"/>
+        <location filename="../mainwindow.cpp" line="845"/>
         <source>Files can be shared once you are in the room.</source>
         <translation>Dateien können geteilt werden, sobald Sie im Raum sind.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="809"/>
-        <location filename="../mainwindow.cpp" line="818"/>
+        <location filename="../mainwindow.cpp" line="849"/>
+        <location filename="../mainwindow.cpp" line="858"/>
         <source>To everyone in the room</source>
         <translation>An alle im Raum</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="810"/>
-        <location filename="../mainwindow.cpp" line="819"/>
+        <location filename="../mainwindow.cpp" line="850"/>
+        <location filename="../mainwindow.cpp" line="859"/>
         <source>Only to %1</source>
         <translation>Nur an %1</translation>
+    </message>
+</context>
+<context>
+    <name>Roomshare::Gui::MeetingControls</name>
+    <message>
+        <location filename="../meetingcontrols.cpp" line="35"/>
+        <source>&amp;Lock Room</source>
+        <translation>Raum s&amp;perren</translation>
+    </message>
+    <message>
+        <location filename="../meetingcontrols.cpp" line="39"/>
+        <source>Close the room to new participants, even those with a valid link; the lobby closes too</source>
+        <translation>Den Raum für neue Teilnehmer schließen, auch für solche mit gültigem Link; der Warteraum schließt ebenfalls</translation>
+    </message>
+    <message>
+        <location filename="../meetingcontrols.cpp" line="52"/>
+        <source>The room is locked: nobody new can join</source>
+        <translation>Der Raum ist gesperrt: Niemand Neues kann beitreten</translation>
+    </message>
+    <message>
+        <location filename="../meetingcontrols.cpp" line="53"/>
+        <source>The room is unlocked: people with a link can join again</source>
+        <translation>Der Raum ist entsperrt: Personen mit Link können wieder beitreten</translation>
+    </message>
+    <message>
+        <location filename="../meetingcontrols.cpp" line="87"/>
+        <location filename="../meetingcontrols.cpp" line="97"/>
+        <source>&amp;Remove from Room…</source>
+        <translation>Aus dem Raum &amp;entfernen…</translation>
+    </message>
+    <message>
+        <location filename="../meetingcontrols.cpp" line="107"/>
+        <location filename="../meetingcontrols.cpp" line="125"/>
+        <source>Remove %1?</source>
+        <translation>%1 entfernen?</translation>
+    </message>
+    <message>
+        <location filename="../meetingcontrols.cpp" line="108"/>
+        <source>Remove %1 from the room? Their transfers stop at once, they are told that you removed them, and the link they used cannot bring them back.</source>
+        <translation>%1 aus dem Raum entfernen? Die Übertragungen dieser Person enden sofort, sie erfährt, dass Sie sie entfernt haben, und ihr Link bringt sie nicht zurück.</translation>
+    </message>
+    <message>
+        <location filename="../meetingcontrols.cpp" line="114"/>
+        <source>Removed %1 from the room</source>
+        <translation>%1 wurde aus dem Raum entfernt</translation>
+    </message>
+    <message>
+        <location filename="../meetingcontrols.cpp" line="115"/>
+        <source>Could not remove %1: %2</source>
+        <translation>%1 konnte nicht entfernt werden: %2</translation>
+    </message>
+    <message>
+        <location filename="../meetingcontrols.cpp" line="126"/>
+        <source>Remove “%1” from the room for everyone? Downloads of it in progress stop.</source>
+        <translation>„%1“ für alle aus dem Raum entfernen? Laufende Downloads davon werden abgebrochen.</translation>
+    </message>
+    <message>
+        <location filename="../meetingcontrols.cpp" line="132"/>
+        <source>Removed “%1” from the room</source>
+        <translation>„%1“ wurde aus dem Raum entfernt</translation>
+    </message>
+    <message>
+        <location filename="../meetingcontrols.cpp" line="133"/>
+        <source>Could not remove “%1”: %2</source>
+        <translation>„%1“ konnte nicht entfernt werden: %2</translation>
+    </message>
+    <message>
+        <location filename="../meetingcontrols.cpp" line="142"/>
+        <source>Could not change the lock: %1</source>
+        <translation>Die Sperre konnte nicht geändert werden: %1</translation>
     </message>
 </context>
 <context>
@@ -1341,44 +1441,44 @@ Trotzdem öffnen?</translation>
 <context>
     <name>main</name>
     <message>
-        <location filename="../../app/main.cpp" line="34"/>
-        <location filename="../../app/main.cpp" line="255"/>
-        <location filename="../../app/main.cpp" line="274"/>
+        <location filename="../../app/main.cpp" line="35"/>
+        <location filename="../../app/main.cpp" line="257"/>
+        <location filename="../../app/main.cpp" line="276"/>
         <source>Roomshare</source>
         <translation>Roomshare</translation>
     </message>
     <message>
-        <location filename="../../app/main.cpp" line="35"/>
+        <location filename="../../app/main.cpp" line="36"/>
         <source>Your name, as the others will see it:</source>
         <translation>Ihr Name, wie die anderen ihn sehen:</translation>
     </message>
     <message>
-        <location filename="../../app/main.cpp" line="84"/>
+        <location filename="../../app/main.cpp" line="85"/>
         <source>Host a room for the people in your meeting: the link is shown and printed here.</source>
         <translation>Einen Raum für die Personen in Ihrer Besprechung öffnen: Der Link wird angezeigt und hier ausgegeben.</translation>
     </message>
     <message>
-        <location filename="../../app/main.cpp" line="89"/>
+        <location filename="../../app/main.cpp" line="90"/>
         <source>Your display name.</source>
         <translation>Ihr angezeigter Name.</translation>
     </message>
     <message>
-        <location filename="../../app/main.cpp" line="93"/>
+        <location filename="../../app/main.cpp" line="94"/>
         <source>Open a window of its own even when Roomshare is already running (by default a link goes to the running window).</source>
         <translation>Ein eigenes Fenster öffnen, auch wenn Roomshare schon läuft (sonst geht ein Link an das laufende Fenster).</translation>
     </message>
     <message>
-        <location filename="../../app/main.cpp" line="116"/>
+        <location filename="../../app/main.cpp" line="117"/>
         <source>Share files with the people in your meeting room.</source>
         <translation>Dateien mit den Personen in Ihrem Besprechungsraum teilen.</translation>
     </message>
     <message>
-        <location filename="../../app/main.cpp" line="126"/>
+        <location filename="../../app/main.cpp" line="127"/>
         <source>An invite link to join.</source>
         <translation>Ein Einladungslink zum Beitreten.</translation>
     </message>
     <message>
-        <location filename="../../app/main.cpp" line="236"/>
+        <location filename="../../app/main.cpp" line="238"/>
         <source>Host</source>
         <translation>Gastgeber</translation>
     </message>
