@@ -230,21 +230,6 @@ bool Database::deleteSession(const QString &id)
     return run(q);
 }
 
-QStringList Database::deleteSessionsIdleSince(qint64 beforeMs)
-{
-    QStringList ids;
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
-    q.prepare(QStringLiteral("SELECT id FROM sessions WHERE last_seen < ?"));
-    q.addBindValue(beforeMs);
-    if (run(q)) {
-        while (q.next())
-            ids.append(q.value(0).toString());
-    }
-    for (const QString &id : std::as_const(ids))
-        deleteSession(id);
-    return ids;
-}
-
 QList<Upload *> Database::loadUploads() const
 {
     QList<Upload *> out;

@@ -35,8 +35,6 @@ public:
     QList<Session *> loadSessions() const; //!< caller owns the results
     bool saveSession(const Session &session);
     bool deleteSession(const QString &id);
-    //! Deletes sessions not seen since \a beforeMs; returns their ids.
-    QStringList deleteSessionsIdleSince(qint64 beforeMs);
 
     //! Uploads as recorded: durable offset in `durable`, file and hash not set up.
     QList<Upload *> loadUploads() const; //!< caller owns the results

@@ -132,8 +132,6 @@ public:
     void forEachFileAfter(qint64 after,
                           const std::function<bool(const StoredFilePtr &)> &visit) const;
     QList<StoredFilePtr> files() const;
-    //! The soonest expiresAt of the room's files; max() when it has none.
-    qint64 earliestExpiry() const;
     int fileCount() const { return int(m_files.size()); }
 
 private:

@@ -84,6 +84,18 @@ public:
     int sessionCount() const; //!< sessions that can be resumed (present or not)
     int downloadCount() const; //!< downloads in progress
 
+    //! What the server's periodic scans (file and partial-upload expiry, forgetting idle
+    //! sessions, checkpoints of uploads receiving data) did since construction.
+    struct ScanCounts
+    {
+        qint64 scans = 0; //!< scans run
+        qint64 visited = 0; //!< entries (files, uploads, sessions) they looked at, in all
+    };
+    //! Each scan looks at what is due (and at an entry whose deadline moved since it was
+    //! indexed, at most once per its period), never at everything the server holds; tests
+    //! check this with thousands of idle uploads, sessions and files.
+    ScanCounts scanCounts() const;
+
 Q_SIGNALS:
     //! A client joined \a room as \a clientId (after the `joined` reply was sent), or came
     //! back after it had been announced as left. Not emitted for a resume within the grace

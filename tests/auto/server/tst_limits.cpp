@@ -78,6 +78,7 @@ private Q_SLOTS:
     void participantsPerRoomAreCapped();
     void controlCharactersInNamesAreRefused();
     void filePageLeavesRoomForTheRestOfJoined();
+    void periodicScansVisitOnlyWhatIsDue();
 
 private:
     void startServer(const std::function<void(ServerOptions &)> &configure = {});
@@ -772,6 +773,44 @@ void tst_Limits::filePageLeavesRoomForTheRestOfJoined()
     QVERIFY2(size <= Protocol::MaxControlMessage, qPrintable(QString::number(size)));
     QVERIFY(joined.value(s("more")).toBool());
     QVERIFY(!joined.value(s("files")).toArray().isEmpty());
+}
+
+// Finding 4: the periodic scans walked everything the server held (every upload four times
+// a second for checkpoints; every file, upload and session at each expiry check), so idle
+// uploads nobody resumes made the server slower for everyone. With 10,000 of each held and
+// a few of each due, the scans look at the due ones only, and later scans at nothing.
+void tst_Limits::periodicScansVisitOnlyWhatIsDue()
+{
+    constexpr int Idle = 10000;
+    constexpr int Due = 3;
+    constexpr qint64 TtlSeconds = 3600;
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const qint64 longAgo = now - 2 * TtlSeconds * 1000;
+    const QString dir = m_dir->path();
+    QVERIFY(TestUtil::seedRoom(dir, s("room"), Idle, 20));
+    QVERIFY(TestUtil::seedRoom(dir, s("old-room"), Due, 20, s("text/plain"), -1000));
+    QVERIFY(TestUtil::seedSessions(dir, s("room"), s("idle-"), Idle, now));
+    QVERIFY(TestUtil::seedSessions(dir, s("room"), s("gone-"), Due, longAgo));
+    QVERIFY(TestUtil::seedUploads(dir, s("room"), s("idle-0"), Idle, 1, now));
+    QVERIFY(TestUtil::seedUploads(dir, s("room"), s("idle-0"), Due, 100000, longAgo));
+
+    startServer([](ServerOptions &o) { o.partialTtlSeconds = TtlSeconds; });
+    QTRY_COMPARE_WITH_TIMEOUT(m_server->uploadCount(), Idle, 20000);
+    QTRY_COMPARE_WITH_TIMEOUT(m_server->sessionCount(), Idle, 20000);
+    QTRY_COMPARE_WITH_TIMEOUT(m_server->fileCount(s("old-room")), 0, 20000);
+    QCOMPARE(m_server->fileCount(s("room")), Idle);
+    const RoomServer::ScanCounts expired = m_server->scanCounts();
+
+    // Later scans (checkpoints run four times a second) find nothing due.
+    QTRY_VERIFY_WITH_TIMEOUT(m_server->scanCounts().scans >= expired.scans + 8, 20000);
+    const RoomServer::ScanCounts later = m_server->scanCounts();
+    qInfo("held %d idle uploads, sessions and files: %lld entries visited by %lld scans to "
+          "expire %d of each; %lld by the next %lld scans",
+          Idle, expired.visited, expired.scans, Due, later.visited - expired.visited,
+          later.scans - expired.scans);
+    QCOMPARE(expired.visited, qint64(3 * Due));
+    QCOMPARE(later.visited, expired.visited);
+    QCOMPARE(m_server->uploadCount(), Idle);
 }
 
 QTEST_GUILESS_MAIN(tst_Limits)
