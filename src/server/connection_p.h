@@ -87,6 +87,9 @@ public:
     //! (`error` 1199) and closes with 4004.
     void removeByModerator(const QString &moderatorName);
 
+    //! Bytes queued for the peer on the transport that carries download chunks.
+    qint64 dataBacklog() const;
+
     // The lobby (connection_lobby.cpp, lobby.cpp).
     //! The knock this connection waits on (empty when none).
     QString knockId() const { return m_knockId; }
@@ -117,8 +120,6 @@ private:
     void onDataChannelLost();
     //! Queues one chunk on the data channel, or as a WebSocket binary message without one.
     void sendChunk(const DataFrames::ChunkFrame &chunk);
-    //! Bytes queued for the peer on the transport that carries download chunks.
-    qint64 dataBacklog() const;
     //! Closes the data channel (if any) without treating it as a loss.
     void closeDataChannel();
 

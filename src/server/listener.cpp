@@ -213,6 +213,16 @@ void Listener::sniff(QTcpSocket *socket)
     acceptDataChannel(socket);
 }
 
+qint64 Listener::largestUnclaimedReadAhead() const
+{
+    qint64 largest = 0;
+    for (const QPointer<QTcpSocket> &socket : m_dataChannels) {
+        if (socket)
+            largest = qMax(largest, socket->bytesAvailable());
+    }
+    return largest;
+}
+
 void Listener::acceptDataChannel(QTcpSocket *socket)
 {
     socket->skip(DataFrames::Greeting.size());

@@ -40,6 +40,8 @@ public:
     void upgraded(const QHostAddress &peer, quint16 port);
     //! Closes every socket not yet handed on.
     void dropPending();
+    //! The most bytes read ahead from any one greeted data channel not yet claimed.
+    qint64 largestUnclaimedReadAhead() const;
     //! How often accepting failed (out of descriptors): for tests and diagnostics.
     int acceptErrors() const { return m_acceptErrors; }
 

@@ -792,6 +792,19 @@ int RoomServer::sessionCount() const
     return int(d->sessions.size());
 }
 
+qint64 RoomServer::largestSendBacklog() const
+{
+    qint64 largest = 0;
+    for (const Connection *c : d->connections)
+        largest = qMax(largest, c->dataBacklog());
+    return largest;
+}
+
+qint64 RoomServer::largestUnclaimedReadAhead() const
+{
+    return d->listener ? d->listener->largestUnclaimedReadAhead() : 0;
+}
+
 RoomServer::ScanCounts RoomServer::scanCounts() const
 {
     return d->scanCounts;

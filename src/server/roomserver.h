@@ -84,6 +84,12 @@ public:
     int sessionCount() const; //!< sessions that can be resumed (present or not)
     int downloadCount() const; //!< downloads in progress
 
+    //! The most bytes queued for sending on any one connection's chunk transport (its data
+    //! channel, else its WebSocket), now.
+    qint64 largestSendBacklog() const;
+    //! The most bytes read ahead from any one greeted data channel no `join` claimed yet.
+    qint64 largestUnclaimedReadAhead() const;
+
     //! What the server's periodic scans (file and partial-upload expiry, forgetting idle
     //! sessions, checkpoints of uploads receiving data) did since construction.
     struct ScanCounts

@@ -79,6 +79,9 @@ private Q_SLOTS:
     void controlCharactersInNamesAreRefused();
     void filePageLeavesRoomForTheRestOfJoined();
     void periodicScansVisitOnlyWhatIsDue();
+    void downloadsPauseAtTheSocketHighWater();
+    void unclaimedDataChannelReadAheadIsBounded();
+    void listenBacklogIsTheDocumentedOne();
 
 private:
     void startServer(const std::function<void(ServerOptions &)> &configure = {});
@@ -811,6 +814,76 @@ void tst_Limits::periodicScansVisitOnlyWhatIsDue()
     QCOMPARE(expired.visited, qint64(3 * Due));
     QCOMPARE(later.visited, expired.visited);
     QCOMPARE(m_server->uploadCount(), Idle);
+}
+
+// docs/security.md, "queued bytes per connection before downloads pause": chunks are queued
+// only while less than SocketHighWater (1 MiB) waits on the transport. Bob asks for four
+// downloads (a window of 8 MiB each) over a data channel he stops reading: without the
+// high-water mark the server queues all 32 MiB of windows at once.
+void tst_Limits::downloadsPauseAtTheSocketHighWater()
+{
+    constexpr qint64 HighWater = 1024 * 1024;
+    constexpr int Downloads = 4;
+    startServer();
+    QJsonObject joined;
+    auto alice = joinClient(s("Alice"), &joined);
+    QVERIFY(alice);
+    const QByteArray data(qsizetype(Protocol::DownloadWindow), 'd');
+    const QJsonObject done = alice->upload(s("big.bin"), data);
+    QCOMPARE(done.value(s("type")).toString(), s("upload-done"));
+    const qint64 index = done.value(s("file")).toObject().value(s("index")).toInteger();
+
+    Client bob;
+    QVERIFY(bob.open(m_server->url()));
+    QVERIFY(bob.openDataChannel(m_server->port()));
+    QCOMPARE(bob.join(token(s("room"), s("Bob"))).value(s("type")).toString(), s("joined"));
+    QVERIFY(bob.usesDataChannel());
+    // Bob stops reading: what the kernel cannot hold waits in the server.
+    QTcpSocket &channel = bob.dataChannel()->socket();
+    QObject::disconnect(&channel, &QTcpSocket::readyRead, nullptr, nullptr);
+    channel.setReadBufferSize(4096);
+    for (int i = 0; i < Downloads; ++i) {
+        const QJsonObject accepted = bob.request(
+            { { s("type"), s("download-begin") }, { s("index"), index }, { s("offset"), 0 } });
+        QCOMPARE(accepted.value(s("type")).toString(), s("download-accepted"));
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(m_server->largestSendBacklog() >= HighWater, 20000);
+    const qint64 backlog = m_server->largestSendBacklog();
+    qInfo("%lld bytes queued for a peer that stopped reading %d downloads", backlog, Downloads);
+    QVERIFY2(backlog < HighWater + DataFrames::LengthSize + Protocol::MaxDataMessage,
+             qPrintable(QString::number(backlog)));
+}
+
+// docs/security.md, "data channel read-ahead": a greeted channel no join has claimed is read
+// up to DataReadBuffer (2 MiB), the rest waits in the kernel; without the bound the server
+// reads all the 32 MiB the peer sends into memory.
+void tst_Limits::unclaimedDataChannelReadAheadIsBounded()
+{
+    constexpr qint64 ReadAhead = 2 * 1024 * 1024;
+    constexpr qint64 Sent = 32 * 1024 * 1024;
+    startServer([](ServerOptions &o) { o.joinTimeoutMs = 60000; });
+    DataClient channel;
+    QVERIFY(channel.open(m_server->port()));
+    channel.socket().write(QByteArray(qsizetype(Sent), 'x'));
+    QTRY_COMPARE_WITH_TIMEOUT(m_server->largestUnclaimedReadAhead(), ReadAhead, 20000);
+    QVERIFY(channel.socket().bytesToWrite() > 0); // more than the kernel holds is still ours
+}
+
+// docs/security.md, "connections not yet accepted (listen backlog)": the kernel queues 128
+// (Qt's default would be 50). The kernel reports a listening socket's backlog as its Send-Q.
+void tst_Limits::listenBacklogIsTheDocumentedOne()
+{
+    startServer();
+    QProcess ss;
+    ss.start(s("ss"), { s("-ltnH"), s("sport = :%1").arg(m_server->port()) });
+    QVERIFY2(ss.waitForFinished(10000), "ss (iproute2, from scripts/install-deps.sh) did not run");
+    const QStringList lines = QString::fromLocal8Bit(ss.readAllStandardOutput())
+                                  .split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    QCOMPARE(lines.size(), 1);
+    const QStringList columns = lines.first().simplified().split(QLatin1Char(' '));
+    QVERIFY(columns.size() >= 4);
+    QCOMPARE(columns.at(0), s("LISTEN"));
+    QCOMPARE(columns.at(2).toInt(), 128);
 }
 
 QTEST_GUILESS_MAIN(tst_Limits)
