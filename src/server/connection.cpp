@@ -116,6 +116,8 @@ Connection::~Connection()
 
 void Connection::sendJson(const QJsonObject &msg)
 {
+    if (Q_UNLIKELY(s_sentObserver))
+        s_sentObserver(this, msg);
     if (m_socket->state() != QAbstractSocket::ConnectedState || m_sendOverflow)
         return;
     const QByteArray json = QJsonDocument(msg).toJson(QJsonDocument::Compact);

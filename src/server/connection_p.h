@@ -78,6 +78,12 @@ public:
     //! targets drive. Replies go nowhere when the socket is not connected.
     void receiveText(const QString &message) { onTextMessage(message); }
     void receiveBinary(const QByteArray &message) { onBinaryMessage(message); }
+    //! For the fuzz targets, which run without sockets: \a observer sees every control
+    //! message a connection sends (or would send, unconnected). Null to stop.
+    static void setSentObserver(void (*observer)(const Connection *, const QJsonObject &))
+    {
+        s_sentObserver = observer;
+    }
     //! Whether binary messages travel over a raw data channel (docs/protocol.md, "Data
     //! channel") rather than the WebSocket.
     bool hasDataChannel() const { return m_data != nullptr; }
@@ -99,6 +105,8 @@ public:
     void leaveLobby();
 
 private:
+    static inline void (*s_sentObserver)(const Connection *, const QJsonObject &) = nullptr;
+
     struct Download
     {
         quint32 id = 0;
