@@ -76,6 +76,7 @@ bool Database::open(const QString &path, QString *error)
                        "room TEXT, session TEXT, sender_id TEXT, sender TEXT, name TEXT, size "
                        "INTEGER, mime TEXT, broadcast INTEGER, recipients TEXT, durable INTEGER, "
                        "last_activity INTEGER, end_sha256 TEXT)"),
+        QStringLiteral("CREATE TABLE IF NOT EXISTS bans (key TEXT PRIMARY KEY, until INTEGER)"),
     };
     for (const QString &sql : setup) {
         if (!exec(sql)) {
@@ -228,6 +229,31 @@ bool Database::deleteSession(const QString &id)
     q.prepare(QStringLiteral("DELETE FROM sessions WHERE id = ?"));
     q.addBindValue(id);
     return run(q);
+}
+
+QHash<QString, qint64> Database::loadBans(qint64 nowSecs) const
+{
+    QHash<QString, qint64> out;
+    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    q.prepare(QStringLiteral("SELECT key, until FROM bans WHERE until > ?"));
+    q.addBindValue(nowSecs);
+    if (!run(q))
+        return out;
+    while (q.next())
+        out.insert(q.value(0).toString(), q.value(1).toLongLong());
+    return out;
+}
+
+bool Database::saveBan(const QString &key, qint64 until, qint64 nowSecs)
+{
+    QSqlQuery expired(QSqlDatabase::database(m_connectionName, false));
+    expired.prepare(QStringLiteral("DELETE FROM bans WHERE until <= ?"));
+    expired.addBindValue(nowSecs);
+    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    q.prepare(QStringLiteral("INSERT OR REPLACE INTO bans (key, until) VALUES (?, ?)"));
+    q.addBindValue(key);
+    q.addBindValue(until);
+    return run(expired) && run(q);
 }
 
 QList<Upload *> Database::loadUploads() const

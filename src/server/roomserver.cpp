@@ -188,6 +188,7 @@ bool RoomServerPrivate::loadState(QString *error)
         }
     }
 
+    bans = db.loadBans(QDateTime::currentSecsSinceEpoch());
     const QList<Session *> sessionRows = db.loadSessions();
     for (Session *raw : sessionRows) {
         sessions[raw->id].reset(raw);

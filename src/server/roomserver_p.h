@@ -110,7 +110,8 @@ public:
     bool isOriginAllowed(const QString &origin) const;
     //! False (and the socket closed with 4029) when its address has too many connections.
     bool admitConnection(QWebSocket *socket);
-    //! Participants a moderator removed stay out while their token lives: see docs/security.md.
+    //! Participants a moderator removed stay out while their token lives, across restarts
+    //! (the bans are in the database): see docs/security.md.
     void ban(const QString &room, const QString &banKey, qint64 until);
     bool isBanned(const QString &room, const QString &banKey) const;
     void sendToMembers(Room *room, const QJsonObject &message, const Session *except = nullptr);

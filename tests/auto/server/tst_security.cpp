@@ -106,6 +106,7 @@ private Q_SLOTS:
     void fileRemovePermissions();
     void participantRemove();
     void removalOfSharedLinkHolder();
+    void removalSurvivesARestart();
     void serverNeverUsesClientNames();
     // hostile input
     void malformedRequests_data();
@@ -569,6 +570,39 @@ void tst_Security::removalOfSharedLinkHolder()
     auto friendly = connectClient();
     QVERIFY(friendly);
     QCOMPARE(friendly->join(shared, s("Carol")).value(s("type")).toString(), s("joined"));
+}
+
+// Issue 16: the ban of a removed participant is in the database, so a restart of the server
+// (same data folder) does not let the same invite back in; other invites still work.
+void tst_Security::removalSurvivesARestart()
+{
+    const QString personal = token(s("room"), s("Bob"));
+    auto mod = joinClient(s("Mod"), s("room"), s("moderator"));
+    auto bob = connectClient();
+    QVERIFY(mod && bob);
+    QCOMPARE(bob->join(personal).value(s("type")).toString(), s("joined"));
+    QCOMPARE(
+        mod->request({ { s("type"), s("participant-remove") }, { s("clientId"), bob->clientId() } })
+            .value(s("type"))
+            .toString(),
+        s("participant-removed"));
+    QVERIFY(bob->waitForDisconnect());
+    mod.reset();
+    bob.reset();
+
+    const ServerOptions options = m_server->options();
+    m_server.reset();
+    m_server = std::make_unique<RoomServer>(options);
+    QString error;
+    QVERIFY2(m_server->listen(&error), qPrintable(error));
+
+    auto bobAgain = connectClient();
+    QVERIFY(bobAgain);
+    QCOMPARE(errorCode(bobAgain->join(personal)), 1188);
+    QVERIFY(bobAgain->waitForDisconnect());
+    QCOMPARE(int(bobAgain->socket().closeCode()), 4001);
+    auto carol = joinClient(s("Carol"));
+    QVERIFY(carol);
 }
 
 void tst_Security::serverNeverUsesClientNames()
