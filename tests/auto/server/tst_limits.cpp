@@ -82,6 +82,8 @@ private Q_SLOTS:
     void downloadsPauseAtTheSocketHighWater();
     void unclaimedDataChannelReadAheadIsBounded();
     void listenBacklogIsTheDocumentedOne();
+    void tokenLengthIsBounded();
+    void fileNameLengthIsBounded();
 
 private:
     void startServer(const std::function<void(ServerOptions &)> &configure = {});
@@ -884,6 +886,34 @@ void tst_Limits::listenBacklogIsTheDocumentedOne()
     QVERIFY(columns.size() >= 4);
     QCOMPARE(columns.at(0), s("LISTEN"));
     QCOMPARE(columns.at(2).toInt(), 128);
+}
+
+// docs/security.md, "join token": a token over 4096 characters is refused before it is
+// parsed (MaxTokenLength, invite.cpp).
+void tst_Limits::tokenLengthIsBounded()
+{
+    startServer();
+    Client c;
+    QVERIFY(c.open(m_server->url()));
+    const QJsonObject refused = c.join(QString(4097, QLatin1Char('a')));
+    QCOMPARE(refused.value(s("code")).toInt(), 1188);
+    QVERIFY2(refused.value(s("desc")).toString().contains(s("too long")),
+             qPrintable(refused.value(s("desc")).toString()));
+    QVERIFY(c.waitForDisconnect());
+    QCOMPARE(int(c.socket().closeCode()), 4001);
+}
+
+// docs/security.md, "file name (as data)": 1 to 1024 characters (MaxFileNameLength).
+void tst_Limits::fileNameLengthIsBounded()
+{
+    startServer();
+    QJsonObject joined;
+    auto alice = joinClient(s("Alice"), &joined);
+    QVERIFY(alice);
+    const QJsonObject tooLong = alice->beginUpload(QString(1025, QLatin1Char('n')), 1);
+    QCOMPARE(tooLong.value(s("code")).toInt(), 1189);
+    const QJsonObject longest = alice->beginUpload(QString(1024, QLatin1Char('n')), 1);
+    QCOMPARE(longest.value(s("type")).toString(), s("upload-accepted"));
 }
 
 QTEST_GUILESS_MAIN(tst_Limits)
