@@ -416,6 +416,7 @@ void Connection::handleJoin(const QJsonObject &msg, const QJsonValue &rid)
     session->connection = this;
     session->graceTimer.reset();
     session->lastSeenMs = QDateTime::currentMSecsSinceEpoch();
+    session->tokenExpiresAt = claims->expiresAt;
     m_server->db.saveSession(*session);
 
     const QJsonValue dataKey = msg.value(QLatin1String("dataKey"));

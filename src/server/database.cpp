@@ -85,6 +85,21 @@ bool Database::open(const QString &path, QString *error)
             return false;
         }
     }
+    // Added in issue 15 (a session ends with its token, restarts included); older databases
+    // get the column, 0 (unknown) for their sessions.
+    QSqlQuery columns(QSqlDatabase::database(m_connectionName, false));
+    bool hasTokenExpiry = false;
+    if (columns.exec(QStringLiteral("PRAGMA table_info(sessions)"))) {
+        while (columns.next())
+            hasTokenExpiry |= columns.value(1).toString() == QLatin1String("token_expires");
+    }
+    if (!hasTokenExpiry
+        && !exec(QStringLiteral(
+            "ALTER TABLE sessions ADD COLUMN token_expires INTEGER NOT NULL DEFAULT 0"))) {
+        *error = QStringLiteral("cannot prepare the database %1: %2")
+                     .arg(path, QSqlDatabase::database(m_connectionName).lastError().text());
+        return false;
+    }
     return true;
 }
 
@@ -193,7 +208,8 @@ QList<Session *> Database::loadSessions() const
 {
     QList<Session *> out;
     QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
-    q.prepare(QStringLiteral("SELECT id, room, client_id, name, role, last_seen FROM sessions"));
+    q.prepare(QStringLiteral(
+        "SELECT id, room, client_id, name, role, last_seen, token_expires FROM sessions"));
     if (!run(q))
         return out;
     while (q.next()) {
@@ -204,6 +220,7 @@ QList<Session *> Database::loadSessions() const
         s->name = q.value(3).toString();
         s->role = q.value(4).toString();
         s->lastSeenMs = q.value(5).toLongLong();
+        s->tokenExpiresAt = q.value(6).toLongLong();
         out.append(s);
     }
     return out;
@@ -213,13 +230,14 @@ bool Database::saveSession(const Session &s)
 {
     QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
     q.prepare(QStringLiteral("INSERT OR REPLACE INTO sessions (id, room, client_id, name, role, "
-                             "last_seen) VALUES (?, ?, ?, ?, ?, ?)"));
+                             "last_seen, token_expires) VALUES (?, ?, ?, ?, ?, ?, ?)"));
     q.addBindValue(s.id);
     q.addBindValue(s.room);
     q.addBindValue(s.clientId);
     q.addBindValue(s.name);
     q.addBindValue(s.role);
     q.addBindValue(s.lastSeenMs);
+    q.addBindValue(s.tokenExpiresAt);
     return run(q);
 }
 

@@ -58,7 +58,7 @@ struct Session
     Connection *connection = nullptr; //!< the live connection, if any
     bool present = false; //!< announced as joined and not (yet) as left
     QString banKey; //!< what a moderator's removal bans (in memory only)
-    qint64 tokenExpiresAt = 0; //!< of the token it last joined with (in memory only)
+    qint64 tokenExpiresAt = 0; //!< of the token it last joined with (s since the epoch)
     QString tokenId; //!< jti of the token that created or last resumed it (in memory only)
     std::unique_ptr<QTimer> graceTimer; //!< runs while present without a connection
 

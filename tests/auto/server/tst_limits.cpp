@@ -71,6 +71,7 @@ private Q_SLOTS:
     void upgradingSocketsCountAgainstTheCap();
     void acceptingResumesAfterRunningOutOfDescriptors();
     void expiredSessionIsNotRevivedByAnotherToken();
+    void expiredSessionIsNotRevivedAfterARestart();
     void dataFrameLimitIsTheDocumentedOne();
     void uploadCapIsPerSession();
     void uploadCapPerRoom();
@@ -581,6 +582,36 @@ void tst_Limits::expiredSessionIsNotRevivedByAnotherToken()
     c->socket().abort(); // away, its session kept for the grace period
     QTRY_COMPARE(m_server->connectionCount(), 0);
     QTest::qWait(3000); // the first token expires meanwhile
+    Client again;
+    QVERIFY(again.open(m_server->url()));
+    const QJsonObject second
+        = again.join(token(s("room"), s("Alice")), QString(), { { s("resume"), sessionId } });
+    QCOMPARE(second.value(s("type")).toString(), s("joined"));
+    QCOMPARE(second.value(s("resumed")).toBool(), false);
+    QVERIFY(second.value(s("clientId")).toString() != first.value(s("clientId")).toString());
+}
+
+// Finding 10, decided: the session ends with its token across a restart too (the token's
+// expiry was in memory only, so a restarted server let another token resume it).
+void tst_Limits::expiredSessionIsNotRevivedAfterARestart()
+{
+    const auto configure = [](ServerOptions &o) {
+        o.sessionGraceMs = 60000;
+    };
+    startServer(configure);
+    auto c = std::make_unique<Client>();
+    QVERIFY(c->open(m_server->url()));
+    const qint64 expiresAt = QDateTime::currentSecsSinceEpoch() + 2;
+    const QJsonObject first = c->join(token(s("room"), s("Alice"), s("participant"), 2));
+    QCOMPARE(first.value(s("type")).toString(), s("joined"));
+    const QString sessionId = first.value(s("sessionId")).toString();
+    c->socket().abort();
+    QTRY_COMPARE(m_server->connectionCount(), 0);
+    c.reset();
+    m_server.reset();
+    QTRY_VERIFY_WITH_TIMEOUT(QDateTime::currentSecsSinceEpoch() > expiresAt, 10000);
+    startServer(configure);
+    QCOMPARE(m_server->sessionCount(), 1);
     Client again;
     QVERIFY(again.open(m_server->url()));
     const QJsonObject second
