@@ -116,6 +116,8 @@ Connection::~Connection()
 
 void Connection::sendJson(const QJsonObject &msg)
 {
+    if (Q_UNLIKELY(s_sentObserver))
+        s_sentObserver(this, msg);
     if (m_socket->state() != QAbstractSocket::ConnectedState || m_sendOverflow)
         return;
     const QByteArray json = QJsonDocument(msg).toJson(QJsonDocument::Compact);
@@ -414,6 +416,7 @@ void Connection::handleJoin(const QJsonObject &msg, const QJsonValue &rid)
     session->connection = this;
     session->graceTimer.reset();
     session->lastSeenMs = QDateTime::currentMSecsSinceEpoch();
+    session->tokenExpiresAt = claims->expiresAt;
     m_server->db.saveSession(*session);
 
     const QJsonValue dataKey = msg.value(QLatin1String("dataKey"));
@@ -592,10 +595,7 @@ void Connection::handleUploadBegin(const QJsonObject &msg, const QJsonValue &rid
     const quint32 id = upload->id;
     qCInfo(lcServer) << m_clientId << "upload" << id << "begins:" << *size << "bytes"
                      << (broadcast ? "to everyone" : "to chosen clients");
-    const bool firstUpload = m_server->uploads.empty();
-    m_server->uploads.emplace(id, std::move(upload));
-    if (firstUpload)
-        m_server->scheduleExpiry(); // partial uploads are checked for expiry from now on
+    m_server->addUpload(std::move(upload));
     // Answered once recorded, together with whatever else arrived in this turn.
     m_server->queueRecord(id, this, rid);
     completeUploadIfDone(id); // a zero-byte upload waits only for its hash
@@ -785,6 +785,7 @@ void Connection::onBinaryMessage(const QByteArray &data)
     upload.hash.addData(data, ChunkHeader::Size);
     upload.received += payload.size();
     upload.lastActivityMs = QDateTime::currentMSecsSinceEpoch();
+    m_server->noteUndurable(&upload);
     if (upload.received - upload.durable >= 2 * DurableInterval) {
         // The disk is not keeping up with the checkpoints on the Syncer's thread: wait for
         // it here, so what a crash can lose stays bounded (and the sender slows down).

@@ -78,6 +78,12 @@ public:
     //! targets drive. Replies go nowhere when the socket is not connected.
     void receiveText(const QString &message) { onTextMessage(message); }
     void receiveBinary(const QByteArray &message) { onBinaryMessage(message); }
+    //! For the fuzz targets, which run without sockets: \a observer sees every control
+    //! message a connection sends (or would send, unconnected). Null to stop.
+    static void setSentObserver(void (*observer)(const Connection *, const QJsonObject &))
+    {
+        s_sentObserver = observer;
+    }
     //! Whether binary messages travel over a raw data channel (docs/protocol.md, "Data
     //! channel") rather than the WebSocket.
     bool hasDataChannel() const { return m_data != nullptr; }
@@ -86,6 +92,9 @@ public:
     //! A moderator removed this participant: stops its transfers at once, tells it why
     //! (`error` 1199) and closes with 4004.
     void removeByModerator(const QString &moderatorName);
+
+    //! Bytes queued for the peer on the transport that carries download chunks.
+    qint64 dataBacklog() const;
 
     // The lobby (connection_lobby.cpp, lobby.cpp).
     //! The knock this connection waits on (empty when none).
@@ -96,6 +105,8 @@ public:
     void leaveLobby();
 
 private:
+    static inline void (*s_sentObserver)(const Connection *, const QJsonObject &) = nullptr;
+
     struct Download
     {
         quint32 id = 0;
@@ -117,8 +128,6 @@ private:
     void onDataChannelLost();
     //! Queues one chunk on the data channel, or as a WebSocket binary message without one.
     void sendChunk(const DataFrames::ChunkFrame &chunk);
-    //! Bytes queued for the peer on the transport that carries download chunks.
-    qint64 dataBacklog() const;
     //! Closes the data channel (if any) without treating it as a loss.
     void closeDataChannel();
 

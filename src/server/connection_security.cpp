@@ -221,8 +221,9 @@ Session *Connection::resumableSession(const QString &id, const QString &room)
     if (!session || session->room != room)
         return nullptr;
     // A connected session ends when its token expires (checkSessionExpiry); one that was
-    // away at that moment ends here, when it tries to come back. (tokenExpiresAt is kept
-    // in memory: after a restart it is unknown, 0, and the partial TTL bounds the session.)
+    // away at that moment ends here, when it tries to come back. tokenExpiresAt is in the
+    // database, so a restart changes nothing (0, unknown, only for sessions recorded before
+    // the column existed: the partial TTL bounds those).
     if (session->tokenExpiresAt > 0
         && session->tokenExpiresAt <= QDateTime::currentSecsSinceEpoch()) {
         qCInfo(lcServer) << "not resuming" << session->clientId << ": its invite expired";

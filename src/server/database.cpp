@@ -76,6 +76,7 @@ bool Database::open(const QString &path, QString *error)
                        "room TEXT, session TEXT, sender_id TEXT, sender TEXT, name TEXT, size "
                        "INTEGER, mime TEXT, broadcast INTEGER, recipients TEXT, durable INTEGER, "
                        "last_activity INTEGER, end_sha256 TEXT)"),
+        QStringLiteral("CREATE TABLE IF NOT EXISTS bans (key TEXT PRIMARY KEY, until INTEGER)"),
     };
     for (const QString &sql : setup) {
         if (!exec(sql)) {
@@ -83,6 +84,21 @@ bool Database::open(const QString &path, QString *error)
                          .arg(path, QSqlDatabase::database(m_connectionName).lastError().text());
             return false;
         }
+    }
+    // Added in issue 15 (a session ends with its token, restarts included); older databases
+    // get the column, 0 (unknown) for their sessions.
+    QSqlQuery columns(QSqlDatabase::database(m_connectionName, false));
+    bool hasTokenExpiry = false;
+    if (columns.exec(QStringLiteral("PRAGMA table_info(sessions)"))) {
+        while (columns.next())
+            hasTokenExpiry |= columns.value(1).toString() == QLatin1String("token_expires");
+    }
+    if (!hasTokenExpiry
+        && !exec(QStringLiteral(
+            "ALTER TABLE sessions ADD COLUMN token_expires INTEGER NOT NULL DEFAULT 0"))) {
+        *error = QStringLiteral("cannot prepare the database %1: %2")
+                     .arg(path, QSqlDatabase::database(m_connectionName).lastError().text());
+        return false;
     }
     return true;
 }
@@ -192,7 +208,8 @@ QList<Session *> Database::loadSessions() const
 {
     QList<Session *> out;
     QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
-    q.prepare(QStringLiteral("SELECT id, room, client_id, name, role, last_seen FROM sessions"));
+    q.prepare(QStringLiteral(
+        "SELECT id, room, client_id, name, role, last_seen, token_expires FROM sessions"));
     if (!run(q))
         return out;
     while (q.next()) {
@@ -203,6 +220,7 @@ QList<Session *> Database::loadSessions() const
         s->name = q.value(3).toString();
         s->role = q.value(4).toString();
         s->lastSeenMs = q.value(5).toLongLong();
+        s->tokenExpiresAt = q.value(6).toLongLong();
         out.append(s);
     }
     return out;
@@ -212,13 +230,14 @@ bool Database::saveSession(const Session &s)
 {
     QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
     q.prepare(QStringLiteral("INSERT OR REPLACE INTO sessions (id, room, client_id, name, role, "
-                             "last_seen) VALUES (?, ?, ?, ?, ?, ?)"));
+                             "last_seen, token_expires) VALUES (?, ?, ?, ?, ?, ?, ?)"));
     q.addBindValue(s.id);
     q.addBindValue(s.room);
     q.addBindValue(s.clientId);
     q.addBindValue(s.name);
     q.addBindValue(s.role);
     q.addBindValue(s.lastSeenMs);
+    q.addBindValue(s.tokenExpiresAt);
     return run(q);
 }
 
@@ -230,19 +249,29 @@ bool Database::deleteSession(const QString &id)
     return run(q);
 }
 
-QStringList Database::deleteSessionsIdleSince(qint64 beforeMs)
+QHash<QString, qint64> Database::loadBans(qint64 nowSecs) const
 {
-    QStringList ids;
+    QHash<QString, qint64> out;
     QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
-    q.prepare(QStringLiteral("SELECT id FROM sessions WHERE last_seen < ?"));
-    q.addBindValue(beforeMs);
-    if (run(q)) {
-        while (q.next())
-            ids.append(q.value(0).toString());
-    }
-    for (const QString &id : std::as_const(ids))
-        deleteSession(id);
-    return ids;
+    q.prepare(QStringLiteral("SELECT key, until FROM bans WHERE until > ?"));
+    q.addBindValue(nowSecs);
+    if (!run(q))
+        return out;
+    while (q.next())
+        out.insert(q.value(0).toString(), q.value(1).toLongLong());
+    return out;
+}
+
+bool Database::saveBan(const QString &key, qint64 until, qint64 nowSecs)
+{
+    QSqlQuery expired(QSqlDatabase::database(m_connectionName, false));
+    expired.prepare(QStringLiteral("DELETE FROM bans WHERE until <= ?"));
+    expired.addBindValue(nowSecs);
+    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    q.prepare(QStringLiteral("INSERT OR REPLACE INTO bans (key, until) VALUES (?, ?)"));
+    q.addBindValue(key);
+    q.addBindValue(until);
+    return run(expired) && run(q);
 }
 
 QList<Upload *> Database::loadUploads() const

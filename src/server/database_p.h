@@ -35,8 +35,12 @@ public:
     QList<Session *> loadSessions() const; //!< caller owns the results
     bool saveSession(const Session &session);
     bool deleteSession(const QString &id);
-    //! Deletes sessions not seen since \a beforeMs; returns their ids.
-    QStringList deleteSessionsIdleSince(qint64 beforeMs);
+
+    //! A moderator's removals whose token is still valid at \a nowSecs: room + '\n' + ban
+    //! key -> the token's expiry (s since the epoch).
+    QHash<QString, qint64> loadBans(qint64 nowSecs) const;
+    //! Records a ban until \a until, and forgets those expired at \a nowSecs.
+    bool saveBan(const QString &key, qint64 until, qint64 nowSecs);
 
     //! Uploads as recorded: durable offset in `durable`, file and hash not set up.
     QList<Upload *> loadUploads() const; //!< caller owns the results

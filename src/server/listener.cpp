@@ -293,6 +293,16 @@ void Listener::answer(QTcpSocket *socket, const QByteArray &response)
     socket->disconnectFromHost();
 }
 
+qint64 Listener::largestUnclaimedReadAhead() const
+{
+    qint64 largest = 0;
+    for (const QPointer<QTcpSocket> &socket : m_dataChannels) {
+        if (socket)
+            largest = qMax(largest, socket->bytesAvailable());
+    }
+    return largest;
+}
+
 void Listener::acceptDataChannel(QTcpSocket *socket)
 {
     socket->skip(DataFrames::Greeting.size());

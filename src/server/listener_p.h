@@ -49,6 +49,8 @@ public:
     bool isApprovedOrigin(const QString &origin) const;
     //! Closes every socket not yet handed on.
     void dropPending();
+    //! The most bytes read ahead from any one greeted data channel not yet claimed.
+    qint64 largestUnclaimedReadAhead() const;
     //! How often accepting failed (out of descriptors): for tests and diagnostics.
     int acceptErrors() const { return m_acceptErrors; }
 

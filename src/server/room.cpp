@@ -4,8 +4,6 @@
 
 #include <QTimer>
 
-#include <limits>
-
 namespace Roomshare::Server {
 
 bool StoredFile::isVisibleTo(const QString &clientId) const
@@ -107,14 +105,6 @@ void Room::forEachFileAfter(qint64 after,
         if (!visit(it->second))
             return;
     }
-}
-
-qint64 Room::earliestExpiry() const
-{
-    qint64 earliest = std::numeric_limits<qint64>::max();
-    for (const auto &[index, f] : m_files)
-        earliest = qMin(earliest, f->expiresAt);
-    return earliest;
 }
 
 QList<StoredFilePtr> Room::files() const

@@ -58,7 +58,7 @@ struct Session
     Connection *connection = nullptr; //!< the live connection, if any
     bool present = false; //!< announced as joined and not (yet) as left
     QString banKey; //!< what a moderator's removal bans (in memory only)
-    qint64 tokenExpiresAt = 0; //!< of the token it last joined with (in memory only)
+    qint64 tokenExpiresAt = 0; //!< of the token it last joined with (s since the epoch)
     QString tokenId; //!< jti of the token that created or last resumed it (in memory only)
     std::unique_ptr<QTimer> graceTimer; //!< runs while present without a connection
 
@@ -132,8 +132,6 @@ public:
     void forEachFileAfter(qint64 after,
                           const std::function<bool(const StoredFilePtr &)> &visit) const;
     QList<StoredFilePtr> files() const;
-    //! The soonest expiresAt of the room's files; max() when it has none.
-    qint64 earliestExpiry() const;
     int fileCount() const { return int(m_files.size()); }
 
     //! Locked by a moderator: no new participant joins and nobody may knock (in memory; a

@@ -7,6 +7,7 @@
 
 #include <QDateTime>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFileInfo>
 #include <QJsonObject>
 #include <QRandomGenerator>
@@ -30,6 +31,13 @@ constexpr int MaxPendingConnections = 128;
 constexpr quint64 CounterBlock = 1000;
 // Ids of cancelled or failed uploads remembered to ignore their late data.
 constexpr int MaxRememberedUploads = 4096;
+
+qint64 monotonicMs()
+{
+    QElapsedTimer clock;
+    clock.start();
+    return clock.msecsSinceReference();
+}
 } // namespace
 
 RoomServerPrivate::RoomServerPrivate(RoomServer *q, ServerOptions options)
@@ -126,8 +134,7 @@ bool RoomServerPrivate::loadState(QString *error)
             u->received = u->durable;
             u->acked = u->durable;
             knownPartials.insert(u->storageId);
-            const quint32 id = u->id;
-            uploads.emplace(id, std::move(u));
+            addUpload(std::move(u));
         } else if (QFile::exists(final) && u->endReceived) {
             knownFiles.insert(u->storageId);
             toPublish.append(u.release());
@@ -148,7 +155,8 @@ bool RoomServerPrivate::loadState(QString *error)
         }
         knownFiles.insert(f.storageId);
         publishedUploads.insert(f.uploadId, { f.room, f.index });
-        room(f.room)->insertFile(std::move(f));
+        const StoredFilePtr stored = room(f.room)->insertFile(std::move(f));
+        fileExpiry.schedule({ stored->room, stored->index }, stored->expiresAt);
     }
 
     // Published with one group commit; publishedUploads tells which succeeded.
@@ -161,7 +169,7 @@ bool RoomServerPrivate::loadState(QString *error)
             u->inPlace = true;
             Upload *kept = u.get();
             recovered.emplace_back(kept->id, kept->storageId);
-            uploads.emplace(kept->id, std::move(u));
+            addUpload(std::move(u));
             queuePublish(kept);
         } else {
             qCWarning(lcServer) << "recovered upload" << u->id << "does not verify; dropping it";
@@ -180,9 +188,12 @@ bool RoomServerPrivate::loadState(QString *error)
         }
     }
 
+    bans = db.loadBans(QDateTime::currentSecsSinceEpoch());
     const QList<Session *> sessionRows = db.loadSessions();
-    for (Session *raw : sessionRows)
+    for (Session *raw : sessionRows) {
         sessions[raw->id].reset(raw);
+        sessionExpiry.schedule(raw->id, raw->lastSeenMs + options.partialTtlSeconds * 1000);
+    }
 
     storage.sweep(knownPartials, knownFiles);
     qCInfo(lcServer) << "loaded" << rooms.size() << "rooms," << fileRows.size() << "files,"
@@ -206,6 +217,8 @@ Session *RoomServerPrivate::newSession(const QString &roomName, const QString &n
     s->role = role;
     Session *raw = s.get();
     sessions[raw->id] = std::move(s);
+    sessionExpiry.schedule(raw->id,
+                           QDateTime::currentMSecsSinceEpoch() + options.partialTtlSeconds * 1000);
     return raw;
 }
 
@@ -287,6 +300,7 @@ void RoomServerPrivate::endSession(Session *s, const QString &reason)
     for (const quint32 id : owned)
         dropUpload(id);
     db.deleteSession(s->id);
+    sessionExpiry.remove(s->id);
     sessions.erase(s->id);
 }
 
@@ -296,6 +310,20 @@ Upload *RoomServerPrivate::upload(quint32 id) const
 {
     const auto it = uploads.find(id);
     return it == uploads.end() ? nullptr : it->second.get();
+}
+
+Upload *RoomServerPrivate::addUpload(std::unique_ptr<Upload> u)
+{
+    Upload *raw = u.get();
+    partialExpiry.schedule(raw->id, raw->lastActivityMs + options.partialTtlSeconds * 1000);
+    uploads.emplace(raw->id, std::move(u));
+    scheduleExpiry();
+    return raw;
+}
+
+void RoomServerPrivate::noteUndurable(const Upload *u)
+{
+    checkpointsDue.scheduleIfAbsent(u->id, u->sinceDurable.msecsSinceReference() + 1000);
 }
 
 bool RoomServerPrivate::makeDurable(Upload *u)
@@ -359,6 +387,8 @@ void RoomServerPrivate::dropUpload(quint32 id)
     it->second->file.reset();
     Storage::remove(storage.partialPath(it->second->storageId));
     db.deleteUpload(id);
+    partialExpiry.remove(id);
+    checkpointsDue.remove(id);
     uploads.erase(it);
     if (endedUploads.size() >= MaxRememberedUploads)
         endedUploads.clear();
@@ -380,6 +410,7 @@ void RoomServerPrivate::removeFile(Room *r, qint64 index, const QString &reason)
     const StoredFilePtr file = r->takeFile(index);
     if (!file)
         return;
+    fileExpiry.remove({ r->name(), index });
     qCInfo(lcServer) << "file" << index << "of room" << r->name() << "removed:" << reason;
     db.deleteFile(r->name(), index);
     publishedUploads.remove(file->uploadId);
@@ -426,34 +457,40 @@ void RoomServerPrivate::onPingTimer()
 void RoomServerPrivate::onDurableTimer()
 {
     // At most a second of received data is ever not yet durable.
-    for (auto &[id, u] : uploads) {
-        if (u->connection && u->received != u->durable && u->sinceDurable.elapsed() >= 1000)
-            checkpoint(u.get());
+    ++scanCounts.scans;
+    const qint64 now = monotonicMs();
+    for (const quint32 id : checkpointsDue.takeDue(now)) {
+        ++scanCounts.visited;
+        Upload *u = upload(id);
+        if (!u || !u->connection || u->received == u->durable)
+            continue; // indexed again by its next chunk
+        if (u->sinceDurable.elapsed() >= 1000)
+            checkpoint(u);
+        // Still not durable: a checkpoint is on its way or the last one was recent.
+        if (u->received != u->durable)
+            checkpointsDue.schedule(id,
+                                    qMax(u->sinceDurable.msecsSinceReference() + 1000, now + 1));
     }
 }
 
 void RoomServerPrivate::scheduleExpiry()
 {
-    qint64 earliest = std::numeric_limits<qint64>::max();
-    for (const auto &[name, r] : rooms)
-        earliest = qMin(earliest, r->earliestExpiry());
+    const qint64 earliest
+        = qMin(fileExpiry.earliest(), qMin(partialExpiry.earliest(), sessionExpiry.earliest()));
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    qint64 wait
+    const qint64 wait
         = earliest == std::numeric_limits<qint64>::max() ? MaxExpiryCheckMs : earliest - now;
-    // Partial uploads are checked at least every partialTtl / 2.
-    if (!uploads.empty())
-        wait = qMin(wait, qMax<qint64>(100, options.partialTtlSeconds * 500));
     expiryTimer.start(int(qBound<qint64>(0, wait, MaxExpiryCheckMs)));
 }
 
 void RoomServerPrivate::expireFiles()
 {
+    ++scanCounts.scans;
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    for (const auto &[name, r] : rooms) {
-        for (const auto &file : r->files()) {
-            if (file->expiresAt <= now)
-                removeFile(r.get(), file->index, QStringLiteral("expired"));
-        }
+    for (const auto &[roomName, index] : fileExpiry.takeDue(now)) {
+        ++scanCounts.visited;
+        if (const auto it = rooms.find(roomName); it != rooms.end())
+            removeFile(it->second.get(), index, QStringLiteral("expired"));
     }
     expirePartials();
     scheduleExpiry();
@@ -461,14 +498,17 @@ void RoomServerPrivate::expireFiles()
 
 void RoomServerPrivate::expirePartials()
 {
-    const qint64 cutoff = QDateTime::currentMSecsSinceEpoch() - options.partialTtlSeconds * 1000;
-    std::vector<quint32> expired;
-    for (const auto &[id, u] : uploads) {
-        if (u->lastActivityMs <= cutoff)
-            expired.push_back(id);
-    }
-    for (const quint32 id : expired) {
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const qint64 ttlMs = options.partialTtlSeconds * 1000;
+    for (const quint32 id : partialExpiry.takeDue(now)) {
+        ++scanCounts.visited;
         Upload *u = upload(id);
+        if (!u)
+            continue;
+        if (u->lastActivityMs + ttlMs > now) {
+            partialExpiry.schedule(id, u->lastActivityMs + ttlMs); // it received data since
+            continue;
+        }
         qCInfo(lcServer) << "partial upload" << id << "abandoned; deleting it";
         if (Connection *c = u->connection) {
             c->sendUploadFailed(id, ErrorCode::UploadFailed,
@@ -480,13 +520,19 @@ void RoomServerPrivate::expirePartials()
         dropUpload(id);
     }
     // Sessions nobody came back to are forgotten after the same time.
-    const QStringList gone = db.deleteSessionsIdleSince(cutoff);
-    for (const QString &id : gone) {
+    for (const QString &id : sessionExpiry.takeDue(now)) {
+        ++scanCounts.visited;
         Session *s = session(id);
-        if (s && !s->connection && !s->present)
+        if (!s)
+            continue;
+        if (s->connection || s->present)
+            sessionExpiry.schedule(id, now + ttlMs);
+        else if (s->lastSeenMs + ttlMs > now)
+            sessionExpiry.schedule(id, s->lastSeenMs + ttlMs);
+        else {
+            db.deleteSession(id);
             sessions.erase(id);
-        else if (s)
-            db.saveSession(*s);
+        }
     }
 }
 
@@ -519,6 +565,10 @@ void RoomServerPrivate::closeAll()
     sessions.clear();
     publishedUploads.clear();
     rooms.clear();
+    fileExpiry.clear();
+    partialExpiry.clear();
+    sessionExpiry.clear();
+    checkpointsDue.clear();
     expiryTimer.stop();
     pingTimer.stop();
     durableTimer.stop();
@@ -748,6 +798,24 @@ int RoomServer::uploadCount() const
 int RoomServer::sessionCount() const
 {
     return int(d->sessions.size());
+}
+
+qint64 RoomServer::largestSendBacklog() const
+{
+    qint64 largest = 0;
+    for (const Connection *c : d->connections)
+        largest = qMax(largest, c->dataBacklog());
+    return largest;
+}
+
+qint64 RoomServer::largestUnclaimedReadAhead() const
+{
+    return d->listener ? d->listener->largestUnclaimedReadAhead() : 0;
+}
+
+RoomServer::ScanCounts RoomServer::scanCounts() const
+{
+    return d->scanCounts;
 }
 
 int RoomServer::downloadCount() const

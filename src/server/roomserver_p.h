@@ -1,6 +1,7 @@
 #pragma once
 
 #include "database_p.h"
+#include "deadlinequeue_p.h"
 #include "lobby_p.h"
 #include "room_p.h"
 #include "roomserver.h"
@@ -60,6 +61,11 @@ public:
 
     // ---- uploads
     Upload *upload(quint32 id) const;
+    //! Takes in a new or loaded upload and indexes its expiry.
+    Upload *addUpload(std::unique_ptr<Upload> upload);
+    //! \a upload received data not yet durable: its checkpoint is due a second after its
+    //! last one (onDurableTimer).
+    void noteUndurable(const Upload *upload);
     //! fdatasync()s the partial file and records the offset as durable, now (for drops,
     //! resumes, publishing and shutdown).
     bool makeDurable(Upload *upload);
@@ -104,7 +110,8 @@ public:
     bool isOriginAllowed(const QString &origin) const;
     //! False (and the socket closed with 4029) when its address has too many connections.
     bool admitConnection(QWebSocket *socket);
-    //! Participants a moderator removed stay out while their token lives: see docs/security.md.
+    //! Participants a moderator removed stay out while their token lives, across restarts
+    //! (the bans are in the database): see docs/security.md.
     void ban(const QString &room, const QString &banKey, qint64 until);
     bool isBanned(const QString &room, const QString &banKey) const;
     void sendToMembers(Room *room, const QJsonObject &message, const Session *except = nullptr);
@@ -151,6 +158,16 @@ public:
     QHash<QString, qint64> bans; //!< room + '\n' + ban key -> token expiry (s since epoch)
     std::unique_ptr<Lobby> lobby; //!< knocks waiting for a moderator (lobby.cpp)
     quint32 transferCounterReserved = 0;
+    RoomServer::ScanCounts scanCounts;
+    // What the periodic scans look at, by deadline: each scan takes only what is due, so
+    // idle uploads, sessions and files cost nothing until their time comes. An entry is
+    // indexed under the deadline it had when indexed; a scan that finds the deadline moved
+    // (an upload received data, a session reconnected) indexes it again.
+    DeadlineQueue<std::pair<QString, qint64>> fileExpiry; //!< (room, index), at expiresAt
+    DeadlineQueue<quint32> partialExpiry; //!< upload id, at lastActivityMs + partial TTL
+    DeadlineQueue<QString> sessionExpiry; //!< session id, at lastSeenMs + partial TTL
+    //! Upload ids holding data not yet durable, at their next checkpoint (monotonic ms).
+    DeadlineQueue<quint32> checkpointsDue;
 };
 
 } // namespace Roomshare::Server

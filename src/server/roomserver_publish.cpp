@@ -203,8 +203,11 @@ void RoomServerPrivate::flushCommits()
         Connection *sender = u->connection;
         Room *r = room(u->room);
         r->setNextIndex(files[i].index + 1);
+        partialExpiry.remove(uploadId);
+        checkpointsDue.remove(uploadId);
         uploads.erase(uploadId);
         const StoredFilePtr stored = r->insertFile(std::move(files[i]));
+        fileExpiry.schedule({ r->name(), stored->index }, stored->expiresAt);
         publishedUploads.insert(uploadId, { r->name(), stored->index });
         qCInfo(lcServer) << "upload" << uploadId << "complete: file" << stored->index << "of room"
                          << r->name();

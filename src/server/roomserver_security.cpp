@@ -80,7 +80,10 @@ void RoomServerPrivate::ban(const QString &room, const QString &banKey, qint64 u
     // Entries of expired tokens are useless: such a token is refused anyway.
     for (auto it = bans.begin(); it != bans.end();)
         it = it.value() <= now ? bans.erase(it) : std::next(it);
-    bans.insert(room + QLatin1Char('\n') + banKey, until);
+    const QString key = room + QLatin1Char('\n') + banKey;
+    bans.insert(key, until);
+    // Kept in the database too: a restart must not let a removed participant back in.
+    db.saveBan(key, until, now);
 }
 
 bool RoomServerPrivate::isBanned(const QString &room, const QString &banKey) const

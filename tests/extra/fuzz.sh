@@ -10,7 +10,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 build="$(cd "${1:-$here/build}" && pwd)"
 fuzzbuild="$build/fuzz"
 seconds="${ROOMSHARE_FUZZ_SECONDS:-60}"
-targets=(fuzz_control fuzz_invite fuzz_chunkheader fuzz_client fuzz_hostileserver)
+targets=(fuzz_control fuzz_invite fuzz_chunkheader fuzz_client fuzz_hostileserver fuzz_twopeer)
 
 if ! command -v clang++ >/dev/null; then
     echo "fuzz: clang++ not found (scripts/install-deps.sh installs clang)" >&2
@@ -42,7 +42,7 @@ run() {
     # looks like a leak and LeakSanitizer rescans the heap each time (20x slower). Leaks are
     # checked on the pure parsers; ASan/UBSan stay on everywhere.
     local leaks=1
-    case "$t" in fuzz_control | fuzz_client | fuzz_hostileserver) leaks=0 ;; esac
+    case "$t" in fuzz_control | fuzz_client | fuzz_hostileserver | fuzz_twopeer) leaks=0 ;; esac
     mkdir -p "$scratch/$t"
     # A fixed seed makes CI reproducible: a slower machine runs a prefix of the same input
     # sequence that passed here. ROOMSHARE_FUZZ_SEED=0 (libFuzzer: random) explores anew.

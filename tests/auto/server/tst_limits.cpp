@@ -71,6 +71,7 @@ private Q_SLOTS:
     void upgradingSocketsCountAgainstTheCap();
     void acceptingResumesAfterRunningOutOfDescriptors();
     void expiredSessionIsNotRevivedByAnotherToken();
+    void expiredSessionIsNotRevivedAfterARestart();
     void dataFrameLimitIsTheDocumentedOne();
     void uploadCapIsPerSession();
     void uploadCapPerRoom();
@@ -78,6 +79,12 @@ private Q_SLOTS:
     void participantsPerRoomAreCapped();
     void controlCharactersInNamesAreRefused();
     void filePageLeavesRoomForTheRestOfJoined();
+    void periodicScansVisitOnlyWhatIsDue();
+    void downloadsPauseAtTheSocketHighWater();
+    void unclaimedDataChannelReadAheadIsBounded();
+    void listenBacklogIsTheDocumentedOne();
+    void tokenLengthIsBounded();
+    void fileNameLengthIsBounded();
 
 private:
     void startServer(const std::function<void(ServerOptions &)> &configure = {});
@@ -584,6 +591,36 @@ void tst_Limits::expiredSessionIsNotRevivedByAnotherToken()
     QVERIFY(second.value(s("clientId")).toString() != first.value(s("clientId")).toString());
 }
 
+// Finding 10, decided: the session ends with its token across a restart too (the token's
+// expiry was in memory only, so a restarted server let another token resume it).
+void tst_Limits::expiredSessionIsNotRevivedAfterARestart()
+{
+    const auto configure = [](ServerOptions &o) {
+        o.sessionGraceMs = 60000;
+    };
+    startServer(configure);
+    auto c = std::make_unique<Client>();
+    QVERIFY(c->open(m_server->url()));
+    const qint64 expiresAt = QDateTime::currentSecsSinceEpoch() + 2;
+    const QJsonObject first = c->join(token(s("room"), s("Alice"), s("participant"), 2));
+    QCOMPARE(first.value(s("type")).toString(), s("joined"));
+    const QString sessionId = first.value(s("sessionId")).toString();
+    c->socket().abort();
+    QTRY_COMPARE(m_server->connectionCount(), 0);
+    c.reset();
+    m_server.reset();
+    QTRY_VERIFY_WITH_TIMEOUT(QDateTime::currentSecsSinceEpoch() > expiresAt, 10000);
+    startServer(configure);
+    QCOMPARE(m_server->sessionCount(), 1);
+    Client again;
+    QVERIFY(again.open(m_server->url()));
+    const QJsonObject second
+        = again.join(token(s("room"), s("Alice")), QString(), { { s("resume"), sessionId } });
+    QCOMPARE(second.value(s("type")).toString(), s("joined"));
+    QCOMPARE(second.value(s("resumed")).toBool(), false);
+    QVERIFY(second.value(s("clientId")).toString() != first.value(s("clientId")).toString());
+}
+
 // Finding 10: docs/protocol.md says a data channel frame is 20 to 262,164 bytes (header
 // plus one chunk); the code accepted up to 262,208.
 void tst_Limits::dataFrameLimitIsTheDocumentedOne()
@@ -772,6 +809,142 @@ void tst_Limits::filePageLeavesRoomForTheRestOfJoined()
     QVERIFY2(size <= Protocol::MaxControlMessage, qPrintable(QString::number(size)));
     QVERIFY(joined.value(s("more")).toBool());
     QVERIFY(!joined.value(s("files")).toArray().isEmpty());
+}
+
+// Finding 4: the periodic scans walked everything the server held (every upload four times
+// a second for checkpoints; every file, upload and session at each expiry check), so idle
+// uploads nobody resumes made the server slower for everyone. With 10,000 of each held and
+// a few of each due, the scans look at the due ones only, and later scans at nothing.
+void tst_Limits::periodicScansVisitOnlyWhatIsDue()
+{
+    constexpr int Idle = 10000;
+    constexpr int Due = 3;
+    constexpr qint64 TtlSeconds = 3600;
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const qint64 longAgo = now - 2 * TtlSeconds * 1000;
+    const QString dir = m_dir->path();
+    QVERIFY(TestUtil::seedRoom(dir, s("room"), Idle, 20));
+    QVERIFY(TestUtil::seedRoom(dir, s("old-room"), Due, 20, s("text/plain"), -1000));
+    QVERIFY(TestUtil::seedSessions(dir, s("room"), s("idle-"), Idle, now));
+    QVERIFY(TestUtil::seedSessions(dir, s("room"), s("gone-"), Due, longAgo));
+    QVERIFY(TestUtil::seedUploads(dir, s("room"), s("idle-0"), Idle, 1, now));
+    QVERIFY(TestUtil::seedUploads(dir, s("room"), s("idle-0"), Due, 100000, longAgo));
+
+    startServer([](ServerOptions &o) { o.partialTtlSeconds = TtlSeconds; });
+    QTRY_COMPARE_WITH_TIMEOUT(m_server->uploadCount(), Idle, 20000);
+    QTRY_COMPARE_WITH_TIMEOUT(m_server->sessionCount(), Idle, 20000);
+    QTRY_COMPARE_WITH_TIMEOUT(m_server->fileCount(s("old-room")), 0, 20000);
+    QCOMPARE(m_server->fileCount(s("room")), Idle);
+    const RoomServer::ScanCounts expired = m_server->scanCounts();
+
+    // Later scans (checkpoints run four times a second) find nothing due.
+    QTRY_VERIFY_WITH_TIMEOUT(m_server->scanCounts().scans >= expired.scans + 8, 20000);
+    const RoomServer::ScanCounts later = m_server->scanCounts();
+    qInfo("held %d idle uploads, sessions and files: %lld entries visited by %lld scans to "
+          "expire %d of each; %lld by the next %lld scans",
+          Idle, expired.visited, expired.scans, Due, later.visited - expired.visited,
+          later.scans - expired.scans);
+    QCOMPARE(expired.visited, qint64(3 * Due));
+    QCOMPARE(later.visited, expired.visited);
+    QCOMPARE(m_server->uploadCount(), Idle);
+}
+
+// docs/security.md, "queued bytes per connection before downloads pause": chunks are queued
+// only while less than SocketHighWater (1 MiB) waits on the transport. Bob asks for four
+// downloads (a window of 8 MiB each) over a data channel he stops reading: without the
+// high-water mark the server queues all 32 MiB of windows at once.
+void tst_Limits::downloadsPauseAtTheSocketHighWater()
+{
+    constexpr qint64 HighWater = 1024 * 1024;
+    constexpr int Downloads = 4;
+    startServer();
+    QJsonObject joined;
+    auto alice = joinClient(s("Alice"), &joined);
+    QVERIFY(alice);
+    const QByteArray data(qsizetype(Protocol::DownloadWindow), 'd');
+    const QJsonObject done = alice->upload(s("big.bin"), data);
+    QCOMPARE(done.value(s("type")).toString(), s("upload-done"));
+    const qint64 index = done.value(s("file")).toObject().value(s("index")).toInteger();
+
+    Client bob;
+    QVERIFY(bob.open(m_server->url()));
+    QVERIFY(bob.openDataChannel(m_server->port()));
+    QCOMPARE(bob.join(token(s("room"), s("Bob"))).value(s("type")).toString(), s("joined"));
+    QVERIFY(bob.usesDataChannel());
+    // Bob stops reading: what the kernel cannot hold waits in the server.
+    QTcpSocket &channel = bob.dataChannel()->socket();
+    QObject::disconnect(&channel, &QTcpSocket::readyRead, nullptr, nullptr);
+    channel.setReadBufferSize(4096);
+    for (int i = 0; i < Downloads; ++i) {
+        const QJsonObject accepted = bob.request(
+            { { s("type"), s("download-begin") }, { s("index"), index }, { s("offset"), 0 } });
+        QCOMPARE(accepted.value(s("type")).toString(), s("download-accepted"));
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(m_server->largestSendBacklog() >= HighWater, 20000);
+    const qint64 backlog = m_server->largestSendBacklog();
+    qInfo("%lld bytes queued for a peer that stopped reading %d downloads", backlog, Downloads);
+    QVERIFY2(backlog < HighWater + DataFrames::LengthSize + Protocol::MaxDataMessage,
+             qPrintable(QString::number(backlog)));
+}
+
+// docs/security.md, "data channel read-ahead": a greeted channel no join has claimed is read
+// up to DataReadBuffer (2 MiB), the rest waits in the kernel; without the bound the server
+// reads all the 32 MiB the peer sends into memory.
+void tst_Limits::unclaimedDataChannelReadAheadIsBounded()
+{
+    constexpr qint64 ReadAhead = 2 * 1024 * 1024;
+    constexpr qint64 Sent = 32 * 1024 * 1024;
+    startServer([](ServerOptions &o) { o.joinTimeoutMs = 60000; });
+    DataClient channel;
+    QVERIFY(channel.open(m_server->port()));
+    channel.socket().write(QByteArray(qsizetype(Sent), 'x'));
+    QTRY_COMPARE_WITH_TIMEOUT(m_server->largestUnclaimedReadAhead(), ReadAhead, 20000);
+    QVERIFY(channel.socket().bytesToWrite() > 0); // more than the kernel holds is still ours
+}
+
+// docs/security.md, "connections not yet accepted (listen backlog)": the kernel queues 128
+// (Qt's default would be 50). The kernel reports a listening socket's backlog as its Send-Q.
+void tst_Limits::listenBacklogIsTheDocumentedOne()
+{
+    startServer();
+    QProcess ss;
+    ss.start(s("ss"), { s("-ltnH"), s("sport = :%1").arg(m_server->port()) });
+    QVERIFY2(ss.waitForFinished(10000), "ss (iproute2, from scripts/install-deps.sh) did not run");
+    const QStringList lines = QString::fromLocal8Bit(ss.readAllStandardOutput())
+                                  .split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    QCOMPARE(lines.size(), 1);
+    const QStringList columns = lines.first().simplified().split(QLatin1Char(' '));
+    QVERIFY(columns.size() >= 4);
+    QCOMPARE(columns.at(0), s("LISTEN"));
+    QCOMPARE(columns.at(2).toInt(), 128);
+}
+
+// docs/security.md, "join token": a token over 4096 characters is refused before it is
+// parsed (MaxTokenLength, invite.cpp).
+void tst_Limits::tokenLengthIsBounded()
+{
+    startServer();
+    Client c;
+    QVERIFY(c.open(m_server->url()));
+    const QJsonObject refused = c.join(QString(4097, QLatin1Char('a')));
+    QCOMPARE(refused.value(s("code")).toInt(), 1188);
+    QVERIFY2(refused.value(s("desc")).toString().contains(s("too long")),
+             qPrintable(refused.value(s("desc")).toString()));
+    QVERIFY(c.waitForDisconnect());
+    QCOMPARE(int(c.socket().closeCode()), 4001);
+}
+
+// docs/security.md, "file name (as data)": 1 to 1024 characters (MaxFileNameLength).
+void tst_Limits::fileNameLengthIsBounded()
+{
+    startServer();
+    QJsonObject joined;
+    auto alice = joinClient(s("Alice"), &joined);
+    QVERIFY(alice);
+    const QJsonObject tooLong = alice->beginUpload(QString(1025, QLatin1Char('n')), 1);
+    QCOMPARE(tooLong.value(s("code")).toInt(), 1189);
+    const QJsonObject longest = alice->beginUpload(QString(1024, QLatin1Char('n')), 1);
+    QCOMPARE(longest.value(s("type")).toString(), s("upload-accepted"));
 }
 
 QTEST_GUILESS_MAIN(tst_Limits)
