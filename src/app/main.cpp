@@ -10,15 +10,19 @@
 
 #include <cstdio>
 
+#include "availablefilesmodel.h"
+#include "dropoverlay.h"
 #include "guilogging.h"
 #include "invite.h"
 #include "mainwindow.h"
+#include "participantsmodel.h"
 #include "room.h"
 #include "roomhost.h"
 #include "settings.h"
 #include "singleinstance.h"
 #include "startdialog.h"
 #include "systemuser.h"
+#include "transfermodel.h"
 
 using namespace Roomshare;
 using namespace Roomshare::Gui;
@@ -108,6 +112,11 @@ struct CommandLine
                                         QStringLiteral("MS"), QStringLiteral("0") };
     QCommandLineOption demoDownloadOption{ QStringLiteral("demo-download-all"),
                                            QStringLiteral("Download every file once available.") };
+    QCommandLineOption stateFileOption{
+        QStringLiteral("demo-state-file"),
+        QStringLiteral("Keep FILE holding the window's state, for scripts to wait on."),
+        QStringLiteral("FILE")
+    };
     QCommandLineOption demoStateOption{ QStringLiteral("demo-state"),
                                         QStringLiteral("Force a UI state: drop-overlay."),
                                         QStringLiteral("STATE") };
@@ -118,11 +127,13 @@ struct CommandLine
             "main", "Share files with the people in your meeting room."));
         parser.addHelpOption();
         parser.addVersionOption();
-        for (QCommandLineOption *hidden : { &printInviteOption, &demoSendOption, &demoDelayOption,
-                                            &demoDownloadOption, &demoStateOption })
+        for (QCommandLineOption *hidden :
+             { &printInviteOption, &demoSendOption, &demoDelayOption, &demoDownloadOption,
+               &demoStateOption, &stateFileOption })
             hidden->setFlags(QCommandLineOption::HiddenFromHelp);
         parser.addOptions({ hostOption, nameOption, newInstanceOption, printInviteOption,
-                            demoSendOption, demoDelayOption, demoDownloadOption, demoStateOption });
+                            demoSendOption, demoDelayOption, demoDownloadOption, demoStateOption,
+                            stateFileOption });
         parser.addPositionalArgument(QStringLiteral("link"),
                                      QCoreApplication::translate("main", "An invite link to join."),
                                      QStringLiteral("[LINK]"));
@@ -145,6 +156,30 @@ bool asksForHelpOrVersion(int argc, char *argv[])
             return true;
     }
     return false;
+}
+
+// One line of key=value pairs: connected, visible, participants (with "Everyone"),
+// files, uploads/downloads running, downloads completed, overlay.
+QString stateLine(const MainWindow &window)
+{
+    const TransferModel *transfers = window.transferModel();
+    int downloaded = 0;
+    for (int row = 0; row < transfers->rowCount(); ++row) {
+        const QModelIndex i = transfers->index(row, 0);
+        if (i.data(TransferModel::DirectionRole).toInt() == int(TransferInfo::Direction::Download)
+            && i.data(TransferModel::StatusRole).toInt() == int(TransferInfo::Status::Completed))
+            ++downloaded;
+    }
+    return QStringLiteral("connected=%1 visible=%2 participants=%3 files=%4 uploading=%5 "
+                          "downloading=%6 downloaded=%7 overlay=%8")
+        .arg(int(window.room()->isConnected()))
+        .arg(int(window.isVisible()))
+        .arg(window.participantsModel()->rowCount())
+        .arg(window.availableFilesModel()->rowCount())
+        .arg(transfers->runningCount(TransferInfo::Direction::Upload))
+        .arg(transfers->runningCount(TransferInfo::Direction::Download))
+        .arg(downloaded)
+        .arg(int(window.dropOverlay()->isVisible()));
 }
 
 } // namespace
@@ -307,6 +342,21 @@ int main(int argc, char *argv[])
                 QTimer::singleShot(300, &window, [&window] { window.showDropPreview(3); });
             },
             Qt::SingleShotConnection);
+    }
+    // Scripts (tests/screenshots) wait on what the window shows instead of sleeping.
+    QTimer stateTimer;
+    if (cli.parser.isSet(cli.stateFileOption)) {
+        const QString stateFile = cli.parser.value(cli.stateFileOption);
+        QObject::connect(&stateTimer, &QTimer::timeout, &window, [&window, stateFile] {
+            QFile out(stateFile + QStringLiteral(".new"));
+            if (!out.open(QIODevice::WriteOnly | QIODevice::Truncate))
+                return;
+            out.write(stateLine(window).toUtf8() + '\n');
+            out.close();
+            QFile::remove(stateFile);
+            out.rename(stateFile);
+        });
+        stateTimer.start(200);
     }
     return app.exec();
 }

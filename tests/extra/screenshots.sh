@@ -13,8 +13,13 @@ timeout 300 bash "$here/tests/screenshots/take-screenshots.sh" "$build" "$out"
 for shot in 01-empty-room 02-files-available 03-transfers-in-progress 04-drop-overlay; do
     f="$out/$shot.png"
     [ -s "$f" ] || { echo "screenshots: $shot.png missing" >&2; exit 1; }
-    # A blank (single-colour) screen means the windows never appeared.
-    colours=$(convert-im6.q16 "$f" -format '%k' info:)
-    [ "$colours" -gt 50 ] || { echo "screenshots: $shot.png is blank ($colours colours)" >&2; exit 1; }
-    echo "screenshots: $shot.png ($colours colours)"
+    # Every window: the host's on the left, the guest's on the right. A blank
+    # (single-colour) half means that window never appeared. The script itself waited for
+    # each window's state (--demo-state-file), so a window that failed fails the script.
+    for half in "host 1096x720+0+0" "guest 1096x720+1104+0"; do
+        set -- $half
+        colours=$(convert-im6.q16 "$f" -crop "$2" +repage -format '%k' info:)
+        [ "$colours" -gt 50 ] || { echo "screenshots: the $1 window in $shot.png is blank ($colours colours)" >&2; exit 1; }
+        echo "screenshots: $shot.png, $1 window: $colours colours"
+    done
 done

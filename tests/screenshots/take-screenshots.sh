@@ -31,6 +31,7 @@ while [ -e "/tmp/.X${DISPLAY_NUM}-lock" ] || [ -e "/tmp/.X11-unix/X${DISPLAY_NUM
 done
 WORK=$(mktemp -d)
 PIDS=()
+declare -A LAST_PID
 cleanup() {
     for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
     wait 2>/dev/null || true
@@ -49,13 +50,34 @@ run() { # NAME ARGS... ; starts the app for NAME in the background
     mkdir -p "$WORK/$name/Downloads"
     HOME="$WORK/$name" XDG_CONFIG_HOME="$WORK/$name/.config" XDG_DATA_HOME="$WORK/$name/.local/share" \
     XDG_DOWNLOAD_DIR="$WORK/$name/Downloads" QT_QPA_PLATFORMTHEME= \
-        "$APP" --new-instance "$@" >"$WORK/$name.log" 2>&1 &
+        "$APP" --new-instance --demo-state-file "$WORK/$name.state" "$@" >"$WORK/$name.log" 2>&1 &
     PIDS+=($!)
+    LAST_PID[$name]=$!
 }
 shot() { # FILE
-    sleep "${2:-1}"
+    sleep 0.5 # the last paint after the state was reached
     import -window root "$OUT_DIR/$1"
     echo "saved $OUT_DIR/$1"
+}
+# wait_state NAME PATTERN...: waits (at most 60 s) until the state file that instance NAME
+# keeps (--demo-state-file) matches every PATTERN (key=value words, as grep -E patterns).
+wait_state() {
+    local name=$1; shift
+    local file="$WORK/$name.state"
+    for _ in $(seq 600); do
+        local ok=1
+        for pattern in "$@"; do
+            grep -qE "(^| )$pattern( |$)" "$file" 2>/dev/null || { ok=0; break; }
+        done
+        [ "$ok" = 1 ] && return 0
+        if ! kill -0 "${LAST_PID[$name]}" 2>/dev/null; then
+            echo "the $name window exited; its log:" >&2; cat "$WORK/$name.log" >&2; exit 1
+        fi
+        sleep 0.1
+    done
+    echo "the $name window never reached: $* (last state: $(cat "$file" 2>/dev/null))" >&2
+    cat "$WORK/$name.log" >&2
+    exit 1
 }
 
 # Demo files: small real ones and large sparse ones (cheap to create).
@@ -75,18 +97,28 @@ LINK=$(head -n1 "$WORK/link.txt")
 [ -n "$LINK" ] || { echo "the host wrote no invite link" >&2; cat "$WORK/alice.log" >&2; exit 1; }
 
 run bob --display-name Bob -geometry 1096x720+1104+0 --demo-download-all "$LINK"
-shot 01-empty-room.png 3
+# Everyone + Alice + Bob in both windows.
+wait_state alice connected=1 visible=1 participants=3
+wait_state bob connected=1 visible=1 participants=3
+shot 01-empty-room.png
 
 QT_QPA_PLATFORM=offscreen run carol --display-name Carol \
     --demo-send "$WORK/files/Q3 report.pdf" --demo-send "$WORK/files/team photo.png" \
     --demo-send "$WORK/files/meeting notes.txt" "$LINK"
-shot 02-files-available.png 3
+wait_state alice files=3
+wait_state bob files=3 downloaded=3
+shot 02-files-available.png
 
 # Alice's two big uploads start 9 s after she joined.
-sleep 2
-shot 03-transfers-in-progress.png 1.5
+wait_state alice uploading=2
+sleep 1.5 # progress, speed and time left filled in
+wait_state alice uploading=2
+shot 03-transfers-in-progress.png
 
 # A fresh Bob window showing the drop overlay.
 kill "${PIDS[2]}" 2>/dev/null || true
+rm -f "$WORK/bob.state"
 run bob --display-name Bob -geometry 1096x720+1104+0 --demo-state drop-overlay "$LINK"
-shot 04-drop-overlay.png 3
+wait_state bob connected=1 visible=1 overlay=1
+wait_state alice connected=1 visible=1
+shot 04-drop-overlay.png
