@@ -239,9 +239,7 @@ void DownloadJob::handleChunk(const ChunkHeader &header, const QByteArray &messa
     }
     m_crcFailures = 0;
     if (m_partial.write(payload.data(), payload.size()) != payload.size())
-        return fail(ErrorCode::LocalFileError,
-                    QStringLiteral("Writing %1 failed: %2")
-                        .arg(m_partial.fileName(), m_partial.errorString()));
+        return stopOnWriteFailure();
     m_hash.addData(message, ChunkHeader::Size);
     m_written += payload.size();
     addProcessed(payload.size());
@@ -352,6 +350,39 @@ void DownloadJob::discardPartial()
         QFile::remove(m_partial.fileName() + SidecarSuffix);
     }
     m_ownsPartial = false;
+}
+
+void DownloadJob::stopOnWriteFailure()
+{
+    if (isFinished())
+        return;
+    const QString reason = m_partial.errorString();
+    const QString path = m_partial.fileName();
+    const QString folder = QFileInfo(path).absolutePath();
+    // The stream stops at once; nothing else of this room waits on this disk.
+    if (m_wireId != 0 && room()->isConnected())
+        room()->sendControl(
+            QJsonObject{ { QStringLiteral("type"), QStringLiteral("download-cancel") },
+                         { QStringLiteral("downloadId"), double(m_wireId) } });
+    // What reached the disk is kept, cut back to the last chunk written whole, so asking
+    // for the file again once there is space continues from there (the sidecar names it).
+    (void)m_partial.flush();
+    const bool kept = m_partial.resize(m_written);
+    releasePartial();
+    if (!kept || m_written == 0) {
+        discardPartial();
+        return fail(ErrorCode::LocalFileError,
+                    QStringLiteral("Cannot write %1 in %2: %3").arg(m_info.name, folder, reason));
+    }
+    m_ownsPartial = false;
+    qCInfo(lcCore) << "download" << m_info.id << m_info.name << "stopped at" << m_written
+                   << "bytes, partial kept:" << reason;
+    finish(TransferInfo::Status::Failed, ErrorCode::LocalFileError,
+           QStringLiteral("Cannot write %1 in %2: %3. The %4 bytes received are kept in %5; "
+                          "download it again once there is space and it continues from there")
+               .arg(m_info.name, folder, reason)
+               .arg(m_written)
+               .arg(QFileInfo(path).fileName()));
 }
 
 void DownloadJob::fail(ErrorCode code, const QString &desc)

@@ -49,6 +49,9 @@ private:
     //! A damaged chunk: drop the stream and ask again from the current offset.
     void refetch();
     void fail(ErrorCode code, const QString &desc);
+    //! The disk refused a chunk (full, failing): 1195 naming the folder, the partial kept
+    //! (cut back to the bytes written whole) for a later download to continue.
+    void stopOnWriteFailure();
     void discardPartial();
     void releasePartial();
     void ack();

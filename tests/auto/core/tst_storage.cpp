@@ -57,6 +57,7 @@ private Q_SLOTS:
     void cleanup();
 
     void diskFull();
+    void receiverDiskFull();
     void writeErrorInjection();
     void syncErrorInjection();
     void partialUploadsExpire();
@@ -182,6 +183,84 @@ void TestStorage::diskFull()
     const QJsonObject ok = sendAndWait(alice.get(), medium);
     QCOMPARE(ok.value(QLatin1String("result")).toInt(-1), 0);
     QTRY_COMPARE(bobAvailable.size(), 1);
+}
+
+// The receiver's disk fills (issue 16): that download ends with 1195 naming the folder, keeps
+// what it received, harms no other download, and continues from there once there is space.
+void TestStorage::receiverDiskFull()
+{
+    const QString mountPoint = m_tmp.filePath(QStringLiteral("receiver-disk"));
+    QDir().mkpath(mountPoint);
+    if (::mount("tmpfs", QFile::encodeName(mountPoint).constData(), "tmpfs", 0, "size=8M") != 0) {
+        const QByteArray why = qt_error_string(errno).toLocal8Bit();
+        QVERIFY2(::geteuid() != 0, QByteArray("root cannot mount a tmpfs: " + why).constData());
+        QSKIP("Cannot mount a tmpfs here (needs root)");
+    }
+    m_mount = mountPoint;
+    auto server = startServer(m_tmp.filePath(QStringLiteral("receiver-disk-server")));
+    QVERIFY(server);
+    auto alice = join(server->url(), QStringLiteral("Alice"));
+    auto bob = join(server->url(), QStringLiteral("Bob"));
+    QVERIFY(alice && bob);
+    const QString srcDir = m_tmp.filePath(QStringLiteral("receiver-src"));
+    QDir().mkpath(srcDir);
+    const QString big = TestUtil::makeFile(srcDir, QStringLiteral("big.bin"), 12 * MiB);
+    const QString small = TestUtil::makeFile(srcDir, QStringLiteral("small.bin"), 3 * MiB);
+    QCOMPARE(sendAndWait(alice.get(), big).value(QLatin1String("result")).toInt(-1), 0);
+    QCOMPARE(sendAndWait(alice.get(), small).value(QLatin1String("result")).toInt(-1), 0);
+    QTRY_COMPARE(bob->availableFileList().size(), 2);
+    qint64 bigIndex = -1, smallIndex = -1;
+    for (const FileInfo &f : bob->availableFileList())
+        (f.name == QLatin1String("big.bin") ? bigIndex : smallIndex) = f.index;
+
+    const QString otherDir = m_tmp.filePath(QStringLiteral("receiver-other"));
+    QDir().mkpath(otherDir);
+    QJsonObject bigResult, smallResult;
+    bob->recvFiles(bigIndex, { { QStringLiteral("saveDir"), mountPoint } },
+                   [&](const QJsonObject &r) { bigResult = r; });
+    bob->recvFiles(smallIndex, { { QStringLiteral("saveDir"), otherDir } },
+                   [&](const QJsonObject &r) { smallResult = r; });
+    QTRY_VERIFY_WITH_TIMEOUT(!bigResult.isEmpty() && !smallResult.isEmpty(), LongWait);
+    QCOMPARE(bigResult.value(QLatin1String("result")).toInt(), int(ErrorCode::LocalFileError));
+    const QString desc = bigResult.value(QLatin1String("desc")).toString();
+    QVERIFY2(desc.contains(mountPoint) && desc.contains(QLatin1String("kept")), qPrintable(desc));
+    QCOMPARE(smallResult.value(QLatin1String("result")).toInt(-1), 0);
+    QCOMPARE(TestUtil::sha256Of(QDir(otherDir).filePath(QStringLiteral("small.bin"))),
+             TestUtil::sha256Of(small));
+    // The partial is kept, nothing is shown as complete.
+    const QStringList left = TestUtil::filesIn(mountPoint);
+    QVERIFY2(!left.contains(QStringLiteral("big.bin")), qPrintable(left.join(QLatin1Char(','))));
+    QString partial;
+    for (const QString &name : left) {
+        if (name.endsWith(QLatin1String(".roomshare-part")))
+            partial = QDir(mountPoint).filePath(name);
+    }
+    QVERIFY2(!partial.isEmpty(), qPrintable(left.join(QLatin1Char(','))));
+    const qint64 kept = QFileInfo(partial).size();
+    QVERIFY2(kept > 0 && kept < 12 * MiB, qPrintable(QString::number(kept)));
+    QTRY_COMPARE(server->downloadCount(), 0); // the server's stream was stopped too
+
+    // Space again: the same download continues from what was kept.
+    QVERIFY(
+        ::mount("tmpfs", QFile::encodeName(mountPoint).constData(), "tmpfs", MS_REMOUNT, "size=32M")
+        == 0);
+    qint64 startedAt = -1;
+    QMetaObject::Connection added
+        = connect(bob.get(), &Room::jobAdded, this, [&](TransferJob *job) {
+              connect(job, &TransferJob::started, this,
+                      [&, job] { startedAt = job->info().processedBytes; });
+          });
+    QJsonObject again;
+    bob->recvFiles(bigIndex, { { QStringLiteral("saveDir"), mountPoint } },
+                   [&](const QJsonObject &r) { again = r; });
+    QTRY_VERIFY_WITH_TIMEOUT(!again.isEmpty(), LongWait);
+    disconnect(added);
+    QCOMPARE(again.value(QLatin1String("result")).toInt(-1), 0);
+    QCOMPARE(startedAt, kept);
+    QCOMPARE(TestUtil::sha256Of(QDir(mountPoint).filePath(QStringLiteral("big.bin"))),
+             TestUtil::sha256Of(big));
+    qInfo("receiver disk full: %lld of %lld bytes kept; the retry continued from there", kept,
+          qint64(12 * MiB));
 }
 
 QUrl TestStorage::startServerProcess(QProcess &server, const QString &name, const QString &variable,
