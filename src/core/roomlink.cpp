@@ -396,15 +396,31 @@ void RoomLink::onSocketDisconnected()
 
 void RoomLink::dropSocket()
 {
-    dropDataChannel();
+    const bool lingering = m_leaving && m_socket->state() != QAbstractSocket::UnconnectedState;
+    // Leaving on purpose, the data channel outlives the WebSocket: the server takes a lost
+    // data channel for a dropped client, and were it to see that before the `leave` still
+    // on its way over the WebSocket, the session would wait out its grace period for a
+    // resume that never comes (the soak test's orphaned upload).
+    QPointer<DataChannel> data = lingering ? m_data : QPointer<DataChannel>();
+    if (data) {
+        m_data.clear();
+        m_dataActive = false;
+        m_heldTimeout.stop();
+        data->disconnect(this);
+        data->setConsumer({});
+    } else {
+        dropDataChannel();
+    }
     m_dataWait.stop();
     // Detach first so nothing below re-enters through socket signals.
     m_socket->disconnect(this);
     m_heartbeat.stop();
     QWebSocket *socket = m_socket.release();
-    if (m_leaving && socket->state() != QAbstractSocket::UnconnectedState) {
-        // Leaving on purpose: let what is queued (`leave`, the close frame) go out first;
-        // the socket deletes itself once closed, or after 30 s at most.
+    if (lingering) {
+        // Let what is queued (`leave`, the close frame) go out first; the socket (and the
+        // data channel with it) deletes itself once closed, or after 30 s at most.
+        if (data)
+            data->setParent(socket);
         connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
         QTimer::singleShot(30000, socket, [socket] {
             socket->abort();

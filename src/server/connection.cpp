@@ -32,6 +32,8 @@ constexpr qint64 SocketHighWater = 1024 * 1024;
 constexpr int MaxNameLength = 64;
 // A peer that does not complete the closing handshake is cut off after this.
 constexpr int CloseGraceMs = 5000;
+// How long a connection whose data channel was lost stays, for a `leave` on its way.
+constexpr int DataLossGraceMs = 1000;
 // The durable offset of an upload advances at least this often (bytes), and at least
 // once a second while data arrives (RoomServerPrivate::onDurableTimer); the sync runs on
 // the Syncer's thread, so it lags by the time the disk takes, but never by more than
@@ -232,10 +234,17 @@ void Connection::onDataChannelLost()
     qCInfo(lcServer) << "data channel of" << m_clientId << "lost; dropping the connection";
     // Chunks in flight on it are gone: the client reconnects and resumes from the durable
     // offsets, as after any other drop.
-    m_closing = true;
     detachTransfers();
     closeDataChannel();
-    m_socket->abort();
+    // A client leaving on purpose may close its data channel first (older clients do): its
+    // `leave` may still be on the way over the WebSocket, and aborting now would keep its
+    // session waiting for a resume that never comes. The WebSocket gets a moment to say so.
+    QTimer::singleShot(DataLossGraceMs, this, [this] {
+        if (m_closing)
+            return;
+        m_closing = true;
+        m_socket->abort();
+    });
 }
 
 void Connection::closeDataChannel()
