@@ -525,12 +525,12 @@ async function main() {
         console.log(`web: 1 GiB sent by the CLI and written by the page in ${seconds.toFixed(1)} s (${(1024 * MiB / 1e6 / seconds).toFixed(0)} MB/s); the page's renderer RSS at most ${(maxRenderer / MiB).toFixed(0)} MiB, all of Chromium at most ${(maxTotal / MiB).toFixed(0)} MiB`);
         console.log('web: largest RSS per Chromium process (MiB): ' + Object.entries(byType).map(([k, v]) => `${k}=${(v / MiB).toFixed(0)}`).join(' '));
         // Flat memory: the renderer must not grow with the file. Its peak is reported; the
-        // issue's 200 MiB target is not met yet (about 300 MiB here: the WebSocket's
-        // ArrayBuffers wait for the garbage collector, see docs/web.md), so what is checked is
-        // that it grew by less than a quarter of the file, which holding the file (or a
-        // per-chunk leak) could not pass.
+        // issue's 200 MiB target is not met yet (about 215 MiB here, from about 135 MiB before
+        // the download: see docs/web.md), so what is checked is that it grew by less than
+        // 160 MiB, which holding the file (or a per-chunk leak) could not pass, nor the
+        // worker without its young garbage (opfs-worker.js: about 170 MiB of growth).
         console.log(`web: the renderer's RSS went from ${(baseline / MiB).toFixed(0)} MiB to at most ${(maxRenderer / MiB).toFixed(0)} MiB during the 1 GiB download`);
-        check(baseline > 0 && maxRenderer - baseline < 256 * MiB, 'the renderer grew by less than a quarter of the 1 GiB file', `${((maxRenderer - baseline) / MiB).toFixed(0)} MiB`);
+        check(baseline > 0 && maxRenderer - baseline < 160 * MiB, 'the renderer grew by less than 160 MiB during the 1 GiB download', `${((maxRenderer - baseline) / MiB).toFixed(0)} MiB`);
         // Now attach, and check what the page holds.
         const attached = await chromium.connectOverCDP(devtools);
         const plainPage = attached.contexts()[0].pages().find((p) => p.url().startsWith(new URL(webLink).origin));
