@@ -1,5 +1,5 @@
 // The room page: joins with the invite in the URL fragment and drives a RoomshareClient.
-import { RoomshareClient, parseWebLink, peekToken } from './roomshare.js';
+import { NoDiskStorageText, RoomshareClient, parseWebLink, peekToken } from './roomshare.js';
 
 const $ = (id) => document.getElementById(id);
 const rows = new Map(); // transfer key -> row element
@@ -205,20 +205,9 @@ async function join(link, name) {
         return;
     }
     $('room').hidden = false;
-    // Test hook (tests/web): download the file of this name as soon as it is offered, so a
-    // browser that no automation is attached to can be measured.
-    const autoDownload = link.params.get('test-download');
-    if (autoDownload) {
-        let started = false;
-        const look = () => {
-            const file = client.availableFiles.find((f) => f.name === autoDownload);
-            if (file && !started) {
-                started = true;
-                client.recvFiles(file.index);
-            }
-        };
-        client.on('files-changed', look);
-        look();
+    if (!client.canSaveDownloads) {
+        $('no-storage').textContent = NoDiskStorageText;
+        $('no-storage').hidden = false;
     }
     $('file-input').addEventListener('change', (e) => {
         send(client, e.target.files);

@@ -12,6 +12,19 @@ async function folder() {
     return root.getDirectoryHandle('roomshare-downloads', { create: true });
 }
 
+// V8 frees a dead ArrayBuffer's memory when a collection finds it, and this worker's heap of
+// small objects fills so slowly that its young-generation collector would hardly run: the
+// 256 KiB messages written here waited for the external-memory limit instead (the page's
+// renderer peaked near 300 MiB during a 1 GiB download). 128 KiB of short-lived objects per
+// write make a scavenge come every few MiB (about 215 MiB peak, measured by
+// tests/web/browser.test.mjs; docs/web.md).
+function churn() {
+    let sum = 0;
+    for (let i = 0; i < 4; ++i)
+        sum += new Array(4096).fill(i).length;
+    return sum;
+}
+
 self.onmessage = async (event) => {
     const { id, op, name } = event.data;
     try {
@@ -25,6 +38,7 @@ self.onmessage = async (event) => {
             const bytes = new Uint8Array(event.data.data, event.data.skip);
             for (let done = 0; done < bytes.length;)
                 done += handle.write(bytes.subarray(done), { at: event.data.at + done });
+            churn();
         } else if (op === 'close') {
             const handle = handles.get(name);
             handle.flush();

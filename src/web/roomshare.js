@@ -91,6 +91,11 @@ export function peekToken(token) {
     }
 }
 
+//! Why a page without OPFS refuses downloads (docs/web.md, "Memory").
+export const NoDiskStorageText = 'This page cannot save downloads: browsers allow writing files to disk only on '
+    + 'https:// pages (or on localhost), and this one was opened over plain http://. Ask the host for the '
+    + 'https:// link; holding the file in memory instead could exhaust it.';
+
 function hex(bytes) {
     return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
@@ -130,9 +135,11 @@ class OpfsWorker {
 }
 
 //! Where a download's bytes go, best first: the origin-private file system through a worker's
-//! synchronous access handle ('opfs-sync'), OPFS through a writable stream ('opfs-stream';
-//! Chromium keeps each write as a Blob until garbage collection), or Blobs ('blobs').
-//! write(buffer, skip, at) may take ownership of buffer; finish() gives the file as a Blob.
+//! synchronous access handle ('opfs-sync'), or OPFS through a writable stream ('opfs-stream';
+//! Chromium keeps each write as a Blob until garbage collection). Without OPFS (not a secure
+//! context) there is nowhere bounded to put a file: it throws NoDiskStorageText rather than
+//! holding the file in memory. write(buffer, skip, at) may take ownership of buffer;
+//! finish() gives the file as a Blob.
 async function openSink(client, name) {
     if (client._storage && client._worker !== false && typeof Worker !== 'undefined') {
         try {
@@ -168,13 +175,7 @@ async function openSink(client, name) {
             },
         };
     }
-    let parts = [];
-    return {
-        kind: 'blobs',
-        write: async (buffer, skip) => { parts.push(new Blob([new Uint8Array(buffer, skip)])); },
-        finish: async () => new Blob(parts),
-        discard: async () => { parts = []; },
-    };
+    throw errorObject(ErrorCode.LocalFileError, NoDiskStorageText);
 }
 
 //! One participant of one room. Events (addEventListener or on(name, fn)):
@@ -205,21 +206,8 @@ export class RoomshareClient extends EventTarget {
         this._lostAt = 0;
         this._storage = null;
         this._crc = null;
-        this._hold = Infinity;
         //! Verified downloads: {jobId, index, name, file} (file is disk-backed with OPFS).
         this.completedDownloads = [];
-    }
-
-    //! Test hook: uploads stop sending once this many bytes of theirs are out, and go on
-    //! when it is raised again (tests catch a transfer in flight with it, never by luck).
-    get holdUploadsAt() {
-        return this._hold;
-    }
-
-    set holdUploadsAt(bytes) {
-        this._hold = bytes;
-        for (const u of this._uploads.values())
-            this._pump(u);
     }
 
     on(name, fn) {
@@ -243,7 +231,7 @@ export class RoomshareClient extends EventTarget {
         this._crc = this._crc || await hashwasm.createCRC32(Crc32cPolynomial);
         if (this._storage === null)
             this._storage = (await opfsRoot()) || false;
-        //! Where the last download went: 'opfs-sync', 'opfs-stream' or 'blobs' (openSink()).
+        //! Where the last download went: 'opfs-sync' or 'opfs-stream' (openSink()).
         this.downloadStorage = '';
         this._setState('connecting');
         return this._open(false);
@@ -389,10 +377,10 @@ export class RoomshareClient extends EventTarget {
             this._ws.close(1000);
     }
 
-    //! Test hook: drops the WebSocket as a network failure would; the client reconnects.
-    dropConnection() {
-        if (this._ws)
-            this._ws.close(4999, 'dropped for a test');
+    //! False where the browser gives the page no origin-private file system (plain http://
+    //! to a LAN address): recvFiles() then fails with 1195 and NoDiskStorageText.
+    get canSaveDownloads() {
+        return Boolean(this._storage);
     }
 
     get availableFiles() {
@@ -553,7 +541,7 @@ export class RoomshareClient extends EventTarget {
         u.pumping = true;
         try {
             while (u.status === 'running' && this._ws && this._ws.readyState === WebSocket.OPEN
-                   && u.sent < u.size && u.sent - u.acked < UploadWindow && u.sent < this._hold) {
+                   && u.sent < u.size && u.sent - u.acked < UploadWindow) {
                 const offset = u.sent;
                 const end = Math.min(offset + ChunkSize, u.size);
                 let bytes;
@@ -565,6 +553,8 @@ export class RoomshareClient extends EventTarget {
                 }
                 if (u.status !== 'running' || u.sent !== offset)
                     continue; // cancelled, nacked or resumed meanwhile: read again from there
+                if (!this._ws || this._ws.readyState !== WebSocket.OPEN)
+                    break; // dropped while reading: the resume pumps again
                 if (end > u.hashedTo) {
                     // Bytes sent again after a nack or a resume are not hashed twice.
                     u.hasher.update(bytes.subarray(Math.max(0, u.hashedTo - offset)));
@@ -685,9 +675,14 @@ export class RoomshareClient extends EventTarget {
             return -1;
         }
         const file = this._files.get(index);
+        if (!file) {
+            // As the C++ library: refused at once, no job and no event.
+            callback(errorObject(ErrorCode.FileNotAvailable, `No file ${index} is available to you`));
+            return -1;
+        }
         const d = {
-            id: this._nextJobId++, direction: 'download', index, name: file ? file.name : '',
-            size: file ? file.size : 0, mimeType: file ? file.type : '', sha256: file ? file.sha256 : '',
+            id: this._nextJobId++, direction: 'download', index, name: file.name,
+            size: file.size, mimeType: file.type, sha256: file.sha256,
             status: 'pending', downloadId: 0, received: 0, ackedTo: 0, hasher: null, sink: null,
             endReceived: false, startedAt: 0, callback, path: '',
             queue: Promise.resolve(),
@@ -719,6 +714,7 @@ export class RoomshareClient extends EventTarget {
             const accepted = await this._request({ type: 'download-begin', index: d.index, offset: d.received });
             if (d.status === 'cancelled') {
                 this._send({ type: 'download-cancel', rid: this._rid++, downloadId: accepted.downloadId });
+                await this._discard(d); // opened after the cancel had discarded nothing
                 return;
             }
             this._byDownloadId.delete(d.downloadId);
@@ -736,6 +732,8 @@ export class RoomshareClient extends EventTarget {
             }
             this._maybeCompleteDownload(d);
         } catch (err) {
+            if (d.status === 'cancelled')
+                await this._discard(d);
             this._finishDownload(d, 'failed', err.result || ErrorCode.DownloadFailed, err.desc);
         }
     }

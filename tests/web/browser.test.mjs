@@ -3,8 +3,10 @@
 // Run by tests/extra/web.sh: node tests/web/browser.test.mjs BUILD_DIR WORK_DIR
 //
 // Every wait is bounded; nothing is judged by time. A transfer that must be caught in
-// flight is held by the page's own hook (RoomshareClient.holdUploadsAt), never by luck.
+// flight is held by a hook this script injects (testHooks below), never by luck: the page
+// that ships has no test hooks.
 import { chromium } from 'playwright-core';
+import utilsBundle from 'playwright-core/lib/utilsBundle';
 import { spawn, execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -17,6 +19,66 @@ const cli = path.join(build, 'src/cli/roomshare-cli');
 const MiB = 1024 * 1024;
 const children = [];
 let failures = 0;
+
+//! Injected into the pages this script drives (addInitScript), never served: uploads stop
+//! reading their File at byte offset hold(n) (roomshare.js reads through Blob.slice) and
+//! go on when it is raised; drop() closes the page's WebSockets as a network failure would.
+function testHooks() {
+    const hooks = { holdAt: Infinity, waiters: [], sockets: [] };
+    window.__roomshareTest = hooks;
+    hooks.hold = (at) => {
+        hooks.holdAt = at;
+        const waiting = hooks.waiters;
+        hooks.waiters = [];
+        waiting.forEach((resolve) => resolve());
+    };
+    hooks.drop = () => {
+        for (const socket of hooks.sockets)
+            if (socket.readyState === WebSocket.OPEN)
+                socket.close(4999, 'dropped for a test');
+    };
+    const slice = Blob.prototype.slice;
+    Blob.prototype.slice = function (start, end, type) {
+        const part = slice.call(this, start, end, type);
+        const at = start || 0;
+        const read = part.arrayBuffer;
+        part.arrayBuffer = async () => {
+            while (at >= hooks.holdAt)
+                await new Promise((resolve) => hooks.waiters.push(resolve));
+            return read.call(part);
+        };
+        return part;
+    };
+    const NativeWebSocket = window.WebSocket;
+    window.WebSocket = class extends NativeWebSocket {
+        constructor(...args) {
+            super(...args);
+            hooks.sockets.push(this);
+        }
+    };
+}
+
+//! Runs \a expression in the page at \a origin of a Chromium started with
+//! --remote-debugging-port, over a bare DevTools connection that enables no domain (so,
+//! unlike playwright, it copies no WebSocket frame out of the page), then detaches.
+async function evaluateUnattached(devtools, origin, expression) {
+    const port = new URL(devtools).port;
+    const targets = await (await fetch(`http://127.0.0.1:${port}/json/list`)).json();
+    const target = targets.find((t) => t.type === 'page' && t.url.startsWith(origin));
+    if (!target)
+        throw new Error(`no page of ${origin} in ${JSON.stringify(targets.map((t) => t.url))}`);
+    const socket = new utilsBundle.ws(target.webSocketDebuggerUrl);
+    await new Promise((resolve, reject) => { socket.once('open', resolve); socket.once('error', reject); });
+    const answer = new Promise((resolve) => socket.on('message', (m) => {
+        const reply = JSON.parse(m);
+        if (reply.id === 1)
+            resolve(reply);
+    }));
+    socket.send(JSON.stringify({ id: 1, method: 'Runtime.evaluate', params: { expression, awaitPromise: true, returnByValue: true } }));
+    const reply = await answer;
+    socket.close();
+    return reply.result && reply.result.result ? reply.result.result.value : reply;
+}
 
 function pass(text) { console.log(`PASS: ${text}`); }
 function fail(text) { console.log(`FAIL: ${text}`); ++failures; }
@@ -158,6 +220,7 @@ async function main() {
         args: ['--no-sandbox', `--ignore-certificate-errors-spki-list=${spki}`],
         acceptDownloads: true,
     });
+    await context.addInitScript(testHooks);
     const page = await context.newPage();
     const pageErrors = [];
     page.on('pageerror', (e) => pageErrors.push(String(e)));
@@ -199,12 +262,12 @@ async function main() {
     // 4. The WebSocket cut mid-upload: the upload resumes from the server's offset.
     const resumeFile = path.join(work, 'resume.bin');
     writeRandomFile(resumeFile, 24 * MiB);
-    await page.evaluate((hold) => { window.roomshare.holdUploadsAt = hold; }, 10 * MiB);
+    await page.evaluate((hold) => { window.__roomshareTest.hold(hold); }, 10 * MiB);
     await page.setInputFiles('#file-input', resumeFile);
     await until('the held upload to stop at 10 MiB, partly acknowledged', () => page.evaluate(() => [...window.roomshare._uploads.values()].some((u) => u.name === 'resume.bin' && u.sent === 10 * 1024 * 1024 && u.acked > 0)));
     if (process.env.WEB_SCREENSHOT) // docs/web-page.png: the page with a transfer running
         await page.screenshot({ path: process.env.WEB_SCREENSHOT, fullPage: true });
-    await page.evaluate(() => { window.roomshare.dropConnection(); window.roomshare.holdUploadsAt = Infinity; });
+    await page.evaluate(() => { window.__roomshareTest.drop(); window.__roomshareTest.hold(Infinity); });
     await until('resume.bin to complete after the cut', () => page.evaluate(() => window.events.some((e) => e.messageType === 'upload-completed' && e.response.uploadInfo.name === 'resume.bin')), 60000);
     const resumed = await page.evaluate(() => window.events.find((e) => e.messageType === 'upload-resumed'));
     check(resumed && resumed.response.offset > 0 && resumed.response.offset <= 10 * MiB, 'the upload resumed from the server\'s offset, not from zero', JSON.stringify(resumed));
@@ -218,6 +281,11 @@ async function main() {
     await other.getByLabel('Your name, as the others will see it').fill('Other');
     await other.getByRole('button', { name: 'Join the room' }).click();
     await until('the second page to join', () => other.evaluate(() => window.roomshare && window.roomshare.state === 'connected'));
+    await other.evaluate(() => {
+        window.events = [];
+        window.roomshare.on('fs-upload-result', (e) => window.events.push(e));
+        window.roomshare.on('fs-download-result', (e) => window.events.push(e));
+    });
     const secret = path.join(work, 'secret.bin');
     writeRandomFile(secret, 5 * MiB + 123);
     const sent = spawn(cli, ['send', nativeLink, secret, '--to', webId, '--name', 'Bob'], { stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, HOME: path.join(work, 'home-bob') } });
@@ -240,6 +308,7 @@ async function main() {
     const cppEvents = [...jsonLines(sent), ...jsonLines(carol)].filter((e) => e.response !== undefined);
     const jsEvents = await page.evaluate(() => window.events);
     const compared = [];
+    const cppFailed = {};
     for (const type of ['upload-started', 'upload-completed', 'download-available', 'download-started', 'download-completed']) {
         const cpp = cppEvents.find((e) => e.messageType === type);
         const js = jsEvents.find((e) => e.messageType === type);
@@ -256,8 +325,62 @@ async function main() {
     const refused = await other.evaluate((i) => new Promise((resolve) => window.roomshare.recvFiles(i, {}, resolve)), index);
     check(refused.result === 1181, 'the second page gets 1181 when it asks for secret.bin', JSON.stringify(refused));
 
+    // The failures, from both clients in the same situations: a file one is not a recipient of
+    // (refused at once with 1181, an error object and no event), a download with nowhere to
+    // write it (1195), an upload to a participant who is not in the room (1189).
+    const cliRun = (args, home) => new Promise((resolve) => {
+        const child = spawn(cli, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HOME: path.join(work, home) } });
+        child.lines = [];
+        child.errLines = [];
+        readline.createInterface({ input: child.stdout }).on('line', (l) => child.lines.push(l));
+        readline.createInterface({ input: child.stderr }).on('line', (l) => child.errLines.push(l));
+        child.on('close', (code) => resolve({ code, events: jsonLines(child), errors: child.errLines.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l)) }));
+    });
+    const eveRefused = await cliRun(['recv', nativeLink, '--index', String(index), '--out', path.join(work, 'eve'), '--name', 'Eve'], 'home-eve');
+    check(eveRefused.errors.length === 1 && eveRefused.errors[0].result === 1181 && JSON.stringify(shape(eveRefused.errors[0])) === JSON.stringify(shape(refused)),
+          'a file one is not a recipient of: the same error object from both (1181)', `C++ ${JSON.stringify(eveRefused.errors)} page ${JSON.stringify(refused)}`);
+    check(!eveRefused.events.some((e) => e.messageType === 'download-failed')
+          && !(await other.evaluate(() => window.events.some((e) => e.messageType === 'download-failed'))), 'and neither emits a download event for it');
+    const blocker = path.join(work, 'blocker');
+    fs.writeFileSync(blocker, '');
+    const bigIndex = await other.evaluate(() => window.roomshare.availableFiles.find((f) => f.name === 'big.bin').index);
+    const eveRecv = await cliRun(['recv', nativeLink, '--index', String(bigIndex), '--out', path.join(blocker, 'sub'), '--name', 'Eve'], 'home-eve');
+    const nobody = path.join(work, 'to-nobody.bin');
+    writeRandomFile(nobody, 1000);
+    const eveSend = await cliRun(['send', nativeLink, nobody, '--to', 'c9999', '--name', 'Eve'], 'home-eve');
+    check(eveRecv.code !== 0 && eveSend.code !== 0, 'the CLI fails both (exit codes)', `${eveRecv.code} ${eveSend.code}`);
+    // A page the browser gives no origin-private file system (as on plain http:// to a LAN
+    // address): it says so, and a download fails with 1195 instead of filling memory.
+    const noDisk = await context.newPage();
+    await noDisk.addInitScript(() => { delete StorageManager.prototype.getDirectory; });
+    await noDisk.goto(webLink + '&name=NoDisk');
+    await until('the page without OPFS to join', () => noDisk.evaluate(() => window.roomshare && window.roomshare.state === 'connected'));
+    const noDiskText = await noDisk.locator('#no-storage').textContent();
+    check(await noDisk.locator('#no-storage').isVisible() && noDiskText.includes('https://'), 'the page without OPFS says it cannot save downloads and why', noDiskText);
+    const noDiskResult = await noDisk.evaluate((i) => new Promise((resolve) => {
+        window.events = [];
+        window.roomshare.on('fs-upload-result', (e) => window.events.push(e));
+        window.roomshare.on('fs-download-result', (e) => window.events.push(e));
+        window.roomshare.recvFiles(i, {}, (r) => resolve({ r }));
+    }), bigIndex);
+    check(noDiskResult.r.result === 1195, 'its download fails with 1195', JSON.stringify(noDiskResult.r));
+    await noDisk.evaluate((to) => new Promise((resolve) => window.roomshare.sendFiles([new File([new Uint8Array(1000)], 'to-nobody.bin')], { broadcast: false, clientList: [to] }, resolve)), 'c9999');
+    const jsFailures = await noDisk.evaluate(() => window.events);
+    for (const type of ['download-failed', 'upload-failed']) {
+        const cpp = [...eveRecv.events, ...eveSend.events].find((e) => e.messageType === type);
+        const js = jsFailures.find((e) => e.messageType === type);
+        if (!cpp || !js) {
+            fail(`no ${type} event from ${cpp ? 'the page' : 'the C++ library'} to compare: ${JSON.stringify(cpp ? jsFailures : [...eveRecv.events, ...eveSend.events])}`);
+            continue;
+        }
+        check(cpp.result === js.result, `${type}: the same code from both (${cpp.result})`, `C++ ${cpp.result} page ${js.result}`);
+        check(JSON.stringify(shape(cpp)) === JSON.stringify(shape(js)), `${type}: the page's event has the C++ library's fields and types`, `C++ ${JSON.stringify(shape(cpp))} page ${JSON.stringify(shape(js))}`);
+        cppFailed[type.split('-')[0]] = cpp;
+    }
+    await noDisk.close();
+
     // 6. A drop of two files onto the page starts two uploads; one is cancelled and never announced.
-    await page.evaluate(() => { window.roomshare.holdUploadsAt = 1024 * 1024; window.events = []; });
+    await page.evaluate(() => { window.__roomshareTest.hold(1024 * 1024); window.events = []; });
     await page.evaluate(() => {
         const make = (name) => new File([new Uint8Array(4 * 1024 * 1024).map((_, i) => (i * 7 + name.length) & 255)], name);
         const transfer = new DataTransfer();
@@ -268,7 +391,7 @@ async function main() {
     await until('two uploads started by the drop', () => page.evaluate(() => window.events.filter((e) => e.messageType === 'upload-started').length === 2));
     await page.getByRole('button', { name: 'Cancel upload of drop-cancel.bin' }).click();
     await until('the cancel to be reported', () => page.evaluate(() => window.events.some((e) => e.messageType === 'upload-cancelled' && e.response.uploadInfo.name === 'drop-cancel.bin')));
-    await page.evaluate(() => { window.roomshare.holdUploadsAt = Infinity; });
+    await page.evaluate(() => { window.__roomshareTest.hold(Infinity); });
     await until('drop-keep.bin to complete', () => page.evaluate(() => window.events.some((e) => e.messageType === 'upload-completed' && e.response.uploadInfo.name === 'drop-keep.bin')));
     await until('Carol to receive drop-keep.bin', () => fs.existsSync(path.join(work, 'carol', 'drop-keep.bin')));
     // Uploads finish in order on one connection: once drop-keep.bin is everywhere, a
@@ -276,6 +399,27 @@ async function main() {
     const otherNames = await other.evaluate(() => window.roomshare.availableFiles.map((f) => f.name));
     check(otherNames.includes('drop-keep.bin') && !otherNames.includes('drop-cancel.bin'), 'the cancelled upload was announced to nobody (second page)', otherNames.join(','));
     check(!carol.lines.some((l) => l.includes('drop-cancel.bin')) && !fs.existsSync(path.join(work, 'carol', 'drop-cancel.bin')), 'the cancelled upload was announced to nobody (Carol)');
+    // roomshare-cli cannot cancel, so no C++ cancelled event arises here; the C++ library builds
+    // cancelled and failed events in one function (src/core/events.cpp, only the status word
+    // and the code differ), so the page's cancelled events must have the shape of its failed ones.
+    const cancelReply = await page.evaluate(() => new Promise((resolve) => {
+        const file = window.roomshare.availableFiles.find((f) => f.name === 'secret.bin');
+        const id = window.roomshare.recvFiles(file.index);
+        window.roomshare.cancelDownloads(id, false, resolve);
+    }));
+    check(cancelReply.result === 0, 'the page cancels a download it just asked for', JSON.stringify(cancelReply));
+    await until('the download-cancelled event', () => page.evaluate(() => window.events.some((e) => e.messageType === 'download-cancelled')));
+    const cancelEvents = await page.evaluate(() => window.events);
+    for (const [type, failedType] of [['upload-cancelled', 'upload'], ['download-cancelled', 'download']]) {
+        const js = cancelEvents.find((e) => e.messageType === type);
+        const cpp = cppFailed[failedType];
+        if (!cpp || !js) {
+            fail(`no ${type} event from the page, or no C++ ${failedType}-failed, to compare`);
+            continue;
+        }
+        check(js.result === 1192, `${type}: code 1192`, JSON.stringify(js));
+        check(JSON.stringify(shape(cpp)) === JSON.stringify(shape(js)), `${type}: the page's event has the fields and types of the C++ library's ${failedType}-failed`, `C++ ${JSON.stringify(shape(cpp))} page ${JSON.stringify(shape(js))}`);
+    }
 
 
     // The page on a phone-sized screen, by keyboard, for screen readers.
@@ -298,10 +442,10 @@ async function main() {
 
     // 7. A 1 GiB download in a Chromium that no automation is attached to while it runs
     // (playwright copies every WebSocket frame out of the page for its own events, which
-    // would be measured too): the page joins with a suggested name and fetches huge.bin by
-    // itself (the page's test-download hook); this script samples the renderer's RSS from
-    // /proc, waits for the file to be complete in the profile, and only then attaches to
-    // check the verified file.
+    // would be measured too): the page joins with a suggested name, a bare DevTools call
+    // (evaluateUnattached) asks it to fetch huge.bin once offered and detaches; this script
+    // samples the renderer's RSS from /proc, waits for the file to be complete in the
+    // profile, and only then attaches to check the verified file.
     if (process.env.WEB_SKIP_BIG !== '1') {
         const huge = path.join(work, 'huge.bin');
         writeRandomFile(huge, 1024 * MiB);
@@ -309,7 +453,7 @@ async function main() {
         const profile = path.join(work, 'plain-profile');
         const plain = spawn(process.env.CHROMIUM || '/usr/bin/chromium', [
             '--headless', '--no-sandbox', '--remote-debugging-port=0', `--user-data-dir=${profile}`,
-            `--ignore-certificate-errors-spki-list=${spki}`, webLink + '&name=Big&test-download=huge.bin',
+            `--ignore-certificate-errors-spki-list=${spki}`, webLink + '&name=Big',
         ], { stdio: ['ignore', 'ignore', 'pipe'] });
         children.push(plain);
         let devtools = '';
@@ -321,6 +465,23 @@ async function main() {
         await until('the plain Chromium to start', () => devtools !== '', 20000);
         await until('the plain page to join', () => srvParticipants(carol).includes('Big'), 20000);
         const bigId = srvParticipants(carol, true).get('Big');
+        const asked = await evaluateUnattached(devtools, new URL(webLink).origin, `(async () => {
+            for (let i = 0; i < 200 && !(window.roomshare && window.roomshare.state === 'connected'); ++i)
+                await new Promise((r) => setTimeout(r, 50));
+            const client = window.roomshare;
+            let started = false;
+            const look = () => {
+                const file = client.availableFiles.find((f) => f.name === 'huge.bin');
+                if (file && !started) {
+                    started = true;
+                    client.recvFiles(file.index);
+                }
+            };
+            client.on('files-changed', look);
+            look();
+            return client.state;
+        })()`);
+        check(asked === 'connected', 'the plain page was asked to download huge.bin once offered', JSON.stringify(asked));
         let baseline = 0;
         for (const p of browserProcesses(plain.pid).values())
             if (p.renderer)
@@ -364,12 +525,12 @@ async function main() {
         console.log(`web: 1 GiB sent by the CLI and written by the page in ${seconds.toFixed(1)} s (${(1024 * MiB / 1e6 / seconds).toFixed(0)} MB/s); the page's renderer RSS at most ${(maxRenderer / MiB).toFixed(0)} MiB, all of Chromium at most ${(maxTotal / MiB).toFixed(0)} MiB`);
         console.log('web: largest RSS per Chromium process (MiB): ' + Object.entries(byType).map(([k, v]) => `${k}=${(v / MiB).toFixed(0)}`).join(' '));
         // Flat memory: the renderer must not grow with the file. Its peak is reported; the
-        // issue's 200 MiB target is not met yet (about 300 MiB here: the WebSocket's
-        // ArrayBuffers wait for the garbage collector, see docs/web.md), so what is checked is
-        // that it grew by less than a quarter of the file, which holding the file (or a
-        // per-chunk leak) could not pass.
+        // issue's 200 MiB target is not met yet (about 215 MiB here, from about 135 MiB before
+        // the download: see docs/web.md), so what is checked is that it grew by less than
+        // 160 MiB, which holding the file (or a per-chunk leak) could not pass, nor the
+        // worker without its young garbage (opfs-worker.js: about 170 MiB of growth).
         console.log(`web: the renderer's RSS went from ${(baseline / MiB).toFixed(0)} MiB to at most ${(maxRenderer / MiB).toFixed(0)} MiB during the 1 GiB download`);
-        check(baseline > 0 && maxRenderer - baseline < 256 * MiB, 'the renderer grew by less than a quarter of the 1 GiB file', `${((maxRenderer - baseline) / MiB).toFixed(0)} MiB`);
+        check(baseline > 0 && maxRenderer - baseline < 160 * MiB, 'the renderer grew by less than 160 MiB during the 1 GiB download', `${((maxRenderer - baseline) / MiB).toFixed(0)} MiB`);
         // Now attach, and check what the page holds.
         const attached = await chromium.connectOverCDP(devtools);
         const plainPage = attached.contexts()[0].pages().find((p) => p.url().startsWith(new URL(webLink).origin));
