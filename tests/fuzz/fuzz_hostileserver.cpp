@@ -10,6 +10,7 @@
 
 #include "downloadjob.h"
 #include "room.h"
+#include "roomlink_p.h"
 #include "uploadjob.h"
 
 #include <QCoreApplication>
@@ -42,11 +43,10 @@ struct RoomFuzzAccess
                 job->handleConnectionLost();
         room.m_uploadsByWireId.clear();
         room.m_downloadsByWireId.clear();
-        const auto pending = std::exchange(room.m_pending, {});
-        for (const auto &handler : pending)
-            handler(QJsonObject{ { QStringLiteral("type"), QStringLiteral("error") },
-                                 { QStringLiteral("code"), int(ErrorCode::ConnectionLost) },
-                                 { QStringLiteral("transient"), true } });
+        room.m_link->failPending(
+            QJsonObject{ { QStringLiteral("type"), QStringLiteral("error") },
+                         { QStringLiteral("code"), int(ErrorCode::ConnectionLost) },
+                         { QStringLiteral("transient"), true } });
     }
 
     // While reconnecting, the next line is the `joined` of the new connection.
@@ -77,11 +77,11 @@ struct RoomFuzzAccess
             if (lines[i] == "R")
                 dropConnection(room);
             else if (lines[i].startsWith('B'))
-                room.onBinaryMessage(lines[i].mid(1));
+                room.m_link->onBinaryMessage(lines[i].mid(1));
             else if (room.m_state == Room::State::Reconnecting)
                 resumeWith(room, lines[i]);
             else
-                room.onTextMessage(QString::fromUtf8(lines[i]));
+                room.m_link->onTextMessage(QString::fromUtf8(lines[i]));
             QCoreApplication::processEvents();
         }
         room.cancelUploads(0, true);
