@@ -115,6 +115,22 @@ void Command::onConnected()
                               { QStringLiteral("dataChannel"), m_room.usesDataChannel() } }));
     switch (m_options.kind) {
     case Kind::List:
+        if (m_options.mine) {
+            return m_room.listMyFiles([this](const QJsonObject &result) {
+                if (result.value(QLatin1String("result")).toInt(-1) != 0) {
+                    return exit(1,
+                                QStringLiteral("%1 (%2)")
+                                    .arg(result.value(QLatin1String("desc")).toString())
+                                    .arg(result.value(QLatin1String("result")).toInt()));
+                }
+                const QJsonArray files = result.value(QLatin1String("response"))
+                                             .toObject()
+                                             .value(QLatin1String("files"))
+                                             .toArray();
+                printRaw(QJsonDocument(files).toJson(QJsonDocument::Compact));
+                exit(0);
+            });
+        }
         printRaw(QJsonDocument(m_room.availableFiles()).toJson(QJsonDocument::Compact));
         return exit(0);
     case Kind::Send: {

@@ -39,6 +39,7 @@ public:
         QString dir; //!< listen --download-to, recv --out
         qint64 index = -1; //!< recv --index, remove-file
         bool all = false; //!< recv --all
+        bool mine = false; //!< list --mine
         int reconnectWindowMs = 60000; //!< --reconnect-window
         QString knockId; //!< admit, deny
         QString inviteName; //!< invite --name (empty: a shared link)

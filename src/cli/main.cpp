@@ -39,7 +39,8 @@ int main(int argc, char *argv[])
         "  send LINK FILE... [--to ID,...]    send files (to everyone, or to the given client "
         "ids)\n"
         "  listen LINK [--download-to DIR]    print room events; download every file offered\n"
-        "  list LINK                          print availableFiles as one JSON array\n"
+        "  list LINK [--mine]                 print availableFiles (--mine: your own files) as one "
+        "JSON array\n"
         "  recv LINK (--index N | --all) [--out DIR]   download files\n"
         "  admit LINK KNOCKID                 moderators: let a knocking person in\n"
         "  deny LINK KNOCKID                  moderators: turn a knocking person away\n"
@@ -72,6 +73,10 @@ int main(int argc, char *argv[])
     const QCommandLineOption indexOpt(QStringLiteral("index"),
                                       QStringLiteral("recv: the file index to download"),
                                       QStringLiteral("N"));
+    const QCommandLineOption mineOpt(
+        QStringLiteral("mine"),
+        QStringLiteral("list: the files you sent (this and earlier sessions of your link), with "
+                       "recipients and download counts"));
     const QCommandLineOption allOpt(QStringLiteral("all"),
                                     QStringLiteral("recv: download every available file"));
     const QCommandLineOption outOpt(
@@ -96,8 +101,8 @@ int main(int argc, char *argv[])
         QStringLiteral("timeout"),
         QStringLiteral("nearby: how long to look before printing the rooms found (default 3)"),
         QStringLiteral("SECONDS"), QStringLiteral("3"));
-    parser.addOptions({ toOpt, downloadToOpt, indexOpt, allOpt, outOpt, nameOpt, reconnectOpt,
-                        ttlOpt, timeoutOpt });
+    parser.addOptions({ toOpt, downloadToOpt, indexOpt, mineOpt, allOpt, outOpt, nameOpt,
+                        reconnectOpt, ttlOpt, timeoutOpt });
     parser.process(app);
 
     const QStringList args = parser.positionalArguments();
@@ -147,6 +152,7 @@ int main(int argc, char *argv[])
         o.dir = parser.value(downloadToOpt);
     } else if (cmd == QLatin1String("list")) {
         o.kind = Command::Kind::List;
+        o.mine = parser.isSet(mineOpt);
     } else if (cmd == QLatin1String("recv")) {
         o.kind = Command::Kind::Recv;
         o.all = parser.isSet(allOpt);

@@ -162,6 +162,14 @@ public:
     //! 1199 when this participant may see it but is neither its sender nor a moderator,
     //! 1180 when not connected.
     void removeFile(qint64 index, const Callback &callback = Callback());
+    //! The files this participant sent that are still in the room: from this session and
+    //! from its earlier sessions (a resumed session, or any connection with the same named
+    //! invite link; docs/protocol.md "Your own files"). \a callback is called once with
+    //! {result: 0, response: {files: [...]}}, each entry an availableFiles() entry plus
+    //! `recipients` (client ids; empty for a broadcast) and `downloads` (downloads the
+    //! server sent completely), in index order; or an error object (1180 when not
+    //! connected). withdraw one with removeFile().
+    void listMyFiles(const Callback &callback);
     //! Moderators only: removes participant \a clientId from the room. Its transfers stop
     //! at once, its connection is closed (it sees disconnected(NotPermitted, ...)) and the
     //! invite it joined with cannot bring it back while valid (see docs/security.md).
@@ -317,6 +325,8 @@ private:
     //! `room-locked` and the like; false when \a type is not one.
     bool handleModerationEvent(const QString &type, const QJsonObject &msg);
     void applyLocked(bool locked);
+    //! One page of listMyFiles() after \a after, appended to \a files.
+    void requestMyFiles(qint64 after, int pages, QJsonArray files, const Callback &callback);
     void registerJob(TransferJob *job);
 
     // for jobs

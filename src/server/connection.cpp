@@ -400,8 +400,15 @@ void Connection::handleJoin(const QJsonObject &msg, const QJsonValue &rid)
 
     if (!session) {
         session = m_server->newSession(claims->room, name, claims->role);
+        // docs/protocol.md "Your own files": every session of one named invite is one
+        // sender; a shared invite's sessions are each their own.
+        session->owner = claims->name.isEmpty() || claims->tokenId.isEmpty()
+            ? QStringLiteral("s:") + session->id
+            : QStringLiteral("t:") + claims->tokenId;
     } else {
         session->role = claims->role;
+        if (session->owner.isEmpty()) // a session saved by an older server
+            session->owner = QStringLiteral("s:") + session->id;
         if (Connection *stale = session->connection; stale && stale != this)
             stale->takenOver();
     }
@@ -483,9 +490,25 @@ void Connection::handleList(const QJsonObject &msg, const QJsonValue &rid)
     if (!after || *after < 0)
         return sendError(rid, ErrorCode::InvalidRequest,
                          str("\"after\" must be a non-negative integer (a file index)"));
+    const QJsonValue mine = msg.value(QLatin1String("mine"));
+    if (!mine.isUndefined() && !mine.isBool())
+        return sendError(rid, ErrorCode::InvalidRequest, str("\"mine\" must be a boolean"));
     QJsonObject reply = message("files");
     setRid(reply, rid);
-    insertFilePage(reply, *m_room, m_clientId, *after);
+    if (mine.toBool()) {
+        insertFilePage(reply, *m_room, *after, [this](const StoredFile &f) {
+            if (!ownsFile(f))
+                return QJsonObject();
+            QJsonObject json = f.toJson();
+            QStringList recipients(f.recipients.cbegin(), f.recipients.cend());
+            recipients.sort();
+            json.insert(QStringLiteral("recipients"), QJsonArray::fromStringList(recipients));
+            json.insert(QStringLiteral("downloads"), m_room->downloadCount(f.index));
+            return json;
+        });
+    } else {
+        insertFilePage(reply, *m_room, m_clientId, *after);
+    }
     sendJson(reply);
 }
 
@@ -562,6 +585,7 @@ void Connection::handleUploadBegin(const QJsonObject &msg, const QJsonValue &rid
     upload->storageId = Storage::newId();
     upload->room = m_room->name();
     upload->sessionId = m_session->id;
+    upload->owner = m_session->owner;
     upload->senderId = m_clientId;
     upload->senderName = m_name;
     upload->name = name;
@@ -912,8 +936,7 @@ void Connection::handleUploadCancel(const QJsonObject &msg, const QJsonValue &ri
         m_server->dropUpload(*id);
         qCInfo(lcServer) << "upload" << *id << "cancelled";
     } else if (published != m_server->publishedUploads.end() && published->first == m_room->name()
-               && m_room->file(published->second)
-               && m_room->file(published->second)->senderId == m_clientId) {
+               && m_room->file(published->second) && ownsFile(*m_room->file(published->second))) {
         const qint64 fileIndex = published->second;
         m_server->removeFile(m_room, fileIndex, str("withdrawn"));
     } else {
@@ -1072,6 +1095,7 @@ void Connection::pumpDownloads()
                 progressed = true;
             }
             if (d.sent == size) {
+                m_server->countDownload(m_room, d.file->index);
                 QJsonObject end = message("download-end");
                 end.insert(QStringLiteral("downloadId"), qint64(id));
                 sendJson(end);

@@ -83,6 +83,9 @@ public:
     bool hasDataChannel() const { return m_data != nullptr; }
     //! The jti of the token this connection joined with.
     QString tokenId() const { return m_tokenId; }
+    //! \a file was sent by this participant: by this session, or by another session of the
+    //! same owner (docs/protocol.md "Your own files").
+    bool ownsFile(const StoredFile &file) const;
     //! A moderator removed this participant: stops its transfers at once, tells it why
     //! (`error` 1199) and closes with 4004.
     void removeByModerator(const QString &moderatorName);

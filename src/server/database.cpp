@@ -84,7 +84,53 @@ bool Database::open(const QString &path, QString *error)
             return false;
         }
     }
+    // Columns added after the first release: a database from an older server gains them
+    // with empty owners (those files stay owned by their sending clientId only) and no
+    // downloads counted.
+    const struct
+    {
+        const char *table;
+        const char *column;
+        const char *definition;
+    } added[] = {
+        { "files", "owner", "TEXT NOT NULL DEFAULT ''" },
+        { "files", "downloads", "INTEGER NOT NULL DEFAULT 0" },
+        { "uploads", "owner", "TEXT NOT NULL DEFAULT ''" },
+        { "sessions", "owner", "TEXT NOT NULL DEFAULT ''" },
+    };
+    for (const auto &a : added) {
+        if (!addColumnIfMissing(QLatin1String(a.table), QLatin1String(a.column),
+                                QLatin1String(a.definition))) {
+            *error = QStringLiteral("cannot migrate the database %1: %2")
+                         .arg(path, QSqlDatabase::database(m_connectionName).lastError().text());
+            return false;
+        }
+    }
     return true;
+}
+
+bool Database::addColumnIfMissing(const QString &table, const QString &column,
+                                  const QString &definition)
+{
+    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    if (!q.exec(QStringLiteral("PRAGMA table_info(%1)").arg(table)))
+        return false;
+    while (q.next()) {
+        if (q.value(1).toString() == column)
+            return true;
+    }
+    qCInfo(lcServer) << "database: adding" << table << "." << column;
+    return exec(QStringLiteral("ALTER TABLE %1 ADD COLUMN %2 %3").arg(table, column, definition));
+}
+
+bool Database::addDownload(const QString &room, qint64 index)
+{
+    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    q.prepare(
+        QStringLiteral("UPDATE files SET downloads = downloads + 1 WHERE room = ? AND idx = ?"));
+    q.addBindValue(room);
+    q.addBindValue(index);
+    return run(q);
 }
 
 void Database::close()
@@ -154,8 +200,8 @@ QList<StoredFile> Database::loadFiles() const
     QList<StoredFile> out;
     QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
     q.prepare(QStringLiteral("SELECT room, idx, storage, name, size, mime, sha256, sender, "
-                             "sender_id, created_at, expires_at, broadcast, recipients, upload_id "
-                             "FROM files ORDER BY room, idx"));
+                             "sender_id, created_at, expires_at, broadcast, recipients, upload_id, "
+                             "owner, downloads FROM files ORDER BY room, idx"));
     if (!run(q))
         return out;
     while (q.next()) {
@@ -174,6 +220,8 @@ QList<StoredFile> Database::loadFiles() const
         f.broadcast = q.value(11).toInt() != 0;
         f.recipients = recipientsFrom(q.value(12).toString());
         f.uploadId = quint32(q.value(13).toLongLong());
+        f.owner = q.value(14).toString();
+        f.downloads = q.value(15).toLongLong();
         out.append(f);
     }
     return out;
@@ -192,7 +240,8 @@ QList<Session *> Database::loadSessions() const
 {
     QList<Session *> out;
     QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
-    q.prepare(QStringLiteral("SELECT id, room, client_id, name, role, last_seen FROM sessions"));
+    q.prepare(
+        QStringLiteral("SELECT id, room, client_id, name, role, last_seen, owner FROM sessions"));
     if (!run(q))
         return out;
     while (q.next()) {
@@ -203,6 +252,7 @@ QList<Session *> Database::loadSessions() const
         s->name = q.value(3).toString();
         s->role = q.value(4).toString();
         s->lastSeenMs = q.value(5).toLongLong();
+        s->owner = q.value(6).toString();
         out.append(s);
     }
     return out;
@@ -212,13 +262,14 @@ bool Database::saveSession(const Session &s)
 {
     QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
     q.prepare(QStringLiteral("INSERT OR REPLACE INTO sessions (id, room, client_id, name, role, "
-                             "last_seen) VALUES (?, ?, ?, ?, ?, ?)"));
+                             "last_seen, owner) VALUES (?, ?, ?, ?, ?, ?, ?)"));
     q.addBindValue(s.id);
     q.addBindValue(s.room);
     q.addBindValue(s.clientId);
     q.addBindValue(s.name);
     q.addBindValue(s.role);
     q.addBindValue(s.lastSeenMs);
+    q.addBindValue(s.owner);
     return run(q);
 }
 
@@ -250,8 +301,8 @@ QList<Upload *> Database::loadUploads() const
     QList<Upload *> out;
     QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
     q.prepare(QStringLiteral("SELECT id, storage, room, session, sender_id, sender, name, size, "
-                             "mime, broadcast, recipients, durable, last_activity, end_sha256 "
-                             "FROM uploads"));
+                             "mime, broadcast, recipients, durable, last_activity, end_sha256, "
+                             "owner FROM uploads"));
     if (!run(q))
         return out;
     while (q.next()) {
@@ -271,6 +322,7 @@ QList<Upload *> Database::loadUploads() const
         u->lastActivityMs = q.value(12).toLongLong();
         u->clientSha256 = q.value(13).toString();
         u->endReceived = !u->clientSha256.isEmpty();
+        u->owner = q.value(14).toString();
         out.append(u);
     }
     return out;
@@ -281,8 +333,8 @@ bool Database::insertUpload(const Upload &u)
     QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
     q.prepare(QStringLiteral("INSERT OR REPLACE INTO uploads (id, storage, room, session, "
                              "sender_id, sender, name, size, mime, broadcast, recipients, "
-                             "durable, last_activity, end_sha256) VALUES "
-                             "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                             "durable, last_activity, end_sha256, owner) VALUES "
+                             "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     q.addBindValue(qint64(u.id));
     q.addBindValue(u.storageId);
     q.addBindValue(u.room);
@@ -297,6 +349,7 @@ bool Database::insertUpload(const Upload &u)
     q.addBindValue(u.durable);
     q.addBindValue(u.lastActivityMs);
     q.addBindValue(u.clientSha256);
+    q.addBindValue(u.owner);
     return run(q);
 }
 
@@ -355,8 +408,8 @@ bool Database::publish(const QList<StoredFile> &files)
     QSqlQuery insert(db);
     insert.prepare(QStringLiteral(
         "INSERT INTO files (room, idx, storage, name, size, mime, sha256, sender, sender_id, "
-        "created_at, expires_at, broadcast, recipients, upload_id) VALUES "
-        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+        "created_at, expires_at, broadcast, recipients, upload_id, owner) VALUES "
+        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     QSqlQuery advance(db);
     advance.prepare(
         QStringLiteral("INSERT OR REPLACE INTO rooms (name, next_index) VALUES (?, ?)"));
@@ -379,6 +432,7 @@ bool Database::publish(const QList<StoredFile> &files)
         insert.addBindValue(f.broadcast ? 1 : 0);
         insert.addBindValue(recipientsJson(f.recipients));
         insert.addBindValue(qint64(f.uploadId));
+        insert.addBindValue(f.owner);
         remove.addBindValue(qint64(f.uploadId));
         ok = run(insert) && run(remove);
         if (!ok)

@@ -75,6 +75,7 @@ StoredFilePtr Room::takeFile(qint64 index)
         return nullptr;
     StoredFilePtr file = it->second;
     m_files.erase(it);
+    m_downloadCounts.remove(index);
     return file;
 }
 

@@ -4,6 +4,7 @@
 
 #include <QElapsedTimer>
 #include <QFile>
+#include <QHash>
 #include <QJsonObject>
 #include <QList>
 #include <QSet>
@@ -36,6 +37,10 @@ struct StoredFile
     QString storageId;
     QString storagePath;
     quint32 uploadId = 0; //!< the upload it came from, so its sender can withdraw it
+    //! The sender's identity across sessions (Session::owner); empty for files stored
+    //! before it was recorded, which only the sending clientId owns.
+    QString owner;
+    qint64 downloads = 0; //!< as loaded from the database; live: Room::downloadCount()
 
     //! The visibility rule of docs/protocol.md: never the sender; everyone else for a
     //! broadcast file; only the named recipients for a targeted one.
@@ -60,6 +65,10 @@ struct Session
     QString banKey; //!< what a moderator's removal bans (in memory only)
     qint64 tokenExpiresAt = 0; //!< of the token it last joined with (in memory only)
     QString tokenId; //!< jti of the token that created or last resumed it (in memory only)
+    //! Who the files this session sends belong to, beyond the session: "t:" + the jti for a
+    //! named invite (every session joined with that link is one participant), else "s:" +
+    //! the session id. Persisted.
+    QString owner;
     std::unique_ptr<QTimer> graceTimer; //!< runs while present without a connection
 
     QJsonObject participantJson() const;
@@ -73,6 +82,7 @@ struct Upload
     QString storageId;
     QString room;
     QString sessionId; //!< the owner
+    QString owner; //!< Session::owner of the sender
     QString senderId;
     QString senderName;
     QString name;
@@ -132,6 +142,9 @@ public:
     void forEachFileAfter(qint64 after,
                           const std::function<bool(const StoredFilePtr &)> &visit) const;
     QList<StoredFilePtr> files() const;
+    //! Completed downloads of file \a index (persisted in the files table).
+    qint64 downloadCount(qint64 index) const { return m_downloadCounts.value(index); }
+    void setDownloadCount(qint64 index, qint64 count) { m_downloadCounts.insert(index, count); }
     //! The soonest expiresAt of the room's files; max() when it has none.
     qint64 earliestExpiry() const;
     int fileCount() const { return int(m_files.size()); }
@@ -146,6 +159,7 @@ private:
     bool m_locked = false;
     QList<Session *> m_members;
     std::map<qint64, StoredFilePtr> m_files;
+    QHash<qint64, qint64> m_downloadCounts;
     qint64 m_nextIndex = 1;
 };
 

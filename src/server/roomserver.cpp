@@ -148,6 +148,7 @@ bool RoomServerPrivate::loadState(QString *error)
         }
         knownFiles.insert(f.storageId);
         publishedUploads.insert(f.uploadId, { f.room, f.index });
+        room(f.room)->setDownloadCount(f.index, f.downloads);
         room(f.room)->insertFile(std::move(f));
     }
 
@@ -373,6 +374,14 @@ void RoomServerPrivate::announce(Room *r, const StoredFilePtr &file)
             s->connection->offerFile(file);
     }
     Q_EMIT q->fileAvailable(r->name(), file->index);
+}
+
+void RoomServerPrivate::countDownload(Room *room, qint64 index)
+{
+    if (!room->file(index))
+        return;
+    room->setDownloadCount(index, room->downloadCount(index) + 1);
+    db.addDownload(room->name(), index);
 }
 
 void RoomServerPrivate::removeFile(Room *r, qint64 index, const QString &reason)

@@ -96,6 +96,9 @@ public:
     //! Withdraws or expires file \a index: fails its downloads, tells everyone who could
     //! see it, deletes its storage.
     void removeFile(Room *room, qint64 index, const QString &reason);
+    //! A download of file \a index of \a room was sent completely: counted in memory and in
+    //! the database.
+    void countDownload(Room *room, qint64 index);
 
     // Security (roomserver_security.cpp).
     //! Applies the handshake timeout and the Origin check to a new QWebSocketServer.

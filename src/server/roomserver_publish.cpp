@@ -178,6 +178,7 @@ void RoomServerPrivate::flushCommits()
         file.sha256 = u->clientSha256;
         file.senderName = u->senderName;
         file.senderId = u->senderId;
+        file.owner = u->owner;
         file.createdAt = now;
         file.expiresAt = now + options.fileTtlSeconds * 1000;
         file.broadcast = u->broadcast;
