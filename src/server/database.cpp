@@ -32,6 +32,12 @@ QSet<QString> recipientsFrom(const QString &json)
     return out;
 }
 
+// A null QString binds as SQL NULL; the owner columns are NOT NULL.
+QString notNull(const QString &s)
+{
+    return s.isNull() ? QStringLiteral("") : s;
+}
+
 bool run(QSqlQuery &q)
 {
     if (q.exec())
@@ -269,7 +275,7 @@ bool Database::saveSession(const Session &s)
     q.addBindValue(s.name);
     q.addBindValue(s.role);
     q.addBindValue(s.lastSeenMs);
-    q.addBindValue(s.owner);
+    q.addBindValue(notNull(s.owner));
     return run(q);
 }
 
@@ -349,7 +355,7 @@ bool Database::insertUpload(const Upload &u)
     q.addBindValue(u.durable);
     q.addBindValue(u.lastActivityMs);
     q.addBindValue(u.clientSha256);
-    q.addBindValue(u.owner);
+    q.addBindValue(notNull(u.owner));
     return run(q);
 }
 
@@ -432,7 +438,7 @@ bool Database::publish(const QList<StoredFile> &files)
         insert.addBindValue(f.broadcast ? 1 : 0);
         insert.addBindValue(recipientsJson(f.recipients));
         insert.addBindValue(qint64(f.uploadId));
-        insert.addBindValue(f.owner);
+        insert.addBindValue(notNull(f.owner));
         remove.addBindValue(qint64(f.uploadId));
         ok = run(insert) && run(remove);
         if (!ok)
