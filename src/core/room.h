@@ -170,6 +170,12 @@ public:
     //! server sent completely), in index order; or an error object (1180 when not
     //! connected). withdraw one with removeFile().
     void listMyFiles(const Callback &callback);
+    //! Whether this participant tells the server each time it downloaded a file and its
+    //! SHA-256 matched (`download-verified`), so the sender gets a delivery receipt
+    //! (docs/protocol.md "Delivery receipts"). On by default; off, the server keeps no
+    //! record of this participant's downloads beyond the anonymous count.
+    void setDeliveryReceipts(bool enabled) { m_deliveryReceipts = enabled; }
+    bool deliveryReceipts() const { return m_deliveryReceipts; }
     //! Moderators only: removes participant \a clientId from the room. Its transfers stop
     //! at once, its connection is closed (it sees disconnected(NotPermitted, ...)) and the
     //! invite it joined with cannot bring it back while valid (see docs/security.md).
@@ -265,6 +271,10 @@ Q_SIGNALS:
     void lobbyEnabledChanged(bool enabled);
     //! isLocked() changed (a moderator locked or unlocked the room, or a join said so).
     void lockedChanged(bool locked);
+    //! Senders and moderators: participant \a clientId (\a name) downloaded file \a index
+    //! and verified it. Also reported as fs-upload-result "file-delivered" with response
+    //! {index, clientId, name}.
+    void fileDelivered(qint64 index, const QString &clientId, const QString &name);
 
 private:
     friend class UploadJob;
@@ -369,6 +379,7 @@ private:
     bool m_knocking = false; //!< connected with a knock link, not admitted yet
     bool m_lobbyEnabled = true;
     bool m_locked = false; //!< a moderator locked the room
+    bool m_deliveryReceipts = true;
     QList<KnockRequest> m_knocks; //!< moderators: knocks waiting for an answer
 };
 

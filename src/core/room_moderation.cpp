@@ -105,6 +105,8 @@ void Room::requestMyFiles(qint64 after, int pages, QJsonArray files, const Callb
                 entry.insert(QStringLiteral("recipients"),
                              QJsonArray::fromStringList(
                                  RoomReplies::stringList(o.value(QLatin1String("recipients")))));
+                entry.insert(QStringLiteral("deliveredTo"),
+                             o.value(QLatin1String("deliveredTo")).toArray());
                 entry.insert(
                     QStringLiteral("downloads"),
                     double(JsonNumbers::toInteger(o.value(QLatin1String("downloads")), 0)));
@@ -130,6 +132,20 @@ void Room::requestMyFiles(qint64 after, int pages, QJsonArray files, const Callb
 
 bool Room::handleModerationEvent(const QString &type, const QJsonObject &msg)
 {
+    if (type == QLatin1String("file-delivered")) {
+        const qint64 index = JsonNumbers::toInteger(msg.value(QLatin1String("index")), -1);
+        const QString clientId = msg.value(QLatin1String("clientId")).toString();
+        const QString name = msg.value(QLatin1String("name")).toString();
+        Q_EMIT fileDelivered(index, clientId, name);
+        QJsonObject event
+            = RoomReplies::success("file delivered",
+                                   QJsonObject{ { QStringLiteral("index"), double(index) },
+                                                { QStringLiteral("clientId"), clientId },
+                                                { QStringLiteral("name"), name } });
+        event.insert(QStringLiteral("messageType"), QStringLiteral("file-delivered"));
+        Q_EMIT fsUploadResult(event);
+        return true;
+    }
     if (type != QLatin1String("room-locked"))
         return false;
     applyLocked(msg.value(QLatin1String("locked")).toBool());

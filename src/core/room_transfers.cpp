@@ -87,6 +87,11 @@ qint64 Room::recvFiles(qint64 index, const QJsonObject &options, const Callback 
         m_downloads.remove(job->id());
         m_downloadsByWireId.remove(job->wireId());
         const TransferInfo info = job->info();
+        // The job checked the SHA-256 before completing: the receipt says "verified".
+        if (info.status == TransferInfo::Status::Completed && m_deliveryReceipts && isConnected())
+            request(QJsonObject{ { QStringLiteral("type"), QStringLiteral("download-verified") },
+                                 { QStringLiteral("index"), double(info.fileIndex) } },
+                    [](const QJsonObject &) {});
         Q_EMIT fsDownloadResult(Events::download(info));
         if (callback)
             callback(info.status == TransferInfo::Status::Completed

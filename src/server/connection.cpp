@@ -339,6 +339,8 @@ void Connection::onTextMessage(const QString &text)
         handleDownloadAck(msg, rid);
     else if (type == QLatin1String("download-cancel"))
         handleDownloadCancel(msg, rid);
+    else if (type == QLatin1String("download-verified"))
+        handleDownloadVerified(msg, rid);
     else if (type == QLatin1String("file-remove"))
         handleFileRemove(msg, rid);
     else if (type == QLatin1String("participant-remove"))
@@ -504,6 +506,12 @@ void Connection::handleList(const QJsonObject &msg, const QJsonValue &rid)
             recipients.sort();
             json.insert(QStringLiteral("recipients"), QJsonArray::fromStringList(recipients));
             json.insert(QStringLiteral("downloads"), m_room->downloadCount(f.index));
+            QJsonArray delivered;
+            for (const Delivery &d : m_room->deliveries(f.index))
+                delivered.append(QJsonObject{ { QStringLiteral("clientId"), d.clientId },
+                                              { QStringLiteral("name"), d.name },
+                                              { QStringLiteral("at"), d.at } });
+            json.insert(QStringLiteral("deliveredTo"), delivered);
             return json;
         });
     } else {
@@ -1019,6 +1027,26 @@ void Connection::handleDownloadAck(const QJsonObject &msg, const QJsonValue &rid
     pumpDownloads();
 }
 
+void Connection::handleDownloadVerified(const QJsonObject &msg, const QJsonValue &rid)
+{
+    const auto index = JsonNumbers::exactInteger(msg.value(QLatin1String("index")));
+    if (!index)
+        return sendError(rid, ErrorCode::InvalidRequest, str("\"index\" must be an integer"));
+    const StoredFilePtr file = m_room->visibleFile(*index, m_clientId);
+    if (!file)
+        return sendError(rid, ErrorCode::FileNotAvailable,
+                         QStringLiteral("No file %1 is available to you").arg(*index));
+    if (!m_session->sentFiles.contains(*index))
+        return sendError(rid, ErrorCode::InvalidRequest,
+                         QStringLiteral("You have not downloaded file %1 completely").arg(*index));
+    m_server->recordDelivery(m_room, file,
+                             Delivery{ m_clientId, m_name, QDateTime::currentMSecsSinceEpoch() });
+    QJsonObject reply = message("delivery-recorded");
+    setRid(reply, rid);
+    reply.insert(QStringLiteral("index"), *index);
+    sendJson(reply);
+}
+
 void Connection::handleDownloadCancel(const QJsonObject &msg, const QJsonValue &rid)
 {
     const auto id = transferIdOf(msg.value(QLatin1String("downloadId")));
@@ -1096,6 +1124,8 @@ void Connection::pumpDownloads()
             }
             if (d.sent == size) {
                 m_server->countDownload(m_room, d.file->index);
+                if (m_session)
+                    m_session->sentFiles.insert(d.file->index);
                 QJsonObject end = message("download-end");
                 end.insert(QStringLiteral("downloadId"), qint64(id));
                 sendJson(end);

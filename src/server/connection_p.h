@@ -135,6 +135,7 @@ private:
     void handleDownloadBegin(const QJsonObject &msg, const QJsonValue &rid);
     void handleDownloadAck(const QJsonObject &msg, const QJsonValue &rid);
     void handleDownloadCancel(const QJsonObject &msg, const QJsonValue &rid);
+    void handleDownloadVerified(const QJsonObject &msg, const QJsonValue &rid);
     void handleFileRemove(const QJsonObject &msg, const QJsonValue &rid);
     void handleParticipantRemove(const QJsonObject &msg, const QJsonValue &rid);
     //! The meeting controls of moderators (connection_meeting.cpp); false when \a type is

@@ -76,6 +76,8 @@ bool Database::open(const QString &path, QString *error)
                        "name TEXT, size INTEGER, mime TEXT, sha256 TEXT, sender TEXT, "
                        "sender_id TEXT, created_at INTEGER, expires_at INTEGER, broadcast "
                        "INTEGER, recipients TEXT, upload_id INTEGER, PRIMARY KEY (room, idx))"),
+        QStringLiteral("CREATE TABLE IF NOT EXISTS deliveries (room TEXT, idx INTEGER, client_id "
+                       "TEXT, name TEXT, at INTEGER, PRIMARY KEY (room, idx, client_id))"),
         QStringLiteral("CREATE TABLE IF NOT EXISTS sessions (id TEXT PRIMARY KEY, room TEXT, "
                        "client_id TEXT, name TEXT, role TEXT, last_seen INTEGER)"),
         QStringLiteral("CREATE TABLE IF NOT EXISTS uploads (id INTEGER PRIMARY KEY, storage TEXT, "
@@ -239,7 +241,41 @@ bool Database::deleteFile(const QString &room, qint64 index)
     q.prepare(QStringLiteral("DELETE FROM files WHERE room = ? AND idx = ?"));
     q.addBindValue(room);
     q.addBindValue(index);
+    QSqlQuery receipts(QSqlDatabase::database(m_connectionName, false));
+    receipts.prepare(QStringLiteral("DELETE FROM deliveries WHERE room = ? AND idx = ?"));
+    receipts.addBindValue(room);
+    receipts.addBindValue(index);
+    return run(q) && run(receipts);
+}
+
+bool Database::addDelivery(const QString &room, qint64 index, const Delivery &delivery)
+{
+    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    q.prepare(QStringLiteral("INSERT OR IGNORE INTO deliveries (room, idx, client_id, name, at) "
+                             "VALUES (?, ?, ?, ?, ?)"));
+    q.addBindValue(room);
+    q.addBindValue(index);
+    q.addBindValue(delivery.clientId);
+    q.addBindValue(notNull(delivery.name));
+    q.addBindValue(delivery.at);
     return run(q);
+}
+
+QHash<QString, QHash<qint64, QList<Delivery>>> Database::loadDeliveries() const
+{
+    QHash<QString, QHash<qint64, QList<Delivery>>> out;
+    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    q.prepare(QStringLiteral("SELECT room, idx, client_id, name, at FROM deliveries ORDER BY at"));
+    if (!run(q))
+        return out;
+    while (q.next()) {
+        Delivery d;
+        d.clientId = q.value(2).toString();
+        d.name = q.value(3).toString();
+        d.at = q.value(4).toLongLong();
+        out[q.value(0).toString()][q.value(1).toLongLong()].append(d);
+    }
+    return out;
 }
 
 QList<Session *> Database::loadSessions() const

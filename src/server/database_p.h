@@ -33,6 +33,10 @@ public:
     bool deleteFile(const QString &room, qint64 index);
     //! Counts one more completed download of file \a index of \a room.
     bool addDownload(const QString &room, qint64 index);
+    //! Records a delivery receipt (ignored when that client has one for the file already).
+    bool addDelivery(const QString &room, qint64 index, const Delivery &delivery);
+    //! Every receipt, by room and index.
+    QHash<QString, QHash<qint64, QList<Delivery>>> loadDeliveries() const;
 
     QList<Session *> loadSessions() const; //!< caller owns the results
     bool saveSession(const Session &session);

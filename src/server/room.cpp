@@ -76,7 +76,19 @@ StoredFilePtr Room::takeFile(qint64 index)
     StoredFilePtr file = it->second;
     m_files.erase(it);
     m_downloadCounts.remove(index);
+    m_deliveries.remove(index);
     return file;
+}
+
+bool Room::addDelivery(qint64 index, const Delivery &delivery)
+{
+    QList<Delivery> &list = m_deliveries[index];
+    for (const Delivery &d : std::as_const(list)) {
+        if (d.clientId == delivery.clientId)
+            return false;
+    }
+    list.append(delivery);
+    return true;
 }
 
 StoredFilePtr Room::file(qint64 index) const

@@ -69,9 +69,21 @@ struct Session
     //! named invite (every session joined with that link is one participant), else "s:" +
     //! the session id. Persisted.
     QString owner;
+    //! Files whose download the server sent completely to this session (in memory): only
+    //! those can be reported as verified.
+    QSet<qint64> sentFiles;
     std::unique_ptr<QTimer> graceTimer; //!< runs while present without a connection
 
     QJsonObject participantJson() const;
+};
+
+//! A recipient's report that it downloaded a file and checked its SHA-256
+//! (docs/protocol.md "Delivery receipts"). Persisted.
+struct Delivery
+{
+    QString clientId;
+    QString name;
+    qint64 at = 0; //!< ms since the epoch
 };
 
 //! An upload in progress. Owned by the server, not by a connection, so that it survives
@@ -145,6 +157,10 @@ public:
     //! Completed downloads of file \a index (persisted in the files table).
     qint64 downloadCount(qint64 index) const { return m_downloadCounts.value(index); }
     void setDownloadCount(qint64 index, qint64 count) { m_downloadCounts.insert(index, count); }
+    //! The delivery receipts of file \a index, in the order they arrived.
+    QList<Delivery> deliveries(qint64 index) const { return m_deliveries.value(index); }
+    //! Adds a receipt; false when \a delivery's client already has one for \a index.
+    bool addDelivery(qint64 index, const Delivery &delivery);
     //! The soonest expiresAt of the room's files; max() when it has none.
     qint64 earliestExpiry() const;
     int fileCount() const { return int(m_files.size()); }
@@ -160,6 +176,7 @@ private:
     QList<Session *> m_members;
     std::map<qint64, StoredFilePtr> m_files;
     QHash<qint64, qint64> m_downloadCounts;
+    QHash<qint64, QList<Delivery>> m_deliveries;
     qint64 m_nextIndex = 1;
 };
 

@@ -152,6 +152,17 @@ bool RoomServerPrivate::loadState(QString *error)
         room(f.room)->insertFile(std::move(f));
     }
 
+    const auto receipts = db.loadDeliveries();
+    for (auto r = receipts.cbegin(); r != receipts.cend(); ++r) {
+        Room *rm = room(r.key());
+        for (auto f = r.value().cbegin(); f != r.value().cend(); ++f) {
+            if (!rm->file(f.key()))
+                continue;
+            for (const Delivery &d : f.value())
+                rm->addDelivery(f.key(), d);
+        }
+    }
+
     // Published with one group commit; publishedUploads tells which succeeded.
     std::vector<std::pair<quint32, QString>> recovered; // upload id, storage id
     for (Upload *raw : toPublish) {
@@ -382,6 +393,25 @@ void RoomServerPrivate::countDownload(Room *room, qint64 index)
         return;
     room->setDownloadCount(index, room->downloadCount(index) + 1);
     db.addDownload(room->name(), index);
+}
+
+void RoomServerPrivate::recordDelivery(Room *r, const StoredFilePtr &file, const Delivery &delivery)
+{
+    if (!r->addDelivery(file->index, delivery))
+        return;
+    db.addDelivery(r->name(), file->index, delivery);
+    // Only the sender (any session of its owner) and moderators hear of it.
+    const QJsonObject event{ { QStringLiteral("type"), QStringLiteral("file-delivered") },
+                             { QStringLiteral("index"), file->index },
+                             { QStringLiteral("clientId"), delivery.clientId },
+                             { QStringLiteral("name"), delivery.name },
+                             { QStringLiteral("at"), delivery.at } };
+    for (Session *s : r->members()) {
+        const bool sender
+            = s->clientId == file->senderId || (!file->owner.isEmpty() && s->owner == file->owner);
+        if (s->connection && (sender || s->role == QLatin1String("moderator")))
+            s->connection->sendJson(event);
+    }
 }
 
 void RoomServerPrivate::removeFile(Room *r, qint64 index, const QString &reason)

@@ -99,6 +99,9 @@ public:
     //! A download of file \a index of \a room was sent completely: counted in memory and in
     //! the database.
     void countDownload(Room *room, qint64 index);
+    //! A recipient reported \a file verified: recorded once per client, and the sender's
+    //! sessions and the room's moderators get `file-delivered`.
+    void recordDelivery(Room *room, const StoredFilePtr &file, const Delivery &delivery);
 
     // Security (roomserver_security.cpp).
     //! Applies the handshake timeout and the Origin check to a new QWebSocketServer.
