@@ -93,6 +93,9 @@ MainWindow::MainWindow(QWidget *parent)
     m_ui->roomMenu->insertSeparator(m_ui->actionSettings);
     m_meeting->attachParticipantsView(m_ui->participantsView);
     connect(m_meeting, &MeetingControls::messageChanged, this, &MainWindow::showMessage);
+    m_room->setDeliveryReceipts(m_settings->deliveryReceipts());
+    connect(m_settings, &Settings::changed, this,
+            [this] { m_room->setDeliveryReceipts(m_settings->deliveryReceipts()); });
     m_sharedByYou = new SharedByYouPanel(this);
     m_sharedByYou->setRoom(m_room);
     m_ui->contentSplitter->insertWidget(1, m_sharedByYou);

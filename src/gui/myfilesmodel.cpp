@@ -25,6 +25,7 @@ void MyFilesModel::setRoom(Room *room)
     if (!room)
         return;
     connect(room, &Room::connected, this, &MyFilesModel::refresh);
+    connect(room, &Room::fileDelivered, this, &MyFilesModel::refresh);
     connect(room, &Room::fsUploadResult, this, [this](const QJsonObject &event) {
         if (event.value(QLatin1String("messageType")).toString()
             == QLatin1String("upload-completed"))
@@ -73,6 +74,9 @@ void MyFilesModel::refresh()
             row.expiresAt
                 = QDateTime::fromMSecsSinceEpoch(o.value(QLatin1String("expiresAt")).toInteger());
             row.downloads = o.value(QLatin1String("downloads")).toInteger();
+            for (const auto &d : o.value(QLatin1String("deliveredTo")).toArray())
+                row.deliveredTo.append(d.toObject().value(QLatin1String("name")).toString());
+            row.deliveredTo.sort(Qt::CaseInsensitive);
             rows.append(row);
         }
         beginResetModel();
@@ -149,6 +153,16 @@ QString MyFilesModel::recipientsText(const Row &row) const
     return Format::nameList(names);
 }
 
+QString MyFilesModel::deliveredText(const Row &row)
+{
+    if (row.deliveredTo.isEmpty())
+        return QString();
+    const QString names = Format::nameList(row.deliveredTo);
+    if (row.recipients.isEmpty())
+        return names;
+    return tr("%1 (%2 of %3)").arg(names).arg(row.deliveredTo.size()).arg(row.recipients.size());
+}
+
 QVariant MyFilesModel::data(const QModelIndex &index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
@@ -197,6 +211,13 @@ QVariant MyFilesModel::data(const QModelIndex &index, int role) const
         if (role == Qt::TextAlignmentRole)
             return QVariant(Qt::AlignRight | Qt::AlignVCenter);
         break;
+    case DeliveredColumn:
+        if (role == Qt::DisplayRole || role == SortRole)
+            return deliveredText(row);
+        if (role == Qt::ToolTipRole)
+            return row.deliveredTo.isEmpty() ? tr("Nobody has confirmed receiving it yet")
+                                             : tr("Downloaded by %1").arg(deliveredText(row));
+        break;
     default:
         break;
     }
@@ -220,6 +241,8 @@ QVariant MyFilesModel::headerData(int section, Qt::Orientation orientation, int 
         return tr("Available until");
     case DownloadsColumn:
         return tr("Downloads");
+    case DeliveredColumn:
+        return tr("Downloaded by");
     default:
         return QVariant();
     }

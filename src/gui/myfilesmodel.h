@@ -15,7 +15,8 @@ namespace Roomshare::Gui {
 //! session and its earlier ones (Room::listMyFiles(), docs/protocol.md "Your own files"),
 //! one row each with to whom, when, until when and how many downloads. The server sends no
 //! event for one's own broadcast files, so the list is asked for again by refresh(): on
-//! every (re)connection, after each completed upload, and when the user asks.
+//! every (re)connection, after each completed upload, on each delivery receipt
+//! (Room::fileDelivered) and when the user asks.
 class MyFilesModel final : public QAbstractTableModel
 {
     Q_OBJECT
@@ -28,6 +29,7 @@ public:
         SharedColumn,
         ExpiresColumn,
         DownloadsColumn,
+        DeliveredColumn, //!< "Bob, Carol" from the delivery receipts; "(2 of 3)" if targeted
         ColumnCount
     };
     Q_ENUM(Column)
@@ -76,8 +78,10 @@ private:
         QDateTime createdAt;
         QDateTime expiresAt;
         qint64 downloads = 0;
+        QStringList deliveredTo; //!< names, from the delivery receipts
     };
     QString recipientsText(const Row &row) const;
+    static QString deliveredText(const Row &row);
     void removeRow(qint64 index);
 
     QPointer<Room> m_room;

@@ -60,6 +60,7 @@ private Q_SLOTS:
     void moderatorRemovesParticipantAndFile();
     void moderatorLocksRoom();
     void sharedByYouAcrossRestartAndWithdraw();
+    void sharedByYouShowsReceipts();
 
 private:
     //! Room "room-N" of a fresh server, the window joined as Alice, Bob and Carol joined.
@@ -744,6 +745,46 @@ void TestMainWindow::sharedByYouAcrossRestartAndWithdraw()
         viewModel->index(0, 0), QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
     QVERIFY(panel->copySelectedNames());
     QCOMPARE(QGuiApplication::clipboard()->text(), QStringLiteral("notes.txt"));
+}
+
+// A targeted send to Bob, Carol and Dave; Bob and Carol download: the window shows who,
+// "2 of 3". The window's own receipts follow Settings.
+void TestMainWindow::sharedByYouShowsReceipts()
+{
+    setUpRoom();
+    Room *room = m_window->room();
+    QVERIFY(room->deliveryReceipts());
+    m_window->findChild<Settings *>()->setDeliveryReceipts(false);
+    QVERIFY(!room->deliveryReceipts());
+    m_window->findChild<Settings *>()->setDeliveryReceipts(true);
+    QVERIFY(room->deliveryReceipts());
+
+    Room dave;
+    QSignalSpy daveConnected(&dave, &Room::connected);
+    QVERIFY(dave.connectToRoom(
+        TestUtil::invite(m_server->url(), room->roomName(), QStringLiteral("Dave"))));
+    QTRY_COMPARE_WITH_TIMEOUT(daveConnected.count(), 1, 5000);
+    MyFilesModel *model = m_window->sharedByYouPanel()->model();
+    QSignalSpy bobSees(m_bob.get(), &Room::fileAvailable);
+    QSignalSpy carolSees(m_carol.get(), &Room::fileAvailable);
+    QVERIFY(!room->sendFiles(
+                     { makeFile(QStringLiteral("plan.txt"), 2000) },
+                     { { QStringLiteral("broadcast"), false },
+                       { QStringLiteral("clientList"),
+                         QJsonArray{ m_bob->clientId(), m_carol->clientId(), dave.clientId() } } })
+                 .isEmpty());
+    QTRY_COMPARE_WITH_TIMEOUT(bobSees.count(), 1, 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(carolSees.count(), 1, 5000);
+    const qint64 index = bobSees.first().first().value<FileInfo>().index;
+    QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 1, 5000);
+    QCOMPARE(model->index(0, MyFilesModel::DeliveredColumn).data().toString(), QString());
+    m_bob->recvFiles(index,
+                     { { QStringLiteral("saveDir"), m_files.filePath(QStringLiteral("b")) } });
+    m_carol->recvFiles(index,
+                       { { QStringLiteral("saveDir"), m_files.filePath(QStringLiteral("c")) } });
+    QTRY_COMPARE_WITH_TIMEOUT(model->index(0, MyFilesModel::DeliveredColumn).data().toString(),
+                              QStringLiteral("Bob and Carol (2 of 3)"), 5000);
+    QCOMPARE(model->index(0, MyFilesModel::DownloadsColumn).data().toLongLong(), 2);
 }
 
 QTEST_MAIN(TestMainWindow)
