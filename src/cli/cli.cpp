@@ -137,6 +137,10 @@ void Command::onConnected()
         QJsonObject options{ { QStringLiteral("broadcast"), m_options.to.isEmpty() } };
         if (!m_options.to.isEmpty())
             options.insert(QStringLiteral("clientList"), QJsonArray::fromStringList(m_options.to));
+        if (m_options.expiresIn > 0)
+            options.insert(QStringLiteral("expiresIn"), double(m_options.expiresIn));
+        if (m_options.maxDownloads > 0)
+            options.insert(QStringLiteral("maxDownloads"), double(m_options.maxDownloads));
         const auto ids
             = m_room.sendFiles(m_options.files, options, [this](const QJsonObject &result) {
                   // Only per-file results carry a messageType; a refusal of the whole request does

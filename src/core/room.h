@@ -141,6 +141,9 @@ public:
     //! request is refused (1180 disconnected, 1185 empty list, 1189 no recipients);
     //! otherwise once per file with its final `upload-completed` or `upload-failed` object.
     //! Returns the upJobIds created (empty when refused).
+    //! Sender-set limits in \a options: `expiresIn` (seconds; the server caps it at its
+    //! `--file-ttl`) and `maxDownloads` (the file is withdrawn for everyone after that many
+    //! completed downloads); absent or 0: the server's defaults.
     QList<qint64> sendFiles(const QStringList &paths, const QJsonObject &options = QJsonObject(),
                             const Callback &callback = Callback());
     //! Downloads the file with room-wide \a index. \a options: `saveDir` (default: the

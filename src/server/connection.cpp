@@ -539,6 +539,20 @@ void Connection::handleUploadBegin(const QJsonObject &msg, const QJsonValue &rid
             QStringLiteral("\"name\" must be 1 to %1 characters").arg(MaxFileNameLength));
     if (!size || *size < 0)
         return invalid(str("\"size\" must be a non-negative integer"));
+    // Optional, for older clients and the browser page: absent means the server's defaults.
+    auto optionalPositive = [&msg](const char *key) -> std::optional<qint64> {
+        const QJsonValue v = msg.value(QLatin1String(key));
+        if (v.isUndefined())
+            return 0;
+        const auto n = JsonNumbers::exactInteger(v);
+        return n && *n > 0 ? n : std::nullopt;
+    };
+    const auto expiresIn = optionalPositive("expiresIn");
+    if (!expiresIn)
+        return invalid(str("\"expiresIn\" must be a positive integer (seconds)"));
+    const auto maxDownloads = optionalPositive("maxDownloads");
+    if (!maxDownloads)
+        return invalid(str("\"maxDownloads\" must be a positive integer"));
     if (!mimeValue.isUndefined()
         && !(mimeValue.isString()
              && (mimeValue.toString().isEmpty() || isValidMimeType(mimeValue.toString()))))
@@ -603,6 +617,8 @@ void Connection::handleUploadBegin(const QJsonObject &msg, const QJsonValue &rid
         upload->mime = str("application/octet-stream");
     upload->broadcast = broadcast;
     upload->recipients = recipients;
+    upload->expiresIn = *expiresIn;
+    upload->maxDownloads = *maxDownloads;
     upload->lastActivityMs = QDateTime::currentMSecsSinceEpoch();
     const QString path = m_server->storage.partialPath(upload->storageId);
     upload->file = std::make_unique<QFile>(path);
@@ -1123,15 +1139,18 @@ void Connection::pumpDownloads()
                 progressed = true;
             }
             if (d.sent == size) {
-                m_server->countDownload(m_room, d.file->index);
+                const qint64 index = d.file->index;
                 if (m_session)
-                    m_session->sentFiles.insert(d.file->index);
+                    m_session->sentFiles.insert(index);
                 QJsonObject end = message("download-end");
                 end.insert(QStringLiteral("downloadId"), qint64(id));
                 sendJson(end);
                 qCDebug(lcServer) << "download" << id << "sent completely";
                 m_downloads.erase(id);
                 progressed = true;
+                // After download-end: a download limit reached here withdraws the file,
+                // which must not fail the download that reached it.
+                m_server->countDownload(m_room, index);
             }
         }
         if (!progressed)

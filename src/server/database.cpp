@@ -105,6 +105,9 @@ bool Database::open(const QString &path, QString *error)
         { "files", "downloads", "INTEGER NOT NULL DEFAULT 0" },
         { "uploads", "owner", "TEXT NOT NULL DEFAULT ''" },
         { "sessions", "owner", "TEXT NOT NULL DEFAULT ''" },
+        { "files", "max_downloads", "INTEGER NOT NULL DEFAULT 0" },
+        { "uploads", "expires_in", "INTEGER NOT NULL DEFAULT 0" },
+        { "uploads", "max_downloads", "INTEGER NOT NULL DEFAULT 0" },
     };
     for (const auto &a : added) {
         if (!addColumnIfMissing(QLatin1String(a.table), QLatin1String(a.column),
@@ -209,7 +212,7 @@ QList<StoredFile> Database::loadFiles() const
     QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
     q.prepare(QStringLiteral("SELECT room, idx, storage, name, size, mime, sha256, sender, "
                              "sender_id, created_at, expires_at, broadcast, recipients, upload_id, "
-                             "owner, downloads FROM files ORDER BY room, idx"));
+                             "owner, downloads, max_downloads FROM files ORDER BY room, idx"));
     if (!run(q))
         return out;
     while (q.next()) {
@@ -230,6 +233,7 @@ QList<StoredFile> Database::loadFiles() const
         f.uploadId = quint32(q.value(13).toLongLong());
         f.owner = q.value(14).toString();
         f.downloads = q.value(15).toLongLong();
+        f.maxDownloads = q.value(16).toLongLong();
         out.append(f);
     }
     return out;
@@ -344,7 +348,7 @@ QList<Upload *> Database::loadUploads() const
     QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
     q.prepare(QStringLiteral("SELECT id, storage, room, session, sender_id, sender, name, size, "
                              "mime, broadcast, recipients, durable, last_activity, end_sha256, "
-                             "owner FROM uploads"));
+                             "owner, expires_in, max_downloads FROM uploads"));
     if (!run(q))
         return out;
     while (q.next()) {
@@ -365,6 +369,8 @@ QList<Upload *> Database::loadUploads() const
         u->clientSha256 = q.value(13).toString();
         u->endReceived = !u->clientSha256.isEmpty();
         u->owner = q.value(14).toString();
+        u->expiresIn = q.value(15).toLongLong();
+        u->maxDownloads = q.value(16).toLongLong();
         out.append(u);
     }
     return out;
@@ -373,10 +379,11 @@ QList<Upload *> Database::loadUploads() const
 bool Database::insertUpload(const Upload &u)
 {
     QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
-    q.prepare(QStringLiteral("INSERT OR REPLACE INTO uploads (id, storage, room, session, "
-                             "sender_id, sender, name, size, mime, broadcast, recipients, "
-                             "durable, last_activity, end_sha256, owner) VALUES "
-                             "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    q.prepare(
+        QStringLiteral("INSERT OR REPLACE INTO uploads (id, storage, room, session, "
+                       "sender_id, sender, name, size, mime, broadcast, recipients, "
+                       "durable, last_activity, end_sha256, owner, expires_in, max_downloads) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     q.addBindValue(qint64(u.id));
     q.addBindValue(u.storageId);
     q.addBindValue(u.room);
@@ -392,6 +399,8 @@ bool Database::insertUpload(const Upload &u)
     q.addBindValue(u.lastActivityMs);
     q.addBindValue(u.clientSha256);
     q.addBindValue(notNull(u.owner));
+    q.addBindValue(u.expiresIn);
+    q.addBindValue(u.maxDownloads);
     return run(q);
 }
 
@@ -450,8 +459,8 @@ bool Database::publish(const QList<StoredFile> &files)
     QSqlQuery insert(db);
     insert.prepare(QStringLiteral(
         "INSERT INTO files (room, idx, storage, name, size, mime, sha256, sender, sender_id, "
-        "created_at, expires_at, broadcast, recipients, upload_id, owner) VALUES "
-        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+        "created_at, expires_at, broadcast, recipients, upload_id, owner, max_downloads) VALUES "
+        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     QSqlQuery advance(db);
     advance.prepare(
         QStringLiteral("INSERT OR REPLACE INTO rooms (name, next_index) VALUES (?, ?)"));
@@ -475,6 +484,7 @@ bool Database::publish(const QList<StoredFile> &files)
         insert.addBindValue(recipientsJson(f.recipients));
         insert.addBindValue(qint64(f.uploadId));
         insert.addBindValue(notNull(f.owner));
+        insert.addBindValue(f.maxDownloads);
         remove.addBindValue(qint64(f.uploadId));
         ok = run(insert) && run(remove);
         if (!ok)

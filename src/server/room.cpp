@@ -17,7 +17,7 @@ bool StoredFile::isVisibleTo(const QString &clientId) const
 
 QJsonObject StoredFile::toJson() const
 {
-    return QJsonObject{
+    QJsonObject json{
         { QStringLiteral("index"), index },
         { QStringLiteral("name"), name },
         { QStringLiteral("size"), size },
@@ -31,6 +31,9 @@ QJsonObject StoredFile::toJson() const
         { QStringLiteral("expiresAt"), expiresAt },
         { QStringLiteral("broadcast"), broadcast },
     };
+    if (maxDownloads > 0)
+        json.insert(QStringLiteral("maxDownloads"), maxDownloads);
+    return json;
 }
 
 QJsonObject Session::participantJson() const

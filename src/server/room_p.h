@@ -41,6 +41,7 @@ struct StoredFile
     //! before it was recorded, which only the sending clientId owns.
     QString owner;
     qint64 downloads = 0; //!< as loaded from the database; live: Room::downloadCount()
+    qint64 maxDownloads = 0; //!< withdrawn after this many completed downloads; 0: no limit
 
     //! The visibility rule of docs/protocol.md: never the sender; everyone else for a
     //! broadcast file; only the named recipients for a targeted one.
@@ -95,6 +96,8 @@ struct Upload
     QString room;
     QString sessionId; //!< the owner
     QString owner; //!< Session::owner of the sender
+    qint64 expiresIn = 0; //!< seconds the sender asked the file to stay; 0: the server's TTL
+    qint64 maxDownloads = 0; //!< see StoredFile::maxDownloads
     QString senderId;
     QString senderName;
     QString name;

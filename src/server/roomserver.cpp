@@ -391,8 +391,14 @@ void RoomServerPrivate::countDownload(Room *room, qint64 index)
 {
     if (!room->file(index))
         return;
-    room->setDownloadCount(index, room->downloadCount(index) + 1);
+    const qint64 count = room->downloadCount(index) + 1;
+    room->setDownloadCount(index, count);
     db.addDownload(room->name(), index);
+    const qint64 limit = room->file(index)->maxDownloads;
+    if (limit > 0 && count >= limit) {
+        qCInfo(lcServer) << "file" << index << "reached its" << limit << "downloads";
+        removeFile(room, index, QStringLiteral("withdrawn"));
+    }
 }
 
 void RoomServerPrivate::recordDelivery(Room *r, const StoredFilePtr &file, const Delivery &delivery)

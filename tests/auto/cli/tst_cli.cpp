@@ -147,6 +147,7 @@ private Q_SLOTS:
     void knockAdmitDenyAndInvite();
     void hostControls();
     void listMine();
+    void sendLimits();
 
 private:
     QString invite(const QString &name, const QString &room = QStringLiteral("standup"),
@@ -579,6 +580,41 @@ void TestCli::listMine()
     const Result empty = runCli({ QStringLiteral("list"), annLink, QStringLiteral("--mine") });
     QVERIFY2(empty.exitCode == 0, qPrintable(empty.stdErr));
     QCOMPARE(QJsonDocument::fromJson(empty.stdOut).array(), QJsonArray());
+}
+
+// send --max-downloads 1: the first recv gets the file, the second 1181; --expires-in sets
+// an earlier expiry.
+void TestCli::sendLimits()
+{
+    const QString room = QStringLiteral("limits");
+    const QString annLink = invite(QStringLiteral("Ann"), room);
+    const QString path = writeFile(m_tmp.path(), QStringLiteral("once.txt"), randomBytes(800));
+    const Result sent
+        = runCli({ QStringLiteral("send"), annLink, path, QStringLiteral("--max-downloads"),
+                   QStringLiteral("1"), QStringLiteral("--expires-in"), QStringLiteral("120") });
+    QVERIFY2(sent.exitCode == 0, qPrintable(sent.stdErr));
+    const Result listed = runCli({ QStringLiteral("list"), annLink, QStringLiteral("--mine") });
+    const QJsonObject file = QJsonDocument::fromJson(listed.stdOut).array().first().toObject();
+    const qint64 index = file.value(QLatin1String("index")).toInteger(-1);
+    QVERIFY(index >= 0);
+    QCOMPARE(file.value(QLatin1String("expiresAt")).toInteger()
+                 - file.value(QLatin1String("createdAt")).toInteger(),
+             120 * 1000);
+    const Result first
+        = runCli({ QStringLiteral("recv"), invite(QStringLiteral("Bob"), room),
+                   QStringLiteral("--index"), QString::number(index), QStringLiteral("--out"),
+                   m_tmp.filePath(QStringLiteral("lim-b")) });
+    QVERIFY2(first.exitCode == 0, qPrintable(first.stdErr));
+    const Result second
+        = runCli({ QStringLiteral("recv"), invite(QStringLiteral("Carol"), room),
+                   QStringLiteral("--index"), QString::number(index), QStringLiteral("--out"),
+                   m_tmp.filePath(QStringLiteral("lim-c")) });
+    QVERIFY(second.exitCode != 0);
+    const QString output = second.stdErr + QString::fromUtf8(second.stdOut);
+    QVERIFY2(output.contains(QStringLiteral("1181")), qPrintable(output));
+    const Result bad = runCli({ QStringLiteral("send"), annLink, path,
+                                QStringLiteral("--max-downloads"), QStringLiteral("0") });
+    QCOMPARE(bad.exitCode, 2);
 }
 
 QTEST_GUILESS_MAIN(TestCli)

@@ -96,6 +96,7 @@ private Q_SLOTS:
     void withdrawFailsDownloadInProgress();
     void ownFilesAcrossSessionsAndRestart();
     void migratesOldDatabase();
+    void downloadLimitAndExpiry();
     void cancelUploadMidway();
     void disconnectAbortsUpload();
     void dropKeepsUploadResumable();
@@ -996,6 +997,51 @@ void tst_ServerProtocol::migratesOldDatabase()
     mine = myFiles(*again);
     QCOMPARE(indexesOf(mine), QList<qint64>{ 1 });
     QCOMPARE(mine.at(0).toObject().value(s("downloads")).toInteger(), 1);
+}
+
+// docs/protocol.md "Expiry and download limits": maxDownloads 1 withdraws the file after
+// the first completed download (the next participant gets 1181); expiresIn is capped by
+// the server's TTL (3600 s here).
+void tst_ServerProtocol::downloadLimitAndExpiry()
+{
+    auto alice = joinClient(s("Alice"));
+    auto bob = joinClient(s("Bob"));
+    auto carol = joinClient(s("Carol"));
+    QVERIFY(alice && bob && carol);
+    const QByteArray data = randomBytes(3000);
+    const QJsonObject once = alice->upload(s("once.txt"), data, true, {}, QString(),
+                                           { { s("maxDownloads"), 1 }, { s("expiresIn"), 36000 } });
+    QCOMPARE(once.value(s("type")).toString(), s("upload-done"));
+    const QJsonObject file = once.value(s("file")).toObject();
+    QCOMPARE(file.value(s("maxDownloads")).toInteger(), 1);
+    QCOMPARE(file.value(s("expiresAt")).toInteger() - file.value(s("createdAt")).toInteger(),
+             3600 * 1000);
+    const QJsonObject brief = alice
+                                  ->upload(s("brief.txt"), randomBytes(10), true, {}, QString(),
+                                           { { s("expiresIn"), 60 } })
+                                  .value(s("file"))
+                                  .toObject();
+    QCOMPARE(brief.value(s("expiresAt")).toInteger() - brief.value(s("createdAt")).toInteger(),
+             60 * 1000);
+    QVERIFY(!brief.contains(s("maxDownloads")));
+
+    const qint64 index = file.value(s("index")).toInteger();
+    QJsonObject failure;
+    QVERIFY(bob->download(index, &failure) == data);
+    QVERIFY2(failure.isEmpty(), QJsonDocument(failure).toJson().constData());
+    const QJsonObject removed = carol->waitFor([index](const QJsonObject &m) {
+        return m.value(s("type")).toString() == QLatin1String("file-removed")
+            && m.value(s("index")).toInteger() == index;
+    });
+    QCOMPARE(removed.value(s("reason")).toString(), s("withdrawn"));
+    QCOMPARE(
+        errorCode(carol->request({ { s("type"), s("download-begin") }, { s("index"), index } })),
+        1181);
+
+    QCOMPARE(errorCode(alice->beginUpload(s("x"), 1, true, {}, { { s("maxDownloads"), 0 } })),
+             1189);
+    QCOMPARE(errorCode(alice->beginUpload(s("x"), 1, true, {}, { { s("expiresIn"), s("1h") } })),
+             1189);
 }
 
 void tst_ServerProtocol::cancelUploadMidway()
