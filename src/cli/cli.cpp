@@ -115,12 +115,32 @@ void Command::onConnected()
                               { QStringLiteral("dataChannel"), m_room.usesDataChannel() } }));
     switch (m_options.kind) {
     case Kind::List:
+        if (m_options.mine) {
+            return m_room.listMyFiles([this](const QJsonObject &result) {
+                if (result.value(QLatin1String("result")).toInt(-1) != 0) {
+                    return exit(1,
+                                QStringLiteral("%1 (%2)")
+                                    .arg(result.value(QLatin1String("desc")).toString())
+                                    .arg(result.value(QLatin1String("result")).toInt()));
+                }
+                const QJsonArray files = result.value(QLatin1String("response"))
+                                             .toObject()
+                                             .value(QLatin1String("files"))
+                                             .toArray();
+                printRaw(QJsonDocument(files).toJson(QJsonDocument::Compact));
+                exit(0);
+            });
+        }
         printRaw(QJsonDocument(m_room.availableFiles()).toJson(QJsonDocument::Compact));
         return exit(0);
     case Kind::Send: {
         QJsonObject options{ { QStringLiteral("broadcast"), m_options.to.isEmpty() } };
         if (!m_options.to.isEmpty())
             options.insert(QStringLiteral("clientList"), QJsonArray::fromStringList(m_options.to));
+        if (m_options.expiresIn > 0)
+            options.insert(QStringLiteral("expiresIn"), double(m_options.expiresIn));
+        if (m_options.maxDownloads > 0)
+            options.insert(QStringLiteral("maxDownloads"), double(m_options.maxDownloads));
         const auto ids
             = m_room.sendFiles(m_options.files, options, [this](const QJsonObject &result) {
                   // Only per-file results carry a messageType; a refusal of the whole request does

@@ -39,6 +39,9 @@ public:
         QString dir; //!< listen --download-to, recv --out
         qint64 index = -1; //!< recv --index, remove-file
         bool all = false; //!< recv --all
+        bool mine = false; //!< list --mine
+        qint64 expiresIn = 0; //!< send --expires-in
+        qint64 maxDownloads = 0; //!< send --max-downloads
         int reconnectWindowMs = 60000; //!< --reconnect-window
         QString knockId; //!< admit, deny
         QString inviteName; //!< invite --name (empty: a shared link)

@@ -38,8 +38,11 @@ int main(int argc, char *argv[])
         "Commands:\n"
         "  send LINK FILE... [--to ID,...]    send files (to everyone, or to the given client "
         "ids)\n"
+        "      [--expires-in SECONDS] [--max-downloads N]   remove them sooner / after N "
+        "downloads\n"
         "  listen LINK [--download-to DIR]    print room events; download every file offered\n"
-        "  list LINK                          print availableFiles as one JSON array\n"
+        "  list LINK [--mine]                 print availableFiles (--mine: your own files) as one "
+        "JSON array\n"
         "  recv LINK (--index N | --all) [--out DIR]   download files\n"
         "  admit LINK KNOCKID                 moderators: let a knocking person in\n"
         "  deny LINK KNOCKID                  moderators: turn a knocking person away\n"
@@ -72,6 +75,18 @@ int main(int argc, char *argv[])
     const QCommandLineOption indexOpt(QStringLiteral("index"),
                                       QStringLiteral("recv: the file index to download"),
                                       QStringLiteral("N"));
+    const QCommandLineOption expiresOpt(
+        QStringLiteral("expires-in"),
+        QStringLiteral("send: remove the files after SECONDS (at most the server's --file-ttl)"),
+        QStringLiteral("SECONDS"));
+    const QCommandLineOption maxDownloadsOpt(
+        QStringLiteral("max-downloads"),
+        QStringLiteral("send: withdraw each file after N completed downloads"),
+        QStringLiteral("N"));
+    const QCommandLineOption mineOpt(
+        QStringLiteral("mine"),
+        QStringLiteral("list: the files you sent (this and earlier sessions of your link), with "
+                       "recipients and download counts"));
     const QCommandLineOption allOpt(QStringLiteral("all"),
                                     QStringLiteral("recv: download every available file"));
     const QCommandLineOption outOpt(
@@ -96,8 +111,8 @@ int main(int argc, char *argv[])
         QStringLiteral("timeout"),
         QStringLiteral("nearby: how long to look before printing the rooms found (default 3)"),
         QStringLiteral("SECONDS"), QStringLiteral("3"));
-    parser.addOptions({ toOpt, downloadToOpt, indexOpt, allOpt, outOpt, nameOpt, reconnectOpt,
-                        ttlOpt, timeoutOpt });
+    parser.addOptions({ toOpt, downloadToOpt, indexOpt, mineOpt, expiresOpt, maxDownloadsOpt,
+                        allOpt, outOpt, nameOpt, reconnectOpt, ttlOpt, timeoutOpt });
     parser.process(app);
 
     const QStringList args = parser.positionalArguments();
@@ -142,11 +157,22 @@ int main(int argc, char *argv[])
             o.to.append(id.trimmed());
         if (parser.isSet(toOpt) && o.to.isEmpty())
             return usage(QStringLiteral("--to names no client id"));
+        for (const auto &[opt, target] : { std::pair{ &expiresOpt, &o.expiresIn },
+                                           std::pair{ &maxDownloadsOpt, &o.maxDownloads } }) {
+            if (!parser.isSet(*opt))
+                continue;
+            bool ok = false;
+            *target = parser.value(*opt).toLongLong(&ok);
+            if (!ok || *target <= 0)
+                return usage(
+                    QStringLiteral("--%1 takes a positive number").arg(opt->names().first()));
+        }
     } else if (cmd == QLatin1String("listen")) {
         o.kind = Command::Kind::Listen;
         o.dir = parser.value(downloadToOpt);
     } else if (cmd == QLatin1String("list")) {
         o.kind = Command::Kind::List;
+        o.mine = parser.isSet(mineOpt);
     } else if (cmd == QLatin1String("recv")) {
         o.kind = Command::Kind::Recv;
         o.all = parser.isSet(allOpt);

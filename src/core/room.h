@@ -141,6 +141,9 @@ public:
     //! request is refused (1180 disconnected, 1185 empty list, 1189 no recipients);
     //! otherwise once per file with its final `upload-completed` or `upload-failed` object.
     //! Returns the upJobIds created (empty when refused).
+    //! Sender-set limits in \a options: `expiresIn` (seconds; the server caps it at its
+    //! `--file-ttl`) and `maxDownloads` (the file is withdrawn for everyone after that many
+    //! completed downloads); absent or 0: the server's defaults.
     QList<qint64> sendFiles(const QStringList &paths, const QJsonObject &options = QJsonObject(),
                             const Callback &callback = Callback());
     //! Downloads the file with room-wide \a index. \a options: `saveDir` (default: the
@@ -162,6 +165,20 @@ public:
     //! 1199 when this participant may see it but is neither its sender nor a moderator,
     //! 1180 when not connected.
     void removeFile(qint64 index, const Callback &callback = Callback());
+    //! The files this participant sent that are still in the room: from this session and
+    //! from its earlier sessions (a resumed session, or any connection with the same named
+    //! invite link; docs/protocol.md "Your own files"). \a callback is called once with
+    //! {result: 0, response: {files: [...]}}, each entry an availableFiles() entry plus
+    //! `recipients` (client ids; empty for a broadcast) and `downloads` (downloads the
+    //! server sent completely), in index order; or an error object (1180 when not
+    //! connected). withdraw one with removeFile().
+    void listMyFiles(const Callback &callback);
+    //! Whether this participant tells the server each time it downloaded a file and its
+    //! SHA-256 matched (`download-verified`), so the sender gets a delivery receipt
+    //! (docs/protocol.md "Delivery receipts"). On by default; off, the server keeps no
+    //! record of this participant's downloads beyond the anonymous count.
+    void setDeliveryReceipts(bool enabled) { m_deliveryReceipts = enabled; }
+    bool deliveryReceipts() const { return m_deliveryReceipts; }
     //! Moderators only: removes participant \a clientId from the room. Its transfers stop
     //! at once, its connection is closed (it sees disconnected(NotPermitted, ...)) and the
     //! invite it joined with cannot bring it back while valid (see docs/security.md).
@@ -257,6 +274,10 @@ Q_SIGNALS:
     void lobbyEnabledChanged(bool enabled);
     //! isLocked() changed (a moderator locked or unlocked the room, or a join said so).
     void lockedChanged(bool locked);
+    //! Senders and moderators: participant \a clientId (\a name) downloaded file \a index
+    //! and verified it. Also reported as fs-upload-result "file-delivered" with response
+    //! {index, clientId, name}.
+    void fileDelivered(qint64 index, const QString &clientId, const QString &name);
 
 private:
     friend class UploadJob;
@@ -317,6 +338,8 @@ private:
     //! `room-locked` and the like; false when \a type is not one.
     bool handleModerationEvent(const QString &type, const QJsonObject &msg);
     void applyLocked(bool locked);
+    //! One page of listMyFiles() after \a after, appended to \a files.
+    void requestMyFiles(qint64 after, int pages, QJsonArray files, const Callback &callback);
     void registerJob(TransferJob *job);
 
     // for jobs
@@ -359,6 +382,7 @@ private:
     bool m_knocking = false; //!< connected with a knock link, not admitted yet
     bool m_lobbyEnabled = true;
     bool m_locked = false; //!< a moderator locked the room
+    bool m_deliveryReceipts = true;
     QList<KnockRequest> m_knocks; //!< moderators: knocks waiting for an answer
 };
 

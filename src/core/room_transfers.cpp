@@ -7,6 +7,7 @@
 
 #include "downloadjob.h"
 #include "events.h"
+#include "jsonnumbers.h"
 #include "roomreplies_p.h"
 #include "transferqueue.h"
 #include "uploadjob.h"
@@ -33,9 +34,17 @@ QList<qint64> Room::sendFiles(const QStringList &paths, const QJsonObject &optio
         return refuse(ErrorCode::InvalidRequest,
                       QStringLiteral("file upload failed because no recipient was chosen"));
 
+    const qint64 expiresIn = JsonNumbers::toInteger(options.value(QLatin1String("expiresIn")), 0);
+    const qint64 maxDownloads
+        = JsonNumbers::toInteger(options.value(QLatin1String("maxDownloads")), 0);
+    if (expiresIn < 0 || maxDownloads < 0)
+        return refuse(ErrorCode::InvalidRequest,
+                      QStringLiteral("expiresIn and maxDownloads must be positive"));
+
     QList<qint64> ids;
     for (const QString &path : paths) {
         auto *job = new UploadJob(m_nextUploadJobId++, path, broadcast, recipients, this);
+        job->setLimits(expiresIn, maxDownloads);
         m_uploads.insert(job->id(), job);
         connect(job, &TransferJob::started, this,
                 [this, job] { Q_EMIT fsUploadResult(Events::upload(job->info())); });
@@ -87,6 +96,11 @@ qint64 Room::recvFiles(qint64 index, const QJsonObject &options, const Callback 
         m_downloads.remove(job->id());
         m_downloadsByWireId.remove(job->wireId());
         const TransferInfo info = job->info();
+        // The job checked the SHA-256 before completing: the receipt says "verified".
+        if (info.status == TransferInfo::Status::Completed && m_deliveryReceipts && isConnected())
+            request(QJsonObject{ { QStringLiteral("type"), QStringLiteral("download-verified") },
+                                 { QStringLiteral("index"), double(info.fileIndex) } },
+                    [](const QJsonObject &) {});
         Q_EMIT fsDownloadResult(Events::download(info));
         if (callback)
             callback(info.status == TransferInfo::Status::Completed

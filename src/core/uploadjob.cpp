@@ -82,6 +82,10 @@ void UploadJob::begin()
         msg.insert(QStringLiteral("clientList"), QJsonArray::fromStringList(m_info.recipients));
     if (!m_sha256.isEmpty())
         msg.insert(QStringLiteral("sha256"), m_sha256);
+    if (m_expiresIn > 0)
+        msg.insert(QStringLiteral("expiresIn"), double(m_expiresIn));
+    if (m_maxDownloads > 0)
+        msg.insert(QStringLiteral("maxDownloads"), double(m_maxDownloads));
     room()->request(
         msg, [this, r = room(), guard = QPointer<UploadJob>(this)](const QJsonObject &reply) {
             const bool accepted

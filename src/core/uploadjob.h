@@ -19,6 +19,14 @@ public:
               Room *room);
 
     quint32 wireId() const { return m_wireId; }
+    //! Sender-set limits sent with `upload-begin` (0: the server's defaults): the file
+    //! expires after \a expiresIn seconds (capped by the server's TTL) and is withdrawn
+    //! after \a maxDownloads completed downloads.
+    void setLimits(qint64 expiresIn, qint64 maxDownloads)
+    {
+        m_expiresIn = expiresIn;
+        m_maxDownloads = maxDownloads;
+    }
     FileInfo announced() const { return m_announced; }
 
     // Server messages, routed by Room.
@@ -52,6 +60,8 @@ private:
     bool m_endSent = false;
     bool m_paused = false;
     QString m_sha256; //!< the whole file's hash once known
+    qint64 m_expiresIn = 0;
+    qint64 m_maxDownloads = 0;
     FileInfo m_announced;
 };
 

@@ -38,6 +38,7 @@
 #include "roomhost.h"
 #include "settings.h"
 #include "settingsdialog.h"
+#include "sharedbyyoupanel.h"
 #include "transferdelegate.h"
 #include "transferjob.h"
 #include "transfermodel.h"
@@ -92,6 +93,13 @@ MainWindow::MainWindow(QWidget *parent)
     m_ui->roomMenu->insertSeparator(m_ui->actionSettings);
     m_meeting->attachParticipantsView(m_ui->participantsView);
     connect(m_meeting, &MeetingControls::messageChanged, this, &MainWindow::showMessage);
+    m_room->setDeliveryReceipts(m_settings->deliveryReceipts());
+    connect(m_settings, &Settings::changed, this,
+            [this] { m_room->setDeliveryReceipts(m_settings->deliveryReceipts()); });
+    m_sharedByYou = new SharedByYouPanel(this);
+    m_sharedByYou->setRoom(m_room);
+    m_ui->contentSplitter->insertWidget(1, m_sharedByYou);
+    connect(m_sharedByYou, &SharedByYouPanel::messageChanged, this, &MainWindow::showMessage);
     connectRoom();
     connectLobby();
     updateRecipients();

@@ -32,6 +32,7 @@ class ParticipantsModel;
 class Reconnector;
 class RoomHost;
 class Settings;
+class SharedByYouPanel;
 class TransferDelegate;
 class TransferModel;
 
@@ -85,6 +86,8 @@ public:
     LobbyPanel *lobbyPanel() const { return m_lobby; }
     //! Moderators: remove participants and files, lock the room.
     MeetingControls *meetingControls() const { return m_meeting; }
+    //! The "Shared by You" section (the files this participant sent, with Withdraw).
+    SharedByYouPanel *sharedByYouPanel() const { return m_sharedByYou; }
     //! The text next to the send action: "Sending to: Everyone".
     QString sendingToText() const;
     //! The connection text in the status bar.
@@ -144,6 +147,7 @@ private:
     DropOverlay *m_overlay;
     LobbyPanel *m_lobby;
     MeetingControls *m_meeting = nullptr;
+    SharedByYouPanel *m_sharedByYou = nullptr;
     Reconnector *m_reconnector;
     QLabel *m_connectionLabel;
     QSystemTrayIcon *m_tray = nullptr;

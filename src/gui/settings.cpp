@@ -10,6 +10,7 @@ const QString DisplayNameKey = QStringLiteral("identity/displayName");
 const QString DownloadFolderKey = QStringLiteral("downloads/folder");
 const QString AskWhereKey = QStringLiteral("downloads/askWhereToSave");
 const QString NotificationsKey = QStringLiteral("notifications/enabled");
+const QString ReceiptsKey = QStringLiteral("privacy/deliveryReceipts");
 const QString HostReachKey = QStringLiteral("host/reach");
 const QString HostPortKey = QStringLiteral("host/port");
 constexpr quint16 DefaultHostPort = 7450;
@@ -66,6 +67,17 @@ bool Settings::notificationsEnabled() const
 void Settings::setNotificationsEnabled(bool enabled)
 {
     QSettings().setValue(NotificationsKey, enabled);
+    Q_EMIT changed();
+}
+
+bool Settings::deliveryReceipts() const
+{
+    return QSettings().value(ReceiptsKey, true).toBool();
+}
+
+void Settings::setDeliveryReceipts(bool enabled)
+{
+    QSettings().setValue(ReceiptsKey, enabled);
     Q_EMIT changed();
 }
 

@@ -29,6 +29,10 @@ public:
     //! Desktop notifications for newly available files.
     bool notificationsEnabled() const;
     void setNotificationsEnabled(bool enabled);
+    //! Delivery receipts: tell a file's sender when this user downloaded and verified it
+    //! (Room::setDeliveryReceipts). On by default.
+    bool deliveryReceipts() const;
+    void setDeliveryReceipts(bool enabled);
 
     //! Who can join a room this app hosts.
     enum class HostReach { ThisComputer, Network };

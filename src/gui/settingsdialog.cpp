@@ -17,6 +17,7 @@ SettingsDialog::SettingsDialog(Settings *settings, QWidget *parent)
     m_ui->folderEdit->setText(settings->downloadFolder());
     m_ui->askCheck->setChecked(settings->askWhereToSave());
     m_ui->notifyCheck->setChecked(settings->notificationsEnabled());
+    m_ui->receiptsCheck->setChecked(settings->deliveryReceipts());
     m_ui->reachCombo->setCurrentIndex(
         settings->hostReach() == Settings::HostReach::ThisComputer ? 1 : 0);
     m_ui->reachCombo->setToolTip(
@@ -42,6 +43,7 @@ void SettingsDialog::accept()
         m_settings->setDownloadFolder(m_ui->folderEdit->text().trimmed());
     m_settings->setAskWhereToSave(m_ui->askCheck->isChecked());
     m_settings->setNotificationsEnabled(m_ui->notifyCheck->isChecked());
+    m_settings->setDeliveryReceipts(m_ui->receiptsCheck->isChecked());
     m_settings->setHostReach(m_ui->reachCombo->currentIndex() == 1
                                  ? Settings::HostReach::ThisComputer
                                  : Settings::HostReach::Network);

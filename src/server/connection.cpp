@@ -350,6 +350,8 @@ void Connection::onTextMessage(const QString &text)
         handleDownloadAck(msg, rid);
     else if (type == QLatin1String("download-cancel"))
         handleDownloadCancel(msg, rid);
+    else if (type == QLatin1String("download-verified"))
+        handleDownloadVerified(msg, rid);
     else if (type == QLatin1String("file-remove"))
         handleFileRemove(msg, rid);
     else if (type == QLatin1String("participant-remove"))
@@ -411,8 +413,15 @@ void Connection::handleJoin(const QJsonObject &msg, const QJsonValue &rid)
 
     if (!session) {
         session = m_server->newSession(claims->room, name, claims->role);
+        // docs/protocol.md "Your own files": every session of one named invite is one
+        // sender; a shared invite's sessions are each their own.
+        session->owner = claims->name.isEmpty() || claims->tokenId.isEmpty()
+            ? QStringLiteral("s:") + session->id
+            : QStringLiteral("t:") + claims->tokenId;
     } else {
         session->role = claims->role;
+        if (session->owner.isEmpty()) // a session saved by an older server
+            session->owner = QStringLiteral("s:") + session->id;
         if (Connection *stale = session->connection; stale && stale != this)
             stale->takenOver();
     }
@@ -495,9 +504,31 @@ void Connection::handleList(const QJsonObject &msg, const QJsonValue &rid)
     if (!after || *after < 0)
         return sendError(rid, ErrorCode::InvalidRequest,
                          str("\"after\" must be a non-negative integer (a file index)"));
+    const QJsonValue mine = msg.value(QLatin1String("mine"));
+    if (!mine.isUndefined() && !mine.isBool())
+        return sendError(rid, ErrorCode::InvalidRequest, str("\"mine\" must be a boolean"));
     QJsonObject reply = message("files");
     setRid(reply, rid);
-    insertFilePage(reply, *m_room, m_clientId, *after);
+    if (mine.toBool()) {
+        insertFilePage(reply, *m_room, *after, [this](const StoredFile &f) {
+            if (!ownsFile(f))
+                return QJsonObject();
+            QJsonObject json = f.toJson();
+            QStringList recipients(f.recipients.cbegin(), f.recipients.cend());
+            recipients.sort();
+            json.insert(QStringLiteral("recipients"), QJsonArray::fromStringList(recipients));
+            json.insert(QStringLiteral("downloads"), m_room->downloadCount(f.index));
+            QJsonArray delivered;
+            for (const Delivery &d : m_room->deliveries(f.index))
+                delivered.append(QJsonObject{ { QStringLiteral("clientId"), d.clientId },
+                                              { QStringLiteral("name"), d.name },
+                                              { QStringLiteral("at"), d.at } });
+            json.insert(QStringLiteral("deliveredTo"), delivered);
+            return json;
+        });
+    } else {
+        insertFilePage(reply, *m_room, m_clientId, *after);
+    }
     sendJson(reply);
 }
 
@@ -520,6 +551,20 @@ void Connection::handleUploadBegin(const QJsonObject &msg, const QJsonValue &rid
             QStringLiteral("\"name\" must be 1 to %1 characters").arg(MaxFileNameLength));
     if (!size || *size < 0)
         return invalid(str("\"size\" must be a non-negative integer"));
+    // Optional, for older clients and the browser page: absent means the server's defaults.
+    auto optionalPositive = [&msg](const char *key) -> std::optional<qint64> {
+        const QJsonValue v = msg.value(QLatin1String(key));
+        if (v.isUndefined())
+            return 0;
+        const auto n = JsonNumbers::exactInteger(v);
+        return n && *n > 0 ? n : std::nullopt;
+    };
+    const auto expiresIn = optionalPositive("expiresIn");
+    if (!expiresIn)
+        return invalid(str("\"expiresIn\" must be a positive integer (seconds)"));
+    const auto maxDownloads = optionalPositive("maxDownloads");
+    if (!maxDownloads)
+        return invalid(str("\"maxDownloads\" must be a positive integer"));
     if (!mimeValue.isUndefined()
         && !(mimeValue.isString()
              && (mimeValue.toString().isEmpty() || isValidMimeType(mimeValue.toString()))))
@@ -574,6 +619,7 @@ void Connection::handleUploadBegin(const QJsonObject &msg, const QJsonValue &rid
     upload->storageId = Storage::newId();
     upload->room = m_room->name();
     upload->sessionId = m_session->id;
+    upload->owner = m_session->owner;
     upload->senderId = m_clientId;
     upload->senderName = m_name;
     upload->name = name;
@@ -583,6 +629,8 @@ void Connection::handleUploadBegin(const QJsonObject &msg, const QJsonValue &rid
         upload->mime = str("application/octet-stream");
     upload->broadcast = broadcast;
     upload->recipients = recipients;
+    upload->expiresIn = *expiresIn;
+    upload->maxDownloads = *maxDownloads;
     upload->lastActivityMs = QDateTime::currentMSecsSinceEpoch();
     const QString path = m_server->storage.partialPath(upload->storageId);
     upload->file = std::make_unique<QFile>(path);
@@ -922,8 +970,7 @@ void Connection::handleUploadCancel(const QJsonObject &msg, const QJsonValue &ri
         m_server->dropUpload(*id);
         qCInfo(lcServer) << "upload" << *id << "cancelled";
     } else if (published != m_server->publishedUploads.end() && published->first == m_room->name()
-               && m_room->file(published->second)
-               && m_room->file(published->second)->senderId == m_clientId) {
+               && m_room->file(published->second) && ownsFile(*m_room->file(published->second))) {
         const qint64 fileIndex = published->second;
         m_server->removeFile(m_room, fileIndex, str("withdrawn"));
     } else {
@@ -1006,6 +1053,26 @@ void Connection::handleDownloadAck(const QJsonObject &msg, const QJsonValue &rid
     pumpDownloads();
 }
 
+void Connection::handleDownloadVerified(const QJsonObject &msg, const QJsonValue &rid)
+{
+    const auto index = JsonNumbers::exactInteger(msg.value(QLatin1String("index")));
+    if (!index)
+        return sendError(rid, ErrorCode::InvalidRequest, str("\"index\" must be an integer"));
+    const StoredFilePtr file = m_room->visibleFile(*index, m_clientId);
+    if (!file)
+        return sendError(rid, ErrorCode::FileNotAvailable,
+                         QStringLiteral("No file %1 is available to you").arg(*index));
+    if (!m_session->sentFiles.contains(*index))
+        return sendError(rid, ErrorCode::InvalidRequest,
+                         QStringLiteral("You have not downloaded file %1 completely").arg(*index));
+    m_server->recordDelivery(m_room, file,
+                             Delivery{ m_clientId, m_name, QDateTime::currentMSecsSinceEpoch() });
+    QJsonObject reply = message("delivery-recorded");
+    setRid(reply, rid);
+    reply.insert(QStringLiteral("index"), *index);
+    sendJson(reply);
+}
+
 void Connection::handleDownloadCancel(const QJsonObject &msg, const QJsonValue &rid)
 {
     const auto id = transferIdOf(msg.value(QLatin1String("downloadId")));
@@ -1082,12 +1149,18 @@ void Connection::pumpDownloads()
                 progressed = true;
             }
             if (d.sent == size) {
+                const qint64 index = d.file->index;
+                if (m_session)
+                    m_session->sentFiles.insert(index);
                 QJsonObject end = message("download-end");
                 end.insert(QStringLiteral("downloadId"), qint64(id));
                 sendJson(end);
                 qCDebug(lcServer) << "download" << id << "sent completely";
                 m_downloads.erase(id);
                 progressed = true;
+                // After download-end: a download limit reached here withdraws the file,
+                // which must not fail the download that reached it.
+                m_server->countDownload(m_room, index);
             }
         }
         if (!progressed)

@@ -89,6 +89,9 @@ public:
     bool hasDataChannel() const { return m_data != nullptr; }
     //! The jti of the token this connection joined with.
     QString tokenId() const { return m_tokenId; }
+    //! \a file was sent by this participant: by this session, or by another session of the
+    //! same owner (docs/protocol.md "Your own files").
+    bool ownsFile(const StoredFile &file) const;
     //! A moderator removed this participant: stops its transfers at once, tells it why
     //! (`error` 1199) and closes with 4004.
     void removeByModerator(const QString &moderatorName);
@@ -141,6 +144,7 @@ private:
     void handleDownloadBegin(const QJsonObject &msg, const QJsonValue &rid);
     void handleDownloadAck(const QJsonObject &msg, const QJsonValue &rid);
     void handleDownloadCancel(const QJsonObject &msg, const QJsonValue &rid);
+    void handleDownloadVerified(const QJsonObject &msg, const QJsonValue &rid);
     void handleFileRemove(const QJsonObject &msg, const QJsonValue &rid);
     void handleParticipantRemove(const QJsonObject &msg, const QJsonValue &rid);
     //! The meeting controls of moderators (connection_meeting.cpp); false when \a type is

@@ -281,6 +281,12 @@ void Connection::leaveRoom(const QString &reason)
     }
 }
 
+bool Connection::ownsFile(const StoredFile &file) const
+{
+    return file.senderId == m_clientId
+        || (m_session && !file.owner.isEmpty() && file.owner == m_session->owner);
+}
+
 void Connection::removeByModerator(const QString &moderatorName)
 {
     if (m_closing)
@@ -302,7 +308,7 @@ void Connection::handleFileRemove(const QJsonObject &msg, const QJsonValue &rid)
                          QStringLiteral("\"index\" must be an integer"));
     const StoredFilePtr file = m_room->file(*index);
     const bool moderator = m_role == QLatin1String("moderator");
-    const bool own = file && file->senderId == m_clientId;
+    const bool own = file && ownsFile(*file);
     // A file this participant may not see does not exist for it: same answer as a gap.
     if (!file || (!moderator && !own && !file->isVisibleTo(m_clientId))) {
         return sendError(rid, ErrorCode::FileNotAvailable,

@@ -32,6 +32,12 @@ QSet<QString> recipientsFrom(const QString &json)
     return out;
 }
 
+// A null QString binds as SQL NULL; the owner columns are NOT NULL.
+QString notNull(const QString &s)
+{
+    return s.isNull() ? QStringLiteral("") : s;
+}
+
 bool run(QSqlQuery &q)
 {
     if (q.exec())
@@ -70,6 +76,8 @@ bool Database::open(const QString &path, QString *error)
                        "name TEXT, size INTEGER, mime TEXT, sha256 TEXT, sender TEXT, "
                        "sender_id TEXT, created_at INTEGER, expires_at INTEGER, broadcast "
                        "INTEGER, recipients TEXT, upload_id INTEGER, PRIMARY KEY (room, idx))"),
+        QStringLiteral("CREATE TABLE IF NOT EXISTS deliveries (room TEXT, idx INTEGER, client_id "
+                       "TEXT, name TEXT, at INTEGER, PRIMARY KEY (room, idx, client_id))"),
         QStringLiteral("CREATE TABLE IF NOT EXISTS sessions (id TEXT PRIMARY KEY, room TEXT, "
                        "client_id TEXT, name TEXT, role TEXT, last_seen INTEGER)"),
         QStringLiteral("CREATE TABLE IF NOT EXISTS uploads (id INTEGER PRIMARY KEY, storage TEXT, "
@@ -85,22 +93,58 @@ bool Database::open(const QString &path, QString *error)
             return false;
         }
     }
-    // Added in issue 15 (a session ends with its token, restarts included); older databases
-    // get the column, 0 (unknown) for their sessions.
-    QSqlQuery columns(QSqlDatabase::database(m_connectionName, false));
-    bool hasTokenExpiry = false;
-    if (columns.exec(QStringLiteral("PRAGMA table_info(sessions)"))) {
-        while (columns.next())
-            hasTokenExpiry |= columns.value(1).toString() == QLatin1String("token_expires");
-    }
-    if (!hasTokenExpiry
-        && !exec(QStringLiteral(
-            "ALTER TABLE sessions ADD COLUMN token_expires INTEGER NOT NULL DEFAULT 0"))) {
-        *error = QStringLiteral("cannot prepare the database %1: %2")
-                     .arg(path, QSqlDatabase::database(m_connectionName).lastError().text());
-        return false;
+    // Columns added after the first release: a database from an older server gains them
+    // with empty owners (those files stay owned by their sending clientId only) and no
+    // downloads counted.
+    const struct
+    {
+        const char *table;
+        const char *column;
+        const char *definition;
+    } added[] = {
+        { "files", "owner", "TEXT NOT NULL DEFAULT ''" },
+        { "files", "downloads", "INTEGER NOT NULL DEFAULT 0" },
+        { "uploads", "owner", "TEXT NOT NULL DEFAULT ''" },
+        { "sessions", "owner", "TEXT NOT NULL DEFAULT ''" },
+        // Issue 15: a session ends with its token, restarts included (0: unknown).
+        { "sessions", "token_expires", "INTEGER NOT NULL DEFAULT 0" },
+        { "files", "max_downloads", "INTEGER NOT NULL DEFAULT 0" },
+        { "uploads", "expires_in", "INTEGER NOT NULL DEFAULT 0" },
+        { "uploads", "max_downloads", "INTEGER NOT NULL DEFAULT 0" },
+    };
+    for (const auto &a : added) {
+        if (!addColumnIfMissing(QLatin1String(a.table), QLatin1String(a.column),
+                                QLatin1String(a.definition))) {
+            *error = QStringLiteral("cannot migrate the database %1: %2")
+                         .arg(path, QSqlDatabase::database(m_connectionName).lastError().text());
+            return false;
+        }
     }
     return true;
+}
+
+bool Database::addColumnIfMissing(const QString &table, const QString &column,
+                                  const QString &definition)
+{
+    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    if (!q.exec(QStringLiteral("PRAGMA table_info(%1)").arg(table)))
+        return false;
+    while (q.next()) {
+        if (q.value(1).toString() == column)
+            return true;
+    }
+    qCInfo(lcServer) << "database: adding" << table << "." << column;
+    return exec(QStringLiteral("ALTER TABLE %1 ADD COLUMN %2 %3").arg(table, column, definition));
+}
+
+bool Database::addDownload(const QString &room, qint64 index)
+{
+    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    q.prepare(
+        QStringLiteral("UPDATE files SET downloads = downloads + 1 WHERE room = ? AND idx = ?"));
+    q.addBindValue(room);
+    q.addBindValue(index);
+    return run(q);
 }
 
 void Database::close()
@@ -170,8 +214,8 @@ QList<StoredFile> Database::loadFiles() const
     QList<StoredFile> out;
     QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
     q.prepare(QStringLiteral("SELECT room, idx, storage, name, size, mime, sha256, sender, "
-                             "sender_id, created_at, expires_at, broadcast, recipients, upload_id "
-                             "FROM files ORDER BY room, idx"));
+                             "sender_id, created_at, expires_at, broadcast, recipients, upload_id, "
+                             "owner, downloads, max_downloads FROM files ORDER BY room, idx"));
     if (!run(q))
         return out;
     while (q.next()) {
@@ -190,6 +234,9 @@ QList<StoredFile> Database::loadFiles() const
         f.broadcast = q.value(11).toInt() != 0;
         f.recipients = recipientsFrom(q.value(12).toString());
         f.uploadId = quint32(q.value(13).toLongLong());
+        f.owner = q.value(14).toString();
+        f.downloads = q.value(15).toLongLong();
+        f.maxDownloads = q.value(16).toLongLong();
         out.append(f);
     }
     return out;
@@ -201,15 +248,49 @@ bool Database::deleteFile(const QString &room, qint64 index)
     q.prepare(QStringLiteral("DELETE FROM files WHERE room = ? AND idx = ?"));
     q.addBindValue(room);
     q.addBindValue(index);
+    QSqlQuery receipts(QSqlDatabase::database(m_connectionName, false));
+    receipts.prepare(QStringLiteral("DELETE FROM deliveries WHERE room = ? AND idx = ?"));
+    receipts.addBindValue(room);
+    receipts.addBindValue(index);
+    return run(q) && run(receipts);
+}
+
+bool Database::addDelivery(const QString &room, qint64 index, const Delivery &delivery)
+{
+    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    q.prepare(QStringLiteral("INSERT OR IGNORE INTO deliveries (room, idx, client_id, name, at) "
+                             "VALUES (?, ?, ?, ?, ?)"));
+    q.addBindValue(room);
+    q.addBindValue(index);
+    q.addBindValue(delivery.clientId);
+    q.addBindValue(notNull(delivery.name));
+    q.addBindValue(delivery.at);
     return run(q);
+}
+
+QHash<QString, QHash<qint64, QList<Delivery>>> Database::loadDeliveries() const
+{
+    QHash<QString, QHash<qint64, QList<Delivery>>> out;
+    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    q.prepare(QStringLiteral("SELECT room, idx, client_id, name, at FROM deliveries ORDER BY at"));
+    if (!run(q))
+        return out;
+    while (q.next()) {
+        Delivery d;
+        d.clientId = q.value(2).toString();
+        d.name = q.value(3).toString();
+        d.at = q.value(4).toLongLong();
+        out[q.value(0).toString()][q.value(1).toLongLong()].append(d);
+    }
+    return out;
 }
 
 QList<Session *> Database::loadSessions() const
 {
     QList<Session *> out;
     QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
-    q.prepare(QStringLiteral(
-        "SELECT id, room, client_id, name, role, last_seen, token_expires FROM sessions"));
+    q.prepare(QStringLiteral("SELECT id, room, client_id, name, role, last_seen, token_expires, "
+                             "owner FROM sessions"));
     if (!run(q))
         return out;
     while (q.next()) {
@@ -221,6 +302,7 @@ QList<Session *> Database::loadSessions() const
         s->role = q.value(4).toString();
         s->lastSeenMs = q.value(5).toLongLong();
         s->tokenExpiresAt = q.value(6).toLongLong();
+        s->owner = q.value(7).toString();
         out.append(s);
     }
     return out;
@@ -230,7 +312,7 @@ bool Database::saveSession(const Session &s)
 {
     QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
     q.prepare(QStringLiteral("INSERT OR REPLACE INTO sessions (id, room, client_id, name, role, "
-                             "last_seen, token_expires) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+                             "last_seen, token_expires, owner) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
     q.addBindValue(s.id);
     q.addBindValue(s.room);
     q.addBindValue(s.clientId);
@@ -238,6 +320,7 @@ bool Database::saveSession(const Session &s)
     q.addBindValue(s.role);
     q.addBindValue(s.lastSeenMs);
     q.addBindValue(s.tokenExpiresAt);
+    q.addBindValue(notNull(s.owner));
     return run(q);
 }
 
@@ -279,8 +362,8 @@ QList<Upload *> Database::loadUploads() const
     QList<Upload *> out;
     QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
     q.prepare(QStringLiteral("SELECT id, storage, room, session, sender_id, sender, name, size, "
-                             "mime, broadcast, recipients, durable, last_activity, end_sha256 "
-                             "FROM uploads"));
+                             "mime, broadcast, recipients, durable, last_activity, end_sha256, "
+                             "owner, expires_in, max_downloads FROM uploads"));
     if (!run(q))
         return out;
     while (q.next()) {
@@ -300,6 +383,9 @@ QList<Upload *> Database::loadUploads() const
         u->lastActivityMs = q.value(12).toLongLong();
         u->clientSha256 = q.value(13).toString();
         u->endReceived = !u->clientSha256.isEmpty();
+        u->owner = q.value(14).toString();
+        u->expiresIn = q.value(15).toLongLong();
+        u->maxDownloads = q.value(16).toLongLong();
         out.append(u);
     }
     return out;
@@ -308,10 +394,11 @@ QList<Upload *> Database::loadUploads() const
 bool Database::insertUpload(const Upload &u)
 {
     QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
-    q.prepare(QStringLiteral("INSERT OR REPLACE INTO uploads (id, storage, room, session, "
-                             "sender_id, sender, name, size, mime, broadcast, recipients, "
-                             "durable, last_activity, end_sha256) VALUES "
-                             "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    q.prepare(
+        QStringLiteral("INSERT OR REPLACE INTO uploads (id, storage, room, session, "
+                       "sender_id, sender, name, size, mime, broadcast, recipients, "
+                       "durable, last_activity, end_sha256, owner, expires_in, max_downloads) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     q.addBindValue(qint64(u.id));
     q.addBindValue(u.storageId);
     q.addBindValue(u.room);
@@ -326,6 +413,9 @@ bool Database::insertUpload(const Upload &u)
     q.addBindValue(u.durable);
     q.addBindValue(u.lastActivityMs);
     q.addBindValue(u.clientSha256);
+    q.addBindValue(notNull(u.owner));
+    q.addBindValue(u.expiresIn);
+    q.addBindValue(u.maxDownloads);
     return run(q);
 }
 
@@ -384,8 +474,8 @@ bool Database::publish(const QList<StoredFile> &files)
     QSqlQuery insert(db);
     insert.prepare(QStringLiteral(
         "INSERT INTO files (room, idx, storage, name, size, mime, sha256, sender, sender_id, "
-        "created_at, expires_at, broadcast, recipients, upload_id) VALUES "
-        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+        "created_at, expires_at, broadcast, recipients, upload_id, owner, max_downloads) VALUES "
+        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     QSqlQuery advance(db);
     advance.prepare(
         QStringLiteral("INSERT OR REPLACE INTO rooms (name, next_index) VALUES (?, ?)"));
@@ -408,6 +498,8 @@ bool Database::publish(const QList<StoredFile> &files)
         insert.addBindValue(f.broadcast ? 1 : 0);
         insert.addBindValue(recipientsJson(f.recipients));
         insert.addBindValue(qint64(f.uploadId));
+        insert.addBindValue(notNull(f.owner));
+        insert.addBindValue(f.maxDownloads);
         remove.addBindValue(qint64(f.uploadId));
         ok = run(insert) && run(remove);
         if (!ok)

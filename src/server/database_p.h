@@ -31,6 +31,12 @@ public:
 
     QList<StoredFile> loadFiles() const; //!< storagePath is left empty
     bool deleteFile(const QString &room, qint64 index);
+    //! Counts one more completed download of file \a index of \a room.
+    bool addDownload(const QString &room, qint64 index);
+    //! Records a delivery receipt (ignored when that client has one for the file already).
+    bool addDelivery(const QString &room, qint64 index, const Delivery &delivery);
+    //! Every receipt, by room and index.
+    QHash<QString, QHash<qint64, QList<Delivery>>> loadDeliveries() const;
 
     QList<Session *> loadSessions() const; //!< caller owns the results
     bool saveSession(const Session &session);
@@ -70,6 +76,9 @@ public:
 
 private:
     bool exec(const QString &sql);
+    //! The migration of a database written by an older server: ALTER TABLE ADD COLUMN
+    //! unless \a table already has \a column.
+    bool addColumnIfMissing(const QString &table, const QString &column, const QString &definition);
     QString m_connectionName;
 };
 

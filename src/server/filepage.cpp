@@ -44,6 +44,14 @@ bool isPrintableName(const QString &name)
 
 void insertFilePage(QJsonObject &reply, const Room &room, const QString &clientId, qint64 after)
 {
+    insertFilePage(reply, room, after, [&clientId](const StoredFile &file) {
+        return file.isVisibleTo(clientId) ? file.toJson() : QJsonObject();
+    });
+}
+
+void insertFilePage(QJsonObject &reply, const Room &room, qint64 after,
+                    const std::function<QJsonObject(const StoredFile &)> &describe)
+{
     // What the rest of the message takes (participants, in `joined`), and a margin for the
     // fields added below.
     const qint64 rest = QJsonDocument(reply).toJson(QJsonDocument::Compact).size() + 256;
@@ -53,9 +61,9 @@ void insertFilePage(QJsonObject &reply, const Room &room, const QString &clientI
     qint64 last = after;
     bool more = false;
     room.forEachFileAfter(after, [&](const StoredFilePtr &file) {
-        if (!file->isVisibleTo(clientId))
+        const QJsonObject json = describe(*file);
+        if (json.isEmpty())
             return true;
-        const QJsonObject json = file->toJson();
         // The exact size it adds to the message: the object and a separating comma.
         const qint64 size = QJsonDocument(json).toJson(QJsonDocument::Compact).size() + 1;
         if (!files.isEmpty() && (bytes + size > budget || files.size() >= FilePageFiles)) {

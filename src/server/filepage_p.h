@@ -5,6 +5,8 @@
 #include <QJsonObject>
 #include <QString>
 
+#include <functional>
+
 namespace Roomshare::Server {
 
 //! Bounds on what one FILE object may hold, so that any page of them fits in a control
@@ -33,5 +35,9 @@ bool isPrintableName(const QString &name);
 //! Protocol::MaxControlMessage (a `joined` also lists participants); when more remain,
 //! `more` is true and `after` is the index to ask for the next page with.
 void insertFilePage(QJsonObject &reply, const Room &room, const QString &clientId, qint64 after);
+//! The same paging over the files \a describe returns a non-empty object for (the FILE
+//! objects of the page are what it returns).
+void insertFilePage(QJsonObject &reply, const Room &room, qint64 after,
+                    const std::function<QJsonObject(const StoredFile &)> &describe);
 
 } // namespace Roomshare::Server

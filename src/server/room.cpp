@@ -15,7 +15,7 @@ bool StoredFile::isVisibleTo(const QString &clientId) const
 
 QJsonObject StoredFile::toJson() const
 {
-    return QJsonObject{
+    QJsonObject json{
         { QStringLiteral("index"), index },
         { QStringLiteral("name"), name },
         { QStringLiteral("size"), size },
@@ -29,6 +29,9 @@ QJsonObject StoredFile::toJson() const
         { QStringLiteral("expiresAt"), expiresAt },
         { QStringLiteral("broadcast"), broadcast },
     };
+    if (maxDownloads > 0)
+        json.insert(QStringLiteral("maxDownloads"), maxDownloads);
+    return json;
 }
 
 QJsonObject Session::participantJson() const
@@ -73,7 +76,20 @@ StoredFilePtr Room::takeFile(qint64 index)
         return nullptr;
     StoredFilePtr file = it->second;
     m_files.erase(it);
+    m_downloadCounts.remove(index);
+    m_deliveries.remove(index);
     return file;
+}
+
+bool Room::addDelivery(qint64 index, const Delivery &delivery)
+{
+    QList<Delivery> &list = m_deliveries[index];
+    for (const Delivery &d : std::as_const(list)) {
+        if (d.clientId == delivery.clientId)
+            return false;
+    }
+    list.append(delivery);
+    return true;
 }
 
 StoredFilePtr Room::file(qint64 index) const

@@ -4,6 +4,7 @@
 
 #include <QElapsedTimer>
 #include <QFile>
+#include <QHash>
 #include <QJsonObject>
 #include <QList>
 #include <QSet>
@@ -36,6 +37,11 @@ struct StoredFile
     QString storageId;
     QString storagePath;
     quint32 uploadId = 0; //!< the upload it came from, so its sender can withdraw it
+    //! The sender's identity across sessions (Session::owner); empty for files stored
+    //! before it was recorded, which only the sending clientId owns.
+    QString owner;
+    qint64 downloads = 0; //!< as loaded from the database; live: Room::downloadCount()
+    qint64 maxDownloads = 0; //!< withdrawn after this many completed downloads; 0: no limit
 
     //! The visibility rule of docs/protocol.md: never the sender; everyone else for a
     //! broadcast file; only the named recipients for a targeted one.
@@ -60,9 +66,25 @@ struct Session
     QString banKey; //!< what a moderator's removal bans (in memory only)
     qint64 tokenExpiresAt = 0; //!< of the token it last joined with (s since the epoch)
     QString tokenId; //!< jti of the token that created or last resumed it (in memory only)
+    //! Who the files this session sends belong to, beyond the session: "t:" + the jti for a
+    //! named invite (every session joined with that link is one participant), else "s:" +
+    //! the session id. Persisted.
+    QString owner;
+    //! Files whose download the server sent completely to this session (in memory): only
+    //! those can be reported as verified.
+    QSet<qint64> sentFiles;
     std::unique_ptr<QTimer> graceTimer; //!< runs while present without a connection
 
     QJsonObject participantJson() const;
+};
+
+//! A recipient's report that it downloaded a file and checked its SHA-256
+//! (docs/protocol.md "Delivery receipts"). Persisted.
+struct Delivery
+{
+    QString clientId;
+    QString name;
+    qint64 at = 0; //!< ms since the epoch
 };
 
 //! An upload in progress. Owned by the server, not by a connection, so that it survives
@@ -73,6 +95,9 @@ struct Upload
     QString storageId;
     QString room;
     QString sessionId; //!< the owner
+    QString owner; //!< Session::owner of the sender
+    qint64 expiresIn = 0; //!< seconds the sender asked the file to stay; 0: the server's TTL
+    qint64 maxDownloads = 0; //!< see StoredFile::maxDownloads
     QString senderId;
     QString senderName;
     QString name;
@@ -132,6 +157,13 @@ public:
     void forEachFileAfter(qint64 after,
                           const std::function<bool(const StoredFilePtr &)> &visit) const;
     QList<StoredFilePtr> files() const;
+    //! Completed downloads of file \a index (persisted in the files table).
+    qint64 downloadCount(qint64 index) const { return m_downloadCounts.value(index); }
+    void setDownloadCount(qint64 index, qint64 count) { m_downloadCounts.insert(index, count); }
+    //! The delivery receipts of file \a index, in the order they arrived.
+    QList<Delivery> deliveries(qint64 index) const { return m_deliveries.value(index); }
+    //! Adds a receipt; false when \a delivery's client already has one for \a index.
+    bool addDelivery(qint64 index, const Delivery &delivery);
     int fileCount() const { return int(m_files.size()); }
 
     //! Locked by a moderator: no new participant joins and nobody may knock (in memory; a
@@ -144,6 +176,8 @@ private:
     bool m_locked = false;
     QList<Session *> m_members;
     std::map<qint64, StoredFilePtr> m_files;
+    QHash<qint64, qint64> m_downloadCounts;
+    QHash<qint64, QList<Delivery>> m_deliveries;
     qint64 m_nextIndex = 1;
 };
 

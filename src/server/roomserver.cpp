@@ -155,8 +155,20 @@ bool RoomServerPrivate::loadState(QString *error)
         }
         knownFiles.insert(f.storageId);
         publishedUploads.insert(f.uploadId, { f.room, f.index });
+        room(f.room)->setDownloadCount(f.index, f.downloads);
         const StoredFilePtr stored = room(f.room)->insertFile(std::move(f));
         fileExpiry.schedule({ stored->room, stored->index }, stored->expiresAt);
+    }
+
+    const auto receipts = db.loadDeliveries();
+    for (auto r = receipts.cbegin(); r != receipts.cend(); ++r) {
+        Room *rm = room(r.key());
+        for (auto f = r.value().cbegin(); f != r.value().cend(); ++f) {
+            if (!rm->file(f.key()))
+                continue;
+            for (const Delivery &d : f.value())
+                rm->addDelivery(f.key(), d);
+        }
     }
 
     // Published with one group commit; publishedUploads tells which succeeded.
@@ -403,6 +415,39 @@ void RoomServerPrivate::announce(Room *r, const StoredFilePtr &file)
             s->connection->offerFile(file);
     }
     Q_EMIT q->fileAvailable(r->name(), file->index);
+}
+
+void RoomServerPrivate::countDownload(Room *room, qint64 index)
+{
+    if (!room->file(index))
+        return;
+    const qint64 count = room->downloadCount(index) + 1;
+    room->setDownloadCount(index, count);
+    db.addDownload(room->name(), index);
+    const qint64 limit = room->file(index)->maxDownloads;
+    if (limit > 0 && count >= limit) {
+        qCInfo(lcServer) << "file" << index << "reached its" << limit << "downloads";
+        removeFile(room, index, QStringLiteral("withdrawn"));
+    }
+}
+
+void RoomServerPrivate::recordDelivery(Room *r, const StoredFilePtr &file, const Delivery &delivery)
+{
+    if (!r->addDelivery(file->index, delivery))
+        return;
+    db.addDelivery(r->name(), file->index, delivery);
+    // Only the sender (any session of its owner) and moderators hear of it.
+    const QJsonObject event{ { QStringLiteral("type"), QStringLiteral("file-delivered") },
+                             { QStringLiteral("index"), file->index },
+                             { QStringLiteral("clientId"), delivery.clientId },
+                             { QStringLiteral("name"), delivery.name },
+                             { QStringLiteral("at"), delivery.at } };
+    for (Session *s : r->members()) {
+        const bool sender
+            = s->clientId == file->senderId || (!file->owner.isEmpty() && s->owner == file->owner);
+        if (s->connection && (sender || s->role == QLatin1String("moderator")))
+            s->connection->sendJson(event);
+    }
 }
 
 void RoomServerPrivate::removeFile(Room *r, qint64 index, const QString &reason)

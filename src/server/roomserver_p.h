@@ -102,6 +102,12 @@ public:
     //! Withdraws or expires file \a index: fails its downloads, tells everyone who could
     //! see it, deletes its storage.
     void removeFile(Room *room, qint64 index, const QString &reason);
+    //! A download of file \a index of \a room was sent completely: counted in memory and in
+    //! the database.
+    void countDownload(Room *room, qint64 index);
+    //! A recipient reported \a file verified: recorded once per client, and the sender's
+    //! sessions and the room's moderators get `file-delivered`.
+    void recordDelivery(Room *room, const StoredFilePtr &file, const Delivery &delivery);
 
     // Security (roomserver_security.cpp).
     //! Applies the handshake timeout and the Origin check to a new QWebSocketServer.

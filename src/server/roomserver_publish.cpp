@@ -178,8 +178,13 @@ void RoomServerPrivate::flushCommits()
         file.sha256 = u->clientSha256;
         file.senderName = u->senderName;
         file.senderId = u->senderId;
+        file.owner = u->owner;
         file.createdAt = now;
-        file.expiresAt = now + options.fileTtlSeconds * 1000;
+        // The sender may ask for less than the server's TTL, never more.
+        const qint64 ttl = u->expiresIn > 0 ? qMin(u->expiresIn, options.fileTtlSeconds)
+                                            : options.fileTtlSeconds;
+        file.expiresAt = now + ttl * 1000;
+        file.maxDownloads = u->maxDownloads;
         file.broadcast = u->broadcast;
         file.recipients = u->recipients;
         file.storageId = u->storageId;

@@ -522,44 +522,44 @@
 <context>
     <name>Roomshare::Gui::MainWindow</name>
     <message>
-        <location filename="../mainwindow.cpp" line="58"/>
+        <location filename="../mainwindow.cpp" line="59"/>
         <source>Drop to send this file</source>
         <translation>Ablegen, um diese Datei zu senden</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="59"/>
+        <location filename="../mainwindow.cpp" line="60"/>
         <source>Drop to send %1 files</source>
         <translation>Ablegen, um %1 Dateien zu senden</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="84"/>
+        <location filename="../mainwindow.cpp" line="85"/>
         <source>Connection state</source>
         <translation>Verbindungsstatus</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="101"/>
-        <location filename="../mainwindow.cpp" line="410"/>
-        <location filename="../mainwindow.cpp" line="844"/>
+        <location filename="../mainwindow.cpp" line="109"/>
+        <location filename="../mainwindow.cpp" line="418"/>
+        <location filename="../mainwindow.cpp" line="852"/>
         <source>Not connected</source>
         <translation>Nicht verbunden</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="178"/>
+        <location filename="../mainwindow.cpp" line="186"/>
         <source>Choose files to send (%1)</source>
         <translation>Dateien zum Senden wählen (%1)</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="195"/>
+        <location filename="../mainwindow.cpp" line="203"/>
         <source>Invite link copied.</source>
         <translation>Einladungslink kopiert.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="199"/>
+        <location filename="../mainwindow.cpp" line="207"/>
         <source>Web link copied.</source>
         <translation>Weblink kopiert.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../mainwindow.cpp" line="204"/>
+        <location filename="../mainwindow.cpp" line="212"/>
         <source>Connection lost — reconnecting in %n s</source>
         <translation>
             <numerusform>Verbindung verloren – neuer Versuch in %n s</numerusform>
@@ -567,7 +567,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../mainwindow.cpp" line="205"/>
+        <location filename="../mainwindow.cpp" line="213"/>
         <source>Could not reach the room — retrying in %n s</source>
         <translation>
             <numerusform>Raum nicht erreichbar – neuer Versuch in %n s</numerusform>
@@ -575,72 +575,72 @@
         </translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="208"/>
+        <location filename="../mainwindow.cpp" line="216"/>
         <source>Reconnecting…</source>
         <translation>Verbindung wird wiederhergestellt…</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="220"/>
+        <location filename="../mainwindow.cpp" line="228"/>
         <source>Connected to “%1” as %2</source>
         <translation>Verbunden mit „%1“ als %2</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="226"/>
-        <location filename="../mainwindow.cpp" line="294"/>
+        <location filename="../mainwindow.cpp" line="234"/>
+        <location filename="../mainwindow.cpp" line="302"/>
         <source>Connecting…</source>
         <translation>Verbindung wird aufgebaut…</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="230"/>
+        <location filename="../mainwindow.cpp" line="238"/>
         <source>Connection lost — reconnecting; transfers will resume</source>
         <translation>Verbindung verloren – wird wiederhergestellt; Übertragungen laufen danach weiter</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="238"/>
+        <location filename="../mainwindow.cpp" line="246"/>
         <source>A shared file expired and is no longer available.</source>
         <translation>Eine geteilte Datei ist abgelaufen und nicht mehr verfügbar.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="241"/>
+        <location filename="../mainwindow.cpp" line="249"/>
         <source>%1 joined the room.</source>
         <translation>%1 ist dem Raum beigetreten.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="244"/>
+        <location filename="../mainwindow.cpp" line="252"/>
         <source>%1 left the room.</source>
         <translation>%1 hat den Raum verlassen.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="257"/>
+        <location filename="../mainwindow.cpp" line="265"/>
         <source>Someone wants to join</source>
         <translation>Jemand möchte beitreten</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="260"/>
+        <location filename="../mainwindow.cpp" line="268"/>
         <source>Could not create a participant link: %1</source>
         <translation>Teilnehmerlink konnte nicht erstellt werden: %1</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="290"/>
-        <location filename="../mainwindow.cpp" line="423"/>
+        <location filename="../mainwindow.cpp" line="298"/>
+        <location filename="../mainwindow.cpp" line="431"/>
         <source>Could not join: %1</source>
         <translation>Beitritt nicht möglich: %1</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="310"/>
-        <location filename="../mainwindow.cpp" line="329"/>
-        <location filename="../mainwindow.cpp" line="449"/>
-        <location filename="../mainwindow.cpp" line="507"/>
+        <location filename="../mainwindow.cpp" line="318"/>
+        <location filename="../mainwindow.cpp" line="337"/>
+        <location filename="../mainwindow.cpp" line="457"/>
+        <location filename="../mainwindow.cpp" line="515"/>
         <source>Roomshare</source>
         <translation>Roomshare</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="311"/>
+        <location filename="../mainwindow.cpp" line="319"/>
         <source>This invite link cannot be opened: %1</source>
         <translation>Dieser Einladungslink kann nicht geöffnet werden: %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../mainwindow.cpp" line="330"/>
+        <location filename="../mainwindow.cpp" line="338"/>
         <source>Leave this room for the one in the link? %n transfer(s) running here will stop.</source>
         <translation>
             <numerusform>Diesen Raum für den aus dem Link verlassen? %n laufende Übertragung hier wird abgebrochen.</numerusform>
@@ -648,151 +648,151 @@
         </translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="376"/>
+        <location filename="../mainwindow.cpp" line="384"/>
         <source>Browsers will warn that this computer&apos;s certificate is not trusted. Guests can check it: its SHA-256 fingerprint is %1.</source>
         <translation>Browser warnen, dass dem Zertifikat dieses Computers nicht vertraut wird. Gäste können es prüfen: Sein SHA-256-Fingerabdruck ist %1.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="385"/>
+        <location filename="../mainwindow.cpp" line="393"/>
         <source>Only this computer can join (Settings: Who can join rooms you host).</source>
         <translation>Nur dieser Computer kann beitreten (Einstellungen: Wer Ihren Räumen beitreten kann).</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="388"/>
+        <location filename="../mainwindow.cpp" line="396"/>
         <source>This computer has no network address: only it can join until it is on a network.</source>
         <translation>Dieser Computer hat keine Netzwerkadresse: Nur er selbst kann beitreten, bis er in einem Netzwerk ist.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="392"/>
+        <location filename="../mainwindow.cpp" line="400"/>
         <source>The link reaches this computer at %1; each guest uses whichever answers.</source>
         <translation>Der Link erreicht diesen Computer unter %1; jeder Gast nutzt die Adresse, die antwortet.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="450"/>
+        <location filename="../mainwindow.cpp" line="458"/>
         <source>%1 — Roomshare</source>
         <translation>%1 – Roomshare</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="452"/>
+        <location filename="../mainwindow.cpp" line="460"/>
         <source>(%1 new) %2</source>
         <translation>(%1 neu) %2</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="463"/>
+        <location filename="../mainwindow.cpp" line="471"/>
         <source>Sending to: %1</source>
         <translation>Senden an: %1</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="497"/>
+        <location filename="../mainwindow.cpp" line="505"/>
         <source>%1 shared “%2” (%3).</source>
         <translation>%1 hat „%2“ geteilt (%3).</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="498"/>
+        <location filename="../mainwindow.cpp" line="506"/>
         <source>%1 sent you “%2” (%3).</source>
         <translation>%1 hat Ihnen „%2“ gesendet (%3).</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="515"/>
+        <location filename="../mainwindow.cpp" line="523"/>
         <source>New file in %1</source>
         <translation>Neue Datei in %1</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="525"/>
+        <location filename="../mainwindow.cpp" line="533"/>
         <source>Downloaded “%1”.</source>
         <translation>„%1“ heruntergeladen.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="527"/>
+        <location filename="../mainwindow.cpp" line="535"/>
         <source>Sent “%1”.</source>
         <translation>„%1“ gesendet.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="531"/>
+        <location filename="../mainwindow.cpp" line="539"/>
         <source>“%1” failed: %2</source>
         <translation>„%1“ fehlgeschlagen: %2</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="575"/>
+        <location filename="../mainwindow.cpp" line="583"/>
         <source>Folders can&apos;t be shared yet (%1). Send the files inside, or a zip of the folder.</source>
         <translation>Ordner können noch nicht geteilt werden (%1). Senden Sie die Dateien darin oder ein ZIP des Ordners.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="577"/>
-        <location filename="../mainwindow.cpp" line="581"/>
+        <location filename="../mainwindow.cpp" line="585"/>
+        <location filename="../mainwindow.cpp" line="589"/>
         <source>, </source>
         <translation>, </translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="581"/>
+        <location filename="../mainwindow.cpp" line="589"/>
         <source>Can&apos;t read %1.</source>
         <translation>%1 kann nicht gelesen werden.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="585"/>
+        <location filename="../mainwindow.cpp" line="593"/>
         <source>You are not connected to the room; nothing was sent.</source>
         <translation>Sie sind nicht mit dem Raum verbunden; nichts wurde gesendet.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="601"/>
+        <location filename="../mainwindow.cpp" line="609"/>
         <source>Sending “%1” to %2.</source>
         <translation>„%1“ wird an %2 gesendet.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="603"/>
+        <location filename="../mainwindow.cpp" line="611"/>
         <source>Sending %1 files to %2.</source>
         <translation>%1 Dateien werden an %2 gesendet.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="613"/>
+        <location filename="../mainwindow.cpp" line="621"/>
         <source>That file is no longer available.</source>
         <translation>Diese Datei ist nicht mehr verfügbar.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="618"/>
+        <location filename="../mainwindow.cpp" line="626"/>
         <source>Save “%1” in</source>
         <translation>„%1“ speichern in</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="623"/>
+        <location filename="../mainwindow.cpp" line="631"/>
         <source>Can&apos;t create the download folder %1.</source>
         <translation>Der Download-Ordner %1 kann nicht angelegt werden.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="637"/>
-        <location filename="../mainwindow.cpp" line="751"/>
+        <location filename="../mainwindow.cpp" line="645"/>
+        <location filename="../mainwindow.cpp" line="759"/>
         <source>%1&apos;s file is no longer available.</source>
         <translation>Die Datei von %1 ist nicht mehr verfügbar.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="676"/>
+        <location filename="../mainwindow.cpp" line="684"/>
         <source>&amp;Download</source>
         <translation>&amp;Herunterladen</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="677"/>
+        <location filename="../mainwindow.cpp" line="685"/>
         <source>Download &amp;To…</source>
         <translation>Herunterladen &amp;nach…</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="679"/>
-        <location filename="../mainwindow.cpp" line="768"/>
+        <location filename="../mainwindow.cpp" line="687"/>
+        <location filename="../mainwindow.cpp" line="776"/>
         <source>&amp;Open</source>
         <translation>Ö&amp;ffnen</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="681"/>
-        <location filename="../mainwindow.cpp" line="769"/>
+        <location filename="../mainwindow.cpp" line="689"/>
+        <location filename="../mainwindow.cpp" line="777"/>
         <source>Show in &amp;Folder</source>
         <translation>Im &amp;Ordner zeigen</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="703"/>
+        <location filename="../mainwindow.cpp" line="711"/>
         <source>Open a program?</source>
         <translation>Ein Programm öffnen?</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="704"/>
+        <location filename="../mainwindow.cpp" line="712"/>
         <source>“%1” is a program or script: opening it runs it with your permissions. Only open it if you trust whoever sent it and expected it.
 
 Open it anyway?</source>
@@ -801,59 +801,59 @@ Open it anyway?</source>
 Trotzdem öffnen?</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="766"/>
+        <location filename="../mainwindow.cpp" line="774"/>
         <source>&amp;Cancel</source>
         <translation>&amp;Abbrechen</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="767"/>
+        <location filename="../mainwindow.cpp" line="775"/>
         <source>&amp;Retry</source>
         <translation>&amp;Wiederholen</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="770"/>
+        <location filename="../mainwindow.cpp" line="778"/>
         <source>Remove from &amp;List</source>
         <translation>Aus der &amp;Liste entfernen</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="811"/>
+        <location filename="../mainwindow.cpp" line="819"/>
         <source>You are not connected to the room.</source>
         <translation>Sie sind nicht mit dem Raum verbunden.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="815"/>
+        <location filename="../mainwindow.cpp" line="823"/>
         <source>Send Files to %1</source>
         <translation>Dateien an %1 senden</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="824"/>
+        <location filename="../mainwindow.cpp" line="832"/>
         <source>The clipboard holds no files to send.</source>
         <translation>In der Zwischenablage sind keine Dateien zum Senden.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="841"/>
+        <location filename="../mainwindow.cpp" line="849"/>
         <source>Folders can&apos;t be shared yet</source>
         <translation>Ordner können noch nicht geteilt werden</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="842"/>
+        <location filename="../mainwindow.cpp" line="850"/>
         <source>Drop the files inside the folder, or a zip of it.</source>
         <translation>Legen Sie die Dateien im Ordner ab oder ein ZIP davon.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="845"/>
+        <location filename="../mainwindow.cpp" line="853"/>
         <source>Files can be shared once you are in the room.</source>
         <translation>Dateien können geteilt werden, sobald Sie im Raum sind.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="849"/>
-        <location filename="../mainwindow.cpp" line="858"/>
+        <location filename="../mainwindow.cpp" line="857"/>
+        <location filename="../mainwindow.cpp" line="866"/>
         <source>To everyone in the room</source>
         <translation>An alle im Raum</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="850"/>
-        <location filename="../mainwindow.cpp" line="859"/>
+        <location filename="../mainwindow.cpp" line="858"/>
+        <location filename="../mainwindow.cpp" line="867"/>
         <source>Only to %1</source>
         <translation>Nur an %1</translation>
     </message>
@@ -926,6 +926,72 @@ Trotzdem öffnen?</translation>
         <location filename="../meetingcontrols.cpp" line="142"/>
         <source>Could not change the lock: %1</source>
         <translation>Die Sperre konnte nicht geändert werden: %1</translation>
+    </message>
+</context>
+<context>
+    <name>Roomshare::Gui::MyFilesModel</name>
+    <message>
+        <location filename="../myfilesmodel.cpp" line="142"/>
+        <source>Everyone</source>
+        <translation>Alle</translation>
+    </message>
+    <message>
+        <location filename="../myfilesmodel.cpp" line="163"/>
+        <source>%1 (%2 of %3)</source>
+        <translation>%1 (%2 von %3)</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../myfilesmodel.cpp" line="210"/>
+        <source>Downloaded completely %n time(s)</source>
+        <translation>
+            <numerusform>%n-mal vollständig heruntergeladen</numerusform>
+            <numerusform>%n-mal vollständig heruntergeladen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../myfilesmodel.cpp" line="218"/>
+        <source>Nobody has confirmed receiving it yet</source>
+        <translation>Noch niemand hat den Empfang bestätigt</translation>
+    </message>
+    <message>
+        <location filename="../myfilesmodel.cpp" line="219"/>
+        <source>Downloaded by %1</source>
+        <translation>Heruntergeladen von %1</translation>
+    </message>
+    <message>
+        <location filename="../myfilesmodel.cpp" line="233"/>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../myfilesmodel.cpp" line="235"/>
+        <source>Size</source>
+        <translation>Größe</translation>
+    </message>
+    <message>
+        <location filename="../myfilesmodel.cpp" line="237"/>
+        <source>Sent to</source>
+        <translation>Gesendet an</translation>
+    </message>
+    <message>
+        <location filename="../myfilesmodel.cpp" line="239"/>
+        <source>Shared</source>
+        <translation>Geteilt</translation>
+    </message>
+    <message>
+        <location filename="../myfilesmodel.cpp" line="241"/>
+        <source>Available until</source>
+        <translation>Verfügbar bis</translation>
+    </message>
+    <message>
+        <location filename="../myfilesmodel.cpp" line="243"/>
+        <source>Downloads</source>
+        <translation>Downloads</translation>
+    </message>
+    <message>
+        <location filename="../myfilesmodel.cpp" line="245"/>
+        <source>Downloaded by</source>
+        <translation>Heruntergeladen von</translation>
     </message>
 </context>
 <context>
@@ -1050,14 +1116,70 @@ Trotzdem öffnen?</translation>
 <context>
     <name>Roomshare::Gui::SettingsDialog</name>
     <message>
-        <location filename="../settingsdialog.cpp" line="23"/>
+        <location filename="../settingsdialog.cpp" line="24"/>
         <source>Takes effect the next time you host a room. &quot;This computer only&quot; keeps the room on this computer&apos;s loopback address: nobody else can join.</source>
         <translation>Gilt ab dem nächsten Raum, den Sie öffnen. „Nur dieser Computer“ hält den Raum auf der Loopback-Adresse dieses Computers: Niemand sonst kann beitreten.</translation>
     </message>
     <message>
-        <location filename="../settingsdialog.cpp" line="28"/>
+        <location filename="../settingsdialog.cpp" line="29"/>
         <source>Download Folder</source>
         <translation>Download-Ordner</translation>
+    </message>
+</context>
+<context>
+    <name>Roomshare::Gui::SharedByYouPanel</name>
+    <message>
+        <location filename="../sharedbyyoupanel.cpp" line="21"/>
+        <source>Shar&amp;ed by you</source>
+        <translation>Von Ihnen &amp;geteilt</translation>
+    </message>
+    <message>
+        <location filename="../sharedbyyoupanel.cpp" line="23"/>
+        <source>Wit&amp;hdraw</source>
+        <translation>&amp;Zurückziehen</translation>
+    </message>
+    <message>
+        <location filename="../sharedbyyoupanel.cpp" line="24"/>
+        <source>Copy &amp;Name</source>
+        <translation>&amp;Namen kopieren</translation>
+    </message>
+    <message>
+        <location filename="../sharedbyyoupanel.cpp" line="25"/>
+        <source>Re&amp;fresh</source>
+        <translation>Ak&amp;tualisieren</translation>
+    </message>
+    <message>
+        <location filename="../sharedbyyoupanel.cpp" line="32"/>
+        <source>Remove the selected files for everyone; downloads in progress stop</source>
+        <translation>Die ausgewählten Dateien für alle entfernen; laufende Downloads werden abgebrochen</translation>
+    </message>
+    <message>
+        <location filename="../sharedbyyoupanel.cpp" line="40"/>
+        <source>Files shared by you</source>
+        <translation>Von Ihnen geteilte Dateien</translation>
+    </message>
+    <message>
+        <location filename="../sharedbyyoupanel.cpp" line="67"/>
+        <source>Could not list the files you shared: %1</source>
+        <translation>Ihre geteilten Dateien konnten nicht aufgelistet werden: %1</translation>
+    </message>
+    <message>
+        <location filename="../sharedbyyoupanel.cpp" line="70"/>
+        <source>File withdrawn</source>
+        <translation>Datei zurückgezogen</translation>
+    </message>
+    <message>
+        <location filename="../sharedbyyoupanel.cpp" line="71"/>
+        <source>Could not withdraw the file: %1</source>
+        <translation>Die Datei konnte nicht zurückgezogen werden: %1</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../sharedbyyoupanel.cpp" line="107"/>
+        <source>Copied %n name(s)</source>
+        <translation>
+            <numerusform>%n Name kopiert</numerusform>
+            <numerusform>%n Namen kopiert</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1310,16 +1432,31 @@ Trotzdem öffnen?</translation>
     </message>
     <message>
         <location filename="../../../ui/settingsdialog.ui" line="120"/>
+        <source>Tell senders when I have &amp;received their files</source>
+        <translation>Den Absendern den &amp;Empfang ihrer Dateien bestätigen</translation>
+    </message>
+    <message>
+        <location filename="../../../ui/settingsdialog.ui" line="123"/>
+        <source>After each download that arrived intact, its sender (and the room&apos;s moderators) see that you have it. Off: nobody is told and the server keeps no record of it</source>
+        <translation>Nach jedem unversehrt angekommenen Download sehen der Absender (und die Moderatoren des Raums), dass Sie die Datei haben. Aus: Niemand wird informiert, und der Server speichert nichts darüber</translation>
+    </message>
+    <message>
+        <location filename="../../../ui/settingsdialog.ui" line="126"/>
+        <source>Delivery receipts</source>
+        <translation>Empfangsbestätigungen</translation>
+    </message>
+    <message>
+        <location filename="../../../ui/settingsdialog.ui" line="133"/>
         <source>Let people &amp;knock to join the room you host</source>
         <translation>Personen &amp;anklopfen lassen, um Ihrem Raum beizutreten</translation>
     </message>
     <message>
-        <location filename="../../../ui/settingsdialog.ui" line="123"/>
+        <location filename="../../../ui/settingsdialog.ui" line="136"/>
         <source>People without an invite link can ask to join; you admit or deny each of them</source>
         <translation>Personen ohne Einladungslink können um Einlass bitten; Sie lassen jede herein oder lehnen sie ab</translation>
     </message>
     <message>
-        <location filename="../../../ui/settingsdialog.ui" line="126"/>
+        <location filename="../../../ui/settingsdialog.ui" line="139"/>
         <source>Let people knock to join</source>
         <translation>Anklopfen erlauben</translation>
     </message>

@@ -146,6 +146,8 @@ private Q_SLOTS:
     void usageAndErrors();
     void knockAdmitDenyAndInvite();
     void hostControls();
+    void listMine();
+    void sendLimits();
 
 private:
     QString invite(const QString &name, const QString &room = QStringLiteral("standup"),
@@ -532,6 +534,87 @@ void TestCli::hostControls()
     QCOMPARE(bob.process().exitCode(), 1);
     const QString bobErr = QString::fromUtf8(bob.process().readAllStandardError());
     QVERIFY2(bobErr.contains(QStringLiteral("Hana (moderator) removed you")), qPrintable(bobErr));
+}
+
+// Each run with one named link is the same sender: a later run lists, counts and withdraws
+// what an earlier one sent; another participant's --mine is empty.
+void TestCli::listMine()
+{
+    const QString room = QStringLiteral("mine");
+    const QString annLink = invite(QStringLiteral("Ann"), room);
+    const QString bobLink = invite(QStringLiteral("Bob"), room);
+    const QString path = writeFile(m_tmp.path(), QStringLiteral("notes.txt"), randomBytes(1500));
+    const Result sent = runCli({ QStringLiteral("send"), annLink, path });
+    QVERIFY2(sent.exitCode == 0, qPrintable(sent.stdErr));
+
+    const Result listed = runCli({ QStringLiteral("list"), annLink, QStringLiteral("--mine") });
+    QVERIFY2(listed.exitCode == 0, qPrintable(listed.stdErr));
+    QJsonArray mine = QJsonDocument::fromJson(listed.stdOut).array();
+    QCOMPARE(mine.size(), 1);
+    QCOMPARE(mine.first().toObject().value(QLatin1String("name")).toString(),
+             QStringLiteral("notes.txt"));
+    QCOMPARE(mine.first().toObject().value(QLatin1String("size")).toInteger(), 1500);
+    QCOMPARE(mine.first().toObject().value(QLatin1String("downloads")).toInteger(), 0);
+    QCOMPARE(mine.first().toObject().value(QLatin1String("recipients")).toArray(), QJsonArray());
+    const qint64 index = mine.first().toObject().value(QLatin1String("index")).toInteger(-1);
+    QVERIFY(index >= 0);
+
+    const Result bobs = runCli({ QStringLiteral("list"), bobLink, QStringLiteral("--mine") });
+    QVERIFY2(bobs.exitCode == 0, qPrintable(bobs.stdErr));
+    QCOMPARE(QJsonDocument::fromJson(bobs.stdOut).array(), QJsonArray());
+
+    const Result received = runCli({ QStringLiteral("recv"), bobLink, QStringLiteral("--index"),
+                                     QString::number(index), QStringLiteral("--out"),
+                                     m_tmp.filePath(QStringLiteral("bob-mine")) });
+    QVERIFY2(received.exitCode == 0, qPrintable(received.stdErr));
+    const Result counted = runCli({ QStringLiteral("list"), annLink, QStringLiteral("--mine") });
+    QVERIFY2(counted.exitCode == 0, qPrintable(counted.stdErr));
+    mine = QJsonDocument::fromJson(counted.stdOut).array();
+    QCOMPARE(mine.size(), 1);
+    QCOMPARE(mine.first().toObject().value(QLatin1String("downloads")).toInteger(), 1);
+
+    const Result withdrawn
+        = runCli({ QStringLiteral("remove-file"), annLink, QString::number(index) });
+    QVERIFY2(withdrawn.exitCode == 0, qPrintable(withdrawn.stdErr));
+    QCOMPARE(typesOf(withdrawn.events), QStringList{ QStringLiteral("file-removed") });
+    const Result empty = runCli({ QStringLiteral("list"), annLink, QStringLiteral("--mine") });
+    QVERIFY2(empty.exitCode == 0, qPrintable(empty.stdErr));
+    QCOMPARE(QJsonDocument::fromJson(empty.stdOut).array(), QJsonArray());
+}
+
+// send --max-downloads 1: the first recv gets the file, the second 1181; --expires-in sets
+// an earlier expiry.
+void TestCli::sendLimits()
+{
+    const QString room = QStringLiteral("limits");
+    const QString annLink = invite(QStringLiteral("Ann"), room);
+    const QString path = writeFile(m_tmp.path(), QStringLiteral("once.txt"), randomBytes(800));
+    const Result sent
+        = runCli({ QStringLiteral("send"), annLink, path, QStringLiteral("--max-downloads"),
+                   QStringLiteral("1"), QStringLiteral("--expires-in"), QStringLiteral("120") });
+    QVERIFY2(sent.exitCode == 0, qPrintable(sent.stdErr));
+    const Result listed = runCli({ QStringLiteral("list"), annLink, QStringLiteral("--mine") });
+    const QJsonObject file = QJsonDocument::fromJson(listed.stdOut).array().first().toObject();
+    const qint64 index = file.value(QLatin1String("index")).toInteger(-1);
+    QVERIFY(index >= 0);
+    QCOMPARE(file.value(QLatin1String("expiresAt")).toInteger()
+                 - file.value(QLatin1String("createdAt")).toInteger(),
+             120 * 1000);
+    const Result first
+        = runCli({ QStringLiteral("recv"), invite(QStringLiteral("Bob"), room),
+                   QStringLiteral("--index"), QString::number(index), QStringLiteral("--out"),
+                   m_tmp.filePath(QStringLiteral("lim-b")) });
+    QVERIFY2(first.exitCode == 0, qPrintable(first.stdErr));
+    const Result second
+        = runCli({ QStringLiteral("recv"), invite(QStringLiteral("Carol"), room),
+                   QStringLiteral("--index"), QString::number(index), QStringLiteral("--out"),
+                   m_tmp.filePath(QStringLiteral("lim-c")) });
+    QVERIFY(second.exitCode != 0);
+    const QString output = second.stdErr + QString::fromUtf8(second.stdOut);
+    QVERIFY2(output.contains(QStringLiteral("1181")), qPrintable(output));
+    const Result bad = runCli({ QStringLiteral("send"), annLink, path,
+                                QStringLiteral("--max-downloads"), QStringLiteral("0") });
+    QCOMPARE(bad.exitCode, 2);
 }
 
 QTEST_GUILESS_MAIN(TestCli)

@@ -275,9 +275,10 @@ public:
     //! Uploads \a data in ChunkSize pieces (ignoring the window: the server must cope) and
     //! returns the upload-done message, or the upload-failed/error reply.
     QJsonObject upload(const QString &name, const QByteArray &data, bool broadcast = true,
-                       const QStringList &clientList = {}, const QString &sha = QString())
+                       const QStringList &clientList = {}, const QString &sha = QString(),
+                       const QJsonObject &extra = {})
     {
-        const QJsonObject accepted = beginUpload(name, data.size(), broadcast, clientList);
+        const QJsonObject accepted = beginUpload(name, data.size(), broadcast, clientList, extra);
         if (accepted.value(s("type")).toString() != QLatin1String("upload-accepted"))
             return accepted;
         const quint32 id = quint32(accepted.value(s("uploadId")).toInteger());
@@ -292,8 +293,9 @@ public:
         });
     }
 
+    //! \a extra: more fields of `upload-begin` (expiresIn, maxDownloads, ...).
     QJsonObject beginUpload(const QString &name, qint64 size, bool broadcast = true,
-                            const QStringList &clientList = {})
+                            const QStringList &clientList = {}, const QJsonObject &extra = {})
     {
         QJsonObject msg{ { s("type"), s("upload-begin") },
                          { s("name"), name },
@@ -302,6 +304,8 @@ public:
                          { s("broadcast"), broadcast } };
         if (!broadcast)
             msg.insert(s("clientList"), QJsonArray::fromStringList(clientList));
+        for (auto it = extra.begin(); it != extra.end(); ++it)
+            msg.insert(it.key(), it.value());
         return request(msg);
     }
 

@@ -7,6 +7,8 @@
 #include <QProcess>
 #include <QRegularExpression>
 #include <QSignalSpy>
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QSslConfiguration>
 #include <QSslSocket>
 #include <QStandardPaths>
@@ -56,6 +58,7 @@ private Q_SLOTS:
     void lockedRoomRefusesNewJoins();
     void expiredSessionIsReported();
     void serverExecutableServesWss();
+    void deliveryReceiptsOnlyToSenderAndModerators();
 
 private:
     void startServer(bool tls, const std::function<void(ServerOptions &)> &configure = {});
@@ -646,4 +649,96 @@ void TestRoomSecurity::serverExecutableServesWss()
 }
 
 QTEST_GUILESS_MAIN(TestRoomSecurity)
+// docs/protocol.md "Delivery receipts": a broadcast to Bob, Carol and Dave, downloaded by
+// Bob and Carol: the sender (and a moderator) hear of exactly those two, Dave nothing; Erin
+// with receipts off downloads too and the server records nothing for her.
+void TestRoomSecurity::deliveryReceiptsOnlyToSenderAndModerators()
+{
+    startServer(false);
+    auto alice = join(link(s("Alice")));
+    auto mod = join(link(s("Mod"), s("moderator")));
+    auto bob = join(link(s("Bob")));
+    auto carol = join(link(s("Carol")));
+    auto dave = join(link(s("Dave")));
+    auto erin = join(link(s("Erin")));
+    QVERIFY(alice && mod && bob && carol && dave && erin);
+    erin->setDeliveryReceipts(false);
+    QSignalSpy aliceDelivered(alice.get(), &Room::fileDelivered);
+    QSignalSpy modDelivered(mod.get(), &Room::fileDelivered);
+    QSignalSpy daveDelivered(dave.get(), &Room::fileDelivered);
+    QSignalSpy aliceEvents(alice.get(), &Room::fsUploadResult);
+    QSignalSpy daveSees(dave.get(), &Room::fileAvailable);
+    alice->sendFiles({ TestUtil::makeFile(m_tmp->path(), s("minutes.txt"), 5000) });
+    QTRY_COMPARE_WITH_TIMEOUT(daveSees.count(), 1, Wait);
+    const qint64 index = daveSees.first().first().value<FileInfo>().index;
+    QTRY_VERIFY_WITH_TIMEOUT(erin->file(index).isValid() && bob->file(index).isValid()
+                                 && carol->file(index).isValid(),
+                             Wait);
+
+    QJsonObject bobDone, carolDone, erinDone;
+    bob->recvFiles(index, { { s("saveDir"), m_tmp->filePath(s("bob")) } },
+                   [&](const QJsonObject &r) { bobDone = r; });
+    carol->recvFiles(index, { { s("saveDir"), m_tmp->filePath(s("carol")) } },
+                     [&](const QJsonObject &r) { carolDone = r; });
+    QTRY_COMPARE_WITH_TIMEOUT(aliceDelivered.count(), 2, Wait);
+    QCOMPARE(bobDone.value(s("result")).toInt(), 0);
+    QCOMPARE(carolDone.value(s("result")).toInt(), 0);
+    QSet<QString> names;
+    for (const auto &args : std::as_const(aliceDelivered)) {
+        QCOMPARE(args.at(0).toLongLong(), index);
+        names.insert(args.at(2).toString());
+    }
+    QCOMPARE(names, (QSet<QString>{ s("Bob"), s("Carol") }));
+    QTRY_COMPARE_WITH_TIMEOUT(modDelivered.count(), 2, Wait);
+    const auto delivered
+        = std::count_if(aliceEvents.cbegin(), aliceEvents.cend(), [](const auto &a) {
+              return a.first().toJsonObject().value(s("messageType")).toString()
+                  == s("file-delivered");
+          });
+    QCOMPARE(delivered, 2);
+
+    // Erin, receipts off: downloaded and counted, but no receipt.
+    erin->recvFiles(index, { { s("saveDir"), m_tmp->filePath(s("erin")) } },
+                    [&](const QJsonObject &r) { erinDone = r; });
+    QTRY_VERIFY_WITH_TIMEOUT(!erinDone.isEmpty(), Wait);
+    QCOMPARE(erinDone.value(s("result")).toInt(), 0);
+
+    // A round trip on Erin's connection: the server has handled anything she sent with her
+    // download (a receipt would be recorded by now), so what follows is final.
+    QJsonObject erinSync;
+    erin->listMyFiles([&](const QJsonObject &r) { erinSync = r; });
+    QTRY_VERIFY_WITH_TIMEOUT(!erinSync.isEmpty(), Wait);
+    QCOMPARE(erinSync.value(s("result")).toInt(), 0);
+
+    // The sender's own listing agrees.
+    QJsonObject mine;
+    alice->listMyFiles([&](const QJsonObject &r) { mine = r; });
+    QTRY_VERIFY_WITH_TIMEOUT(!mine.isEmpty(), Wait);
+    const QJsonObject entry
+        = mine.value(s("response")).toObject().value(s("files")).toArray().first().toObject();
+    QCOMPARE(entry.value(s("downloads")).toInteger(), 3);
+    QStringList deliveredTo;
+    for (const auto &d : entry.value(s("deliveredTo")).toArray())
+        deliveredTo.append(d.toObject().value(s("name")).toString());
+    deliveredTo.sort();
+    QCOMPARE(deliveredTo, (QStringList{ s("Bob"), s("Carol") }));
+    QCOMPARE(aliceDelivered.count(), 2);
+    QCOMPARE(daveDelivered.count(), 0);
+
+    // In the server's database: exactly Bob's and Carol's receipts, none for Erin.
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(s("QSQLITE"), s("receipts"));
+        db.setDatabaseName(QDir(m_tmp->filePath(s("server"))).filePath(s("roomshare.db")));
+        QVERIFY(db.open());
+        QSqlQuery q(db);
+        QVERIFY(q.exec(s("SELECT name FROM deliveries ORDER BY name")));
+        QStringList rows;
+        while (q.next())
+            rows.append(q.value(0).toString());
+        QCOMPARE(rows, (QStringList{ s("Bob"), s("Carol") }));
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(s("receipts"));
+}
+
 #include "tst_roomsecurity.moc"

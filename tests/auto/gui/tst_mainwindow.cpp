@@ -3,6 +3,7 @@
 #include <QApplication>
 #include <QClipboard>
 #include <QHostAddress>
+#include <QJsonArray>
 #include <QLabel>
 #include <QMessageBox>
 #include <QMimeData>
@@ -17,15 +18,20 @@
 
 #include "availablefilesmodel.h"
 #include "dropoverlay.h"
+#include "faultproxy.h"
 #include "guilogging.h"
 #include "hostaddresses.h"
+#include "invite.h"
 #include "mainwindow.h"
 #include "meetingcontrols.h"
+#include "myfilesmodel.h"
 #include "participantsmodel.h"
+#include "protocol.h"
 #include "qrcodewidget.h"
 #include "room.h"
 #include "roomhost.h"
 #include "settings.h"
+#include "sharedbyyoupanel.h"
 #include "testutil.h"
 #include "transferdelegate.h"
 #include "transfermodel.h"
@@ -53,6 +59,8 @@ private Q_SLOTS:
     void openLinkSwitchesRoomAfterAsking();
     void moderatorRemovesParticipantAndFile();
     void moderatorLocksRoom();
+    void sharedByYouAcrossRestartAndWithdraw();
+    void sharedByYouShowsReceipts();
 
 private:
     //! Room "room-N" of a fresh server, the window joined as Alice, Bob and Carol joined.
@@ -626,6 +634,157 @@ void TestMainWindow::moderatorLocksRoom()
         TestUtil::invite(m_server->url(), m_window->room()->roomName(), QStringLiteral("Dave"))));
     QTRY_COMPARE_WITH_TIMEOUT(daveConnected.count(), 1, 5000);
     QTRY_COMPARE_WITH_TIMEOUT(m_window->participantsModel()->rowCount(), 5, 5000);
+}
+
+// "Shared by you": the window's own files with recipients and counts, still listed after a
+// server restart; Withdraw removes one for Bob and Carol and ends Dave's download (held in
+// flight by a proxy) with 1193; Copy Name puts the name on the clipboard.
+void TestMainWindow::sharedByYouAcrossRestartAndWithdraw()
+{
+    setUpRoom();
+    SharedByYouPanel *panel = m_window->sharedByYouPanel();
+    MyFilesModel *model = panel->model();
+    QAbstractItemModelTester tester(model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    Room *room = m_window->room();
+    QSignalSpy completed(room, &Room::fsUploadResult);
+    QVERIFY(!room->sendFiles({ makeFile(QStringLiteral("big.bin"), 3 * Protocol::DownloadWindow) },
+                             { { QStringLiteral("broadcast"), true } })
+                 .isEmpty());
+    QVERIFY(!room->sendFiles({ makeFile(QStringLiteral("notes.txt"), 300) },
+                             { { QStringLiteral("broadcast"), false },
+                               { QStringLiteral("clientList"), QJsonArray{ m_bob->clientId() } } })
+                 .isEmpty());
+    QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 2, 10000);
+    const auto rowNamed = [model](const QString &name) {
+        for (int r = 0; r < model->rowCount(); ++r) {
+            if (model->index(r, 0).data(MyFilesModel::FileNameRole).toString() == name)
+                return r;
+        }
+        return -1;
+    };
+    const int notesRow = rowNamed(QStringLiteral("notes.txt"));
+    QVERIFY(notesRow >= 0 && rowNamed(QStringLiteral("big.bin")) >= 0);
+    QCOMPARE(model->index(notesRow, MyFilesModel::RecipientsColumn).data().toString(),
+             QStringLiteral("Bob"));
+    QCOMPARE(model->index(1 - notesRow, MyFilesModel::RecipientsColumn).data().toString(),
+             QStringLiteral("Everyone"));
+    QCOMPARE(model->index(notesRow, MyFilesModel::DownloadsColumn).data().toLongLong(), 0);
+    const qint64 bigIndex
+        = model->index(1 - notesRow, 0).data(MyFilesModel::FileIndexRole).toLongLong();
+
+    // The server restarts on the same port; the window resumes and lists them again.
+    const quint16 port = m_server->port();
+    QSignalSpy reconnected(room, &Room::connected);
+    QSignalSpy bobBack(m_bob.get(), &Room::connected);
+    QSignalSpy carolBack(m_carol.get(), &Room::connected);
+    m_server.reset();
+    QTRY_COMPARE_WITH_TIMEOUT(room->state(), Room::State::Reconnecting, 5000);
+    QSignalSpy refreshed(model, &MyFilesModel::refreshed);
+    Server::ServerOptions options;
+    options.dataDir = m_data->path();
+    options.secret = TestUtil::testSecret();
+    options.port = port;
+    m_server = std::make_unique<Server::RoomServer>(options);
+    QVERIFY(m_server->listen());
+    QTRY_COMPARE_WITH_TIMEOUT(reconnected.count(), 1, 8000);
+    QTRY_COMPARE_WITH_TIMEOUT(refreshed.count(), 1, 5000);
+    QCOMPARE(model->rowCount(), 2);
+    QTRY_COMPARE_WITH_TIMEOUT(bobBack.count(), 1, 8000);
+    QTRY_COMPARE_WITH_TIMEOUT(carolBack.count(), 1, 8000);
+
+    // Dave downloads the big file through a proxy that holds everything the server sends:
+    // the server sends its window and waits for acknowledgements that cannot come.
+    FaultProxy proxy(m_server->port());
+    QVERIFY(proxy.listen());
+    auto daveInvite = InviteLink::parse(
+        TestUtil::invite(m_server->url(), room->roomName(), QStringLiteral("Dave")));
+    QVERIFY(daveInvite);
+    daveInvite->port = proxy.port();
+    Room dave;
+    QSignalSpy daveConnected(&dave, &Room::connected);
+    QVERIFY(dave.connectToRoom(daveInvite->toString()));
+    QTRY_COMPARE_WITH_TIMEOUT(daveConnected.count(), 1, 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(dave.file(bigIndex).isValid(), 5000);
+    proxy.holdWhereClientBegan(FaultProxy::ServerToClient, {});
+    QJsonObject daveResult;
+    dave.recvFiles(bigIndex,
+                   { { QStringLiteral("saveDir"), m_files.filePath(QStringLiteral("dave")) } },
+                   [&](const QJsonObject &r) { daveResult = r; });
+    QTRY_COMPARE_WITH_TIMEOUT(m_server->downloadCount(), 1, 5000);
+
+    // Withdraw from the panel.
+    QSignalSpy bobRemoved(m_bob.get(), &Room::fileRemoved);
+    QSignalSpy carolRemoved(m_carol.get(), &Room::fileRemoved);
+    QAbstractItemModel *viewModel = panel->view()->model();
+    panel->view()->selectionModel()->clearSelection();
+    QVERIFY(!panel->withdrawSelected());
+    for (int r = 0; r < viewModel->rowCount(); ++r) {
+        const QModelIndex i = viewModel->index(r, 0);
+        if (i.data(MyFilesModel::FileIndexRole).toLongLong() == bigIndex)
+            panel->view()->selectionModel()->select(
+                i, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    }
+    QVERIFY(panel->findChild<QPushButton *>(QStringLiteral("withdrawButton"))->isEnabled());
+    QVERIFY(panel->withdrawSelected());
+    QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 1, 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(bobRemoved.count(), 1, 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(carolRemoved.count(), 1, 5000);
+    QCOMPARE(bobRemoved.first().at(0).toLongLong(), bigIndex);
+    QCOMPARE(bobRemoved.first().at(1).toString(), QStringLiteral("withdrawn"));
+    QCOMPARE(carolRemoved.first().at(1).toString(), QStringLiteral("withdrawn"));
+    QCOMPARE(m_server->downloadCount(), 0);
+    QCOMPARE(m_server->fileCount(), 1);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        m_window->statusBar()->currentMessage().contains(QStringLiteral("withdrawn")), 5000);
+    proxy.releaseHeld();
+    QTRY_VERIFY_WITH_TIMEOUT(!daveResult.isEmpty(), 5000);
+    QCOMPARE(daveResult.value(QStringLiteral("result")).toInt(), 1193);
+
+    // Copy Name.
+    panel->view()->selectionModel()->select(
+        viewModel->index(0, 0), QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    QVERIFY(panel->copySelectedNames());
+    QCOMPARE(QGuiApplication::clipboard()->text(), QStringLiteral("notes.txt"));
+}
+
+// A targeted send to Bob, Carol and Dave; Bob and Carol download: the window shows who,
+// "2 of 3". The window's own receipts follow Settings.
+void TestMainWindow::sharedByYouShowsReceipts()
+{
+    setUpRoom();
+    Room *room = m_window->room();
+    QVERIFY(room->deliveryReceipts());
+    m_window->findChild<Settings *>()->setDeliveryReceipts(false);
+    QVERIFY(!room->deliveryReceipts());
+    m_window->findChild<Settings *>()->setDeliveryReceipts(true);
+    QVERIFY(room->deliveryReceipts());
+
+    Room dave;
+    QSignalSpy daveConnected(&dave, &Room::connected);
+    QVERIFY(dave.connectToRoom(
+        TestUtil::invite(m_server->url(), room->roomName(), QStringLiteral("Dave"))));
+    QTRY_COMPARE_WITH_TIMEOUT(daveConnected.count(), 1, 5000);
+    MyFilesModel *model = m_window->sharedByYouPanel()->model();
+    QSignalSpy bobSees(m_bob.get(), &Room::fileAvailable);
+    QSignalSpy carolSees(m_carol.get(), &Room::fileAvailable);
+    QVERIFY(!room->sendFiles(
+                     { makeFile(QStringLiteral("plan.txt"), 2000) },
+                     { { QStringLiteral("broadcast"), false },
+                       { QStringLiteral("clientList"),
+                         QJsonArray{ m_bob->clientId(), m_carol->clientId(), dave.clientId() } } })
+                 .isEmpty());
+    QTRY_COMPARE_WITH_TIMEOUT(bobSees.count(), 1, 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(carolSees.count(), 1, 5000);
+    const qint64 index = bobSees.first().first().value<FileInfo>().index;
+    QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 1, 5000);
+    QCOMPARE(model->index(0, MyFilesModel::DeliveredColumn).data().toString(), QString());
+    m_bob->recvFiles(index,
+                     { { QStringLiteral("saveDir"), m_files.filePath(QStringLiteral("b")) } });
+    m_carol->recvFiles(index,
+                       { { QStringLiteral("saveDir"), m_files.filePath(QStringLiteral("c")) } });
+    QTRY_COMPARE_WITH_TIMEOUT(model->index(0, MyFilesModel::DeliveredColumn).data().toString(),
+                              QStringLiteral("Bob and Carol (2 of 3)"), 5000);
+    QCOMPARE(model->index(0, MyFilesModel::DownloadsColumn).data().toLongLong(), 2);
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -4,6 +4,7 @@
 #include "protocolclient.h"
 #include "roomserver.h"
 #include "serverconfig.h"
+#include "storage_p.h"
 
 #include <chunkheader.h>
 #include <errors.h>
@@ -19,6 +20,8 @@
 #include <QLoggingCategory>
 #include <QRandomGenerator>
 #include <QSignalSpy>
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
@@ -91,6 +94,9 @@ private Q_SLOTS:
     void fileTooLarge();
     void indexesStableAndNeverReused();
     void withdrawFailsDownloadInProgress();
+    void ownFilesAcrossSessionsAndRestart();
+    void migratesOldDatabase();
+    void downloadLimitAndExpiry();
     void cancelUploadMidway();
     void disconnectAbortsUpload();
     void dropKeepsUploadResumable();
@@ -117,6 +123,8 @@ private Q_SLOTS:
 
 private:
     void startServer(const std::function<void(ServerOptions &)> &configure = {});
+    //! A new server on the same data directory and options, as after a restart.
+    void restartServer();
     std::unique_ptr<Client> connectClient();
     std::unique_ptr<Client> joinClient(const QString &name, const QString &room = s("room"));
     //! A client that greets a data channel first and names it in `join`; nullptr unless
@@ -133,6 +141,7 @@ private:
 
     std::unique_ptr<QTemporaryDir> m_dir;
     std::unique_ptr<RoomServer> m_server;
+    ServerOptions m_options;
 };
 
 void tst_ServerProtocol::initTestCase()
@@ -167,11 +176,20 @@ void tst_ServerProtocol::startServer(const std::function<void(ServerOptions &)> 
     options.sessionGraceMs = 0;
     if (configure)
         configure(options);
+    m_options = options;
     m_server = std::make_unique<RoomServer>(options);
     QString error;
     QVERIFY2(m_server->listen(&error), qPrintable(error));
     QVERIFY(m_server->port() != 0);
     QCOMPARE(m_server->url().scheme(), s("ws"));
+}
+
+void tst_ServerProtocol::restartServer()
+{
+    m_server.reset();
+    m_server = std::make_unique<RoomServer>(m_options);
+    QString error;
+    QVERIFY2(m_server->listen(&error), qPrintable(error));
 }
 
 std::unique_ptr<Client> tst_ServerProtocol::connectClient()
@@ -784,6 +802,246 @@ void tst_ServerProtocol::withdrawFailsDownloadInProgress()
     QCOMPARE(errorCode(bob->request(
                  { { s("type"), s("download-cancel") }, { s("downloadId"), downloadId } })),
              1190);
+}
+
+namespace {
+
+QJsonArray myFiles(Client &c)
+{
+    const QJsonObject reply = c.request({ { s("type"), s("list") }, { s("mine"), true } });
+    return reply.value(s("type")).toString() == QLatin1String("files")
+        ? reply.value(s("files")).toArray()
+        : QJsonArray{ reply };
+}
+
+QList<qint64> indexesOf(const QJsonArray &files)
+{
+    QList<qint64> out;
+    for (const auto &f : files)
+        out.append(f.toObject().value(s("index")).toInteger(-1));
+    return out;
+}
+
+} // namespace
+
+// docs/protocol.md "Your own files": one named invite is one sender across its sessions, a
+// resume and a restart; a shared invite's sessions are each their own.
+void tst_ServerProtocol::ownFilesAcrossSessionsAndRestart()
+{
+    const QString aliceLink = token(s("room"), s("Alice"));
+    auto alice = connectClient();
+    QVERIFY(alice);
+    const QJsonObject aliceJoined = alice->join(aliceLink);
+    QCOMPARE(aliceJoined.value(s("type")).toString(), s("joined"));
+    const QString aliceSession = aliceJoined.value(s("sessionId")).toString();
+    auto bob = joinClient(s("Bob"));
+    QVERIFY(bob);
+    const QJsonObject all = alice->upload(s("all.txt"), randomBytes(1000));
+    const QJsonObject toBob
+        = alice->upload(s("bob.txt"), randomBytes(2000), false, { bob->clientId() });
+    const qint64 allIndex = all.value(s("file")).toObject().value(s("index")).toInteger();
+    const qint64 bobIndex = toBob.value(s("file")).toObject().value(s("index")).toInteger();
+    QCOMPARE(indexesOf(myFiles(*alice)), (QList<qint64>{ allIndex, bobIndex }));
+    QVERIFY(myFiles(*bob).isEmpty());
+
+    // Bob downloads both; the counts follow.
+    QVERIFY(bob->download(allIndex).size() == 1000);
+    QVERIFY(bob->download(bobIndex).size() == 2000);
+    QTRY_COMPARE_WITH_TIMEOUT(m_server->downloadCount(), 0, Timeout);
+    QJsonArray mine = myFiles(*alice);
+    QCOMPARE(mine.size(), 2);
+    QCOMPARE(mine.at(0).toObject().value(s("downloads")).toInteger(), 1);
+    QCOMPARE(mine.at(0).toObject().value(s("recipients")).toArray(), QJsonArray());
+    QCOMPARE(mine.at(1).toObject().value(s("recipients")).toArray(), QJsonArray{ bob->clientId() });
+    QCOMPARE(mine.at(1).toObject().value(s("name")).toString(), s("bob.txt"));
+
+    // A second connection with the same named link (a new session) sees them too.
+    auto alice2 = connectClient();
+    QVERIFY(alice2);
+    QCOMPARE(alice2->join(aliceLink).value(s("type")).toString(), s("joined"));
+    QVERIFY(alice2->clientId() != alice->clientId());
+    QCOMPARE(indexesOf(myFiles(*alice2)), (QList<qint64>{ allIndex, bobIndex }));
+
+    // A shared link: each session is its own sender.
+    const QString shared = token(s("room"), QString());
+    auto carol = connectClient();
+    QVERIFY(carol);
+    QCOMPARE(carol->join(shared, s("Carol")).value(s("type")).toString(), s("joined"));
+    const qint64 carolIndex = carol->upload(s("carol.txt"), randomBytes(10))
+                                  .value(s("file"))
+                                  .toObject()
+                                  .value(s("index"))
+                                  .toInteger();
+    auto dave = connectClient();
+    QVERIFY(dave);
+    QCOMPARE(dave->join(shared, s("Dave")).value(s("type")).toString(), s("joined"));
+    QVERIFY(myFiles(*dave).isEmpty());
+    QCOMPARE(indexesOf(myFiles(*carol)), QList<qint64>{ carolIndex });
+    QCOMPARE(
+        errorCode(dave->request({ { s("type"), s("file-remove") }, { s("index"), carolIndex } })),
+        1199);
+
+    // After a restart: a resumed session and a fresh one with the link both see the files
+    // with their counts.
+    alice.reset();
+    alice2.reset();
+    bob.reset();
+    carol.reset();
+    dave.reset();
+    restartServer();
+    auto resumed = connectClient();
+    QVERIFY(resumed);
+    const QJsonObject rejoined
+        = resumed->join(aliceLink, QString(), { { s("resume"), aliceSession } });
+    QCOMPARE(rejoined.value(s("resumed")).toBool(), true);
+    mine = myFiles(*resumed);
+    QCOMPARE(indexesOf(mine), (QList<qint64>{ allIndex, bobIndex }));
+    QCOMPARE(mine.at(0).toObject().value(s("downloads")).toInteger(), 1);
+    QCOMPARE(mine.at(1).toObject().value(s("downloads")).toInteger(), 1);
+    auto fresh = connectClient();
+    QVERIFY(fresh);
+    QCOMPARE(fresh->join(aliceLink).value(s("type")).toString(), s("joined"));
+    QCOMPARE(indexesOf(myFiles(*fresh)), (QList<qint64>{ allIndex, bobIndex }));
+
+    // The fresh session withdraws a file the first one sent; everyone is told.
+    auto erin = joinClient(s("Erin"));
+    QVERIFY(erin);
+    const QJsonObject removed
+        = fresh->request({ { s("type"), s("file-remove") }, { s("index"), allIndex } });
+    QCOMPARE(removed.value(s("type")).toString(), s("file-removed"));
+    QCOMPARE(removed.value(s("reason")).toString(), s("withdrawn"));
+    QCOMPARE(erin->waitFor(s("file-removed")).value(s("index")).toInteger(), allIndex);
+    QCOMPARE(indexesOf(myFiles(*resumed)), QList<qint64>{ bobIndex });
+    QCOMPARE(errorCode(fresh->request({ { s("type"), s("list") }, { s("mine"), 1 } })), 1189);
+}
+
+// A database written by the server before owners and download counts: its file and its
+// session survive, the resumed session owns the file by its clientId, and downloads are
+// counted from then on.
+void tst_ServerProtocol::migratesOldDatabase()
+{
+    m_server.reset();
+    for (const QString &name : { s("roomshare.db"), s("roomshare.db-wal"), s("roomshare.db-shm") })
+        QFile::remove(m_dir->filePath(name));
+    const QByteArray content("old bytes");
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    {
+        Roomshare::Server::Storage storage;
+        QString error;
+        QVERIFY2(storage.open(m_dir->path(), &error), qPrintable(error));
+        const QString storageId = Roomshare::Server::Storage::newId();
+        QFile data(storage.filePath(storageId));
+        QVERIFY(data.open(QIODevice::WriteOnly));
+        QCOMPARE(data.write(content), content.size());
+        data.close();
+        QSqlDatabase db = QSqlDatabase::addDatabase(s("QSQLITE"), s("old"));
+        db.setDatabaseName(m_dir->filePath(s("roomshare.db")));
+        QVERIFY(db.open());
+        QSqlQuery q(db);
+        const QStringList oldSchema = {
+            s("CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER)"),
+            s("CREATE TABLE rooms (name TEXT PRIMARY KEY, next_index INTEGER)"),
+            s("CREATE TABLE files (room TEXT, idx INTEGER, storage TEXT, name TEXT, size INTEGER, "
+              "mime TEXT, sha256 TEXT, sender TEXT, sender_id TEXT, created_at INTEGER, "
+              "expires_at INTEGER, broadcast INTEGER, recipients TEXT, upload_id INTEGER, "
+              "PRIMARY KEY (room, idx))"),
+            s("CREATE TABLE sessions (id TEXT PRIMARY KEY, room TEXT, client_id TEXT, name TEXT, "
+              "role TEXT, last_seen INTEGER)"),
+            s("CREATE TABLE uploads (id INTEGER PRIMARY KEY, storage TEXT, room TEXT, session "
+              "TEXT, sender_id TEXT, sender TEXT, name TEXT, size INTEGER, mime TEXT, broadcast "
+              "INTEGER, recipients TEXT, durable INTEGER, last_activity INTEGER, end_sha256 TEXT)"),
+            s("INSERT INTO rooms VALUES ('room', 2)"),
+            s("INSERT INTO files VALUES ('room', 1, '%1', 'old.txt', %2, 'text/plain', '%3', "
+              "'Alice', 'c9077', %4, %5, 1, '[]', 7)")
+                .arg(storageId)
+                .arg(content.size())
+                .arg(sha256Hex(content))
+                .arg(now)
+                .arg(now + 3600 * 1000),
+            s("INSERT INTO sessions VALUES ('oldsession', 'room', 'c9077', 'Alice', "
+              "'participant', %1)")
+                .arg(now),
+        };
+        for (const QString &sql : oldSchema)
+            QVERIFY2(q.exec(sql), qPrintable(sql));
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(s("old"));
+
+    restartServer();
+    auto alice = connectClient();
+    QVERIFY(alice);
+    const QJsonObject joined = alice->join(token(s("room"), s("Alice")), QString(),
+                                           { { s("resume"), s("oldsession") } });
+    QCOMPARE(joined.value(s("resumed")).toBool(), true);
+    QCOMPARE(alice->clientId(), s("c9077"));
+    QJsonArray mine = myFiles(*alice);
+    QCOMPARE(indexesOf(mine), QList<qint64>{ 1 });
+    QCOMPARE(mine.at(0).toObject().value(s("downloads")).toInteger(), 0);
+    auto bob = joinClient(s("Bob"));
+    QVERIFY(bob);
+    QVERIFY(bob->download(1) == content);
+    QTRY_COMPARE_WITH_TIMEOUT(m_server->downloadCount(), 0, Timeout);
+    QCOMPARE(myFiles(*alice).at(0).toObject().value(s("downloads")).toInteger(), 1);
+
+    alice.reset();
+    bob.reset();
+    restartServer();
+    auto again = connectClient();
+    QVERIFY(again);
+    QCOMPARE(
+        again->join(token(s("room"), s("Alice")), QString(), { { s("resume"), s("oldsession") } })
+            .value(s("resumed"))
+            .toBool(),
+        true);
+    mine = myFiles(*again);
+    QCOMPARE(indexesOf(mine), QList<qint64>{ 1 });
+    QCOMPARE(mine.at(0).toObject().value(s("downloads")).toInteger(), 1);
+}
+
+// docs/protocol.md "Expiry and download limits": maxDownloads 1 withdraws the file after
+// the first completed download (the next participant gets 1181); expiresIn is capped by
+// the server's TTL (3600 s here).
+void tst_ServerProtocol::downloadLimitAndExpiry()
+{
+    auto alice = joinClient(s("Alice"));
+    auto bob = joinClient(s("Bob"));
+    auto carol = joinClient(s("Carol"));
+    QVERIFY(alice && bob && carol);
+    const QByteArray data = randomBytes(3000);
+    const QJsonObject once = alice->upload(s("once.txt"), data, true, {}, QString(),
+                                           { { s("maxDownloads"), 1 }, { s("expiresIn"), 36000 } });
+    QCOMPARE(once.value(s("type")).toString(), s("upload-done"));
+    const QJsonObject file = once.value(s("file")).toObject();
+    QCOMPARE(file.value(s("maxDownloads")).toInteger(), 1);
+    QCOMPARE(file.value(s("expiresAt")).toInteger() - file.value(s("createdAt")).toInteger(),
+             3600 * 1000);
+    const QJsonObject brief = alice
+                                  ->upload(s("brief.txt"), randomBytes(10), true, {}, QString(),
+                                           { { s("expiresIn"), 60 } })
+                                  .value(s("file"))
+                                  .toObject();
+    QCOMPARE(brief.value(s("expiresAt")).toInteger() - brief.value(s("createdAt")).toInteger(),
+             60 * 1000);
+    QVERIFY(!brief.contains(s("maxDownloads")));
+
+    const qint64 index = file.value(s("index")).toInteger();
+    QJsonObject failure;
+    QVERIFY(bob->download(index, &failure) == data);
+    QVERIFY2(failure.isEmpty(), QJsonDocument(failure).toJson().constData());
+    const QJsonObject removed = carol->waitFor([index](const QJsonObject &m) {
+        return m.value(s("type")).toString() == QLatin1String("file-removed")
+            && m.value(s("index")).toInteger() == index;
+    });
+    QCOMPARE(removed.value(s("reason")).toString(), s("withdrawn"));
+    QCOMPARE(
+        errorCode(carol->request({ { s("type"), s("download-begin") }, { s("index"), index } })),
+        1181);
+
+    QCOMPARE(errorCode(alice->beginUpload(s("x"), 1, true, {}, { { s("maxDownloads"), 0 } })),
+             1189);
+    QCOMPARE(errorCode(alice->beginUpload(s("x"), 1, true, {}, { { s("expiresIn"), s("1h") } })),
+             1189);
 }
 
 void tst_ServerProtocol::cancelUploadMidway()
