@@ -44,6 +44,8 @@ SharedByYouPanel::SharedByYouPanel(QWidget *parent)
     header->setSectionResizeMode(MyFilesModel::NameColumn, QHeaderView::Stretch);
     for (int c = MyFilesModel::SizeColumn; c < MyFilesModel::ColumnCount; ++c)
         header->setSectionResizeMode(c, QHeaderView::ResizeToContents);
+    m_label->setTextFormat(Qt::PlainText); // the mnemonic still works in plain text
+    m_label->setObjectName(QStringLiteral("sharedByYouLabel"));
     m_label->setBuddy(m_view);
 
     auto *buttons = new QHBoxLayout;
