@@ -24,6 +24,8 @@
 #include <QSystemTrayIcon>
 #include <QUrl>
 
+#include <algorithm>
+
 #include "availablefilesmodel.h"
 #include "dropoverlay.h"
 #include "formatting.h"
@@ -36,6 +38,7 @@
 #include "reconnector.h"
 #include "room.h"
 #include "roomhost.h"
+#include "sendlimits.h"
 #include "settings.h"
 #include "settingsdialog.h"
 #include "sharedbyyoupanel.h"
@@ -72,6 +75,7 @@ MainWindow::MainWindow(QWidget *parent)
     , m_transfers(new TransferModel(this))
     , m_delegate(new TransferDelegate(this))
     , m_overlay(nullptr)
+    , m_sendLimits(new SendLimits(this))
     , m_lobby(new LobbyPanel(this))
     , m_reconnector(new Reconnector(this))
     , m_connectionLabel(new QLabel(this))
@@ -119,6 +123,10 @@ void MainWindow::setupViews()
 {
     m_participants->setRoom(m_room);
     m_ui->participantsView->setModel(m_participants);
+
+    // Right of "Sending to: …": how long what is sent stays, once per person.
+    m_ui->sendLayout->insertWidget(m_ui->sendLayout->indexOf(m_ui->sendingToLabel) + 1,
+                                   m_sendLimits);
 
     m_files->setRoom(m_room);
     m_filesProxy->setSourceModel(m_files);
@@ -594,8 +602,18 @@ bool MainWindow::sendFiles(const QStringList &paths)
         return false;
     }
     QPointer<MainWindow> self(this);
+    // "Once per person": everyone present but you for a send to everyone, else the ticked.
+    int recipients = int(m_participants->selectedClientIds().size());
+    if (m_participants->isBroadcast()) {
+        const auto people = m_room->participants();
+        recipients
+            = int(std::count_if(people.cbegin(), people.cend(), [this](const Participant &p) {
+                  return p.clientId != m_room->clientId();
+              }));
+    }
     const QList<qint64> ids = m_room->sendFiles(
-        files, m_participants->sendOptions(), [self](const QJsonObject &result) {
+        files, m_sendLimits->apply(m_participants->sendOptions(), recipients),
+        [self](const QJsonObject &result) {
             const int code = result.value(QStringLiteral("result")).toInt();
             if (!self || code == 0)
                 return;

@@ -31,6 +31,7 @@ class MeetingControls;
 class ParticipantsModel;
 class Reconnector;
 class RoomHost;
+class SendLimits;
 class Settings;
 class SharedByYouPanel;
 class TransferDelegate;
@@ -81,6 +82,8 @@ public:
     AvailableFilesModel *availableFilesModel() const { return m_files; }
     TransferModel *transferModel() const { return m_transfers; }
     TransferDelegate *transferDelegate() const { return m_delegate; }
+    //! How long what is sent stays, and "once per person" (next to Send files…).
+    SendLimits *sendLimits() const { return m_sendLimits; }
     DropOverlay *dropOverlay() const { return m_overlay; }
     //! Knocks waiting for this moderator, and "Create participant link…".
     LobbyPanel *lobbyPanel() const { return m_lobby; }
@@ -145,6 +148,7 @@ private:
     TransferModel *m_transfers;
     TransferDelegate *m_delegate;
     DropOverlay *m_overlay;
+    SendLimits *m_sendLimits;
     LobbyPanel *m_lobby;
     MeetingControls *m_meeting = nullptr;
     SharedByYouPanel *m_sharedByYou = nullptr;

@@ -522,44 +522,44 @@
 <context>
     <name>Roomshare::Gui::MainWindow</name>
     <message>
-        <location filename="../mainwindow.cpp" line="59"/>
+        <location filename="../mainwindow.cpp" line="62"/>
         <source>Drop to send this file</source>
         <translation>Ablegen, um diese Datei zu senden</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="60"/>
+        <location filename="../mainwindow.cpp" line="63"/>
         <source>Drop to send %1 files</source>
         <translation>Ablegen, um %1 Dateien zu senden</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="85"/>
+        <location filename="../mainwindow.cpp" line="89"/>
         <source>Connection state</source>
         <translation>Verbindungsstatus</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="109"/>
-        <location filename="../mainwindow.cpp" line="418"/>
-        <location filename="../mainwindow.cpp" line="852"/>
+        <location filename="../mainwindow.cpp" line="113"/>
+        <location filename="../mainwindow.cpp" line="426"/>
+        <location filename="../mainwindow.cpp" line="870"/>
         <source>Not connected</source>
         <translation>Nicht verbunden</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="186"/>
+        <location filename="../mainwindow.cpp" line="194"/>
         <source>Choose files to send (%1)</source>
         <translation>Dateien zum Senden wählen (%1)</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="203"/>
+        <location filename="../mainwindow.cpp" line="211"/>
         <source>Invite link copied.</source>
         <translation>Einladungslink kopiert.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="207"/>
+        <location filename="../mainwindow.cpp" line="215"/>
         <source>Web link copied.</source>
         <translation>Weblink kopiert.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../mainwindow.cpp" line="212"/>
+        <location filename="../mainwindow.cpp" line="220"/>
         <source>Connection lost — reconnecting in %n s</source>
         <translation>
             <numerusform>Verbindung verloren – neuer Versuch in %n s</numerusform>
@@ -567,7 +567,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../mainwindow.cpp" line="213"/>
+        <location filename="../mainwindow.cpp" line="221"/>
         <source>Could not reach the room — retrying in %n s</source>
         <translation>
             <numerusform>Raum nicht erreichbar – neuer Versuch in %n s</numerusform>
@@ -575,72 +575,72 @@
         </translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="216"/>
+        <location filename="../mainwindow.cpp" line="224"/>
         <source>Reconnecting…</source>
         <translation>Verbindung wird wiederhergestellt…</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="228"/>
+        <location filename="../mainwindow.cpp" line="236"/>
         <source>Connected to “%1” as %2</source>
         <translation>Verbunden mit „%1“ als %2</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="234"/>
-        <location filename="../mainwindow.cpp" line="302"/>
+        <location filename="../mainwindow.cpp" line="242"/>
+        <location filename="../mainwindow.cpp" line="310"/>
         <source>Connecting…</source>
         <translation>Verbindung wird aufgebaut…</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="238"/>
+        <location filename="../mainwindow.cpp" line="246"/>
         <source>Connection lost — reconnecting; transfers will resume</source>
         <translation>Verbindung verloren – wird wiederhergestellt; Übertragungen laufen danach weiter</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="246"/>
+        <location filename="../mainwindow.cpp" line="254"/>
         <source>A shared file expired and is no longer available.</source>
         <translation>Eine geteilte Datei ist abgelaufen und nicht mehr verfügbar.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="249"/>
+        <location filename="../mainwindow.cpp" line="257"/>
         <source>%1 joined the room.</source>
         <translation>%1 ist dem Raum beigetreten.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="252"/>
+        <location filename="../mainwindow.cpp" line="260"/>
         <source>%1 left the room.</source>
         <translation>%1 hat den Raum verlassen.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="265"/>
+        <location filename="../mainwindow.cpp" line="273"/>
         <source>Someone wants to join</source>
         <translation>Jemand möchte beitreten</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="268"/>
+        <location filename="../mainwindow.cpp" line="276"/>
         <source>Could not create a participant link: %1</source>
         <translation>Teilnehmerlink konnte nicht erstellt werden: %1</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="298"/>
-        <location filename="../mainwindow.cpp" line="431"/>
+        <location filename="../mainwindow.cpp" line="306"/>
+        <location filename="../mainwindow.cpp" line="439"/>
         <source>Could not join: %1</source>
         <translation>Beitritt nicht möglich: %1</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="318"/>
-        <location filename="../mainwindow.cpp" line="337"/>
-        <location filename="../mainwindow.cpp" line="457"/>
-        <location filename="../mainwindow.cpp" line="515"/>
+        <location filename="../mainwindow.cpp" line="326"/>
+        <location filename="../mainwindow.cpp" line="345"/>
+        <location filename="../mainwindow.cpp" line="465"/>
+        <location filename="../mainwindow.cpp" line="523"/>
         <source>Roomshare</source>
         <translation>Roomshare</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="319"/>
+        <location filename="../mainwindow.cpp" line="327"/>
         <source>This invite link cannot be opened: %1</source>
         <translation>Dieser Einladungslink kann nicht geöffnet werden: %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../mainwindow.cpp" line="338"/>
+        <location filename="../mainwindow.cpp" line="346"/>
         <source>Leave this room for the one in the link? %n transfer(s) running here will stop.</source>
         <translation>
             <numerusform>Diesen Raum für den aus dem Link verlassen? %n laufende Übertragung hier wird abgebrochen.</numerusform>
@@ -648,151 +648,151 @@
         </translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="384"/>
+        <location filename="../mainwindow.cpp" line="392"/>
         <source>Browsers will warn that this computer&apos;s certificate is not trusted. Guests can check it: its SHA-256 fingerprint is %1.</source>
         <translation>Browser warnen, dass dem Zertifikat dieses Computers nicht vertraut wird. Gäste können es prüfen: Sein SHA-256-Fingerabdruck ist %1.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="393"/>
+        <location filename="../mainwindow.cpp" line="401"/>
         <source>Only this computer can join (Settings: Who can join rooms you host).</source>
         <translation>Nur dieser Computer kann beitreten (Einstellungen: Wer Ihren Räumen beitreten kann).</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="396"/>
+        <location filename="../mainwindow.cpp" line="404"/>
         <source>This computer has no network address: only it can join until it is on a network.</source>
         <translation>Dieser Computer hat keine Netzwerkadresse: Nur er selbst kann beitreten, bis er in einem Netzwerk ist.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="400"/>
+        <location filename="../mainwindow.cpp" line="408"/>
         <source>The link reaches this computer at %1; each guest uses whichever answers.</source>
         <translation>Der Link erreicht diesen Computer unter %1; jeder Gast nutzt die Adresse, die antwortet.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="458"/>
+        <location filename="../mainwindow.cpp" line="466"/>
         <source>%1 — Roomshare</source>
         <translation>%1 – Roomshare</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="460"/>
+        <location filename="../mainwindow.cpp" line="468"/>
         <source>(%1 new) %2</source>
         <translation>(%1 neu) %2</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="471"/>
+        <location filename="../mainwindow.cpp" line="479"/>
         <source>Sending to: %1</source>
         <translation>Senden an: %1</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="505"/>
+        <location filename="../mainwindow.cpp" line="513"/>
         <source>%1 shared “%2” (%3).</source>
         <translation>%1 hat „%2“ geteilt (%3).</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="506"/>
+        <location filename="../mainwindow.cpp" line="514"/>
         <source>%1 sent you “%2” (%3).</source>
         <translation>%1 hat Ihnen „%2“ gesendet (%3).</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="523"/>
+        <location filename="../mainwindow.cpp" line="531"/>
         <source>New file in %1</source>
         <translation>Neue Datei in %1</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="533"/>
+        <location filename="../mainwindow.cpp" line="541"/>
         <source>Downloaded “%1”.</source>
         <translation>„%1“ heruntergeladen.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="535"/>
+        <location filename="../mainwindow.cpp" line="543"/>
         <source>Sent “%1”.</source>
         <translation>„%1“ gesendet.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="539"/>
+        <location filename="../mainwindow.cpp" line="547"/>
         <source>“%1” failed: %2</source>
         <translation>„%1“ fehlgeschlagen: %2</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="583"/>
+        <location filename="../mainwindow.cpp" line="591"/>
         <source>Folders can&apos;t be shared yet (%1). Send the files inside, or a zip of the folder.</source>
         <translation>Ordner können noch nicht geteilt werden (%1). Senden Sie die Dateien darin oder ein ZIP des Ordners.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="585"/>
-        <location filename="../mainwindow.cpp" line="589"/>
+        <location filename="../mainwindow.cpp" line="593"/>
+        <location filename="../mainwindow.cpp" line="597"/>
         <source>, </source>
         <translation>, </translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="589"/>
+        <location filename="../mainwindow.cpp" line="597"/>
         <source>Can&apos;t read %1.</source>
         <translation>%1 kann nicht gelesen werden.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="593"/>
+        <location filename="../mainwindow.cpp" line="601"/>
         <source>You are not connected to the room; nothing was sent.</source>
         <translation>Sie sind nicht mit dem Raum verbunden; nichts wurde gesendet.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="609"/>
+        <location filename="../mainwindow.cpp" line="627"/>
         <source>Sending “%1” to %2.</source>
         <translation>„%1“ wird an %2 gesendet.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="611"/>
+        <location filename="../mainwindow.cpp" line="629"/>
         <source>Sending %1 files to %2.</source>
         <translation>%1 Dateien werden an %2 gesendet.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="621"/>
+        <location filename="../mainwindow.cpp" line="639"/>
         <source>That file is no longer available.</source>
         <translation>Diese Datei ist nicht mehr verfügbar.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="626"/>
+        <location filename="../mainwindow.cpp" line="644"/>
         <source>Save “%1” in</source>
         <translation>„%1“ speichern in</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="631"/>
+        <location filename="../mainwindow.cpp" line="649"/>
         <source>Can&apos;t create the download folder %1.</source>
         <translation>Der Download-Ordner %1 kann nicht angelegt werden.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="645"/>
-        <location filename="../mainwindow.cpp" line="759"/>
+        <location filename="../mainwindow.cpp" line="663"/>
+        <location filename="../mainwindow.cpp" line="777"/>
         <source>%1&apos;s file is no longer available.</source>
         <translation>Die Datei von %1 ist nicht mehr verfügbar.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="684"/>
+        <location filename="../mainwindow.cpp" line="702"/>
         <source>&amp;Download</source>
         <translation>&amp;Herunterladen</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="685"/>
+        <location filename="../mainwindow.cpp" line="703"/>
         <source>Download &amp;To…</source>
         <translation>Herunterladen &amp;nach…</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="687"/>
-        <location filename="../mainwindow.cpp" line="776"/>
+        <location filename="../mainwindow.cpp" line="705"/>
+        <location filename="../mainwindow.cpp" line="794"/>
         <source>&amp;Open</source>
         <translation>Ö&amp;ffnen</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="689"/>
-        <location filename="../mainwindow.cpp" line="777"/>
+        <location filename="../mainwindow.cpp" line="707"/>
+        <location filename="../mainwindow.cpp" line="795"/>
         <source>Show in &amp;Folder</source>
         <translation>Im &amp;Ordner zeigen</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="711"/>
+        <location filename="../mainwindow.cpp" line="729"/>
         <source>Open a program?</source>
         <translation>Ein Programm öffnen?</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="712"/>
+        <location filename="../mainwindow.cpp" line="730"/>
         <source>“%1” is a program or script: opening it runs it with your permissions. Only open it if you trust whoever sent it and expected it.
 
 Open it anyway?</source>
@@ -801,59 +801,59 @@ Open it anyway?</source>
 Trotzdem öffnen?</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="774"/>
+        <location filename="../mainwindow.cpp" line="792"/>
         <source>&amp;Cancel</source>
         <translation>&amp;Abbrechen</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="775"/>
+        <location filename="../mainwindow.cpp" line="793"/>
         <source>&amp;Retry</source>
         <translation>&amp;Wiederholen</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="778"/>
+        <location filename="../mainwindow.cpp" line="796"/>
         <source>Remove from &amp;List</source>
         <translation>Aus der &amp;Liste entfernen</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="819"/>
+        <location filename="../mainwindow.cpp" line="837"/>
         <source>You are not connected to the room.</source>
         <translation>Sie sind nicht mit dem Raum verbunden.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="823"/>
+        <location filename="../mainwindow.cpp" line="841"/>
         <source>Send Files to %1</source>
         <translation>Dateien an %1 senden</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="832"/>
+        <location filename="../mainwindow.cpp" line="850"/>
         <source>The clipboard holds no files to send.</source>
         <translation>In der Zwischenablage sind keine Dateien zum Senden.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="849"/>
+        <location filename="../mainwindow.cpp" line="867"/>
         <source>Folders can&apos;t be shared yet</source>
         <translation>Ordner können noch nicht geteilt werden</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="850"/>
+        <location filename="../mainwindow.cpp" line="868"/>
         <source>Drop the files inside the folder, or a zip of it.</source>
         <translation>Legen Sie die Dateien im Ordner ab oder ein ZIP davon.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="853"/>
+        <location filename="../mainwindow.cpp" line="871"/>
         <source>Files can be shared once you are in the room.</source>
         <translation>Dateien können geteilt werden, sobald Sie im Raum sind.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="857"/>
-        <location filename="../mainwindow.cpp" line="866"/>
+        <location filename="../mainwindow.cpp" line="875"/>
+        <location filename="../mainwindow.cpp" line="884"/>
         <source>To everyone in the room</source>
         <translation>An alle im Raum</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="858"/>
-        <location filename="../mainwindow.cpp" line="867"/>
+        <location filename="../mainwindow.cpp" line="876"/>
+        <location filename="../mainwindow.cpp" line="885"/>
         <source>Only to %1</source>
         <translation>Nur an %1</translation>
     </message>
@@ -1114,6 +1114,49 @@ Trotzdem öffnen?</translation>
     </message>
 </context>
 <context>
+    <name>Roomshare::Gui::SendLimits</name>
+    <message>
+        <location filename="../sendlimits.cpp" line="13"/>
+        <source>&amp;Once per person</source>
+        <translation>E&amp;inmal pro Person</translation>
+    </message>
+    <message>
+        <location filename="../sendlimits.cpp" line="17"/>
+        <source>Keep as long as the room allows</source>
+        <translation>So lange behalten, wie der Raum erlaubt</translation>
+    </message>
+    <message>
+        <location filename="../sendlimits.cpp" line="18"/>
+        <source>Keep for 1 hour</source>
+        <translation>1 Stunde behalten</translation>
+    </message>
+    <message>
+        <location filename="../sendlimits.cpp" line="19"/>
+        <source>Keep until the end of the day</source>
+        <translation>Bis zum Ende des Tages behalten</translation>
+    </message>
+    <message>
+        <location filename="../sendlimits.cpp" line="20"/>
+        <source>Keep for 24 hours</source>
+        <translation>24 Stunden behalten</translation>
+    </message>
+    <message>
+        <location filename="../sendlimits.cpp" line="21"/>
+        <source>How long files you send stay in the room</source>
+        <translation>Wie lange Ihre gesendeten Dateien im Raum bleiben</translation>
+    </message>
+    <message>
+        <location filename="../sendlimits.cpp" line="24"/>
+        <source>Withdraw what you send once each recipient has downloaded it</source>
+        <translation>Gesendetes zurückziehen, sobald jeder Empfänger es heruntergeladen hat</translation>
+    </message>
+    <message>
+        <location filename="../sendlimits.cpp" line="25"/>
+        <source>Withdraw once each recipient has it</source>
+        <translation>Zurückziehen, sobald jeder Empfänger es hat</translation>
+    </message>
+</context>
+<context>
     <name>Roomshare::Gui::SettingsDialog</name>
     <message>
         <location filename="../settingsdialog.cpp" line="24"/>
@@ -1159,22 +1202,22 @@ Trotzdem öffnen?</translation>
         <translation>Von Ihnen geteilte Dateien</translation>
     </message>
     <message>
-        <location filename="../sharedbyyoupanel.cpp" line="67"/>
+        <location filename="../sharedbyyoupanel.cpp" line="69"/>
         <source>Could not list the files you shared: %1</source>
         <translation>Ihre geteilten Dateien konnten nicht aufgelistet werden: %1</translation>
     </message>
     <message>
-        <location filename="../sharedbyyoupanel.cpp" line="70"/>
+        <location filename="../sharedbyyoupanel.cpp" line="72"/>
         <source>File withdrawn</source>
         <translation>Datei zurückgezogen</translation>
     </message>
     <message>
-        <location filename="../sharedbyyoupanel.cpp" line="71"/>
+        <location filename="../sharedbyyoupanel.cpp" line="73"/>
         <source>Could not withdraw the file: %1</source>
         <translation>Die Datei konnte nicht zurückgezogen werden: %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../sharedbyyoupanel.cpp" line="107"/>
+        <location filename="../sharedbyyoupanel.cpp" line="109"/>
         <source>Copied %n name(s)</source>
         <translation>
             <numerusform>%n Name kopiert</numerusform>
@@ -1578,44 +1621,44 @@ Trotzdem öffnen?</translation>
 <context>
     <name>main</name>
     <message>
-        <location filename="../../app/main.cpp" line="35"/>
-        <location filename="../../app/main.cpp" line="257"/>
-        <location filename="../../app/main.cpp" line="276"/>
+        <location filename="../../app/main.cpp" line="39"/>
+        <location filename="../../app/main.cpp" line="292"/>
+        <location filename="../../app/main.cpp" line="311"/>
         <source>Roomshare</source>
         <translation>Roomshare</translation>
     </message>
     <message>
-        <location filename="../../app/main.cpp" line="36"/>
+        <location filename="../../app/main.cpp" line="40"/>
         <source>Your name, as the others will see it:</source>
         <translation>Ihr Name, wie die anderen ihn sehen:</translation>
     </message>
     <message>
-        <location filename="../../app/main.cpp" line="85"/>
+        <location filename="../../app/main.cpp" line="89"/>
         <source>Host a room for the people in your meeting: the link is shown and printed here.</source>
         <translation>Einen Raum für die Personen in Ihrer Besprechung öffnen: Der Link wird angezeigt und hier ausgegeben.</translation>
     </message>
     <message>
-        <location filename="../../app/main.cpp" line="90"/>
+        <location filename="../../app/main.cpp" line="94"/>
         <source>Your display name.</source>
         <translation>Ihr angezeigter Name.</translation>
     </message>
     <message>
-        <location filename="../../app/main.cpp" line="94"/>
+        <location filename="../../app/main.cpp" line="98"/>
         <source>Open a window of its own even when Roomshare is already running (by default a link goes to the running window).</source>
         <translation>Ein eigenes Fenster öffnen, auch wenn Roomshare schon läuft (sonst geht ein Link an das laufende Fenster).</translation>
     </message>
     <message>
-        <location filename="../../app/main.cpp" line="117"/>
+        <location filename="../../app/main.cpp" line="126"/>
         <source>Share files with the people in your meeting room.</source>
         <translation>Dateien mit den Personen in Ihrem Besprechungsraum teilen.</translation>
     </message>
     <message>
-        <location filename="../../app/main.cpp" line="127"/>
+        <location filename="../../app/main.cpp" line="138"/>
         <source>An invite link to join.</source>
         <translation>Ein Einladungslink zum Beitreten.</translation>
     </message>
     <message>
-        <location filename="../../app/main.cpp" line="238"/>
+        <location filename="../../app/main.cpp" line="273"/>
         <source>Host</source>
         <translation>Gastgeber</translation>
     </message>

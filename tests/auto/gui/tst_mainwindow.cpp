@@ -30,6 +30,7 @@
 #include "qrcodewidget.h"
 #include "room.h"
 #include "roomhost.h"
+#include "sendlimits.h"
 #include "settings.h"
 #include "sharedbyyoupanel.h"
 #include "testutil.h"
@@ -59,6 +60,8 @@ private Q_SLOTS:
     void openLinkSwitchesRoomAfterAsking();
     void moderatorRemovesParticipantAndFile();
     void moderatorLocksRoom();
+    void sendLimitsEndOfDay();
+    void sendLimitsReachTheServer();
     void sharedByYouAcrossRestartAndWithdraw();
     void sharedByYouShowsReceipts();
 
@@ -785,6 +788,52 @@ void TestMainWindow::sharedByYouShowsReceipts()
     QTRY_COMPARE_WITH_TIMEOUT(model->index(0, MyFilesModel::DeliveredColumn).data().toString(),
                               QStringLiteral("Bob and Carol (2 of 3)"), 5000);
     QCOMPARE(model->index(0, MyFilesModel::DownloadsColumn).data().toLongLong(), 2);
+}
+
+// "Until the end of the day": the seconds to the coming local midnight, never under a minute.
+void TestMainWindow::sendLimitsEndOfDay()
+{
+    const QDate day(2026, 12, 2);
+    QCOMPARE(SendLimits::expiresInSeconds(SendLimits::Keep::EndOfDay, QDateTime(day, QTime(18, 0))),
+             qint64(6 * 3600));
+    QCOMPARE(
+        SendLimits::expiresInSeconds(SendLimits::Keep::EndOfDay, QDateTime(day, QTime(23, 59, 59))),
+        qint64(60));
+    QCOMPARE(SendLimits::expiresInSeconds(SendLimits::Keep::OneHour, QDateTime(day, QTime(9, 0))),
+             qint64(3600));
+    QCOMPARE(SendLimits::expiresInSeconds(SendLimits::Keep::RoomLimit, QDateTime(day, QTime())),
+             qint64(0));
+}
+
+// The choice next to Send files…: a file kept for 1 hour, once per person, sent to Bob only,
+// reaches the server with that expiry and is withdrawn once Bob has it.
+void TestMainWindow::sendLimitsReachTheServer()
+{
+    setUpRoom();
+    SendLimits *limits = m_window->sendLimits();
+    QVERIFY(limits->isVisible());
+    limits->setKeep(SendLimits::Keep::OneHour);
+    limits->setOncePerPerson(true);
+    check(m_bob->clientId(), true);
+    QSignalSpy bobSaw(m_bob.get(), &Room::fileAvailable);
+    const QDateTime before = QDateTime::currentDateTime();
+    QVERIFY(m_window->sendFiles({ makeFile(QStringLiteral("hour.txt"), 5000) }));
+    QTRY_COMPARE_WITH_TIMEOUT(bobSaw.count(), 1, 10000);
+    const FileInfo file = bobSaw.first().first().value<FileInfo>();
+    const qint64 left = before.secsTo(file.expiresAt);
+    QVERIFY2(left > 3500 && left <= 3700, qPrintable(QString::number(left)));
+
+    QVERIFY(QDir().mkpath(m_files.filePath(QStringLiteral("bob-hour"))));
+    QSignalSpy removed(m_bob.get(), &Room::fileRemoved);
+    QJsonObject got;
+    m_bob->recvFiles(
+        file.index, { { QStringLiteral("saveDir"), m_files.filePath(QStringLiteral("bob-hour")) } },
+        [&](const QJsonObject &r) { got = r; });
+    QTRY_VERIFY_WITH_TIMEOUT(!got.isEmpty(), 10000);
+    QCOMPARE(got.value(QLatin1String("result")).toInt(-1), 0);
+    // Bob was the only recipient: one download and the file is gone for everyone.
+    QTRY_COMPARE_WITH_TIMEOUT(removed.count(), 1, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(m_server->fileCount(), 0, 5000);
 }
 
 QTEST_MAIN(TestMainWindow)
