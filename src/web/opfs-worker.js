@@ -12,17 +12,20 @@ async function folder() {
     return root.getDirectoryHandle('roomshare-downloads', { create: true });
 }
 
-// V8 frees a dead ArrayBuffer's memory when a collection finds it, and this worker's heap of
-// small objects fills so slowly that its young-generation collector would hardly run: the
-// 256 KiB messages written here waited for the external-memory limit instead (the page's
-// renderer peaked near 300 MiB during a 1 GiB download). 128 KiB of short-lived objects per
-// write make a scavenge come every few MiB (about 215 MiB peak, measured by
-// tests/web/browser.test.mjs; docs/web.md).
-function churn() {
-    let sum = 0;
-    for (let i = 0; i < 4; ++i)
-        sum += new Array(4096).fill(i).length;
-    return sum;
+// Each 'write' message keeps its ArrayBuffer alive until the MessageEvent that carried it is
+// collected, and Blink collects events only in a full (mark-compact) collection: scavenges do
+// not free them. V8 starts a full collection when its count of external memory has grown by
+// about 64 MiB since the last one, so the dead buffers piled up to that much (the renderer
+// peaked near 220 MiB during a 1 GiB download; with gc() forced every 16 writes in a
+// diagnostic build, 167 MiB). After each write the worker allocates, and drops at once, an
+// untouched ArrayBuffer 15 times the write's size: V8 counts it as external memory, so a full
+// collection comes after about 4 MiB of real garbage, while the untouched buffer itself costs
+// address space, not resident memory (a fresh zero mapping). docs/web.md has the figures.
+const PressureFactor = 15;
+let pressure = null;
+function signalGarbage(bytes) {
+    pressure = new ArrayBuffer(bytes * PressureFactor);
+    pressure = null;
 }
 
 self.onmessage = async (event) => {
@@ -38,7 +41,7 @@ self.onmessage = async (event) => {
             const bytes = new Uint8Array(event.data.data, event.data.skip);
             for (let done = 0; done < bytes.length;)
                 done += handle.write(bytes.subarray(done), { at: event.data.at + done });
-            churn();
+            signalGarbage(bytes.byteLength);
         } else if (op === 'close') {
             const handle = handles.get(name);
             handle.flush();
