@@ -137,6 +137,21 @@ function updateTransfer(client, t) {
     }
 }
 
+const ReceiptsKey = 'roomshare.deliveryReceipts';
+
+//! "Downloaded by Carol, Dave" under the row of this page's upload \a upJobId.
+function showDeliveries(upJobId, deliveredTo) {
+    const row = rows.get('upload' + upJobId);
+    if (!row || deliveredTo.length === 0)
+        return;
+    let line = row.querySelector('.deliveries');
+    if (!line) {
+        line = element('p', { className: 'deliveries' });
+        row.append(line);
+    }
+    line.textContent = `Downloaded by ${deliveredTo.map((r) => r.name).join(', ')}`;
+}
+
 function send(client, files) {
     if (!files || files.length === 0)
         return;
@@ -184,7 +199,20 @@ async function join(link, name) {
     client.on('participants-changed', () => renderParticipants(client));
     client.on('files-changed', () => renderFiles(client));
     client.on('transfer-progress', (t) => updateTransfer(client, t));
+    const receipts = $('receipts');
+    receipts.checked = localStorage.getItem(ReceiptsKey) !== 'off';
+    client.deliveryReceipts = receipts.checked;
+    receipts.addEventListener('change', () => {
+        client.deliveryReceipts = receipts.checked;
+        localStorage.setItem(ReceiptsKey, receipts.checked ? 'on' : 'off');
+    });
+    const sentIndexes = new Map(); // file index -> upJobId of this page's own uploads
+    client.on('deliveries-changed', ({ index, deliveredTo }) => showDeliveries(sentIndexes.get(index), deliveredTo));
     client.on('fs-upload-result', (r) => {
+        if (r.messageType === 'upload-completed' && r.response.uploadInfo.index !== undefined) {
+            sentIndexes.set(r.response.uploadInfo.index, r.response.upJobId);
+            showDeliveries(r.response.upJobId, client.deliveries.get(r.response.uploadInfo.index) || []);
+        }
         if (r.messageType === 'upload-started')
             updateTransfer(client, { id: r.response.upJobId, direction: 'upload', name: r.response.uploadInfo.name, size: r.response.uploadInfo.size, done: 0, speed: 0, status: 'running' });
     });

@@ -208,6 +208,11 @@ export class RoomshareClient extends EventTarget {
         this._crc = null;
         //! Verified downloads: {jobId, index, name, file} (file is disk-backed with OPFS).
         this.completedDownloads = [];
+        //! Whether a verified download sends the sender a delivery receipt (docs/protocol.md,
+        //! "Delivery receipts"): the user's choice; false means the server records nothing.
+        this.deliveryReceipts = true;
+        //! Receipts for this participant's own files: index -> [{clientId, name}], in order.
+        this.deliveries = new Map();
     }
 
     on(name, fn) {
@@ -427,6 +432,17 @@ export class RoomshareClient extends EventTarget {
             this._files.delete(m.index);
             this._emit('files-changed', this.availableFiles);
             break;
+        case 'file-delivered': {
+            const list = this.deliveries.get(m.index) || [];
+            if (!list.some((r) => r.clientId === m.clientId))
+                list.push({ clientId: m.clientId, name: m.name });
+            this.deliveries.set(m.index, list);
+            // The C++ library's event, field for field (src/core/room_moderation.cpp).
+            this._emit('fs-upload-result', { messageType: 'file-delivered', result: 0, description: 'file delivered',
+                                             response: { index: m.index, clientId: m.clientId, name: m.name } });
+            this._emit('deliveries-changed', { index: m.index, deliveredTo: list });
+            break;
+        }
         case 'upload-ack': this._onUploadAck(m); break;
         case 'upload-nack': this._onUploadNack(m); break;
         case 'upload-done': this._onUploadDone(m); break;
@@ -793,6 +809,8 @@ export class RoomshareClient extends EventTarget {
             return; // cancelled meanwhile
         const file = await d.sink.finish();
         d.sink = null;
+        if (this.deliveryReceipts)
+            this._request({ type: 'download-verified', index: d.index }).catch(() => {}); // a file withdrawn meanwhile
         d.file = new File([file], d.name, { type: d.mimeType || 'application/octet-stream' });
         this.completedDownloads.push({ jobId: d.id, index: d.index, name: d.name, file: d.file });
         d.path = URL.createObjectURL(d.file);

@@ -10,6 +10,7 @@ import utilsBundle from 'playwright-core/lib/utilsBundle';
 import { spawn, execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import readline from 'node:readline';
 
@@ -22,9 +23,11 @@ let failures = 0;
 
 //! Injected into the pages this script drives (addInitScript), never served: uploads stop
 //! reading their File at byte offset hold(n) (roomshare.js reads through Blob.slice) and
-//! go on when it is raised; drop() closes the page's WebSockets as a network failure would.
+//! go on when it is raised; drop() closes the page's WebSockets as a network failure would;
+//! while holdAcks is set, the page's download-ack messages are not sent (so the server
+//! stops once its window is out, and a download can be caught in flight).
 function testHooks() {
-    const hooks = { holdAt: Infinity, waiters: [], sockets: [] };
+    const hooks = { holdAt: Infinity, waiters: [], sockets: [], holdAcks: false };
     window.__roomshareTest = hooks;
     hooks.hold = (at) => {
         hooks.holdAt = at;
@@ -54,6 +57,12 @@ function testHooks() {
         constructor(...args) {
             super(...args);
             hooks.sockets.push(this);
+        }
+
+        send(data) {
+            if (hooks.holdAcks && typeof data === 'string' && data.includes('"download-ack"'))
+                return;
+            super.send(data);
         }
     };
 }
@@ -122,6 +131,7 @@ function start(command, args, name) {
     readline.createInterface({ input: child.stdout }).on('line', (l) => child.lines.push(l));
     const err = fs.createWriteStream(path.join(work, name + '.err'));
     child.stderr.pipe(err);
+    child.closed = new Promise((resolve) => child.on('close', resolve));
     children.push(child);
     return child;
 }
@@ -155,11 +165,13 @@ function browserProcesses(rootPid) {
             const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
             const rss = Number((status.match(/VmRSS:\s+(\d+) kB/) || [0, 0])[1]) * 1024;
             const anon = Number((status.match(/RssAnon:\s+(\d+) kB/) || [0, 0])[1]) * 1024;
+            const file = Number((status.match(/RssFile:\s+(\d+) kB/) || [0, 0])[1]) * 1024;
+            const shmem = Number((status.match(/RssShmem:\s+(\d+) kB/) || [0, 0])[1]) * 1024;
             const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
             if (cmdline.includes('chromium')) {
                 const type = (cmdline.match(/--type=([a-z-]+)/) || [0, 'browser'])[1];
                 const service = (cmdline.match(/--utility-sub-type=([a-zA-Z.]+)/) || [0, ''])[1];
-                result.set(pid, { rss, anon, renderer: type === 'renderer', type: service ? `${type}:${service}` : type });
+                result.set(pid, { rss, anon, file, shmem, renderer: type === 'renderer', type: service ? `${type}:${service}` : type });
             }
         } catch (e) {
             // gone meanwhile
@@ -175,6 +187,45 @@ function srvParticipants(listener, asMap = false) {
         if (e.messageType === 'user-connected')
             map.set(e.name, e.clientId);
     return asMap ? map : [...map.keys()];
+}
+
+//! A TCP proxy in front of the server for CLI participants (TLS passes through it untouched:
+//! the link's pin names the certificate, not the address). hold('up'|'down', n) stops
+//! forwarding that direction of a connection once n bytes have passed on it; cut() closes
+//! every pair as a network failure would and lifts the hold, so reconnections go through.
+async function startProxy(targetPort) {
+    const proxy = { pairs: [], limit: { up: Infinity, down: Infinity }, held: false };
+    const server = net.createServer((client) => {
+        const upstream = net.connect(targetPort, '127.0.0.1');
+        const pair = { client, upstream, passed: { up: 0, down: 0 } };
+        proxy.pairs.push(pair);
+        const forward = (from, to, direction) => {
+            from.on('data', (data) => {
+                pair.passed[direction] += data.length;
+                to.write(data);
+                if (pair.passed[direction] >= proxy.limit[direction]) {
+                    from.pause();
+                    proxy.held = true;
+                }
+            });
+            from.on('close', () => to.destroy());
+            from.on('error', () => to.destroy());
+        };
+        forward(client, upstream, 'up');
+        forward(upstream, client, 'down');
+    });
+    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+    proxy.port = server.address().port;
+    proxy.hold = (direction, bytes) => { proxy.limit[direction] = bytes; proxy.held = false; };
+    proxy.cut = () => {
+        proxy.limit = { up: Infinity, down: Infinity };
+        for (const { client, upstream } of proxy.pairs.splice(0)) {
+            client.destroy();
+            upstream.destroy();
+        }
+    };
+    proxy.close = () => { proxy.cut(); server.close(); };
+    return proxy;
 }
 
 //! The structure of an EnableX event: its keys (sorted) and the JSON types of their values.
@@ -258,6 +309,15 @@ async function main() {
         await until(`${who} to receive big.bin`, () => fs.existsSync(file) && fs.statSync(file).size === 64 * MiB, 60000);
         check(fs.existsSync(file) && sha256File(file) === bigHash, `${who} received the browser's 64 MiB byte-identical`);
     }
+    // Delivery receipts: Carol's and Dave's libraries confirm their verified downloads, and
+    // the page, as the sender, is told who has big.bin and shows it on its row.
+    await until('the page to be told that Carol and Dave have big.bin', () => page.evaluate(() => {
+        const done = window.events.find((e) => e.messageType === 'upload-completed' && e.response.uploadInfo.name === 'big.bin');
+        const names = window.events.filter((e) => e.messageType === 'file-delivered' && e.response.index === done.response.uploadInfo.index).map((e) => e.response.name);
+        return names.includes('Carol') && names.includes('Dave');
+    }), 30000);
+    check(await page.locator('#transfers li', { hasText: 'big.bin' }).locator('.deliveries').textContent().then((t) => /Carol/.test(t) && /Dave/.test(t)),
+          'the page\'s row for big.bin says who downloaded it');
 
     // 4. The WebSocket cut mid-upload: the upload resumes from the server's offset.
     const resumeFile = path.join(work, 'resume.bin');
@@ -320,10 +380,73 @@ async function main() {
         check(same, `${type}: the page's event has the C++ library's fields and types`, `C++ ${JSON.stringify(shape(cpp))} page ${JSON.stringify(shape(js))}`);
         compared.push(type);
     }
+    // The page's own receipt for secret.bin: Carol, a moderator, is told (as the sender would be).
+    await until('Carol to be told that Webby has secret.bin', () => jsonLines(carol).some((e) => e.messageType === 'file-delivered' && e.response.index === index && e.response.name === 'Webby'), 30000);
+    {
+        const cpp = jsonLines(carol).find((e) => e.messageType === 'file-delivered');
+        const js = (await page.evaluate(() => window.events)).find((e) => e.messageType === 'file-delivered');
+        check(cpp && js && JSON.stringify(shape(cpp)) === JSON.stringify(shape(js)), 'file-delivered: the page\'s event has the C++ library\'s fields and types', `C++ ${JSON.stringify(cpp && shape(cpp))} page ${JSON.stringify(js && shape(js))}`);
+        compared.push('file-delivered');
+    }
     const otherFiles = await other.evaluate(() => window.roomshare.availableFiles.map((f) => f.name));
     check(!otherFiles.includes('secret.bin') && otherFiles.includes('big.bin'), 'the second page does not list secret.bin', otherFiles.join(','));
     const refused = await other.evaluate((i) => new Promise((resolve) => window.roomshare.recvFiles(i, {}, resolve)), index);
     check(refused.result === 1181, 'the second page gets 1181 when it asks for secret.bin', JSON.stringify(refused));
+
+    // 5b. Resumes from both clients: the CLI (the C++ library) uploads and downloads through a
+    // proxy that holds a transfer in flight and then cuts every connection; the page downloads
+    // with its acknowledgements held and then loses its WebSocket. Each side resumes, and the
+    // resumed events are compared like the others (the page's upload-resumed comes from 4).
+    const port = new URL(webLink).port;
+    const proxy = await startProxy(Number(port));
+    const proxiedLink = nativeLink.split(`127.0.0.1:${port}`).join(`127.0.0.1:${proxy.port}`);
+    check(proxiedLink !== nativeLink, 'the CLI\'s link points at the proxy', proxiedLink);
+    const cutFile = path.join(work, 'cut.bin');
+    writeRandomFile(cutFile, 24 * MiB);
+    proxy.hold('up', 6 * MiB);
+    const cutSend = start(cli, ['send', proxiedLink, cutFile, '--name', 'Erin'], 'erin');
+    await until('Eve\'s upload to be held at the proxy', () => proxy.held, 60000);
+    proxy.cut();
+    const cutSendCode = await cutSend.closed;
+    check(cutSendCode === 0, 'Erin (CLI) finished her upload after the cut', String(cutSendCode));
+    const cppUploadResumed = jsonLines(cutSend).find((e) => e.messageType === 'upload-resumed');
+    check(cppUploadResumed && cppUploadResumed.response.offset > 0, 'the CLI\'s upload resumed from the server\'s offset, not from zero', JSON.stringify(cppUploadResumed));
+    await until('cut.bin in the page\'s list', () => page.evaluate(() => window.roomshare.availableFiles.some((f) => f.name === 'cut.bin')), 30000);
+    const cutIndex = await page.evaluate(() => window.roomshare.availableFiles.find((f) => f.name === 'cut.bin').index);
+    proxy.hold('down', 6 * MiB);
+    const cutRecv = start(cli, ['recv', proxiedLink, '--index', String(cutIndex), '--out', path.join(work, 'frank'), '--name', 'Frank'], 'frank');
+    await until('Frank\'s download to be held at the proxy', () => proxy.held, 60000);
+    proxy.cut();
+    const cutRecvCode = await cutRecv.closed;
+    check(cutRecvCode === 0, 'Frank (CLI) finished his download after the cut', String(cutRecvCode));
+    check(sha256File(path.join(work, 'frank', 'cut.bin')) === sha256File(cutFile), 'Frank\'s resumed download is byte-identical');
+    const cppDownloadResumed = jsonLines(cutRecv).find((e) => e.messageType === 'download-resumed');
+    check(cppDownloadResumed && cppDownloadResumed.response.offset > 0, 'the CLI\'s download resumed from what it had, not from zero', JSON.stringify(cppDownloadResumed));
+    proxy.close();
+    // With receipts turned off on the page, its download of cut.bin tells nobody.
+    await page.getByLabel('Tell senders when I have downloaded their files').uncheck();
+    await page.evaluate(() => { window.__roomshareTest.holdAcks = true; });
+    await page.evaluate((i) => { window.roomshare.recvFiles(i); }, cutIndex);
+    await until('the page\'s download to stop at the server\'s window', () => page.evaluate(() => [...window.roomshare._downloads.values()].some((d) => d.name === 'cut.bin' && d.written >= 4 * 1024 * 1024)), 60000);
+    await page.evaluate(() => { window.__roomshareTest.holdAcks = false; window.__roomshareTest.drop(); });
+    await until('the page\'s download of cut.bin to complete after the drop', () => page.evaluate(() => window.roomshare.completedDownloads.some((d) => d.name === 'cut.bin')), 60000);
+    await other.evaluate((i) => new Promise((resolve) => window.roomshare.recvFiles(i, {}, resolve)), cutIndex);
+    await until('Carol to be told that Other has cut.bin', () => jsonLines(carol).some((e) => e.messageType === 'file-delivered' && e.response.index === cutIndex && e.response.name === 'Other'), 30000);
+    check(!jsonLines(carol).some((e) => e.messageType === 'file-delivered' && e.response.index === cutIndex && e.response.name === 'Webby'),
+          'with receipts off, the page\'s verified download of cut.bin was reported to nobody');
+    await page.getByLabel('Tell senders when I have downloaded their files').check();
+    const pageEvents = await page.evaluate(() => window.events);
+    const jsDownloadResumed = pageEvents.find((e) => e.messageType === 'download-resumed');
+    check(jsDownloadResumed && jsDownloadResumed.response.offset > 0, 'the page\'s download resumed from what it had written, not from zero', JSON.stringify(jsDownloadResumed));
+    for (const [type, cpp] of [['upload-resumed', cppUploadResumed], ['download-resumed', cppDownloadResumed]]) {
+        const js = pageEvents.find((e) => e.messageType === type);
+        if (!cpp || !js) {
+            fail(`no ${type} event from ${cpp ? 'the page' : 'the C++ library'} to compare`);
+            continue;
+        }
+        check(JSON.stringify(shape(cpp)) === JSON.stringify(shape(js)), `${type}: the page's event has the C++ library's fields and types`, `C++ ${JSON.stringify(shape(cpp))} page ${JSON.stringify(shape(js))}`);
+        compared.push(type);
+    }
 
     // The failures, from both clients in the same situations: a file one is not a recipient of
     // (refused at once with 1181, an error object and no event), a download with nowhere to
@@ -499,6 +622,8 @@ async function main() {
                     maxRenderer = Math.max(maxRenderer, p.rss);
                 byType[`${p.type}/${pid}`] = Math.max(byType[`${p.type}/${pid}`] || 0, p.rss);
                 byType[`${p.type}/${pid}/anon`] = Math.max(byType[`${p.type}/${pid}/anon`] || 0, p.anon);
+                byType[`${p.type}/${pid}/file`] = Math.max(byType[`${p.type}/${pid}/file`] || 0, p.file);
+                byType[`${p.type}/${pid}/shmem`] = Math.max(byType[`${p.type}/${pid}/shmem`] || 0, p.shmem);
             }
             maxTotal = Math.max(maxTotal, total);
         };
@@ -524,13 +649,12 @@ async function main() {
         sample();
         console.log(`web: 1 GiB sent by the CLI and written by the page in ${seconds.toFixed(1)} s (${(1024 * MiB / 1e6 / seconds).toFixed(0)} MB/s); the page's renderer RSS at most ${(maxRenderer / MiB).toFixed(0)} MiB, all of Chromium at most ${(maxTotal / MiB).toFixed(0)} MiB`);
         console.log('web: largest RSS per Chromium process (MiB): ' + Object.entries(byType).map(([k, v]) => `${k}=${(v / MiB).toFixed(0)}`).join(' '));
-        // Flat memory: the renderer must not grow with the file. Its peak is reported; the
-        // issue's 200 MiB target is not met yet (about 215 MiB here, from about 135 MiB before
-        // the download: see docs/web.md), so what is checked is that it grew by less than
-        // 160 MiB, which holding the file (or a per-chunk leak) could not pass, nor the
-        // worker without its young garbage (opfs-worker.js: about 170 MiB of growth).
+        // Flat memory: the issue's bound is the renderer's RSS under 200 MiB during the whole
+        // 1 GiB download (about 170 MiB here from about 135 MiB before it; docs/web.md). A page
+        // holding the file, a per-chunk leak or the worker's dead buffers waiting for V8's
+        // external-memory limit (about 220 MiB) all fail it.
         console.log(`web: the renderer's RSS went from ${(baseline / MiB).toFixed(0)} MiB to at most ${(maxRenderer / MiB).toFixed(0)} MiB during the 1 GiB download`);
-        check(baseline > 0 && maxRenderer - baseline < 160 * MiB, 'the renderer grew by less than 160 MiB during the 1 GiB download', `${((maxRenderer - baseline) / MiB).toFixed(0)} MiB`);
+        check(baseline > 0 && maxRenderer < 200 * MiB, 'the renderer stayed under 200 MiB RSS during the 1 GiB download', `${(maxRenderer / MiB).toFixed(0)} MiB`);
         // Now attach, and check what the page holds.
         const attached = await chromium.connectOverCDP(devtools);
         const plainPage = attached.contexts()[0].pages().find((p) => p.url().startsWith(new URL(webLink).origin));
