@@ -15,10 +15,12 @@
 #include "guilogging.h"
 #include "invite.h"
 #include "mainwindow.h"
+#include "myfilesmodel.h"
 #include "participantsmodel.h"
 #include "room.h"
 #include "roomhost.h"
 #include "settings.h"
+#include "sharedbyyoupanel.h"
 #include "singleinstance.h"
 #include "startdialog.h"
 #include "systemuser.h"
@@ -170,8 +172,14 @@ QString stateLine(const MainWindow &window)
             && i.data(TransferModel::StatusRole).toInt() == int(TransferInfo::Status::Completed))
             ++downloaded;
     }
+    const MyFilesModel *mine = window.sharedByYouPanel()->model();
+    int delivered = 0;
+    for (int row = 0; row < mine->rowCount(); ++row) {
+        if (!mine->index(row, MyFilesModel::DeliveredColumn).data().toString().isEmpty())
+            ++delivered;
+    }
     return QStringLiteral("connected=%1 visible=%2 participants=%3 files=%4 uploading=%5 "
-                          "downloading=%6 downloaded=%7 overlay=%8")
+                          "downloading=%6 downloaded=%7 overlay=%8 mine=%9 delivered=%10")
         .arg(int(window.room()->isConnected()))
         .arg(int(window.isVisible()))
         .arg(window.participantsModel()->rowCount())
@@ -179,7 +187,9 @@ QString stateLine(const MainWindow &window)
         .arg(transfers->runningCount(TransferInfo::Direction::Upload))
         .arg(transfers->runningCount(TransferInfo::Direction::Download))
         .arg(downloaded)
-        .arg(int(window.dropOverlay()->isVisible()));
+        .arg(int(window.dropOverlay()->isVisible()))
+        .arg(mine->rowCount())
+        .arg(delivered);
 }
 
 } // namespace

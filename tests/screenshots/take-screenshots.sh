@@ -4,6 +4,8 @@
 #   02-files-available.png     Carol (an invisible, offscreen instance) shared three files
 #   03-transfers-in-progress.png  Alice uploads two large files, Bob downloads what arrives
 #   04-drop-overlay.png        Bob's window while files are dragged onto it
+#   05-shared-by-you.png       Bob sent two files; Dave and Erin (offscreen) downloaded them:
+#                              his "Shared by you" names them from their delivery receipts
 #
 # Usage: tests/screenshots/take-screenshots.sh [BUILD_DIR] [OUT_DIR]
 #   BUILD_DIR defaults to ./build, OUT_DIR to ./screenshots.
@@ -122,3 +124,18 @@ run bob --display-name Bob -geometry 1096x720+1104+0 --demo-state drop-overlay "
 wait_state bob connected=1 visible=1 overlay=1
 wait_state alice connected=1 visible=1
 shot 04-drop-overlay.png
+
+# Bob again, sending two files; Dave and Erin (offscreen) download everything they are
+# offered, and their receipts reach Bob's "Shared by you".
+head -c 734003 /dev/urandom >"$WORK/files/slides.pdf"
+head -c 88000 /dev/urandom >"$WORK/files/budget.ods"
+kill "${LAST_PID[bob]}" 2>/dev/null || true
+rm -f "$WORK/bob.state"
+run bob --display-name Bob -geometry 1096x720+1104+0 \
+    --demo-send "$WORK/files/slides.pdf" --demo-send "$WORK/files/budget.ods" "$LINK"
+wait_state bob connected=1 visible=1 mine=2
+QT_QPA_PLATFORM=offscreen run dave --display-name Dave --demo-download-all "$LINK"
+QT_QPA_PLATFORM=offscreen run erin --display-name Erin --demo-download-all "$LINK"
+wait_state bob mine=2 delivered=2
+wait_state alice connected=1 visible=1
+shot 05-shared-by-you.png
