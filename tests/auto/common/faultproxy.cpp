@@ -1,8 +1,13 @@
 #include "faultproxy.h"
 
+#include <algorithm>
+#include <limits>
+
 namespace {
 // Client bytes kept per connection to match cut prefixes against.
 constexpr qsizetype HeadSize = 64;
+// A rate-limited direction reads at most this much ahead from the kernel.
+constexpr qint64 RateReadBuffer = 16 * 1024;
 } // namespace
 
 FaultProxy::FaultProxy(quint16 targetPort, QObject *parent)
@@ -10,6 +15,46 @@ FaultProxy::FaultProxy(quint16 targetPort, QObject *parent)
     , m_targetPort(targetPort)
 {
     connect(&m_server, &QTcpServer::newConnection, this, &FaultProxy::onNewConnection);
+    m_clock.start();
+    m_rateTimer.setSingleShot(true);
+    connect(&m_rateTimer, &QTimer::timeout, this, &FaultProxy::forwardAll);
+}
+
+void FaultProxy::setRate(Direction direction, qint64 bytesPerSecond)
+{
+    m_rate[direction] = bytesPerSecond;
+    m_tokens[direction] = 0;
+    m_refilledAtMs[direction] = m_clock.elapsed();
+    for (Pair *p : std::as_const(m_pairs)) {
+        QTcpSocket *from = direction == ClientToServer ? p->client : p->server;
+        from->setReadBufferSize(bytesPerSecond > 0 ? RateReadBuffer : 0);
+    }
+    forwardAll();
+}
+
+qint64 FaultProxy::allowance(Direction direction)
+{
+    if (m_rate[direction] <= 0)
+        return std::numeric_limits<qint64>::max();
+    const qint64 now = m_clock.elapsed();
+    // A burst of at most 50 ms of the rate, as a link's queue would allow.
+    const double cap = std::max(double(m_rate[direction]) / 20, 1500.0);
+    m_tokens[direction] = std::min(cap,
+                                   m_tokens[direction]
+                                       + double(now - m_refilledAtMs[direction])
+                                           * double(m_rate[direction]) / 1000);
+    m_refilledAtMs[direction] = now;
+    return qint64(m_tokens[direction]);
+}
+
+void FaultProxy::forwardAll()
+{
+    const auto pairs = m_pairs;
+    for (Pair *p : pairs) {
+        forward(p, ClientToServer);
+        if (m_pairs.contains(p))
+            forward(p, ServerToClient);
+    }
 }
 
 FaultProxy::~FaultProxy()
@@ -107,6 +152,10 @@ void FaultProxy::onNewConnection()
         pair->client = client;
         pair->server = new QTcpSocket(this);
         m_pairs.append(pair);
+        if (m_rate[ClientToServer] > 0)
+            client->setReadBufferSize(RateReadBuffer);
+        if (m_rate[ServerToClient] > 0)
+            pair->server->setReadBufferSize(RateReadBuffer);
         connect(client, &QTcpSocket::readyRead, this,
                 [this, pair] { forward(pair, ClientToServer); });
         connect(pair->server, &QTcpSocket::readyRead, this,
@@ -134,9 +183,20 @@ void FaultProxy::forward(Pair *pair, Direction direction)
         return; // upstream still connecting: the data waits in the socket
     if (m_holding[direction] && pair->head.startsWith(m_holdPrefix[direction]))
         return; // waits in the socket until releaseHeld()
-    QByteArray data = from->readAll();
+    const qint64 allowed = allowance(direction);
+    if (allowed <= 0) {
+        if (from->bytesAvailable() > 0 && !m_rateTimer.isActive())
+            m_rateTimer.start(10);
+        return;
+    }
+    QByteArray data = from->read(std::min(allowed, std::max<qint64>(from->bytesAvailable(), 0)));
     if (data.isEmpty())
         return;
+    if (m_rate[direction] > 0) {
+        m_tokens[direction] -= double(data.size());
+        if (from->bytesAvailable() > 0 && !m_rateTimer.isActive())
+            m_rateTimer.start(10);
+    }
     m_read[direction] += data.size();
     if (direction == ClientToServer && pair->head.size() < HeadSize)
         pair->head += data.left(HeadSize - pair->head.size());

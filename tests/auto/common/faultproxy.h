@@ -5,11 +5,13 @@
 // after N more bytes in one direction, reset everything now, stall (stop forwarding and
 // stay silent), or flip one byte at a position of one direction's stream.
 
+#include <QElapsedTimer>
 #include <QHostAddress>
 #include <QList>
 #include <QObject>
 #include <QTcpServer>
 #include <QTcpSocket>
+#include <QTimer>
 #include <QUrl>
 
 class FaultProxy final : public QObject
@@ -55,6 +57,10 @@ public:
     //! seen, as a proxy that passes only WebSocket would. Empty: refuse none.
     void refuseWhereClientBegan(const QByteArray &clientPrefix) { m_refusePrefix = clientPrefix; }
     int refusedCount() const { return m_refused; }
+    //! Forwards at most \a bytesPerSecond in \a direction over all connections together,
+    //! as a slow link would (0: no limit). What waits stays in the kernel, so the sender
+    //! feels TCP backpressure rather than a proxy buffering for it.
+    void setRate(Direction direction, qint64 bytesPerSecond);
     //! Forwards what was held back and stops holding. A pair whose peer closed while it
     //! was held is closed after that.
     void releaseHeld();
@@ -85,6 +91,9 @@ private:
     void closePair(Pair *pair, bool abort);
     void peerClosed(Pair *pair);
     bool isHeld(const Pair *pair) const;
+    //! Bytes \a direction may forward now under its rate (refilled from the clock).
+    qint64 allowance(Direction direction);
+    void forwardAll();
 
     QTcpServer m_server;
     quint16 m_targetPort = 0;
@@ -104,4 +113,9 @@ private:
     quint16 m_routePort = 0;
     int m_cutsDone = 0;
     int m_flipsDone = 0;
+    qint64 m_rate[2] = { 0, 0 }; //!< bytes per second; 0: unlimited
+    double m_tokens[2] = { 0, 0 };
+    qint64 m_refilledAtMs[2] = { 0, 0 };
+    QElapsedTimer m_clock;
+    QTimer m_rateTimer; //!< forwards again once a rate allows more
 };

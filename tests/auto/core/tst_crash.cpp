@@ -14,6 +14,7 @@
 
 #include "protocol.h"
 #include "room.h"
+#include "serverprocess.h"
 #include "testutil.h"
 #include "transferjob.h"
 
@@ -26,68 +27,6 @@ constexpr int LongWait = 60000;
 // The received bytes the server has not made durable yet: at most 8 MiB (checkpoints
 // every 4 MiB run on a thread and may lag by one more interval) or a second's worth.
 constexpr qint64 DurableInterval = 8 * MiB;
-
-//! The roomshare-server executable on a fixed data folder; restartable on the same port.
-class ServerProcess
-{
-public:
-    ServerProcess(const QString &dataDir, const QString &secretFile)
-        : m_dataDir(dataDir)
-        , m_secretFile(secretFile)
-    { }
-    ~ServerProcess() { kill(); }
-
-    bool start(const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment())
-    {
-        m_stderr.clear();
-        m_proc = std::make_unique<QProcess>();
-        m_proc->setProcessEnvironment(env);
-        QObject::connect(m_proc.get(), &QProcess::readyReadStandardError, m_proc.get(),
-                         [this] { m_stderr += m_proc->readAllStandardError(); });
-        m_proc->start(qEnvironmentVariable("ROOMSHARE_SERVER_BIN"),
-                      { QStringLiteral("--listen"), QStringLiteral("127.0.0.1:%1").arg(m_port),
-                        QStringLiteral("--data"), m_dataDir, QStringLiteral("--secret-file"),
-                        m_secretFile, QStringLiteral("--ping-interval"), QStringLiteral("0.5"),
-                        QStringLiteral("--idle-timeout"), QStringLiteral("3") });
-        if (!m_proc->waitForStarted(5000))
-            return false;
-        QByteArray out;
-        QElapsedTimer t;
-        t.start();
-        while (!out.contains('\n') && t.elapsed() < 10000) {
-            m_proc->waitForReadyRead(100);
-            out += m_proc->readAllStandardOutput();
-        }
-        const auto m = QRegularExpression(QStringLiteral("listening on ws://127.0.0.1:(\\d+)"))
-                           .match(QString::fromUtf8(out));
-        if (!m.hasMatch()) {
-            m_proc->waitForFinished(1000);
-            m_stderr += m_proc->readAllStandardError();
-            qWarning("roomshare-server did not start: %s %s", out.constData(),
-                     m_stderr.constData());
-            return false;
-        }
-        m_port = quint16(m.captured(1).toUInt());
-        return true;
-    }
-    void kill()
-    {
-        if (m_proc && m_proc->state() != QProcess::NotRunning) {
-            m_proc->kill(); // SIGKILL: no cleanup of any kind
-            m_proc->waitForFinished(5000);
-        }
-    }
-    quint16 port() const { return m_port; }
-    QUrl url() const { return QUrl(QStringLiteral("ws://127.0.0.1:%1/").arg(m_port)); }
-    QByteArray stderrText() const { return m_stderr; }
-
-private:
-    QString m_dataDir;
-    QString m_secretFile;
-    quint16 m_port = 0;
-    std::unique_ptr<QProcess> m_proc;
-    QByteArray m_stderr;
-};
 
 //! Spins the event loop without sleeping until \a job has moved \a bytes (or is gone), so
 //! the kill lands right at the chosen point of a fast loopback transfer.
