@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# The chaos run (issue 16, tests/chaos/chaos.py): real server and CLI processes in four rooms
+# under random faults, then one table of what was checked.
+#
+#   bash tests/chaos/run.sh [--minutes N] [--max-size BYTES] [--seed N] [--build DIR]
+#
+# CI runs 3 minutes with files up to 16 MiB (scripts/test.sh); a long run by hand:
+#   bash tests/chaos/run.sh --minutes 30 --max-size 268435456
+# As root the server's data folder is a small tmpfs, so the driver can fill its disk;
+# otherwise that fault is left out (the table counts it as 0).
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+build="$here/build"
+minutes=3
+max_size=$((16 * 1024 * 1024))
+extra=()
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --minutes) minutes="$2"; shift 2 ;;
+        --max-size) max_size="$2"; shift 2 ;;
+        --build) build="$2"; shift 2 ;;
+        --seed) extra+=(--seed "$2"); shift 2 ;;
+        *) echo "chaos: unknown option $1" >&2; exit 2 ;;
+    esac
+done
+build="$(cd "$build" && pwd)"
+work="$(mktemp -d "${TMPDIR:-/tmp}/roomshare-chaos.XXXXXX")"
+mounted=""
+cleanup() {
+    pkill -KILL -f "$work" 2>/dev/null || true
+    [ -n "$mounted" ] && umount "$work/srv" 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+mkdir -p "$work/srv"
+if [ "$(id -u)" -eq 0 ]; then
+    # Room for the largest files of a run several times over, small enough to fill quickly.
+    size_mib=$(( max_size / 1048576 * 12 + 256 ))
+    mount -t tmpfs -o size=${size_mib}m roomshare-chaos "$work/srv"
+    mounted=1
+    extra+=(--tmpfs)
+fi
+# Bounded: the run, three minutes to settle, a margin.
+timeout $(( $(printf '%.0f' "$minutes") * 60 + 420 )) \
+    /usr/bin/python3 "$here/tests/chaos/chaos.py" --build "$build" --work "$work" \
+    --minutes "$minutes" --max-size "$max_size" "${extra[@]}"
