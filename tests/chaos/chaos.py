@@ -19,6 +19,7 @@ import hashlib
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import socket
@@ -142,7 +143,8 @@ class Server:
         self.kills = 0
         self.crashes = []
         self.starts = 0
-        self.samples = []  # (t, fds, rss)
+        self.samples = []  # (t, fds, rss, start number)
+        self.extra = []
 
     def start(self):
         self.starts += 1
@@ -150,7 +152,7 @@ class Server:
         self.proc = subprocess.Popen([
             self.binary, '--listen', f'127.0.0.1:{self.port}', '--data', self.data,
             '--secret-file', self.secret, '--max-connections-per-address', '0',
-            '--ping-interval', '2', '--idle-timeout', '8'],
+            '--ping-interval', '2', '--idle-timeout', '8'] + self.extra,
             stdout=subprocess.PIPE, stderr=err)
         line = self.proc.stdout.readline().decode()
         if 'listening on' not in line:
@@ -284,9 +286,14 @@ class Send:
             self.completed = True
             self.index = next(e for e in events if e.get('messageType') == 'upload-completed')['response']['uploadInfo'].get('index')
         else:
-            with open(self.outs[-1] + '.err', 'rb') as f:
-                self.failures.append(f.read().decode(errors='replace').strip().splitlines()[-1:] or [''])
-            self.proc = None  # the driver starts it again
+            failed = [e for e in events if e.get('messageType') == 'upload-failed']
+            if failed:
+                self.failures.append([f"{failed[-1].get('desc', '')} ({failed[-1].get('result')})"])
+            else:
+                with open(self.outs[-1] + '.err', 'rb') as f:
+                    self.failures.append(f.read().decode(errors='replace').strip().splitlines()[-1:] or [''])
+            self.proc = None  # the driver starts it again, a second later
+            self.retry_at = time.time() + 1
 
     def kill9(self):
         if self.proc and self.proc.poll() is None:
@@ -336,6 +343,8 @@ def main():
     ap.add_argument('--max-size', type=int, default=16 * MiB)
     ap.add_argument('--tmpfs', action='store_true', help='the server data folder is a tmpfs (disk-full faults)')
     ap.add_argument('--seed', type=int, default=int(time.time()))
+    ap.add_argument('--send-interval', default='2,6', help='seconds between sends in a room: MIN,MAX')
+    ap.add_argument('--file-ttl', type=int, default=0, help='the server\'s --file-ttl (0: its default)')
     a = ap.parse_args()
     rng = random.Random(a.seed)
     server_bin = os.path.join(a.build, 'src/server/roomshare-server')
@@ -348,7 +357,10 @@ def main():
         f.write(rng.randbytes(32).hex().encode())
     log(f'seed {a.seed}, {a.minutes} min, files of 0 B to {a.max_size // MiB} MiB')
 
+    send_min, send_max = (float(x) for x in a.send_interval.split(','))
     server = Server(server_bin, data, secret, free_port(), work)
+    if a.file_ttl:
+        server.extra = ['--file-ttl', str(a.file_ttl)]
     server.start()
     proxy = Proxy(server.port)
 
@@ -388,6 +400,38 @@ def main():
     next_sample = started
     seq = 0
     deck = []
+    tally = {'missing': [], 'wrong': [], 'leaked': [], 'verified': 0, 'copies': 0}
+
+    def copies_of(s, l):
+        base = os.path.basename(s.path)
+        stem = base[:-4]
+        return [f for f in os.listdir(l.dir)
+                if f == base or (f.startswith(stem + ' (') and f.endswith(').bin'))]
+
+    def verify(s, final):
+        """Once every intended recipient has a complete copy (or at the end): compare, then
+        delete the copies and the source so a long run's disk use stays bounded."""
+        members = [l for l in listeners if l.room == s.room]
+        if not final and any(not copies_of(s, l) for l in members if l.name in s.intended):
+            return
+        for l in members:
+            present = copies_of(s, l)
+            if l.name in s.intended and not present:
+                tally['missing'].append(f'{os.path.basename(s.path)}@{l.name}')
+            if l.name not in s.intended and present:
+                tally['leaked'].append(f'{os.path.basename(s.path)}@{l.name}')
+            for f in present:
+                full = os.path.join(l.dir, f)
+                if sha256_file(full) != s.sha:
+                    tally['wrong'].append(f'{f}@{l.name}')
+                tally['copies'] += 1
+                os.remove(full)
+        tally['verified'] += 1
+        s.verified = True
+        s.size = os.path.getsize(s.path)
+        os.remove(s.path)
+
+    next_verify = started + 5
     filler = os.path.join(data, 'chaos-filler')
     filler_until = 0
     max_loops = int(a.minutes * 60 * 20) + 100  # 50 ms a loop
@@ -428,11 +472,16 @@ def main():
                 os.makedirs(s.home, exist_ok=True)
                 s.start()
                 sends.append(s)
-                next_send[r] = now + rng.uniform(2, 6)
+                next_send[r] = now + rng.uniform(send_min, send_max)
         for s in sends:
             s.poll()
-            if not s.completed and s.proc is None and time.time() < end:
+            if not s.completed and s.proc is None and time.time() >= getattr(s, 'retry_at', 0):
                 s.start()
+        if now >= next_verify:
+            for s in sends:
+                if s.completed and not getattr(s, 'verified', False):
+                    verify(s, False)
+            next_verify = time.time() + 5
         if now >= next_fault:
             # A shuffled deck, so that every kind of fault comes once in every seven.
             if not deck:
@@ -495,9 +544,12 @@ def main():
         server.check_alive()
         for s in sends:
             s.poll()
-            if not s.completed and s.proc is None:
+            if not s.completed and s.proc is None and time.time() >= getattr(s, 'retry_at', 0):
                 s.start()
-        if all(s.completed for s in sends) and not any(
+        for s in sends:
+            if s.completed and not getattr(s, 'verified', False):
+                verify(s, False)
+        if all(getattr(s, 'verified', False) for s in sends) and not any(
                 f.endswith('.roomshare-part') for l in listeners for f in os.listdir(l.dir)):
             # every listener has each of its files (checked below); a short grace for the last
             time.sleep(3)
@@ -516,19 +568,23 @@ def main():
     completed = [s for s in sends if s.completed]
     check(len(completed) == len(sends), 'every send completed (after retries)',
           f'{len(completed)} of {len(sends)}')
-    missing, wrong, leaked = [], [], []
     for s in completed:
-        base = os.path.basename(s.path)
-        for l in [x for x in listeners if x.room == s.room]:
-            present = [f for f in os.listdir(l.dir) if f == base or (f.startswith(base[:-4] + ' (') and f.endswith('.bin'))]
-            if l.name in s.intended:
-                if not present:
-                    missing.append(f'{base}@{l.name}')
-                for f in present:
-                    if sha256_file(os.path.join(l.dir, f)) != s.sha:
-                        wrong.append(f'{f}@{l.name}')
-            elif present:
-                leaked.append(f'{base}@{l.name}')
+        if not getattr(s, 'verified', False):
+            verify(s, True)
+    # Copies that came after their file was verified (a restarted listener downloads what is
+    # still offered): checked too, and a targeted file must never be at a non-recipient.
+    by_base = {os.path.basename(s.path): s for s in sends}
+    for l in listeners:
+        for f in os.listdir(l.dir):
+            stem = f.split(' (')[0].removesuffix('.bin') + '.bin'
+            s = by_base.get(stem)
+            if s is None or not f.endswith('.bin'):
+                continue
+            if l.name not in s.intended:
+                tally['leaked'].append(f'{f}@{l.name} (late)')
+            if sha256_file(os.path.join(l.dir, f)) != s.sha:
+                tally['wrong'].append(f'{f}@{l.name} (late)')
+    missing, wrong, leaked = tally['missing'], tally['wrong'], tally['leaked']
     check(not missing, 'every completed file at every intended recipient', ', '.join(missing[:5]))
     check(not wrong, 'byte-identical (SHA-256) wherever it arrived', ', '.join(wrong[:5]))
     check(not leaked, 'targeted files at nobody else', ', '.join(leaked[:5]))
@@ -577,26 +633,28 @@ def main():
     check(rss1 <= rss0 * 1.5 + 16 * MiB, 'no memory growth in the server', f'{rss0 / MiB:.1f} -> {rss1 / MiB:.1f} MiB ({span})')
 
     # ---- the table ----
-    total_bytes = sum(os.path.getsize(s.path) for s in completed)
+    total_bytes = sum(getattr(s, 'size', 0) for s in completed)
+    largest = max((getattr(s, 'size', 0) for s in sends), default=0)
     resumed = sum(s.resumed for s in sends)
     print()
     print(f'## Chaos run: {a.minutes:g} min, seed {a.seed}, {time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}')
     print()
     print('| what | count |')
     print('|---|---|')
-    print(f'| files sent and completed | {len(completed)} of {len(sends)} ({total_bytes / MiB:.0f} MiB, 0 B to {max((os.path.getsize(s.path) for s in sends), default=0) / MiB:.1f} MiB; {sum(1 for s in sends if not s.to)} broadcast, {sum(1 for s in sends if s.to)} targeted) |')
+    print(f'| files sent and completed | {len(completed)} of {len(sends)} ({total_bytes / MiB:.0f} MiB, 0 B to {largest / MiB:.1f} MiB; {sum(1 for s in sends if not s.to)} broadcast, {sum(1 for s in sends if s.to)} targeted) |')
     print(f'| send attempts (a kill or a failure starts one again) | {sum(s.attempts for s in sends)}; uploads reported resumed: {resumed} |')
     reasons = {}
     for s in sends:
         for f in s.failures:
             text = (f[0] if f else '') or '(no message)'
-            key = text.split(': ', 1)[-1][:90]
+            key = re.sub(r'127\.0\.0\.1:\d+', 'ADDRESS', text)[:100]
             reasons[key] = reasons.get(key, 0) + 1
     for text, n in sorted(reasons.items(), key=lambda kv: -kv[1])[:4]:
         print(f'| a send ended without completing: {text.replace("|", "/")} | {n} |')
     for k, v in faults.items():
         print(f'| fault: {k} | {v} |')
-    print(f'| listener restarts | {sum(l.runs - 1 for l in listeners)} |')
+    print(f'| listener restarts | {sum(l.runs - 1 for l in listeners)}; downloads reported resumed: {sum(1 for l in listeners for e in l.events() if e.get("messageType") == "download-resumed")} |')
+    print(f'| copies verified at recipients | {tally["copies"]} |')
     print(f'| server starts | {server.starts} |')
     print()
     print('| check | result | detail |')

@@ -5,7 +5,8 @@
 #   bash tests/chaos/run.sh [--minutes N] [--max-size BYTES] [--seed N] [--build DIR]
 #
 # CI runs 3 minutes with files up to 16 MiB (scripts/test.sh); a long run by hand:
-#   bash tests/chaos/run.sh --minutes 30 --max-size 268435456
+#   bash tests/chaos/run.sh --minutes 30 --long
+# (--long: files up to 256 MiB, a send every 10-30 s per room, files kept 15 minutes.)
 # As root the server's data folder is a small tmpfs, so the driver can fill its disk;
 # otherwise that fault is left out (the table counts it as 0).
 set -euo pipefail
@@ -20,6 +21,7 @@ while [ $# -gt 0 ]; do
         --max-size) max_size="$2"; shift 2 ;;
         --build) build="$2"; shift 2 ;;
         --seed) extra+=(--seed "$2"); shift 2 ;;
+        --long) max_size=$((256 * 1024 * 1024)); extra+=(--send-interval 10,30 --file-ttl 900); shift ;;
         *) echo "chaos: unknown option $1" >&2; exit 2 ;;
     esac
 done
