@@ -125,7 +125,55 @@ __attribute__((target("sse4.2"))) quint32 crc32cHardware(quint32 crc, const ucha
 }
 #endif
 
+// CRC combination works on polynomials over GF(2) modulo the CRC's polynomial P, in the
+// reflected bit order the CRC register uses: bit 31 is the coefficient of x^0, bit 0 that of
+// x^31. Appending n zero bytes to a message multiplies its (unconditioned) register by
+// x^(8n) mod P; the initial value and final XOR cancel out, so
+// crc(A|B) = crc(A) * x^(8 len(B)) mod P  XOR  crc(B).
+quint32 multiplyModP(quint32 a, quint32 b)
+{
+    quint32 product = 0;
+    for (quint32 bit = 1u << 31; bit != 0; bit >>= 1) {
+        if (a & bit)
+            product ^= b;
+        // b *= x: a shift towards higher powers, reducing by P when x^32 appears.
+        b = (b & 1) ? (b >> 1) ^ Crc32cPolynomial : b >> 1;
+    }
+    return product;
+}
+
+//! x^(2^k) mod P for k = 0..63, by repeated squaring from x^1.
+std::array<quint32, 64> makePowersOfTwo()
+{
+    std::array<quint32, 64> powers{};
+    powers[0] = 1u << 30; // x^1
+    for (std::size_t k = 1; k < powers.size(); ++k)
+        powers[k] = multiplyModP(powers[k - 1], powers[k - 1]);
+    return powers;
+}
+
+//! x^(8 n) mod P: the product of x^(2^k) over the set bits k of 8 n.
+quint32 shiftOperator(quint64 bytes)
+{
+    static const std::array<quint32, 64> powers = makePowersOfTwo();
+    quint32 op = 1u << 31; // x^0
+    // 8 n may need one bit more than n: walk n's bits and start at x^8 = x^(2^3).
+    for (std::size_t k = 3; bytes != 0 && k < powers.size(); ++k, bytes >>= 1) {
+        if (bytes & 1)
+            op = multiplyModP(op, powers[k]);
+    }
+    return op;
+}
+
 } // namespace
+
+quint32 crc32cCombine(quint32 crcA, quint32 crcB, qint64 lengthB)
+{
+    Q_ASSERT(lengthB >= 0);
+    if (lengthB <= 0)
+        return crcA; // B is empty (its CRC-32C is 0)
+    return multiplyModP(shiftOperator(quint64(lengthB)), crcA) ^ crcB;
+}
 
 quint32 crc32cOf(QByteArrayView data)
 {
@@ -180,6 +228,18 @@ void ChunkHeader::fill(char *message, qint64 size, Kind kind, quint32 transferId
     qToBigEndian<quint32>(transferId, d + 4);
     qToBigEndian<quint64>(offset, d + 8);
     qToBigEndian<quint32>(crc, d + 16);
+}
+
+void ChunkHeader::write(char *header, Kind kind, quint32 transferId, quint64 offset, quint32 crc32c)
+{
+    auto *d = reinterpret_cast<uchar *>(header);
+    d[0] = uchar(kind);
+    d[1] = HasCrc32c;
+    d[2] = 0;
+    d[3] = 0;
+    qToBigEndian<quint32>(transferId, d + 4);
+    qToBigEndian<quint64>(offset, d + 8);
+    qToBigEndian<quint32>(crc32c, d + 16);
 }
 
 QByteArray ChunkHeader::encode(Kind kind, quint32 transferId, quint64 offset,

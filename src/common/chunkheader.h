@@ -43,6 +43,9 @@ struct ChunkHeader
     //! The same for a message of \a size bytes (header included) at \a message.
     static void fill(char *message, qint64 size, Kind kind, quint32 transferId, quint64 offset,
                      Checksum checksum = Checksum::Crc32c);
+    //! Writes a header whose CRC-32C of the payload is known already (\a crc32c) into the
+    //! Size bytes at \a header: a payload sent without passing through the writer's memory.
+    static void write(char *header, Kind kind, quint32 transferId, quint64 offset, quint32 crc32c);
     //! Parses the header of \a message; std::nullopt when it is too short or has an unknown kind.
     static std::optional<ChunkHeader> decode(QByteArrayView message);
     //! True when the header carries a checksum (CRC-32C or CRC-32) that matches \a payload.
@@ -54,5 +57,9 @@ struct ChunkHeader
 quint32 crc32Of(QByteArrayView data);
 //! CRC-32C (Castagnoli, as iSCSI and ext4 use it); in hardware where the CPU has SSE 4.2.
 quint32 crc32cOf(QByteArrayView data);
+//! The CRC-32C of A followed by B, from CRC-32C(A) \a crcA, CRC-32C(B) \a crcB and the length
+//! of B, without a pass over either: how a receiver composes a whole object's CRC from the
+//! CRCs of its chunks (docs/protocol.md, "Uploads"). \a lengthB >= 0.
+quint32 crc32cCombine(quint32 crcA, quint32 crcB, qint64 lengthB);
 
 } // namespace Roomshare

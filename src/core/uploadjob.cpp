@@ -65,6 +65,7 @@ void UploadJob::doStart()
                         QStringLiteral("Reading %1 failed: %2")
                             .arg(m_info.localPath, m_file.errorString()));
         m_hash.addData(content);
+        m_crc32c = crc32cOf(content);
         m_hashed = m_info.totalBytes;
         m_sha256 = m_hash.hexResult();
     }
@@ -80,8 +81,10 @@ void UploadJob::begin()
                      { QStringLiteral("broadcast"), m_info.broadcast } };
     if (!m_info.broadcast)
         msg.insert(QStringLiteral("clientList"), QJsonArray::fromStringList(m_info.recipients));
-    if (!m_sha256.isEmpty())
+    if (!m_sha256.isEmpty()) {
         msg.insert(QStringLiteral("sha256"), m_sha256);
+        msg.insert(QStringLiteral("crc32c"), double(m_crc32c));
+    }
     if (m_expiresIn > 0)
         msg.insert(QStringLiteral("expiresIn"), double(m_expiresIn));
     if (m_maxDownloads > 0)
@@ -206,6 +209,13 @@ void UploadJob::pump()
         if (m_sent + n > m_hashed) {
             const qint64 skip = m_hashed - m_sent;
             m_hash.addData(chunk.frame(), chunk.frame().size() - n + skip, n - skip);
+            // The whole file's CRC-32C for upload-end, composed from the chunks' (which the
+            // server verifies and composes the same way): no pass of its own.
+            const auto header
+                = ChunkHeader::decode(QByteArrayView(chunk.frame()).sliced(DataFrames::LengthSize));
+            const quint32 crc
+                = skip == 0 && header ? header->crc32 : crc32cOf(chunk.payloadView().sliced(skip));
+            m_crc32c = crc32cCombine(m_crc32c, crc, n - skip);
             m_hashed = m_sent + n;
         }
         room()->sendChunk(chunk);
@@ -220,7 +230,8 @@ void UploadJob::pump()
         m_endSent = true;
         room()->sendControl(QJsonObject{ { QStringLiteral("type"), QStringLiteral("upload-end") },
                                          { QStringLiteral("uploadId"), double(m_wireId) },
-                                         { QStringLiteral("sha256"), m_sha256 } });
+                                         { QStringLiteral("sha256"), m_sha256 },
+                                         { QStringLiteral("crc32c"), double(m_crc32c) } });
     }
 }
 

@@ -53,6 +53,7 @@ private:
     QFile m_file;
     BackgroundSha256 m_hash;
     qint64 m_hashed = 0; //!< bytes fed to m_hash; re-sent bytes are not hashed twice
+    quint32 m_crc32c = 0; //!< CRC-32C of the first m_hashed bytes
     qint64 m_sent = 0;
     qint64 m_sentMax = 0; //!< the furthest m_sent ever got, to count re-sent bytes
     qint64 m_acked = 0;

@@ -3,6 +3,7 @@
 #include "listener_p.h"
 #include "roomserver_p.h"
 #include "serverlogging_p.h"
+#include "zerocopywriter_p.h"
 
 #include <chunkheader.h>
 #include <invite.h>
@@ -51,12 +52,29 @@ QString str(const char *latin1)
     return QString::fromLatin1(latin1);
 }
 
-std::optional<quint32> transferIdOf(const QJsonValue &v)
+std::optional<quint32> uint32Of(const QJsonValue &v)
 {
     const auto id = JsonNumbers::exactInteger(v);
     if (!id || *id < 0 || *id > qint64(std::numeric_limits<quint32>::max()))
         return std::nullopt;
     return quint32(*id);
+}
+
+std::optional<quint32> transferIdOf(const QJsonValue &v)
+{
+    return uint32Of(v);
+}
+
+//! The optional whole-file "crc32c" of `upload-begin` and `upload-end`: false when present
+//! but not an integer from 0 to 2^32 - 1.
+bool readCrc32c(const QJsonObject &msg, std::optional<quint32> *crc)
+{
+    const QJsonValue v = msg.value(QLatin1String("crc32c"));
+    *crc = std::nullopt;
+    if (v.isUndefined())
+        return true;
+    *crc = uint32Of(v);
+    return crc->has_value();
 }
 
 bool isSha256Hex(const QString &s)
@@ -206,6 +224,12 @@ void Connection::attachDataChannel(QTcpSocket *socket)
     connect(m_data, &QTcpSocket::bytesWritten, this, &Connection::pumpDownloads);
     connect(m_data, &QTcpSocket::disconnected, this, &Connection::onDataChannelLost,
             Qt::QueuedConnection);
+    m_zeroCopy = ZeroCopyWriter::create(m_data);
+    if (m_zeroCopy) {
+        connect(m_zeroCopy.get(), &ZeroCopyWriter::drained, this, &Connection::pumpDownloads);
+        connect(m_zeroCopy.get(), &ZeroCopyWriter::failed, this, &Connection::onDataChannelLost,
+                Qt::QueuedConnection);
+    }
     // Frames may have arrived before the join that claimed the channel.
     if (m_data->bytesAvailable() > 0)
         QMetaObject::invokeMethod(this, &Connection::onDataReadyRead, Qt::QueuedConnection);
@@ -251,6 +275,8 @@ void Connection::closeDataChannel()
 {
     if (!m_data)
         return;
+    // Our duplicate of the descriptor would keep the connection open after abort().
+    m_zeroCopy.reset();
     QTcpSocket *data = std::exchange(m_data, nullptr);
     data->disconnect(this);
     data->abort();
@@ -269,7 +295,9 @@ void Connection::sendChunk(const DataFrames::ChunkFrame &chunk)
 
 qint64 Connection::dataBacklog() const
 {
-    return m_data ? m_data->bytesToWrite() : m_socket->bytesToWrite();
+    if (!m_data)
+        return m_socket->bytesToWrite();
+    return m_data->bytesToWrite() + (m_zeroCopy ? m_zeroCopy->pending() : 0);
 }
 
 void Connection::detachTransfers()
@@ -578,6 +606,10 @@ void Connection::handleUploadBegin(const QJsonObject &msg, const QJsonValue &rid
     const QJsonValue shaValue = msg.value(QLatin1String("sha256"));
     if (!shaValue.isUndefined() && !(shaValue.isString() && isSha256Hex(shaValue.toString())))
         return invalid(str("\"sha256\" must be 64 hexadecimal digits"));
+    std::optional<quint32> crc32c;
+    if (!readCrc32c(msg, &crc32c) || (crc32c && !shaValue.isString()))
+        return invalid(str("\"crc32c\" must be an integer from 0 to 4294967295, sent with "
+                           "\"sha256\""));
     if (size == 0 && shaValue.isString()
         && shaValue.toString().toLower() != QLatin1String(EmptySha256)) {
         // Refused before it exists, so the refusal answers the request itself.
@@ -642,12 +674,13 @@ void Connection::handleUploadBegin(const QJsonObject &msg, const QJsonValue &rid
                          QStringLiteral("The server cannot store files right now: %1")
                              .arg(upload->file->errorString()));
     }
-    upload->hashValid = true;
+    upload->crcsValid = true;
     upload->sinceDurable.start();
     upload->connection = this;
     if (shaValue.isString()) {
         upload->endReceived = true;
         upload->clientSha256 = shaValue.toString().toLower();
+        upload->clientCrc32c = crc32c;
     }
     const quint32 id = upload->id;
     qCInfo(lcServer) << m_clientId << "upload" << id << "begins:" << *size << "bytes"
@@ -696,22 +729,13 @@ bool Connection::attach(Upload &upload)
         if (!upload.file->seek(upload.received))
             return false;
     }
-    if (!upload.hashValid) {
-        // After a restart the running hash is rebuilt from the partial file's prefix.
-        upload.hash.reset();
+    if (!upload.crcsValid || upload.crcs.length() != upload.received) {
+        // After a restart (or a cut back to the durable offset) the CRCs are rebuilt from the
+        // partial file's prefix (CRC-32C runs at tens of GB/s; the read is the cost).
         QFile in(m_server->storage.partialPath(upload.storageId));
-        if (!in.open(QIODevice::ReadOnly))
+        if (!in.open(QIODevice::ReadOnly) || !upload.crcs.rebuild(in, upload.received))
             return false;
-        QByteArray buf(1 << 20, Qt::Uninitialized);
-        qint64 left = upload.received;
-        while (left > 0) {
-            const qint64 n = in.read(buf.data(), qMin<qint64>(left, buf.size()));
-            if (n <= 0)
-                return false;
-            upload.hash.addData(buf, 0, n);
-            left -= n;
-        }
-        upload.hashValid = true;
+        upload.crcsValid = true;
     }
     upload.acked = upload.received;
     upload.nackedAt = -1;
@@ -839,7 +863,11 @@ void Connection::onBinaryMessage(const QByteArray &data)
                                          "failing): %1")
                               .arg(why));
     }
-    upload.hash.addData(data, ChunkHeader::Size);
+    // The CRC-32C the chunk was verified with, composed into the whole file's: no second
+    // pass over the bytes (a chunk with zlib's CRC-32 needs its CRC-32C computed once).
+    const quint32 chunkCrc
+        = (header->flags & ChunkHeader::HasCrc32c) ? header->crc32 : crc32cOf(payload);
+    upload.crcs.append(payload, chunkCrc);
     upload.received += payload.size();
     upload.lastActivityMs = QDateTime::currentMSecsSinceEpoch();
     m_server->noteUndurable(&upload);
@@ -918,32 +946,46 @@ void Connection::handleUploadEnd(const QJsonObject &msg, const QJsonValue &rid)
         return failUpload(*id, ErrorCode::InvalidRequest,
                           str("\"sha256\" must be 64 hexadecimal digits"));
     }
+    std::optional<quint32> crc32c;
+    if (!readCrc32c(msg, &crc32c)) {
+        return failUpload(*id, ErrorCode::InvalidRequest,
+                          str("\"crc32c\" must be an integer from 0 to 4294967295"));
+    }
     const QString hash = sha.toString().toLower();
     if (upload->endReceived) {
         // A client that resumed sends its upload-end again; only a different hash is wrong.
-        if (hash != upload->clientSha256)
+        if (hash != upload->clientSha256
+            || (crc32c && upload->clientCrc32c && *crc32c != *upload->clientCrc32c))
             return failUpload(*id, ErrorCode::ProtocolError,
                               str("Second \"upload-end\" with another hash"));
+        if (!upload->clientCrc32c)
+            upload->clientCrc32c = crc32c;
         return completeUploadIfDone(*id);
     }
     upload->endReceived = true;
     upload->clientSha256 = hash;
+    upload->clientCrc32c = crc32c;
     completeUploadIfDone(*id);
 }
 
 void Connection::completeUploadIfDone(quint32 uploadId)
 {
     Upload *upload = m_server->upload(uploadId);
-    if (!upload || upload->publishQueued || !upload->endReceived
+    if (!upload || upload->publishQueued || upload->verifying || !upload->endReceived
         || upload->received != upload->size)
         return;
-    const QString actual = upload->hash.hexResult();
-    upload->hashValid = false; // hexResult() reset it
-    if (actual != upload->clientSha256) {
-        qCInfo(lcServer) << "upload" << uploadId << "hash mismatch";
+    if (!upload->clientCrc32c || !upload->crcsValid) {
+        // An older client (or state lost in a restart): the SHA-256 of what is on disk
+        // decides, read back on a worker thread. Only such uploads pay for that pass.
+        return m_server->verifySha256(upload);
+    }
+    const quint32 actual = upload->crcs.whole();
+    if (actual != *upload->clientCrc32c) {
+        qCInfo(lcServer) << "upload" << uploadId << "CRC-32C mismatch";
         return failUpload(uploadId, ErrorCode::IntegrityError,
-                          QStringLiteral("The received bytes hash to %1, not %2")
-                              .arg(actual, upload->clientSha256));
+                          QStringLiteral("The received bytes have the CRC-32C %1, not %2")
+                              .arg(actual)
+                              .arg(*upload->clientCrc32c));
     }
     m_server->queuePublish(upload);
 }
@@ -1013,7 +1055,7 @@ void Connection::handleDownloadBegin(const QJsonObject &msg, const QJsonValue &r
     auto download = std::make_unique<Download>();
     download->id = m_server->nextTransferId();
     download->file = file;
-    download->source = std::make_unique<QFile>(file->storagePath);
+    download->source = std::make_shared<QFile>(file->storagePath);
     if (!download->source->open(QIODevice::ReadOnly) || !download->source->seek(*offset)) {
         qCWarning(lcServer) << "cannot read" << file->storagePath
                             << download->source->errorString();
@@ -1121,7 +1163,8 @@ void Connection::pumpDownloads()
 
         bool progressed = false;
         for (const quint32 id : order) {
-            if (dataBacklog() >= SocketHighWater)
+            // A frame half out by sendfile must be finished before anything else is written.
+            if (dataBacklog() >= SocketHighWater || (m_zeroCopy && m_zeroCopy->pending() > 0))
                 break;
             const auto it = m_downloads.find(id);
             if (it == m_downloads.end())
@@ -1131,10 +1174,14 @@ void Connection::pumpDownloads()
             if (d.sent < size) {
                 if (d.sent - d.acked >= Protocol::DownloadWindow)
                     continue;
-                const qint64 n = qMin(Protocol::ChunkSize, size - d.sent);
-                // Read straight into the frame: no second copy of the payload.
-                DataFrames::ChunkFrame chunk(n);
-                if (d.source->read(chunk.payload(), n) != n) {
+                // Chunks follow the blocks whose CRC-32Cs the upload left (a download
+                // resumed inside a block first completes that block).
+                const qint64 n
+                    = qMin(Protocol::ChunkSize - d.sent % Protocol::ChunkSize, size - d.sent);
+                const ChunkSent sent = sendDownloadChunk(d, n);
+                if (sent == ChunkSent::Later)
+                    break;
+                if (sent == ChunkSent::ReadFailed) {
                     qCWarning(lcServer)
                         << "read failed for download" << id << d.source->errorString();
                     dropDownload(id, ErrorCode::DownloadFailed,
@@ -1142,8 +1189,6 @@ void Connection::pumpDownloads()
                     progressed = true;
                     continue;
                 }
-                chunk.fill(ChunkHeader::Kind::Download, id, quint64(d.sent));
-                sendChunk(chunk);
                 d.sent += n;
                 m_lastServedDownload = id;
                 progressed = true;

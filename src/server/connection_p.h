@@ -29,6 +29,7 @@ QT_END_NAMESPACE
 namespace Roomshare::Server {
 
 class RoomServerPrivate;
+class ZeroCopyWriter;
 
 //! One client connection: the protocol state machine (not joined, then joined to one
 //! room), its uploads in progress and its downloads. Owns its QWebSocket.
@@ -114,7 +115,7 @@ private:
     {
         quint32 id = 0;
         StoredFilePtr file;
-        std::unique_ptr<QFile> source;
+        std::shared_ptr<QFile> source; //!< shared with a ZeroCopyWriter while it sends from it
         qint64 sent = 0;
         qint64 acked = 0;
     };
@@ -198,6 +199,12 @@ private:
     void failUpload(quint32 uploadId, ErrorCode code, const QString &desc);
     void dropDownload(quint32 downloadId, ErrorCode code, const QString &desc);
     void pumpDownloads();
+    enum class ChunkSent { Sent, Later, ReadFailed };
+    //! Sends the \a n bytes of \a download from its `sent` offset as one chunk
+    //! (connection_download.cpp): by sendfile on a plain TCP data channel when the block's
+    //! CRC-32C is known from the upload, else read and checksummed here. Later: it can go by
+    //! sendfile once the socket's own buffer has drained (bytesWritten pumps again).
+    ChunkSent sendDownloadChunk(Download &download, qint64 n);
     //! Lets go of this connection's uploads (made durable, kept for resuming) and drops
     //! its downloads.
     void detachTransfers();
@@ -205,6 +212,8 @@ private:
     RoomServerPrivate *const m_server;
     QWebSocket *const m_socket;
     QTcpSocket *m_data = nullptr; //!< the raw data channel, owned; null without one
+    //! Sends download frames on m_data by sendfile; null over TLS or without a data channel.
+    std::unique_ptr<ZeroCopyWriter> m_zeroCopy;
     DataFrames::FrameReader m_frames;
     Room *m_room = nullptr;
     Session *m_session = nullptr;

@@ -111,6 +111,9 @@ bool Database::open(const QString &path, QString *error)
         { "files", "max_downloads", "INTEGER NOT NULL DEFAULT 0" },
         { "uploads", "expires_in", "INTEGER NOT NULL DEFAULT 0" },
         { "uploads", "max_downloads", "INTEGER NOT NULL DEFAULT 0" },
+        // Issue 17: the CRC-32C of each 256 KiB block, for downloads by sendfile (empty:
+        // computed while serving).
+        { "files", "block_crcs", "BLOB" },
     };
     for (const auto &a : added) {
         if (!addColumnIfMissing(QLatin1String(a.table), QLatin1String(a.column),
@@ -213,9 +216,10 @@ QList<StoredFile> Database::loadFiles() const
 {
     QList<StoredFile> out;
     QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
-    q.prepare(QStringLiteral("SELECT room, idx, storage, name, size, mime, sha256, sender, "
-                             "sender_id, created_at, expires_at, broadcast, recipients, upload_id, "
-                             "owner, downloads, max_downloads FROM files ORDER BY room, idx"));
+    q.prepare(QStringLiteral(
+        "SELECT room, idx, storage, name, size, mime, sha256, sender, "
+        "sender_id, created_at, expires_at, broadcast, recipients, upload_id, "
+        "owner, downloads, max_downloads, block_crcs FROM files ORDER BY room, idx"));
     if (!run(q))
         return out;
     while (q.next()) {
@@ -237,6 +241,7 @@ QList<StoredFile> Database::loadFiles() const
         f.owner = q.value(14).toString();
         f.downloads = q.value(15).toLongLong();
         f.maxDownloads = q.value(16).toLongLong();
+        f.blockCrcs = q.value(17).toByteArray();
         out.append(f);
     }
     return out;
@@ -474,8 +479,8 @@ bool Database::publish(const QList<StoredFile> &files)
     QSqlQuery insert(db);
     insert.prepare(QStringLiteral(
         "INSERT INTO files (room, idx, storage, name, size, mime, sha256, sender, sender_id, "
-        "created_at, expires_at, broadcast, recipients, upload_id, owner, max_downloads) VALUES "
-        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+        "created_at, expires_at, broadcast, recipients, upload_id, owner, max_downloads, "
+        "block_crcs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     QSqlQuery advance(db);
     advance.prepare(
         QStringLiteral("INSERT OR REPLACE INTO rooms (name, next_index) VALUES (?, ?)"));
@@ -500,6 +505,7 @@ bool Database::publish(const QList<StoredFile> &files)
         insert.addBindValue(qint64(f.uploadId));
         insert.addBindValue(notNull(f.owner));
         insert.addBindValue(f.maxDownloads);
+        insert.addBindValue(f.blockCrcs);
         remove.addBindValue(qint64(f.uploadId));
         ok = run(insert) && run(remove);
         if (!ok)

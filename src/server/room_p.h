@@ -1,6 +1,6 @@
 #pragma once
 
-#include <backgroundsha256.h>
+#include "chunkcrcs_p.h"
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -14,6 +14,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 
 namespace Roomshare::Server {
 
@@ -42,6 +43,10 @@ struct StoredFile
     QString owner;
     qint64 downloads = 0; //!< as loaded from the database; live: Room::downloadCount()
     qint64 maxDownloads = 0; //!< withdrawn after this many completed downloads; 0: no limit
+    //! The CRC-32C of each ChunkSize block (ChunkCrcs::blocks()), kept from the upload so
+    //! downloads need not read the bytes; empty when unknown (files stored before it was
+    //! recorded), and then computed while serving.
+    QByteArray blockCrcs;
 
     //! The visibility rule of docs/protocol.md: never the sender; everyone else for a
     //! broadcast file; only the named recipients for a targeted one.
@@ -106,14 +111,21 @@ struct Upload
     bool broadcast = true;
     QSet<QString> recipients;
     std::unique_ptr<QFile> file; //!< open while a connection feeds it
-    BackgroundSha256 hash; //!< over [0, received) when hashValid; off the event loop
-    bool hashValid = false;
+    //! Over [0, received) when crcsValid, from the chunks' verified CRC-32Cs: the server
+    //! makes no SHA-256 pass of its own over what it receives.
+    ChunkCrcs crcs;
+    bool crcsValid = false;
     qint64 received = 0; //!< bytes written to the partial file
     qint64 durable = 0; //!< bytes synced to disk and recorded in the database
     bool syncPending = false; //!< a checkpoint is on the Syncer's thread
     qint64 acked = 0;
     bool endReceived = false;
     QString clientSha256;
+    //! The whole file's CRC-32C the sender gave (`upload-end` or `upload-begin`); without
+    //! one (an older client, or after a restart) the server checks the SHA-256 instead.
+    std::optional<quint32> clientCrc32c;
+    //! The SHA-256 of the complete partial file is being checked on a worker thread.
+    bool verifying = false;
     qint64 lastActivityMs = 0;
     QElapsedTimer sinceDurable;
     Connection *connection = nullptr; //!< the connection that feeds it, if any

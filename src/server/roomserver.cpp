@@ -5,6 +5,8 @@
 #include "roomserver_p.h"
 #include "serverlogging_p.h"
 
+#include <sha256.h>
+
 #include <QDateTime>
 #include <QDir>
 #include <QElapsedTimer>
@@ -861,6 +863,11 @@ qint64 RoomServer::largestUnclaimedReadAhead() const
 RoomServer::ScanCounts RoomServer::scanCounts() const
 {
     return d->scanCounts;
+}
+
+qint64 RoomServer::zeroCopyChunks() const
+{
+    return d->zeroCopyChunks;
 }
 
 int RoomServer::downloadCount() const

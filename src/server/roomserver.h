@@ -104,6 +104,9 @@ public:
     //! indexed, at most once per its period), never at everything the server holds; tests
     //! check this with thousands of idle uploads, sessions and files.
     ScanCounts scanCounts() const;
+    //! Download chunks sent by sendfile since construction (docs/protocol.md, "Data
+    //! channel"): tests check that the zero-copy path is the one taken.
+    qint64 zeroCopyChunks() const;
 
 Q_SIGNALS:
     //! A client joined \a room as \a clientId (after the `joined` reply was sent), or came

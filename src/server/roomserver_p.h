@@ -15,6 +15,7 @@
 #include <QList>
 #include <QPointer>
 #include <QSet>
+#include <QThreadPool>
 #include <QTimer>
 #include <QWebSocketServer>
 
@@ -89,6 +90,11 @@ public:
     void queueAck(quint32 id);
     //! Publishes the verified upload with the next group commit (see flushCommits()).
     void queuePublish(Upload *upload);
+    //! For a complete upload whose sender gave no whole-file CRC-32C (an older client, or
+    //! one whose CRC a restart lost): reads the partial file back and publishes it if it
+    //! hashes to the sender's SHA-256, else fails it with 1191. Large files are hashed on
+    //! verifyPool, off the event loop.
+    void verifySha256(Upload *upload);
     //! The group commit: everything queued since the last one, with one sync per step
     //! instead of one per upload. For the uploads to publish, in this order: their data
     //! fdatasync'ed, one transaction records the new uploads and the final offset and
@@ -165,6 +171,7 @@ public:
     std::unique_ptr<Lobby> lobby; //!< knocks waiting for a moderator (lobby.cpp)
     quint32 transferCounterReserved = 0;
     RoomServer::ScanCounts scanCounts;
+    qint64 zeroCopyChunks = 0; //!< RoomServer::zeroCopyChunks()
     // What the periodic scans look at, by deadline: each scan takes only what is due, so
     // idle uploads, sessions and files cost nothing until their time comes. An entry is
     // indexed under the deadline it had when indexed; a scan that finds the deadline moved
@@ -174,6 +181,8 @@ public:
     DeadlineQueue<QString> sessionExpiry; //!< session id, at lastSeenMs + partial TTL
     //! Upload ids holding data not yet durable, at their next checkpoint (monotonic ms).
     DeadlineQueue<quint32> checkpointsDue;
+    //! verifySha256()'s threads. Last member: destroyed first, waiting for its tasks.
+    QThreadPool verifyPool;
 };
 
 } // namespace Roomshare::Server

@@ -5,6 +5,8 @@
 #include "roomserver_p.h"
 #include "serverlogging_p.h"
 
+#include <sha256.h>
+
 #include <QDateTime>
 #include <QThread>
 
@@ -190,6 +192,8 @@ void RoomServerPrivate::flushCommits()
         file.storageId = u->storageId;
         file.storagePath = storage.filePath(u->storageId);
         file.uploadId = u->id;
+        if (u->crcsValid && u->crcs.length() == u->size)
+            file.blockCrcs = u->crcs.blocks();
         files.append(std::move(file));
     }
     if (!db.publish(files)) {
@@ -225,6 +229,42 @@ void RoomServerPrivate::flushCommits()
         announce(r, stored);
     }
     scheduleExpiry();
+}
+
+void RoomServerPrivate::verifySha256(Upload *upload)
+{
+    // Up to this size the read-back costs less than a thread hand-over.
+    constexpr qint64 InlineBytes = 1024 * 1024;
+    upload->verifying = true;
+    const quint32 id = upload->id;
+    const QString path = storage.partialPath(upload->storageId);
+    const qint64 size = upload->size;
+    const QString expected = upload->clientSha256;
+    auto finish = [this, id, expected](const QString &actual) {
+        Upload *u = this->upload(id);
+        if (!u)
+            return; // cancelled or failed meanwhile
+        u->verifying = false;
+        if (actual != expected) {
+            qCInfo(lcServer) << "upload" << id << "hash mismatch";
+            return failUpload(
+                id, ErrorCode::IntegrityError,
+                QStringLiteral("The received bytes hash to %1, not %2")
+                    .arg(actual.isEmpty() ? QStringLiteral("nothing") : actual, expected));
+        }
+        queuePublish(u);
+    };
+    auto hash = [path, size] {
+        const QByteArray sha = Sha256::hashFile(path, size);
+        return sha.isEmpty() ? QString() : QString::fromLatin1(sha.toHex());
+    };
+    if (size <= InlineBytes)
+        return finish(hash());
+    verifyPool.start([q = q, hash, finish] {
+        const QString actual = hash();
+        QMetaObject::invokeMethod(
+            q, [finish, actual] { finish(actual); }, Qt::QueuedConnection);
+    });
 }
 
 } // namespace Roomshare::Server

@@ -96,6 +96,35 @@ export const NoDiskStorageText = 'This page cannot save downloads: browsers allo
     + 'https:// pages (or on localhost), and this one was opened over plain http://. Ask the host for the '
     + 'https:// link; holding the file in memory instead could exhaust it.';
 
+// The CRC-32C of A followed by B from CRC(A), CRC(B) and B's length (docs/protocol.md,
+// "Uploads"): the whole file's CRC for upload-end, composed from the chunks' CRCs. Polynomials
+// over GF(2) modulo P in the CRC's reflected bit order (bit 31 is x^0): appending n zero bytes
+// multiplies the register by x^(8n) mod P.
+function multiplyModP(a, b) {
+    let product = 0;
+    for (let bit = 0x80000000; bit !== 0; bit >>>= 1) {
+        if (a & bit)
+            product ^= b;
+        b = (b & 1) ? (b >>> 1) ^ Crc32cPolynomial : b >>> 1;
+    }
+    return product >>> 0;
+}
+
+const powersOfTwo = [0x40000000]; // x^(2^k) mod P
+for (let k = 1; k < 64; ++k)
+    powersOfTwo.push(multiplyModP(powersOfTwo[k - 1], powersOfTwo[k - 1]));
+
+export function crc32cCombine(crcA, crcB, lengthB) {
+    if (lengthB <= 0)
+        return crcA >>> 0;
+    let op = 0x80000000; // x^0
+    for (let k = 3, n = lengthB; n > 0 && k < 64; ++k, n = Math.floor(n / 2)) {
+        if (n % 2)
+            op = multiplyModP(op, powersOfTwo[k]);
+    }
+    return (multiplyModP(op, crcA) ^ crcB) >>> 0;
+}
+
 function hex(bytes) {
     return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
@@ -571,12 +600,17 @@ export class RoomshareClient extends EventTarget {
                     continue; // cancelled, nacked or resumed meanwhile: read again from there
                 if (!this._ws || this._ws.readyState !== WebSocket.OPEN)
                     break; // dropped while reading: the resume pumps again
+                const crc = this._crc32c(bytes);
                 if (end > u.hashedTo) {
                     // Bytes sent again after a nack or a resume are not hashed twice.
-                    u.hasher.update(bytes.subarray(Math.max(0, u.hashedTo - offset)));
+                    const skip = Math.max(0, u.hashedTo - offset);
+                    u.hasher.update(bytes.subarray(skip));
+                    u.crc32c = crc32cCombine(u.crc32c || 0,
+                                             skip ? this._crc32c(bytes.subarray(skip)) : crc,
+                                             end - offset - skip);
                     u.hashedTo = end;
                 }
-                this._ws.send(this._chunk(KindUpload, u.uploadId, offset, bytes));
+                this._ws.send(this._chunk(KindUpload, u.uploadId, offset, bytes, crc));
                 u.sent = end;
                 // The socket's own queue counts too: the window is about memory.
                 while (this._ws && this._ws.bufferedAmount > 2 * ChunkSize)
@@ -586,23 +620,28 @@ export class RoomshareClient extends EventTarget {
                 if (u.hashedTo === u.size && !u.sha256)
                     u.sha256 = hex(u.hasher.digest('binary'));
                 u.endSent = true;
-                this._send({ type: 'upload-end', uploadId: u.uploadId, sha256: u.sha256 });
+                this._send({ type: 'upload-end', uploadId: u.uploadId, sha256: u.sha256,
+                             crc32c: u.crc32c || 0 });
             }
         } finally {
             u.pumping = false;
         }
     }
 
-    _chunk(kind, transferId, offset, payload) {
+    _crc32c(bytes) {
+        this._crc.init();
+        this._crc.update(bytes);
+        return parseInt(this._crc.digest('hex'), 16);
+    }
+
+    _chunk(kind, transferId, offset, payload, crc) {
         const buffer = new ArrayBuffer(HeaderSize + payload.byteLength);
         const view = new DataView(buffer);
         view.setUint8(0, kind);
         view.setUint8(1, FlagCrc32c);
         view.setUint32(4, transferId);
         view.setBigUint64(8, BigInt(offset));
-        this._crc.init();
-        this._crc.update(payload);
-        view.setUint32(16, parseInt(this._crc.digest('hex'), 16));
+        view.setUint32(16, crc);
         new Uint8Array(buffer, HeaderSize).set(payload);
         return buffer;
     }

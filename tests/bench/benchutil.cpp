@@ -98,6 +98,7 @@ ChildExit waitChild(Child &child, int timeoutMs)
     result.exited = WIFEXITED(status);
     result.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     result.maxRssKiB = usage.ru_maxrss;
+    result.cpuMs = cpuMsOf(usage);
     closeStdin(child);
     child.pid = -1;
     return result;
@@ -158,6 +159,29 @@ QString value(const QString &path, const QString &key)
 {
     const QStringList v = values(path, key);
     return v.isEmpty() ? QString() : v.first();
+}
+
+double cpuMsOf(const rusage &usage)
+{
+    auto ms = [](const timeval &tv) {
+        return double(tv.tv_sec) * 1e3 + double(tv.tv_usec) / 1e3;
+    };
+    return ms(usage.ru_utime) + ms(usage.ru_stime);
+}
+
+double processCpuMs(pid_t pid)
+{
+    QFile f(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (!f.open(QIODevice::ReadOnly))
+        return 0;
+    const QByteArray stat = f.readAll();
+    // The command name (field 2) may hold spaces; the fields after it start past its ')'.
+    const QList<QByteArray> fields = stat.mid(stat.lastIndexOf(')') + 2).split(' ');
+    if (fields.size() < 13)
+        return 0;
+    const double tick = double(::sysconf(_SC_CLK_TCK));
+    // utime and stime are fields 14 and 15 of the line: 12 and 13 after the name.
+    return (fields[11].toDouble() + fields[12].toDouble()) * 1000.0 / tick;
 }
 
 qint64 vmHwmKiB(pid_t pid)

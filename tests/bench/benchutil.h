@@ -7,6 +7,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <sys/resource.h>
 #include <sys/types.h>
 
 namespace Bench {
@@ -31,7 +32,11 @@ struct ChildExit
     int code = -1;
     qint64 maxRssKiB = 0; //!< ru_maxrss from wait4
     double wallMs = 0; //!< spawn to exit, as the driver saw it
+    double cpuMs = 0; //!< user + system CPU of the child (wait4's rusage)
 };
+
+//! User + system CPU in \a usage, in ms.
+double cpuMsOf(const rusage &usage);
 
 Child spawn(const QStringList &argv, const QString &outPath, bool withStdin = false,
             const QStringList &extraEnv = {});
@@ -46,6 +51,9 @@ QStringList values(const QString &path, const QString &key);
 QString value(const QString &path, const QString &key);
 //! VmHWM (peak resident set) of a running process in KiB, 0 when unknown.
 qint64 vmHwmKiB(pid_t pid);
+//! User + system CPU a running process has used so far (/proc/PID/stat), in ms; 0 when
+//! unknown.
+double processCpuMs(pid_t pid);
 //! Child processes of \a parent (nginx workers).
 QList<pid_t> childrenOf(pid_t parent);
 

@@ -218,6 +218,15 @@ void stopNginx(Nginx &n)
     }
 }
 
+//! CPU used so far by nginx: master and workers.
+double nginxCpuMs(const Nginx &n)
+{
+    double ms = processCpuMs(n.child.pid);
+    for (const pid_t pid : childrenOf(n.child.pid))
+        ms += processCpuMs(pid);
+    return ms;
+}
+
 qint64 nginxWorkersHwm(const Nginx &n)
 {
     qint64 hwm = 0;
@@ -295,6 +304,7 @@ QList<ChildExit> waitAll(QList<Child> &children, int timeoutMs)
                 exits[i].exited = r > 0 && WIFEXITED(status);
                 exits[i].code = exits[i].exited ? WEXITSTATUS(status) : -1;
                 exits[i].maxRssKiB = usage.ru_maxrss;
+                exits[i].cpuMs = cpuMsOf(usage);
                 closeStdin(children[i]);
                 done[i] = true;
                 --left;
@@ -564,6 +574,29 @@ int runDriver(const QStringList &args)
                 {},
                 QStringLiteral("(%1 concurrent curl GETs)").arg(c.fanout),
                 QStringLiteral("≥ 1.0x") };
+    // CPU seconds per GiB moved, each side, next to nginx's and curl's (issue 17). The
+    // server's and nginx's are the growth of their /proc/PID/stat times over the transfer;
+    // a client's and curl's are the whole process (wait4), start and exit included.
+    auto cpuRow
+        = [](const QString &id, const QString &what, const QString &peer, const QString &target) {
+              return Row{ id, what, QStringLiteral("s/GiB"), {}, {}, peer, target, false };
+          };
+    Row upServerCpu = cpuRow(QStringLiteral("1s"), QStringLiteral("server CPU per GiB, upload"),
+                             QStringLiteral("(nginx)"), QStringLiteral("≤ 1.5x"));
+    Row upClientCpu = cpuRow(QStringLiteral("1c"), QStringLiteral("client CPU per GiB, upload"),
+                             QStringLiteral("(curl)"), QString());
+    Row downServerCpu = cpuRow(QStringLiteral("2s"), QStringLiteral("server CPU per GiB, download"),
+                               QStringLiteral("(nginx)"), QStringLiteral("≤ 1.0x"));
+    Row downClientCpu = cpuRow(QStringLiteral("2c"), QStringLiteral("client CPU per GiB, download"),
+                               QStringLiteral("(curl)"), QString());
+    Row fanServerCpu
+        = cpuRow(QStringLiteral("3s"), QStringLiteral("server CPU per GiB delivered, fan-out"),
+                 QStringLiteral("(nginx)"), QStringLiteral("≤ 1.0x"));
+    Row fanClientCpu
+        = cpuRow(QStringLiteral("3c"), QStringLiteral("clients' CPU per GiB delivered, fan-out"),
+                 QStringLiteral("(curl)"), QString());
+    const double bigGiB = double(c.bigSize) / double(GiB);
+    const double fanGiB = double(c.fanSize * c.fanout) / double(GiB);
     qint64 clientPeak = 0;
     qint64 curlPeak = 0;
     if (c.wants(1)) {
@@ -571,9 +604,12 @@ int runDriver(const QStringList &args)
         log(QStringLiteral("roomshare-server: ") + server.link);
         for (int run = 0; run < c.runs; ++run) {
             log(QStringLiteral("rows 1-2, run %1").arg(run + 1));
+            double cpu0 = processCpuMs(server.child.pid);
             Run r = runChild({ c.self, QStringLiteral("upload"), server.link, big },
                              logPath(QStringLiteral("upload")), ChildTimeoutMs, { big });
             check(r, QStringLiteral("upload"));
+            upServerCpu.ours.append((processCpuMs(server.child.pid) - cpu0) / 1000 / bigGiB);
+            upClientCpu.ours.append(r.exit.cpuMs / 1000 / bigGiB);
             if (value(r.out, QStringLiteral("sha256")) != bigSha)
                 die(QStringLiteral("the server announced a different SHA-256"));
             up.ours.append(mbps(c.bigSize, value(r.out, QStringLiteral("ms")).toDouble()));
@@ -581,19 +617,25 @@ int runDriver(const QStringList &args)
             const QString index = value(r.out, QStringLiteral("index"));
 
             const QString url = nginx.base + QStringLiteral("/up/big-%1.bin").arg(run);
+            cpu0 = nginxCpuMs(nginx);
             r = runChild({ c.curlBin, QStringLiteral("-sS"), QStringLiteral("-f"),
                            QStringLiteral("-T"), big, QStringLiteral("-o"),
                            QStringLiteral("/dev/null"), QStringLiteral("-w"),
                            QStringLiteral("%{time_total}\\n"), url },
                          logPath(QStringLiteral("curl-put")), ChildTimeoutMs, { big });
             up.peer.append(mbps(c.bigSize, curlTimeMs(r, QStringLiteral("curl PUT"))));
+            upServerCpu.peer.append((nginxCpuMs(nginx) - cpu0) / 1000 / bigGiB);
+            upClientCpu.peer.append(r.exit.cpuMs / 1000 / bigGiB);
             curlPeak = qMax(curlPeak, r.exit.maxRssKiB);
 
             const QString outDir = dl + QStringLiteral("/ours");
+            cpu0 = processCpuMs(server.child.pid);
             r = runChild({ c.self, QStringLiteral("download"), server.link, index, outDir },
                          logPath(QStringLiteral("download")), ChildTimeoutMs,
                          { server.dataDir + QStringLiteral("/files") });
             check(r, QStringLiteral("download"));
+            downServerCpu.ours.append((processCpuMs(server.child.pid) - cpu0) / 1000 / bigGiB);
+            downClientCpu.ours.append(r.exit.cpuMs / 1000 / bigGiB);
             down.ours.append(mbps(c.bigSize, value(r.out, QStringLiteral("ms")).toDouble()));
             clientPeak = qMax(clientPeak, r.exit.maxRssKiB);
             if (QFileInfo(outDir + QStringLiteral("/big.bin")).size() != c.bigSize)
@@ -601,12 +643,15 @@ int runDriver(const QStringList &args)
             QDir(outDir).removeRecursively();
 
             const QString getOut = dl + QStringLiteral("/get.bin");
+            cpu0 = nginxCpuMs(nginx);
             r = runChild({ c.curlBin, QStringLiteral("-sS"), QStringLiteral("-f"),
                            QStringLiteral("-o"), getOut, QStringLiteral("-w"),
                            QStringLiteral("%{time_total}\\n"), url },
                          logPath(QStringLiteral("curl-get")), ChildTimeoutMs,
                          { nginx.root + QStringLiteral("/up") });
             down.peer.append(mbps(c.bigSize, curlTimeMs(r, QStringLiteral("curl GET"))));
+            downServerCpu.peer.append((nginxCpuMs(nginx) - cpu0) / 1000 / bigGiB);
+            downClientCpu.peer.append(r.exit.cpuMs / 1000 / bigGiB);
             curlPeak = qMax(curlPeak, r.exit.maxRssKiB);
             if (QFileInfo(getOut).size() != c.bigSize)
                 die(QStringLiteral("curl GET returned the wrong size"));
@@ -627,35 +672,37 @@ int runDriver(const QStringList &args)
         curlTimeMs(r, QStringLiteral("curl PUT"));
         for (int run = 0; run < c.runs; ++run) {
             log(QStringLiteral("row 3, run %1").arg(run + 1));
+            // Both sides over the same span: from spawning the first of the 20 processes to
+            // the exit of the last, each one starting, connecting (for Roomshare: joining,
+            // with its data channel), downloading, verifying (SHA-256, Roomshare only),
+            // writing and exiting.
+            settleDisk({ server.dataDir + QStringLiteral("/files") });
+            double cpu0 = processCpuMs(server.child.pid);
+            const qint64 ourT0 = nowNs();
             QList<Child> children;
             for (int i = 0; i < c.fanout; ++i)
-                children.append(
-                    spawn({ c.self, QStringLiteral("download"), server.link, fanIndex,
-                            dl + QStringLiteral("/fan/%1").arg(i), QStringLiteral("--wait-go") },
-                          logPath(QStringLiteral("fan")), true));
-            for (const Child &ch : std::as_const(children))
-                if (waitForLine(ch.outPath, QStringLiteral("ready="), 60000, ch.pid).isEmpty())
-                    die(QStringLiteral("a fan-out recipient did not get ready; see ") + ch.outPath);
-            settleDisk({ server.dataDir + QStringLiteral("/files") });
-            for (Child &ch : children)
-                sendLine(ch, "go\n");
+                children.append(spawn({ c.self, QStringLiteral("download"), server.link, fanIndex,
+                                        dl + QStringLiteral("/fan/%1").arg(i) },
+                                      logPath(QStringLiteral("fan"))));
             const QList<ChildExit> exits = waitAll(children, ChildTimeoutMs);
-            qint64 first = std::numeric_limits<qint64>::max();
-            qint64 last = 0;
+            double ourLastMs = 0;
+            double clientsCpuMs = 0;
             for (int i = 0; i < children.size(); ++i) {
                 check(Run{ exits[i], children[i].outPath }, QStringLiteral("fan-out download"));
-                first = qMin(first,
-                             value(children[i].outPath, QStringLiteral("start_ns")).toLongLong());
-                last
-                    = qMax(last, value(children[i].outPath, QStringLiteral("end_ns")).toLongLong());
+                ourLastMs
+                    = qMax(ourLastMs, double(children[i].startNs - ourT0) / 1e6 + exits[i].wallMs);
                 clientPeak = qMax(clientPeak, exits[i].maxRssKiB);
+                clientsCpuMs += exits[i].cpuMs;
             }
-            fanRow.ours.append(mbps(c.fanSize * c.fanout, double(last - first) / 1e6));
+            fanRow.ours.append(mbps(c.fanSize * c.fanout, ourLastMs));
+            fanServerCpu.ours.append((processCpuMs(server.child.pid) - cpu0) / 1000 / fanGiB);
+            fanClientCpu.ours.append(clientsCpuMs / 1000 / fanGiB);
             QDir(dl + QStringLiteral("/fan")).removeRecursively();
 
             QList<Child> curls;
             QDir().mkpath(dl + QStringLiteral("/fan"));
             settleDisk({ nginx.root + QStringLiteral("/fan.bin") });
+            cpu0 = nginxCpuMs(nginx);
             const qint64 t0 = nowNs();
             for (int i = 0; i < c.fanout; ++i)
                 curls.append(spawn({ c.curlBin, QStringLiteral("-sS"), QStringLiteral("-f"),
@@ -664,17 +711,22 @@ int runDriver(const QStringList &args)
                                    logPath(QStringLiteral("curl-fan"))));
             const QList<ChildExit> curlExits = waitAll(curls, ChildTimeoutMs);
             double lastMs = 0;
+            double curlsCpuMs = 0;
             for (int i = 0; i < curls.size(); ++i) {
                 check(Run{ curlExits[i], curls[i].outPath }, QStringLiteral("fan-out curl"));
                 lastMs = qMax(lastMs, double(curls[i].startNs - t0) / 1e6 + curlExits[i].wallMs);
                 curlPeak = qMax(curlPeak, curlExits[i].maxRssKiB);
+                curlsCpuMs += curlExits[i].cpuMs;
             }
             fanRow.peer.append(mbps(c.fanSize * c.fanout, lastMs));
+            fanServerCpu.peer.append((nginxCpuMs(nginx) - cpu0) / 1000 / fanGiB);
+            fanClientCpu.peer.append(curlsCpuMs / 1000 / fanGiB);
             QDir(dl + QStringLiteral("/fan")).removeRecursively();
         }
         const qint64 serverPeak = vmHwmKiB(server.child.pid);
         const qint64 nginxPeak = nginxWorkersHwm(nginx);
-        rows << up << down << fanRow;
+        rows << up << down << fanRow << upServerCpu << upClientCpu << downServerCpu << downClientCpu
+             << fanServerCpu << fanClientCpu;
         rows << Row{
             QStringLiteral("4a"),         QStringLiteral("peak RSS of the server, rows 1-3"),
             QStringLiteral("MiB"),        { double(serverPeak) / 1024 },
@@ -944,7 +996,11 @@ int runDriver(const QStringList &args)
                                         .replace(QLatin1Char('_'), QLatin1Char(' ')));
                 log(QStringLiteral("row 7: ") + row.note);
             }
-            const double ms = value(r.out, QStringLiteral("ms")).toDouble();
+            // A child that crashed or failed must not read as a slow run: the run stops
+            // (exit 1 from a partial send, after the note above says what failed).
+            check(r, QStringLiteral("small files"));
+            // Process spawn to exit, as for curl below: start, join, the files, leave.
+            const double ms = r.exit.wallMs;
             row.ours.append(ok == c.smallCount && ms > 0 ? c.smallCount / (ms / 1000) : 0);
             stopRoomshare(server);
 

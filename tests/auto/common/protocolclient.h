@@ -324,10 +324,11 @@ public:
     //! \a failure to the error/download-failed message if it did not end. Chunks are read
     //! from the data channel when the server took one (`download-end` may then come before
     //! the last of them), else from binary messages.
-    QByteArray download(qint64 index, QJsonObject *failure = nullptr)
+    //! \a from: the offset to start at (the bytes returned start there).
+    QByteArray download(qint64 index, QJsonObject *failure = nullptr, qint64 from = 0)
     {
         const QJsonObject accepted = request(
-            { { s("type"), s("download-begin") }, { s("index"), index }, { s("offset"), 0 } });
+            { { s("type"), s("download-begin") }, { s("index"), index }, { s("offset"), from } });
         if (accepted.value(s("type")).toString() != QLatin1String("download-accepted")) {
             if (failure)
                 *failure = accepted;
@@ -346,22 +347,22 @@ public:
                     if (!h || h->kind != ChunkHeader::Kind::Download || h->transferId != id)
                         continue;
                     const QByteArrayView payload = QByteArrayView(msg).sliced(ChunkHeader::Size);
-                    if (!h->verify(payload) || h->offset != quint64(out.size()))
+                    if (!h->verify(payload) || h->offset != quint64(from + out.size()))
                         return true; // corrupt: stop, the caller compares bytes
                     out.append(payload);
                     send({ { s("type"), s("download-ack") },
                            { s("downloadId"), qint64(id) },
-                           { s("offset"), qint64(out.size()) } });
+                           { s("offset"), qint64(from + out.size()) } });
                 }
                 for (const auto &m : std::as_const(m_messages)) {
                     if (m.value(s("downloadId")).toInteger() == id
                         && m.value(s("type")).toString() == QLatin1String("download-end"))
                         ended = true;
                 }
-                return (ended && out.size() >= size) || hasMessage(s("download-failed"));
+                return (ended && from + out.size() >= size) || hasMessage(s("download-failed"));
             },
             Timeout * 2);
-        if ((!ended || out.size() < size) && failure)
+        if ((!ended || from + out.size() < size) && failure)
             *failure = waitFor(s("download-failed"), 0);
         return out;
     }

@@ -325,6 +325,20 @@ void TestInvite::chunkHeader()
             QCOMPARE(crc32cOf(v), bitwise(v));
         }
     }
+    // Combining the CRCs of two parts gives the CRC of the whole, at every split point
+    // (and for parts of a whole chunk, the lengths the server composes).
+    for (int split = 0; split <= big.size(); split += 97) {
+        const QByteArrayView a = QByteArrayView(big).first(split);
+        const QByteArrayView b = QByteArrayView(big).sliced(split);
+        QCOMPARE(crc32cCombine(crc32cOf(a), crc32cOf(b), b.size()), crc32cOf(big));
+    }
+    QCOMPARE(crc32cCombine(0xE3069283u, 0, 0), 0xE3069283u);
+    const QByteArray chunk(256 * 1024, 'q');
+    const quint32 chunkCrc = crc32cOf(chunk);
+    QCOMPARE(crc32cCombine(crc32cCombine(chunkCrc, chunkCrc, chunk.size()), chunkCrc, chunk.size()),
+             crc32cOf(chunk.repeated(3)));
+    QVERIFY(crc32cCombine(chunkCrc, chunkCrc, chunk.size())
+            != crc32cOf(QByteArray(chunk).append(chunk.first(100))));
     // Big-endian on the wire.
     QCOMPARE(quint8(msg[4]), quint8(0xA1));
     QCOMPARE(quint8(msg[8]), quint8(0x01));
