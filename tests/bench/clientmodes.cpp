@@ -3,6 +3,7 @@
 // The driver (driver.cpp) starts them, times them and reads their peak RSS from wait4().
 
 #include "benchutil.h"
+#include "faultproxy.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -366,10 +367,27 @@ int small(const QStringList &a)
     return ok == paths.size() ? 0 : 1;
 }
 
+//! proxy PORT RATE: a TCP proxy to 127.0.0.1:PORT that passes at most RATE bytes per
+//! second from the server to its clients (row 10's slow link); prints port=N, runs until
+//! killed.
+int proxy(const QStringList &a)
+{
+    if (a.size() < 2)
+        return fail(QStringLiteral("usage: proxy PORT RATE"));
+    FaultProxy p(quint16(a.at(0).toUInt()));
+    if (!p.listen())
+        return fail(QStringLiteral("proxy: cannot listen"));
+    p.setRate(FaultProxy::ServerToClient, a.at(1).toLongLong());
+    out(QStringLiteral("port=%1").arg(p.port()));
+    return QCoreApplication::exec();
+}
+
 } // namespace
 
 int runClientMode(const QString &mode, const QStringList &args)
 {
+    if (mode == QLatin1String("proxy"))
+        return proxy(args);
     if (mode == QLatin1String("upload"))
         return upload(args);
     if (mode == QLatin1String("download"))

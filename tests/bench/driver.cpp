@@ -7,6 +7,7 @@
 #include <QDateTime>
 #include <QDir>
 #include <QDirIterator>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
 #include <QHash>
@@ -497,8 +498,8 @@ int runDriver(const QStringList &args)
             // Rows 1-3 share one server and file, so they run as one group named 1.
             for (const QString &part : next().split(QLatin1Char(','), Qt::SkipEmptyParts)) {
                 const int row = part.trimmed().toInt();
-                if (row < 1 || row > 8)
-                    die(QStringLiteral("--only takes row numbers 1 to 8, not ") + part);
+                if (row < 1 || row > 10)
+                    die(QStringLiteral("--only takes row numbers 1 to 10, not ") + part);
                 c.only.insert(row <= 3 ? 1 : row);
             }
         } else
@@ -1038,6 +1039,101 @@ int runDriver(const QStringList &args)
             stall.ours.append(value(r.out, QStringLiteral("stall_ms")).toDouble());
         }
         rows << insert << stall;
+    }
+
+    // ---- row 10: a slow recipient among fast ones (issue 16) ---------------------------
+    // The fan-out of row 3 to fanout - 1 recipients, alone and then with one more recipient
+    // behind a 100 KB/s link (a rate-limited proxy, `roomshare-bench proxy`): the fast ones'
+    // time with the slow one against without, and the server's peak memory in each phase
+    // (a fresh server, so its VmHWM is this row's alone). The slow one is stopped once the
+    // fast ones are done (256 MiB at 100 KB/s takes 45 minutes); tst_slowrecipient checks
+    // that such a recipient completes byte-identical once its link is fast again.
+    if (c.wants(10)) {
+        const int fast = c.fanout - 1;
+        Row timeRow{
+            QStringLiteral("10"),
+            QStringLiteral("fan-out %1 to %2 recipients with a %3th at 100 KB/s: the "
+                           "fast ones, aggregate")
+                .arg(sizeText(c.fanSize))
+                .arg(fast)
+                .arg(c.fanout),
+            QStringLiteral("MB/s"),
+            {},
+            {},
+            QStringLiteral("(the same %1 recipients without the slow one, same run)").arg(fast),
+            QStringLiteral("≥ 0.9x")
+        };
+        Row memRow{ QStringLiteral("10m"),
+                    QStringLiteral("peak RSS of the server, fan-out with the slow recipient"),
+                    QStringLiteral("MiB"),
+                    {},
+                    {},
+                    QStringLiteral("(the same server, without the slow one)"),
+                    QStringLiteral("bounded") };
+        RoomshareServer server = startRoomshare(c, QStringLiteral("row10"));
+        Run r = runChild({ c.self, QStringLiteral("upload"), server.link, fan },
+                         logPath(QStringLiteral("upload-row10")));
+        check(r, QStringLiteral("row 10 upload"));
+        const QString index = value(r.out, QStringLiteral("index"));
+        const QString port
+            = server.link.section(QLatin1Char('/'), 2, 2).section(QLatin1Char(':'), 1);
+        auto fanOut = [&](const QString &what) {
+            settleDisk({ server.dataDir + QStringLiteral("/files") });
+            QDir().mkpath(dl + QStringLiteral("/row10"));
+            const qint64 t0 = nowNs();
+            QList<Child> children;
+            for (int i = 0; i < fast; ++i)
+                children.append(spawn({ c.self, QStringLiteral("download"), server.link, index,
+                                        dl + QStringLiteral("/row10/%1").arg(i) },
+                                      logPath(what)));
+            const QList<ChildExit> exits = waitAll(children, ChildTimeoutMs);
+            double lastMs = 0;
+            for (int i = 0; i < children.size(); ++i) {
+                check(Run{ exits[i], children[i].outPath }, QStringLiteral("row 10 download"));
+                lastMs = qMax(lastMs, double(children[i].startNs - t0) / 1e6 + exits[i].wallMs);
+            }
+            QDir(dl + QStringLiteral("/row10")).removeRecursively();
+            return mbps(c.fanSize * fast, lastMs);
+        };
+        for (int run = 0; run < c.runs; ++run) {
+            log(QStringLiteral("row 10, run %1").arg(run + 1));
+            const double alone = fanOut(QStringLiteral("row10-alone"));
+            const qint64 hwmAlone = vmHwmKiB(server.child.pid);
+            Child proxy = spawn({ c.self, QStringLiteral("proxy"), port, QStringLiteral("100000") },
+                                logPath(QStringLiteral("row10-proxy")));
+            const QString proxyPort
+                = waitForLine(proxy.outPath, QStringLiteral("port="), 20000, proxy.pid);
+            if (proxyPort.isEmpty())
+                die(QStringLiteral("the rate-limited proxy did not start; see ") + proxy.outPath);
+            QString slowLink = server.link;
+            slowLink.replace(QStringLiteral("127.0.0.1:") + port,
+                             QStringLiteral("127.0.0.1:") + proxyPort);
+            QDir().mkpath(dl + QStringLiteral("/row10-slow"));
+            Child slow = spawn({ c.self, QStringLiteral("download"), slowLink, index,
+                                 dl + QStringLiteral("/row10-slow") },
+                               logPath(QStringLiteral("row10-slow")));
+            // The slow one has joined and begun before the fast ones start.
+            QElapsedTimer joined;
+            joined.start();
+            while (joined.elapsed() < 20000 && ::kill(slow.pid, 0) == 0
+                   && QDir(dl + QStringLiteral("/row10-slow")).isEmpty())
+                QThread::msleep(50);
+            const double withSlow = fanOut(QStringLiteral("row10-with-slow"));
+            const qint64 hwmWith = vmHwmKiB(server.child.pid);
+            if (::kill(slow.pid, 0) != 0)
+                die(QStringLiteral("the slow recipient ended early; see ") + slow.outPath);
+            ::kill(slow.pid, SIGKILL);
+            waitChild(slow, 5000);
+            ::kill(proxy.pid, SIGKILL);
+            waitChild(proxy, 5000);
+            QDir(dl + QStringLiteral("/row10-slow")).removeRecursively();
+            timeRow.ours.append(withSlow);
+            timeRow.peer.append(alone);
+            memRow.ours.append(double(hwmWith) / 1024);
+            memRow.peer.append(double(hwmAlone) / 1024);
+        }
+        stopRoomshare(server);
+        rows << timeRow << memRow;
     }
 
     stopNginx(nginx);
