@@ -251,6 +251,10 @@ Q_SIGNALS:
     void fileAvailable(const Roomshare::FileInfo &file);
     //! A file left availableFiles(): \a reason is "withdrawn", "expired" or "removed".
     void fileRemoved(qint64 index, const QString &reason);
+    //! A file this participant sent (in this or an earlier session of the same link) left
+    //! the room: withdrawn, removed by a moderator, expired or at its download limit
+    //! (\a reason as in file-removed, docs/protocol.md).
+    void ownFileRemoved(qint64 index, const QString &reason);
     //! availableFiles() was replaced as a whole (on join).
     void availableFilesReset();
     //! The EnableX `fs-upload-result` event: {messageType, result, description, response}.

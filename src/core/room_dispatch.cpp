@@ -160,6 +160,8 @@ void Room::handleEvent(const QString &type, const QJsonObject &msg)
         const qint64 index = JsonNumbers::toInteger(msg.value(QLatin1String("index")), -1);
         if (m_files.remove(index))
             Q_EMIT fileRemoved(index, msg.value(QLatin1String("reason")).toString());
+        else
+            Q_EMIT ownFileRemoved(index, msg.value(QLatin1String("reason")).toString());
     } else if (type == QLatin1String("error")) {
         qCWarning(lcCore) << "server error" << msg.value(QLatin1String("code")).toInt()
                           << msg.value(QLatin1String("desc")).toString();

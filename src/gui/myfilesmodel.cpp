@@ -26,6 +26,7 @@ void MyFilesModel::setRoom(Room *room)
         return;
     connect(room, &Room::connected, this, &MyFilesModel::refresh);
     connect(room, &Room::fileDelivered, this, &MyFilesModel::refresh);
+    connect(room, &Room::ownFileRemoved, this, &MyFilesModel::refresh);
     connect(room, &Room::fsUploadResult, this, [this](const QJsonObject &event) {
         if (event.value(QLatin1String("messageType")).toString()
             == QLatin1String("upload-completed"))

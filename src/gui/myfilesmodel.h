@@ -13,10 +13,11 @@ namespace Roomshare::Gui {
 
 //! "Shared by You": the files this participant sent that are still in the room, from this
 //! session and its earlier ones (Room::listMyFiles(), docs/protocol.md "Your own files"),
-//! one row each with to whom, when, until when and how many downloads. The server sends no
-//! event for one's own broadcast files, so the list is asked for again by refresh(): on
-//! every (re)connection, after each completed upload, on each delivery receipt
-//! (Room::fileDelivered) and when the user asks.
+//! one row each with to whom, when, until when and how many downloads. The server announces
+//! no file to its own sender, so the list is asked for again by refresh(): on every
+//! (re)connection, after each completed upload, on each delivery receipt
+//! (Room::fileDelivered), when one of the files leaves the room (Room::ownFileRemoved:
+//! removed by a moderator, expired, at its download limit) and when the user asks.
 class MyFilesModel final : public QAbstractTableModel
 {
     Q_OBJECT

@@ -1235,7 +1235,11 @@ void Connection::withdrawFile(const StoredFilePtr &file, const QString &reason)
                          ? QStringLiteral("File %1 expired").arg(file->index)
                          : QStringLiteral("File %1 was withdrawn by its sender").arg(file->index));
     }
-    if (!file->isVisibleTo(m_clientId))
+    // Its sender hears of it too (any session of the owner): their list of own files must
+    // not keep a file a moderator removed, that expired or reached its download limit.
+    const bool own = file->senderId == m_clientId
+        || (m_session && !file->owner.isEmpty() && m_session->owner == file->owner);
+    if (!own && !file->isVisibleTo(m_clientId))
         return;
     QJsonObject event = message("file-removed");
     event.insert(QStringLiteral("index"), file->index);

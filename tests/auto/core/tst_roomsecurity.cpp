@@ -430,6 +430,7 @@ void TestRoomSecurity::moderatorRemovesFileAndParticipant()
     QTRY_VERIFY_WITH_TIMEOUT(mod->file(index).isValid(), Wait);
     QSignalSpy bobRemoved(bob.get(), &Room::fileRemoved);
     QSignalSpy modRemoved(mod.get(), &Room::fileRemoved);
+    QSignalSpy aliceOwnRemoved(alice.get(), &Room::ownFileRemoved);
     QJsonObject result;
     mod->removeFile(index, [&](const QJsonObject &r) { result = r; });
     QTRY_VERIFY_WITH_TIMEOUT(!result.isEmpty(), Wait);
@@ -440,6 +441,10 @@ void TestRoomSecurity::moderatorRemovesFileAndParticipant()
     QCOMPARE(modRemoved.count(), 1);
     QVERIFY(!bob->file(index).isValid());
     QVERIFY(!mod->file(index).isValid());
+    // Alice, its sender, is told too: her list of own files refreshes on it.
+    QTRY_COMPARE_WITH_TIMEOUT(aliceOwnRemoved.count(), 1, Wait);
+    QCOMPARE(aliceOwnRemoved.first().at(0).toLongLong(), index);
+    QCOMPARE(aliceOwnRemoved.first().at(1).toString(), s("removed"));
 
     // Bob, mid-download of a bigger file, removed: his download fails at once, his room
     // reports why, and everyone else sees him leave.

@@ -917,7 +917,8 @@ void tst_ServerProtocol::indexesStableAndNeverReused()
         QCOMPARE(removed.value(s("index")).toInteger(), 2);
         QCOMPARE(removed.value(s("reason")).toString(), s("withdrawn"));
     }
-    QVERIFY(!alice->hasMessage(s("file-removed")));
+    // The sender is told too (its list of own files drops the file), once.
+    QCOMPARE(alice->waitFor(s("file-removed")).value(s("index")).toInteger(), 2);
     QCOMPARE(removedSpy.count(), 1);
     QCOMPARE(storedCount(), 2);
     QCOMPARE(errorCode(bob->request({ { s("type"), s("download-begin") }, { s("index"), 2 } })),
@@ -1198,6 +1199,12 @@ void tst_ServerProtocol::downloadLimitAndExpiry()
             && m.value(s("index")).toInteger() == index;
     });
     QCOMPARE(removed.value(s("reason")).toString(), s("withdrawn"));
+    // The sender is told as well, so a list of one's own files can drop it.
+    const QJsonObject toSender = alice->waitFor([index](const QJsonObject &m) {
+        return m.value(s("type")).toString() == QLatin1String("file-removed")
+            && m.value(s("index")).toInteger() == index;
+    });
+    QCOMPARE(toSender.value(s("reason")).toString(), s("withdrawn"));
     QCOMPARE(
         errorCode(carol->request({ { s("type"), s("download-begin") }, { s("index"), index } })),
         1181);
