@@ -552,6 +552,10 @@ int runServer(QCoreApplication &app, QStringList arguments)
 
 int main(int argc, char *argv[])
 {
+    // A peer that closes its connection is an error on that connection, never the end of
+    // the server (sendfile() has no MSG_NOSIGNAL); with SIGPIPE ignored the data channel's
+    // ZeroCopyWriter also needs no per-call signal mask.
+    std::signal(SIGPIPE, SIG_IGN);
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("roomshare-server"));
     QCoreApplication::setOrganizationName(QStringLiteral("Roomshare"));

@@ -19,11 +19,13 @@ namespace Roomshare::Server {
 
 namespace {
 
-//! sendfile() to a socket the peer closed raises SIGPIPE (it has no MSG_NOSIGNAL): block
-//! it on this thread for the call and swallow the one it raised, leaving the process's
-//! disposition alone.
-ssize_t sendfileNoSignal(int out, int in, off_t *offset, size_t count)
+//! sendfile() to a socket the peer closed raises SIGPIPE (it has no MSG_NOSIGNAL): unless
+//! the process ignores it (roomshare-server does), block it on this thread for the call and
+//! swallow the one it raised, leaving the process's disposition alone.
+ssize_t sendfileNoSignal(bool guard, int out, int in, off_t *offset, size_t count)
 {
+    if (!guard)
+        return ::sendfile(out, in, offset, count);
     sigset_t pipe;
     sigset_t old;
     sigemptyset(&pipe);
@@ -62,6 +64,8 @@ ZeroCopyWriter::ZeroCopyWriter(int fd)
     : m_fd(fd)
     , m_writable(std::make_unique<QSocketNotifier>(fd, QSocketNotifier::Write))
 {
+    struct sigaction current = {};
+    m_guardSigpipe = ::sigaction(SIGPIPE, nullptr, &current) != 0 || current.sa_handler != SIG_IGN;
     m_writable->setEnabled(false);
     connect(m_writable.get(), &QSocketNotifier::activated, this, &ZeroCopyWriter::flush);
 }
@@ -97,7 +101,8 @@ void ZeroCopyWriter::flush()
                 m_headSent += n;
         } else {
             off_t offset = off_t(m_fileOffset);
-            n = sendfileNoSignal(m_fd, m_file->handle(), &offset, size_t(m_fileLeft));
+            n = sendfileNoSignal(m_guardSigpipe, m_fd, m_file->handle(), &offset,
+                                 size_t(m_fileLeft));
             if (n > 0) {
                 m_fileOffset += n;
                 m_fileLeft -= n;

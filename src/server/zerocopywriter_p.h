@@ -56,6 +56,9 @@ private:
     qint64 m_fileOffset = 0;
     qint64 m_fileLeft = 0;
     bool m_failed = false;
+    //! SIGPIPE is not ignored in this process (a library user's choice): sendfile() runs with
+    //! it blocked.
+    bool m_guardSigpipe = true;
 };
 
 } // namespace Roomshare::Server
