@@ -111,6 +111,13 @@ bool Database::open(const QString &path, QString *error)
         { "files", "max_downloads", "INTEGER NOT NULL DEFAULT 0" },
         { "uploads", "expires_in", "INTEGER NOT NULL DEFAULT 0" },
         { "uploads", "max_downloads", "INTEGER NOT NULL DEFAULT 0" },
+        // Folders (docs/protocol.md "Folders"): empty for a file sent on its own.
+        { "files", "folder_group", "TEXT NOT NULL DEFAULT ''" },
+        { "files", "folder_path", "TEXT NOT NULL DEFAULT ''" },
+        { "files", "folder_size", "INTEGER NOT NULL DEFAULT 0" },
+        { "uploads", "folder_group", "TEXT NOT NULL DEFAULT ''" },
+        { "uploads", "folder_path", "TEXT NOT NULL DEFAULT ''" },
+        { "uploads", "folder_size", "INTEGER NOT NULL DEFAULT 0" },
     };
     for (const auto &a : added) {
         if (!addColumnIfMissing(QLatin1String(a.table), QLatin1String(a.column),
@@ -215,7 +222,8 @@ QList<StoredFile> Database::loadFiles() const
     QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
     q.prepare(QStringLiteral("SELECT room, idx, storage, name, size, mime, sha256, sender, "
                              "sender_id, created_at, expires_at, broadcast, recipients, upload_id, "
-                             "owner, downloads, max_downloads FROM files ORDER BY room, idx"));
+                             "owner, downloads, max_downloads, folder_group, folder_path, "
+                             "folder_size FROM files ORDER BY room, idx"));
     if (!run(q))
         return out;
     while (q.next()) {
@@ -237,6 +245,9 @@ QList<StoredFile> Database::loadFiles() const
         f.owner = q.value(14).toString();
         f.downloads = q.value(15).toLongLong();
         f.maxDownloads = q.value(16).toLongLong();
+        f.folder.group = q.value(17).toString();
+        f.folder.path = q.value(18).toString();
+        f.folder.groupSize = q.value(19).toLongLong();
         out.append(f);
     }
     return out;
@@ -363,7 +374,8 @@ QList<Upload *> Database::loadUploads() const
     QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
     q.prepare(QStringLiteral("SELECT id, storage, room, session, sender_id, sender, name, size, "
                              "mime, broadcast, recipients, durable, last_activity, end_sha256, "
-                             "owner, expires_in, max_downloads FROM uploads"));
+                             "owner, expires_in, max_downloads, folder_group, folder_path, "
+                             "folder_size FROM uploads"));
     if (!run(q))
         return out;
     while (q.next()) {
@@ -386,6 +398,9 @@ QList<Upload *> Database::loadUploads() const
         u->owner = q.value(14).toString();
         u->expiresIn = q.value(15).toLongLong();
         u->maxDownloads = q.value(16).toLongLong();
+        u->folder.group = q.value(17).toString();
+        u->folder.path = q.value(18).toString();
+        u->folder.groupSize = q.value(19).toLongLong();
         out.append(u);
     }
     return out;
@@ -397,8 +412,9 @@ bool Database::insertUpload(const Upload &u)
     q.prepare(
         QStringLiteral("INSERT OR REPLACE INTO uploads (id, storage, room, session, "
                        "sender_id, sender, name, size, mime, broadcast, recipients, "
-                       "durable, last_activity, end_sha256, owner, expires_in, max_downloads) "
-                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                       "durable, last_activity, end_sha256, owner, expires_in, max_downloads, "
+                       "folder_group, folder_path, folder_size) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     q.addBindValue(qint64(u.id));
     q.addBindValue(u.storageId);
     q.addBindValue(u.room);
@@ -416,6 +432,9 @@ bool Database::insertUpload(const Upload &u)
     q.addBindValue(notNull(u.owner));
     q.addBindValue(u.expiresIn);
     q.addBindValue(u.maxDownloads);
+    q.addBindValue(notNull(u.folder.group));
+    q.addBindValue(notNull(u.folder.path));
+    q.addBindValue(u.folder.groupSize);
     return run(q);
 }
 
@@ -474,8 +493,9 @@ bool Database::publish(const QList<StoredFile> &files)
     QSqlQuery insert(db);
     insert.prepare(QStringLiteral(
         "INSERT INTO files (room, idx, storage, name, size, mime, sha256, sender, sender_id, "
-        "created_at, expires_at, broadcast, recipients, upload_id, owner, max_downloads) VALUES "
-        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+        "created_at, expires_at, broadcast, recipients, upload_id, owner, max_downloads, "
+        "folder_group, folder_path, folder_size) VALUES "
+        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     QSqlQuery advance(db);
     advance.prepare(
         QStringLiteral("INSERT OR REPLACE INTO rooms (name, next_index) VALUES (?, ?)"));
@@ -500,6 +520,9 @@ bool Database::publish(const QList<StoredFile> &files)
         insert.addBindValue(qint64(f.uploadId));
         insert.addBindValue(notNull(f.owner));
         insert.addBindValue(f.maxDownloads);
+        insert.addBindValue(notNull(f.folder.group));
+        insert.addBindValue(notNull(f.folder.path));
+        insert.addBindValue(f.folder.groupSize);
         remove.addBindValue(qint64(f.uploadId));
         ok = run(insert) && run(remove);
         if (!ok)
