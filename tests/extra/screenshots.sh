@@ -10,7 +10,8 @@ out="$build/screenshots"
 rm -rf "$out"
 unset QT_QPA_PLATFORM
 timeout 300 bash "$here/tests/screenshots/take-screenshots.sh" "$build" "$out"
-for shot in 01-empty-room 02-files-available 03-transfers-in-progress 04-drop-overlay; do
+for shot in 01-empty-room 02-files-available 03-transfers-in-progress 04-drop-overlay \
+    05-folder-transfer; do
     f="$out/$shot.png"
     [ -s "$f" ] || { echo "screenshots: $shot.png missing" >&2; exit 1; }
     # Every window: the host's on the left, the guest's on the right. A blank
