@@ -306,8 +306,7 @@ QVariant AvailableFilesModel::data(const QModelIndex &index, int role) const
         switch (role) {
         case Qt::DisplayRole:
             if (folder)
-                return tr("%1 (folder, %n item(s))", "", entries)
-                    .arg(FileNames::displayName(file.folderName()));
+                return Format::folderLabel(FileNames::displayName(file.folderName()), entries);
             return FileNames::displayName(file.name);
         case Qt::ToolTipRole:
             if (folder)

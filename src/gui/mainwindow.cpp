@@ -621,9 +621,10 @@ bool MainWindow::sendFiles(const QStringList &paths)
         return false;
     if (!folders.isEmpty()) {
         showMessage(folders.size() == 1 && files.isEmpty()
-                        ? tr("Sending the folder “%1” (%n item(s)) to %2.", "", int(ids.size()))
+                        ? tr("Sending the folder “%1” to %2.")
                               .arg(fileNameOf(folders.first()), m_participants->recipientsText())
-                        : tr("Sending %n item(s) to %1.", "", int(ids.size()))
+                        : tr("Sending %1 files and folders to %2.")
+                              .arg(ids.size())
                               .arg(m_participants->recipientsText()));
         return true;
     }

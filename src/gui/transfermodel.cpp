@@ -366,8 +366,7 @@ QVariant TransferModel::data(const QModelIndex &index, int role) const
         switch (role) {
         case Qt::DisplayRole:
             if (folder)
-                return tr("%1 (folder, %n item(s))", "", entries)
-                    .arg(FileNames::displayName(t.name));
+                return Format::folderLabel(FileNames::displayName(t.name), entries);
             return FileNames::displayName(t.name);
         case SortRole:
             return t.name.toLower();
