@@ -68,6 +68,7 @@ private Q_SLOTS:
     void hostileTreesRaw();
     void folderLimits();
     void cancelGroupLeavesNothingAnnounced();
+    void folderSurvivesServerRestart();
 
 private:
     std::unique_ptr<Room> join(const QString &name);
@@ -434,6 +435,39 @@ void TestFolders::cancelGroupLeavesNothingAnnounced()
     // An unknown group is refused.
     alice->cancelUploadGroup(str("nope"), [&](const QJsonObject &r) { result = r; });
     QCOMPARE(result.value(str("result")).toInt(), int(ErrorCode::UnknownJob));
+}
+
+// The folder fields are in the database: after a restart the files are still one folder
+// with the same paths.
+void TestFolders::folderSurvivesServerRestart()
+{
+    const QString root = m_tmp.filePath(str("restart/Kept"));
+    QVERIFY(QDir().mkpath(root + str("/inner")));
+    QVERIFY(!TestUtil::makeFile(root, str("a"), 10).isEmpty());
+    QVERIFY(!TestUtil::makeFile(root + str("/inner"), str("b"), 20).isEmpty());
+    {
+        auto alice = join(str("Alice"));
+        QVERIFY(alice);
+        int done = 0;
+        alice->sendFiles({ root }, {}, [&](const QJsonObject &) { ++done; });
+        QTRY_COMPARE_WITH_TIMEOUT(done, 2, Wait);
+    }
+    const QString dataDir = m_tmp.filePath(str("data-folderSurvivesServerRestart"));
+    m_server.reset();
+    m_server = TestUtil::startServer(dataDir);
+    QVERIFY(m_server);
+    auto bob = join(str("Bob"));
+    QVERIFY(bob);
+    QStringList paths;
+    QString key;
+    for (const FileInfo &f : bob->availableFileList()) {
+        paths.append(f.path + QLatin1Char('/') + f.name);
+        QCOMPARE(f.groupSize, 2);
+        key = f.folderKey();
+    }
+    paths.sort();
+    QCOMPARE(paths, (QStringList{ str("Kept/a"), str("Kept/inner/b") }));
+    QCOMPARE(bob->folderFiles(key).size(), 2);
 }
 
 QTEST_GUILESS_MAIN(TestFolders)
