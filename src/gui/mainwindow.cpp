@@ -511,9 +511,19 @@ void MainWindow::notifyFileAvailable(const FileInfo &file)
     // Names others chose: bidi tricks and invisible characters shown, not obeyed.
     const QString sender = PeerText::shown(file.sender);
     const QString name = PeerText::shown(file.name);
-    const QString text = file.broadcast
+    QString text = file.broadcast
         ? tr("%1 shared “%2” (%3).").arg(sender, name, Format::size(file.size))
         : tr("%1 sent you “%2” (%3).").arg(sender, name, Format::size(file.size));
+    if (file.isInFolder()) {
+        // A folder is told once, with its first entry, not once per file.
+        if (m_room->folderFiles(file.folderKey()).size() > 1) {
+            updateTitle();
+            return;
+        }
+        text = tr("%1 is sharing the folder “%2” (%3 files and folders).")
+                   .arg(sender, PeerText::shown(file.folderName()))
+                   .arg(file.groupSize);
+    }
     showMessage(text);
     updateTitle();
     if (!m_settings->notificationsEnabled() || isActiveWindow())

@@ -579,7 +579,7 @@
     <message>
         <location filename="../mainwindow.cpp" line="113"/>
         <location filename="../mainwindow.cpp" line="428"/>
-        <location filename="../mainwindow.cpp" line="884"/>
+        <location filename="../mainwindow.cpp" line="894"/>
         <source>Not connected</source>
         <translation>Nicht verbunden</translation>
     </message>
@@ -670,7 +670,7 @@
         <location filename="../mainwindow.cpp" line="328"/>
         <location filename="../mainwindow.cpp" line="347"/>
         <location filename="../mainwindow.cpp" line="467"/>
-        <location filename="../mainwindow.cpp" line="525"/>
+        <location filename="../mainwindow.cpp" line="535"/>
         <source>Roomshare</source>
         <translation>Roomshare</translation>
     </message>
@@ -733,111 +733,116 @@
         <translation>%1 hat Ihnen „%2“ gesendet (%3).</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="533"/>
+        <location filename="../mainwindow.cpp" line="523"/>
+        <source>%1 is sharing the folder “%2” (%3 files and folders).</source>
+        <translation>%1 teilt den Ordner „%2“ (%3 Dateien und Ordner).</translation>
+    </message>
+    <message>
+        <location filename="../mainwindow.cpp" line="543"/>
         <source>New file in %1</source>
         <translation>Neue Datei in %1</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="543"/>
+        <location filename="../mainwindow.cpp" line="553"/>
         <source>Downloaded “%1”.</source>
         <translation>„%1“ heruntergeladen.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="545"/>
+        <location filename="../mainwindow.cpp" line="555"/>
         <source>Sent “%1”.</source>
         <translation>„%1“ gesendet.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="549"/>
+        <location filename="../mainwindow.cpp" line="559"/>
         <source>“%1” failed: %2</source>
         <translation>„%1“ fehlgeschlagen: %2</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="593"/>
+        <location filename="../mainwindow.cpp" line="603"/>
         <source>, </source>
         <translation>, </translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="593"/>
+        <location filename="../mainwindow.cpp" line="603"/>
         <source>Can&apos;t read %1.</source>
         <translation>%1 kann nicht gelesen werden.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="597"/>
+        <location filename="../mainwindow.cpp" line="607"/>
         <source>You are not connected to the room; nothing was sent.</source>
         <translation>Sie sind nicht mit dem Raum verbunden; nichts wurde gesendet.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="624"/>
+        <location filename="../mainwindow.cpp" line="634"/>
         <source>Sending the folder “%1” to %2.</source>
         <translation>Der Ordner „%1“ wird an %2 gesendet.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="626"/>
+        <location filename="../mainwindow.cpp" line="636"/>
         <source>Sending %1 files and folders to %2.</source>
         <translation>%1 Dateien und Ordner werden an %2 gesendet.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="632"/>
+        <location filename="../mainwindow.cpp" line="642"/>
         <source>Sending “%1” to %2.</source>
         <translation>„%1“ wird an %2 gesendet.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="634"/>
+        <location filename="../mainwindow.cpp" line="644"/>
         <source>Sending %1 files to %2.</source>
         <translation>%1 Dateien werden an %2 gesendet.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="644"/>
+        <location filename="../mainwindow.cpp" line="654"/>
         <source>That file is no longer available.</source>
         <translation>Diese Datei ist nicht mehr verfügbar.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="649"/>
+        <location filename="../mainwindow.cpp" line="659"/>
         <source>Save “%1” in</source>
         <translation>„%1“ speichern in</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="654"/>
+        <location filename="../mainwindow.cpp" line="664"/>
         <location filename="../mainwindow_folders.cpp" line="55"/>
         <source>Can&apos;t create the download folder %1.</source>
         <translation>Der Download-Ordner %1 kann nicht angelegt werden.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="668"/>
-        <location filename="../mainwindow.cpp" line="794"/>
+        <location filename="../mainwindow.cpp" line="678"/>
+        <location filename="../mainwindow.cpp" line="804"/>
         <source>%1&apos;s file is no longer available.</source>
         <translation>Die Datei von %1 ist nicht mehr verfügbar.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="710"/>
+        <location filename="../mainwindow.cpp" line="720"/>
         <source>&amp;Download</source>
         <translation>&amp;Herunterladen</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="711"/>
+        <location filename="../mainwindow.cpp" line="721"/>
         <source>Download &amp;To…</source>
         <translation>Herunterladen &amp;nach…</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="713"/>
-        <location filename="../mainwindow.cpp" line="811"/>
+        <location filename="../mainwindow.cpp" line="723"/>
+        <location filename="../mainwindow.cpp" line="821"/>
         <source>&amp;Open</source>
         <translation>Ö&amp;ffnen</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="715"/>
-        <location filename="../mainwindow.cpp" line="812"/>
+        <location filename="../mainwindow.cpp" line="725"/>
+        <location filename="../mainwindow.cpp" line="822"/>
         <source>Show in &amp;Folder</source>
         <translation>Im &amp;Ordner zeigen</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="742"/>
+        <location filename="../mainwindow.cpp" line="752"/>
         <source>Open a program?</source>
         <translation>Ein Programm öffnen?</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="743"/>
+        <location filename="../mainwindow.cpp" line="753"/>
         <source>“%1” is a program or script: opening it runs it with your permissions. Only open it if you trust whoever sent it and expected it.
 
 Open it anyway?</source>
@@ -846,50 +851,50 @@ Open it anyway?</source>
 Trotzdem öffnen?</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="809"/>
+        <location filename="../mainwindow.cpp" line="819"/>
         <source>&amp;Cancel</source>
         <translation>&amp;Abbrechen</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="810"/>
+        <location filename="../mainwindow.cpp" line="820"/>
         <source>&amp;Retry</source>
         <translation>&amp;Wiederholen</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="813"/>
+        <location filename="../mainwindow.cpp" line="823"/>
         <source>Remove from &amp;List</source>
         <translation>Aus der &amp;Liste entfernen</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="854"/>
+        <location filename="../mainwindow.cpp" line="864"/>
         <location filename="../mainwindow_folders.cpp" line="29"/>
         <source>You are not connected to the room.</source>
         <translation>Sie sind nicht mit dem Raum verbunden.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="858"/>
+        <location filename="../mainwindow.cpp" line="868"/>
         <source>Send Files to %1</source>
         <translation>Dateien an %1 senden</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="867"/>
+        <location filename="../mainwindow.cpp" line="877"/>
         <source>The clipboard holds no files to send.</source>
         <translation>In der Zwischenablage sind keine Dateien zum Senden.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="885"/>
+        <location filename="../mainwindow.cpp" line="895"/>
         <source>Files can be shared once you are in the room.</source>
         <translation>Dateien können geteilt werden, sobald Sie im Raum sind.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="889"/>
-        <location filename="../mainwindow.cpp" line="898"/>
+        <location filename="../mainwindow.cpp" line="899"/>
+        <location filename="../mainwindow.cpp" line="908"/>
         <source>To everyone in the room</source>
         <translation>An alle im Raum</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="890"/>
-        <location filename="../mainwindow.cpp" line="899"/>
+        <location filename="../mainwindow.cpp" line="900"/>
+        <location filename="../mainwindow.cpp" line="909"/>
         <source>Only to %1</source>
         <translation>Nur an %1</translation>
     </message>
