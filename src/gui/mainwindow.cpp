@@ -726,9 +726,13 @@ void MainWindow::showFilesMenu(const QPoint &pos)
     open->setEnabled(downloaded);
     showInFolder->setEnabled(downloaded);
     menu.setDefaultAction(download);
-    m_meeting->addFileActions(
-        &menu, fileIndex, source.data(AvailableFilesModel::FileInfoRole).value<FileInfo>().name);
     const QString folderKey = source.data(AvailableFilesModel::FolderKeyRole).toString();
+    // Removing one entry of a folder row would look like removing the folder: not offered
+    // for folders (roomshare-cli remove-file removes entries one by one).
+    if (folderKey.isEmpty())
+        m_meeting->addFileActions(
+            &menu, fileIndex,
+            source.data(AvailableFilesModel::FileInfoRole).value<FileInfo>().name);
     QAction *chosen = menu.exec(m_ui->filesView->viewport()->mapToGlobal(pos));
     if (chosen == download && !folderKey.isEmpty())
         downloadFolder(folderKey);
