@@ -77,6 +77,7 @@ public:
 
     QString group() const { return m_group; }
     int count() const { return m_count; }
+    int skipped() const { return m_skipped; }
     ErrorCode error() const { return m_error; }
     QString errorText() const { return m_errorText; }
 
@@ -134,6 +135,8 @@ bool Room::expandFolders(const QStringList &paths, QList<Outgoing> *out, ErrorCo
         }
         for (qsizetype i = first; i < out->size(); ++i)
             (*out)[i].groupSize = walk.count();
+        qCInfo(lcCore) << "sharing folder" << name << "with" << walk.count() << "entries;"
+                       << walk.skipped() << "links or special files skipped";
     }
     return true;
 }
