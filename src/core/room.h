@@ -178,7 +178,8 @@ public:
                              const Callback &callback = Callback());
     //! Cancels every upload of the shared folder \a group (TransferInfo::group): running
     //! ones stop, announced ones are withdrawn, so nothing of it stays in the room.
-    //! \a callback gets {result: 0, response: {cancelled: [upJobIds]}} or 1190 for an unknown group.
+    //! \a callback gets {result: 0, response: {cancelled: [upJobIds]}} or 1190 for an unknown
+    //! group.
     void cancelUploadGroup(const QString &group, const Callback &callback = Callback());
     //! Cancels every running download of the shared folder \a group (TransferInfo::group).
     void cancelDownloadGroup(const QString &group);
