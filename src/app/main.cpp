@@ -107,7 +107,7 @@ struct CommandLine
         QStringLiteral("Write the participant invite link to FILE."), QStringLiteral("FILE")
     };
     QCommandLineOption demoSendOption{ QStringLiteral("demo-send"),
-                                       QStringLiteral("Send FILE once connected."),
+                                       QStringLiteral("Send FILE (or a folder) once connected."),
                                        QStringLiteral("FILE") };
     QCommandLineOption demoDelayOption{ QStringLiteral("demo-delay"),
                                         QStringLiteral("Wait MS milliseconds before --demo-send."),
@@ -166,11 +166,16 @@ QString stateLine(const MainWindow &window)
 {
     const TransferModel *transfers = window.transferModel();
     int downloaded = 0;
+    int folderUploads = 0;
     for (int row = 0; row < transfers->rowCount(); ++row) {
         const QModelIndex i = transfers->index(row, 0);
         if (i.data(TransferModel::DirectionRole).toInt() == int(TransferInfo::Direction::Download)
             && i.data(TransferModel::StatusRole).toInt() == int(TransferInfo::Status::Completed))
             ++downloaded;
+        if (i.data(TransferModel::DirectionRole).toInt() == int(TransferInfo::Direction::Upload)
+            && !transfers->transferAt(row).group.isEmpty()
+            && !i.data(TransferModel::IsFinishedRole).toBool())
+            ++folderUploads;
     }
     const MyFilesModel *mine = window.sharedByYouPanel()->model();
     int delivered = 0;
@@ -178,8 +183,16 @@ QString stateLine(const MainWindow &window)
         if (!mine->index(row, MyFilesModel::DeliveredColumn).data().toString().isEmpty())
             ++delivered;
     }
+    const AvailableFilesModel *files = window.availableFilesModel();
+    int folders = 0;
+    for (int row = 0; row < files->rowCount(); ++row)
+        folders
+            += files->index(row, 0).data(AvailableFilesModel::FolderKeyRole).toString().isEmpty()
+            ? 0
+            : 1;
     return QStringLiteral("connected=%1 visible=%2 participants=%3 files=%4 uploading=%5 "
-                          "downloading=%6 downloaded=%7 overlay=%8 mine=%9 delivered=%10")
+                          "downloading=%6 downloaded=%7 overlay=%8 mine=%9 delivered=%10 "
+                          "folders=%11 folderuploads=%12")
         .arg(int(window.room()->isConnected()))
         .arg(int(window.isVisible()))
         .arg(window.participantsModel()->rowCount())
@@ -189,7 +202,9 @@ QString stateLine(const MainWindow &window)
         .arg(downloaded)
         .arg(int(window.dropOverlay()->isVisible()))
         .arg(mine->rowCount())
-        .arg(delivered);
+        .arg(delivered)
+        .arg(folders)
+        .arg(folderUploads);
 }
 
 } // namespace

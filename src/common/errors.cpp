@@ -45,6 +45,10 @@ QString errorText(ErrorCode code)
         return QStringLiteral("This action is not permitted");
     case ErrorCode::TlsVerificationFailed:
         return QStringLiteral("The server's identity could not be verified (TLS certificate)");
+    case ErrorCode::InvalidPath:
+        return QStringLiteral("The folder path is not allowed");
+    case ErrorCode::FolderTooLarge:
+        return QStringLiteral("The folder has more files than the room allows");
     }
     return QStringLiteral("Unknown error %1").arg(int(code));
 }
@@ -89,6 +93,10 @@ QString errorTitle(ErrorCode code)
         return QStringLiteral("not permitted");
     case ErrorCode::TlsVerificationFailed:
         return QStringLiteral("TLS verification failed");
+    case ErrorCode::InvalidPath:
+        return QStringLiteral("invalid path");
+    case ErrorCode::FolderTooLarge:
+        return QStringLiteral("folder too large");
     }
     return QStringLiteral("error");
 }

@@ -33,6 +33,9 @@ enum class ErrorCode : int {
     NotPermitted = 1199, //!< the participant's role does not allow the action
     TlsVerificationFailed = 1200, //!< the server's TLS certificate is not trusted or does not match
                                   //!< the pinned fingerprint
+    InvalidPath = 1201, //!< a folder path that is absolute, climbs out (`..`), is empty, too long
+                        //!< or too deep (docs/protocol.md, "Folders")
+    FolderTooLarge = 1202, //!< more files in one shared folder than the server allows
 };
 Q_ENUM_NS(ErrorCode)
 

@@ -45,6 +45,16 @@ DownloadJob::DownloadJob(qint64 id, const FileInfo &file, const QString &saveDir
     m_info.fileIndex = file.index;
     m_info.peerName = file.sender;
     m_info.broadcast = file.broadcast;
+    m_info.group = file.folderKey();
+    m_info.folderPath = file.path;
+}
+
+void DownloadJob::setFolder(const QString &root, const QStringList &components)
+{
+    m_folderRoot = root;
+    m_folders = components;
+    if (m_file.isEmptyFolderEntry())
+        m_folders.append(m_safeName);
 }
 
 DownloadJob::~DownloadJob()
@@ -56,6 +66,13 @@ DownloadJob::~DownloadJob()
 
 void DownloadJob::doStart()
 {
+    if (!m_folderRoot.isEmpty()) {
+        QString error;
+        const QString folder = FileNames::makeFolders(m_folderRoot, m_folders, &error);
+        if (folder.isEmpty())
+            return fail(ErrorCode::LocalFileError, error);
+        m_saveDir = folder;
+    }
     if (!QDir().mkpath(m_saveDir))
         return fail(ErrorCode::LocalFileError,
                     QStringLiteral("Cannot create the folder %1").arg(m_saveDir));
@@ -288,6 +305,13 @@ void DownloadJob::complete()
         return fail(ErrorCode::IntegrityError,
                     QStringLiteral("%1 arrived damaged: its checksum does not match the sender's")
                         .arg(m_info.name));
+    if (m_file.isEmptyFolderEntry()) {
+        // The folder itself (made in doStart()) is the whole entry: the zero bytes go.
+        discardPartial();
+        m_info.localPath = QFileInfo(m_saveDir).absoluteFilePath();
+        finish(TransferInfo::Status::Completed);
+        return;
+    }
     // The final name is chosen only now so a file that appeared meanwhile is never overwritten;
     // renameNoReplace refuses to replace anything (a symlink planted after uniquePath()
     // looked included), so a race just picks the next name.

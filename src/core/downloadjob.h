@@ -24,6 +24,11 @@ public:
     ~DownloadJob() override;
 
     quint32 wireId() const { return m_wireId; }
+    //! An entry of a shared folder (docs/protocol.md "Folders"): it is saved in the folder
+    //! \a components (already sanitised) below \a root (a folder inside the save folder),
+    //! created when the job starts; an empty folder's entry creates the folder of its name
+    //! there and saves nothing else. Call before start().
+    void setFolder(const QString &root, const QStringList &components);
 
     // Server messages, routed by Room.
     //! \a message is the whole data message (header and payload).
@@ -58,6 +63,8 @@ private:
 
     FileInfo m_file;
     QString m_saveDir;
+    QString m_folderRoot; //!< set for a shared folder's entry: m_saveDir is made below it
+    QStringList m_folders;
     QString m_safeName;
     QFile m_partial;
     BackgroundSha256 m_hash;

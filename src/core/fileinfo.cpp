@@ -1,5 +1,6 @@
 #include "fileinfo.h"
 
+#include "folderpaths.h"
 #include "jsonnumbers.h"
 
 namespace Roomshare {
@@ -25,12 +26,26 @@ FileInfo FileInfo::fromJson(const QJsonObject &o)
     f.createdAt = fromMs(o.value(QLatin1String("createdAt")));
     f.expiresAt = fromMs(o.value(QLatin1String("expiresAt")));
     f.broadcast = o.value(QLatin1String("broadcast")).toBool(true);
+    const QJsonValue group = o.value(QLatin1String("group"));
+    const QJsonValue path = o.value(QLatin1String("path"));
+    // Half a folder tag is no folder: the file is shown on its own.
+    if (group.isString() && path.isString() && !group.toString().isEmpty()
+        && !path.toString().isEmpty()) {
+        f.group = group.toString();
+        f.path = path.toString();
+        f.groupSize = qMax<qint64>(0, JsonNumbers::toInteger(o.value(QLatin1String("groupSize"))));
+    }
     return f;
+}
+
+bool FileInfo::isEmptyFolderEntry() const
+{
+    return isInFolder() && mimeType == FolderPaths::directoryMimeType();
 }
 
 QJsonObject FileInfo::toJson() const
 {
-    return QJsonObject{
+    QJsonObject json{
         { QStringLiteral("name"), name },
         { QStringLiteral("size"), double(size) },
         { QStringLiteral("index"), double(index) },
@@ -44,6 +59,12 @@ QJsonObject FileInfo::toJson() const
         { QStringLiteral("type"), mimeType },
         { QStringLiteral("sha256"), sha256 },
     };
+    if (isInFolder()) {
+        json.insert(QStringLiteral("group"), group);
+        json.insert(QStringLiteral("path"), path);
+        json.insert(QStringLiteral("groupSize"), double(groupSize));
+    }
+    return json;
 }
 
 Participant Participant::fromJson(const QJsonObject &o)

@@ -126,6 +126,46 @@ QString sanitize(const QString &remoteName)
     return clean;
 }
 
+QStringList sanitizePath(const QString &remotePath)
+{
+    QStringList out;
+    const QStringList parts
+        = remotePath.split(QRegularExpression(QStringLiteral("[/\\\\]")), Qt::SkipEmptyParts);
+    for (const QString &part : parts) {
+        if (part == QLatin1String(".") || part == QLatin1String(".."))
+            continue;
+        out.append(sanitize(part));
+    }
+    return out;
+}
+
+QString makeFolders(const QString &dir, const QStringList &components, QString *error)
+{
+    QString current = QDir(dir).absolutePath();
+    for (const QString &name : components) {
+        const QString next = QDir(current).filePath(name);
+        const QFileInfo fi(next);
+        if (fi.isSymLink()) {
+            *error = QStringLiteral("%1 is a symbolic link; refusing to save through it").arg(next);
+            return QString();
+        }
+        if (!fi.exists() && !QDir(current).mkdir(name) && !QFileInfo(next).isDir()) {
+            *error = QStringLiteral("Cannot create the folder %1").arg(next);
+            return QString();
+        }
+        if (!QFileInfo(next).isDir() || QFileInfo(next).isSymLink()) {
+            *error = QStringLiteral("%1 is in the way of a folder of that name").arg(next);
+            return QString();
+        }
+        if (!isInside(dir, next)) {
+            *error = QStringLiteral("Refusing to create %1 outside %2").arg(next, dir);
+            return QString();
+        }
+        current = next;
+    }
+    return current;
+}
+
 QString uniquePath(const QString &dir, const QString &name)
 {
     // A dangling symlink "does not exist" to QFileInfo::exists(), but its name is taken.

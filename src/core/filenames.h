@@ -2,6 +2,7 @@
 
 #include <QFile>
 #include <QString>
+#include <QStringList>
 
 #include <utility>
 
@@ -16,6 +17,17 @@ constexpr int MaxNameBytes = 200;
 //! Windows reserved device names, no trailing dots or spaces, at most MaxNameBytes bytes
 //! (keeping the extension). Never returns an empty string, "." or "..".
 QString sanitize(const QString &remoteName);
+
+//! Turns a relative folder path a remote sender chose ("Photos/2024") into safe folder
+//! names, one per level: split at "/" and "\\", empty, "." and ".." levels dropped (so
+//! nothing climbs out, and "/etc" is just "etc"), each level sanitize()d like a file name
+//! (device names, dots-only names, lookalike separators, length). May be empty.
+QStringList sanitizePath(const QString &remotePath);
+
+//! Creates the folders \a components below \a dir, one level at a time, never through a
+//! symbolic link and never outside \a dir (existing folders are used as they are).
+//! Returns the innermost folder, or an empty string with a sentence in \a error.
+QString makeFolders(const QString &dir, const QStringList &components, QString *error);
 
 //! The remote name made unambiguous for display (not for use as a path): every control,
 //! format, bidirectional or otherwise invisible character, and every space other than

@@ -144,6 +144,13 @@ public:
     //! Sender-set limits in \a options: `expiresIn` (seconds; the server caps it at its
     //! `--file-ttl`) and `maxDownloads` (the file is withdrawn for everyone after that many
     //! completed downloads); absent or 0: the server's defaults.
+    //! A folder among \a paths is shared with its tree (docs/protocol.md "Folders"): one
+    //! job per file and per empty folder in it, all with the same TransferInfo::group, the
+    //! recipients get the same tree. Symbolic links are followed only to files inside the
+    //! folder. The whole request is refused when a folder breaks the limits (1201
+    //! InvalidPath: a folder name the protocol does not allow, or deeper than
+    //! FolderPaths::MaxDepth; 1202 FolderTooLarge: more than FolderPaths::MaxEntries
+    //! entries) or is empty (1185).
     QList<qint64> sendFiles(const QStringList &paths, const QJsonObject &options = QJsonObject(),
                             const Callback &callback = Callback());
     //! Downloads the file with room-wide \a index. \a options: `saveDir` (default: the
@@ -156,6 +163,26 @@ public:
     void cancelUploads(qint64 id, bool cancelAll = false, const Callback &callback = Callback());
     //! Cancels the download \a id, or every running download when \a cancelAll is true.
     void cancelDownloads(qint64 id, bool cancelAll = false, const Callback &callback = Callback());
+
+    // ---- shared folders (room_folders.cpp; docs/protocol.md "Folders")
+    //! The files available now that are entries of the shared folder \a folderKey
+    //! (FileInfo::folderKey()), in index order.
+    QList<FileInfo> folderFiles(const QString &folderKey) const;
+    //! Downloads every entry of the shared folder \a folderKey available now, each with
+    //! recvFiles() (so \a callback is called per entry). Entries land below the save folder
+    //! in a folder of the shared folder's name ("Photos", or "Photos (1)" when taken) with
+    //! the sender's tree; every level is sanitised like a file name. Each call makes a new
+    //! folder; recvFiles() of a single entry adds it to the folder made last. Returns the
+    //! jobIds.
+    QList<qint64> recvFolder(const QString &folderKey, const QJsonObject &options = QJsonObject(),
+                             const Callback &callback = Callback());
+    //! Cancels every upload of the shared folder \a group (TransferInfo::group): running
+    //! ones stop, announced ones are withdrawn, so nothing of it stays in the room.
+    //! \a callback gets {result: 0, response: {cancelled: [upJobIds]}} or 1190 for an unknown
+    //! group.
+    void cancelUploadGroup(const QString &group, const Callback &callback = Callback());
+    //! Cancels every running download of the shared folder \a group (TransferInfo::group).
+    void cancelDownloadGroup(const QString &group);
 
     //! Removes file \a index from the room for everyone: allowed to its sender and to
     //! moderators. Downloads of it in progress fail with 1193 and every participant who
@@ -233,6 +260,16 @@ public:
 
     //! The user's default download folder.
     static QString defaultDownloadDir();
+
+    //! One entry sendFiles() will upload (internal; public for room_folders.cpp's walker).
+    struct Outgoing
+    {
+        QString localPath;
+        QString group; //!< empty: a file on its own
+        QString folderPath;
+        qint64 groupSize = 0;
+        bool emptyFolder = false;
+    };
 
 Q_SIGNALS:
     void stateChanged(Roomshare::Room::State state);
@@ -345,6 +382,15 @@ private:
     //! One page of listMyFiles() after \a after, appended to \a files.
     void requestMyFiles(qint64 after, int pages, QJsonArray files, const Callback &callback);
     void registerJob(TransferJob *job);
+    // Folders (room_folders.cpp).
+    //! \a paths with each folder among them walked into its entries; false with \a code
+    //! and \a text when a folder breaks the limits or is empty.
+    bool expandFolders(const QStringList &paths, QList<Outgoing> *out, ErrorCode *code,
+                       QString *text) const;
+    void applyFolder(UploadJob *job, const Outgoing &entry);
+    //! Gives a folder entry's download its place below \a saveDir; false with \a error.
+    bool placeInFolder(DownloadJob *job, const FileInfo &info, const QString &saveDir,
+                       QString *error);
 
     // for jobs
     void request(QJsonObject msg, ReplyHandler handler);
@@ -382,6 +428,8 @@ private:
     QHash<quint32, QPointer<UploadJob>> m_uploadsByWireId;
     QHash<quint32, QPointer<DownloadJob>> m_downloadsByWireId;
     QHash<qint64, quint32> m_completedUploads; //!< upJobId -> uploadId, for withdrawing
+    QHash<qint64, QString> m_uploadGroups; //!< upJobId -> shared folder group
+    QHash<QString, QString> m_folderRoots; //!< save folder + folder key -> its folder there
     TransferQueue *m_uploadQueue; //!< starts uploads a few at a time (sendFiles of many files)
     bool m_knocking = false; //!< connected with a knock link, not admitted yet
     bool m_lobbyEnabled = true;

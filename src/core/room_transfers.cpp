@@ -41,10 +41,18 @@ QList<qint64> Room::sendFiles(const QStringList &paths, const QJsonObject &optio
         return refuse(ErrorCode::InvalidRequest,
                       QStringLiteral("expiresIn and maxDownloads must be positive"));
 
+    QList<Outgoing> entries;
+    ErrorCode folderError = ErrorCode::None;
+    QString folderErrorText;
+    if (!expandFolders(paths, &entries, &folderError, &folderErrorText))
+        return refuse(folderError, folderErrorText);
+
     QList<qint64> ids;
-    for (const QString &path : paths) {
-        auto *job = new UploadJob(m_nextUploadJobId++, path, broadcast, recipients, this);
+    for (const Outgoing &entry : std::as_const(entries)) {
+        auto *job
+            = new UploadJob(m_nextUploadJobId++, entry.localPath, broadcast, recipients, this);
         job->setLimits(expiresIn, maxDownloads);
+        applyFolder(job, entry);
         m_uploads.insert(job->id(), job);
         connect(job, &TransferJob::started, this,
                 [this, job] { Q_EMIT fsUploadResult(Events::upload(job->info())); });
@@ -86,6 +94,13 @@ qint64 Room::recvFiles(qint64 index, const QJsonObject &options, const Callback 
         saveDir = defaultDownloadDir();
 
     auto *job = new DownloadJob(m_nextDownloadJobId++, info, QDir(saveDir).absolutePath(), this);
+    QString folderError;
+    if (info.isInFolder()
+        && !placeInFolder(job, info, QDir(saveDir).absolutePath(), &folderError)) {
+        delete job;
+        --m_nextDownloadJobId;
+        return refuse(ErrorCode::LocalFileError, folderError);
+    }
     m_downloads.insert(job->id(), job);
     connect(job, &TransferJob::started, this,
             [this, job] { Q_EMIT fsDownloadResult(Events::download(job->info())); });

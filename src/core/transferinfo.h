@@ -38,6 +38,16 @@ public:
     bool broadcast = true; //!< uploads: sent to everyone
     QStringList recipients; //!< uploads: client ids when not broadcast
     QString peerName; //!< downloads: the sender's display name
+    //! The shared folder this job is an entry of (docs/protocol.md "Folders"); empty for a
+    //! file on its own. Every job of one shared folder has the same group (uploads: this
+    //! Room's id for it; downloads: the sender's client id, ":" and the sender's group id),
+    //! unique per Room and direction.
+    QString group;
+    //! The entry's relative folder, "/"-separated, the shared folder's name first, as the
+    //! sender sent it (unsanitised for downloads); empty for a file on its own.
+    QString folderPath;
+    //! The shared folder's name: the first component of folderPath.
+    QString folderName() const { return folderPath.section(QLatin1Char('/'), 0, 0); }
 
     bool isFinished() const
     {

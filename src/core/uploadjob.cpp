@@ -4,6 +4,8 @@
 #include "jsonnumbers.h"
 
 #include <QFileInfo>
+
+#include "folderpaths.h"
 #include <QJsonArray>
 #include <QMimeDatabase>
 
@@ -39,9 +41,30 @@ UploadJob::UploadJob(qint64 id, const QString &path, bool broadcast, const QStri
     m_info.recipients = recipients;
 }
 
+void UploadJob::setFolder(const QString &group, const QString &folderPath, qint64 groupSize,
+                          EntryKind kind)
+{
+    m_info.group = group;
+    m_info.folderPath = folderPath;
+    m_groupSize = groupSize;
+    m_entryKind = kind;
+    if (kind == EntryKind::EmptyFolder) {
+        m_info.mimeType = FolderPaths::directoryMimeType();
+        m_info.totalBytes = 0;
+    }
+}
+
 void UploadJob::doStart()
 {
     const QFileInfo fi(m_file.fileName());
+    if (m_entryKind == EntryKind::EmptyFolder) {
+        // Nothing to read: the entry only says the folder exists (and is empty).
+        if (!fi.isDir() || fi.isSymLink())
+            return fail(ErrorCode::LocalFileError,
+                        QStringLiteral("%1 is no longer a folder").arg(m_info.localPath));
+        m_sha256 = m_hash.hexResult();
+        return begin();
+    }
     if (fi.isDir())
         return fail(ErrorCode::LocalFileError,
                     QStringLiteral("%1 is a folder; only files can be sent").arg(m_info.name));
@@ -74,6 +97,7 @@ void UploadJob::doStart()
 
 void UploadJob::begin()
 {
+    m_begun = true;
     QJsonObject msg{ { QStringLiteral("type"), QStringLiteral("upload-begin") },
                      { QStringLiteral("name"), m_info.name },
                      { QStringLiteral("size"), double(m_info.totalBytes) },
@@ -89,6 +113,11 @@ void UploadJob::begin()
         msg.insert(QStringLiteral("expiresIn"), double(m_expiresIn));
     if (m_maxDownloads > 0)
         msg.insert(QStringLiteral("maxDownloads"), double(m_maxDownloads));
+    if (!m_info.group.isEmpty()) {
+        msg.insert(QStringLiteral("group"), m_info.group);
+        msg.insert(QStringLiteral("path"), m_info.folderPath);
+        msg.insert(QStringLiteral("groupSize"), double(m_groupSize));
+    }
     room()->request(
         msg, [this, r = room(), guard = QPointer<UploadJob>(this)](const QJsonObject &reply) {
             const bool accepted
@@ -131,7 +160,7 @@ void UploadJob::resumeAfterReconnect()
 {
     if (isFinished() || !m_paused)
         return;
-    if (!m_file.isOpen()) {
+    if (!m_begun) {
         m_paused = false; // still queued: doStart() opens the file and begins later
         return;
     }

@@ -28,6 +28,14 @@ public:
         m_maxDownloads = maxDownloads;
     }
     FileInfo announced() const { return m_announced; }
+    //! What one entry of a shared folder is (docs/protocol.md "Folders").
+    enum class EntryKind { File, EmptyFolder };
+    //! Makes this job an entry of the shared folder \a group (\a groupSize entries), in the
+    //! relative folder \a folderPath ("/"-separated, the shared folder's name first). An
+    //! EmptyFolder entry sends no bytes: a zero-byte upload of type inode/directory whose
+    //! name is the folder's. Call before start().
+    void setFolder(const QString &group, const QString &folderPath, qint64 groupSize,
+                   EntryKind kind);
 
     // Server messages, routed by Room.
     void handleAck(qint64 offset);
@@ -63,6 +71,9 @@ private:
     QString m_sha256; //!< the whole file's hash once known
     qint64 m_expiresIn = 0;
     qint64 m_maxDownloads = 0;
+    qint64 m_groupSize = 0;
+    EntryKind m_entryKind = EntryKind::File;
+    bool m_begun = false; //!< begin() was called (the source is open, for a file)
     FileInfo m_announced;
 };
 

@@ -1,6 +1,9 @@
 #include "availablefilesmodel.h"
 
+#include <QDir>
+#include <QFileInfo>
 #include <QFont>
+#include <QIcon>
 #include <QLocale>
 #include <QMimeData>
 #include <QUrl>
@@ -38,15 +41,25 @@ void AvailableFilesModel::setRoom(Room *room)
 
 void AvailableFilesModel::resetFiles(const QList<FileInfo> &files)
 {
-    QHash<qint64, Row> previous;
-    for (const Row &row : std::as_const(m_rows))
-        previous.insert(row.file.index, row);
+    QHash<qint64, Item> previous;
+    for (const Row &row : std::as_const(m_rows)) {
+        for (const Item &item : row.items)
+            previous.insert(item.file.index, item);
+    }
     beginResetModel();
     m_rows.clear();
+    QHash<QString, int> folders;
     for (const FileInfo &file : files) {
-        Row row = previous.value(file.index);
-        row.file = file;
-        m_rows.append(row);
+        Item item = previous.value(file.index);
+        item.file = file;
+        const QString key = file.folderKey();
+        if (!key.isEmpty() && folders.contains(key)) {
+            m_rows[folders.value(key)].items.append(item);
+            continue;
+        }
+        if (!key.isEmpty())
+            folders.insert(key, int(m_rows.size()));
+        m_rows.append(Row{ key, { item } });
     }
     endResetModel();
     checkNewCount();
@@ -54,24 +67,37 @@ void AvailableFilesModel::resetFiles(const QList<FileInfo> &files)
 
 void AvailableFilesModel::addFile(const FileInfo &file)
 {
-    const int existing = rowOf(file.index);
+    const auto [existing, item] = find(file.index);
     if (existing >= 0) {
-        m_rows[existing].file = file;
+        m_rows[existing].items[item].file = file;
         emitRowChanged(existing);
+        return;
+    }
+    const int folderRow = rowOfFolder(file.folderKey());
+    if (folderRow >= 0) {
+        m_rows[folderRow].items.append(Item{ file, LocalState::New, QString() });
+        emitRowChanged(folderRow);
+        checkNewCount();
         return;
     }
     const int row = int(m_rows.size());
     beginInsertRows(QModelIndex(), row, row);
-    m_rows.append(Row{ file, LocalState::New, QString() });
+    m_rows.append(Row{ file.folderKey(), { Item{ file, LocalState::New, QString() } } });
     endInsertRows();
     checkNewCount();
 }
 
 void AvailableFilesModel::removeFile(qint64 index)
 {
-    const int row = rowOf(index);
+    const auto [row, item] = find(index);
     if (row < 0)
         return;
+    if (m_rows.at(row).items.size() > 1) {
+        m_rows[row].items.removeAt(item);
+        emitRowChanged(row);
+        checkNewCount();
+        return;
+    }
     beginRemoveRows(QModelIndex(), row, row);
     m_rows.removeAt(row);
     endRemoveRows();
@@ -80,10 +106,10 @@ void AvailableFilesModel::removeFile(qint64 index)
 
 void AvailableFilesModel::setLocalState(qint64 index, LocalState state, const QString &localPath)
 {
-    const int row = rowOf(index);
+    const auto [row, item] = find(index);
     if (row < 0)
         return;
-    Row &r = m_rows[row];
+    Item &r = m_rows[row].items[item];
     r.state = state;
     if (state == LocalState::Downloaded)
         r.localPath = localPath;
@@ -96,42 +122,112 @@ void AvailableFilesModel::trackJob(TransferJob *job)
     if (!job || job->direction() != TransferInfo::Direction::Download)
         return;
     const qint64 index = job->info().fileIndex;
-    const int row = rowOf(index);
+    auto stateOfFile = [this](qint64 index) {
+        const auto [row, item] = find(index);
+        return row >= 0 ? m_rows.at(row).items.at(item).state : LocalState::New;
+    };
     // A new download of a file already on disk keeps showing "Downloaded" until it ends.
-    if (row >= 0 && m_rows.at(row).state != LocalState::Downloaded)
+    if (find(index).first >= 0 && stateOfFile(index) != LocalState::Downloaded)
         setLocalState(index, LocalState::Downloading);
-    connect(job, &TransferJob::finished, this, [this, index](TransferJob *finished) {
+    connect(job, &TransferJob::finished, this, [this, index, stateOfFile](TransferJob *finished) {
         const TransferInfo info = finished->info();
+        if (find(index).first < 0)
+            return;
         switch (info.status) {
         case TransferInfo::Status::Completed:
             setLocalState(index, LocalState::Downloaded, info.localPath);
             break;
         case TransferInfo::Status::Failed:
-            if (rowOf(index) >= 0 && m_rows.at(rowOf(index)).state != LocalState::Downloaded)
+            if (stateOfFile(index) != LocalState::Downloaded)
                 setLocalState(index, LocalState::Failed);
             break;
         default:
-            if (rowOf(index) >= 0 && m_rows.at(rowOf(index)).state == LocalState::Downloading)
+            if (stateOfFile(index) == LocalState::Downloading)
                 setLocalState(index, LocalState::New);
             break;
         }
     });
 }
 
-int AvailableFilesModel::rowOf(qint64 index) const
+std::pair<int, int> AvailableFilesModel::find(qint64 index) const
 {
     for (int i = 0; i < m_rows.size(); ++i) {
-        if (m_rows.at(i).file.index == index)
+        const QList<Item> &items = m_rows.at(i).items;
+        for (int j = 0; j < items.size(); ++j) {
+            if (items.at(j).file.index == index)
+                return { i, j };
+        }
+    }
+    return { -1, -1 };
+}
+
+int AvailableFilesModel::rowOf(qint64 index) const
+{
+    return find(index).first;
+}
+
+int AvailableFilesModel::rowOfFolder(const QString &folderKey) const
+{
+    if (folderKey.isEmpty())
+        return -1;
+    for (int i = 0; i < m_rows.size(); ++i) {
+        if (m_rows.at(i).folderKey == folderKey)
             return i;
     }
     return -1;
+}
+
+QList<FileInfo> AvailableFilesModel::filesAt(int row) const
+{
+    QList<FileInfo> out;
+    for (const Item &item : m_rows.value(row).items)
+        out.append(item.file);
+    return out;
+}
+
+AvailableFilesModel::LocalState AvailableFilesModel::stateOf(const Row &row)
+{
+    if (row.folderKey.isEmpty())
+        return row.items.first().state;
+    int downloaded = 0;
+    bool failed = false;
+    for (const Item &item : row.items) {
+        if (item.state == LocalState::Downloading)
+            return LocalState::Downloading;
+        failed |= item.state == LocalState::Failed;
+        downloaded += item.state == LocalState::Downloaded ? 1 : 0;
+    }
+    if (failed)
+        return LocalState::Failed;
+    // A folder some of whose entries have not arrived yet is not "Downloaded".
+    const qint64 declared = row.items.first().file.groupSize;
+    if (downloaded == row.items.size() && row.items.size() >= declared)
+        return LocalState::Downloaded;
+    return LocalState::New;
+}
+
+QString AvailableFilesModel::localPathOf(const Row &row)
+{
+    if (row.folderKey.isEmpty())
+        return row.items.first().localPath;
+    for (const Item &item : row.items) {
+        if (item.localPath.isEmpty())
+            continue;
+        // Up from the entry as many levels as its sanitised path has below the folder.
+        QDir dir = QFileInfo(item.localPath).absoluteDir();
+        const qsizetype levels = qMax<qsizetype>(1, FileNames::sanitizePath(item.file.path).size());
+        for (qsizetype i = 1; i < levels; ++i)
+            dir.cdUp();
+        return dir.absolutePath();
+    }
+    return QString();
 }
 
 int AvailableFilesModel::newCount() const
 {
     int count = 0;
     for (const Row &row : m_rows) {
-        if (row.state == LocalState::New)
+        if (stateOf(row) == LocalState::New)
             ++count;
     }
     return count;
@@ -180,17 +276,28 @@ QVariant AvailableFilesModel::data(const QModelIndex &index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return QVariant();
-    const Row &row = m_rows.at(index.row());
-    const FileInfo &file = row.file;
+    const Row &r = m_rows.at(index.row());
+    const FileInfo &file = r.items.first().file;
+    const bool folder = !r.folderKey.isEmpty();
+    const LocalState state = stateOf(r);
+    const QString localPath = state == LocalState::Downloaded ? localPathOf(r) : QString();
+    qint64 size = 0;
+    for (const Item &item : r.items)
+        size += item.file.size;
+    const int entries = int(r.items.size());
     switch (role) {
     case FileIndexRole:
         return file.index;
     case LocalStateRole:
-        return int(row.state);
+        return int(state);
     case LocalPathRole:
-        return row.localPath;
+        return localPath;
     case FileInfoRole:
         return QVariant::fromValue(file);
+    case FolderKeyRole:
+        return r.folderKey;
+    case EntryCountRole:
+        return entries;
     default:
         break;
     }
@@ -198,14 +305,24 @@ QVariant AvailableFilesModel::data(const QModelIndex &index, int role) const
     case NameColumn:
         switch (role) {
         case Qt::DisplayRole:
+            if (folder)
+                return Format::folderLabel(FileNames::displayName(file.folderName()), entries);
+            return FileNames::displayName(file.name);
         case Qt::ToolTipRole:
+            if (folder)
+                return tr("The folder %1: %2 of the %3 files and folders in it have arrived")
+                    .arg(FileNames::displayName(file.folderName()))
+                    .arg(entries)
+                    .arg(file.groupSize);
             return FileNames::displayName(file.name);
         case SortRole:
-            return file.name.toLower();
+            return (folder ? file.folderName() : file.name).toLower();
         case Qt::DecorationRole:
+            if (folder)
+                return QIcon(QStringLiteral(":/icons/folder.svg"));
             return FileTypeIcons::icon(file.mimeType, file.name);
         case Qt::FontRole:
-            if (row.state == LocalState::New) {
+            if (state == LocalState::New) {
                 QFont bold;
                 bold.setBold(true);
                 return bold;
@@ -216,9 +333,9 @@ QVariant AvailableFilesModel::data(const QModelIndex &index, int role) const
     case SizeColumn:
         switch (role) {
         case Qt::DisplayRole:
-            return Format::size(file.size);
+            return Format::size(size);
         case SortRole:
-            return file.size;
+            return size;
         case Qt::TextAlignmentRole:
             return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
         }
@@ -247,12 +364,19 @@ QVariant AvailableFilesModel::data(const QModelIndex &index, int role) const
                                   : tr("Sent to you privately (and maybe a few others)");
         break;
     case StateColumn:
-        if (role == Qt::DisplayRole)
-            return stateText(row.state);
+        if (role == Qt::DisplayRole) {
+            // Nothing partial shown as complete: a folder still arriving says how far.
+            if (folder && entries < file.groupSize)
+                return tr("%1 (%2 of %3 arrived)")
+                    .arg(stateText(state))
+                    .arg(entries)
+                    .arg(file.groupSize);
+            return stateText(state);
+        }
         if (role == SortRole)
-            return int(row.state);
-        if (role == Qt::ToolTipRole && row.state == LocalState::Downloaded)
-            return tr("Saved as %1").arg(row.localPath);
+            return int(state);
+        if (role == Qt::ToolTipRole && state == LocalState::Downloaded)
+            return tr("Saved as %1").arg(localPath);
         break;
     }
     return QVariant();
@@ -285,7 +409,7 @@ Qt::ItemFlags AvailableFilesModel::flags(const QModelIndex &index) const
     if (!index.isValid())
         return Qt::NoItemFlags;
     Qt::ItemFlags f = Qt::ItemIsEnabled | Qt::ItemIsSelectable | Qt::ItemNeverHasChildren;
-    if (m_rows.at(index.row()).state == LocalState::Downloaded)
+    if (stateOf(m_rows.at(index.row())) == LocalState::Downloaded)
         f |= Qt::ItemIsDragEnabled;
     return f;
 }
@@ -304,8 +428,9 @@ QMimeData *AvailableFilesModel::mimeData(const QModelIndexList &indexes) const
             continue;
         seen.append(index.row());
         const Row &row = m_rows.at(index.row());
-        if (row.state == LocalState::Downloaded && !row.localPath.isEmpty())
-            urls.append(QUrl::fromLocalFile(row.localPath));
+        const QString path = stateOf(row) == LocalState::Downloaded ? localPathOf(row) : QString();
+        if (!path.isEmpty())
+            urls.append(QUrl::fromLocalFile(path));
     }
     if (urls.isEmpty())
         return nullptr;

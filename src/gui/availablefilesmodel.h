@@ -4,6 +4,8 @@
 #include <QHash>
 #include <QPointer>
 
+#include <utility>
+
 #include "fileinfo.h"
 #include "transferinfo.h"
 
@@ -18,6 +20,9 @@ namespace Roomshare::Gui {
 //! what this participant did with them (new, downloading, downloaded, failed). Rows follow
 //! the room's fileAvailable / fileRemoved / availableFilesReset signals; the local state
 //! follows the room's download jobs. Downloaded rows can be dragged out as file URLs.
+//! The entries of one shared folder (FileInfo::folderKey()) share one row: its size adds up
+//! theirs, its state is Downloaded only when every entry is, and while fewer entries than
+//! the sender declared have arrived it says so.
 class AvailableFilesModel final : public QAbstractTableModel
 {
     Q_OBJECT
@@ -43,7 +48,9 @@ public:
         FileIndexRole, //!< qint64 room-wide index
         LocalStateRole, //!< LocalState as int
         LocalPathRole, //!< QString, the downloaded file; empty unless Downloaded
-        FileInfoRole, //!< FileInfo
+        FileInfoRole, //!< FileInfo (a folder's row: its first entry)
+        FolderKeyRole, //!< QString FileInfo::folderKey(); empty for a file on its own
+        EntryCountRole, //!< int: 1, or the entries of the folder available now
     };
     Q_ENUM(Roles)
 
@@ -63,7 +70,9 @@ public:
 
     //! Row of file \a index, or -1.
     int rowOf(qint64 index) const;
-    FileInfo fileAt(int row) const { return m_rows.value(row).file; }
+    FileInfo fileAt(int row) const { return m_rows.value(row).items.value(0).file; }
+    //! Every file of the row: the folder's entries, or the one file.
+    QList<FileInfo> filesAt(int row) const;
     //! Files nobody downloaded yet (the window title shows this number).
     int newCount() const;
 
@@ -82,12 +91,24 @@ Q_SIGNALS:
     void newCountChanged(int count);
 
 private:
-    struct Row
+    struct Item
     {
         FileInfo file;
         LocalState state = LocalState::New;
         QString localPath;
     };
+    struct Row
+    {
+        QString folderKey; //!< empty: one file on its own
+        QList<Item> items; //!< never empty
+    };
+    //! The folder's or the file's state.
+    static LocalState stateOf(const Row &row);
+    //! Where the folder (or the file) was saved; empty unless Downloaded.
+    static QString localPathOf(const Row &row);
+    int rowOfFolder(const QString &folderKey) const;
+    //! Row and item of file \a index, or {-1, -1}.
+    std::pair<int, int> find(qint64 index) const;
     void emitRowChanged(int row);
     void checkNewCount();
 

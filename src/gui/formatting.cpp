@@ -120,4 +120,10 @@ QString Format::nameList(const QStringList &names)
     return tr("%1 and %2").arg(head.join(tr(", ")), names.last());
 }
 
+QString Format::folderLabel(const QString &name, int entries)
+{
+    return entries == 1 ? tr("%1 (folder, 1 item)").arg(name)
+                        : tr("%1 (folder, %2 items)").arg(name).arg(entries);
+}
+
 } // namespace Roomshare::Gui

@@ -28,6 +28,8 @@ public:
     static QString transferError(const TransferInfo &info);
     //! A sentence for an error code outside any transfer (refused requests, disconnects).
     static QString error(ErrorCode code, const QString &detail = QString());
+    //! A shared folder's row: "Photos (folder, 203 items)"; \a name already made safe to show.
+    static QString folderLabel(const QString &name, int entries);
     //! "Everyone", "Bob", "Bob and Carol", "Bob, Carol and Dave".
     static QString nameList(const QStringList &names);
 };

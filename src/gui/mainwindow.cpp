@@ -186,6 +186,8 @@ void MainWindow::setupActions()
 {
     connect(m_ui->actionSendFiles, &QAction::triggered, this, &MainWindow::chooseAndSendFiles);
     connect(m_ui->sendButton, &QPushButton::clicked, this, &MainWindow::chooseAndSendFiles);
+    connect(m_ui->actionSendFolder, &QAction::triggered, this, &MainWindow::chooseAndSendFolder);
+    connect(m_ui->sendFolderButton, &QPushButton::clicked, this, &MainWindow::chooseAndSendFolder);
     connect(m_ui->actionPasteFiles, &QAction::triggered, this, &MainWindow::pasteFiles);
     connect(m_ui->actionSettings, &QAction::triggered, this, &MainWindow::openSettings);
     connect(m_ui->actionQuit, &QAction::triggered, this, &QWidget::close);
@@ -509,9 +511,19 @@ void MainWindow::notifyFileAvailable(const FileInfo &file)
     // Names others chose: bidi tricks and invisible characters shown, not obeyed.
     const QString sender = PeerText::shown(file.sender);
     const QString name = PeerText::shown(file.name);
-    const QString text = file.broadcast
+    QString text = file.broadcast
         ? tr("%1 shared “%2” (%3).").arg(sender, name, Format::size(file.size))
         : tr("%1 sent you “%2” (%3).").arg(sender, name, Format::size(file.size));
+    if (file.isInFolder()) {
+        // A folder is told once, with its first entry, not once per file.
+        if (m_room->folderFiles(file.folderKey()).size() > 1) {
+            updateTitle();
+            return;
+        }
+        text = tr("%1 is sharing the folder “%2” (%3 files and folders).")
+                   .arg(sender, PeerText::shown(file.folderName()))
+                   .arg(file.groupSize);
+    }
     showMessage(text);
     updateTitle();
     if (!m_settings->notificationsEnabled() || isActiveWindow())
@@ -580,18 +592,12 @@ bool MainWindow::sendFiles(const QStringList &paths)
     QStringList missing;
     for (const QString &path : paths) {
         const QFileInfo info(path);
-        if (info.isDir())
-            folders.append(info.fileName());
+        if (info.isDir() && info.isReadable())
+            folders.append(info.absoluteFilePath());
         else if (!info.isFile() || !info.isReadable())
             missing.append(info.fileName());
         else
             files.append(info.absoluteFilePath());
-    }
-    if (!folders.isEmpty()) {
-        showMessage(tr("Folders can't be shared yet (%1). Send the files inside, or a zip of the "
-                       "folder.")
-                        .arg(folders.join(tr(", "))));
-        return false;
     }
     if (!missing.isEmpty()) {
         showMessage(tr("Can't read %1.").arg(missing.join(tr(", "))));
@@ -612,7 +618,7 @@ bool MainWindow::sendFiles(const QStringList &paths)
               }));
     }
     const QList<qint64> ids = m_room->sendFiles(
-        files, m_sendLimits->apply(m_participants->sendOptions(), recipients),
+        files + folders, m_sendLimits->apply(m_participants->sendOptions(), recipients),
         [self](const QJsonObject &result) {
             const int code = result.value(QStringLiteral("result")).toInt();
             if (!self || code == 0)
@@ -623,6 +629,15 @@ bool MainWindow::sendFiles(const QStringList &paths)
         });
     if (ids.isEmpty())
         return false;
+    if (!folders.isEmpty()) {
+        showMessage(folders.size() == 1 && files.isEmpty()
+                        ? tr("Sending the folder “%1” to %2.")
+                              .arg(fileNameOf(folders.first()), m_participants->recipientsText())
+                        : tr("Sending %1 files and folders to %2.")
+                              .arg(ids.size())
+                              .arg(m_participants->recipientsText()));
+        return true;
+    }
     showMessage(files.size() == 1
                     ? tr("Sending “%1” to %2.")
                           .arg(fileNameOf(files.first()), m_participants->recipientsText())
@@ -675,6 +690,9 @@ void MainWindow::activateFile(const QModelIndex &proxyIndex)
         = AvailableFilesModel::LocalState(source.data(AvailableFilesModel::LocalStateRole).toInt());
     if (state == AvailableFilesModel::LocalState::Downloading)
         return;
+    const QString folderKey = source.data(AvailableFilesModel::FolderKeyRole).toString();
+    if (!folderKey.isEmpty())
+        return downloadFolder(folderKey);
     downloadFile(source.data(AvailableFilesModel::FileIndexRole).toLongLong());
 }
 
@@ -708,10 +726,19 @@ void MainWindow::showFilesMenu(const QPoint &pos)
     open->setEnabled(downloaded);
     showInFolder->setEnabled(downloaded);
     menu.setDefaultAction(download);
-    m_meeting->addFileActions(
-        &menu, fileIndex, source.data(AvailableFilesModel::FileInfoRole).value<FileInfo>().name);
+    const QString folderKey = source.data(AvailableFilesModel::FolderKeyRole).toString();
+    // Removing one entry of a folder row would look like removing the folder: not offered
+    // for folders (roomshare-cli remove-file removes entries one by one).
+    if (folderKey.isEmpty())
+        m_meeting->addFileActions(
+            &menu, fileIndex,
+            source.data(AvailableFilesModel::FileInfoRole).value<FileInfo>().name);
     QAction *chosen = menu.exec(m_ui->filesView->viewport()->mapToGlobal(pos));
-    if (chosen == download)
+    if (chosen == download && !folderKey.isEmpty())
+        downloadFolder(folderKey);
+    else if (chosen == downloadTo && !folderKey.isEmpty())
+        downloadFolder(folderKey, true);
+    else if (chosen == download)
         downloadFile(fileIndex);
     else if (chosen == downloadTo)
         downloadFile(fileIndex, true);
@@ -752,6 +779,8 @@ void MainWindow::cancelTransferAt(int row)
     const TransferInfo info = m_transfers->transferAt(row);
     if (info.isFinished() || info.id <= 0)
         return;
+    if (!info.group.isEmpty())
+        return cancelFolderTransfer(info);
     if (info.direction == TransferInfo::Direction::Upload)
         m_room->cancelUploads(info.id, false);
     else
@@ -764,6 +793,8 @@ void MainWindow::retryTransferAt(int row)
     if (info.status != TransferInfo::Status::Failed
         && info.status != TransferInfo::Status::Cancelled)
         return;
+    if (!info.group.isEmpty())
+        return retryFolderTransfer(info);
     if (info.direction == TransferInfo::Direction::Upload) {
         QJsonObject options{ { QStringLiteral("broadcast"), info.broadcast } };
         if (!info.broadcast)
@@ -863,10 +894,7 @@ void MainWindow::showDropOverlayFor(const QMimeData *mime)
 {
     bool hasFolders = false;
     const QStringList paths = localFiles(mime, &hasFolders);
-    if (hasFolders) {
-        m_overlay->showMessage(DropOverlay::Mode::Refuse, tr("Folders can't be shared yet"),
-                               tr("Drop the files inside the folder, or a zip of it."));
-    } else if (!m_room->isConnected()) {
+    if (!m_room->isConnected()) {
         m_overlay->showMessage(DropOverlay::Mode::Refuse, tr("Not connected"),
                                tr("Files can be shared once you are in the room."));
     } else {

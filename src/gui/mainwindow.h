@@ -69,9 +69,14 @@ public:
     //! browser; the QR code shows this one.
     QString webInviteLink() const;
 
-    //! Sends \a paths to the checked recipients. Folders and missing files are refused with
-    //! a message and nothing is sent. Returns false when nothing was sent.
+    //! Sends \a paths to the checked recipients; a folder goes with its tree, as one item
+    //! (docs/protocol.md "Folders"). Missing files are refused with a message and nothing is
+    //! sent. Returns false when nothing was sent.
     bool sendFiles(const QStringList &paths);
+    //! Downloads every entry of the shared folder \a folderKey available now into the
+    //! download folder (asking for a folder when \a askFolder or the settings say so), where
+    //! it gets the sender's tree (mainwindow_folders.cpp).
+    void downloadFolder(const QString &folderKey, bool askFolder = false);
     //! Downloads the available file in model row \a row to the download folder (asking for a
     //! folder when \a askFolder or the settings say so).
     void downloadFile(qint64 fileIndex, bool askFolder = false);
@@ -126,6 +131,10 @@ private:
     void applyLobbySetting();
     void onTransferFinished(const TransferInfo &info);
     void chooseAndSendFiles();
+    void chooseAndSendFolder();
+    //! A shared folder's row of the transfers view (mainwindow_folders.cpp).
+    void cancelFolderTransfer(const TransferInfo &info);
+    void retryFolderTransfer(const TransferInfo &info);
     void pasteFiles();
     void cancelTransferAt(int row);
     void retryTransferAt(int row);

@@ -1,5 +1,7 @@
 #include "transfermodel.h"
 
+#include <QDir>
+#include <QFileInfo>
 #include <QIcon>
 
 #include <algorithm>
@@ -39,26 +41,145 @@ void TransferModel::addJob(TransferJob *job)
     connect(job, &TransferJob::progressChanged, this, [this, job] { updateTransfer(job->info()); });
     connect(job, &TransferJob::finished, this, [this](TransferJob *finished) {
         const TransferInfo info = finished->info();
-        updateTransfer(info);
-        Q_EMIT transferFinished(info);
+        if (info.group.isEmpty()) {
+            updateTransfer(info);
+            Q_EMIT transferFinished(info);
+        } else {
+            // A folder is reported once, when its last job ends.
+            updateTransfer(info);
+            const int row = rowOf(info.direction, info.id);
+            if (row >= 0 && m_rows.at(row).info.isFinished() && !m_rows.at(row).reported) {
+                m_rows[row].reported = true;
+                Q_EMIT transferFinished(m_rows.at(row).info);
+            }
+        }
         Q_EMIT countsChanged();
     });
+}
+
+QList<TransferInfo> TransferModel::entriesAt(int row) const
+{
+    if (row < 0 || row >= m_rows.size())
+        return {};
+    const Row &r = m_rows.at(row);
+    return r.entries.isEmpty() ? QList<TransferInfo>{ r.info } : r.entries.values();
+}
+
+void TransferModel::aggregate(Row &row)
+{
+    if (row.entries.isEmpty())
+        return;
+    const TransferInfo &first = row.entries.first();
+    TransferInfo sum = first;
+    sum.name = first.folderName();
+    sum.fileIndex = -1;
+    sum.totalBytes = sum.processedBytes = sum.bytesPerSecond = sum.resentBytes = 0;
+    sum.error = ErrorCode::None;
+    sum.errorText.clear();
+    sum.localPath.clear();
+    int running = 0;
+    int pending = 0;
+    int completed = 0;
+    int failed = 0;
+    for (const TransferInfo &t : std::as_const(row.entries)) {
+        sum.totalBytes += t.totalBytes;
+        sum.processedBytes
+            += t.status == TransferInfo::Status::Completed ? t.totalBytes : t.processedBytes;
+        sum.resentBytes += t.resentBytes;
+        if (!t.isFinished())
+            sum.bytesPerSecond += t.bytesPerSecond;
+        switch (t.status) {
+        case TransferInfo::Status::Running:
+            ++running;
+            break;
+        case TransferInfo::Status::Pending:
+            ++pending;
+            break;
+        case TransferInfo::Status::Completed:
+            ++completed;
+            break;
+        case TransferInfo::Status::Failed:
+            if (++failed == 1) {
+                sum.error = t.error;
+                sum.errorText = t.errorText;
+            }
+            break;
+        case TransferInfo::Status::Cancelled:
+            break;
+        }
+        // The shared folder on this computer: up from an entry as many levels as its path
+        // has below the folder (downloads: sanitised levels, as they were saved).
+        if (sum.localPath.isEmpty() && !t.localPath.isEmpty()
+            && (t.direction == TransferInfo::Direction::Upload
+                || t.status == TransferInfo::Status::Completed)) {
+            const qsizetype levels = t.direction == TransferInfo::Direction::Upload
+                ? t.folderPath.count(QLatin1Char('/')) + 1
+                : qMax<qsizetype>(1, FileNames::sanitizePath(t.folderPath).size());
+            QDir dir = QFileInfo(t.localPath).absoluteDir();
+            for (qsizetype i = 1; i < levels; ++i)
+                dir.cdUp();
+            sum.localPath = dir.absolutePath();
+        }
+    }
+    const int total = int(row.entries.size());
+    if (running > 0)
+        sum.status = TransferInfo::Status::Running;
+    else if (pending > 0)
+        sum.status = TransferInfo::Status::Pending;
+    else if (completed == total)
+        sum.status = TransferInfo::Status::Completed;
+    else if (failed > 0)
+        sum.status = TransferInfo::Status::Failed;
+    else
+        sum.status = TransferInfo::Status::Cancelled;
+    if (failed > 1)
+        sum.errorText
+            = tr("%1 of %2 files failed; the first: %3").arg(failed).arg(total).arg(sum.errorText);
+    row.info = sum;
 }
 
 void TransferModel::updateTransfer(const TransferInfo &info)
 {
     const qint64 k = key(info.direction, info.id);
+    if (!info.group.isEmpty()) {
+        const QString g = groupKey(info.direction, info.group);
+        const auto row = m_rowByGroup.constFind(g);
+        // A folder downloaded (or sent) again after its row finished gets a row of its own.
+        const bool fresh = row == m_rowByGroup.constEnd()
+            || (m_rows.at(*row).info.isFinished() && !m_rows.at(*row).entries.contains(info.id));
+        if (fresh) {
+            const int at = int(m_rows.size());
+            Row r;
+            r.entries.insert(info.id, info);
+            aggregate(r);
+            beginInsertRows(QModelIndex(), at, at);
+            m_rows.append(r);
+            m_rowByKey.insert(k, at);
+            m_rowByGroup.insert(g, at);
+            endInsertRows();
+            Q_EMIT countsChanged();
+            return;
+        }
+        Row &r = m_rows[*row];
+        r.entries.insert(info.id, info);
+        aggregate(r);
+        m_rowByKey.insert(k, *row);
+        m_dirty.insert(k);
+        if (!m_flushTimer.isActive())
+            m_flushTimer.start();
+        return;
+    }
     const auto it = m_rowByKey.constFind(k);
     if (it == m_rowByKey.constEnd()) {
         const int row = int(m_rows.size());
         beginInsertRows(QModelIndex(), row, row);
-        m_rows.append(info);
+        m_rows.append(Row{ info, {} });
         m_rowByKey.insert(k, row);
         endInsertRows();
         Q_EMIT countsChanged();
         return;
     }
-    m_rows[*it] = info;
+    m_rows[*it].info = info;
     m_dirty.insert(k);
     if (!m_flushTimer.isActive())
         m_flushTimer.start();
@@ -102,11 +223,11 @@ void TransferModel::removeFinished()
 {
     flush();
     for (int row = int(m_rows.size()) - 1; row >= 0; --row) {
-        if (!m_rows.at(row).isFinished())
+        if (!m_rows.at(row).info.isFinished())
             continue;
         // Adjacent finished rows go in one removal.
         int first = row;
-        while (first > 0 && m_rows.at(first - 1).isFinished())
+        while (first > 0 && m_rows.at(first - 1).info.isFinished())
             --first;
         beginRemoveRows(QModelIndex(), first, row);
         m_rows.remove(first, row - first + 1);
@@ -134,8 +255,17 @@ bool TransferModel::removeTransfer(TransferInfo::Direction direction, qint64 id)
 void TransferModel::rebuildIndex()
 {
     m_rowByKey.clear();
-    for (int i = 0; i < m_rows.size(); ++i)
-        m_rowByKey.insert(key(m_rows.at(i).direction, m_rows.at(i).id), i);
+    m_rowByGroup.clear();
+    for (int i = 0; i < m_rows.size(); ++i) {
+        const Row &r = m_rows.at(i);
+        if (r.entries.isEmpty()) {
+            m_rowByKey.insert(key(r.info.direction, r.info.id), i);
+            continue;
+        }
+        m_rowByGroup.insert(groupKey(r.info.direction, r.info.group), i);
+        for (const TransferInfo &t : r.entries)
+            m_rowByKey.insert(key(t.direction, t.id), i);
+    }
 }
 
 int TransferModel::rowOf(TransferInfo::Direction direction, qint64 id) const
@@ -145,15 +275,15 @@ int TransferModel::rowOf(TransferInfo::Direction direction, qint64 id) const
 
 int TransferModel::runningCount(TransferInfo::Direction direction) const
 {
-    return int(std::count_if(m_rows.cbegin(), m_rows.cend(), [direction](const TransferInfo &t) {
-        return t.direction == direction && !t.isFinished();
+    return int(std::count_if(m_rows.cbegin(), m_rows.cend(), [direction](const Row &r) {
+        return r.info.direction == direction && !r.info.isFinished();
     }));
 }
 
 bool TransferModel::hasFinished() const
 {
     return std::any_of(m_rows.cbegin(), m_rows.cend(),
-                       [](const TransferInfo &t) { return t.isFinished(); });
+                       [](const Row &r) { return r.info.isFinished(); });
 }
 
 int TransferModel::progressPerMille(qint64 processed, qint64 total)
@@ -201,9 +331,13 @@ QVariant TransferModel::data(const QModelIndex &index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return QVariant();
-    const TransferInfo &t = m_rows.at(index.row());
+    const TransferInfo &t = m_rows.at(index.row()).info;
+    const int entries = qMax(1, int(m_rows.at(index.row()).entries.size()));
+    const bool folder = !t.group.isEmpty();
     const bool up = t.direction == TransferInfo::Direction::Upload;
     switch (role) {
+    case EntryCountRole:
+        return entries;
     case DirectionRole:
         return int(t.direction);
     case JobIdRole:
@@ -231,13 +365,23 @@ QVariant TransferModel::data(const QModelIndex &index, int role) const
     case NameColumn:
         switch (role) {
         case Qt::DisplayRole:
+            if (folder)
+                return Format::folderLabel(FileNames::displayName(t.name), entries);
             return FileNames::displayName(t.name);
         case SortRole:
             return t.name.toLower();
         case Qt::DecorationRole:
+            if (folder)
+                return QIcon(QStringLiteral(":/icons/folder.svg"));
             return QIcon(up ? QStringLiteral(":/icons/upload.svg")
                             : QStringLiteral(":/icons/download.svg"));
         case Qt::ToolTipRole:
+            if (folder && up)
+                return tr("Upload of the folder %1")
+                    .arg(t.localPath.isEmpty() ? t.name : t.localPath);
+            if (folder)
+                return tr("Download of the folder %1 from %2")
+                    .arg(FileNames::displayName(t.name), t.peerName);
             if (up)
                 return tr("Upload of %1").arg(t.localPath.isEmpty() ? t.name : t.localPath);
             return tr("Download of %1 from %2").arg(t.name, t.peerName);

@@ -2,6 +2,7 @@
 
 #include <QAbstractTableModel>
 #include <QHash>
+#include <QMap>
 #include <QPointer>
 #include <QSet>
 #include <QTimer>
@@ -17,7 +18,10 @@ namespace Roomshare::Gui {
 
 //! One row per upload and per download job of a Room, kept as TransferInfo snapshots so
 //! rows outlive their jobs (jobs delete themselves after finishing). Rows stay until
-//! removeFinished() or removeTransfer().
+//! removeFinished() or removeTransfer(). The jobs of one shared folder (the same direction
+//! and TransferInfo::group) share one row: its snapshot adds up their bytes and speed, is
+//! Running while any of them runs and Completed only when all completed, and every job id
+//! of the folder finds that row.
 //!
 //! Updates are coalesced: a job's progress only marks its row dirty, and one timer
 //! (flushInterval(), 100 ms by default) turns the dirty rows into dataChanged(): one signal
@@ -49,7 +53,8 @@ public:
         TotalBytesRole, //!< qint64
         IsFinishedRole, //!< bool: Completed, Failed or Cancelled
         ErrorTextRole, //!< QString: a human sentence; empty unless Failed or Cancelled
-        TransferInfoRole, //!< TransferInfo, the whole snapshot
+        TransferInfoRole, //!< TransferInfo, the whole snapshot (a folder's: the sums)
+        EntryCountRole, //!< int: jobs in the row (1, or the entries of a shared folder)
     };
     Q_ENUM(Roles)
 
@@ -69,7 +74,9 @@ public:
 
     //! Row of a transfer, or -1.
     int rowOf(TransferInfo::Direction direction, qint64 id) const;
-    TransferInfo transferAt(int row) const { return m_rows.value(row); }
+    TransferInfo transferAt(int row) const { return m_rows.value(row).info; }
+    //! The jobs of a folder's row, or the row's one job.
+    QList<TransferInfo> entriesAt(int row) const;
     //! Unfinished transfers in \a direction.
     int runningCount(TransferInfo::Direction direction) const;
     bool hasFinished() const;
@@ -92,7 +99,8 @@ public:
 
 Q_SIGNALS:
     //! A transfer reached Completed, Failed or Cancelled (emitted once per job, with the
-    //! final snapshot).
+    //! final snapshot; for a shared folder once, when its last job finished, with the
+    //! folder's snapshot).
     void transferFinished(const Roomshare::TransferInfo &info);
     //! runningCount() or hasFinished() may have changed (for enabling actions).
     void countsChanged();
@@ -102,10 +110,25 @@ private:
     {
         return id * 2 + (direction == TransferInfo::Direction::Download ? 1 : 0);
     }
+    static QString groupKey(TransferInfo::Direction direction, const QString &group)
+    {
+        return (direction == TransferInfo::Direction::Download ? QLatin1Char('d')
+                                                               : QLatin1Char('u'))
+            + group;
+    }
+    struct Row
+    {
+        TransferInfo info; //!< the job's, or the folder's sums
+        QMap<qint64, TransferInfo> entries; //!< a folder's jobs by id; empty otherwise
+        bool reported = false; //!< a folder's transferFinished() was emitted
+    };
+    //! Recomputes a folder row's snapshot from its jobs.
+    static void aggregate(Row &row);
     void rebuildIndex();
 
-    QList<TransferInfo> m_rows;
-    QHash<qint64, int> m_rowByKey;
+    QList<Row> m_rows;
+    QHash<qint64, int> m_rowByKey; //!< every job's key, a folder's jobs included
+    QHash<QString, int> m_rowByGroup; //!< groupKey() -> row
     QSet<qint64> m_dirty;
     QTimer m_flushTimer;
     QPointer<Room> m_room;

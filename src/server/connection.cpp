@@ -643,6 +643,9 @@ void Connection::handleUploadBegin(const QJsonObject &msg, const QJsonValue &rid
                              .arg(*size)
                              .arg(maxSize));
     }
+    FolderTag folder;
+    if (!parseFolder(msg, rid, &folder))
+        return;
     if (!admitNewUpload(rid))
         return;
 
@@ -663,6 +666,7 @@ void Connection::handleUploadBegin(const QJsonObject &msg, const QJsonValue &rid
     upload->recipients = recipients;
     upload->expiresIn = *expiresIn;
     upload->maxDownloads = *maxDownloads;
+    upload->folder = folder;
     upload->lastActivityMs = QDateTime::currentMSecsSinceEpoch();
     const QString path = m_server->storage.partialPath(upload->storageId);
     upload->file = std::make_unique<QFile>(path);

@@ -140,6 +140,9 @@ private:
     void handleLeave();
     void handleUploadBegin(const QJsonObject &msg, const QJsonValue &rid);
     void handleUploadResume(const QJsonObject &msg, const QJsonValue &rid);
+    //! The optional folder fields of `upload-begin` (connection_folders.cpp; docs/protocol.md
+    //! "Folders") into \a folder: false after answering the refusal (1189, 1201 or 1202).
+    bool parseFolder(const QJsonObject &msg, const QJsonValue &rid, FolderTag *folder);
     void handleUploadEnd(const QJsonObject &msg, const QJsonValue &rid);
     void handleUploadCancel(const QJsonObject &msg, const QJsonValue &rid);
     void handleDownloadBegin(const QJsonObject &msg, const QJsonValue &rid);

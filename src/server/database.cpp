@@ -114,6 +114,13 @@ bool Database::open(const QString &path, QString *error)
         // Issue 17: the CRC-32C of each 256 KiB block, for downloads by sendfile (empty:
         // computed while serving).
         { "files", "block_crcs", "BLOB" },
+        // Folders (docs/protocol.md "Folders"): empty for a file sent on its own.
+        { "files", "folder_group", "TEXT NOT NULL DEFAULT ''" },
+        { "files", "folder_path", "TEXT NOT NULL DEFAULT ''" },
+        { "files", "folder_size", "INTEGER NOT NULL DEFAULT 0" },
+        { "uploads", "folder_group", "TEXT NOT NULL DEFAULT ''" },
+        { "uploads", "folder_path", "TEXT NOT NULL DEFAULT ''" },
+        { "uploads", "folder_size", "INTEGER NOT NULL DEFAULT 0" },
     };
     for (const auto &a : added) {
         if (!addColumnIfMissing(QLatin1String(a.table), QLatin1String(a.column),
@@ -216,10 +223,11 @@ QList<StoredFile> Database::loadFiles() const
 {
     QList<StoredFile> out;
     QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
-    q.prepare(QStringLiteral(
-        "SELECT room, idx, storage, name, size, mime, sha256, sender, "
-        "sender_id, created_at, expires_at, broadcast, recipients, upload_id, "
-        "owner, downloads, max_downloads, block_crcs FROM files ORDER BY room, idx"));
+    q.prepare(
+        QStringLiteral("SELECT room, idx, storage, name, size, mime, sha256, sender, "
+                       "sender_id, created_at, expires_at, broadcast, recipients, upload_id, "
+                       "owner, downloads, max_downloads, block_crcs, folder_group, folder_path, "
+                       "folder_size FROM files ORDER BY room, idx"));
     if (!run(q))
         return out;
     while (q.next()) {
@@ -242,6 +250,9 @@ QList<StoredFile> Database::loadFiles() const
         f.downloads = q.value(15).toLongLong();
         f.maxDownloads = q.value(16).toLongLong();
         f.blockCrcs = q.value(17).toByteArray();
+        f.folder.group = q.value(18).toString();
+        f.folder.path = q.value(19).toString();
+        f.folder.groupSize = q.value(20).toLongLong();
         out.append(f);
     }
     return out;
@@ -368,7 +379,8 @@ QList<Upload *> Database::loadUploads() const
     QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
     q.prepare(QStringLiteral("SELECT id, storage, room, session, sender_id, sender, name, size, "
                              "mime, broadcast, recipients, durable, last_activity, end_sha256, "
-                             "owner, expires_in, max_downloads FROM uploads"));
+                             "owner, expires_in, max_downloads, folder_group, folder_path, "
+                             "folder_size FROM uploads"));
     if (!run(q))
         return out;
     while (q.next()) {
@@ -391,6 +403,9 @@ QList<Upload *> Database::loadUploads() const
         u->owner = q.value(14).toString();
         u->expiresIn = q.value(15).toLongLong();
         u->maxDownloads = q.value(16).toLongLong();
+        u->folder.group = q.value(17).toString();
+        u->folder.path = q.value(18).toString();
+        u->folder.groupSize = q.value(19).toLongLong();
         out.append(u);
     }
     return out;
@@ -402,8 +417,9 @@ bool Database::insertUpload(const Upload &u)
     q.prepare(
         QStringLiteral("INSERT OR REPLACE INTO uploads (id, storage, room, session, "
                        "sender_id, sender, name, size, mime, broadcast, recipients, "
-                       "durable, last_activity, end_sha256, owner, expires_in, max_downloads) "
-                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                       "durable, last_activity, end_sha256, owner, expires_in, max_downloads, "
+                       "folder_group, folder_path, folder_size) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     q.addBindValue(qint64(u.id));
     q.addBindValue(u.storageId);
     q.addBindValue(u.room);
@@ -421,6 +437,9 @@ bool Database::insertUpload(const Upload &u)
     q.addBindValue(notNull(u.owner));
     q.addBindValue(u.expiresIn);
     q.addBindValue(u.maxDownloads);
+    q.addBindValue(notNull(u.folder.group));
+    q.addBindValue(notNull(u.folder.path));
+    q.addBindValue(u.folder.groupSize);
     return run(q);
 }
 
@@ -480,7 +499,8 @@ bool Database::publish(const QList<StoredFile> &files)
     insert.prepare(QStringLiteral(
         "INSERT INTO files (room, idx, storage, name, size, mime, sha256, sender, sender_id, "
         "created_at, expires_at, broadcast, recipients, upload_id, owner, max_downloads, "
-        "block_crcs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+        "block_crcs, folder_group, folder_path, folder_size) VALUES "
+        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     QSqlQuery advance(db);
     advance.prepare(
         QStringLiteral("INSERT OR REPLACE INTO rooms (name, next_index) VALUES (?, ?)"));
@@ -506,6 +526,9 @@ bool Database::publish(const QList<StoredFile> &files)
         insert.addBindValue(notNull(f.owner));
         insert.addBindValue(f.maxDownloads);
         insert.addBindValue(f.blockCrcs);
+        insert.addBindValue(notNull(f.folder.group));
+        insert.addBindValue(notNull(f.folder.path));
+        insert.addBindValue(f.folder.groupSize);
         remove.addBindValue(qint64(f.uploadId));
         ok = run(insert) && run(remove);
         if (!ok)

@@ -31,6 +31,11 @@ QJsonObject StoredFile::toJson() const
     };
     if (maxDownloads > 0)
         json.insert(QStringLiteral("maxDownloads"), maxDownloads);
+    if (!folder.isEmpty()) {
+        json.insert(QStringLiteral("group"), folder.group);
+        json.insert(QStringLiteral("path"), folder.path);
+        json.insert(QStringLiteral("groupSize"), folder.groupSize);
+    }
     return json;
 }
 
@@ -65,7 +70,12 @@ StoredFilePtr Room::insertFile(StoredFile file)
 {
     m_nextIndex = qMax(m_nextIndex, file.index + 1);
     auto ptr = std::make_shared<const StoredFile>(std::move(file));
+    if (const auto old = m_files.find(ptr->index);
+        old != m_files.end() && !old->second->folder.isEmpty())
+        --m_folderFiles[old->second->folder.key(old->second->owner)];
     m_files[ptr->index] = ptr;
+    if (!ptr->folder.isEmpty())
+        ++m_folderFiles[ptr->folder.key(ptr->owner)];
     return ptr;
 }
 
@@ -76,6 +86,11 @@ StoredFilePtr Room::takeFile(qint64 index)
         return nullptr;
     StoredFilePtr file = it->second;
     m_files.erase(it);
+    if (!file->folder.isEmpty()) {
+        const QString key = file->folder.key(file->owner);
+        if (--m_folderFiles[key] <= 0)
+            m_folderFiles.remove(key);
+    }
     m_downloadCounts.remove(index);
     m_deliveries.remove(index);
     return file;

@@ -20,6 +20,19 @@ namespace Roomshare::Server {
 
 class Connection;
 
+//! Where a file sits in a shared folder (docs/protocol.md, "Folders"); empty for a file
+//! sent on its own.
+struct FolderTag
+{
+    QString group; //!< the sender's id for one shared folder
+    QString path; //!< the relative folder, "/"-separated, the shared folder's name first
+    qint64 groupSize = 0; //!< entries the sender declared for the whole folder
+
+    bool isEmpty() const { return group.isEmpty(); }
+    //! The key that counts a folder's entries: one sender's group.
+    QString key(const QString &owner) const { return owner + QLatin1Char('\n') + group; }
+};
+
 //! A complete, verified file offered in a room. Immutable once published.
 struct StoredFile
 {
@@ -47,6 +60,7 @@ struct StoredFile
     //! downloads need not read the bytes; empty when unknown (files stored before it was
     //! recorded), and then computed while serving.
     QByteArray blockCrcs;
+    FolderTag folder;
 
     //! The visibility rule of docs/protocol.md: never the sender; everyone else for a
     //! broadcast file; only the named recipients for a targeted one.
@@ -103,6 +117,7 @@ struct Upload
     QString owner; //!< Session::owner of the sender
     qint64 expiresIn = 0; //!< seconds the sender asked the file to stay; 0: the server's TTL
     qint64 maxDownloads = 0; //!< see StoredFile::maxDownloads
+    FolderTag folder;
     QString senderId;
     QString senderName;
     QString name;
@@ -177,6 +192,8 @@ public:
     //! Adds a receipt; false when \a delivery's client already has one for \a index.
     bool addDelivery(qint64 index, const Delivery &delivery);
     int fileCount() const { return int(m_files.size()); }
+    //! Published files of the folder FolderTag::key() \a key.
+    int folderFileCount(const QString &key) const { return m_folderFiles.value(key); }
 
     //! Locked by a moderator: no new participant joins and nobody may knock (in memory; a
     //! restarted server starts with every room unlocked).
@@ -190,6 +207,7 @@ private:
     std::map<qint64, StoredFilePtr> m_files;
     QHash<qint64, qint64> m_downloadCounts;
     QHash<qint64, QList<Delivery>> m_deliveries;
+    QHash<QString, int> m_folderFiles; //!< FolderTag::key() -> published files
     qint64 m_nextIndex = 1;
 };
 

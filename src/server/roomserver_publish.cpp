@@ -187,6 +187,7 @@ void RoomServerPrivate::flushCommits()
                                             : options.fileTtlSeconds;
         file.expiresAt = now + ttl * 1000;
         file.maxDownloads = u->maxDownloads;
+        file.folder = u->folder;
         file.broadcast = u->broadcast;
         file.recipients = u->recipients;
         file.storageId = u->storageId;

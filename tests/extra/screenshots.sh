@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the desktop app on a real X server (Xvfb, the xcb platform, not the offscreen one
-# the Qt tests use): a host and a guest window through the five main states, saved as
+# the Qt tests use): a host and a guest window through the six main states, saved as
 # screenshots into $1/screenshots. Fails when an instance does not start or a
 # screenshot is missing or blank.
 set -euo pipefail
@@ -10,7 +10,8 @@ out="$build/screenshots"
 rm -rf "$out"
 unset QT_QPA_PLATFORM
 timeout 300 bash "$here/tests/screenshots/take-screenshots.sh" "$build" "$out"
-for shot in 01-empty-room 02-files-available 03-transfers-in-progress 04-drop-overlay 05-shared-by-you; do
+for shot in 01-empty-room 02-files-available 03-transfers-in-progress 04-drop-overlay \
+    05-folder-transfer 06-shared-by-you; do
     f="$out/$shot.png"
     [ -s "$f" ] || { echo "screenshots: $shot.png missing" >&2; exit 1; }
     # Every window: the host's on the left, the guest's on the right. A blank

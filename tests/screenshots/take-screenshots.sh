@@ -4,7 +4,9 @@
 #   02-files-available.png     Carol (an invisible, offscreen instance) shared three files
 #   03-transfers-in-progress.png  Alice uploads two large files, Bob downloads what arrives
 #   04-drop-overlay.png        Bob's window while files are dragged onto it
-#   05-shared-by-you.png       Bob sent two files; Dave and Erin (offscreen) downloaded them:
+#   05-folder-transfer.png     Bob sends a folder (one row in his transfers), Alice sees it as
+#                              one row of her files while it arrives
+#   06-shared-by-you.png       Bob sent two files; Dave and Erin (offscreen) downloaded them:
 #                              his "Shared by you" names them from their delivery receipts
 #
 # Usage: tests/screenshots/take-screenshots.sh [BUILD_DIR] [OUT_DIR]
@@ -13,7 +15,8 @@
 # It drives the app through hidden command-line options meant only for this script:
 #   --display-name NAME   (public) the name to join with
 #   --print-invite FILE   the host writes the participant invite link to FILE
-#   --demo-send FILE      send FILE once connected (repeatable); --demo-delay MS waits first
+#   --demo-send FILE      send FILE (or a folder) once connected (repeatable); --demo-delay MS
+#                         waits first
 #   --demo-download-all   download every file as soon as it becomes available
 #   --demo-state drop-overlay   show the drop overlay as if three files were dragged in
 # Needs Xvfb and ImageMagick's import.
@@ -125,6 +128,24 @@ wait_state bob connected=1 visible=1 overlay=1
 wait_state alice connected=1 visible=1
 shot 04-drop-overlay.png
 
+# A fresh Bob window sharing a folder: a tree of small files, an empty folder and two large
+# sparse files that keep it in progress; Alice sees the folder as one row arriving.
+kill "${LAST_PID[bob]}" 2>/dev/null || true
+rm -f "$WORK/bob.state"
+folder="$WORK/files/Project Photos"
+mkdir -p "$folder/2024/Trip to the coast" "$folder/2025" "$folder/empty"
+for i in 1 2 3 4 5; do head -c $((40000 + i * 1000)) /dev/urandom >"$folder/2024/photo-$i.jpg"; done
+for i in 1 2 3; do head -c 90000 /dev/urandom >"$folder/2024/Trip to the coast/beach-$i.jpg"; done
+head -c 12000 /dev/urandom >"$folder/2025/plan.txt"
+truncate -s 2G "$folder/2025/drone video.mp4"
+truncate -s 2G "$folder/2024/Trip to the coast/timelapse.mov"
+run bob --display-name Bob -geometry 1096x720+1104+0 --demo-send "$folder" "$LINK"
+wait_state bob connected=1 visible=1 folderuploads=1
+wait_state alice folders=1
+sleep 1.5 # progress, speed and time left filled in
+wait_state bob folderuploads=1
+shot 05-folder-transfer.png
+
 # Bob again, sending two files; Dave and Erin (offscreen) download everything they are
 # offered, and their receipts reach Bob's "Shared by you".
 head -c 734003 /dev/urandom >"$WORK/files/slides.pdf"
@@ -138,4 +159,4 @@ QT_QPA_PLATFORM=offscreen run dave --display-name Dave --demo-download-all "$LIN
 QT_QPA_PLATFORM=offscreen run erin --display-name Erin --demo-download-all "$LINK"
 wait_state bob mine=2 delivered=2
 wait_state alice connected=1 visible=1
-shot 05-shared-by-you.png
+shot 06-shared-by-you.png

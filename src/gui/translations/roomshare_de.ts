@@ -134,6 +134,16 @@
         <source>, </source>
         <translation>, </translation>
     </message>
+    <message>
+        <location filename="../formatting.cpp" line="125"/>
+        <source>%1 (folder, 1 item)</source>
+        <translation>%1 (Ordner, 1 Eintrag)</translation>
+    </message>
+    <message>
+        <location filename="../formatting.cpp" line="126"/>
+        <source>%1 (folder, %2 items)</source>
+        <translation>%1 (Ordner, %2 Einträge)</translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>
@@ -216,141 +226,161 @@
     </message>
     <message>
         <location filename="../../../ui/mainwindow.ui" line="193"/>
+        <source>Send fol&amp;der…</source>
+        <translation>&amp;Ordner senden…</translation>
+    </message>
+    <message>
+        <location filename="../../../ui/mainwindow.ui" line="196"/>
+        <source>Send a folder</source>
+        <translation>Einen Ordner senden</translation>
+    </message>
+    <message>
+        <location filename="../../../ui/mainwindow.ui" line="207"/>
         <source>Sending to: Everyone</source>
         <translation>Senden an: Alle</translation>
     </message>
     <message>
-        <location filename="../../../ui/mainwindow.ui" line="196"/>
+        <location filename="../../../ui/mainwindow.ui" line="210"/>
         <source>Recipients</source>
         <translation>Empfänger</translation>
     </message>
     <message>
-        <location filename="../../../ui/mainwindow.ui" line="213"/>
+        <location filename="../../../ui/mainwindow.ui" line="227"/>
         <source>Filter files by name</source>
         <translation>Dateien nach Namen filtern</translation>
     </message>
     <message>
-        <location filename="../../../ui/mainwindow.ui" line="216"/>
+        <location filename="../../../ui/mainwindow.ui" line="230"/>
         <source>Filter by name</source>
         <translation>Nach Namen filtern</translation>
     </message>
     <message>
-        <location filename="../../../ui/mainwindow.ui" line="245"/>
+        <location filename="../../../ui/mainwindow.ui" line="259"/>
         <source>&amp;Available files</source>
         <translation>&amp;Verfügbare Dateien</translation>
     </message>
     <message>
-        <location filename="../../../ui/mainwindow.ui" line="256"/>
+        <location filename="../../../ui/mainwindow.ui" line="270"/>
         <source>No files shared yet. Drop files anywhere on this window to share them.</source>
         <translation>Noch keine Dateien geteilt. Ziehen Sie Dateien irgendwo auf dieses Fenster, um sie zu teilen.</translation>
     </message>
     <message>
-        <location filename="../../../ui/mainwindow.ui" line="265"/>
+        <location filename="../../../ui/mainwindow.ui" line="279"/>
         <source>No files yet</source>
         <translation>Noch keine Dateien</translation>
     </message>
     <message>
-        <location filename="../../../ui/mainwindow.ui" line="270"/>
+        <location filename="../../../ui/mainwindow.ui" line="284"/>
         <source>Available files</source>
         <translation>Verfügbare Dateien</translation>
     </message>
     <message>
-        <location filename="../../../ui/mainwindow.ui" line="273"/>
+        <location filename="../../../ui/mainwindow.ui" line="287"/>
         <source>Press Enter or double-click to download; open the context menu for more</source>
         <translation>Eingabetaste oder Doppelklick zum Herunterladen; das Kontextmenü bietet mehr</translation>
     </message>
     <message>
-        <location filename="../../../ui/mainwindow.ui" line="318"/>
+        <location filename="../../../ui/mainwindow.ui" line="332"/>
         <source>&amp;Transfers</source>
         <translation>Ü&amp;bertragungen</translation>
     </message>
     <message>
-        <location filename="../../../ui/mainwindow.ui" line="335"/>
+        <location filename="../../../ui/mainwindow.ui" line="349"/>
         <source>&amp;Retry</source>
         <translation>&amp;Wiederholen</translation>
     </message>
     <message>
-        <location filename="../../../ui/mainwindow.ui" line="338"/>
+        <location filename="../../../ui/mainwindow.ui" line="352"/>
         <source>Retry the selected transfer</source>
         <translation>Die gewählte Übertragung wiederholen</translation>
     </message>
     <message>
-        <location filename="../../../ui/mainwindow.ui" line="349"/>
+        <location filename="../../../ui/mainwindow.ui" line="363"/>
         <source>Cancel all &amp;uploads</source>
         <translation>Alle &amp;Uploads abbrechen</translation>
     </message>
     <message>
-        <location filename="../../../ui/mainwindow.ui" line="352"/>
+        <location filename="../../../ui/mainwindow.ui" line="366"/>
         <source>Cancel all uploads</source>
         <translation>Alle Uploads abbrechen</translation>
     </message>
     <message>
-        <location filename="../../../ui/mainwindow.ui" line="359"/>
+        <location filename="../../../ui/mainwindow.ui" line="373"/>
         <source>Cancel all do&amp;wnloads</source>
         <translation>Alle &amp;Downloads abbrechen</translation>
     </message>
     <message>
-        <location filename="../../../ui/mainwindow.ui" line="362"/>
+        <location filename="../../../ui/mainwindow.ui" line="376"/>
         <source>Cancel all downloads</source>
         <translation>Alle Downloads abbrechen</translation>
     </message>
     <message>
-        <location filename="../../../ui/mainwindow.ui" line="369"/>
+        <location filename="../../../ui/mainwindow.ui" line="383"/>
         <source>C&amp;lear finished</source>
         <translation>&amp;Fertige entfernen</translation>
     </message>
     <message>
-        <location filename="../../../ui/mainwindow.ui" line="372"/>
+        <location filename="../../../ui/mainwindow.ui" line="386"/>
         <source>Clear finished transfers</source>
         <translation>Fertige Übertragungen entfernen</translation>
     </message>
     <message>
-        <location filename="../../../ui/mainwindow.ui" line="381"/>
+        <location filename="../../../ui/mainwindow.ui" line="395"/>
         <source>Transfers</source>
         <translation>Übertragungen</translation>
     </message>
     <message>
-        <location filename="../../../ui/mainwindow.ui" line="384"/>
+        <location filename="../../../ui/mainwindow.ui" line="398"/>
         <source>Press Delete to cancel the selected transfer; open the context menu to retry failed ones</source>
         <translation>Entf bricht die gewählte Übertragung ab; das Kontextmenü wiederholt fehlgeschlagene</translation>
     </message>
     <message>
-        <location filename="../../../ui/mainwindow.ui" line="416"/>
+        <location filename="../../../ui/mainwindow.ui" line="430"/>
         <source>&amp;Room</source>
         <translation>&amp;Raum</translation>
     </message>
     <message>
-        <location filename="../../../ui/mainwindow.ui" line="430"/>
+        <location filename="../../../ui/mainwindow.ui" line="445"/>
         <source>&amp;Send Files…</source>
         <translation>Dateien &amp;senden…</translation>
     </message>
     <message>
-        <location filename="../../../ui/mainwindow.ui" line="433"/>
+        <location filename="../../../ui/mainwindow.ui" line="448"/>
         <source>Ctrl+O</source>
         <translation>Ctrl+O</translation>
     </message>
     <message>
-        <location filename="../../../ui/mainwindow.ui" line="438"/>
+        <location filename="../../../ui/mainwindow.ui" line="453"/>
+        <source>Send &amp;Folder…</source>
+        <translation>&amp;Ordner senden…</translation>
+    </message>
+    <message>
+        <location filename="../../../ui/mainwindow.ui" line="456"/>
+        <source>Ctrl+Shift+O</source>
+        <translation>Ctrl+Shift+O</translation>
+    </message>
+    <message>
+        <location filename="../../../ui/mainwindow.ui" line="461"/>
         <source>&amp;Paste Files</source>
         <translation>Dateien ein&amp;fügen</translation>
     </message>
     <message>
-        <location filename="../../../ui/mainwindow.ui" line="441"/>
+        <location filename="../../../ui/mainwindow.ui" line="464"/>
         <source>Ctrl+V</source>
         <translation>Ctrl+V</translation>
     </message>
     <message>
-        <location filename="../../../ui/mainwindow.ui" line="446"/>
+        <location filename="../../../ui/mainwindow.ui" line="469"/>
         <source>Se&amp;ttings…</source>
         <translation>&amp;Einstellungen…</translation>
     </message>
     <message>
-        <location filename="../../../ui/mainwindow.ui" line="451"/>
+        <location filename="../../../ui/mainwindow.ui" line="474"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../../../ui/mainwindow.ui" line="454"/>
+        <location filename="../../../ui/mainwindow.ui" line="477"/>
         <source>Ctrl+Q</source>
         <translation>Ctrl+Q</translation>
     </message>
@@ -358,82 +388,92 @@
 <context>
     <name>Roomshare::Gui::AvailableFilesModel</name>
     <message>
-        <location filename="../availablefilesmodel.cpp" line="168"/>
+        <location filename="../availablefilesmodel.cpp" line="264"/>
         <source>New</source>
         <translation>Neu</translation>
     </message>
     <message>
-        <location filename="../availablefilesmodel.cpp" line="170"/>
+        <location filename="../availablefilesmodel.cpp" line="266"/>
         <source>Downloading</source>
         <translation>Wird heruntergeladen</translation>
     </message>
     <message>
-        <location filename="../availablefilesmodel.cpp" line="172"/>
+        <location filename="../availablefilesmodel.cpp" line="268"/>
         <source>Downloaded</source>
         <translation>Heruntergeladen</translation>
     </message>
     <message>
-        <location filename="../availablefilesmodel.cpp" line="174"/>
+        <location filename="../availablefilesmodel.cpp" line="270"/>
         <source>Failed</source>
         <translation>Fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../availablefilesmodel.cpp" line="238"/>
+        <location filename="../availablefilesmodel.cpp" line="313"/>
+        <source>The folder %1: %2 of the %3 files and folders in it have arrived</source>
+        <translation>Der Ordner %1: %2 der %3 Dateien und Ordner darin sind angekommen</translation>
+    </message>
+    <message>
+        <location filename="../availablefilesmodel.cpp" line="355"/>
         <source>Shared %1; available until %2</source>
         <translation>Geteilt %1; verfügbar bis %2</translation>
     </message>
     <message>
-        <location filename="../availablefilesmodel.cpp" line="244"/>
+        <location filename="../availablefilesmodel.cpp" line="361"/>
         <source>Everyone</source>
         <translation>Alle</translation>
     </message>
     <message>
-        <location filename="../availablefilesmodel.cpp" line="244"/>
+        <location filename="../availablefilesmodel.cpp" line="361"/>
         <source>Only you</source>
         <translation>Nur Sie</translation>
     </message>
     <message>
-        <location filename="../availablefilesmodel.cpp" line="246"/>
+        <location filename="../availablefilesmodel.cpp" line="363"/>
         <source>Sent to everyone in the room</source>
         <translation>An alle im Raum gesendet</translation>
     </message>
     <message>
-        <location filename="../availablefilesmodel.cpp" line="247"/>
+        <location filename="../availablefilesmodel.cpp" line="364"/>
         <source>Sent to you privately (and maybe a few others)</source>
         <translation>Privat an Sie gesendet (und vielleicht an wenige andere)</translation>
     </message>
     <message>
-        <location filename="../availablefilesmodel.cpp" line="255"/>
+        <location filename="../availablefilesmodel.cpp" line="370"/>
+        <source>%1 (%2 of %3 arrived)</source>
+        <translation>%1 (%2 von %3 angekommen)</translation>
+    </message>
+    <message>
+        <location filename="../availablefilesmodel.cpp" line="379"/>
         <source>Saved as %1</source>
         <translation>Gespeichert als %1</translation>
     </message>
     <message>
-        <location filename="../availablefilesmodel.cpp" line="267"/>
+        <location filename="../availablefilesmodel.cpp" line="391"/>
         <source>Name</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../availablefilesmodel.cpp" line="269"/>
+        <location filename="../availablefilesmodel.cpp" line="393"/>
         <source>Size</source>
         <translation>Größe</translation>
     </message>
     <message>
-        <location filename="../availablefilesmodel.cpp" line="271"/>
+        <location filename="../availablefilesmodel.cpp" line="395"/>
         <source>From</source>
         <translation>Von</translation>
     </message>
     <message>
-        <location filename="../availablefilesmodel.cpp" line="273"/>
+        <location filename="../availablefilesmodel.cpp" line="397"/>
         <source>Shared</source>
         <translation>Geteilt</translation>
     </message>
     <message>
-        <location filename="../availablefilesmodel.cpp" line="275"/>
+        <location filename="../availablefilesmodel.cpp" line="399"/>
         <source>Sent to</source>
         <translation>Gesendet an</translation>
     </message>
     <message>
-        <location filename="../availablefilesmodel.cpp" line="277"/>
+        <location filename="../availablefilesmodel.cpp" line="401"/>
         <source>State</source>
         <translation>Status</translation>
     </message>
@@ -538,28 +578,28 @@
     </message>
     <message>
         <location filename="../mainwindow.cpp" line="113"/>
-        <location filename="../mainwindow.cpp" line="426"/>
-        <location filename="../mainwindow.cpp" line="870"/>
+        <location filename="../mainwindow.cpp" line="428"/>
+        <location filename="../mainwindow.cpp" line="894"/>
         <source>Not connected</source>
         <translation>Nicht verbunden</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="194"/>
+        <location filename="../mainwindow.cpp" line="196"/>
         <source>Choose files to send (%1)</source>
         <translation>Dateien zum Senden wählen (%1)</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="211"/>
+        <location filename="../mainwindow.cpp" line="213"/>
         <source>Invite link copied.</source>
         <translation>Einladungslink kopiert.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="215"/>
+        <location filename="../mainwindow.cpp" line="217"/>
         <source>Web link copied.</source>
         <translation>Weblink kopiert.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../mainwindow.cpp" line="220"/>
+        <location filename="../mainwindow.cpp" line="222"/>
         <source>Connection lost — reconnecting in %n s</source>
         <translation>
             <numerusform>Verbindung verloren – neuer Versuch in %n s</numerusform>
@@ -567,7 +607,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../mainwindow.cpp" line="221"/>
+        <location filename="../mainwindow.cpp" line="223"/>
         <source>Could not reach the room — retrying in %n s</source>
         <translation>
             <numerusform>Raum nicht erreichbar – neuer Versuch in %n s</numerusform>
@@ -575,72 +615,72 @@
         </translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="224"/>
+        <location filename="../mainwindow.cpp" line="226"/>
         <source>Reconnecting…</source>
         <translation>Verbindung wird wiederhergestellt…</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="236"/>
+        <location filename="../mainwindow.cpp" line="238"/>
         <source>Connected to “%1” as %2</source>
         <translation>Verbunden mit „%1“ als %2</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="242"/>
-        <location filename="../mainwindow.cpp" line="310"/>
+        <location filename="../mainwindow.cpp" line="244"/>
+        <location filename="../mainwindow.cpp" line="312"/>
         <source>Connecting…</source>
         <translation>Verbindung wird aufgebaut…</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="246"/>
+        <location filename="../mainwindow.cpp" line="248"/>
         <source>Connection lost — reconnecting; transfers will resume</source>
         <translation>Verbindung verloren – wird wiederhergestellt; Übertragungen laufen danach weiter</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="254"/>
+        <location filename="../mainwindow.cpp" line="256"/>
         <source>A shared file expired and is no longer available.</source>
         <translation>Eine geteilte Datei ist abgelaufen und nicht mehr verfügbar.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="257"/>
+        <location filename="../mainwindow.cpp" line="259"/>
         <source>%1 joined the room.</source>
         <translation>%1 ist dem Raum beigetreten.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="260"/>
+        <location filename="../mainwindow.cpp" line="262"/>
         <source>%1 left the room.</source>
         <translation>%1 hat den Raum verlassen.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="273"/>
+        <location filename="../mainwindow.cpp" line="275"/>
         <source>Someone wants to join</source>
         <translation>Jemand möchte beitreten</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="276"/>
+        <location filename="../mainwindow.cpp" line="278"/>
         <source>Could not create a participant link: %1</source>
         <translation>Teilnehmerlink konnte nicht erstellt werden: %1</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="306"/>
-        <location filename="../mainwindow.cpp" line="439"/>
+        <location filename="../mainwindow.cpp" line="308"/>
+        <location filename="../mainwindow.cpp" line="441"/>
         <source>Could not join: %1</source>
         <translation>Beitritt nicht möglich: %1</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="326"/>
-        <location filename="../mainwindow.cpp" line="345"/>
-        <location filename="../mainwindow.cpp" line="465"/>
-        <location filename="../mainwindow.cpp" line="523"/>
+        <location filename="../mainwindow.cpp" line="328"/>
+        <location filename="../mainwindow.cpp" line="347"/>
+        <location filename="../mainwindow.cpp" line="467"/>
+        <location filename="../mainwindow.cpp" line="535"/>
         <source>Roomshare</source>
         <translation>Roomshare</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="327"/>
+        <location filename="../mainwindow.cpp" line="329"/>
         <source>This invite link cannot be opened: %1</source>
         <translation>Dieser Einladungslink kann nicht geöffnet werden: %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../mainwindow.cpp" line="346"/>
+        <location filename="../mainwindow.cpp" line="348"/>
         <source>Leave this room for the one in the link? %n transfer(s) running here will stop.</source>
         <translation>
             <numerusform>Diesen Raum für den aus dem Link verlassen? %n laufende Übertragung hier wird abgebrochen.</numerusform>
@@ -648,151 +688,161 @@
         </translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="392"/>
+        <location filename="../mainwindow.cpp" line="394"/>
         <source>Browsers will warn that this computer&apos;s certificate is not trusted. Guests can check it: its SHA-256 fingerprint is %1.</source>
         <translation>Browser warnen, dass dem Zertifikat dieses Computers nicht vertraut wird. Gäste können es prüfen: Sein SHA-256-Fingerabdruck ist %1.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="401"/>
+        <location filename="../mainwindow.cpp" line="403"/>
         <source>Only this computer can join (Settings: Who can join rooms you host).</source>
         <translation>Nur dieser Computer kann beitreten (Einstellungen: Wer Ihren Räumen beitreten kann).</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="404"/>
+        <location filename="../mainwindow.cpp" line="406"/>
         <source>This computer has no network address: only it can join until it is on a network.</source>
         <translation>Dieser Computer hat keine Netzwerkadresse: Nur er selbst kann beitreten, bis er in einem Netzwerk ist.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="408"/>
+        <location filename="../mainwindow.cpp" line="410"/>
         <source>The link reaches this computer at %1; each guest uses whichever answers.</source>
         <translation>Der Link erreicht diesen Computer unter %1; jeder Gast nutzt die Adresse, die antwortet.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="466"/>
+        <location filename="../mainwindow.cpp" line="468"/>
         <source>%1 — Roomshare</source>
         <translation>%1 – Roomshare</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="468"/>
+        <location filename="../mainwindow.cpp" line="470"/>
         <source>(%1 new) %2</source>
         <translation>(%1 neu) %2</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="479"/>
+        <location filename="../mainwindow.cpp" line="481"/>
         <source>Sending to: %1</source>
         <translation>Senden an: %1</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="513"/>
+        <location filename="../mainwindow.cpp" line="515"/>
         <source>%1 shared “%2” (%3).</source>
         <translation>%1 hat „%2“ geteilt (%3).</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="514"/>
+        <location filename="../mainwindow.cpp" line="516"/>
         <source>%1 sent you “%2” (%3).</source>
         <translation>%1 hat Ihnen „%2“ gesendet (%3).</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="531"/>
+        <location filename="../mainwindow.cpp" line="523"/>
+        <source>%1 is sharing the folder “%2” (%3 files and folders).</source>
+        <translation>%1 teilt den Ordner „%2“ (%3 Dateien und Ordner).</translation>
+    </message>
+    <message>
+        <location filename="../mainwindow.cpp" line="543"/>
         <source>New file in %1</source>
         <translation>Neue Datei in %1</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="541"/>
+        <location filename="../mainwindow.cpp" line="553"/>
         <source>Downloaded “%1”.</source>
         <translation>„%1“ heruntergeladen.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="543"/>
+        <location filename="../mainwindow.cpp" line="555"/>
         <source>Sent “%1”.</source>
         <translation>„%1“ gesendet.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="547"/>
+        <location filename="../mainwindow.cpp" line="559"/>
         <source>“%1” failed: %2</source>
         <translation>„%1“ fehlgeschlagen: %2</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="591"/>
-        <source>Folders can&apos;t be shared yet (%1). Send the files inside, or a zip of the folder.</source>
-        <translation>Ordner können noch nicht geteilt werden (%1). Senden Sie die Dateien darin oder ein ZIP des Ordners.</translation>
-    </message>
-    <message>
-        <location filename="../mainwindow.cpp" line="593"/>
-        <location filename="../mainwindow.cpp" line="597"/>
+        <location filename="../mainwindow.cpp" line="603"/>
         <source>, </source>
         <translation>, </translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="597"/>
+        <location filename="../mainwindow.cpp" line="603"/>
         <source>Can&apos;t read %1.</source>
         <translation>%1 kann nicht gelesen werden.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="601"/>
+        <location filename="../mainwindow.cpp" line="607"/>
         <source>You are not connected to the room; nothing was sent.</source>
         <translation>Sie sind nicht mit dem Raum verbunden; nichts wurde gesendet.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="627"/>
+        <location filename="../mainwindow.cpp" line="634"/>
+        <source>Sending the folder “%1” to %2.</source>
+        <translation>Der Ordner „%1“ wird an %2 gesendet.</translation>
+    </message>
+    <message>
+        <location filename="../mainwindow.cpp" line="636"/>
+        <source>Sending %1 files and folders to %2.</source>
+        <translation>%1 Dateien und Ordner werden an %2 gesendet.</translation>
+    </message>
+    <message>
+        <location filename="../mainwindow.cpp" line="642"/>
         <source>Sending “%1” to %2.</source>
         <translation>„%1“ wird an %2 gesendet.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="629"/>
+        <location filename="../mainwindow.cpp" line="644"/>
         <source>Sending %1 files to %2.</source>
         <translation>%1 Dateien werden an %2 gesendet.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="639"/>
+        <location filename="../mainwindow.cpp" line="654"/>
         <source>That file is no longer available.</source>
         <translation>Diese Datei ist nicht mehr verfügbar.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="644"/>
+        <location filename="../mainwindow.cpp" line="659"/>
         <source>Save “%1” in</source>
         <translation>„%1“ speichern in</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="649"/>
+        <location filename="../mainwindow.cpp" line="664"/>
+        <location filename="../mainwindow_folders.cpp" line="55"/>
         <source>Can&apos;t create the download folder %1.</source>
         <translation>Der Download-Ordner %1 kann nicht angelegt werden.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="663"/>
-        <location filename="../mainwindow.cpp" line="777"/>
+        <location filename="../mainwindow.cpp" line="678"/>
+        <location filename="../mainwindow.cpp" line="804"/>
         <source>%1&apos;s file is no longer available.</source>
         <translation>Die Datei von %1 ist nicht mehr verfügbar.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="702"/>
+        <location filename="../mainwindow.cpp" line="720"/>
         <source>&amp;Download</source>
         <translation>&amp;Herunterladen</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="703"/>
+        <location filename="../mainwindow.cpp" line="721"/>
         <source>Download &amp;To…</source>
         <translation>Herunterladen &amp;nach…</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="705"/>
-        <location filename="../mainwindow.cpp" line="794"/>
+        <location filename="../mainwindow.cpp" line="723"/>
+        <location filename="../mainwindow.cpp" line="821"/>
         <source>&amp;Open</source>
         <translation>Ö&amp;ffnen</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="707"/>
-        <location filename="../mainwindow.cpp" line="795"/>
+        <location filename="../mainwindow.cpp" line="725"/>
+        <location filename="../mainwindow.cpp" line="822"/>
         <source>Show in &amp;Folder</source>
         <translation>Im &amp;Ordner zeigen</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="729"/>
+        <location filename="../mainwindow.cpp" line="752"/>
         <source>Open a program?</source>
         <translation>Ein Programm öffnen?</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="730"/>
+        <location filename="../mainwindow.cpp" line="753"/>
         <source>“%1” is a program or script: opening it runs it with your permissions. Only open it if you trust whoever sent it and expected it.
 
 Open it anyway?</source>
@@ -801,61 +851,72 @@ Open it anyway?</source>
 Trotzdem öffnen?</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="792"/>
+        <location filename="../mainwindow.cpp" line="819"/>
         <source>&amp;Cancel</source>
         <translation>&amp;Abbrechen</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="793"/>
+        <location filename="../mainwindow.cpp" line="820"/>
         <source>&amp;Retry</source>
         <translation>&amp;Wiederholen</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="796"/>
+        <location filename="../mainwindow.cpp" line="823"/>
         <source>Remove from &amp;List</source>
         <translation>Aus der &amp;Liste entfernen</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="837"/>
+        <location filename="../mainwindow.cpp" line="864"/>
+        <location filename="../mainwindow_folders.cpp" line="29"/>
         <source>You are not connected to the room.</source>
         <translation>Sie sind nicht mit dem Raum verbunden.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="841"/>
+        <location filename="../mainwindow.cpp" line="868"/>
         <source>Send Files to %1</source>
         <translation>Dateien an %1 senden</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="850"/>
+        <location filename="../mainwindow.cpp" line="877"/>
         <source>The clipboard holds no files to send.</source>
         <translation>In der Zwischenablage sind keine Dateien zum Senden.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="867"/>
-        <source>Folders can&apos;t be shared yet</source>
-        <translation>Ordner können noch nicht geteilt werden</translation>
-    </message>
-    <message>
-        <location filename="../mainwindow.cpp" line="868"/>
-        <source>Drop the files inside the folder, or a zip of it.</source>
-        <translation>Legen Sie die Dateien im Ordner ab oder ein ZIP davon.</translation>
-    </message>
-    <message>
-        <location filename="../mainwindow.cpp" line="871"/>
+        <location filename="../mainwindow.cpp" line="895"/>
         <source>Files can be shared once you are in the room.</source>
         <translation>Dateien können geteilt werden, sobald Sie im Raum sind.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="875"/>
-        <location filename="../mainwindow.cpp" line="884"/>
+        <location filename="../mainwindow.cpp" line="899"/>
+        <location filename="../mainwindow.cpp" line="908"/>
         <source>To everyone in the room</source>
         <translation>An alle im Raum</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="876"/>
-        <location filename="../mainwindow.cpp" line="885"/>
+        <location filename="../mainwindow.cpp" line="900"/>
+        <location filename="../mainwindow.cpp" line="909"/>
         <source>Only to %1</source>
         <translation>Nur an %1</translation>
+    </message>
+    <message>
+        <location filename="../mainwindow_folders.cpp" line="33"/>
+        <source>Send a Folder to %1</source>
+        <translation>Einen Ordner an %1 senden</translation>
+    </message>
+    <message>
+        <location filename="../mainwindow_folders.cpp" line="42"/>
+        <source>That folder is no longer available.</source>
+        <translation>Dieser Ordner ist nicht mehr verfügbar.</translation>
+    </message>
+    <message>
+        <location filename="../mainwindow_folders.cpp" line="49"/>
+        <source>Save the folder “%1” in</source>
+        <translation>Den Ordner „%1“ speichern in</translation>
+    </message>
+    <message>
+        <location filename="../mainwindow_folders.cpp" line="96"/>
+        <source>%1&apos;s folder is no longer available.</source>
+        <translation>Der Ordner von %1 ist nicht mehr verfügbar.</translation>
     </message>
 </context>
 <context>
@@ -1296,97 +1357,112 @@ Trotzdem öffnen?</translation>
 <context>
     <name>Roomshare::Gui::TransferModel</name>
     <message>
-        <location filename="../transfermodel.cpp" line="187"/>
+        <location filename="../transfermodel.cpp" line="137"/>
+        <source>%1 of %2 files failed; the first: %3</source>
+        <translation>%1 von %2 Dateien fehlgeschlagen; die erste: %3</translation>
+    </message>
+    <message>
+        <location filename="../transfermodel.cpp" line="317"/>
         <source>Waiting</source>
         <translation>Wartet</translation>
     </message>
     <message>
-        <location filename="../transfermodel.cpp" line="189"/>
+        <location filename="../transfermodel.cpp" line="319"/>
         <source>Uploading</source>
         <translation>Wird hochgeladen</translation>
     </message>
     <message>
-        <location filename="../transfermodel.cpp" line="189"/>
+        <location filename="../transfermodel.cpp" line="319"/>
         <source>Downloading</source>
         <translation>Wird heruntergeladen</translation>
     </message>
     <message>
-        <location filename="../transfermodel.cpp" line="191"/>
+        <location filename="../transfermodel.cpp" line="321"/>
         <source>Sent</source>
         <translation>Gesendet</translation>
     </message>
     <message>
-        <location filename="../transfermodel.cpp" line="191"/>
+        <location filename="../transfermodel.cpp" line="321"/>
         <source>Downloaded</source>
         <translation>Heruntergeladen</translation>
     </message>
     <message>
-        <location filename="../transfermodel.cpp" line="193"/>
+        <location filename="../transfermodel.cpp" line="323"/>
         <source>Cancelled</source>
         <translation>Abgebrochen</translation>
     </message>
     <message>
-        <location filename="../transfermodel.cpp" line="195"/>
+        <location filename="../transfermodel.cpp" line="325"/>
         <source>Failed: %1</source>
         <translation>Fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../transfermodel.cpp" line="242"/>
+        <location filename="../transfermodel.cpp" line="380"/>
+        <source>Upload of the folder %1</source>
+        <translation>Hochladen des Ordners %1</translation>
+    </message>
+    <message>
+        <location filename="../transfermodel.cpp" line="383"/>
+        <source>Download of the folder %1 from %2</source>
+        <translation>Herunterladen des Ordners %1 von %2</translation>
+    </message>
+    <message>
+        <location filename="../transfermodel.cpp" line="386"/>
         <source>Upload of %1</source>
         <translation>Upload von %1</translation>
     </message>
     <message>
-        <location filename="../transfermodel.cpp" line="243"/>
+        <location filename="../transfermodel.cpp" line="387"/>
         <source>Download of %1 from %2</source>
         <translation>Download von %1 von %2</translation>
     </message>
     <message>
-        <location filename="../transfermodel.cpp" line="245"/>
+        <location filename="../transfermodel.cpp" line="389"/>
         <source>Upload: %1</source>
         <translation>Upload: %1</translation>
     </message>
     <message>
-        <location filename="../transfermodel.cpp" line="245"/>
+        <location filename="../transfermodel.cpp" line="389"/>
         <source>Download: %1</source>
         <translation>Download: %1</translation>
     </message>
     <message>
-        <location filename="../transfermodel.cpp" line="253"/>
+        <location filename="../transfermodel.cpp" line="397"/>
         <source>%1%</source>
         <translation>%1 %</translation>
     </message>
     <message>
-        <location filename="../transfermodel.cpp" line="262"/>
+        <location filename="../transfermodel.cpp" line="406"/>
         <source>%1 of %2</source>
         <translation>%1 von %2</translation>
     </message>
     <message>
-        <location filename="../transfermodel.cpp" line="301"/>
+        <location filename="../transfermodel.cpp" line="445"/>
         <source>Name</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../transfermodel.cpp" line="303"/>
+        <location filename="../transfermodel.cpp" line="447"/>
         <source>Progress</source>
         <translation>Fortschritt</translation>
     </message>
     <message>
-        <location filename="../transfermodel.cpp" line="305"/>
+        <location filename="../transfermodel.cpp" line="449"/>
         <source>Size</source>
         <translation>Größe</translation>
     </message>
     <message>
-        <location filename="../transfermodel.cpp" line="307"/>
+        <location filename="../transfermodel.cpp" line="451"/>
         <source>Speed</source>
         <translation>Geschwindigkeit</translation>
     </message>
     <message>
-        <location filename="../transfermodel.cpp" line="309"/>
+        <location filename="../transfermodel.cpp" line="453"/>
         <source>Time left</source>
         <translation>Restzeit</translation>
     </message>
     <message>
-        <location filename="../transfermodel.cpp" line="311"/>
+        <location filename="../transfermodel.cpp" line="455"/>
         <source>State</source>
         <translation>Status</translation>
     </message>
@@ -1622,8 +1698,8 @@ Trotzdem öffnen?</translation>
     <name>main</name>
     <message>
         <location filename="../../app/main.cpp" line="39"/>
-        <location filename="../../app/main.cpp" line="292"/>
-        <location filename="../../app/main.cpp" line="311"/>
+        <location filename="../../app/main.cpp" line="307"/>
+        <location filename="../../app/main.cpp" line="326"/>
         <source>Roomshare</source>
         <translation>Roomshare</translation>
     </message>
@@ -1658,7 +1734,7 @@ Trotzdem öffnen?</translation>
         <translation>Ein Einladungslink zum Beitreten.</translation>
     </message>
     <message>
-        <location filename="../../app/main.cpp" line="273"/>
+        <location filename="../../app/main.cpp" line="288"/>
         <source>Host</source>
         <translation>Gastgeber</translation>
     </message>

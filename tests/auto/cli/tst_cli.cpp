@@ -1,7 +1,9 @@
 // The command-line client and the server executable, as a script would use them: real
 // processes talking over 127.0.0.1, three participants, JSON lines on stdout.
 
+#include <QCryptographicHash>
 #include <QDir>
+#include <QDirIterator>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -148,6 +150,7 @@ private Q_SLOTS:
     void hostControls();
     void listMine();
     void sendLimits();
+    void sendFolder();
 
 private:
     QString invite(const QString &name, const QString &room = QStringLiteral("standup"),
@@ -615,6 +618,64 @@ void TestCli::sendLimits()
     const Result bad = runCli({ QStringLiteral("send"), annLink, path,
                                 QStringLiteral("--max-downloads"), QStringLiteral("0") });
     QCOMPARE(bad.exitCode, 2);
+}
+
+//! "RELPATH" for folders and "RELPATH=SIZE:SHA256" for files below \a root, sorted.
+static QStringList treeListing(const QString &root)
+{
+    QStringList out;
+    QDirIterator it(root, QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden,
+                    QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        const QFileInfo fi(it.next());
+        const QString rel = QDir(root).relativeFilePath(fi.absoluteFilePath());
+        if (fi.isDir()) {
+            out.append(rel + QLatin1Char('/'));
+            continue;
+        }
+        QFile f(fi.absoluteFilePath());
+        if (!f.open(QIODevice::ReadOnly))
+            return { QStringLiteral("unreadable ") + rel };
+        out.append(
+            QStringLiteral("%1=%2:%3")
+                .arg(rel)
+                .arg(fi.size())
+                .arg(QString::fromLatin1(
+                    QCryptographicHash::hash(f.readAll(), QCryptographicHash::Sha256).toHex())));
+    }
+    out.sort();
+    return out;
+}
+
+// `send LINK DIR` shares the tree; `recv --all` recreates it under --out.
+void TestCli::sendFolder()
+{
+    const QString room = QStringLiteral("folders");
+    const QString src = m_tmp.filePath(QStringLiteral("folder-src/Übung"));
+    QVERIFY(QDir().mkpath(src + QStringLiteral("/a/b/日本")));
+    QVERIFY(QDir().mkpath(src + QStringLiteral("/empty")));
+    writeFile(src, QStringLiteral("top.txt"), QByteArray("top\n"));
+    writeFile(src + QStringLiteral("/a"), QStringLiteral("a.bin"), randomBytes(70000));
+    writeFile(src + QStringLiteral("/a/b/日本"), QStringLiteral("ß.txt"), randomBytes(300000));
+    const Result sent
+        = runCli({ QStringLiteral("send"), invite(QStringLiteral("Ann"), room), src });
+    QVERIFY2(sent.exitCode == 0, qPrintable(sent.stdErr));
+    QCOMPARE(typesOf(sent.events).count(QStringLiteral("upload-completed")), 4);
+
+    const Result listed = runCli({ QStringLiteral("list"), invite(QStringLiteral("Bob"), room) });
+    const QJsonArray files = QJsonDocument::fromJson(listed.stdOut).array();
+    QCOMPARE(files.size(), 4);
+    for (const auto &v : files) {
+        QCOMPARE(v[QLatin1String("groupSize")].toInt(), 4);
+        QVERIFY(v[QLatin1String("path")].toString().startsWith(QStringLiteral("Übung")));
+    }
+
+    const QString out = m_tmp.filePath(QStringLiteral("folder-out"));
+    const Result got = runCli({ QStringLiteral("recv"), invite(QStringLiteral("Bob"), room),
+                                QStringLiteral("--all"), QStringLiteral("--out"), out });
+    QVERIFY2(got.exitCode == 0, qPrintable(got.stdErr));
+    QCOMPARE(treeListing(QDir(out).filePath(QStringLiteral("Übung"))), treeListing(src));
+    QCOMPARE(treeListing(src).size(), 7);
 }
 
 QTEST_GUILESS_MAIN(TestCli)

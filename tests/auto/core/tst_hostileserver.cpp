@@ -3,6 +3,8 @@
 // messages: offsets, sizes and ids the server sends are checked against the client's own
 // state.
 
+#include <QCryptographicHash>
+#include <QDirIterator>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -120,6 +122,7 @@ private Q_SLOTS:
     void invalidDownloadAnswers();
     void pagedJoinCursorMustGrow();
     void pagedRejoinReportsChanges();
+    void hostileFolderPaths();
 
 private:
     QTemporaryDir m_tmp;
@@ -403,6 +406,104 @@ void TestHostileServer::pagedRejoinReportsChanges()
         added << args.first().value<FileInfo>().index;
     std::sort(added.begin(), added.end());
     QCOMPARE(added, (QList<qint64>{ 4, 9 }));
+    room.disconnectFromRoom();
+}
+
+// Issue 12: a server that lets hostile folder paths through (ours refuses them) cannot make
+// the client write outside the download folder: every level is sanitised, and a path too
+// deep to save is refused with a reason.
+void TestHostileServer::hostileFolderPaths()
+{
+    ScriptedServer server;
+    QVERIFY(server.listen());
+    const QString emptySha = QString::fromLatin1(
+        QCryptographicHash::hash(QByteArray(), QCryptographicHash::Sha256).toHex());
+    QString deep = s("deep");
+    while (deep.size() < 5000)
+        deep += s("/d");
+    const QStringList paths{ s("../../../escape"),
+                             s("/etc/cron.d"),
+                             s("C:\\Windows\\System32"),
+                             s("CON/aux/nul.txt"),
+                             s("..."),
+                             QString(5000, QLatin1Char('x')),
+                             deep };
+    server.onText = [&](QWebSocket *socket, int, const QJsonObject &msg) {
+        const QString type = msg.value(s("type")).toString();
+        if (type == QLatin1String("join")) {
+            QJsonObject joined = ScriptedServer::joined(msg, false);
+            QJsonArray files;
+            for (int i = 0; i < paths.size(); ++i) {
+                QJsonObject f = fileJson(i + 1);
+                f.insert(s("sha256"), emptySha);
+                f.insert(s("name"), i == 0 ? s("../../passwd") : s("f%1.txt").arg(i + 1));
+                f.insert(s("group"), s("g"));
+                f.insert(s("path"), paths.at(i));
+                f.insert(s("groupSize"), paths.size());
+                files.append(f);
+            }
+            joined.insert(s("files"), files);
+            ScriptedServer::send(socket, joined);
+        } else if (type == QLatin1String("download-begin")) {
+            const int id = 100 + msg.value(s("index")).toInt();
+            ScriptedServer::send(socket,
+                                 { { s("type"), s("download-accepted") },
+                                   { s("rid"), msg.value(s("rid")) },
+                                   { s("downloadId"), id },
+                                   { s("index"), msg.value(s("index")) },
+                                   { s("size"), 0 },
+                                   { s("sha256"), emptySha },
+                                   { s("offset"), 0 } });
+            ScriptedServer::send(socket,
+                                 { { s("type"), s("download-end") }, { s("downloadId"), id } });
+        }
+    };
+    Room room;
+    room.setDataChannelEnabled(false);
+    QSignalSpy connected(&room, &Room::connected);
+    QVERIFY(room.connectToRoom(TestUtil::invite(server.url(), s("hostile"), s("Alice"))));
+    QTRY_COMPARE_WITH_TIMEOUT(connected.count(), 1, 10000);
+    const QString key = room.availableFileList().first().folderKey();
+    QCOMPARE(room.folderFiles(key).size(), paths.size());
+
+    const QString box = m_tmp.filePath(s("folder-box"));
+    const QString dl = box + s("/dl");
+    QVERIFY(QDir().mkpath(dl));
+    QList<QJsonObject> results;
+    room.recvFolder(key, { { s("saveDir"), dl } },
+                    [&results](const QJsonObject &r) { results.append(r); });
+    QTRY_COMPARE_WITH_TIMEOUT(results.size(), paths.size(), 10000);
+    int refused = 0;
+    for (const QJsonObject &r : std::as_const(results)) {
+        if (r.value(s("result")).toInt() == 0)
+            continue;
+        ++refused;
+        QCOMPARE(r.value(s("result")).toInt(), int(ErrorCode::LocalFileError));
+        QVERIFY2(r.value(s("desc")).toString().contains(s("too long or too deep")),
+                 qPrintable(r.value(s("desc")).toString()));
+    }
+    QCOMPARE(refused, 1); // the 2,500-level path
+    // Everything written is inside the download folder, under the folder's own name.
+    QCOMPARE(QDir(box).entryList(QDir::AllEntries | QDir::NoDotAndDotDot), QStringList{ s("dl") });
+    QStringList written;
+    QDirIterator it(dl, QDir::Files, QDirIterator::Subdirectories);
+    while (it.hasNext())
+        written.append(QDir(dl).relativeFilePath(it.next()));
+    written.sort();
+    QCOMPARE(written.size(), paths.size() - 1);
+    for (const QString &w : std::as_const(written)) {
+        QVERIFY2(!w.contains(s("..")) && !w.startsWith(QLatin1Char('/')), qPrintable(w));
+        QVERIFY2(QFileInfo(dl + QLatin1Char('/') + w)
+                     .canonicalFilePath()
+                     .startsWith(QFileInfo(dl).canonicalFilePath() + QLatin1Char('/')),
+                 qPrintable(w));
+    }
+    // All under the folder named by the first entry's path ("escape"); each entry's own
+    // first level stands for that folder.
+    QCOMPARE(written,
+             (QStringList{ s("escape/Windows/System32/f3.txt"), s("escape/_aux/_nul.txt/f4.txt"),
+                           s("escape/cron.d/f2.txt"), s("escape/f5.txt"), s("escape/f6.txt"),
+                           s("escape/passwd") }));
     room.disconnectFromRoom();
 }
 

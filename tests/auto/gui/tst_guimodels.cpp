@@ -56,6 +56,8 @@ private Q_SLOTS:
     void transferModelPerRunSignals();
     void transferModelRemoveFinished();
     void transferModelWithRealJobs();
+    void foldersAreOneRow();
+    void folderWithRealJobs();
     void participantsPicker();
     void availableFiles();
     void reconnectorBacksOff();
@@ -205,6 +207,174 @@ void TestGuiModels::transferModelWithRealJobs()
     qDebug() << "progress signals" << progressSignals << "dataChanged" << dataChanged.count();
     QVERIFY(dataChanged.count() < progressSignals);
     QCOMPARE(model.runningCount(TransferInfo::Direction::Upload), 0);
+}
+
+// Issue 12: the entries of a shared folder are one row in both models.
+void TestGuiModels::foldersAreOneRow()
+{
+    TransferModel transfers;
+    QAbstractItemModelTester tester(&transfers,
+                                    QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QSignalSpy finished(&transfers, &TransferModel::transferFinished);
+    auto entry = [](qint64 id, qint64 done, TransferInfo::Status status) {
+        TransferInfo t = makeInfo(id, done, 1000, status);
+        t.direction = TransferInfo::Direction::Upload;
+        t.group = QStringLiteral("g1");
+        t.folderPath = id == 3 ? QStringLiteral("Photos/2024") : QStringLiteral("Photos");
+        return t;
+    };
+    transfers.updateTransfer(entry(1, 100, TransferInfo::Status::Running));
+    transfers.updateTransfer(makeInfo(2, 0, 50)); // a file on its own, between them
+    transfers.updateTransfer(entry(3, 0, TransferInfo::Status::Pending));
+    transfers.updateTransfer(entry(5, 1000, TransferInfo::Status::Completed));
+    transfers.flush();
+    QCOMPARE(transfers.rowCount(), 2);
+    QCOMPARE(transfers.rowOf(TransferInfo::Direction::Upload, 3), 0);
+    QCOMPARE(transfers.rowOf(TransferInfo::Direction::Upload, 5), 0);
+    const QModelIndex name = transfers.index(0, TransferModel::NameColumn);
+    QCOMPARE(name.data(TransferModel::EntryCountRole).toInt(), 3);
+    QVERIFY(name.data().toString().startsWith(QStringLiteral("Photos")));
+    QCOMPARE(name.data(TransferModel::TotalBytesRole).toLongLong(), 3000);
+    QCOMPARE(name.data(TransferModel::ProcessedBytesRole).toLongLong(), 1100);
+    QCOMPARE(name.data(TransferModel::ProgressPerMilleRole).toInt(), 366);
+    QCOMPARE(transfers.transferAt(0).status, TransferInfo::Status::Running);
+    QCOMPARE(transfers.runningCount(TransferInfo::Direction::Upload), 1);
+    QCOMPARE(transfers.runningCount(TransferInfo::Direction::Download), 1);
+    QCOMPARE(transfers.entriesAt(0).size(), 3);
+    // Completed only when every entry is.
+    transfers.updateTransfer(entry(1, 1000, TransferInfo::Status::Completed));
+    QCOMPARE(transfers.transferAt(0).status, TransferInfo::Status::Pending);
+    TransferInfo failed = entry(3, 10, TransferInfo::Status::Failed);
+    failed.error = ErrorCode::LocalFileError;
+    failed.errorText = QStringLiteral("Cannot read it");
+    transfers.updateTransfer(failed);
+    QCOMPARE(transfers.transferAt(0).status, TransferInfo::Status::Failed);
+    QCOMPARE(transfers.transferAt(0).error, ErrorCode::LocalFileError);
+    transfers.removeFinished();
+    QCOMPARE(transfers.rowCount(), 1);
+    QCOMPARE(transfers.rowOf(TransferInfo::Direction::Upload, 3), -1);
+    QCOMPARE(transfers.rowOf(TransferInfo::Direction::Upload, 1), -1);
+    QCOMPARE(transfers.rowOf(TransferInfo::Direction::Download, 2), 0);
+    QCOMPARE(finished.count(), 0); // updateTransfer() alone reports no job's end
+
+    AvailableFilesModel files;
+    QAbstractItemModelTester filesTester(&files,
+                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
+    auto folderFile = [](qint64 index, const QString &path) {
+        FileInfo f = makeFile(index, QStringLiteral("e-%1.txt").arg(index));
+        f.group = QStringLiteral("g7");
+        f.path = path;
+        f.groupSize = 3;
+        return f;
+    };
+    files.resetFiles({ folderFile(1, QStringLiteral("Trip")), makeFile(2, QStringLiteral("x.pdf")),
+                       folderFile(3, QStringLiteral("Trip/day 1")) });
+    QCOMPARE(files.rowCount(), 2);
+    QCOMPARE(files.index(0, 0).data(AvailableFilesModel::FolderKeyRole).toString(),
+             QStringLiteral("c2:g7"));
+    QCOMPARE(files.index(0, 0).data(AvailableFilesModel::EntryCountRole).toInt(), 2);
+    QCOMPARE(files.index(0, AvailableFilesModel::SizeColumn)
+                 .data(AvailableFilesModel::SortRole)
+                 .toLongLong(),
+             4000);
+    // Two of three entries: the row says so and is never "Downloaded".
+    QVERIFY(files.index(0, AvailableFilesModel::StateColumn)
+                .data()
+                .toString()
+                .contains(QStringLiteral("2 of 3")));
+    QCOMPARE(files.newCount(), 2);
+    const QString root = m_dir.filePath(QStringLiteral("Trip"));
+    QVERIFY(QDir().mkpath(root + QStringLiteral("/day 1")));
+    files.setLocalState(1, AvailableFilesModel::LocalState::Downloaded,
+                        TestUtil::makeFile(root, QStringLiteral("e-1.txt"), 1));
+    files.setLocalState(
+        3, AvailableFilesModel::LocalState::Downloaded,
+        TestUtil::makeFile(root + QStringLiteral("/day 1"), QStringLiteral("e-3.txt"), 1));
+    QCOMPARE(files.index(0, 0).data(AvailableFilesModel::LocalStateRole).toInt(),
+             int(AvailableFilesModel::LocalState::New));
+    files.addFile(folderFile(4, QStringLiteral("Trip/day 1/evening")));
+    QCOMPARE(files.rowCount(), 2);
+    QCOMPARE(files.filesAt(0).size(), 3);
+    files.setLocalState(4, AvailableFilesModel::LocalState::Downloading);
+    QCOMPARE(files.index(0, 0).data(AvailableFilesModel::LocalStateRole).toInt(),
+             int(AvailableFilesModel::LocalState::Downloading));
+    QVERIFY(QDir().mkpath(root + QStringLiteral("/day 1/evening")));
+    files.setLocalState(
+        4, AvailableFilesModel::LocalState::Downloaded,
+        TestUtil::makeFile(root + QStringLiteral("/day 1/evening"), QStringLiteral("e-4.txt"), 1));
+    QCOMPARE(files.index(0, AvailableFilesModel::StateColumn).data().toString(),
+             QStringLiteral("Downloaded"));
+    QCOMPARE(files.index(0, 0).data(AvailableFilesModel::LocalPathRole).toString(),
+             QDir(root).absolutePath());
+    QCOMPARE(files.newCount(), 1);
+    std::unique_ptr<QMimeData> mime(files.mimeData({ files.index(0, 0) }));
+    QVERIFY(mime);
+    QCOMPARE(mime->urls(), QList<QUrl>{ QUrl::fromLocalFile(QDir(root).absolutePath()) });
+    // Entries leave one by one; the row goes with the last.
+    files.removeFile(1);
+    files.removeFile(3);
+    QCOMPARE(files.rowCount(), 2);
+    files.removeFile(4);
+    QCOMPARE(files.rowCount(), 1);
+    QCOMPARE(files.fileAt(0).name, QStringLiteral("x.pdf"));
+}
+
+// A real folder through the real server: one row for the sender's upload, one in the
+// recipient's files, one for its download, each with the folder's sums.
+void TestGuiModels::folderWithRealJobs()
+{
+    QTemporaryDir data;
+    auto server = TestUtil::startServer(data.path());
+    QVERIFY(server);
+    Room alice;
+    Room bob;
+    TransferModel sent;
+    TransferModel received;
+    AvailableFilesModel offered;
+    QAbstractItemModelTester t1(&sent, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QAbstractItemModelTester t2(&received, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QAbstractItemModelTester t3(&offered, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    sent.setRoom(&alice);
+    received.setRoom(&bob);
+    offered.setRoom(&bob);
+    for (Room *r : { &alice, &bob }) {
+        QSignalSpy connected(r, &Room::connected);
+        QVERIFY(r->connectToRoom(
+            TestUtil::invite(server->url(), QStringLiteral("folders"),
+                             r == &alice ? QStringLiteral("Alice") : QStringLiteral("Bob"))));
+        QVERIFY(connected.wait(5000));
+    }
+    const QString root = m_dir.filePath(QStringLiteral("Album"));
+    qint64 total = 0;
+    for (int i = 0; i < 30; ++i) {
+        const QString dir = root + (i % 3 ? QStringLiteral("/sub %1").arg(i % 3) : QString());
+        QVERIFY(QDir().mkpath(dir));
+        QVERIFY(!TestUtil::makeFile(dir, QStringLiteral("p%1.jpg").arg(i), 1000 + i).isEmpty());
+        total += 1000 + i;
+    }
+    QSignalSpy sentFinished(&sent, &TransferModel::transferFinished);
+    QCOMPARE(alice.sendFiles({ root }).size(), 30);
+    QCOMPARE(sent.rowCount(), 1);
+    QTRY_COMPARE_WITH_TIMEOUT(sentFinished.count(), 1, 20000);
+    QCOMPARE(sent.transferAt(0).status, TransferInfo::Status::Completed);
+    QCOMPARE(sent.transferAt(0).totalBytes, total);
+    QCOMPARE(sent.transferAt(0).localPath, QDir(root).absolutePath());
+
+    QTRY_COMPARE_WITH_TIMEOUT(offered.index(0, 0).data(AvailableFilesModel::EntryCountRole).toInt(),
+                              30, 20000);
+    QCOMPARE(offered.rowCount(), 1);
+    const QString key = offered.index(0, 0).data(AvailableFilesModel::FolderKeyRole).toString();
+    QSignalSpy receivedFinished(&received, &TransferModel::transferFinished);
+    const QString dl = m_dir.filePath(QStringLiteral("bob-dl"));
+    QCOMPARE(bob.recvFolder(key, { { QStringLiteral("saveDir"), dl } }).size(), 30);
+    QTRY_COMPARE_WITH_TIMEOUT(receivedFinished.count(), 1, 20000);
+    QCOMPARE(received.rowCount(), 1);
+    QCOMPARE(received.transferAt(0).status, TransferInfo::Status::Completed);
+    QCOMPARE(received.transferAt(0).localPath, QDir(dl).filePath(QStringLiteral("Album")));
+    QTRY_COMPARE_WITH_TIMEOUT(offered.index(0, AvailableFilesModel::StateColumn).data().toString(),
+                              QStringLiteral("Downloaded"), 5000);
+    QCOMPARE(offered.index(0, 0).data(AvailableFilesModel::LocalPathRole).toString(),
+             QDir(dl).filePath(QStringLiteral("Album")));
 }
 
 void TestGuiModels::participantsPicker()

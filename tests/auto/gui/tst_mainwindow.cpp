@@ -50,7 +50,8 @@ private Q_SLOTS:
     void init();
     void cleanup();
     void dropSendsToPickedRecipients();
-    void dropRefusesFolders();
+    void dropSharesFolder();
+    void folderFromOthersAndCancel();
     void pickerChoiceReachesServer();
     void clickingCancelButtonCancelsUpload();
     void doubleClickDownloadsByteIdentical();
@@ -248,22 +249,100 @@ void TestMainWindow::dropSendsToPickedRecipients()
              QStringList{ QStringLiteral("marker-%1.txt").arg(m_markerCounter) });
 }
 
-void TestMainWindow::dropRefusesFolders()
+// Issue 12: a dropped folder is shared with its tree, as one row of the transfers view.
+void TestMainWindow::dropSharesFolder()
 {
     setUpRoom();
+    const QString root = m_files.filePath(QStringLiteral("Dropped Folder"));
+    QVERIFY(QDir().mkpath(root + QStringLiteral("/inner/deeper")));
+    QVERIFY(QDir().mkpath(root + QStringLiteral("/empty")));
+    for (const QString &dir : QStringList{ root, root + QStringLiteral("/inner"),
+                                           root + QStringLiteral("/inner/deeper") }) {
+        QVERIFY(!TestUtil::makeFile(dir, QStringLiteral("a.txt"), 300).isEmpty());
+        QVERIFY(!TestUtil::makeFile(dir, QStringLiteral("b.bin"), 5000).isEmpty());
+    }
     QMimeData mime;
-    mime.setUrls({ QUrl::fromLocalFile(m_files.path()),
-                   QUrl::fromLocalFile(makeFile(QStringLiteral("x"), 3)) });
+    mime.setUrls({ QUrl::fromLocalFile(root) });
     const QPoint pos = m_window->rect().center();
     QDragEnterEvent enter(pos, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
     QApplication::sendEvent(m_window.get(), &enter);
-    QCOMPARE(m_window->dropOverlay()->mode(), DropOverlay::Mode::Refuse);
-    QVERIFY(m_window->dropOverlay()->headline().contains(QStringLiteral("Folders")));
+    QCOMPARE(m_window->dropOverlay()->mode(), DropOverlay::Mode::Accept);
+    QSignalSpy finished(m_window->transferModel(), &TransferModel::transferFinished);
     QDropEvent drop(pos, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
     QApplication::sendEvent(m_window.get(), &drop);
-    QCOMPARE(m_window->transferModel()->rowCount(), 0);
-    QVERIFY(m_window->statusBar()->currentMessage().contains(
-        QStringLiteral("Folders can't be shared")));
+    QVERIFY(drop.isAccepted());
+    QCOMPARE(m_window->transferModel()->rowCount(), 1);
+    QCOMPARE(m_window->transferModel()
+                 ->index(0, TransferModel::NameColumn)
+                 .data(TransferModel::EntryCountRole)
+                 .toInt(),
+             7);
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 10000);
+    QCOMPARE(m_window->transferModel()->transferAt(0).status, TransferInfo::Status::Completed);
+    QVERIFY(m_window->statusBar()->currentMessage().contains(QStringLiteral("Dropped Folder")));
+    QTRY_COMPARE_WITH_TIMEOUT(m_bob->availableFileList().size(), 7, 10000);
+    const QString key = m_bob->availableFileList().first().folderKey();
+    QCOMPARE(m_bob->folderFiles(key).size(), 7);
+    for (const FileInfo &f : m_bob->availableFileList())
+        QVERIFY2(f.path.startsWith(QStringLiteral("Dropped Folder")), qPrintable(f.path));
+}
+
+// A folder Bob sends is one row of the window's files; downloading the row recreates the
+// tree. Cancelling a folder being sent (Delete on its row) withdraws what was announced.
+void TestMainWindow::folderFromOthersAndCancel()
+{
+    setUpRoom();
+    const QString bobRoot = m_files.filePath(QStringLiteral("bob-src/From Bob"));
+    QVERIFY(QDir().mkpath(bobRoot + QStringLiteral("/sub")));
+    QVERIFY(!TestUtil::makeFile(bobRoot, QStringLiteral("one.txt"), 10).isEmpty());
+    QVERIFY(!TestUtil::makeFile(bobRoot + QStringLiteral("/sub"), QStringLiteral("two.txt"), 20)
+                 .isEmpty());
+    QCOMPARE(m_bob->sendFiles({ bobRoot }).size(), 2);
+    AvailableFilesModel *files = m_window->availableFilesModel();
+    QTRY_VERIFY_WITH_TIMEOUT(
+        files->rowCount() == 1
+            && files->index(0, 0).data(AvailableFilesModel::EntryCountRole).toInt() == 2,
+        10000);
+    QVERIFY(files->index(0, 0).data().toString().contains(QStringLiteral("From Bob")));
+    QSignalSpy finished(m_window->transferModel(), &TransferModel::transferFinished);
+    m_window->downloadFolder(
+        files->index(0, 0).data(AvailableFilesModel::FolderKeyRole).toString());
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 10000);
+    QCOMPARE(m_window->transferModel()->rowCount(), 1);
+    const QString saved = m_files.filePath(QStringLiteral("downloads/From Bob"));
+    QCOMPARE(m_window->transferModel()->transferAt(0).localPath, saved);
+    QCOMPARE(TestUtil::sha256Of(saved + QStringLiteral("/sub/two.txt")),
+             TestUtil::sha256Of(bobRoot + QStringLiteral("/sub/two.txt")));
+    QTRY_COMPARE_WITH_TIMEOUT(files->index(0, AvailableFilesModel::StateColumn).data().toString(),
+                              QStringLiteral("Downloaded"), 5000);
+
+    // Cancel: a folder whose large entry is still on its way when some small ones are in.
+    const QString root = m_files.filePath(QStringLiteral("Big Folder"));
+    QVERIFY(QDir().mkpath(root));
+    for (int i = 0; i < 6; ++i)
+        QVERIFY(!TestUtil::makeFile(root, QStringLiteral("s%1").arg(i), 100).isEmpty());
+    QVERIFY(!TestUtil::makeFile(root, QStringLiteral("zz-large.bin"), 96 << 20).isEmpty());
+    QSignalSpy bobSaw(m_bob.get(), &Room::fileAvailable);
+    QVERIFY(m_window->sendFiles({ root }));
+    const int row = m_window->transferModel()->rowCount() - 1;
+    QTRY_VERIFY_WITH_TIMEOUT(bobSaw.count() >= 1, 10000);
+    QVERIFY(!m_window->transferModel()->transferAt(row).isFinished());
+    auto *view = m_window->findChild<QAbstractItemView *>(QStringLiteral("transfersView"));
+    QVERIFY(view);
+    view->setFocus();
+    view->selectionModel()->select(view->model()->index(row, 0),
+                                   QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    QTest::keyClick(view, Qt::Key_Delete);
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->transferModel()->transferAt(row).status,
+                              TransferInfo::Status::Cancelled, 10000);
+    // Nothing of it stays announced, for Bob or for someone joining now.
+    QTRY_VERIFY_WITH_TIMEOUT(
+        std::none_of(m_bob->availableFileList().cbegin(), m_bob->availableFileList().cend(),
+                     [](const FileInfo &f) { return f.path == QLatin1String("Big Folder"); }),
+        10000);
+    syncWith(m_carol.get());
+    for (const FileInfo &f : m_carol->availableFileList())
+        QVERIFY(f.path != QLatin1String("Big Folder"));
 }
 
 void TestMainWindow::pickerChoiceReachesServer()
