@@ -73,7 +73,8 @@ Room::~Room()
     m_closing = true;
     m_link->disconnect(this);
     // Leaving on purpose: `leave` tells the server not to wait for a resume.
-    if (m_link->isSocketConnected() && m_state == State::Connected)
+    // Not when uploads are recorded for a later run: `leave` would make the server drop them.
+    if (m_link->isSocketConnected() && m_state == State::Connected && !keepsUploadsForLater())
         sendControl(QJsonObject{ { QStringLiteral("type"), QStringLiteral("leave") } });
     m_link->closeNow();
     // Jobs are children; they are destroyed with the room. Downloads leave their partial
@@ -149,7 +150,9 @@ bool Room::connectToRoom(const QString &inviteLink, const QString &displayName)
     m_roomName = link->room;
     m_requestedName = displayName.trimmed();
     m_link->setTargets(link->serverUrls(), link->certFingerprint);
-    m_sessionId.clear();
+    m_linkKey = m_token.isEmpty() ? QString() : UploadStateStore::linkKey(m_token);
+    // Unfinished uploads of an earlier run belong to its session: join as that session.
+    m_sessionId = recordedSession(m_token);
     m_endedByServer = false;
     m_lastError = ErrorCode::None;
     m_lastErrorText.clear();

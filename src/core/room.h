@@ -19,6 +19,7 @@
 #include "fileinfo.h"
 #include "lobby.h"
 #include "transferinfo.h"
+#include "uploadstate.h"
 
 class QWebSocket;
 class QSslError;
@@ -227,6 +228,36 @@ public:
     void createInviteLink(const QString &name, qint64 ttlSeconds,
                           const Callback &callback = Callback());
 
+    // ---- uploads that survive a restart (room_unfinished.cpp; docs/protocol.md "Resuming
+    // an upload after a restart")
+    //! Keeps a private record (UploadStateStore) of each upload in progress in \a folder,
+    //! so that a later run can continue it; empty (the default) keeps none. Set it before
+    //! connectToRoom(): a link with unfinished uploads recorded then joins with the session
+    //! that owns them (`resume`), so the server lets it continue them. A record is removed
+    //! when its upload completes, fails, is cancelled or discarded; it stays when the
+    //! process ends without that (killed, crashed, quit mid-upload: the Room then does not
+    //! send `leave`, so the server keeps the upload and the session).
+    void setUploadStateFolder(const QString &folder);
+    QString uploadStateFolder() const;
+    //! The unfinished uploads an earlier run recorded for this room's link and that no job
+    //! of this Room continues, newest first. Valid once connected().
+    QList<UnfinishedUpload> unfinishedUploads() const;
+    //! Continues the recorded upload \a uploadId from the server's durable offset (see
+    //! UploadJob): the job reports `upload-resumed` {upJobId, offset, restarted: true}
+    //! and then finishes as any upload. A source changed since (size or modification time)
+    //! is not resumed: the server's upload is cancelled and the job fails with 1195 saying
+    //! why. Returns the upJobId, or -1 when refused at once (1180 not connected, 1190 no
+    //! such record) with \a callback told why.
+    qint64 resumeUpload(quint32 uploadId, const Callback &callback = Callback());
+    //! Gives up the recorded upload \a uploadId: cancels it on the server (`upload-cancel`)
+    //! and forgets the record. \a callback gets {result: 0, response: {uploadId}} or an
+    //! error object (1190 no such record; the server's answer when it refuses; the record
+    //! is forgotten either way unless the room is not connected, 1180).
+    void discardUpload(quint32 uploadId, const Callback &callback = Callback());
+    //! True while uploads accepted by the server are running and recorded in the state
+    //! folder: destroying the Room then does not send `leave`, so they can continue later.
+    bool keepsUploadsForLater() const;
+
     //! Running jobs (finished jobs delete themselves).
     QList<TransferJob *> jobs() const;
     TransferJob *job(TransferInfo::Direction direction, qint64 id) const;
@@ -278,6 +309,8 @@ Q_SIGNALS:
     //! and verified it. Also reported as fs-upload-result "file-delivered" with response
     //! {index, clientId, name}.
     void fileDelivered(qint64 index, const QString &clientId, const QString &name);
+    //! unfinishedUploads() changed (a record was resumed, discarded or forgotten).
+    void unfinishedUploadsChanged();
 
 private:
     friend class UploadJob;
@@ -341,6 +374,17 @@ private:
     //! One page of listMyFiles() after \a after, appended to \a files.
     void requestMyFiles(qint64 after, int pages, QJsonArray files, const Callback &callback);
     void registerJob(TransferJob *job);
+    //! Connects \a job's signals to the room's events and \a callback (sendFiles and
+    //! resumeUpload).
+    void wireUpload(UploadJob *job, const Callback &callback);
+    // room_unfinished.cpp
+    //! Records \a job (accepted by the server) in the state folder.
+    void rememberUpload(const UploadJob *job);
+    //! \a job finished: forgets its record, unless it only lost the connection for good
+    //! (the server keeps the upload; a later run may continue it).
+    void forgetUpload(const UploadJob *job);
+    //! The session that owns the newest recorded upload of the link with \a token, or empty.
+    QString recordedSession(const QString &token) const;
 
     // for jobs
     void request(QJsonObject msg, ReplyHandler handler);
@@ -351,6 +395,8 @@ private:
     void emitUploadEvent(const QJsonObject &event) { Q_EMIT fsUploadResult(event); }
     void emitDownloadEvent(const QJsonObject &event) { Q_EMIT fsDownloadResult(event); }
 
+    std::unique_ptr<UploadStateStore> m_uploadState; //!< null: keep no records
+    QString m_linkKey; //!< UploadStateStore::linkKey() of m_token
     std::unique_ptr<RoomLink> m_link; //!< sockets, heartbeat, reconnection backoff, requests
     State m_state = State::Disconnected;
     QString m_sessionId;
