@@ -23,6 +23,8 @@
 #include "startdialog.h"
 #include "systemuser.h"
 #include "transfermodel.h"
+#include "unfinisheduploadsmodel.h"
+#include "unfinisheduploadspanel.h"
 
 using namespace Roomshare;
 using namespace Roomshare::Gui;
@@ -117,6 +119,17 @@ struct CommandLine
         QStringLiteral("Keep FILE holding the window's state, for scripts to wait on."),
         QStringLiteral("FILE")
     };
+    QCommandLineOption demoResumeOption{
+        QStringLiteral("demo-resume-file"),
+        QStringLiteral("Press Resume on the unfinished uploads once FILE exists (then delete it)."),
+        QStringLiteral("FILE")
+    };
+    QCommandLineOption demoDiscardOption{
+        QStringLiteral("demo-discard-file"),
+        QStringLiteral("Press Discard on the unfinished uploads once FILE exists (then delete "
+                       "it)."),
+        QStringLiteral("FILE")
+    };
     QCommandLineOption demoStateOption{ QStringLiteral("demo-state"),
                                         QStringLiteral("Force a UI state: drop-overlay."),
                                         QStringLiteral("STATE") };
@@ -129,11 +142,11 @@ struct CommandLine
         parser.addVersionOption();
         for (QCommandLineOption *hidden :
              { &printInviteOption, &demoSendOption, &demoDelayOption, &demoDownloadOption,
-               &demoStateOption, &stateFileOption })
+               &demoStateOption, &stateFileOption, &demoResumeOption, &demoDiscardOption })
             hidden->setFlags(QCommandLineOption::HiddenFromHelp);
         parser.addOptions({ hostOption, nameOption, newInstanceOption, printInviteOption,
                             demoSendOption, demoDelayOption, demoDownloadOption, demoStateOption,
-                            stateFileOption });
+                            stateFileOption, demoResumeOption, demoDiscardOption });
         parser.addPositionalArgument(QStringLiteral("link"),
                                      QCoreApplication::translate("main", "An invite link to join."),
                                      QStringLiteral("[LINK]"));
@@ -164,14 +177,18 @@ QString stateLine(const MainWindow &window)
 {
     const TransferModel *transfers = window.transferModel();
     int downloaded = 0;
+    int uploaded = 0;
     for (int row = 0; row < transfers->rowCount(); ++row) {
         const QModelIndex i = transfers->index(row, 0);
-        if (i.data(TransferModel::DirectionRole).toInt() == int(TransferInfo::Direction::Download)
-            && i.data(TransferModel::StatusRole).toInt() == int(TransferInfo::Status::Completed))
+        if (i.data(TransferModel::StatusRole).toInt() != int(TransferInfo::Status::Completed))
+            continue;
+        if (i.data(TransferModel::DirectionRole).toInt() == int(TransferInfo::Direction::Download))
             ++downloaded;
+        else
+            ++uploaded;
     }
     return QStringLiteral("connected=%1 visible=%2 participants=%3 files=%4 uploading=%5 "
-                          "downloading=%6 downloaded=%7 overlay=%8")
+                          "downloading=%6 downloaded=%7 overlay=%8 uploaded=%9 unfinished=%10")
         .arg(int(window.room()->isConnected()))
         .arg(int(window.isVisible()))
         .arg(window.participantsModel()->rowCount())
@@ -179,7 +196,9 @@ QString stateLine(const MainWindow &window)
         .arg(transfers->runningCount(TransferInfo::Direction::Upload))
         .arg(transfers->runningCount(TransferInfo::Direction::Download))
         .arg(downloaded)
-        .arg(int(window.dropOverlay()->isVisible()));
+        .arg(int(window.dropOverlay()->isVisible()))
+        .arg(uploaded)
+        .arg(window.unfinishedUploadsPanel()->model()->rowCount());
 }
 
 } // namespace
@@ -345,6 +364,16 @@ int main(int argc, char *argv[])
     }
     // Scripts (tests/screenshots) wait on what the window shows instead of sleeping.
     QTimer stateTimer;
+    // Tests press Resume or Discard at a moment of their choosing by creating a file.
+    const QString resumeFile = cli.parser.value(cli.demoResumeOption);
+    const QString discardFile = cli.parser.value(cli.demoDiscardOption);
+    QObject::connect(&stateTimer, &QTimer::timeout, &window, [&window, resumeFile, discardFile] {
+        UnfinishedUploadsPanel *panel = window.unfinishedUploadsPanel();
+        if (!resumeFile.isEmpty() && QFile::exists(resumeFile) && QFile::remove(resumeFile))
+            panel->resumeSelected();
+        if (!discardFile.isEmpty() && QFile::exists(discardFile) && QFile::remove(discardFile))
+            panel->discardSelected();
+    });
     if (cli.parser.isSet(cli.stateFileOption)) {
         const QString stateFile = cli.parser.value(cli.stateFileOption);
         QObject::connect(&stateTimer, &QTimer::timeout, &window, [&window, stateFile] {
@@ -356,7 +385,8 @@ int main(int argc, char *argv[])
             QFile::remove(stateFile);
             out.rename(stateFile);
         });
-        stateTimer.start(200);
     }
+    if (cli.parser.isSet(cli.stateFileOption) || !resumeFile.isEmpty() || !discardFile.isEmpty())
+        stateTimer.start(200);
     return app.exec();
 }

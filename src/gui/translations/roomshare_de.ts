@@ -522,44 +522,44 @@
 <context>
     <name>Roomshare::Gui::MainWindow</name>
     <message>
-        <location filename="../mainwindow.cpp" line="62"/>
+        <location filename="../mainwindow.cpp" line="64"/>
         <source>Drop to send this file</source>
         <translation>Ablegen, um diese Datei zu senden</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="63"/>
+        <location filename="../mainwindow.cpp" line="65"/>
         <source>Drop to send %1 files</source>
         <translation>Ablegen, um %1 Dateien zu senden</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="89"/>
+        <location filename="../mainwindow.cpp" line="91"/>
         <source>Connection state</source>
         <translation>Verbindungsstatus</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="113"/>
-        <location filename="../mainwindow.cpp" line="426"/>
-        <location filename="../mainwindow.cpp" line="870"/>
+        <location filename="../mainwindow.cpp" line="121"/>
+        <location filename="../mainwindow.cpp" line="436"/>
+        <location filename="../mainwindow.cpp" line="880"/>
         <source>Not connected</source>
         <translation>Nicht verbunden</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="194"/>
+        <location filename="../mainwindow.cpp" line="204"/>
         <source>Choose files to send (%1)</source>
         <translation>Dateien zum Senden wählen (%1)</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="211"/>
+        <location filename="../mainwindow.cpp" line="221"/>
         <source>Invite link copied.</source>
         <translation>Einladungslink kopiert.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="215"/>
+        <location filename="../mainwindow.cpp" line="225"/>
         <source>Web link copied.</source>
         <translation>Weblink kopiert.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../mainwindow.cpp" line="220"/>
+        <location filename="../mainwindow.cpp" line="230"/>
         <source>Connection lost — reconnecting in %n s</source>
         <translation>
             <numerusform>Verbindung verloren – neuer Versuch in %n s</numerusform>
@@ -567,7 +567,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../mainwindow.cpp" line="221"/>
+        <location filename="../mainwindow.cpp" line="231"/>
         <source>Could not reach the room — retrying in %n s</source>
         <translation>
             <numerusform>Raum nicht erreichbar – neuer Versuch in %n s</numerusform>
@@ -575,72 +575,72 @@
         </translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="224"/>
+        <location filename="../mainwindow.cpp" line="234"/>
         <source>Reconnecting…</source>
         <translation>Verbindung wird wiederhergestellt…</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="236"/>
+        <location filename="../mainwindow.cpp" line="246"/>
         <source>Connected to “%1” as %2</source>
         <translation>Verbunden mit „%1“ als %2</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="242"/>
-        <location filename="../mainwindow.cpp" line="310"/>
+        <location filename="../mainwindow.cpp" line="252"/>
+        <location filename="../mainwindow.cpp" line="320"/>
         <source>Connecting…</source>
         <translation>Verbindung wird aufgebaut…</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="246"/>
+        <location filename="../mainwindow.cpp" line="256"/>
         <source>Connection lost — reconnecting; transfers will resume</source>
         <translation>Verbindung verloren – wird wiederhergestellt; Übertragungen laufen danach weiter</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="254"/>
+        <location filename="../mainwindow.cpp" line="264"/>
         <source>A shared file expired and is no longer available.</source>
         <translation>Eine geteilte Datei ist abgelaufen und nicht mehr verfügbar.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="257"/>
+        <location filename="../mainwindow.cpp" line="267"/>
         <source>%1 joined the room.</source>
         <translation>%1 ist dem Raum beigetreten.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="260"/>
+        <location filename="../mainwindow.cpp" line="270"/>
         <source>%1 left the room.</source>
         <translation>%1 hat den Raum verlassen.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="273"/>
+        <location filename="../mainwindow.cpp" line="283"/>
         <source>Someone wants to join</source>
         <translation>Jemand möchte beitreten</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="276"/>
+        <location filename="../mainwindow.cpp" line="286"/>
         <source>Could not create a participant link: %1</source>
         <translation>Teilnehmerlink konnte nicht erstellt werden: %1</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="306"/>
-        <location filename="../mainwindow.cpp" line="439"/>
+        <location filename="../mainwindow.cpp" line="316"/>
+        <location filename="../mainwindow.cpp" line="449"/>
         <source>Could not join: %1</source>
         <translation>Beitritt nicht möglich: %1</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="326"/>
-        <location filename="../mainwindow.cpp" line="345"/>
-        <location filename="../mainwindow.cpp" line="465"/>
-        <location filename="../mainwindow.cpp" line="523"/>
+        <location filename="../mainwindow.cpp" line="336"/>
+        <location filename="../mainwindow.cpp" line="355"/>
+        <location filename="../mainwindow.cpp" line="475"/>
+        <location filename="../mainwindow.cpp" line="533"/>
         <source>Roomshare</source>
         <translation>Roomshare</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="327"/>
+        <location filename="../mainwindow.cpp" line="337"/>
         <source>This invite link cannot be opened: %1</source>
         <translation>Dieser Einladungslink kann nicht geöffnet werden: %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../mainwindow.cpp" line="346"/>
+        <location filename="../mainwindow.cpp" line="356"/>
         <source>Leave this room for the one in the link? %n transfer(s) running here will stop.</source>
         <translation>
             <numerusform>Diesen Raum für den aus dem Link verlassen? %n laufende Übertragung hier wird abgebrochen.</numerusform>
@@ -648,151 +648,151 @@
         </translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="392"/>
+        <location filename="../mainwindow.cpp" line="402"/>
         <source>Browsers will warn that this computer&apos;s certificate is not trusted. Guests can check it: its SHA-256 fingerprint is %1.</source>
         <translation>Browser warnen, dass dem Zertifikat dieses Computers nicht vertraut wird. Gäste können es prüfen: Sein SHA-256-Fingerabdruck ist %1.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="401"/>
+        <location filename="../mainwindow.cpp" line="411"/>
         <source>Only this computer can join (Settings: Who can join rooms you host).</source>
         <translation>Nur dieser Computer kann beitreten (Einstellungen: Wer Ihren Räumen beitreten kann).</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="404"/>
+        <location filename="../mainwindow.cpp" line="414"/>
         <source>This computer has no network address: only it can join until it is on a network.</source>
         <translation>Dieser Computer hat keine Netzwerkadresse: Nur er selbst kann beitreten, bis er in einem Netzwerk ist.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="408"/>
+        <location filename="../mainwindow.cpp" line="418"/>
         <source>The link reaches this computer at %1; each guest uses whichever answers.</source>
         <translation>Der Link erreicht diesen Computer unter %1; jeder Gast nutzt die Adresse, die antwortet.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="466"/>
+        <location filename="../mainwindow.cpp" line="476"/>
         <source>%1 — Roomshare</source>
         <translation>%1 – Roomshare</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="468"/>
+        <location filename="../mainwindow.cpp" line="478"/>
         <source>(%1 new) %2</source>
         <translation>(%1 neu) %2</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="479"/>
+        <location filename="../mainwindow.cpp" line="489"/>
         <source>Sending to: %1</source>
         <translation>Senden an: %1</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="513"/>
+        <location filename="../mainwindow.cpp" line="523"/>
         <source>%1 shared “%2” (%3).</source>
         <translation>%1 hat „%2“ geteilt (%3).</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="514"/>
+        <location filename="../mainwindow.cpp" line="524"/>
         <source>%1 sent you “%2” (%3).</source>
         <translation>%1 hat Ihnen „%2“ gesendet (%3).</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="531"/>
+        <location filename="../mainwindow.cpp" line="541"/>
         <source>New file in %1</source>
         <translation>Neue Datei in %1</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="541"/>
+        <location filename="../mainwindow.cpp" line="551"/>
         <source>Downloaded “%1”.</source>
         <translation>„%1“ heruntergeladen.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="543"/>
+        <location filename="../mainwindow.cpp" line="553"/>
         <source>Sent “%1”.</source>
         <translation>„%1“ gesendet.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="547"/>
+        <location filename="../mainwindow.cpp" line="557"/>
         <source>“%1” failed: %2</source>
         <translation>„%1“ fehlgeschlagen: %2</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="591"/>
+        <location filename="../mainwindow.cpp" line="601"/>
         <source>Folders can&apos;t be shared yet (%1). Send the files inside, or a zip of the folder.</source>
         <translation>Ordner können noch nicht geteilt werden (%1). Senden Sie die Dateien darin oder ein ZIP des Ordners.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="593"/>
-        <location filename="../mainwindow.cpp" line="597"/>
+        <location filename="../mainwindow.cpp" line="603"/>
+        <location filename="../mainwindow.cpp" line="607"/>
         <source>, </source>
         <translation>, </translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="597"/>
+        <location filename="../mainwindow.cpp" line="607"/>
         <source>Can&apos;t read %1.</source>
         <translation>%1 kann nicht gelesen werden.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="601"/>
+        <location filename="../mainwindow.cpp" line="611"/>
         <source>You are not connected to the room; nothing was sent.</source>
         <translation>Sie sind nicht mit dem Raum verbunden; nichts wurde gesendet.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="627"/>
+        <location filename="../mainwindow.cpp" line="637"/>
         <source>Sending “%1” to %2.</source>
         <translation>„%1“ wird an %2 gesendet.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="629"/>
+        <location filename="../mainwindow.cpp" line="639"/>
         <source>Sending %1 files to %2.</source>
         <translation>%1 Dateien werden an %2 gesendet.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="639"/>
+        <location filename="../mainwindow.cpp" line="649"/>
         <source>That file is no longer available.</source>
         <translation>Diese Datei ist nicht mehr verfügbar.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="644"/>
+        <location filename="../mainwindow.cpp" line="654"/>
         <source>Save “%1” in</source>
         <translation>„%1“ speichern in</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="649"/>
+        <location filename="../mainwindow.cpp" line="659"/>
         <source>Can&apos;t create the download folder %1.</source>
         <translation>Der Download-Ordner %1 kann nicht angelegt werden.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="663"/>
-        <location filename="../mainwindow.cpp" line="777"/>
+        <location filename="../mainwindow.cpp" line="673"/>
+        <location filename="../mainwindow.cpp" line="787"/>
         <source>%1&apos;s file is no longer available.</source>
         <translation>Die Datei von %1 ist nicht mehr verfügbar.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="702"/>
+        <location filename="../mainwindow.cpp" line="712"/>
         <source>&amp;Download</source>
         <translation>&amp;Herunterladen</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="703"/>
+        <location filename="../mainwindow.cpp" line="713"/>
         <source>Download &amp;To…</source>
         <translation>Herunterladen &amp;nach…</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="705"/>
-        <location filename="../mainwindow.cpp" line="794"/>
+        <location filename="../mainwindow.cpp" line="715"/>
+        <location filename="../mainwindow.cpp" line="804"/>
         <source>&amp;Open</source>
         <translation>Ö&amp;ffnen</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="707"/>
-        <location filename="../mainwindow.cpp" line="795"/>
+        <location filename="../mainwindow.cpp" line="717"/>
+        <location filename="../mainwindow.cpp" line="805"/>
         <source>Show in &amp;Folder</source>
         <translation>Im &amp;Ordner zeigen</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="729"/>
+        <location filename="../mainwindow.cpp" line="739"/>
         <source>Open a program?</source>
         <translation>Ein Programm öffnen?</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="730"/>
+        <location filename="../mainwindow.cpp" line="740"/>
         <source>“%1” is a program or script: opening it runs it with your permissions. Only open it if you trust whoever sent it and expected it.
 
 Open it anyway?</source>
@@ -801,59 +801,59 @@ Open it anyway?</source>
 Trotzdem öffnen?</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="792"/>
+        <location filename="../mainwindow.cpp" line="802"/>
         <source>&amp;Cancel</source>
         <translation>&amp;Abbrechen</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="793"/>
+        <location filename="../mainwindow.cpp" line="803"/>
         <source>&amp;Retry</source>
         <translation>&amp;Wiederholen</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="796"/>
+        <location filename="../mainwindow.cpp" line="806"/>
         <source>Remove from &amp;List</source>
         <translation>Aus der &amp;Liste entfernen</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="837"/>
+        <location filename="../mainwindow.cpp" line="847"/>
         <source>You are not connected to the room.</source>
         <translation>Sie sind nicht mit dem Raum verbunden.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="841"/>
+        <location filename="../mainwindow.cpp" line="851"/>
         <source>Send Files to %1</source>
         <translation>Dateien an %1 senden</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="850"/>
+        <location filename="../mainwindow.cpp" line="860"/>
         <source>The clipboard holds no files to send.</source>
         <translation>In der Zwischenablage sind keine Dateien zum Senden.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="867"/>
+        <location filename="../mainwindow.cpp" line="877"/>
         <source>Folders can&apos;t be shared yet</source>
         <translation>Ordner können noch nicht geteilt werden</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="868"/>
+        <location filename="../mainwindow.cpp" line="878"/>
         <source>Drop the files inside the folder, or a zip of it.</source>
         <translation>Legen Sie die Dateien im Ordner ab oder ein ZIP davon.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="871"/>
+        <location filename="../mainwindow.cpp" line="881"/>
         <source>Files can be shared once you are in the room.</source>
         <translation>Dateien können geteilt werden, sobald Sie im Raum sind.</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="875"/>
-        <location filename="../mainwindow.cpp" line="884"/>
+        <location filename="../mainwindow.cpp" line="885"/>
+        <location filename="../mainwindow.cpp" line="894"/>
         <source>To everyone in the room</source>
         <translation>An alle im Raum</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="876"/>
-        <location filename="../mainwindow.cpp" line="885"/>
+        <location filename="../mainwindow.cpp" line="886"/>
+        <location filename="../mainwindow.cpp" line="895"/>
         <source>Only to %1</source>
         <translation>Nur an %1</translation>
     </message>
@@ -1392,6 +1392,67 @@ Trotzdem öffnen?</translation>
     </message>
 </context>
 <context>
+    <name>Roomshare::Gui::UnfinishedUploadsModel</name>
+    <message>
+        <location filename="../unfinisheduploadsmodel.cpp" line="36"/>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <location filename="../unfinisheduploadsmodel.cpp" line="37"/>
+        <source>%1 (%2) — changed since, cannot be resumed</source>
+        <translation>%1 (%2) — seitdem geändert, kann nicht fortgesetzt werden</translation>
+    </message>
+</context>
+<context>
+    <name>Roomshare::Gui::UnfinishedUploadsPanel</name>
+    <message>
+        <location filename="../unfinisheduploadspanel.cpp" line="18"/>
+        <source>Unfinished uploads from your last session:</source>
+        <translation>Unvollständige Uploads aus Ihrer letzten Sitzung:</translation>
+    </message>
+    <message>
+        <location filename="../unfinisheduploadspanel.cpp" line="20"/>
+        <source>Resu&amp;me</source>
+        <translation>Fortset&amp;zen</translation>
+    </message>
+    <message>
+        <location filename="../unfinisheduploadspanel.cpp" line="21"/>
+        <source>Discar&amp;d</source>
+        <translation>Verwerfe&amp;n</translation>
+    </message>
+    <message>
+        <location filename="../unfinisheduploadspanel.cpp" line="31"/>
+        <source>Unfinished uploads</source>
+        <translation>Unvollständige Uploads</translation>
+    </message>
+    <message>
+        <location filename="../unfinisheduploadspanel.cpp" line="34"/>
+        <source>Continue sending the selected files from where the server stopped receiving</source>
+        <translation>Die ausgewählten Dateien ab der Stelle weitersenden, bis zu der der Server sie empfangen hat</translation>
+    </message>
+    <message>
+        <location filename="../unfinisheduploadspanel.cpp" line="36"/>
+        <source>Give up the selected uploads; the server deletes what it received</source>
+        <translation>Die ausgewählten Uploads aufgeben; der Server löscht, was er empfangen hat</translation>
+    </message>
+    <message>
+        <location filename="../unfinisheduploadspanel.cpp" line="105"/>
+        <source>Could not resume the upload: %1</source>
+        <translation>Der Upload konnte nicht fortgesetzt werden: %1</translation>
+    </message>
+    <message>
+        <location filename="../unfinisheduploadspanel.cpp" line="123"/>
+        <source>Unfinished upload discarded</source>
+        <translation>Unvollständiger Upload verworfen</translation>
+    </message>
+    <message>
+        <location filename="../unfinisheduploadspanel.cpp" line="124"/>
+        <source>Could not discard the upload on the server: %1</source>
+        <translation>Der Upload konnte auf dem Server nicht verworfen werden: %1</translation>
+    </message>
+</context>
+<context>
     <name>SettingsDialog</name>
     <message>
         <location filename="../../../ui/settingsdialog.ui" line="9"/>
@@ -1621,44 +1682,44 @@ Trotzdem öffnen?</translation>
 <context>
     <name>main</name>
     <message>
-        <location filename="../../app/main.cpp" line="39"/>
-        <location filename="../../app/main.cpp" line="292"/>
+        <location filename="../../app/main.cpp" line="41"/>
         <location filename="../../app/main.cpp" line="311"/>
+        <location filename="../../app/main.cpp" line="330"/>
         <source>Roomshare</source>
         <translation>Roomshare</translation>
     </message>
     <message>
-        <location filename="../../app/main.cpp" line="40"/>
+        <location filename="../../app/main.cpp" line="42"/>
         <source>Your name, as the others will see it:</source>
         <translation>Ihr Name, wie die anderen ihn sehen:</translation>
     </message>
     <message>
-        <location filename="../../app/main.cpp" line="89"/>
+        <location filename="../../app/main.cpp" line="91"/>
         <source>Host a room for the people in your meeting: the link is shown and printed here.</source>
         <translation>Einen Raum für die Personen in Ihrer Besprechung öffnen: Der Link wird angezeigt und hier ausgegeben.</translation>
     </message>
     <message>
-        <location filename="../../app/main.cpp" line="94"/>
+        <location filename="../../app/main.cpp" line="96"/>
         <source>Your display name.</source>
         <translation>Ihr angezeigter Name.</translation>
     </message>
     <message>
-        <location filename="../../app/main.cpp" line="98"/>
+        <location filename="../../app/main.cpp" line="100"/>
         <source>Open a window of its own even when Roomshare is already running (by default a link goes to the running window).</source>
         <translation>Ein eigenes Fenster öffnen, auch wenn Roomshare schon läuft (sonst geht ein Link an das laufende Fenster).</translation>
     </message>
     <message>
-        <location filename="../../app/main.cpp" line="126"/>
+        <location filename="../../app/main.cpp" line="139"/>
         <source>Share files with the people in your meeting room.</source>
         <translation>Dateien mit den Personen in Ihrem Besprechungsraum teilen.</translation>
     </message>
     <message>
-        <location filename="../../app/main.cpp" line="138"/>
+        <location filename="../../app/main.cpp" line="151"/>
         <source>An invite link to join.</source>
         <translation>Ein Einladungslink zum Beitreten.</translation>
     </message>
     <message>
-        <location filename="../../app/main.cpp" line="273"/>
+        <location filename="../../app/main.cpp" line="292"/>
         <source>Host</source>
         <translation>Gastgeber</translation>
     </message>
