@@ -33,9 +33,9 @@ QVariant UnfinishedUploadsModel::data(const QModelIndex &index, int role) const
     const UnfinishedUpload &u = row.upload;
     switch (role) {
     case Qt::DisplayRole:
-        return row.problem.isEmpty() ? tr("%1 (%2)").arg(u.name, Format::size(u.size))
-                                     : tr("%1 (%2) — changed since, cannot be resumed")
-                                           .arg(u.name, Format::size(u.size));
+        return row.problem.isEmpty()
+            ? tr("%1 (%2)").arg(u.name, Format::size(u.size))
+            : tr("%1 (%2) — changed since, cannot be resumed").arg(u.name, Format::size(u.size));
     case Qt::ToolTipRole:
         return row.problem.isEmpty() ? u.path : row.problem;
     case UploadIdRole:
