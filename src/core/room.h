@@ -286,7 +286,8 @@ Q_SIGNALS:
     void availableFilesReset();
     //! The EnableX `fs-upload-result` event: {messageType, result, description, response}.
     //! Besides the EnableX message types, "upload-resumed" reports a job that continues
-    //! after a reconnection: response {upJobId, offset}.
+    //! after a reconnection: response {upJobId, offset}, plus `restarted: true` when the
+    //! upload was begun by an earlier run (resumeUpload()).
     void fsUploadResult(const QJsonObject &event);
     //! The EnableX `fs-download-result` event; "download-resumed" has response {jobId, offset}.
     void fsDownloadResult(const QJsonObject &event);

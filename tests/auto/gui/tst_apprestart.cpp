@@ -1,7 +1,8 @@
 // Issue 16: the desktop app killed (SIGKILL, as `kill -9`) mid-upload lists the unfinished
 // upload after its restart; Resume continues it from what the server holds and the file
 // arrives byte-identical, Discard cancels it on the server. The real roomshare app
-// (offscreen platform), roomshare-server and roomshare-cli as separate processes; the app
+// (offscreen in ctest; on the X display when run under xvfb-run without QT_QPA_PLATFORM),
+// roomshare-server and roomshare-cli as separate processes; the app
 // reaches the server through a fault proxy that stops the link dead mid-upload.
 
 #include <QDir>
