@@ -150,9 +150,8 @@ bool Room::connectToRoom(const QString &inviteLink, const QString &displayName)
     m_roomName = link->room;
     m_requestedName = displayName.trimmed();
     m_link->setTargets(link->serverUrls(), link->certFingerprint);
-    m_linkKey = m_token.isEmpty() ? QString() : UploadStateStore::linkKey(m_token);
     // Unfinished uploads of an earlier run belong to its session: join as that session.
-    m_sessionId = recordedSession(m_token);
+    m_sessionId = adoptUploadState(m_token);
     m_endedByServer = false;
     m_lastError = ErrorCode::None;
     m_lastErrorText.clear();

@@ -5,6 +5,7 @@
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QList>
+#include <QLockFile>
 #include <QMap>
 #include <QObject>
 #include <QPointer>
@@ -236,7 +237,9 @@ public:
     //! that owns them (`resume`), so the server lets it continue them. A record is removed
     //! when its upload completes, fails, is cancelled or discarded; it stays when the
     //! process ends without that (killed, crashed, quit mid-upload: the Room then does not
-    //! send `leave`, so the server keeps the upload and the session).
+    //! send `leave`, so the server keeps the upload and the session). While a Room uses a
+    //! link's records it holds a lock on them: a second process with the same link and
+    //! folder keeps no records and resumes nothing.
     void setUploadStateFolder(const QString &folder);
     QString uploadStateFolder() const;
     //! The unfinished uploads an earlier run recorded for this room's link and that no job
@@ -384,8 +387,11 @@ private:
     //! \a job finished: forgets its record, unless it only lost the connection for good
     //! (the server keeps the upload; a later run may continue it).
     void forgetUpload(const UploadJob *job);
-    //! The session that owns the newest recorded upload of the link with \a token, or empty.
-    QString recordedSession(const QString &token) const;
+    //! Takes the state folder's lock for the link with \a token (sets m_linkKey) and returns
+    //! the session that owns its newest recorded upload, or empty. When another live
+    //! process holds the lock (the same link open twice), this Room keeps no records and
+    //! resumes nothing: two processes resuming one session would take it over in turns.
+    QString adoptUploadState(const QString &token);
 
     // for jobs
     void request(QJsonObject msg, ReplyHandler handler);
@@ -397,7 +403,8 @@ private:
     void emitDownloadEvent(const QJsonObject &event) { Q_EMIT fsDownloadResult(event); }
 
     std::unique_ptr<UploadStateStore> m_uploadState; //!< null: keep no records
-    QString m_linkKey; //!< UploadStateStore::linkKey() of m_token
+    QString m_linkKey; //!< UploadStateStore::linkKey() of m_token; empty: keep no records
+    std::unique_ptr<QLockFile> m_uploadStateLock; //!< held while m_linkKey is set
     std::unique_ptr<RoomLink> m_link; //!< sockets, heartbeat, reconnection backoff, requests
     State m_state = State::Disconnected;
     QString m_sessionId;

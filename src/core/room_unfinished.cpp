@@ -6,6 +6,7 @@
 #include "room.h"
 
 #include <QDateTime>
+#include <QDir>
 
 #include "events.h"
 #include "logging.h"
@@ -16,6 +17,8 @@ namespace Roomshare {
 
 void Room::setUploadStateFolder(const QString &folder)
 {
+    m_uploadStateLock.reset();
+    m_linkKey.clear();
     if (folder.isEmpty())
         m_uploadState.reset();
     else
@@ -27,11 +30,26 @@ QString Room::uploadStateFolder() const
     return m_uploadState ? m_uploadState->folder() : QString();
 }
 
-QString Room::recordedSession(const QString &token) const
+QString Room::adoptUploadState(const QString &token)
 {
-    if (!m_uploadState || token.isEmpty())
+    m_uploadStateLock.reset();
+    m_linkKey.clear();
+    if (!m_uploadState || token.isEmpty() || !QDir().mkpath(m_uploadState->folder()))
         return QString();
-    const auto records = m_uploadState->list(UploadStateStore::linkKey(token));
+    QFile::setPermissions(m_uploadState->folder(),
+                          QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    const QString key = UploadStateStore::linkKey(token);
+    // QLockFile removes the lock of a process that no longer runs (killed, crashed).
+    auto lock = std::make_unique<QLockFile>(
+        QDir(m_uploadState->folder()).filePath(key.left(32) + QStringLiteral(".lock")));
+    lock->setStaleLockTime(0);
+    if (!lock->tryLock(0)) {
+        qCInfo(lcCore) << "another process uses this link; its uploads are not recorded here";
+        return QString();
+    }
+    m_uploadStateLock = std::move(lock);
+    m_linkKey = key;
+    const auto records = m_uploadState->list(key);
     return records.isEmpty() ? QString() : records.first().sessionId;
 }
 

@@ -38,6 +38,7 @@ private Q_SLOTS:
     void initTestCase();
     void changedSourceIsNotResumed();
     void resumedInProcess();
+    void secondProcessLeavesTheSessionAlone();
 
 private:
     //! A Room with the state folder, joined through the proxy as Alice.
@@ -177,6 +178,59 @@ void TestUploadState::resumedInProcess()
                     m_link.section(QStringLiteral("token="), 1).section(QLatin1Char('&'), 0, 0)))
                 .isEmpty());
     room->disconnectFromRoom();
+}
+
+// The same link open twice (a second app instance, two CLI runs at once): only the first
+// takes the recorded session; the second joins as a new participant instead of taking the
+// session over in turns with the first.
+void TestUploadState::secondProcessLeavesTheSessionAlone()
+{
+    const QString path
+        = TestUtil::makeFile(m_tmp.path(), QStringLiteral("minutes.bin"), 8 * 1024 * 1024);
+    const QString before = sendAndAbandon(path, 3 * 1024 * 1024);
+    QVERIFY(!before.isEmpty());
+    auto first = join();
+    QVERIFY(first);
+    QCOMPARE(first->clientId(), before);
+    auto second = join();
+    QVERIFY(second);
+    QVERIFY(second->clientId() != before);
+    QVERIFY(second->unfinishedUploads().isEmpty());
+    QTest::qWait(500);
+    QCOMPARE(first->state(), Room::State::Connected);
+    QCOMPARE(first->unfinishedUploads().size(), 1);
+    QJsonObject discarded;
+    first->discardUpload(first->unfinishedUploads().first().uploadId,
+                         [&](const QJsonObject &r) { discarded = r; });
+    QTRY_VERIFY_WITH_TIMEOUT(!discarded.isEmpty(), 10000);
+    QCOMPARE(discarded.value(QLatin1String("result")).toInt(), 0);
+    QVERIFY(first->unfinishedUploads().isEmpty());
+    QTRY_COMPARE_WITH_TIMEOUT(filesUnder(m_tmp.filePath(QStringLiteral("server/partial"))),
+                              QStringList(), 10000);
+    // Once the first is gone, its lock goes with it: the next Room sees the link's records
+    // again (here one for an upload the server never had).
+    first.reset();
+    second.reset();
+    UnfinishedUpload ghost;
+    ghost.linkKey = UploadStateStore::linkKey(
+        m_link.section(QStringLiteral("token="), 1).section(QLatin1Char('&'), 0, 0));
+    ghost.sessionId = QStringLiteral("no-such-session");
+    ghost.uploadId = 4242;
+    ghost.path = path;
+    ghost.size = QFileInfo(path).size();
+    ghost.modifiedMs = QFileInfo(path).lastModified().toMSecsSinceEpoch();
+    ghost.savedAtMs = 1;
+    QVERIFY(UploadStateStore(m_tmp.filePath(QStringLiteral("state"))).save(ghost));
+    auto third = join();
+    QVERIFY(third);
+    QCOMPARE(third->unfinishedUploads().size(), 1);
+    // Not the server's: resuming it ends with the server's 1190 and forgets it.
+    QJsonObject result;
+    QVERIFY(third->resumeUpload(4242, [&](const QJsonObject &r) { result = r; }) > 0);
+    QTRY_VERIFY_WITH_TIMEOUT(!result.isEmpty(), 10000);
+    QCOMPARE(result.value(QLatin1String("result")).toInt(), int(ErrorCode::UnknownJob));
+    QVERIFY(third->unfinishedUploads().isEmpty());
+    third->disconnectFromRoom();
 }
 
 QTEST_MAIN(TestUploadState)
