@@ -63,6 +63,9 @@ private:
     //! link, same source path, unchanged source) and discards those whose source changed,
     //! saying why; returns the files to send from the start (cli_resume.cpp).
     QStringList resumeUnfinished(const QStringList &files);
+    //! A resumed upload of \a file ended with \a result; one the server no longer holds
+    //! (1190) is sent again from the start.
+    void resumeEnded(const QString &file, const QJsonObject &result);
     //! sendFiles() options from --to, --expires-in and --max-downloads.
     QJsonObject sendOptions() const;
     //! The lobby side (cli_lobby.cpp): knock-waiting, knock and knock-ended lines.

@@ -46,33 +46,30 @@ QStringList Command::resumeUnfinished(const QStringList &files)
                      "roomshare-cli: resuming the unfinished upload of %s from an earlier run\n",
                      qPrintable(path));
         ++m_running;
-        const qint64 id = m_room.resumeUpload(
-            record.uploadId, [this, file](const QJsonObject &result) {
-                const int code = result.value(QLatin1String("result")).toInt();
-                if (code == int(ErrorCode::UnknownJob)) {
-                    // The server no longer holds it (its session ended, or it expired): the
-                    // file still has to arrive, so it goes again from the start.
-                    std::fprintf(stderr, "roomshare-cli: %s; sending it again from the start\n",
-                                 qPrintable(result.value(QLatin1String("desc")).toString()));
-                    m_running += int(m_room
-                                         .sendFiles({ file }, sendOptions(),
-                                                    [this](const QJsonObject &r) {
-                                                        jobFinished(
-                                                            r.value(QLatin1String("result")).toInt()
-                                                            == 0);
-                                                    })
-                                         .size());
-                    return jobFinished(true);
-                }
-                if (result.contains(QLatin1String("messageType")))
-                    return jobFinished(code == 0);
-                std::fprintf(stderr, "roomshare-cli: %s\n",
-                             qPrintable(result.value(QLatin1String("desc")).toString()));
-                jobFinished(false);
-            });
-        Q_UNUSED(id);
+        m_room.resumeUpload(record.uploadId,
+                            [this, file](const QJsonObject &result) { resumeEnded(file, result); });
     }
     return fresh;
+}
+
+void Command::resumeEnded(const QString &file, const QJsonObject &result)
+{
+    const int code = result.value(QLatin1String("result")).toInt();
+    if (code == int(ErrorCode::UnknownJob)) {
+        // The server no longer holds it (its session ended, or it expired): the file still
+        // has to arrive, so it goes again from the start.
+        std::fprintf(stderr, "roomshare-cli: %s; sending it again from the start\n",
+                     qPrintable(result.value(QLatin1String("desc")).toString()));
+        const auto ids = m_room.sendFiles({ file }, sendOptions(), [this](const QJsonObject &r) {
+            jobFinished(r.value(QLatin1String("result")).toInt() == 0);
+        });
+        m_running += int(ids.size());
+        return jobFinished(true);
+    }
+    if (!result.contains(QLatin1String("messageType")))
+        std::fprintf(stderr, "roomshare-cli: %s\n",
+                     qPrintable(result.value(QLatin1String("desc")).toString()));
+    jobFinished(code == 0);
 }
 
 } // namespace Roomshare::Cli

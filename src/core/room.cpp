@@ -74,7 +74,8 @@ Room::~Room()
     m_link->disconnect(this);
     // Leaving on purpose: `leave` tells the server not to wait for a resume.
     // Not when uploads are recorded for a later run: `leave` would make the server drop them.
-    if (m_link->isSocketConnected() && m_state == State::Connected && !keepsUploadsForLater())
+    if (m_link->isSocketConnected() && m_state == State::Connected && !keepsUploadsForLater()
+        && unfinishedUploads().isEmpty())
         sendControl(QJsonObject{ { QStringLiteral("type"), QStringLiteral("leave") } });
     m_link->closeNow();
     // Jobs are children; they are destroyed with the room. Downloads leave their partial
@@ -189,7 +190,7 @@ void Room::disconnectFromRoom()
         return;
     m_closing = true;
     if (m_link->hasSocket()) {
-        if (m_state == State::Connected)
+        if (m_state == State::Connected && mayLeave())
             sendControl(QJsonObject{ { QStringLiteral("type"), QStringLiteral("leave") } });
         // Reports the end now (through onSocketDisconnected), so callers see a consistent
         // state.

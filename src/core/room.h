@@ -259,6 +259,9 @@ public:
     void discardUpload(quint32 uploadId, const Callback &callback = Callback());
     //! True while uploads accepted by the server are running and recorded in the state
     //! folder: destroying the Room then does not send `leave`, so they can continue later.
+    //! Neither destroying the Room nor disconnectFromRoom() sends `leave` while
+    //! unfinishedUploads() is not empty (disconnectFromRoom() cancels this run's uploads
+    //! instead), so those of earlier runs stay resumable.
     bool keepsUploadsForLater() const;
 
     //! Running jobs (finished jobs delete themselves).
@@ -392,6 +395,10 @@ private:
     //! process holds the lock (the same link open twice), this Room keeps no records and
     //! resumes nothing: two processes resuming one session would take it over in turns.
     QString adoptUploadState(const QString &token);
+    //! Whether disconnectFromRoom() may send `leave`: not while uploads of an earlier run
+    //! wait in this session (the server would drop them); this run's uploads are then
+    //! cancelled instead, so nothing is left behind on the server.
+    bool mayLeave();
 
     // for jobs
     void request(QJsonObject msg, ReplyHandler handler);

@@ -81,6 +81,17 @@ bool Room::keepsUploadsForLater() const
     return false;
 }
 
+bool Room::mayLeave()
+{
+    if (unfinishedUploads().isEmpty())
+        return true;
+    const auto uploads = m_uploads; // a copy: cancelled jobs leave the map
+    for (const auto &job : uploads)
+        if (job && !job->isFinished())
+            job->cancel();
+    return false;
+}
+
 void Room::rememberUpload(const UploadJob *job)
 {
     if (!m_uploadState || m_linkKey.isEmpty() || m_sessionId.isEmpty())

@@ -219,10 +219,23 @@ void TestCliRestart::killedSenderResumes()
     QVERIFY(!recText.contains(token.toUtf8()));
     QVERIFY(recText.contains(QFileInfo(file).absoluteFilePath().toUtf8()));
 
-    QProcess again;
-    startSend(again, alice, file);
+    // Another file sent with the same link in between leaves the unfinished upload alone.
+    const QByteArray other = randomBytes(64 * 1024);
+    const QString otherFile = m_tmp.filePath(QStringLiteral("agenda.txt"));
+    QVERIFY(writeFile(otherFile, other));
+    QProcess between;
+    startSend(between, alice, otherFile);
     QElapsedTimer t;
     t.start();
+    while (between.state() != QProcess::NotRunning && t.elapsed() < 60000)
+        QTest::qWait(50);
+    QCOMPARE(between.exitCode(), 0);
+    QCOMPARE(records().size(), 1);
+    const qint64 beforeAgain = m_proxy->bytesForwarded(FaultProxy::ClientToServer);
+
+    QProcess again;
+    startSend(again, alice, file);
+    t.restart();
     while (again.state() != QProcess::NotRunning && t.elapsed() < 60000)
         QTest::qWait(50);
     const QString err = QString::fromUtf8(again.readAllStandardError());
@@ -240,12 +253,26 @@ void TestCliRestart::killedSenderResumes()
     QVERIFY(response.value(QLatin1String("restarted")).toBool());
     QVERIFY(!firstOf(events, QStringLiteral("upload-completed")).isEmpty());
     // Only the rest went over the wire the second time (plus framing and control traffic).
-    const qint64 secondRun = m_proxy->bytesForwarded(FaultProxy::ClientToServer) - before - reached;
+    const qint64 secondRun = m_proxy->bytesForwarded(FaultProxy::ClientToServer) - beforeAgain;
     QVERIFY2(secondRun < content.size() - offset + 1024 * 1024,
              qPrintable(QString::number(secondRun) + QLatin1Char('\n') + err));
     QVERIFY(records().isEmpty());
 
-    QCOMPARE(receiveOne(bob), content);
+    QTemporaryDir out;
+    QProcess p;
+    p.start(cliBin(),
+            { QStringLiteral("recv"), bob, QStringLiteral("--all"), QStringLiteral("--out"),
+              out.path() });
+    t.restart();
+    while (p.state() != QProcess::NotRunning && t.elapsed() < 60000)
+        QTest::qWait(50);
+    QCOMPARE(p.exitCode(), 0);
+    QFile got(QDir(out.path()).filePath(QStringLiteral("big.bin")));
+    QVERIFY(got.open(QIODevice::ReadOnly));
+    QVERIFY(got.readAll() == content);
+    QFile gotOther(QDir(out.path()).filePath(QStringLiteral("agenda.txt")));
+    QVERIFY(gotOther.open(QIODevice::ReadOnly));
+    QVERIFY(gotOther.readAll() == other);
 }
 
 void TestCliRestart::changedFileStartsOver()
