@@ -73,7 +73,9 @@ QList<UnfinishedUpload> Room::unfinishedUploads() const
 
 bool Room::keepsUploadsForLater() const
 {
-    if (!m_uploadState)
+    // Without records (no folder, or another process holds the link's lock) nobody could
+    // continue them: leave, and let the server drop them.
+    if (!m_uploadState || m_linkKey.isEmpty())
         return false;
     for (const auto &job : m_uploads)
         if (job && !job->isFinished() && job->wireId() != 0)
