@@ -25,6 +25,8 @@
 #include "startdialog.h"
 #include "systemuser.h"
 #include "transfermodel.h"
+#include "unfinisheduploadsmodel.h"
+#include "unfinisheduploadspanel.h"
 
 using namespace Roomshare;
 using namespace Roomshare::Gui;
@@ -119,6 +121,17 @@ struct CommandLine
         QStringLiteral("Keep FILE holding the window's state, for scripts to wait on."),
         QStringLiteral("FILE")
     };
+    QCommandLineOption demoResumeOption{
+        QStringLiteral("demo-resume-file"),
+        QStringLiteral("Press Resume on the unfinished uploads once FILE exists (then delete it)."),
+        QStringLiteral("FILE")
+    };
+    QCommandLineOption demoDiscardOption{
+        QStringLiteral("demo-discard-file"),
+        QStringLiteral("Press Discard on the unfinished uploads once FILE exists (then delete "
+                       "it)."),
+        QStringLiteral("FILE")
+    };
     QCommandLineOption demoStateOption{ QStringLiteral("demo-state"),
                                         QStringLiteral("Force a UI state: drop-overlay."),
                                         QStringLiteral("STATE") };
@@ -131,11 +144,11 @@ struct CommandLine
         parser.addVersionOption();
         for (QCommandLineOption *hidden :
              { &printInviteOption, &demoSendOption, &demoDelayOption, &demoDownloadOption,
-               &demoStateOption, &stateFileOption })
+               &demoStateOption, &stateFileOption, &demoResumeOption, &demoDiscardOption })
             hidden->setFlags(QCommandLineOption::HiddenFromHelp);
         parser.addOptions({ hostOption, nameOption, newInstanceOption, printInviteOption,
                             demoSendOption, demoDelayOption, demoDownloadOption, demoStateOption,
-                            stateFileOption });
+                            stateFileOption, demoResumeOption, demoDiscardOption });
         parser.addPositionalArgument(QStringLiteral("link"),
                                      QCoreApplication::translate("main", "An invite link to join."),
                                      QStringLiteral("[LINK]"));
@@ -166,16 +179,21 @@ QString stateLine(const MainWindow &window)
 {
     const TransferModel *transfers = window.transferModel();
     int downloaded = 0;
+    int uploaded = 0;
     int folderUploads = 0;
     for (int row = 0; row < transfers->rowCount(); ++row) {
         const QModelIndex i = transfers->index(row, 0);
-        if (i.data(TransferModel::DirectionRole).toInt() == int(TransferInfo::Direction::Download)
-            && i.data(TransferModel::StatusRole).toInt() == int(TransferInfo::Status::Completed))
-            ++downloaded;
-        if (i.data(TransferModel::DirectionRole).toInt() == int(TransferInfo::Direction::Upload)
-            && !transfers->transferAt(row).group.isEmpty()
+        const bool upload
+            = i.data(TransferModel::DirectionRole).toInt() == int(TransferInfo::Direction::Upload);
+        if (upload && !transfers->transferAt(row).group.isEmpty()
             && !i.data(TransferModel::IsFinishedRole).toBool())
             ++folderUploads;
+        if (i.data(TransferModel::StatusRole).toInt() != int(TransferInfo::Status::Completed))
+            continue;
+        if (upload)
+            ++uploaded;
+        else
+            ++downloaded;
     }
     const MyFilesModel *mine = window.sharedByYouPanel()->model();
     int delivered = 0;
@@ -192,7 +210,7 @@ QString stateLine(const MainWindow &window)
             : 1;
     return QStringLiteral("connected=%1 visible=%2 participants=%3 files=%4 uploading=%5 "
                           "downloading=%6 downloaded=%7 overlay=%8 mine=%9 delivered=%10 "
-                          "folders=%11 folderuploads=%12")
+                          "folders=%11 folderuploads=%12 uploaded=%13 unfinished=%14")
         .arg(int(window.room()->isConnected()))
         .arg(int(window.isVisible()))
         .arg(window.participantsModel()->rowCount())
@@ -204,7 +222,9 @@ QString stateLine(const MainWindow &window)
         .arg(mine->rowCount())
         .arg(delivered)
         .arg(folders)
-        .arg(folderUploads);
+        .arg(folderUploads)
+        .arg(uploaded)
+        .arg(window.unfinishedUploadsPanel()->model()->rowCount());
 }
 
 } // namespace
@@ -370,6 +390,16 @@ int main(int argc, char *argv[])
     }
     // Scripts (tests/screenshots) wait on what the window shows instead of sleeping.
     QTimer stateTimer;
+    // Tests press Resume or Discard at a moment of their choosing by creating a file.
+    const QString resumeFile = cli.parser.value(cli.demoResumeOption);
+    const QString discardFile = cli.parser.value(cli.demoDiscardOption);
+    QObject::connect(&stateTimer, &QTimer::timeout, &window, [&window, resumeFile, discardFile] {
+        UnfinishedUploadsPanel *panel = window.unfinishedUploadsPanel();
+        if (!resumeFile.isEmpty() && QFile::exists(resumeFile) && QFile::remove(resumeFile))
+            panel->resumeSelected();
+        if (!discardFile.isEmpty() && QFile::exists(discardFile) && QFile::remove(discardFile))
+            panel->discardSelected();
+    });
     if (cli.parser.isSet(cli.stateFileOption)) {
         const QString stateFile = cli.parser.value(cli.stateFileOption);
         QObject::connect(&stateTimer, &QTimer::timeout, &window, [&window, stateFile] {
@@ -381,7 +411,8 @@ int main(int argc, char *argv[])
             QFile::remove(stateFile);
             out.rename(stateFile);
         });
-        stateTimer.start(200);
     }
+    if (cli.parser.isSet(cli.stateFileOption) || !resumeFile.isEmpty() || !discardFile.isEmpty())
+        stateTimer.start(200);
     return app.exec();
 }

@@ -37,6 +37,9 @@ Command::Command(const Options &options, QObject *parent)
     , m_options(options)
 {
     m_room.setReconnectWindow(m_options.reconnectWindowMs);
+    // send keeps what it needs to continue its uploads after a restart (cli_resume.cpp).
+    if (m_options.kind == Kind::Send)
+        m_room.setUploadStateFolder(UploadStateStore::defaultFolder());
     connect(&m_room, &Room::connected, this, &Command::onConnected);
     connect(&m_room, &Room::stateChanged, this, [this](Room::State state) {
         if (state == Room::State::Reconnecting && m_options.kind != Kind::List)
@@ -134,22 +137,18 @@ void Command::onConnected()
         printRaw(QJsonDocument(m_room.availableFiles()).toJson(QJsonDocument::Compact));
         return exit(0);
     case Kind::Send: {
-        QJsonObject options{ { QStringLiteral("broadcast"), m_options.to.isEmpty() } };
-        if (!m_options.to.isEmpty())
-            options.insert(QStringLiteral("clientList"), QJsonArray::fromStringList(m_options.to));
-        if (m_options.expiresIn > 0)
-            options.insert(QStringLiteral("expiresIn"), double(m_options.expiresIn));
-        if (m_options.maxDownloads > 0)
-            options.insert(QStringLiteral("maxDownloads"), double(m_options.maxDownloads));
-        const auto ids
-            = m_room.sendFiles(m_options.files, options, [this](const QJsonObject &result) {
-                  // Only per-file results carry a messageType; a refusal of the whole request does
-                  // not.
-                  if (result.contains(QLatin1String("messageType")))
-                      return jobFinished(result.value(QLatin1String("result")).toInt() == 0);
-                  exit(1, QString::fromUtf8(QJsonDocument(result).toJson(QJsonDocument::Compact)));
-              });
-        m_running = int(ids.size());
+        const QJsonObject options = sendOptions();
+        const QStringList fresh = resumeUnfinished(m_options.files);
+        if (fresh.isEmpty())
+            return;
+        const auto ids = m_room.sendFiles(fresh, options, [this](const QJsonObject &result) {
+            // Only per-file results carry a messageType; a refusal of the whole request does
+            // not.
+            if (result.contains(QLatin1String("messageType")))
+                return jobFinished(result.value(QLatin1String("result")).toInt() == 0);
+            exit(1, QString::fromUtf8(QJsonDocument(result).toJson(QJsonDocument::Compact)));
+        });
+        m_running += int(ids.size());
         return;
     }
     case Kind::Recv: {
@@ -178,6 +177,18 @@ void Command::onConnected()
     case Kind::Unlock:
         return;
     }
+}
+
+QJsonObject Command::sendOptions() const
+{
+    QJsonObject options{ { QStringLiteral("broadcast"), m_options.to.isEmpty() } };
+    if (!m_options.to.isEmpty())
+        options.insert(QStringLiteral("clientList"), QJsonArray::fromStringList(m_options.to));
+    if (m_options.expiresIn > 0)
+        options.insert(QStringLiteral("expiresIn"), double(m_options.expiresIn));
+    if (m_options.maxDownloads > 0)
+        options.insert(QStringLiteral("maxDownloads"), double(m_options.maxDownloads));
+    return options;
 }
 
 void Command::download(qint64 index)

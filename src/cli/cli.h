@@ -59,6 +59,15 @@ private:
     void onConnected();
     void onDisconnected(ErrorCode error, const QString &text);
     void download(qint64 index);
+    //! send: continues the unfinished uploads an earlier run recorded for \a files (same
+    //! link, same source path, unchanged source) and discards those whose source changed,
+    //! saying why; returns the files to send from the start (cli_resume.cpp).
+    QStringList resumeUnfinished(const QStringList &files);
+    //! A resumed upload of \a file ended with \a result; one the server no longer holds
+    //! (1190) is sent again from the start.
+    void resumeEnded(const QString &file, const QJsonObject &result);
+    //! sendFiles() options from --to, --expires-in and --max-downloads.
+    QJsonObject sendOptions() const;
     //! The lobby side (cli_lobby.cpp): knock-waiting, knock and knock-ended lines.
     void connectLobbyEvents();
     //! Runs admit, deny or invite once joined.

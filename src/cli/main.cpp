@@ -40,6 +40,8 @@ int main(int argc, char *argv[])
         "client ids); a folder is sent with its tree\n"
         "      [--expires-in SECONDS] [--max-downloads N]   remove them sooner / after N "
         "downloads\n"
+        "      (a send of the same file that was killed or stopped earlier continues where "
+        "it stopped)\n"
         "  listen LINK [--download-to DIR]    print room events; download every file offered\n"
         "  list LINK [--mine]                 print availableFiles (--mine: your own files) as one "
         "JSON array\n"

@@ -73,7 +73,9 @@ Room::~Room()
     m_closing = true;
     m_link->disconnect(this);
     // Leaving on purpose: `leave` tells the server not to wait for a resume.
-    if (m_link->isSocketConnected() && m_state == State::Connected)
+    // Not when uploads are recorded for a later run: `leave` would make the server drop them.
+    if (m_link->isSocketConnected() && m_state == State::Connected && !keepsUploadsForLater()
+        && unfinishedUploads().isEmpty())
         sendControl(QJsonObject{ { QStringLiteral("type"), QStringLiteral("leave") } });
     m_link->closeNow();
     // Jobs are children; they are destroyed with the room. Downloads leave their partial
@@ -149,7 +151,8 @@ bool Room::connectToRoom(const QString &inviteLink, const QString &displayName)
     m_roomName = link->room;
     m_requestedName = displayName.trimmed();
     m_link->setTargets(link->serverUrls(), link->certFingerprint);
-    m_sessionId.clear();
+    // Unfinished uploads of an earlier run belong to its session: join as that session.
+    m_sessionId = adoptUploadState(m_token);
     m_endedByServer = false;
     m_lastError = ErrorCode::None;
     m_lastErrorText.clear();
@@ -187,7 +190,7 @@ void Room::disconnectFromRoom()
         return;
     m_closing = true;
     if (m_link->hasSocket()) {
-        if (m_state == State::Connected)
+        if (m_state == State::Connected && mayLeave())
             sendControl(QJsonObject{ { QStringLiteral("type"), QStringLiteral("leave") } });
         // Reports the end now (through onSocketDisconnected), so callers see a consistent
         // state.

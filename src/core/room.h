@@ -5,6 +5,7 @@
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QList>
+#include <QLockFile>
 #include <QMap>
 #include <QObject>
 #include <QPointer>
@@ -19,6 +20,7 @@
 #include "fileinfo.h"
 #include "lobby.h"
 #include "transferinfo.h"
+#include "uploadstate.h"
 
 class QWebSocket;
 class QSslError;
@@ -254,6 +256,41 @@ public:
     void createInviteLink(const QString &name, qint64 ttlSeconds,
                           const Callback &callback = Callback());
 
+    // ---- uploads that survive a restart (room_unfinished.cpp; docs/protocol.md "Resuming
+    // an upload after a restart")
+    //! Keeps a private record (UploadStateStore) of each upload in progress in \a folder,
+    //! so that a later run can continue it; empty (the default) keeps none. Set it before
+    //! connectToRoom(): a link with unfinished uploads recorded then joins with the session
+    //! that owns them (`resume`), so the server lets it continue them. A record is removed
+    //! when its upload completes, fails, is cancelled or discarded; it stays when the
+    //! process ends without that (killed, crashed, quit mid-upload: the Room then does not
+    //! send `leave`, so the server keeps the upload and the session). While a Room uses a
+    //! link's records it holds a lock on them: a second process with the same link and
+    //! folder keeps no records and resumes nothing.
+    void setUploadStateFolder(const QString &folder);
+    QString uploadStateFolder() const;
+    //! The unfinished uploads an earlier run recorded for this room's link and that no job
+    //! of this Room continues, newest first. Valid once connected().
+    QList<UnfinishedUpload> unfinishedUploads() const;
+    //! Continues the recorded upload \a uploadId from the server's durable offset (see
+    //! UploadJob): the job reports `upload-resumed` {upJobId, offset, restarted: true}
+    //! and then finishes as any upload. A source changed since (size or modification time)
+    //! is not resumed: the server's upload is cancelled and the job fails with 1195 saying
+    //! why. Returns the upJobId, or -1 when refused at once (1180 not connected, 1190 no
+    //! such record) with \a callback told why.
+    qint64 resumeUpload(quint32 uploadId, const Callback &callback = Callback());
+    //! Gives up the recorded upload \a uploadId: cancels it on the server (`upload-cancel`)
+    //! and forgets the record. \a callback gets {result: 0, response: {uploadId}} or an
+    //! error object (1190 no such record; the server's answer when it refuses; the record
+    //! is forgotten either way unless the room is not connected, 1180).
+    void discardUpload(quint32 uploadId, const Callback &callback = Callback());
+    //! True while uploads accepted by the server are running and recorded in the state
+    //! folder: destroying the Room then does not send `leave`, so they can continue later.
+    //! Neither destroying the Room nor disconnectFromRoom() sends `leave` while
+    //! unfinishedUploads() is not empty (disconnectFromRoom() cancels this run's uploads
+    //! instead), so those of earlier runs stay resumable.
+    bool keepsUploadsForLater() const;
+
     //! Running jobs (finished jobs delete themselves).
     QList<TransferJob *> jobs() const;
     TransferJob *job(TransferInfo::Direction direction, qint64 id) const;
@@ -296,7 +333,8 @@ Q_SIGNALS:
     void availableFilesReset();
     //! The EnableX `fs-upload-result` event: {messageType, result, description, response}.
     //! Besides the EnableX message types, "upload-resumed" reports a job that continues
-    //! after a reconnection: response {upJobId, offset}.
+    //! after a reconnection: response {upJobId, offset}, plus `restarted: true` when the
+    //! upload was begun by an earlier run (resumeUpload()).
     void fsUploadResult(const QJsonObject &event);
     //! The EnableX `fs-download-result` event; "download-resumed" has response {jobId, offset}.
     void fsDownloadResult(const QJsonObject &event);
@@ -319,6 +357,8 @@ Q_SIGNALS:
     //! and verified it. Also reported as fs-upload-result "file-delivered" with response
     //! {index, clientId, name}.
     void fileDelivered(qint64 index, const QString &clientId, const QString &name);
+    //! unfinishedUploads() changed (a record was resumed, discarded or forgotten).
+    void unfinishedUploadsChanged();
 
 private:
     friend class UploadJob;
@@ -391,6 +431,24 @@ private:
     //! Gives a folder entry's download its place below \a saveDir; false with \a error.
     bool placeInFolder(DownloadJob *job, const FileInfo &info, const QString &saveDir,
                        QString *error);
+    //! Connects \a job's signals to the room's events and \a callback (sendFiles and
+    //! resumeUpload).
+    void wireUpload(UploadJob *job, const Callback &callback);
+    // room_unfinished.cpp
+    //! Records \a job (accepted by the server) in the state folder.
+    void rememberUpload(const UploadJob *job);
+    //! \a job finished: forgets its record, unless it only lost the connection for good
+    //! (the server keeps the upload; a later run may continue it).
+    void forgetUpload(const UploadJob *job);
+    //! Takes the state folder's lock for the link with \a token (sets m_linkKey) and returns
+    //! the session that owns its newest recorded upload, or empty. When another live
+    //! process holds the lock (the same link open twice), this Room keeps no records and
+    //! resumes nothing: two processes resuming one session would take it over in turns.
+    QString adoptUploadState(const QString &token);
+    //! Whether disconnectFromRoom() may send `leave`: not while uploads of an earlier run
+    //! wait in this session (the server would drop them); this run's uploads are then
+    //! cancelled instead, so nothing is left behind on the server.
+    bool mayLeave();
 
     // for jobs
     void request(QJsonObject msg, ReplyHandler handler);
@@ -401,6 +459,9 @@ private:
     void emitUploadEvent(const QJsonObject &event) { Q_EMIT fsUploadResult(event); }
     void emitDownloadEvent(const QJsonObject &event) { Q_EMIT fsDownloadResult(event); }
 
+    std::unique_ptr<UploadStateStore> m_uploadState; //!< null: keep no records
+    QString m_linkKey; //!< UploadStateStore::linkKey() of m_token; empty: keep no records
+    std::unique_ptr<QLockFile> m_uploadStateLock; //!< held while m_linkKey is set
     std::unique_ptr<RoomLink> m_link; //!< sockets, heartbeat, reconnection backoff, requests
     State m_state = State::Disconnected;
     QString m_sessionId;

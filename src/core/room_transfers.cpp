@@ -53,27 +53,40 @@ QList<qint64> Room::sendFiles(const QStringList &paths, const QJsonObject &optio
             = new UploadJob(m_nextUploadJobId++, entry.localPath, broadcast, recipients, this);
         job->setLimits(expiresIn, maxDownloads);
         applyFolder(job, entry);
-        m_uploads.insert(job->id(), job);
-        connect(job, &TransferJob::started, this,
-                [this, job] { Q_EMIT fsUploadResult(Events::upload(job->info())); });
-        connect(job, &TransferJob::resumed, this, [this, job](qint64 offset) {
-            Q_EMIT fsUploadResult(Events::resumed(job->info(), offset));
-        });
-        connect(job, &TransferJob::finished, this, [this, job, callback] {
-            m_uploads.remove(job->id());
-            m_uploadsByWireId.remove(job->wireId());
-            if (job->status() == TransferInfo::Status::Completed)
-                m_completedUploads.insert(job->id(), job->wireId());
-            const QJsonObject event = Events::upload(job->info(), job->announced());
-            Q_EMIT fsUploadResult(event);
-            if (callback)
-                callback(event);
-        });
+        wireUpload(job, callback);
         ids.append(job->id());
         Q_EMIT jobAdded(job);
         m_uploadQueue->enqueue(job);
     }
     return ids;
+}
+
+void Room::wireUpload(UploadJob *job, const Callback &callback)
+{
+    m_uploads.insert(job->id(), job);
+    connect(job, &TransferJob::started, this,
+            [this, job] { Q_EMIT fsUploadResult(Events::upload(job->info())); });
+    connect(job, &TransferJob::resumed, this, [this, job](qint64 offset) {
+        QJsonObject event = Events::resumed(job->info(), offset);
+        if (job->isRestored() && job->info().resumeCount == 1) {
+            // The first resumption of an upload an earlier run began.
+            QJsonObject response = event.value(QLatin1String("response")).toObject();
+            response.insert(QStringLiteral("restarted"), true);
+            event.insert(QStringLiteral("response"), response);
+        }
+        Q_EMIT fsUploadResult(event);
+    });
+    connect(job, &TransferJob::finished, this, [this, job, callback] {
+        m_uploads.remove(job->id());
+        m_uploadsByWireId.remove(job->wireId());
+        forgetUpload(job);
+        if (job->status() == TransferInfo::Status::Completed)
+            m_completedUploads.insert(job->id(), job->wireId());
+        const QJsonObject event = Events::upload(job->info(), job->announced());
+        Q_EMIT fsUploadResult(event);
+        if (callback)
+            callback(event);
+    });
 }
 
 qint64 Room::recvFiles(qint64 index, const QJsonObject &options, const Callback &callback)

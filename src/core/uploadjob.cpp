@@ -3,11 +3,13 @@
 #include "dataframes.h"
 #include "jsonnumbers.h"
 
+#include <QDateTime>
 #include <QFileInfo>
 
 #include "folderpaths.h"
 #include <QJsonArray>
 #include <QMimeDatabase>
+#include <QTimer>
 
 #include "logging.h"
 #include "protocol.h"
@@ -20,6 +22,9 @@ namespace {
 // would let eight MiB per upload pile up when several uploads share a slow link. Control
 // messages queue behind this backlog, so it also bounds their latency during an upload.
 constexpr qint64 MaxSocketBacklog = 1024 * 1024;
+// A restored upload re-hashes what the server already holds this much per event-loop turn,
+// so a window stays responsive while gigabytes are read.
+constexpr qint64 RehashSlice = 16 * 1024 * 1024;
 
 bool isTransient(const QJsonObject &reply)
 {
@@ -54,8 +59,20 @@ void UploadJob::setFolder(const QString &group, const QString &folderPath, qint6
     }
 }
 
+UploadJob::UploadJob(qint64 id, const UnfinishedUpload &record, Room *room)
+    : UploadJob(id, record.path, record.broadcast, record.recipients, room)
+{
+    m_restored = true;
+    m_record = record;
+    m_info.name = record.name.isEmpty() ? m_info.name : record.name;
+    m_info.totalBytes = record.size;
+    m_wireId = record.uploadId;
+}
+
 void UploadJob::doStart()
 {
+    if (m_restored)
+        return startRestored();
     const QFileInfo fi(m_file.fileName());
     if (m_entryKind == EntryKind::EmptyFolder) {
         // Nothing to read: the entry only says the folder exists (and is empty).
@@ -73,6 +90,7 @@ void UploadJob::doStart()
             ErrorCode::LocalFileError,
             QStringLiteral("Cannot read %1: %2").arg(m_info.localPath, m_file.errorString()));
     m_info.totalBytes = m_file.size();
+    m_sourceModifiedMs = QFileInfo(m_file).lastModified().toMSecsSinceEpoch();
     if (room()->maxFileSize() > 0 && m_info.totalBytes > room()->maxFileSize())
         return fail(ErrorCode::FileTooLarge,
                     QStringLiteral("%1 is larger than the room's limit of %2 bytes")
@@ -151,9 +169,64 @@ void UploadJob::begin()
             // endReceived and gets its upload-end.
             m_endSent = reply.value(QLatin1String("endReceived")).toBool();
             room()->m_uploadsByWireId.insert(m_wireId, this);
+            room()->rememberUpload(this);
             setRunning();
             pump();
         });
+}
+
+void UploadJob::startRestored()
+{
+    QString why;
+    const bool unchanged = m_record.sourceUnchanged(&why);
+    if (unchanged && !m_file.open(QIODevice::ReadOnly))
+        why = QStringLiteral("Cannot read %1: %2").arg(m_info.localPath, m_file.errorString());
+    if (!why.isEmpty()) {
+        // Never continue with other bytes than the ones the server holds: give its upload up.
+        room()->sendControl(
+            QJsonObject{ { QStringLiteral("type"), QStringLiteral("upload-cancel") },
+                         { QStringLiteral("uploadId"), double(m_wireId) } });
+        return fail(ErrorCode::LocalFileError,
+                    QStringLiteral("%1; the unfinished upload was discarded. Send the file again "
+                                   "to start over.")
+                        .arg(why));
+    }
+    m_sourceModifiedMs = m_record.modifiedMs;
+    m_serverMayHold = m_info.totalBytes;
+    m_paused = true;
+    resumeAfterReconnect();
+}
+
+bool UploadJob::rehashPrefix()
+{
+    const qint64 until = qMin(m_sent, m_hashed + RehashSlice);
+    if (!m_file.seek(m_hashed)) {
+        fail(ErrorCode::LocalFileError,
+             QStringLiteral("Cannot seek in %1: %2").arg(m_info.localPath, m_file.errorString()));
+        return false;
+    }
+    while (m_hashed < until) {
+        // A fresh buffer each time: the hashing thread keeps the previous one.
+        QByteArray buf(int(qMin<qint64>(Protocol::ChunkSize, until - m_hashed)), Qt::Uninitialized);
+        if (m_file.read(buf.data(), buf.size()) != buf.size()) {
+            fail(ErrorCode::LocalFileError,
+                 QStringLiteral("Reading %1 failed (was it changed or removed while sending?)")
+                     .arg(m_info.localPath));
+            return false;
+        }
+        m_hash.addData(buf);
+        m_hashed += buf.size();
+    }
+    if (m_hashed < m_sent) {
+        QTimer::singleShot(0, this, &UploadJob::pump);
+        return false;
+    }
+    if (!m_file.seek(m_sent)) {
+        fail(ErrorCode::LocalFileError,
+             QStringLiteral("Cannot seek in %1: %2").arg(m_info.localPath, m_file.errorString()));
+        return false;
+    }
+    return true;
 }
 
 void UploadJob::resumeAfterReconnect()
@@ -193,7 +266,8 @@ void UploadJob::resumeAfterReconnect()
             const qint64 offset = JsonNumbers::toInteger(reply.value(QLatin1String("offset")), -1);
             // The server cannot hold bytes it was never sent (a hostile server, or a man in
             // the middle on ws://, could say so): continuing there would skip data and hash.
-            if (offset < 0 || offset > m_info.totalBytes || offset > qMax(m_sentMax, m_sent)
+            if (offset < 0 || offset > m_info.totalBytes
+                || offset > qMax(qMax(m_sentMax, m_sent), m_serverMayHold)
                 || JsonNumbers::toTransferId(reply.value(QLatin1String("uploadId"))) != m_wireId)
                 return fail(ErrorCode::ProtocolError,
                             QStringLiteral("The server resumed at offset %1").arg(offset));
@@ -204,6 +278,8 @@ void UploadJob::resumeAfterReconnect()
             rewindTo(offset);
             m_endSent = false; // send it again; the server ignores a repeat
             m_acked = offset;
+            // A restored job starts here: it is running from the server's offset on.
+            setRunning();
             setResumed(offset);
             pump();
         });
@@ -220,6 +296,8 @@ void UploadJob::rewindTo(qint64 offset)
 void UploadJob::pump()
 {
     if (isFinished() || m_wireId == 0 || m_paused || !room()->isConnected())
+        return;
+    if (m_hashed < m_sent && !rehashPrefix())
         return;
     while (m_sent < m_info.totalBytes && m_sent - m_acked < Protocol::UploadWindow
            && room()->socketBacklog() < MaxSocketBacklog) {

@@ -6,6 +6,7 @@
 #include "chunkheader.h"
 #include "fileinfo.h"
 #include "transferjob.h"
+#include "uploadstate.h"
 
 namespace Roomshare {
 
@@ -17,6 +18,17 @@ class UploadJob final : public TransferJob
 public:
     UploadJob(qint64 id, const QString &path, bool broadcast, const QStringList &recipients,
               Room *room);
+    //! Continues \a record, an upload an earlier run of this client began (see
+    //! Room::resumeUpload()): checks that the source is unchanged, asks the server for its
+    //! durable offset with `upload-resume`, re-hashes the file up to there and goes on.
+    //! A changed source is never resumed: the server's upload is cancelled and the job
+    //! fails with LocalFileError saying what changed.
+    UploadJob(qint64 id, const UnfinishedUpload &record, Room *room);
+
+    //! Whether the job continues an upload of an earlier run.
+    bool isRestored() const { return m_restored; }
+    //! The source's modification time when the job opened it (ms since the epoch).
+    qint64 sourceModifiedMs() const { return m_sourceModifiedMs; }
 
     quint32 wireId() const { return m_wireId; }
     //! Sender-set limits sent with `upload-begin` (0: the server's defaults): the file
@@ -54,6 +66,10 @@ protected:
 
 private:
     void begin();
+    void startRestored();
+    //! Feeds the file's first m_sent bytes to the hash a slice per event-loop turn (a
+    //! restored upload: another process sent them); true once done.
+    bool rehashPrefix();
     //! Continues sending from \a offset (already written on the server).
     void rewindTo(qint64 offset);
     void fail(ErrorCode code, const QString &desc);
@@ -75,6 +91,10 @@ private:
     EntryKind m_entryKind = EntryKind::File;
     bool m_begun = false; //!< begin() was called (the source is open, for a file)
     FileInfo m_announced;
+    bool m_restored = false;
+    qint64 m_serverMayHold = 0; //!< restored: the server may hold up to this many bytes
+    qint64 m_sourceModifiedMs = 0;
+    UnfinishedUpload m_record;
 };
 
 } // namespace Roomshare

@@ -46,6 +46,8 @@
 #include "transferjob.h"
 #include "transfermodel.h"
 #include "ui_mainwindow.h"
+#include "unfinisheduploadspanel.h"
+#include "uploadstate.h"
 
 namespace Roomshare::Gui {
 
@@ -104,6 +106,12 @@ MainWindow::MainWindow(QWidget *parent)
     m_sharedByYou->setRoom(m_room);
     m_ui->contentSplitter->insertWidget(1, m_sharedByYou);
     connect(m_sharedByYou, &SharedByYouPanel::messageChanged, this, &MainWindow::showMessage);
+    // Uploads survive a restart: recorded privately, listed again on the next join.
+    m_room->setUploadStateFolder(UploadStateStore::defaultFolder());
+    m_unfinished = new UnfinishedUploadsPanel(this);
+    m_unfinished->setRoom(m_room);
+    m_ui->transfersLayout->insertWidget(1, m_unfinished);
+    connect(m_unfinished, &UnfinishedUploadsPanel::messageChanged, this, &MainWindow::showMessage);
     connectRoom();
     connectLobby();
     updateRecipients();
@@ -116,7 +124,9 @@ MainWindow::MainWindow(QWidget *parent)
 MainWindow::~MainWindow()
 {
     m_leaving = true;
-    m_room->disconnectFromRoom();
+    // Quitting mid-upload: no `leave`, so the server keeps the uploads for the next start.
+    if (!m_room->keepsUploadsForLater())
+        m_room->disconnectFromRoom();
 }
 
 void MainWindow::setupViews()

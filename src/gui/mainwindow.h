@@ -34,6 +34,7 @@ class RoomHost;
 class SendLimits;
 class Settings;
 class SharedByYouPanel;
+class UnfinishedUploadsPanel;
 class TransferDelegate;
 class TransferModel;
 
@@ -96,6 +97,8 @@ public:
     MeetingControls *meetingControls() const { return m_meeting; }
     //! The "Shared by You" section (the files this participant sent, with Withdraw).
     SharedByYouPanel *sharedByYouPanel() const { return m_sharedByYou; }
+    //! Uploads an earlier run left unfinished, with Resume and Discard.
+    UnfinishedUploadsPanel *unfinishedUploadsPanel() const { return m_unfinished; }
     //! The text next to the send action: "Sending to: Everyone".
     QString sendingToText() const;
     //! The connection text in the status bar.
@@ -161,6 +164,7 @@ private:
     LobbyPanel *m_lobby;
     MeetingControls *m_meeting = nullptr;
     SharedByYouPanel *m_sharedByYou = nullptr;
+    UnfinishedUploadsPanel *m_unfinished = nullptr;
     Reconnector *m_reconnector;
     QLabel *m_connectionLabel;
     QSystemTrayIcon *m_tray = nullptr;

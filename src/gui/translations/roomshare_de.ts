@@ -562,17 +562,17 @@
 <context>
     <name>Roomshare::Gui::MainWindow</name>
     <message>
-        <location filename="../mainwindow.cpp" line="62"/>
+        <location filename="../mainwindow.cpp" line="64"/>
         <source>Drop to send this file</source>
         <translation>Ablegen, um diese Datei zu senden</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="63"/>
+        <location filename="../mainwindow.cpp" line="65"/>
         <source>Drop to send %1 files</source>
         <translation>Ablegen, um %1 Dateien zu senden</translation>
     </message>
     <message>
-        <location filename="../mainwindow.cpp" line="89"/>
+        <location filename="../mainwindow.cpp" line="91"/>
         <source>Connection state</source>
         <translation>Verbindungsstatus</translation>
     </message>
@@ -1468,6 +1468,67 @@ Trotzdem öffnen?</translation>
     </message>
 </context>
 <context>
+    <name>Roomshare::Gui::UnfinishedUploadsModel</name>
+    <message>
+        <location filename="../unfinisheduploadsmodel.cpp" line="36"/>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <location filename="../unfinisheduploadsmodel.cpp" line="37"/>
+        <source>%1 (%2) — changed since, cannot be resumed</source>
+        <translation>%1 (%2) — seitdem geändert, kann nicht fortgesetzt werden</translation>
+    </message>
+</context>
+<context>
+    <name>Roomshare::Gui::UnfinishedUploadsPanel</name>
+    <message>
+        <location filename="../unfinisheduploadspanel.cpp" line="18"/>
+        <source>Unfinished uploads from your last session:</source>
+        <translation>Unvollständige Uploads aus Ihrer letzten Sitzung:</translation>
+    </message>
+    <message>
+        <location filename="../unfinisheduploadspanel.cpp" line="20"/>
+        <source>Resu&amp;me</source>
+        <translation>Fortset&amp;zen</translation>
+    </message>
+    <message>
+        <location filename="../unfinisheduploadspanel.cpp" line="21"/>
+        <source>Discar&amp;d</source>
+        <translation>Verwerfe&amp;n</translation>
+    </message>
+    <message>
+        <location filename="../unfinisheduploadspanel.cpp" line="31"/>
+        <source>Unfinished uploads</source>
+        <translation>Unvollständige Uploads</translation>
+    </message>
+    <message>
+        <location filename="../unfinisheduploadspanel.cpp" line="34"/>
+        <source>Continue sending the selected files from where the server stopped receiving</source>
+        <translation>Die ausgewählten Dateien ab der Stelle weitersenden, bis zu der der Server sie empfangen hat</translation>
+    </message>
+    <message>
+        <location filename="../unfinisheduploadspanel.cpp" line="36"/>
+        <source>Give up the selected uploads; the server deletes what it received</source>
+        <translation>Die ausgewählten Uploads aufgeben; der Server löscht, was er empfangen hat</translation>
+    </message>
+    <message>
+        <location filename="../unfinisheduploadspanel.cpp" line="105"/>
+        <source>Could not resume the upload: %1</source>
+        <translation>Der Upload konnte nicht fortgesetzt werden: %1</translation>
+    </message>
+    <message>
+        <location filename="../unfinisheduploadspanel.cpp" line="123"/>
+        <source>Unfinished upload discarded</source>
+        <translation>Unvollständiger Upload verworfen</translation>
+    </message>
+    <message>
+        <location filename="../unfinisheduploadspanel.cpp" line="124"/>
+        <source>Could not discard the upload on the server: %1</source>
+        <translation>Der Upload konnte auf dem Server nicht verworfen werden: %1</translation>
+    </message>
+</context>
+<context>
     <name>SettingsDialog</name>
     <message>
         <location filename="../../../ui/settingsdialog.ui" line="9"/>
@@ -1704,32 +1765,32 @@ Trotzdem öffnen?</translation>
         <translation>Roomshare</translation>
     </message>
     <message>
-        <location filename="../../app/main.cpp" line="40"/>
+        <location filename="../../app/main.cpp" line="42"/>
         <source>Your name, as the others will see it:</source>
         <translation>Ihr Name, wie die anderen ihn sehen:</translation>
     </message>
     <message>
-        <location filename="../../app/main.cpp" line="89"/>
+        <location filename="../../app/main.cpp" line="91"/>
         <source>Host a room for the people in your meeting: the link is shown and printed here.</source>
         <translation>Einen Raum für die Personen in Ihrer Besprechung öffnen: Der Link wird angezeigt und hier ausgegeben.</translation>
     </message>
     <message>
-        <location filename="../../app/main.cpp" line="94"/>
+        <location filename="../../app/main.cpp" line="96"/>
         <source>Your display name.</source>
         <translation>Ihr angezeigter Name.</translation>
     </message>
     <message>
-        <location filename="../../app/main.cpp" line="98"/>
+        <location filename="../../app/main.cpp" line="100"/>
         <source>Open a window of its own even when Roomshare is already running (by default a link goes to the running window).</source>
         <translation>Ein eigenes Fenster öffnen, auch wenn Roomshare schon läuft (sonst geht ein Link an das laufende Fenster).</translation>
     </message>
     <message>
-        <location filename="../../app/main.cpp" line="126"/>
+        <location filename="../../app/main.cpp" line="139"/>
         <source>Share files with the people in your meeting room.</source>
         <translation>Dateien mit den Personen in Ihrem Besprechungsraum teilen.</translation>
     </message>
     <message>
-        <location filename="../../app/main.cpp" line="138"/>
+        <location filename="../../app/main.cpp" line="151"/>
         <source>An invite link to join.</source>
         <translation>Ein Einladungslink zum Beitreten.</translation>
     </message>

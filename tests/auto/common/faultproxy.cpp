@@ -222,6 +222,15 @@ void FaultProxy::forward(Pair *pair, Direction direction)
             m_cutLeft[direction] -= data.size();
         }
     }
+    if (m_stallLeft[direction] >= 0) {
+        if (data.size() >= m_stallLeft[direction]) {
+            data.truncate(qsizetype(m_stallLeft[direction]));
+            m_stallLeft[direction] = -1;
+            m_stalled = true;
+        } else {
+            m_stallLeft[direction] -= data.size();
+        }
+    }
     to->write(data);
     m_forwarded[direction] += data.size();
     pair->forwarded[direction] += data.size();

@@ -42,6 +42,11 @@ public:
     //! only connections whose client stream began with it (say, the data channel greeting)
     //! count and are cut; the others are left alone.
     void cutAfter(Direction direction, qint64 bytes, const QByteArray &clientPrefix = {});
+    //! After \a bytes more bytes in \a direction, forwards exactly up to that point and
+    //! then stalls (setStalled(true)), as a link that stops dead mid-transfer. One shot. The
+    //! rest of the read that crossed the point is dropped: use it to end the connection
+    //! afterwards (kill a peer), not to resume it.
+    void stallAfter(Direction direction, qint64 bytes) { m_stallLeft[direction] = bytes; }
     //! Flips (XOR 0xFF) the byte at position \a position of \a direction's stream, counted
     //! from now over all connections. One shot.
     void flipAt(Direction direction, qint64 position);
@@ -50,6 +55,7 @@ public:
     //! While stalled, nothing is forwarded in either direction and nothing is closed: both
     //! peers just stop hearing from each other.
     void setStalled(bool stalled) { m_stalled = stalled; }
+    bool isStalled() const { return m_stalled; }
     //! Holds back \a direction of the connections whose client stream began with
     //! \a clientPrefix (say, "GET " for WebSockets) until releaseHeld(); the rest flows.
     void holdWhereClientBegan(Direction direction, const QByteArray &clientPrefix);
@@ -101,6 +107,7 @@ private:
     qint64 m_read[2] = { 0, 0 };
     qint64 m_forwarded[2] = { 0, 0 };
     qint64 m_cutLeft[2] = { -1, -1 }; //!< bytes to forward before the cut; -1: none armed
+    qint64 m_stallLeft[2] = { -1, -1 }; //!< bytes to forward before stalling; -1: none
     QByteArray m_cutPrefix[2]; //!< the cut counts only pairs whose head starts with this
     qint64 m_flipAt[2] = { -1, -1 }; //!< absolute forwarded position
     bool m_stalled = false;

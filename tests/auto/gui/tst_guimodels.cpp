@@ -1,4 +1,5 @@
 #include <QAbstractItemModelTester>
+#include <QDir>
 #include <QMimeData>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -14,6 +15,8 @@
 #include "testutil.h"
 #include "transferjob.h"
 #include "transfermodel.h"
+#include "unfinisheduploadsmodel.h"
+#include "uploadstate.h"
 
 using namespace Roomshare;
 using namespace Roomshare::Gui;
@@ -61,6 +64,7 @@ private Q_SLOTS:
     void participantsPicker();
     void availableFiles();
     void reconnectorBacksOff();
+    void unfinishedUploads();
     void fullNameFromGecos_data();
     void fullNameFromGecos();
     void systemFullName();
@@ -485,6 +489,89 @@ void TestGuiModels::reconnectorBacksOff()
     reconnector.reset();
     QVERIFY(!reconnector.isWaiting());
     QCOMPARE(reconnector.nextDelay(), 1);
+}
+
+// The records an earlier run left, as the app lists them after a restart: the store keeps
+// them private and newest first, and the model tells a changed source apart.
+void TestGuiModels::unfinishedUploads()
+{
+    QTemporaryDir dir;
+    const QString folder = dir.filePath(QStringLiteral("state"));
+    UploadStateStore store(folder);
+    const QString key = UploadStateStore::linkKey(QStringLiteral("eyJ.secret.token"));
+    QVERIFY(!key.contains(QLatin1String("secret")));
+    auto makeSource = [&](const QString &name, const QByteArray &content) {
+        QFile f(dir.filePath(name));
+        f.open(QIODevice::WriteOnly);
+        f.write(content);
+        f.close();
+        UnfinishedUpload u;
+        u.linkKey = key;
+        u.server = QStringLiteral("127.0.0.1:7450");
+        u.room = QStringLiteral("standup");
+        u.sessionId = QStringLiteral("q3X0session");
+        u.path = QFileInfo(f).absoluteFilePath();
+        u.name = name;
+        u.size = content.size();
+        u.modifiedMs = QFileInfo(f).lastModified().toMSecsSinceEpoch();
+        return u;
+    };
+    UnfinishedUpload a = makeSource(QStringLiteral("a.bin"), QByteArray(1000, 'a'));
+    a.uploadId = 7;
+    a.savedAtMs = 1000;
+    UnfinishedUpload b = makeSource(QStringLiteral("b.bin"), QByteArray(2000, 'b'));
+    b.uploadId = 9;
+    b.savedAtMs = 2000;
+    QVERIFY(store.save(a));
+    QVERIFY(store.save(b));
+    QVERIFY(store.save(b)); // replacing a record works
+    QCOMPARE(QFileInfo(folder).permissions() & 0x0077, QFile::Permissions());
+    const QStringList files = QDir(folder).entryList(QDir::Files);
+    QCOMPARE(files.size(), 2);
+    for (const QString &f : files)
+        QCOMPARE(QFileInfo(QDir(folder).filePath(f)).permissions() & 0x0077, QFile::Permissions());
+    QCOMPARE(store.list(UploadStateStore::linkKey(QStringLiteral("another"))).size(), 0);
+    const auto listed = store.list(key);
+    QCOMPARE(listed.size(), 2);
+    QCOMPARE(listed.first().uploadId, 9u); // newest first
+    QCOMPARE(listed.first().sessionId, QStringLiteral("q3X0session"));
+
+    // b.bin grows: it cannot be resumed, and the row says so.
+    {
+        QFile f(b.path);
+        QVERIFY(f.open(QIODevice::Append));
+        f.write("more");
+    }
+    QString why;
+    QVERIFY(a.sourceUnchanged(&why));
+    QVERIFY(why.isEmpty());
+    QVERIFY(!b.sourceUnchanged(&why));
+    QVERIFY2(why.contains(QLatin1String("2000")) && why.contains(QLatin1String("2004")),
+             qPrintable(why));
+
+    UnfinishedUploadsModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QSignalSpy resets(&model, &QAbstractItemModel::modelReset);
+    model.setUploads(listed);
+    QCOMPARE(resets.size(), 1);
+    QCOMPARE(model.rowCount(), 2);
+    const QModelIndex first = model.index(0, 0);
+    QCOMPARE(first.data(UnfinishedUploadsModel::UploadIdRole).toLongLong(), 9);
+    QVERIFY(first.data(UnfinishedUploadsModel::ChangedRole).toBool());
+    QVERIFY(first.data(UnfinishedUploadsModel::ProblemRole)
+                .toString()
+                .contains(QLatin1String("changed")));
+    QVERIFY(first.data(Qt::DisplayRole).toString().startsWith(QLatin1String("b.bin")));
+    const QModelIndex second = model.index(1, 0);
+    QVERIFY(!second.data(UnfinishedUploadsModel::ChangedRole).toBool());
+    QCOMPARE(second.data(UnfinishedUploadsModel::PathRole).toString(), a.path);
+    QCOMPARE(second.data(UnfinishedUploadsModel::SizeRole).toLongLong(), 1000);
+
+    store.remove(key, 9);
+    model.setUploads(store.list(key));
+    QCOMPARE(model.rowCount(), 1);
+    model.setUploads({});
+    QCOMPARE(model.rowCount(), 0);
 }
 
 void TestGuiModels::fullNameFromGecos_data()
