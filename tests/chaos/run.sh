@@ -42,6 +42,11 @@ if [ "$(id -u)" -eq 0 ]; then
     mounted=1
     extra+=(--tmpfs)
 fi
+# The binaries the run uses are copies, so a rebuild meanwhile cannot change or remove them.
+mkdir -p "$work/bin/src/server" "$work/bin/src/cli"
+cp "$build/src/server/roomshare-server" "$work/bin/src/server/"
+cp "$build/src/cli/roomshare-cli" "$work/bin/src/cli/"
+build="$work/bin"
 # Bounded: the run, three minutes to settle, a margin.
 timeout $(( $(printf '%.0f' "$minutes") * 60 + 420 )) \
     /usr/bin/python3 "$here/tests/chaos/chaos.py" --build "$build" --work "$work" \
