@@ -193,6 +193,7 @@ void UploadJob::startRestored()
     }
     m_sourceModifiedMs = m_record.modifiedMs;
     m_serverMayHold = m_info.totalBytes;
+    m_begun = true; // by an earlier run: it goes on with upload-resume, never upload-begin
     m_paused = true;
     resumeAfterReconnect();
 }
@@ -215,6 +216,7 @@ bool UploadJob::rehashPrefix()
             return false;
         }
         m_hash.addData(buf);
+        m_crc32c = crc32cCombine(m_crc32c, crc32cOf(buf), buf.size());
         m_hashed += buf.size();
     }
     if (m_hashed < m_sent) {
