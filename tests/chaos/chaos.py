@@ -417,7 +417,12 @@ def main():
         for l in members:
             present = copies_of(s, l)
             if l.name in s.intended and not present:
-                tally['missing'].append(f'{os.path.basename(s.path)}@{l.name}')
+                # What the listener last said about it, for the table.
+                base = os.path.basename(s.path)
+                said = [e for e in l.events() if base in json.dumps(e)]
+                last = said[-1] if said else {}
+                tally['missing'].append(f'{base}@{l.name} (last: {last.get("messageType", "nothing")}'
+                                        f' {last.get("result", "")} {last.get("desc", "")})'.strip())
             if l.name not in s.intended and present:
                 tally['leaked'].append(f'{os.path.basename(s.path)}@{l.name}')
             for f in present:

@@ -31,7 +31,15 @@ build="$(cd "$build" && pwd)"
 work="$(mktemp -d "${TMPDIR:-/tmp}/roomshare-chaos.XXXXXX")"
 mounted=""
 cleanup() {
+    status=$?
     pkill -KILL -f "$work" 2>/dev/null || true
+    if [ "$status" -ne 0 ]; then
+        # Keep what explains a failure: every process's output and the server's logs.
+        keep="${TMPDIR:-/tmp}/roomshare-chaos-failed-$(date +%Y%m%d-%H%M%S)"
+        mkdir -p "$keep"
+        (cd "$work" && find . \( -name '*.jsonl' -o -name '*.err' \) -print0 | cpio -0 -pdm "$keep" 2>/dev/null) || true
+        echo "chaos: logs of the failed run kept in $keep" >&2
+    fi
     [ -n "$mounted" ] && umount "$work/srv" 2>/dev/null || true
     rm -rf "$work"
 }
