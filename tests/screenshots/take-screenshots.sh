@@ -150,13 +150,14 @@ shot 05-folder-transfer.png
 # offered, and their receipts reach Bob's "Shared by you".
 head -c 734003 /dev/urandom >"$WORK/files/slides.pdf"
 head -c 88000 /dev/urandom >"$WORK/files/budget.ods"
+# A fresh HOME (bob2): the Bob before it was killed mid-upload, and the same HOME would
+# rejoin as his session (its unfinished uploads), whose files would be Bob's own too.
 kill "${LAST_PID[bob]}" 2>/dev/null || true
-rm -f "$WORK/bob.state"
-run bob --display-name Bob -geometry 1096x720+1104+0 \
+run bob2 --display-name Bob -geometry 1096x720+1104+0 \
     --demo-send "$WORK/files/slides.pdf" --demo-send "$WORK/files/budget.ods" "$LINK"
-wait_state bob connected=1 visible=1 mine=2
+wait_state bob2 connected=1 visible=1 mine=2
 QT_QPA_PLATFORM=offscreen run dave --display-name Dave --demo-download-all "$LINK"
 QT_QPA_PLATFORM=offscreen run erin --display-name Erin --demo-download-all "$LINK"
-wait_state bob mine=2 delivered=2
+wait_state bob2 mine=2 delivered=2
 wait_state alice connected=1 visible=1
 shot 06-shared-by-you.png
