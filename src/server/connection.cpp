@@ -463,6 +463,10 @@ void Connection::handleJoin(const QJsonObject &msg, const QJsonValue &rid)
     session->graceTimer.reset();
     session->lastSeenMs = QDateTime::currentMSecsSinceEpoch();
     session->tokenExpiresAt = claims->expiresAt;
+    // Recorded as present before the reply, because enter() below announces it in this
+    // same turn: a restart after the reply must keep this participant in the room.
+    const bool announced = session->present;
+    session->present = true;
     m_server->db.saveSession(*session);
 
     const QJsonValue dataKey = msg.value(QLatin1String("dataKey"));
@@ -503,7 +507,7 @@ void Connection::handleJoin(const QJsonObject &msg, const QJsonValue &rid)
     qCInfo(lcServer) << m_clientId << m_name << (resumed ? "resumed" : "joined") << "room"
                      << m_room->name() << "as" << m_role;
     // A quick takeover or reconnect within the grace period announces nothing.
-    if (!session->present)
+    if (!announced)
         m_server->enter(session);
     startSession(*claims, name);
 }

@@ -121,6 +121,9 @@ bool Database::open(const QString &path, QString *error)
         { "uploads", "folder_group", "TEXT NOT NULL DEFAULT ''" },
         { "uploads", "folder_path", "TEXT NOT NULL DEFAULT ''" },
         { "uploads", "folder_size", "INTEGER NOT NULL DEFAULT 0" },
+        // Issue 16: who was in the room when the server stopped, so a restart keeps them
+        // there for the grace period instead of dropping targeted files to them.
+        { "sessions", "present", "INTEGER NOT NULL DEFAULT 0" },
     };
     for (const auto &a : added) {
         if (!addColumnIfMissing(QLatin1String(a.table), QLatin1String(a.column),
@@ -306,7 +309,7 @@ QList<Session *> Database::loadSessions() const
     QList<Session *> out;
     QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
     q.prepare(QStringLiteral("SELECT id, room, client_id, name, role, last_seen, token_expires, "
-                             "owner FROM sessions"));
+                             "owner, present FROM sessions"));
     if (!run(q))
         return out;
     while (q.next()) {
@@ -319,6 +322,7 @@ QList<Session *> Database::loadSessions() const
         s->lastSeenMs = q.value(5).toLongLong();
         s->tokenExpiresAt = q.value(6).toLongLong();
         s->owner = q.value(7).toString();
+        s->present = q.value(8).toBool();
         out.append(s);
     }
     return out;
@@ -327,8 +331,9 @@ QList<Session *> Database::loadSessions() const
 bool Database::saveSession(const Session &s)
 {
     QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
-    q.prepare(QStringLiteral("INSERT OR REPLACE INTO sessions (id, room, client_id, name, role, "
-                             "last_seen, token_expires, owner) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+    q.prepare(QStringLiteral(
+        "INSERT OR REPLACE INTO sessions (id, room, client_id, name, role, "
+        "last_seen, token_expires, owner, present) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     q.addBindValue(s.id);
     q.addBindValue(s.room);
     q.addBindValue(s.clientId);
@@ -337,6 +342,7 @@ bool Database::saveSession(const Session &s)
     q.addBindValue(s.lastSeenMs);
     q.addBindValue(s.tokenExpiresAt);
     q.addBindValue(notNull(s.owner));
+    q.addBindValue(s.present ? 1 : 0);
     return run(q);
 }
 

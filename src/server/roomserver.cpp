@@ -204,9 +204,19 @@ bool RoomServerPrivate::loadState(QString *error)
 
     bans = db.loadBans(QDateTime::currentSecsSinceEpoch());
     const QList<Session *> sessionRows = db.loadSessions();
+    QList<Session *> wereInRooms;
     for (Session *raw : sessionRows) {
         sessions[raw->id].reset(raw);
         sessionExpiry.schedule(raw->id, raw->lastSeenMs + options.partialTtlSeconds * 1000);
+        if (raw->present)
+            wereInRooms.append(raw);
+    }
+    // A restart is everyone's connection dropping at once: those who were in a room stay
+    // members for the grace period, as after any drop. Otherwise the first one back would
+    // see the others leave, and a file targeted at them would lose them as recipients.
+    for (Session *s : std::as_const(wereInRooms)) {
+        room(s->room)->addMember(s);
+        startGrace(s);
     }
 
     storage.sweep(knownPartials, knownFiles);
@@ -269,6 +279,11 @@ void RoomServerPrivate::detached(Session *s)
     db.saveSession(*s);
     if (!s->present)
         return;
+    startGrace(s);
+}
+
+void RoomServerPrivate::startGrace(Session *s)
+{
     const int grace = sessionGraceMs();
     if (grace <= 0)
         return leave(s);
@@ -291,6 +306,7 @@ void RoomServerPrivate::leave(Session *s, const QString &reason)
     if (!s->present)
         return;
     s->present = false;
+    db.saveSession(*s);
     Room *r = room(s->room);
     r->removeMember(s);
     const QJsonObject event{ { QStringLiteral("type"), QStringLiteral("participant-left") },

@@ -53,6 +53,8 @@ public:
     //! \a session's connection went away without leaving: it stays present for the grace
     //! period, then leaves.
     void detached(Session *session);
+    //! Keeps present \a session a member for the grace period, then lets it leave.
+    void startGrace(Session *session);
     //! Announces `participant-left` (with \a reason: left, expired, removed) and removes
     //! \a session from its room's members.
     void leave(Session *session, const QString &reason = QStringLiteral("left"));

@@ -12,6 +12,7 @@
 #include <QTest>
 #include <QUuid>
 
+#include "faultproxy.h"
 #include "protocol.h"
 #include "room.h"
 #include "serverprocess.h"
@@ -72,6 +73,7 @@ private Q_SLOTS:
     void killBetweenLastChunkAndAnnouncement();
     void killDuringGroupCommitOfSmallFiles();
     void restartSweepsLeftoversAndKeepsIndexes();
+    void restartKeepsMembersForTheGracePeriod();
     void cliSendAndRecvRideOutRestarts();
 
 private:
@@ -386,6 +388,77 @@ void TestCrash::restartSweepsLeftoversAndKeepsIndexes()
     bob->sendFiles({ small }, {}, [&](const QJsonObject &r) { second = r; });
     QTRY_VERIFY_WITH_TIMEOUT(!second.isEmpty(), LongWait);
     QCOMPARE(indexOf(second), 2); // never reused
+}
+
+void TestCrash::restartKeepsMembersForTheGracePeriod()
+{
+    // A restart drops everyone at once. Whoever is back first must still see the others and
+    // be able to target a file at them; those who never come back leave after the grace.
+    constexpr int GraceSeconds = 8;
+    m_server->extraArguments = { QStringLiteral("--idle-timeout"), QString::number(GraceSeconds) };
+    QVERIFY(restart());
+    FaultProxy proxy(m_server->port());
+    QVERIFY(proxy.listen());
+    auto alice = join(QStringLiteral("Alice"));
+    QVERIFY(alice);
+    auto bob = std::make_unique<Room>();
+    bob->setReconnectWindow(LongWait);
+    QSignalSpy bobConnected(bob.get(), &Room::connected);
+    QVERIFY(bob->connectToRoom(
+        TestUtil::invite(proxy.url(), QStringLiteral("standup"), QStringLiteral("Bob"))));
+    QVERIFY(bobConnected.wait(10000));
+    const QString bobId = bob->clientId();
+    QTRY_COMPARE(alice->participants().size(), 2);
+
+    QElapsedTimer sinceRestart;
+    QList<qint64> bobLeftAt;
+    connect(alice.get(), &Room::participantLeft, this, [&](const Participant &p) {
+        if (p.clientId == bobId)
+            bobLeftAt << sinceRestart.elapsed();
+    });
+    // Bob cannot come back until the proxy lets WebSocket handshakes through again.
+    proxy.refuseWhereClientBegan("GET ");
+    QSignalSpy aliceConnected(alice.get(), &Room::connected);
+    QVERIFY(restart());
+    sinceRestart.start();
+    QVERIFY(aliceConnected.wait(LongWait));
+    QVERIFY2(bobLeftAt.isEmpty(), "Bob was reported gone as soon as Alice was back");
+    bool bobListed = false;
+    for (const Participant &p : alice->participants())
+        bobListed = bobListed || p.clientId == bobId;
+    QVERIFY2(bobListed, "Alice's participant list lost Bob across the restart");
+
+    const QString small
+        = TestUtil::makeFile(dir(QStringLiteral("alice")), QStringLiteral("for-bob.bin"), 300000);
+    QJsonObject sent;
+    alice->sendFiles({ small },
+                     { { QStringLiteral("broadcast"), false },
+                       { QStringLiteral("clientList"), QJsonArray{ bobId } } },
+                     [&](const QJsonObject &r) { sent = r; });
+    QTRY_VERIFY_WITH_TIMEOUT(!sent.isEmpty(), LongWait);
+    QVERIFY2(sent.value(QLatin1String("result")).toInt(-1) == 0,
+             QJsonDocument(sent).toJson(QJsonDocument::Compact).constData());
+    QVERIFY2(bobLeftAt.isEmpty(), "Bob left before the grace period was over");
+
+    // Bob stays away: he leaves once the grace period is over, not before, not never.
+    QTRY_VERIFY_WITH_TIMEOUT(!bobLeftAt.isEmpty(), GraceSeconds * 1000 + 10000);
+    QCOMPARE(bobLeftAt.size(), 1);
+
+    // Back later, he resumes his session and the file targeted at him is there.
+    QSignalSpy bobJoined(alice.get(), &Room::participantJoined);
+    proxy.refuseWhereClientBegan({});
+    const qint64 index = indexOf(sent);
+    QTRY_VERIFY_WITH_TIMEOUT(bob->file(index).isValid(), LongWait);
+    QCOMPARE(bob->clientId(), bobId);
+    QTRY_VERIFY(!bobJoined.isEmpty());
+    QJsonObject dl;
+    bob->recvFiles(index, { { QStringLiteral("saveDir"), dir(QStringLiteral("bob")) } },
+                   [&](const QJsonObject &r) { dl = r; });
+    QTRY_VERIFY_WITH_TIMEOUT(!dl.isEmpty(), LongWait);
+    QCOMPARE(dl.value(QLatin1String("result")).toInt(-1), 0);
+    QCOMPARE(TestUtil::sha256Of(
+                 QDir(dir(QStringLiteral("bob"))).filePath(QStringLiteral("for-bob.bin"))),
+             TestUtil::sha256Of(small));
 }
 
 void TestCrash::cliSendAndRecvRideOutRestarts()
