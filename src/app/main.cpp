@@ -14,6 +14,7 @@
 #include "dropoverlay.h"
 #include "guilogging.h"
 #include "invite.h"
+#include "lastroom.h"
 #include "mainwindow.h"
 #include "myfilesmodel.h"
 #include "participantsmodel.h"
@@ -132,6 +133,11 @@ struct CommandLine
                        "it)."),
         QStringLiteral("FILE")
     };
+    QCommandLineOption demoQuitOption{
+        QStringLiteral("demo-quit-file"),
+        QStringLiteral("Close the window (quit as a user does) once FILE exists (then delete it)."),
+        QStringLiteral("FILE")
+    };
     QCommandLineOption demoStateOption{ QStringLiteral("demo-state"),
                                         QStringLiteral("Force a UI state: drop-overlay."),
                                         QStringLiteral("STATE") };
@@ -144,11 +150,12 @@ struct CommandLine
         parser.addVersionOption();
         for (QCommandLineOption *hidden :
              { &printInviteOption, &demoSendOption, &demoDelayOption, &demoDownloadOption,
-               &demoStateOption, &stateFileOption, &demoResumeOption, &demoDiscardOption })
+               &demoStateOption, &stateFileOption, &demoResumeOption, &demoDiscardOption,
+               &demoQuitOption })
             hidden->setFlags(QCommandLineOption::HiddenFromHelp);
         parser.addOptions({ hostOption, nameOption, newInstanceOption, printInviteOption,
                             demoSendOption, demoDelayOption, demoDownloadOption, demoStateOption,
-                            stateFileOption, demoResumeOption, demoDiscardOption });
+                            stateFileOption, demoResumeOption, demoDiscardOption, demoQuitOption });
         parser.addPositionalArgument(QStringLiteral("link"),
                                      QCoreApplication::translate("main", "An invite link to join."),
                                      QStringLiteral("[LINK]"));
@@ -285,6 +292,18 @@ int main(int argc, char *argv[])
             qCWarning(lcGui) << error;
     }
 
+    // Started without a link after a crash, a kill or a quit mid-upload: back to that room,
+    // where the unfinished uploads wait with Resume and Discard.
+    if (!host && link.isEmpty()) {
+        link = LastRoom().recall();
+        if (!link.isEmpty()) {
+            const auto parsed = InviteLink::parse(link);
+            printLine(QApplication::translate("main",
+                                              "Rejoining room \"%1\" on %2, where you were last "
+                                              "(give a link or --host to go elsewhere).")
+                          .arg(parsed->room, parsed->serverUrl().authority()));
+        }
+    }
     if (!host && link.isEmpty()) {
         StartDialog start;
         // First start: the name the system knows, so "Join" or "Host" needs no typing.
@@ -393,13 +412,17 @@ int main(int argc, char *argv[])
     // Tests press Resume or Discard at a moment of their choosing by creating a file.
     const QString resumeFile = cli.parser.value(cli.demoResumeOption);
     const QString discardFile = cli.parser.value(cli.demoDiscardOption);
-    QObject::connect(&stateTimer, &QTimer::timeout, &window, [&window, resumeFile, discardFile] {
-        UnfinishedUploadsPanel *panel = window.unfinishedUploadsPanel();
-        if (!resumeFile.isEmpty() && QFile::exists(resumeFile) && QFile::remove(resumeFile))
-            panel->resumeSelected();
-        if (!discardFile.isEmpty() && QFile::exists(discardFile) && QFile::remove(discardFile))
-            panel->discardSelected();
-    });
+    const QString quitFile = cli.parser.value(cli.demoQuitOption);
+    QObject::connect(
+        &stateTimer, &QTimer::timeout, &window, [&window, resumeFile, discardFile, quitFile] {
+            UnfinishedUploadsPanel *panel = window.unfinishedUploadsPanel();
+            if (!resumeFile.isEmpty() && QFile::exists(resumeFile) && QFile::remove(resumeFile))
+                panel->resumeSelected();
+            if (!discardFile.isEmpty() && QFile::exists(discardFile) && QFile::remove(discardFile))
+                panel->discardSelected();
+            if (!quitFile.isEmpty() && QFile::exists(quitFile) && QFile::remove(quitFile))
+                window.close();
+        });
     if (cli.parser.isSet(cli.stateFileOption)) {
         const QString stateFile = cli.parser.value(cli.stateFileOption);
         QObject::connect(&stateTimer, &QTimer::timeout, &window, [&window, stateFile] {
@@ -412,7 +435,8 @@ int main(int argc, char *argv[])
             out.rename(stateFile);
         });
     }
-    if (cli.parser.isSet(cli.stateFileOption) || !resumeFile.isEmpty() || !discardFile.isEmpty())
+    if (cli.parser.isSet(cli.stateFileOption) || !resumeFile.isEmpty() || !discardFile.isEmpty()
+        || !quitFile.isEmpty())
         stateTimer.start(200);
     return app.exec();
 }

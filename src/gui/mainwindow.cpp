@@ -31,6 +31,7 @@
 #include "formatting.h"
 #include "guilogging.h"
 #include "invite.h"
+#include "lastroom.h"
 #include "lobbypanel.h"
 #include "meetingcontrols.h"
 #include "participantsmodel.h"
@@ -124,6 +125,9 @@ MainWindow::MainWindow(QWidget *parent)
 MainWindow::~MainWindow()
 {
     m_leaving = true;
+    // A quit with nothing left to resume ends the meeting for this app: the next start asks.
+    if (m_room->unfinishedUploads().isEmpty())
+        m_lastRoom.forget();
     // Quitting mid-upload: no `leave`, so the server keeps the uploads for the next start.
     if (!m_room->keepsUploadsForLater())
         m_room->disconnectFromRoom();
@@ -244,6 +248,11 @@ void MainWindow::connectRoom()
     connect(m_room, &Room::connected, this, [this] {
         m_everConnected = true;
         m_reconnector->reset();
+        if (!m_host) {
+            QString error;
+            if (!m_lastRoom.remember(m_link, &error))
+                qCWarning(lcGui) << "cannot keep the room for the next start:" << error;
+        }
         setConnectionText(
             tr("Connected to “%1” as %2")
                 .arg(PeerText::shown(m_room->roomName()), PeerText::shown(m_room->displayName())));
@@ -447,7 +456,8 @@ void MainWindow::onDisconnected(ErrorCode error, const QString &text)
     }
     if (error == ErrorCode::InvalidInvite || error == ErrorCode::NotPermitted
         || error == ErrorCode::TlsVerificationFailed) {
-        // Retrying cannot fix a refused invite.
+        // Retrying cannot fix a refused invite, nor can the next start.
+        m_lastRoom.forget();
         setConnectionText(tr("Could not join: %1").arg(Format::error(error, text)));
         return;
     }

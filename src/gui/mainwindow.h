@@ -7,6 +7,7 @@
 
 #include "errors.h"
 #include "fileinfo.h"
+#include "lastroom.h"
 #include "transferinfo.h"
 
 class QLabel;
@@ -169,6 +170,7 @@ private:
     QLabel *m_connectionLabel;
     QSystemTrayIcon *m_tray = nullptr;
     QString m_link;
+    LastRoom m_lastRoom;
     QString m_displayName;
     bool m_leaving = false;
     bool m_everConnected = false;

@@ -64,6 +64,10 @@ private:
     //! after \a bytes of the upload.
     void sendAndKill(const QString &link, const QString &file, qint64 bytes);
     QStringList records() const;
+    QString lastRoomFile() const
+    {
+        return m_tmp.filePath(QStringLiteral("xdg-data/Roomshare/roomshare/last-room"));
+    }
 
     QTemporaryDir m_tmp;
     QProcess m_server;
@@ -125,7 +129,7 @@ void TestAppRestart::startApp(QProcess &app, const QString &link, const QStringL
     app.start(QStringLiteral(ROOMSHARE_APP_BIN),
               QStringList{ QStringLiteral("--new-instance"), QStringLiteral("--demo-state-file"),
                            m_tmp.filePath(QStringLiteral("state")) }
-                  + extra + QStringList{ link });
+                  + extra + (link.isEmpty() ? QStringList() : QStringList{ link }));
 }
 
 QString TestAppRestart::state() const
@@ -175,10 +179,17 @@ void TestAppRestart::resumeAfterKill()
     sendAndKill(alice, file, 10 * 1024 * 1024);
     const qint64 firstRun = m_proxy->bytesForwarded(FaultProxy::ClientToServer) - before;
 
-    // Restarted: the window lists the unfinished upload and sends nothing by itself.
+    // The killed app kept the room it was in, privately, for its next start.
+    QVERIFY(QFile::exists(lastRoomFile()));
+    QCOMPARE(QFile::permissions(lastRoomFile()) & 0x0077, QFileDevice::Permissions());
+
+    // Restarted without a link, as from the desktop menu: back in the same room, the window
+    // lists the unfinished upload and sends nothing by itself.
     QProcess app;
     const QString go = m_tmp.filePath(QStringLiteral("resume-now"));
-    startApp(app, alice, { QStringLiteral("--demo-resume-file"), go });
+    startApp(app, QString(),
+             { QStringLiteral("--demo-resume-file"), go, QStringLiteral("--demo-quit-file"),
+               m_tmp.filePath(QStringLiteral("quit-now")) });
     QTRY_VERIFY_WITH_TIMEOUT(state().contains(QLatin1String("unfinished=1")), 30000);
     QVERIFY2(state().startsWith(QLatin1String("connected=1")), qPrintable(state()));
     QVERIFY2(state().contains(QLatin1String("uploading=0")), qPrintable(state()));
@@ -194,8 +205,13 @@ void TestAppRestart::resumeAfterKill()
     // not sent again (framing and control messages are a few KiB).
     QVERIFY(secondRun < content.size() - firstRun + 1024 * 1024);
     QVERIFY(records().isEmpty());
-    app.kill();
-    app.waitForFinished(5000);
+
+    // Quit as a user does, with nothing left unfinished: the next start asks again.
+    const QString quit = m_tmp.filePath(QStringLiteral("quit-now"));
+    QFile(quit).open(QIODevice::WriteOnly);
+    QVERIFY(app.waitForFinished(15000));
+    QCOMPARE(app.exitStatus(), QProcess::NormalExit);
+    QVERIFY(!QFile::exists(lastRoomFile()));
 
     QTemporaryDir out;
     QProcess recv;
