@@ -26,6 +26,10 @@ function(roomshare_add_test name)
         set(ARG_TIMEOUT 300)
     endif()
     math(EXPR ARG_TIMEOUT "${ARG_TIMEOUT} * ${ROOMSHARE_TEST_TIMEOUT_SCALE}")
+    # The CLI and app processes a test starts keep state (unfinished uploads, the last
+    # room) under HOME: a folder of the build tree per test, never the user's own.
+    set(home "${CMAKE_BINARY_DIR}/test-home/${name}")
+    file(MAKE_DIRECTORY "${home}")
     set_tests_properties(${name} PROPERTIES TIMEOUT ${ARG_TIMEOUT}
-        ENVIRONMENT "QT_QPA_PLATFORM=offscreen;ROOMSHARE_SERVER_BIN=$<TARGET_FILE:roomshare-server>;ROOMSHARE_CLI_BIN=$<TARGET_FILE:roomshare-cli>")
+        ENVIRONMENT "QT_QPA_PLATFORM=offscreen;ROOMSHARE_SERVER_BIN=$<TARGET_FILE:roomshare-server>;ROOMSHARE_CLI_BIN=$<TARGET_FILE:roomshare-cli>;HOME=${home};XDG_DATA_HOME=${home}/.local/share;XDG_CONFIG_HOME=${home}/.config;XDG_CACHE_HOME=${home}/.cache")
 endfunction()
