@@ -13,6 +13,7 @@
 
 #include "jsonnumbers.h"
 #include "logging.h"
+#include "privatefile.h"
 
 namespace Roomshare {
 
@@ -121,25 +122,9 @@ bool UploadStateStore::save(const UnfinishedUpload &record, QString *error) cons
     if (!QDir().mkpath(m_folder))
         return failed(QStringLiteral("cannot create %1").arg(m_folder));
     QFile::setPermissions(m_folder, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
-    const QString target = fileName(record.linkKey, record.uploadId);
-    const QString temp = target + QStringLiteral(".tmp");
-    QFile::remove(temp);
-    QFile f(temp);
-    // Created private: the record holds the session id, which acts as this participant.
-    if (!f.open(QIODevice::WriteOnly | QIODevice::NewOnly, QFile::ReadOwner | QFile::WriteOwner))
-        return failed(QStringLiteral("cannot write %1: %2").arg(temp, f.errorString()));
-    const QByteArray json = QJsonDocument(record.toJson()).toJson(QJsonDocument::Compact);
-    const bool written = f.write(json) == json.size() && f.flush();
-    f.close();
-    // QFile::rename() does not replace: the old record goes first (a crash in between
-    // only loses that record, never leaves a half-written one).
-    if (written && QFile::exists(target))
-        QFile::remove(target);
-    if (!written || !QFile::rename(temp, target)) {
-        QFile::remove(temp);
-        return failed(QStringLiteral("cannot write %1").arg(target));
-    }
-    return true;
+    // Private: the record holds the session id, which acts as this participant.
+    return PrivateFile::write(fileName(record.linkKey, record.uploadId),
+                              QJsonDocument(record.toJson()).toJson(QJsonDocument::Compact), error);
 }
 
 void UploadStateStore::remove(const QString &linkKey, quint32 uploadId) const

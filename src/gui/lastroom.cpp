@@ -1,6 +1,7 @@
 #include "lastroom.h"
 
 #include "invite.h"
+#include "privatefile.h"
 
 #include <QDir>
 #include <QFile>
@@ -36,24 +37,7 @@ bool LastRoom::remember(const QString &link, QString *error) const
     const QString folder = QFileInfo(m_file).absolutePath();
     if (!QDir().mkpath(folder))
         return failed(QStringLiteral("cannot create %1").arg(folder));
-    const QString temp = m_file + QStringLiteral(".tmp");
-    QFile::remove(temp);
-    QFile f(temp);
-    // Created private, before the secret is in it.
-    if (!f.open(QIODevice::WriteOnly | QIODevice::NewOnly, QFile::ReadOwner | QFile::WriteOwner))
-        return failed(QStringLiteral("cannot write %1: %2").arg(temp, f.errorString()));
-    const QByteArray bytes = link.trimmed().toUtf8() + '\n';
-    const bool written = f.write(bytes) == bytes.size() && f.flush();
-    f.close();
-    // QFile::rename() does not replace; losing the old link in between only means the next
-    // start asks.
-    if (written && QFile::exists(m_file))
-        QFile::remove(m_file);
-    if (!written || !QFile::rename(temp, m_file)) {
-        QFile::remove(temp);
-        return failed(QStringLiteral("cannot write %1").arg(m_file));
-    }
-    return true;
+    return PrivateFile::write(m_file, link.trimmed().toUtf8() + '\n', error);
 }
 
 QString LastRoom::recall() const
