@@ -5,35 +5,17 @@
 // from the server's durable offset; a file changed in between starts over, saying why.
 
 #include <QDir>
-#include <QDirIterator>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
-#include <QRandomGenerator>
-#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 
-#include "faultproxy.h"
+#include "processtest.h"
+
+using namespace ProcessTest;
 
 namespace {
-
-QString serverBin()
-{
-    return qEnvironmentVariable("ROOMSHARE_SERVER_BIN");
-}
-
-QString cliBin()
-{
-    return qEnvironmentVariable("ROOMSHARE_CLI_BIN");
-}
-
-QByteArray randomBytes(qsizetype n)
-{
-    QByteArray b(n, Qt::Uninitialized);
-    QRandomGenerator::global()->fillRange(reinterpret_cast<quint32 *>(b.data()), n / 4);
-    return b;
-}
 
 bool writeFile(const QString &path, const QByteArray &content)
 {
@@ -58,15 +40,6 @@ QJsonObject firstOf(const QList<QJsonObject> &events, const QString &type)
     return {};
 }
 
-QStringList filesUnder(const QString &dir)
-{
-    QStringList out;
-    QDirIterator it(dir, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
-    while (it.hasNext())
-        out << it.next();
-    return out;
-}
-
 } // namespace
 
 class TestCliRestart : public QObject
@@ -79,7 +52,6 @@ private Q_SLOTS:
     void changedFileStartsOver();
 
 private:
-    QString invite(const QString &name, const QString &room);
     //! Starts `send LINK FILE` with the private state folder under m_tmp.
     void startSend(QProcess &p, const QString &link, const QString &file);
     //! Runs `send` through the stalling proxy until the proxy stopped the link after
@@ -91,50 +63,23 @@ private:
     QByteArray receiveOne(const QString &link);
 
     QTemporaryDir m_tmp;
-    QProcess m_server;
-    std::unique_ptr<FaultProxy> m_proxy;
-    QString m_url;
+    std::unique_ptr<ProxiedServer> m_server;
+    FaultProxy *m_proxy = nullptr;
 };
 
 void TestCliRestart::initTestCase()
 {
     QVERIFY(QFileInfo(serverBin()).isExecutable());
     QVERIFY(QFileInfo(cliBin()).isExecutable());
-    m_server.setProgram(serverBin());
-    m_server.setArguments({ QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
-                            QStringLiteral("--data"), m_tmp.filePath(QStringLiteral("data")),
-                            QStringLiteral("--secret-file"),
-                            m_tmp.filePath(QStringLiteral("secret")) });
-    m_server.start();
-    QVERIFY(m_server.waitForReadyRead(10000));
-    QTRY_VERIFY(m_server.canReadLine());
-    const QString first = QString::fromUtf8(m_server.readLine()).trimmed();
-    static const QRegularExpression re(
-        QStringLiteral("^roomshare-server listening on ws://127\\.0\\.0\\.1:(\\d+)$"));
-    const auto m = re.match(first);
-    QVERIFY2(m.hasMatch(), qPrintable(first));
-    m_proxy = std::make_unique<FaultProxy>(quint16(m.captured(1).toUInt()));
-    QVERIFY(m_proxy->listen());
-    m_url = m_proxy->url().toString();
+    m_server = std::make_unique<ProxiedServer>(m_tmp.path());
+    QString error;
+    QVERIFY2(m_server->start(&error), qPrintable(error));
+    m_proxy = &m_server->proxy();
 }
 
 void TestCliRestart::cleanupTestCase()
 {
-    m_server.terminate();
-    if (!m_server.waitForFinished(5000))
-        m_server.kill();
-}
-
-QString TestCliRestart::invite(const QString &name, const QString &room)
-{
-    QProcess p;
-    p.start(serverBin(),
-            { QStringLiteral("invite"), QStringLiteral("--secret-file"),
-              m_tmp.filePath(QStringLiteral("secret")), QStringLiteral("--url"), m_url,
-              QStringLiteral("--room"), room, QStringLiteral("--name"), name });
-    if (!p.waitForFinished(10000) || p.exitCode() != 0)
-        return QString();
-    return QString::fromUtf8(p.readAllStandardOutput()).trimmed();
+    m_server.reset();
 }
 
 void TestCliRestart::startSend(QProcess &p, const QString &link, const QString &file)
@@ -193,8 +138,8 @@ QByteArray TestCliRestart::receiveOne(const QString &link)
 
 void TestCliRestart::killedSenderResumes()
 {
-    const QString alice = invite(QStringLiteral("Alice"), QStringLiteral("restart"));
-    const QString bob = invite(QStringLiteral("Bob"), QStringLiteral("restart"));
+    const QString alice = m_server->invite(QStringLiteral("Alice"), QStringLiteral("restart"));
+    const QString bob = m_server->invite(QStringLiteral("Bob"), QStringLiteral("restart"));
     QVERIFY(!alice.isEmpty() && !bob.isEmpty());
     const QByteArray content = randomBytes(24 * 1024 * 1024);
     const QString file = m_tmp.filePath(QStringLiteral("big.bin"));
@@ -277,8 +222,8 @@ void TestCliRestart::killedSenderResumes()
 
 void TestCliRestart::changedFileStartsOver()
 {
-    const QString alice = invite(QStringLiteral("Alice"), QStringLiteral("changed"));
-    const QString bob = invite(QStringLiteral("Bob"), QStringLiteral("changed"));
+    const QString alice = m_server->invite(QStringLiteral("Alice"), QStringLiteral("changed"));
+    const QString bob = m_server->invite(QStringLiteral("Bob"), QStringLiteral("changed"));
     QVERIFY(!alice.isEmpty() && !bob.isEmpty());
     const QString file = m_tmp.filePath(QStringLiteral("report.bin"));
     QVERIFY(writeFile(file, randomBytes(16 * 1024 * 1024)));

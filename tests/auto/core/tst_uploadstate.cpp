@@ -4,13 +4,13 @@
 // A source that changed since is never resumed: the job fails with 1195 saying what changed
 // and the server's upload is cancelled. In-process server, the real Room, a fault proxy.
 
-#include <QDirIterator>
 #include <QJsonObject>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTest>
 
 #include "faultproxy.h"
+#include "processtest.h"
 #include "room.h"
 #include "testutil.h"
 #include "transferjob.h"
@@ -18,18 +18,7 @@
 using namespace Roomshare;
 using Roomshare::Server::RoomServer;
 
-namespace {
-
-QStringList filesUnder(const QString &dir)
-{
-    QStringList out;
-    QDirIterator it(dir, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
-    while (it.hasNext())
-        out << it.next();
-    return out;
-}
-
-} // namespace
+using ProcessTest::filesUnder;
 
 class TestUploadState : public QObject
 {

@@ -6,44 +6,13 @@
 // reaches the server through a fault proxy that stops the link dead mid-upload.
 
 #include <QDir>
-#include <QDirIterator>
 #include <QProcess>
-#include <QRandomGenerator>
-#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 
-#include "faultproxy.h"
+#include "processtest.h"
 
-namespace {
-
-QString serverBin()
-{
-    return qEnvironmentVariable("ROOMSHARE_SERVER_BIN");
-}
-
-QString cliBin()
-{
-    return qEnvironmentVariable("ROOMSHARE_CLI_BIN");
-}
-
-QByteArray randomBytes(qsizetype n)
-{
-    QByteArray b(n, Qt::Uninitialized);
-    QRandomGenerator::global()->fillRange(reinterpret_cast<quint32 *>(b.data()), n / 4);
-    return b;
-}
-
-QStringList filesUnder(const QString &dir)
-{
-    QStringList out;
-    QDirIterator it(dir, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
-    while (it.hasNext())
-        out << it.next();
-    return out;
-}
-
-} // namespace
+using namespace ProcessTest;
 
 class TestAppRestart : public QObject
 {
@@ -55,7 +24,6 @@ private Q_SLOTS:
     void discardAfterKill();
 
 private:
-    QString invite(const QString &name, const QString &room);
     //! Starts the app for \a link with the state file and private folders under m_tmp.
     void startApp(QProcess &app, const QString &link, const QStringList &extra);
     //! The app's last state line ("connected=1 ... unfinished=1").
@@ -70,50 +38,23 @@ private:
     }
 
     QTemporaryDir m_tmp;
-    QProcess m_server;
-    std::unique_ptr<FaultProxy> m_proxy;
-    QString m_url;
+    std::unique_ptr<ProxiedServer> m_server;
+    FaultProxy *m_proxy = nullptr;
 };
 
 void TestAppRestart::initTestCase()
 {
     QVERIFY(QFileInfo(QStringLiteral(ROOMSHARE_APP_BIN)).isExecutable());
     QVERIFY(QFileInfo(serverBin()).isExecutable());
-    m_server.setProgram(serverBin());
-    m_server.setArguments({ QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
-                            QStringLiteral("--data"), m_tmp.filePath(QStringLiteral("data")),
-                            QStringLiteral("--secret-file"),
-                            m_tmp.filePath(QStringLiteral("secret")) });
-    m_server.start();
-    QVERIFY(m_server.waitForReadyRead(10000));
-    QTRY_VERIFY(m_server.canReadLine());
-    const QString first = QString::fromUtf8(m_server.readLine()).trimmed();
-    static const QRegularExpression re(
-        QStringLiteral("^roomshare-server listening on ws://127\\.0\\.0\\.1:(\\d+)$"));
-    const auto m = re.match(first);
-    QVERIFY2(m.hasMatch(), qPrintable(first));
-    m_proxy = std::make_unique<FaultProxy>(quint16(m.captured(1).toUInt()));
-    QVERIFY(m_proxy->listen());
-    m_url = m_proxy->url().toString();
+    m_server = std::make_unique<ProxiedServer>(m_tmp.path());
+    QString error;
+    QVERIFY2(m_server->start(&error), qPrintable(error));
+    m_proxy = &m_server->proxy();
 }
 
 void TestAppRestart::cleanupTestCase()
 {
-    m_server.terminate();
-    if (!m_server.waitForFinished(5000))
-        m_server.kill();
-}
-
-QString TestAppRestart::invite(const QString &name, const QString &room)
-{
-    QProcess p;
-    p.start(serverBin(),
-            { QStringLiteral("invite"), QStringLiteral("--secret-file"),
-              m_tmp.filePath(QStringLiteral("secret")), QStringLiteral("--url"), m_url,
-              QStringLiteral("--room"), room, QStringLiteral("--name"), name });
-    if (!p.waitForFinished(10000) || p.exitCode() != 0)
-        return QString();
-    return QString::fromUtf8(p.readAllStandardOutput()).trimmed();
+    m_server.reset();
 }
 
 void TestAppRestart::startApp(QProcess &app, const QString &link, const QStringList &extra)
@@ -166,8 +107,8 @@ void TestAppRestart::sendAndKill(const QString &link, const QString &file, qint6
 
 void TestAppRestart::resumeAfterKill()
 {
-    const QString alice = invite(QStringLiteral("Alice"), QStringLiteral("apprestart"));
-    const QString bob = invite(QStringLiteral("Bob"), QStringLiteral("apprestart"));
+    const QString alice = m_server->invite(QStringLiteral("Alice"), QStringLiteral("apprestart"));
+    const QString bob = m_server->invite(QStringLiteral("Bob"), QStringLiteral("apprestart"));
     QVERIFY(!alice.isEmpty() && !bob.isEmpty());
     const QByteArray content = randomBytes(24 * 1024 * 1024);
     const QString file = m_tmp.filePath(QStringLiteral("slides.bin"));
@@ -227,7 +168,7 @@ void TestAppRestart::resumeAfterKill()
 
 void TestAppRestart::discardAfterKill()
 {
-    const QString alice = invite(QStringLiteral("Alice"), QStringLiteral("appdiscard"));
+    const QString alice = m_server->invite(QStringLiteral("Alice"), QStringLiteral("appdiscard"));
     QVERIFY(!alice.isEmpty());
     const QString file = m_tmp.filePath(QStringLiteral("draft.bin"));
     {
