@@ -64,6 +64,28 @@ def write_random(path, size, rng):
             counter += 1
 
 
+def json_lines(path):
+    """The JSON objects of a CLI's output (one per line); other lines are skipped."""
+    out = []
+    with open(path, 'rb') as f:
+        for line in f:
+            if line.startswith(b'{'):
+                try:
+                    out.append(json.loads(line))
+                except ValueError:
+                    pass
+    return out
+
+
+def stop_process(proc):
+    """Ends a child politely, or by force after 10 s."""
+    if proc and proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
 class Proxy:
     """A TCP proxy on 127.0.0.1 in a thread of its own (asyncio): cut() resets every
     connection, stall(seconds) stops forwarding both ways and then goes on, as a link that
@@ -182,12 +204,7 @@ class Server:
             pass
 
     def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
+        stop_process(self.proc)
 
 
 class Listener:
@@ -214,16 +231,7 @@ class Listener:
                                      stdout=open(path, 'wb'), stderr=open(path + '.err', 'wb'), env=env)
 
     def events(self):
-        out = []
-        for p in self.out_paths:
-            with open(p, 'rb') as f:
-                for line in f:
-                    if line.startswith(b'{'):
-                        try:
-                            out.append(json.loads(line))
-                        except ValueError:
-                            pass
-        return out
+        return [e for p in self.out_paths for e in json_lines(p)]
 
     def current_client_id(self):
         for e in reversed(self.events()):
@@ -237,12 +245,7 @@ class Listener:
             self.proc.wait()
 
     def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
+        stop_process(self.proc)
 
 
 class Send:
@@ -273,14 +276,7 @@ class Send:
     def poll(self):
         if self.completed or self.proc is None or self.proc.poll() is None:
             return
-        events = []
-        with open(self.outs[-1], 'rb') as f:
-            for line in f:
-                if line.startswith(b'{'):
-                    try:
-                        events.append(json.loads(line))
-                    except ValueError:
-                        pass
+        events = json_lines(self.outs[-1])
         self.resumed += sum(1 for e in events if e.get('messageType') == 'upload-resumed')
         if self.proc.returncode == 0 and any(e.get('messageType') == 'upload-completed' for e in events):
             self.completed = True
