@@ -28,7 +28,16 @@ constexpr long StallSeconds = 60;
 
 struct S3JobState
 {
-    enum class Op { Plain, CreateUpload, UploadPart, CompleteUpload, ListParts, Head, Get };
+    enum class Op {
+        Plain,
+        CreateUpload,
+        UploadPart,
+        CompleteUpload,
+        ListParts,
+        ListUploads,
+        Head,
+        Get
+    };
 
     // The request: set before start(), read only by the worker.
     Op op = Op::Plain;
@@ -61,6 +70,7 @@ struct S3JobState
     qint64 contentLength = -1;
     QString uploadId;
     QList<S3Part> parts;
+    QList<S3MultipartUpload> uploads;
 };
 
 namespace {
@@ -355,6 +365,41 @@ bool readPartsPage(S3JobState &s, QString *nextMarker)
     return truncated && !nextMarker->isEmpty();
 }
 
+// One page of ListMultipartUploads; true with the markers of the next page when truncated.
+bool readUploadsPage(S3JobState &s, QString *nextKey, QString *nextUploadId)
+{
+    QXmlStreamReader xml(s.responseBody);
+    bool truncated = false;
+    nextKey->clear();
+    nextUploadId->clear();
+    S3MultipartUpload upload;
+    bool inUpload = false;
+    while (!xml.atEnd() && xml.readNext() != QXmlStreamReader::Invalid) {
+        if (xml.isEndElement() && xml.name() == QLatin1String("Upload")) {
+            s.uploads.append(upload);
+            inUpload = false;
+            continue;
+        }
+        if (!xml.isStartElement())
+            continue;
+        if (xml.name() == QLatin1String("Upload")) {
+            upload = S3MultipartUpload();
+            inUpload = true;
+        } else if (inUpload && xml.name() == QLatin1String("Key")) {
+            upload.key = xml.readElementText();
+        } else if (inUpload && xml.name() == QLatin1String("UploadId")) {
+            upload.uploadId = xml.readElementText();
+        } else if (xml.name() == QLatin1String("IsTruncated")) {
+            truncated = xml.readElementText() == QLatin1String("true");
+        } else if (xml.name() == QLatin1String("NextKeyMarker")) {
+            *nextKey = xml.readElementText();
+        } else if (xml.name() == QLatin1String("NextUploadIdMarker")) {
+            *nextUploadId = xml.readElementText();
+        }
+    }
+    return truncated && !nextKey->isEmpty();
+}
+
 void run(S3JobState &s)
 {
     switch (s.op) {
@@ -369,6 +414,19 @@ void run(S3JobState &s)
         }
         std::sort(s.parts.begin(), s.parts.end(),
                   [](const S3Part &a, const S3Part &b) { return a.number < b.number; });
+        return;
+    }
+    case S3JobState::Op::ListUploads: {
+        // Bounded like any loop here: the prefix names one object, so one page is the rule.
+        for (int page = 0; page < MaxListPages; ++page) {
+            if (!perform(s))
+                return;
+            QString key, uploadId;
+            if (!readUploadsPage(s, &key, &uploadId))
+                break;
+            s.query[QStringLiteral("key-marker")] = key;
+            s.query[QStringLiteral("upload-id-marker")] = uploadId;
+        }
         return;
     }
     case S3JobState::Op::CreateUpload:
@@ -462,6 +520,7 @@ void S3Job::deliver()
     m_uploadId = s.uploadId;
     m_etag = s.etagHeader;
     m_parts = s.parts;
+    m_uploads = s.uploads;
     m_contentLength = s.contentLength;
     if (m_error != S3Error::None && m_error != S3Error::Canceled)
         qCWarning(lcServer).noquote() << m_errorString;
@@ -599,6 +658,16 @@ S3Job *S3Client::listParts(const QString &key, const QString &uploadId, QObject 
     s->method = "GET";
     s->key = key;
     s->query[QStringLiteral("uploadId")] = uploadId;
+    return makeJob(std::move(s), parent);
+}
+
+S3Job *S3Client::listMultipartUploads(const QString &prefix, QObject *parent)
+{
+    auto s = std::make_shared<S3JobState>();
+    s->op = S3JobState::Op::ListUploads;
+    s->method = "GET";
+    s->query[QStringLiteral("uploads")] = QString();
+    s->query[QStringLiteral("prefix")] = prefix;
     return makeJob(std::move(s), parent);
 }
 

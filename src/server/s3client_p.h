@@ -33,6 +33,13 @@ struct S3Part
     QByteArray etag; //!< as S3 sent it, quotes included
 };
 
+//! A multipart upload in progress, as S3 lists it.
+struct S3MultipartUpload
+{
+    QString key;
+    QString uploadId;
+};
+
 //! How an S3Job ended.
 enum class S3Error {
     None,
@@ -76,6 +83,8 @@ public:
     QByteArray etag() const { return m_etag; }
     //! listParts(): every part, all pages, in part-number order.
     QList<S3Part> parts() const { return m_parts; }
+    //! listMultipartUploads(): every upload in progress under the prefix, all pages.
+    QList<S3MultipartUpload> multipartUploads() const { return m_uploads; }
     //! head(): the object's size.
     qint64 contentLength() const { return m_contentLength; }
 
@@ -109,6 +118,7 @@ private:
     QString m_uploadId;
     QByteArray m_etag;
     QList<S3Part> m_parts;
+    QList<S3MultipartUpload> m_uploads;
     qint64 m_contentLength = -1;
 };
 
@@ -125,7 +135,8 @@ class S3Client final : public QObject
 
 public:
     explicit S3Client(const S3Config &config, QObject *parent = nullptr);
-    //! Cancels every transfer and waits for the worker threads.
+    //! Waits for the worker threads. Delete or cancel() the jobs first: a streamed GET
+    //! whose reader stopped reading ends only then.
     ~S3Client() override;
 
     const S3Config &config() const { return m_config; }
@@ -145,6 +156,9 @@ public:
     S3Job *abortMultipartUpload(const QString &key, const QString &uploadId,
                                 QObject *parent = nullptr);
     S3Job *listParts(const QString &key, const QString &uploadId, QObject *parent = nullptr);
+    //! The multipart uploads in progress whose keys start with \a prefix: how a restarted
+    //! server finds the upload id of an object it was writing without having recorded it.
+    S3Job *listMultipartUploads(const QString &prefix, QObject *parent = nullptr);
     //! Ranged GET of \a length bytes from \a offset (-1: to the end), streamed through a
     //! buffer of at most \a bufferLimit bytes (see S3Job::read()).
     S3Job *get(const QString &key, qint64 offset, qint64 length, qint64 bufferLimit,

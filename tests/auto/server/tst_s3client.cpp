@@ -48,6 +48,7 @@ private Q_SLOTS:
     void listPartsForResume();
     void abortedUploadIsGone();
     void streamedGetStaysBounded();
+    void deletingAStalledGetFreesItsThread();
     void wrongSecretIsRefused();
     void unreachableEndpointNamesAddress();
     void missingBucketIsReported();
@@ -55,6 +56,7 @@ private Q_SLOTS:
 private:
     S3Config m_config;
     std::unique_ptr<S3Client> m_client;
+    QString m_bigKey; //!< the 24 MiB object of streamedGetStaysBounded()
     QString newKey() const { return QUuid::createUuid().toString(QUuid::WithoutBraces); }
 };
 
@@ -153,7 +155,16 @@ void TestS3Client::listPartsForResume()
         QVERIFY2(job->error() == S3Error::None, qPrintable(job->errorString()));
         sent.append({ n, piece.size(), job->etag() });
     }
-    job.reset(m_client->listParts(key, uploadId));
+    // A restarted server knows the key only: the upload id is found by listing.
+    job.reset(m_client->listMultipartUploads(key));
+    QVERIFY(runJob(job.get()));
+    QVERIFY2(job->error() == S3Error::None, qPrintable(job->errorString()));
+    const QList<S3MultipartUpload> uploads = job->multipartUploads();
+    QCOMPARE(uploads.size(), 1);
+    QCOMPARE(uploads[0].key, key);
+    QCOMPARE(uploads[0].uploadId, uploadId);
+
+    job.reset(m_client->listParts(key, uploads[0].uploadId));
     QVERIFY(runJob(job.get()));
     QVERIFY2(job->error() == S3Error::None, qPrintable(job->errorString()));
     const QList<S3Part> listed = job->parts();
@@ -173,6 +184,10 @@ void TestS3Client::listPartsForResume()
     job.reset(m_client->completeMultipartUpload(key, uploadId, all));
     QVERIFY(runJob(job.get()));
     QVERIFY2(job->error() == S3Error::None, qPrintable(job->errorString()));
+    job.reset(m_client->listMultipartUploads(key));
+    QVERIFY(runJob(job.get()));
+    QVERIFY2(job->error() == S3Error::None, qPrintable(job->errorString()));
+    QCOMPARE(job->multipartUploads().size(), 0); // completed: no longer in progress
     job.reset(m_client->get(key, 0, -1, 1 * MiB));
     QByteArray got;
     connect(job.get(), &S3Job::readyRead, this, [&] { got += job->read(1 * MiB); });
@@ -249,6 +264,24 @@ void TestS3Client::streamedGetStaysBounded()
           job->peakBuffered());
     QVERIFY(job->peakBuffered() <= limit + CURL_MAX_WRITE_SIZE);
     QVERIFY(job->peakBuffered() > 0);
+    m_bigKey = key;
+}
+
+void TestS3Client::deletingAStalledGetFreesItsThread()
+{
+    // A GET whose reader stopped holds a worker thread, waiting for room in its buffer.
+    // Deleting the job must wake and end it: otherwise the client's destructor, which waits
+    // for its threads, never returns (and this test runs into its time limit).
+    QVERIFY(!m_bigKey.isEmpty());
+    auto client = std::make_unique<S3Client>(m_config);
+    auto *job = client->get(m_bigKey, 0, -1, 64 * 1024);
+    QSignalSpy ready(job, &S3Job::readyRead);
+    job->start();
+    QVERIFY(ready.wait(30000));
+    QVERIFY(job->bytesAvailable() > 0);
+    QVERIFY(!job->isFinished());
+    delete job;
+    client.reset();
 }
 
 void TestS3Client::wrongSecretIsRefused()
