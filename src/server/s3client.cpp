@@ -71,6 +71,9 @@ struct S3JobState
     QString uploadId;
     QList<S3Part> parts;
     QList<S3MultipartUpload> uploads;
+
+    //! Posts readyRead() to the job (a streamed GET's data arrived).
+    void announce();
 };
 
 namespace {
@@ -141,6 +144,15 @@ size_t readBody(char *out, size_t size, size_t n, void *user)
     return size_t(take);
 }
 
+} // namespace
+
+void S3JobState::announce()
+{
+    post(*this, &S3Job::announceData);
+}
+
+namespace {
+
 size_t writeBody(char *data, size_t size, size_t n, void *user)
 {
     auto *t = static_cast<Transfer *>(user);
@@ -155,22 +167,21 @@ size_t writeBody(char *data, size_t size, size_t n, void *user)
         s.responseBody.append(data, qsizetype(bytes));
         return bytes;
     }
-    bool wasEmpty = false;
+    bool announce = false;
     {
         std::unique_lock lock(s.mutex);
         s.wake.wait(lock, [&] { return s.canceled || s.buffer.size() < s.bufferLimit; });
         if (s.canceled)
             return 0;
-        wasEmpty = s.buffer.isEmpty();
         s.buffer.append(data, qsizetype(bytes));
         s.peak = std::max<qint64>(s.peak, s.buffer.size());
-        if (wasEmpty && s.readyPosted)
-            wasEmpty = false;
-        if (wasEmpty)
-            s.readyPosted = true;
+        // One readyRead on its way at a time; the next append after its delivery posts
+        // another, so a reader that takes only part of the buffer hears again.
+        announce = !s.readyPosted;
+        s.readyPosted = true;
     }
-    if (wasEmpty)
-        post(s, &S3Job::readyRead);
+    if (announce)
+        s.announce();
     return bytes;
 }
 
@@ -527,6 +538,15 @@ void S3Job::deliver()
     Q_EMIT finished(this);
 }
 
+void S3Job::announceData()
+{
+    {
+        std::lock_guard lock(m_state->mutex);
+        m_state->readyPosted = false;
+    }
+    Q_EMIT readyRead();
+}
+
 qint64 S3Job::bytesAvailable() const
 {
     std::lock_guard lock(m_state->mutex);
@@ -540,7 +560,6 @@ QByteArray S3Job::read(qint64 maxSize)
     QByteArray out;
     if (maxSize >= buffer.size()) {
         out.swap(buffer);
-        m_state->readyPosted = false;
     } else {
         out = buffer.left(maxSize);
         buffer.remove(0, maxSize);

@@ -99,13 +99,16 @@ public:
 
 Q_SIGNALS:
     void finished(Roomshare::Server::S3Job *job);
-    //! Streamed GET: the buffer went from empty to holding data.
+    //! Streamed GET: data arrived since the last readyRead(). A reader that leaves data in
+    //! the buffer (or none arrives because the buffer is full) reads again on its own.
     void readyRead();
 
 private:
     friend class S3Client;
+    friend struct S3JobState;
     explicit S3Job(QThreadPool *pool, std::shared_ptr<S3JobState> state, QObject *parent);
     void deliver();
+    void announceData();
 
     QThreadPool *m_pool;
     std::shared_ptr<S3JobState> m_state;

@@ -3,8 +3,10 @@
 // credentials in S3_ENDPOINT, S3_REGION, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.
 
 #include "s3client_p.h"
+#include "s3uploadwriter_p.h"
 
 #include <QCryptographicHash>
+#include <QElapsedTimer>
 #include <QRandomGenerator>
 #include <QSignalSpy>
 #include <QTcpServer>
@@ -49,6 +51,7 @@ private Q_SLOTS:
     void abortedUploadIsGone();
     void streamedGetStaysBounded();
     void deletingAStalledGetFreesItsThread();
+    void writerResumesFromCompletedParts();
     void wrongSecretIsRefused();
     void unreachableEndpointNamesAddress();
     void missingBucketIsReported();
@@ -282,6 +285,77 @@ void TestS3Client::deletingAStalledGetFreesItsThread()
     QVERIFY(!job->isFinished());
     delete job;
     client.reset();
+}
+
+namespace {
+
+// Feeds \a writer from its written() offset up to \a until, 1 MiB at a time, as fast as its
+// bound allows; false if it failed or did not get there within a minute.
+bool feed(S3UploadWriter &writer, const QByteArray &data, qint64 until)
+{
+    QSignalSpy failed(&writer, &S3UploadWriter::failed);
+    QElapsedTimer timer;
+    timer.start();
+    while (writer.written() < until && failed.isEmpty() && timer.elapsed() < 60000) {
+        const qint64 n = std::min<qint64>(1 * MiB, until - writer.written());
+        if (!writer.write(QByteArrayView(data).sliced(writer.written(), n))) {
+            QSignalSpy durable(&writer, &S3UploadWriter::durableChanged);
+            durable.wait(5000);
+        }
+    }
+    return failed.isEmpty() && writer.written() == until;
+}
+
+} // namespace
+
+void TestS3Client::writerResumesFromCompletedParts()
+{
+    // An upload cut after 13 MiB: the writer that replaces it finds the two whole 5 MiB
+    // parts S3 holds, continues from 10 MiB and completes the object byte-identical.
+    const qint64 part = 5 * MiB;
+    const QByteArray data = randomBytes(23 * MiB + 777, 7);
+    const QString key = newKey();
+    {
+        S3UploadWriter writer(m_client.get(), key, part);
+        QSignalSpy opened(&writer, &S3UploadWriter::opened);
+        writer.create();
+        QVERIFY(opened.wait(30000));
+        QVERIFY(feed(writer, data, 13 * MiB));
+        QElapsedTimer timer;
+        timer.start();
+        while (writer.durable() < 10 * MiB && timer.elapsed() < 30000)
+            QSignalSpy(&writer, &S3UploadWriter::durableChanged).wait(1000);
+        QCOMPARE(writer.durable(), 10 * MiB);
+        QVERIFY(writer.peakBuffered() <= 2 * part);
+        // Destroyed here with 3 MiB buffered: lost, as in a crash.
+    }
+    S3UploadWriter writer(m_client.get(), key, part);
+    QSignalSpy opened(&writer, &S3UploadWriter::opened);
+    writer.resume();
+    QVERIFY(opened.wait(30000));
+    QCOMPARE(writer.durable(), 10 * MiB);
+    QCOMPARE(writer.written(), 10 * MiB);
+    QVERIFY(feed(writer, data, data.size()));
+    QVERIFY(writer.peakBuffered() <= 2 * part);
+    QSignalSpy finished(&writer, &S3UploadWriter::finished);
+    writer.finish();
+    QVERIFY2(finished.wait(60000), qPrintable(writer.errorString()));
+
+    std::unique_ptr<S3Job> job(m_client->get(key, 0, -1, 1 * MiB));
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    qint64 total = 0;
+    connect(job.get(), &S3Job::readyRead, this, [&] {
+        const QByteArray piece = job->read(1 * MiB);
+        hash.addData(piece);
+        total += piece.size();
+    });
+    QVERIFY(runJob(job.get()));
+    QVERIFY2(job->error() == S3Error::None, qPrintable(job->errorString()));
+    const QByteArray rest = job->read(job->bytesAvailable());
+    hash.addData(rest);
+    total += rest.size();
+    QCOMPARE(total, data.size());
+    QCOMPARE(hash.result(), QCryptographicHash::hash(data, QCryptographicHash::Sha256));
 }
 
 void TestS3Client::wrongSecretIsRefused()
