@@ -17,7 +17,7 @@ trap cleanup EXIT
 
 # Five consecutive loopback ports; the fixture refuses busy ones, so a few bases are tried.
 env_lines=""
-for attempt in 1 2 3 4 5; do
+for _ in 1 2 3 4 5; do
     base=$(( 20000 + RANDOM % 20000 ))
     if env_lines=$(bash "$here/tests/fixtures/s3-swift.sh" start "$state/swift" "$base"); then break; fi
     env_lines=""
