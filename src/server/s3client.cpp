@@ -1,7 +1,9 @@
 #include "s3client_p.h"
 #include "serverlogging_p.h"
 
+#include <QFile>
 #include <QPointer>
+#include <QRegularExpression>
 #include <QThreadPool>
 #include <QXmlStreamReader>
 
@@ -572,6 +574,113 @@ qint64 S3Job::peakBuffered() const
 {
     std::lock_guard lock(m_state->mutex);
     return m_state->peak;
+}
+
+// ---- configuration ----------------------------------------------------------------
+
+bool parseS3Storage(const QString &storage, const QString &endpoint, const QString &region,
+                    const QString &credentialsFile, const QHash<QString, QString> &environment,
+                    S3Config *config, QString *error)
+{
+    const QLatin1String scheme("s3://");
+    if (!storage.startsWith(scheme)) {
+        *error = QStringLiteral("--storage must be s3://BUCKET, not \"%1\"").arg(storage);
+        return false;
+    }
+    const QString bucket = storage.mid(scheme.size());
+    // S3's bucket naming rules: 3 to 63 lowercase letters, digits, dots and hyphens,
+    // starting and ending with a letter or digit.
+    static const QRegularExpression bucketName(
+        QStringLiteral("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"));
+    if (!bucketName.match(bucket).hasMatch()) {
+        *error = QStringLiteral("\"%1\" is not a bucket name (3 to 63 lowercase letters, "
+                                "digits, dots and hyphens)")
+                     .arg(bucket);
+        return false;
+    }
+    S3Config c;
+    c.bucket = bucket;
+    c.region = region.isEmpty() ? QStringLiteral("us-east-1") : region;
+    if (endpoint.isEmpty()) {
+        c.endpoint = QUrl(QStringLiteral("https://s3.%1.amazonaws.com").arg(c.region));
+    } else {
+        c.endpoint = QUrl(endpoint, QUrl::StrictMode);
+        const QString s = c.endpoint.scheme();
+        if (!c.endpoint.isValid() || (s != QLatin1String("http") && s != QLatin1String("https"))
+            || c.endpoint.host().isEmpty() || !c.endpoint.query().isEmpty()
+            || (!c.endpoint.path().isEmpty() && c.endpoint.path() != QLatin1String("/"))) {
+            *error
+                = QStringLiteral("--s3-endpoint must be http://HOST:PORT or https://HOST[:PORT], "
+                                 "not \"%1\"")
+                      .arg(endpoint);
+            return false;
+        }
+    }
+    if (!credentialsFile.isEmpty()) {
+        QFile file(credentialsFile);
+        if (!file.open(QIODevice::ReadOnly | QIODevice::Text)) {
+            *error = QStringLiteral("cannot read the S3 credentials file %1: %2")
+                         .arg(credentialsFile, file.errorString());
+            return false;
+        }
+        // Profiles in order; "default" wins, else the only one there is.
+        QList<std::pair<QString, QHash<QString, QString>>> profiles;
+        const QStringList lines = QString::fromUtf8(file.read(64 * 1024)).split(QLatin1Char('\n'));
+        for (QString line : lines) {
+            line = line.trimmed();
+            if (line.isEmpty() || line.startsWith(QLatin1Char('#'))
+                || line.startsWith(QLatin1Char(';')))
+                continue;
+            if (line.startsWith(QLatin1Char('[')) && line.endsWith(QLatin1Char(']'))) {
+                profiles.append({ line.mid(1, line.size() - 2).trimmed(), {} });
+                continue;
+            }
+            const qsizetype eq = line.indexOf(QLatin1Char('='));
+            if (eq > 0 && !profiles.isEmpty())
+                profiles.last().second.insert(line.left(eq).trimmed(), line.mid(eq + 1).trimmed());
+        }
+        const QHash<QString, QString> *chosen = nullptr;
+        for (const auto &[name, keys] : profiles) {
+            if (name == QLatin1String("default"))
+                chosen = &keys;
+        }
+        if (!chosen && profiles.size() == 1)
+            chosen = &profiles.first().second;
+        if (chosen) {
+            c.accessKey = chosen->value(QStringLiteral("aws_access_key_id"));
+            c.secretKey = chosen->value(QStringLiteral("aws_secret_access_key"));
+        }
+        if (c.accessKey.isEmpty() || c.secretKey.isEmpty()) {
+            *error = QStringLiteral("the S3 credentials file %1 has no aws_access_key_id and "
+                                    "aws_secret_access_key in a [default] profile")
+                         .arg(credentialsFile);
+            return false;
+        }
+    } else {
+        c.accessKey = environment.value(QStringLiteral("AWS_ACCESS_KEY_ID"));
+        c.secretKey = environment.value(QStringLiteral("AWS_SECRET_ACCESS_KEY"));
+        if (c.accessKey.isEmpty() || c.secretKey.isEmpty()) {
+            *error = QStringLiteral("S3 storage needs credentials: set AWS_ACCESS_KEY_ID and "
+                                    "AWS_SECRET_ACCESS_KEY, or name a file with --s3-credentials");
+            return false;
+        }
+    }
+    *config = c;
+    return true;
+}
+
+QString describeBucketCheck(const S3Config &config, const S3Job &job)
+{
+    const QString where
+        = QStringLiteral("bucket \"%1\" at %2").arg(config.bucket, config.endpoint.toString());
+    if (job.error() == S3Error::None)
+        return QString();
+    if (job.error() == S3Error::Http && (job.httpStatus() == 403 || job.httpStatus() == 401))
+        return QStringLiteral("%1: the credentials were refused (access key %2)")
+            .arg(where, config.accessKey);
+    if (job.error() == S3Error::Http && job.httpStatus() == 404)
+        return QStringLiteral("%1 does not exist").arg(where);
+    return QStringLiteral("%1 cannot be reached: %2").arg(where, job.errorString());
 }
 
 // ---- S3Client -------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QHash>
 #include <QList>
 #include <QObject>
 #include <QString>
@@ -48,6 +49,22 @@ enum class S3Error {
     BadResponse, //!< a 2xx answer this client cannot read (missing UploadId, ...)
     Canceled, //!< the job was deleted or cancel() was called
 };
+
+class S3Job;
+
+//! Reads `--storage s3://BUCKET`, `--s3-endpoint`, `--s3-region` and `--s3-credentials`
+//! into a config: \a endpoint empty means AWS's (`https://s3.REGION.amazonaws.com`),
+//! \a region empty `us-east-1`; the keys come from \a credentialsFile when given (the AWS
+//! shared-credentials format: `aws_access_key_id` and `aws_secret_access_key` of the
+//! `[default]` profile, or of the file's only one), else from \a environment's
+//! AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY. False with \a error naming what is wrong.
+bool parseS3Storage(const QString &storage, const QString &endpoint, const QString &region,
+                    const QString &credentialsFile, const QHash<QString, QString> &environment,
+                    S3Config *config, QString *error);
+
+//! What a failed S3Client::headBucket() means for an operator: unreachable endpoint,
+//! credentials refused, bucket missing, or the raw error.
+QString describeBucketCheck(const S3Config &config, const S3Job &job);
 
 struct S3JobState;
 

@@ -10,6 +10,7 @@
 #include <QRandomGenerator>
 #include <QSignalSpy>
 #include <QTcpServer>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
 #include <QUuid>
@@ -46,6 +47,8 @@ class TestS3Client : public QObject
 
 private Q_SLOTS:
     void initTestCase();
+    void parsesStorageOptions();
+    void bucketCheckExplainsFailures();
     void multipartRoundTrip();
     void listPartsForResume();
     void abortedUploadIsGone();
@@ -82,6 +85,113 @@ void TestS3Client::initTestCase()
     job.reset(m_client->headBucket());
     QVERIFY(runJob(job.get()));
     QVERIFY2(job->error() == S3Error::None, qPrintable(job->errorString()));
+}
+
+void TestS3Client::parsesStorageOptions()
+{
+    const QHash<QString, QString> env{
+        { QStringLiteral("AWS_ACCESS_KEY_ID"), QStringLiteral("ak") },
+        { QStringLiteral("AWS_SECRET_ACCESS_KEY"), QStringLiteral("sk") }
+    };
+    S3Config c;
+    QString error;
+    QVERIFY2(parseS3Storage(QStringLiteral("s3://my-bucket"), QString(), QString(), QString(), env,
+                            &c, &error),
+             qPrintable(error));
+    QCOMPARE(c.bucket, QStringLiteral("my-bucket"));
+    QCOMPARE(c.region, QStringLiteral("us-east-1"));
+    QCOMPARE(c.endpoint, QUrl(QStringLiteral("https://s3.us-east-1.amazonaws.com")));
+    QCOMPARE(c.accessKey, QStringLiteral("ak"));
+    QCOMPARE(c.secretKey, QStringLiteral("sk"));
+
+    QVERIFY(parseS3Storage(QStringLiteral("s3://b12"), QStringLiteral("http://127.0.0.1:9000"),
+                           QStringLiteral("eu-west-1"), QString(), env, &c, &error));
+    QCOMPARE(c.endpoint, QUrl(QStringLiteral("http://127.0.0.1:9000")));
+    QCOMPARE(c.region, QStringLiteral("eu-west-1"));
+
+    // A credentials file wins over the environment; its [default] profile over others.
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("credentials"));
+    {
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("[other]\naws_access_key_id = no\naws_secret_access_key = no\n"
+                "# comment\n[default]\naws_access_key_id = test:tester\n"
+                "aws_secret_access_key = testing\n");
+    }
+    QVERIFY2(
+        parseS3Storage(QStringLiteral("s3://bkt"), QString(), QString(), path, env, &c, &error),
+        qPrintable(error));
+    QCOMPARE(c.accessKey, QStringLiteral("test:tester"));
+    QCOMPARE(c.secretKey, QStringLiteral("testing"));
+
+    // Refusals name what is wrong.
+    struct Bad
+    {
+        QString storage, endpoint, credentials;
+        QHash<QString, QString> env;
+        QString mentions;
+    };
+    const QList<Bad> bad{
+        { QStringLiteral("/srv/files"), {}, {}, env, QStringLiteral("s3://BUCKET") },
+        { QStringLiteral("s3://Bad_Bucket"), {}, {}, env, QStringLiteral("not a bucket name") },
+        { QStringLiteral("s3://bkt"),
+          QStringLiteral("ftp://host"),
+          {},
+          env,
+          QStringLiteral("--s3-endpoint") },
+        { QStringLiteral("s3://bkt"),
+          QStringLiteral("http://host:1/path"),
+          {},
+          env,
+          QStringLiteral("--s3-endpoint") },
+        { QStringLiteral("s3://bkt"), {}, {}, {}, QStringLiteral("AWS_ACCESS_KEY_ID") },
+        { QStringLiteral("s3://bkt"),
+          {},
+          dir.filePath(QStringLiteral("missing")),
+          env,
+          QStringLiteral("cannot read") },
+    };
+    for (const Bad &b : bad) {
+        error.clear();
+        QVERIFY(
+            !parseS3Storage(b.storage, b.endpoint, QString(), b.credentials, b.env, &c, &error));
+        QVERIFY2(error.contains(b.mentions), qPrintable(error));
+    }
+}
+
+void TestS3Client::bucketCheckExplainsFailures()
+{
+    std::unique_ptr<S3Job> job(m_client->headBucket());
+    QVERIFY(runJob(job.get()));
+    QCOMPARE(describeBucketCheck(m_config, *job), QString());
+
+    S3Config wrongKey = m_config;
+    wrongKey.secretKey = QStringLiteral("wrong");
+    S3Client refused(wrongKey);
+    job.reset(refused.headBucket());
+    QVERIFY(runJob(job.get()));
+    QVERIFY2(
+        describeBucketCheck(wrongKey, *job).contains(QLatin1String("credentials were refused")),
+        qPrintable(describeBucketCheck(wrongKey, *job)));
+
+    S3Config missing = m_config;
+    missing.bucket = QStringLiteral("no-such-bucket-") + newKey();
+    S3Client none(missing);
+    job.reset(none.headBucket());
+    QVERIFY(runJob(job.get()));
+    QVERIFY2(describeBucketCheck(missing, *job).contains(QLatin1String("does not exist")),
+             qPrintable(describeBucketCheck(missing, *job)));
+
+    S3Config away = m_config;
+    away.endpoint = QUrl(QStringLiteral("http://127.0.0.1:1"));
+    S3Client unreachable(away);
+    job.reset(unreachable.headBucket());
+    QVERIFY(runJob(job.get()));
+    QVERIFY2(describeBucketCheck(away, *job).contains(QLatin1String("cannot be reached")),
+             qPrintable(describeBucketCheck(away, *job)));
+    QVERIFY2(describeBucketCheck(away, *job).contains(QLatin1String("127.0.0.1")),
+             qPrintable(describeBucketCheck(away, *job)));
 }
 
 void TestS3Client::multipartRoundTrip()
