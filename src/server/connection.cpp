@@ -14,12 +14,10 @@
 #include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QScopedValueRollback>
 #include <QTcpSocket>
 #include <QTimer>
 #include <QWebSocket>
 
-#include <cmath>
 #include <vector>
 
 namespace Roomshare::Server {
