@@ -11,6 +11,9 @@ PACKAGES=(
     qt6-l10n-tools qt6-translations-l10n libqt6sql6-sqlite libgl-dev qt6-qpa-plugins
     # hashing, chunk CRCs, QR codes
     libssl-dev zlib1g-dev libqrencode-dev
+    # the server's S3 client (--storage s3://, SigV4 signing by CURLOPT_AWS_SIGV4); the
+    # Swift object store of its tests is installed by tests/fixtures/s3-swift.sh
+    libcurl4-openssl-dev
     # headless GUI runs and screenshots
     xvfb xauth x11-apps imagemagick
     # cross-machine tests (network namespaces, veth pairs, a bridge)
