@@ -63,6 +63,7 @@ private Q_SLOTS:
     void uploadResumesAfterKillFromDurableOffset();
     void indexesNeverReusedAcrossRestarts();
     void idsUniqueAcrossTwoServers();
+    void indexesUniqueAcrossTwoServers();
     void badDatabaseRefusedAtStart_data();
     void badDatabaseRefusedAtStart();
 
@@ -300,6 +301,30 @@ void tst_Postgres::idsUniqueAcrossTwoServers()
     joinSome(*second, s("F"));
     QCOMPARE(clientIds.size(), 30);
     QCOMPARE(uploadIds.size(), 30);
+}
+
+// Two servers publishing to the same room take their indexes from its row in one
+// transaction each, not from their memory: neither gives out an index the other gave.
+void tst_Postgres::indexesUniqueAcrossTwoServers()
+{
+    auto first = newServer(s("node1"));
+    auto second = newServer(s("node2"));
+    QVERIFY(first->start());
+    QVERIFY(second->start());
+    auto alice = join(*first, s("Alice"));
+    auto bob = join(*second, s("Bob"));
+    QVERIFY(alice && bob);
+    QList<qint64> indexes;
+    for (int i = 0; i < 3; ++i) {
+        for (Client *c : { alice.get(), bob.get() }) {
+            const QJsonObject done = c->upload(s("f%1").arg(i), randomBytes(100 + i));
+            QCOMPARE(done.value(s("type")).toString(), s("upload-done"));
+            indexes << indexOf(done);
+        }
+    }
+    QCOMPARE(indexes, (QList<qint64>{ 1, 2, 3, 4, 5, 6 }));
+    QCOMPARE(queryValue(s("SELECT count(DISTINCT idx) FROM files WHERE room = 'room'"), {}), 6);
+    QCOMPARE(queryValue(s("SELECT next_index FROM rooms WHERE name = 'room'"), {}), 7);
 }
 
 void tst_Postgres::badDatabaseRefusedAtStart_data()
