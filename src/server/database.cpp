@@ -12,6 +12,7 @@
 #include <QVariant>
 
 #include <atomic>
+#include <utility>
 
 namespace Roomshare::Server {
 
@@ -40,14 +41,6 @@ QSet<QString> recipientsFrom(const QString &json)
 QString notNull(const QString &s)
 {
     return s.isNull() ? QStringLiteral("") : s;
-}
-
-bool run(QSqlQuery &q)
-{
-    if (q.exec())
-        return true;
-    qCWarning(lcServer) << "database:" << q.lastError().text() << q.lastQuery();
-    return false;
 }
 
 } // namespace
@@ -278,8 +271,56 @@ bool Database::exec(const QString &sql)
     QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
     if (q.exec(sql))
         return true;
+    if (retryable() && reconnect() && q.exec(sql))
+        return true;
     qCWarning(lcServer) << "database:" << q.lastError().text() << sql;
     return false;
+}
+
+bool Database::run(QSqlQuery &q) const
+{
+    if (q.exec())
+        return true;
+    // After a reconnection the statements prepared on the old connection are gone:
+    // prepare it again. A statement outside a transaction that failed changed nothing,
+    // so running it once more is safe (unless the connection died between the commit and
+    // its answer: then a download count or a counter block may be counted twice).
+    if (retryable() && reconnect()) {
+        QSqlQuery again(QSqlDatabase::database(m_connectionName, false));
+        if (again.prepare(q.lastQuery())) {
+            for (const QVariant &v : q.boundValues())
+                again.addBindValue(v);
+            if (again.exec()) {
+                q = std::move(again);
+                return true;
+            }
+        }
+    }
+    qCWarning(lcServer) << "database:" << q.lastError().text() << q.lastQuery();
+    return false;
+}
+
+bool Database::retryable() const
+{
+    return m_backend == Backend::Postgres && !m_inBatch;
+}
+
+bool Database::reconnect() const
+{
+    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    {
+        QSqlQuery ping(db);
+        if (ping.exec(QStringLiteral("SELECT 1")))
+            return true; // the connection is fine; the statement itself failed
+    }
+    // PostgreSQL restarted or the connection broke: QPSQL does not reconnect by itself.
+    db.close();
+    if (!db.open()) {
+        qCWarning(lcServer) << "database: cannot reconnect:" << db.lastError().text();
+        return false;
+    }
+    qCInfo(lcServer) << "database: reconnected to" << db.hostName() << db.port();
+    return true;
 }
 
 qint64 Database::reserveCounter(const QString &key, qint64 block)
@@ -687,14 +728,17 @@ bool Database::publish(QList<StoredFile> &files, const QHash<QString, qint64> &l
 bool Database::beginBatch()
 {
     QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
-    if (db.transaction())
+    if (db.transaction() || (retryable() && reconnect() && db.transaction())) {
+        m_inBatch = true;
         return true;
+    }
     qCWarning(lcServer) << "database: cannot begin a transaction" << db.lastError().text();
     return false;
 }
 
 bool Database::commitBatch()
 {
+    m_inBatch = false;
     QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
     if (db.commit())
         return true;
@@ -705,6 +749,7 @@ bool Database::commitBatch()
 
 void Database::rollbackBatch()
 {
+    m_inBatch = false;
     QSqlDatabase::database(m_connectionName, false).rollback();
 }
 

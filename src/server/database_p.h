@@ -5,6 +5,7 @@
 #include <QHash>
 #include <QList>
 #include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QString>
 
 namespace Roomshare::Server {
@@ -93,6 +94,12 @@ public:
 
 private:
     bool exec(const QString &sql);
+    //! Runs prepared \a q; on PostgreSQL outside a batch, a failure caused by a lost
+    //! connection reconnects and runs it once more. Failures are logged.
+    bool run(QSqlQuery &q) const;
+    bool retryable() const;
+    //! True when the connection works, after opening it again if it was lost.
+    bool reconnect() const;
     //! The migration of a database written by an older server: ALTER TABLE ADD COLUMN
     //! unless \a table already has \a column.
     bool addColumnIfMissing(const QString &table, const QString &column, const QString &definition);
@@ -101,6 +108,7 @@ private:
     QString typed(const QString &sql) const;
     QString m_connectionName;
     Backend m_backend = Backend::Sqlite;
+    bool m_inBatch = false; //!< between beginBatch() and commitBatch()/rollbackBatch()
 };
 
 } // namespace Roomshare::Server

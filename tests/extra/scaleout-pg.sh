@@ -25,6 +25,8 @@ echo "scaleout-pg: PostgreSQL at $url in $(( ($(date +%s%N) - start) / 1000000 )
 export QT_QPA_PLATFORM=offscreen
 export ROOMSHARE_SERVER_BIN="$server_bin"
 export ROOMSHARE_TEST_POSTGRES="$url"
+# How tst_postgres restarts the cluster under the running servers.
+export ROOMSHARE_TEST_POSTGRES_RESTART="bash $here/tests/fixtures/postgres.sh restart $work/pg"
 export HOME="$work/home"
 mkdir -p "$HOME"
 timeout 180 "$test_bin"

@@ -10,6 +10,7 @@
 
 #include <QDateTime>
 #include <QJsonArray>
+#include <QProcess>
 #include <QRandomGenerator>
 #include <QSet>
 #include <QSqlDatabase>
@@ -64,6 +65,7 @@ private Q_SLOTS:
     void indexesNeverReusedAcrossRestarts();
     void idsUniqueAcrossTwoServers();
     void indexesUniqueAcrossTwoServers();
+    void carriesOnAfterPostgresRestart();
     void badDatabaseRefusedAtStart_data();
     void badDatabaseRefusedAtStart();
 
@@ -325,6 +327,53 @@ void tst_Postgres::indexesUniqueAcrossTwoServers()
     QCOMPARE(indexes, (QList<qint64>{ 1, 2, 3, 4, 5, 6 }));
     QCOMPARE(queryValue(s("SELECT count(DISTINCT idx) FROM files WHERE room = 'room'"), {}), 6);
     QCOMPARE(queryValue(s("SELECT next_index FROM rooms WHERE name = 'room'"), {}), 7);
+}
+
+// PostgreSQL restarted while the room is idle: the server reconnects at its next
+// statement and carries on (uploads, joins, and what it wrote survives its own restart).
+void tst_Postgres::carriesOnAfterPostgresRestart()
+{
+    const QString restart = qEnvironmentVariable("ROOMSHARE_TEST_POSTGRES_RESTART");
+    QVERIFY2(!restart.isEmpty(), "ROOMSHARE_TEST_POSTGRES_RESTART is not set");
+    auto server = newServer(s("data"));
+    QVERIFY(server->start());
+    auto alice = join(*server, s("Alice"));
+    auto bob = join(*server, s("Bob"));
+    QVERIFY(alice && bob);
+    const QByteArray first = randomBytes(1000);
+    QCOMPARE(indexOf(alice->upload(s("before"), first)), 1);
+
+    QSqlDatabase::database(s("mine")).close();
+    QSqlDatabase::database(s("admin")).close();
+    QProcess pg;
+    pg.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    pg.startCommand(restart);
+    QVERIFY(pg.waitForFinished(60000));
+    QCOMPARE(pg.exitCode(), 0);
+    QVERIFY(QSqlDatabase::database(s("mine")).open());
+    QVERIFY(QSqlDatabase::database(s("admin")).open());
+
+    const QByteArray second = randomBytes(3 * 1024 * 1024 + 5);
+    const QJsonObject done = bob->upload(s("after"), second);
+    QCOMPARE(done.value(s("type")).toString(), s("upload-done"));
+    QCOMPARE(indexOf(done), 2);
+    auto carol = join(*server, s("Carol"));
+    QVERIFY(carol);
+    QVERIFY(carol->clientId() != alice->clientId() && carol->clientId() != bob->clientId());
+    QCOMPARE(queryValue(s("SELECT count(*) FROM files"), {}), 2);
+    QCOMPARE(queryValue(s("SELECT count(*) FROM sessions"), {}), 3);
+
+    alice.reset();
+    bob.reset();
+    carol.reset();
+    server->kill();
+    QVERIFY(server->start());
+    QJsonObject joined;
+    auto dave = join(*server, s("Dave"), QString(), &joined);
+    QVERIFY(dave);
+    QCOMPARE(joined.value(s("files")).toArray().size(), 2);
+    QCOMPARE(dave->download(1), first);
+    QCOMPARE(dave->download(2), second);
 }
 
 void tst_Postgres::badDatabaseRefusedAtStart_data()
