@@ -30,3 +30,6 @@ export ROOMSHARE_TEST_POSTGRES_RESTART="bash $here/tests/fixtures/postgres.sh re
 export HOME="$work/home"
 mkdir -p "$HOME"
 timeout 180 "$test_bin"
+# The single-node protocol suite (restarts, resumes, withdrawals, receipts, folders, CRCs)
+# with its metadata in PostgreSQL instead of SQLite.
+timeout 300 "$build/tests/auto/server/tst_serverprotocol"
