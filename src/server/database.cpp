@@ -4,11 +4,9 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QRegularExpression>
-#include <QSqlDriver>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QUrl>
-#include <QUrlQuery>
 #include <QVariant>
 
 #include <atomic>
@@ -94,11 +92,15 @@ bool Database::openConnection(const QString &location, QString *error)
 
     m_backend = Backend::Postgres;
     const QUrl url(location, QUrl::StrictMode);
-    const QString shown = url.isValid() ? url.toDisplayString(QUrl::RemovePassword) : location;
+    // Error messages name the address, never the password (even of a malformed URL).
+    const QString shown = url.isValid()
+        ? url.toDisplayString(QUrl::RemovePassword)
+        : QString(location).replace(QRegularExpression(QStringLiteral("(://[^:@/]*):[^@/]*@")),
+                                    QStringLiteral("\\1@"));
     const QString dbName = url.path().mid(1);
     QString bad;
-    if (!url.isValid())
-        bad = url.errorString();
+    if (!url.isValid()) // not errorString(): it quotes the whole URL, password included
+        bad = QStringLiteral("not a valid URL (bad port or character?)");
     else if (url.host().isEmpty())
         bad = QStringLiteral("no host");
     else if (url.userName().isEmpty())

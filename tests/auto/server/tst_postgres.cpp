@@ -388,6 +388,9 @@ void tst_Postgres::badDatabaseRefusedAtStart_data()
                                              .arg(m_admin.port(5432))
                                       << s("database \"missing\" does not exist");
     QTest::addRow("no user") << s("postgresql://127.0.0.1:5432/roomshare") << s(": no user");
+    QTest::addRow("bad port, password hidden")
+        << s("postgresql://roomshare:hunter2@127.0.0.1:99999/roomshare")
+        << s("bad database URL postgresql://roomshare@127.0.0.1:99999/roomshare: ");
     QTest::addRow("not a URL") << s("sqlite:///tmp/x.db")
                                << s("--database must be a postgresql://");
 }
@@ -406,6 +409,7 @@ void tst_Postgres::badDatabaseRefusedAtStart()
     QCOMPARE(p.exitCode(), 1);
     const QString err = QString::fromUtf8(p.readAllStandardError());
     QVERIFY2(err.contains(s("roomshare-server: ")) && err.contains(expected), qPrintable(err));
+    QVERIFY2(!err.contains(s("hunter2")), qPrintable(err));
     QVERIFY(!p.readAllStandardOutput().contains("listening on"));
 }
 
