@@ -9,6 +9,8 @@ PACKAGES=(
     # Qt 6.4 (Debian 12): core, network, websockets, widgets, svg, sql, test, linguist
     qt6-base-dev qt6-websockets-dev qt6-svg-dev qt6-tools-dev qt6-tools-dev-tools
     qt6-l10n-tools qt6-translations-l10n libqt6sql6-sqlite libgl-dev qt6-qpa-plugins
+    # the PostgreSQL backend (--database postgresql://...) and its test cluster
+    libqt6sql6-psql postgresql
     # hashing, chunk CRCs, QR codes
     libssl-dev zlib1g-dev libqrencode-dev
     # the server's S3 client (--storage s3://, SigV4 signing by CURLOPT_AWS_SIGV4); the

@@ -3,11 +3,14 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QRegularExpression>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QUrl>
 #include <QVariant>
 
 #include <atomic>
+#include <utility>
 
 namespace Roomshare::Server {
 
@@ -38,14 +41,6 @@ QString notNull(const QString &s)
     return s.isNull() ? QStringLiteral("") : s;
 }
 
-bool run(QSqlQuery &q)
-{
-    if (q.exec())
-        return true;
-    qCWarning(lcServer) << "database:" << q.lastError().text() << q.lastQuery();
-    return false;
-}
-
 } // namespace
 
 Database::~Database()
@@ -53,22 +48,109 @@ Database::~Database()
     close();
 }
 
-bool Database::open(const QString &path, QString *error)
+bool Database::isUrl(const QString &location)
 {
-    close();
+    return location.startsWith(QLatin1String("postgresql://"))
+        || location.startsWith(QLatin1String("postgres://"));
+}
+
+QString Database::typed(const QString &sql) const
+{
+    if (m_backend == Backend::Sqlite)
+        return sql;
+    // PostgreSQL's INTEGER has 32 bits: sizes, offsets and times in ms need 64.
+    QString out = sql;
+    out.replace(QRegularExpression(QStringLiteral("\\bINTEGER\\b")), QStringLiteral("BIGINT"));
+    out.replace(QRegularExpression(QStringLiteral("\\bBLOB\\b")), QStringLiteral("BYTEA"));
+    return out;
+}
+
+bool Database::openConnection(const QString &location, QString *error)
+{
     m_connectionName = QStringLiteral("roomshare-%1").arg(++g_connections);
-    QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connectionName);
-    db.setDatabaseName(path);
-    if (!db.open()) {
-        *error = QStringLiteral("cannot open the database %1: %2").arg(path, db.lastError().text());
+    if (!isUrl(location)) {
+        m_backend = Backend::Sqlite;
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connectionName);
+        db.setDatabaseName(location);
+        if (!db.open()) {
+            *error = QStringLiteral("cannot open the database %1: %2")
+                         .arg(location, db.lastError().text());
+            return false;
+        }
+        // WAL keeps readers and the writer apart and makes commits cheap; FULL syncs every
+        // commit so a recorded offset or file is never lost, even to a power cut.
+        for (const char *pragma :
+             { "PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=OFF" }) {
+            if (!exec(QLatin1String(pragma))) {
+                *error = QStringLiteral("cannot prepare the database %1: %2")
+                             .arg(location, db.lastError().text());
+                return false;
+            }
+        }
+        return true;
+    }
+
+    m_backend = Backend::Postgres;
+    const QUrl url(location, QUrl::StrictMode);
+    // Error messages name the address, never the password (even of a malformed URL).
+    const QString shown = url.isValid()
+        ? url.toDisplayString(QUrl::RemovePassword)
+        : QString(location).replace(QRegularExpression(QStringLiteral("(://[^:@/]*):[^@/]*@")),
+                                    QStringLiteral("\\1@"));
+    const QString dbName = url.path().mid(1);
+    QString bad;
+    if (!url.isValid()) // not errorString(): it quotes the whole URL, password included
+        bad = QStringLiteral("not a valid URL (bad port or character?)");
+    else if (url.host().isEmpty())
+        bad = QStringLiteral("no host");
+    else if (url.userName().isEmpty())
+        bad = QStringLiteral("no user");
+    else if (dbName.isEmpty() || dbName.contains(QLatin1Char('/')))
+        bad = QStringLiteral("no database name (postgresql://USER@HOST:PORT/DB)");
+    else if (url.hasQuery() || url.hasFragment())
+        bad = QStringLiteral("options after the database name are not supported");
+    if (!bad.isEmpty()) {
+        *error = QStringLiteral("bad database URL %1: %2").arg(shown, bad);
         return false;
     }
-    // WAL keeps readers and the writer apart and makes commits cheap; FULL syncs every
-    // commit so a recorded offset or file is never lost, even to a power cut.
+    if (!QSqlDatabase::isDriverAvailable(QStringLiteral("QPSQL"))) {
+        *error = QStringLiteral("cannot open the database %1: Qt's PostgreSQL driver (QPSQL, "
+                                "Debian package libqt6sql6-psql) is not installed")
+                     .arg(shown);
+        return false;
+    }
+    QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), m_connectionName);
+    db.setHostName(url.host());
+    db.setPort(url.port(5432));
+    db.setUserName(url.userName());
+    db.setPassword(url.password());
+    db.setDatabaseName(dbName);
+    // An unreachable host fails the start within seconds instead of hanging it.
+    db.setConnectOptions(QStringLiteral("connect_timeout=5;application_name=roomshare-server"));
+    if (!db.open()) {
+        *error = QStringLiteral("cannot open the database %1: %2")
+                     .arg(shown, db.lastError().text().trimmed());
+        return false;
+    }
+    return true;
+}
+
+bool Database::open(const QString &location, QString *error)
+{
+    close();
+    if (!openConnection(location, error))
+        return false;
+    const QString path
+        = isUrl(location) ? QUrl(location).toDisplayString(QUrl::RemovePassword) : location;
+    // Servers starting together on one PostgreSQL would race creating the same tables:
+    // the schema is set up in one transaction under a lock that only they take.
+    if (m_backend == Backend::Postgres
+        && (!beginBatch() || !exec(QStringLiteral("SELECT pg_advisory_xact_lock(7450014)")))) {
+        *error = QStringLiteral("cannot prepare the database %1: %2")
+                     .arg(path, QSqlDatabase::database(m_connectionName).lastError().text());
+        return false;
+    }
     const QStringList setup = {
-        QStringLiteral("PRAGMA journal_mode=WAL"),
-        QStringLiteral("PRAGMA synchronous=FULL"),
-        QStringLiteral("PRAGMA foreign_keys=OFF"),
         QStringLiteral("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER)"),
         QStringLiteral(
             "CREATE TABLE IF NOT EXISTS rooms (name TEXT PRIMARY KEY, next_index INTEGER)"),
@@ -87,7 +169,7 @@ bool Database::open(const QString &path, QString *error)
         QStringLiteral("CREATE TABLE IF NOT EXISTS bans (key TEXT PRIMARY KEY, until INTEGER)"),
     };
     for (const QString &sql : setup) {
-        if (!exec(sql)) {
+        if (!exec(typed(sql))) {
             *error = QStringLiteral("cannot prepare the database %1: %2")
                          .arg(path, QSqlDatabase::database(m_connectionName).lastError().text());
             return false;
@@ -127,11 +209,16 @@ bool Database::open(const QString &path, QString *error)
     };
     for (const auto &a : added) {
         if (!addColumnIfMissing(QLatin1String(a.table), QLatin1String(a.column),
-                                QLatin1String(a.definition))) {
+                                typed(QLatin1String(a.definition)))) {
             *error = QStringLiteral("cannot migrate the database %1: %2")
                          .arg(path, QSqlDatabase::database(m_connectionName).lastError().text());
             return false;
         }
+    }
+    if (m_backend == Backend::Postgres && !commitBatch()) {
+        *error = QStringLiteral("cannot prepare the database %1: %2")
+                     .arg(path, QSqlDatabase::database(m_connectionName).lastError().text());
+        return false;
     }
     return true;
 }
@@ -140,10 +227,21 @@ bool Database::addColumnIfMissing(const QString &table, const QString &column,
                                   const QString &definition)
 {
     QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
-    if (!q.exec(QStringLiteral("PRAGMA table_info(%1)").arg(table)))
-        return false;
-    while (q.next()) {
-        if (q.value(1).toString() == column)
+    if (m_backend == Backend::Sqlite) {
+        if (!q.exec(QStringLiteral("PRAGMA table_info(%1)").arg(table)))
+            return false;
+        while (q.next()) {
+            if (q.value(1).toString() == column)
+                return true;
+        }
+    } else {
+        q.prepare(QStringLiteral("SELECT 1 FROM information_schema.columns WHERE table_schema = "
+                                 "current_schema() AND table_name = ? AND column_name = ?"));
+        q.addBindValue(table);
+        q.addBindValue(column);
+        if (!run(q))
+            return false;
+        if (q.next())
             return true;
     }
     qCInfo(lcServer) << "database: adding" << table << "." << column;
@@ -178,27 +276,69 @@ bool Database::exec(const QString &sql)
     QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
     if (q.exec(sql))
         return true;
+    if (retryable() && reconnect() && q.exec(sql))
+        return true;
     qCWarning(lcServer) << "database:" << q.lastError().text() << sql;
     return false;
 }
 
-qint64 Database::counter(const QString &key) const
+bool Database::run(QSqlQuery &q) const
 {
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
-    q.prepare(QStringLiteral("SELECT value FROM meta WHERE key = ?"));
-    q.addBindValue(key);
-    if (run(q) && q.next())
-        return q.value(0).toLongLong();
-    return 0;
+    if (q.exec())
+        return true;
+    // After a reconnection the statements prepared on the old connection are gone:
+    // prepare it again. A statement outside a transaction that failed changed nothing,
+    // so running it once more is safe (unless the connection died between the commit and
+    // its answer: then a download count or a counter block may be counted twice).
+    if (retryable() && reconnect()) {
+        QSqlQuery again(QSqlDatabase::database(m_connectionName, false));
+        if (again.prepare(q.lastQuery())) {
+            for (const QVariant &v : q.boundValues())
+                again.addBindValue(v);
+            if (again.exec()) {
+                q = std::move(again);
+                return true;
+            }
+        }
+    }
+    qCWarning(lcServer) << "database:" << q.lastError().text() << q.lastQuery();
+    return false;
 }
 
-bool Database::setCounter(const QString &key, qint64 value)
+bool Database::retryable() const
 {
+    return m_backend == Backend::Postgres && !m_inBatch;
+}
+
+bool Database::reconnect() const
+{
+    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    {
+        QSqlQuery ping(db);
+        if (ping.exec(QStringLiteral("SELECT 1")))
+            return true; // the connection is fine; the statement itself failed
+    }
+    // PostgreSQL restarted or the connection broke: QPSQL does not reconnect by itself.
+    db.close();
+    if (!db.open()) {
+        qCWarning(lcServer) << "database: cannot reconnect:" << db.lastError().text();
+        return false;
+    }
+    qCInfo(lcServer) << "database: reconnected to" << db.hostName() << db.port();
+    return true;
+}
+
+qint64 Database::reserveCounter(const QString &key, qint64 block)
+{
+    // One statement, so it is atomic on both backends (SQLite 3.35+ has RETURNING).
     QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
-    q.prepare(QStringLiteral("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)"));
+    q.prepare(QStringLiteral("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO "
+                             "UPDATE SET value = meta.value + excluded.value RETURNING value"));
     q.addBindValue(key);
-    q.addBindValue(value);
-    return run(q);
+    q.addBindValue(block);
+    if (run(q) && q.next())
+        return q.value(0).toLongLong();
+    return -1;
 }
 
 QHash<QString, qint64> Database::loadRooms() const
@@ -216,7 +356,9 @@ QHash<QString, qint64> Database::loadRooms() const
 bool Database::saveRoom(const QString &name, qint64 nextIndex)
 {
     QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
-    q.prepare(QStringLiteral("INSERT OR REPLACE INTO rooms (name, next_index) VALUES (?, ?)"));
+    q.prepare(
+        QStringLiteral("INSERT INTO rooms (name, next_index) VALUES (?, ?) ON CONFLICT (name) DO "
+                       "NOTHING"));
     q.addBindValue(name);
     q.addBindValue(nextIndex);
     return run(q);
@@ -277,8 +419,8 @@ bool Database::deleteFile(const QString &room, qint64 index)
 bool Database::addDelivery(const QString &room, qint64 index, const Delivery &delivery)
 {
     QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
-    q.prepare(QStringLiteral("INSERT OR IGNORE INTO deliveries (room, idx, client_id, name, at) "
-                             "VALUES (?, ?, ?, ?, ?)"));
+    q.prepare(QStringLiteral("INSERT INTO deliveries (room, idx, client_id, name, at) VALUES "
+                             "(?, ?, ?, ?, ?) ON CONFLICT (room, idx, client_id) DO NOTHING"));
     q.addBindValue(room);
     q.addBindValue(index);
     q.addBindValue(delivery.clientId);
@@ -332,8 +474,11 @@ bool Database::saveSession(const Session &s)
 {
     QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
     q.prepare(QStringLiteral(
-        "INSERT OR REPLACE INTO sessions (id, room, client_id, name, role, "
-        "last_seen, token_expires, owner, present) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+        "INSERT INTO sessions (id, room, client_id, name, role, last_seen, token_expires, owner, "
+        "present) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET room = "
+        "excluded.room, client_id = excluded.client_id, name = excluded.name, role = "
+        "excluded.role, last_seen = excluded.last_seen, token_expires = excluded.token_expires, "
+        "owner = excluded.owner, present = excluded.present"));
     q.addBindValue(s.id);
     q.addBindValue(s.room);
     q.addBindValue(s.clientId);
@@ -373,7 +518,8 @@ bool Database::saveBan(const QString &key, qint64 until, qint64 nowSecs)
     expired.prepare(QStringLiteral("DELETE FROM bans WHERE until <= ?"));
     expired.addBindValue(nowSecs);
     QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
-    q.prepare(QStringLiteral("INSERT OR REPLACE INTO bans (key, until) VALUES (?, ?)"));
+    q.prepare(QStringLiteral("INSERT INTO bans (key, until) VALUES (?, ?) ON CONFLICT (key) DO "
+                             "UPDATE SET until = excluded.until"));
     q.addBindValue(key);
     q.addBindValue(until);
     return run(expired) && run(q);
@@ -421,11 +567,21 @@ bool Database::insertUpload(const Upload &u)
 {
     QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
     q.prepare(
-        QStringLiteral("INSERT OR REPLACE INTO uploads (id, storage, room, session, "
+        QStringLiteral("INSERT INTO uploads (id, storage, room, session, "
                        "sender_id, sender, name, size, mime, broadcast, recipients, "
                        "durable, last_activity, end_sha256, owner, expires_in, max_downloads, "
                        "folder_group, folder_path, folder_size) "
-                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                       "ON CONFLICT (id) DO UPDATE SET storage = excluded.storage, room = "
+                       "excluded.room, session = excluded.session, sender_id = "
+                       "excluded.sender_id, sender = excluded.sender, name = excluded.name, "
+                       "size = excluded.size, mime = excluded.mime, broadcast = "
+                       "excluded.broadcast, recipients = excluded.recipients, durable = "
+                       "excluded.durable, last_activity = excluded.last_activity, end_sha256 = "
+                       "excluded.end_sha256, owner = excluded.owner, expires_in = "
+                       "excluded.expires_in, max_downloads = excluded.max_downloads, "
+                       "folder_group = excluded.folder_group, folder_path = "
+                       "excluded.folder_path, folder_size = excluded.folder_size"));
     q.addBindValue(qint64(u.id));
     q.addBindValue(u.storageId);
     q.addBindValue(u.room);
@@ -462,14 +618,19 @@ bool Database::updateUploadProgress(quint32 id, qint64 durable, qint64 lastActiv
 bool Database::recordCheckpoint(quint32 id, qint64 durable, qint64 lastActivityMs)
 {
     // A WAL commit under synchronous=FULL is an fdatasync on the event-loop thread: once
-    // per 4 MiB uploaded, 0.2-0.4 s per GiB here.
+    // per 4 MiB uploaded, 0.2-0.4 s per GiB here. PostgreSQL's counterpart is an
+    // asynchronous commit: the server has the row at once, its disk with the next flush.
+    const bool sqlite = m_backend == Backend::Sqlite;
+    const QString relaxed = sqlite ? QStringLiteral("PRAGMA synchronous=NORMAL")
+                                   : QStringLiteral("SET synchronous_commit TO OFF");
+    const QString strict = sqlite ? QStringLiteral("PRAGMA synchronous=FULL")
+                                  : QStringLiteral("SET synchronous_commit TO ON");
     QSqlQuery pragma(QSqlDatabase::database(m_connectionName, false));
-    if (!pragma.exec(QStringLiteral("PRAGMA synchronous=NORMAL")))
+    if (!pragma.exec(relaxed))
         return updateUploadProgress(id, durable, lastActivityMs);
     const bool ok = updateUploadProgress(id, durable, lastActivityMs);
-    if (!pragma.exec(QStringLiteral("PRAGMA synchronous=FULL"))) {
-        qCWarning(lcServer) << "database: cannot restore synchronous=FULL:"
-                            << pragma.lastError().text();
+    if (!pragma.exec(strict)) {
+        qCWarning(lcServer) << "database: cannot restore" << strict << pragma.lastError().text();
         return false;
     }
     return ok;
@@ -496,25 +657,50 @@ bool Database::deleteUpload(quint32 id)
     return run(q);
 }
 
-bool Database::publish(const QList<StoredFile> &files)
+bool Database::publish(QList<StoredFile> &files, const QHash<QString, qint64> &localNext)
 {
     if (!beginBatch())
         return false;
     QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    // 1. The indexes: each room's row moves past its new files; the update locks the row
+    // until the commit, so another server publishing to the room waits for this one.
+    QHash<QString, qint64> counts;
+    for (const StoredFile &f : files)
+        ++counts[f.room];
+    QSqlQuery allocate(db);
+    allocate.prepare(QStringLiteral(
+        "INSERT INTO rooms (name, next_index) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET "
+        "next_index = CASE WHEN rooms.next_index + ? > excluded.next_index THEN "
+        "rooms.next_index + ? ELSE excluded.next_index END RETURNING next_index"));
+    QHash<QString, qint64> firstIndex;
+    bool ok = true;
+    for (auto it = counts.cbegin(); ok && it != counts.cend(); ++it) {
+        allocate.addBindValue(it.key());
+        allocate.addBindValue(localNext.value(it.key(), 1) + it.value());
+        allocate.addBindValue(it.value());
+        allocate.addBindValue(it.value());
+        ok = run(allocate) && allocate.next();
+        if (ok)
+            firstIndex.insert(it.key(), allocate.value(0).toLongLong() - it.value());
+        allocate.finish();
+    }
+    for (StoredFile &f : files) {
+        if (ok)
+            f.index = firstIndex[f.room]++;
+    }
+
+    // 2. The files, and their uploads are over.
     QSqlQuery insert(db);
     insert.prepare(QStringLiteral(
         "INSERT INTO files (room, idx, storage, name, size, mime, sha256, sender, sender_id, "
         "created_at, expires_at, broadcast, recipients, upload_id, owner, max_downloads, "
         "block_crcs, folder_group, folder_path, folder_size) VALUES "
         "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-    QSqlQuery advance(db);
-    advance.prepare(
-        QStringLiteral("INSERT OR REPLACE INTO rooms (name, next_index) VALUES (?, ?)"));
     QSqlQuery remove(db);
     remove.prepare(QStringLiteral("DELETE FROM uploads WHERE id = ?"));
-    QHash<QString, qint64> nextIndexes;
-    bool ok = true;
     for (const StoredFile &f : files) {
+        if (!ok)
+            break;
         insert.addBindValue(f.room);
         insert.addBindValue(f.index);
         insert.addBindValue(f.storageId);
@@ -537,14 +723,6 @@ bool Database::publish(const QList<StoredFile> &files)
         insert.addBindValue(f.folder.groupSize);
         remove.addBindValue(qint64(f.uploadId));
         ok = run(insert) && run(remove);
-        if (!ok)
-            break;
-        nextIndexes[f.room] = qMax(nextIndexes.value(f.room), f.index + 1);
-    }
-    for (auto it = nextIndexes.cbegin(); ok && it != nextIndexes.cend(); ++it) {
-        advance.addBindValue(it.key());
-        advance.addBindValue(it.value());
-        ok = run(advance);
     }
     if (ok && commitBatch())
         return true;
@@ -558,14 +736,17 @@ bool Database::publish(const QList<StoredFile> &files)
 bool Database::beginBatch()
 {
     QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
-    if (db.transaction())
+    if (db.transaction() || (retryable() && reconnect() && db.transaction())) {
+        m_inBatch = true;
         return true;
+    }
     qCWarning(lcServer) << "database: cannot begin a transaction" << db.lastError().text();
     return false;
 }
 
 bool Database::commitBatch()
 {
+    m_inBatch = false;
     QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
     if (db.commit())
         return true;
@@ -576,6 +757,7 @@ bool Database::commitBatch()
 
 void Database::rollbackBatch()
 {
+    m_inBatch = false;
     QSqlDatabase::database(m_connectionName, false).rollback();
 }
 

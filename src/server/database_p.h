@@ -5,28 +5,43 @@
 #include <QHash>
 #include <QList>
 #include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QString>
 
 namespace Roomshare::Server {
 
-//! The server's metadata in SQLite (Qt SQL, QSQLITE driver, WAL journal): rooms, files,
-//! sessions and uploads in progress, plus the id counters. See docs/protocol.md,
-//! "Persistence". Every write is its own transaction unless stated otherwise; a failed
-//! write is logged and reported as false.
+//! The server's metadata through Qt SQL: rooms, files, sessions and uploads in progress,
+//! plus the id counters. See docs/protocol.md, "Persistence". Two backends share every
+//! statement: SQLite (QSQLITE, WAL journal, the default) and PostgreSQL (QPSQL, for several
+//! nodes on one database); their differences are in one place, DatabaseDialect in
+//! database.cpp. Every write is its own transaction unless stated otherwise; a failed write
+//! is logged and reported as false.
 class Database final
 {
 public:
+    enum class Backend { Sqlite, Postgres };
+
     Database() = default;
     ~Database();
     Q_DISABLE_COPY_MOVE(Database)
 
-    bool open(const QString &path, QString *error);
+    //! True for a `postgresql://` (or `postgres://`) URL, which open() takes as PostgreSQL.
+    static bool isUrl(const QString &location);
+    //! Opens \a location, a SQLite file path or `postgresql://USER[:PASSWORD]@HOST[:PORT]/DB`,
+    //! and creates or migrates the tables. On failure \a error names the location (without
+    //! a password) and the cause.
+    bool open(const QString &location, QString *error);
     void close();
+    Backend backend() const { return m_backend; }
 
-    qint64 counter(const QString &key) const;
-    bool setCounter(const QString &key, qint64 value);
+    //! Reserves \a block ids of counter \a key in one atomic statement, so servers sharing
+    //! the database (and restarts) never hand out the same id: returns the new top, the ids
+    //! top - block + 1 .. top being this caller's; -1 on failure.
+    qint64 reserveCounter(const QString &key, qint64 block);
 
     QHash<QString, qint64> loadRooms() const; //!< name -> next index
+    //! Records a new room; a room already recorded (by another server on the same
+    //! database) keeps its next index, which only publish() advances.
     bool saveRoom(const QString &name, qint64 nextIndex);
 
     QList<StoredFile> loadFiles() const; //!< storagePath is left empty
@@ -62,10 +77,13 @@ public:
     //! start.
     bool setUploadEnd(quint32 id, qint64 durable, qint64 lastActivityMs, const QString &sha256);
     bool deleteUpload(quint32 id);
-    //! The publish step, in one transaction: stores \a files (their indexes already
-    //! chosen), advances each room's next index past them and deletes their upload rows.
-    //! After a commit the files exist for everyone, so each is announced exactly once.
-    bool publish(const QList<StoredFile> &files);
+    //! The publish step, in one transaction: gives \a files their indexes from each room's
+    //! next index in the database (at least \a localNext[room], the index this server would
+    //! pick), stores them, advances the rooms past them and deletes their upload rows. The
+    //! room's row stays locked until the commit, so servers sharing a database never give
+    //! out an index twice. After a commit the files exist for everyone, so each is
+    //! announced exactly once. On failure the indexes in \a files mean nothing.
+    bool publish(QList<StoredFile> &files, const QHash<QString, qint64> &localNext);
 
     //! Group commit: the writes between beginBatch() and commitBatch() are one transaction,
     //! so one sync of the database covers all of them. commitBatch() rolls back and returns
@@ -76,10 +94,21 @@ public:
 
 private:
     bool exec(const QString &sql);
+    //! Runs prepared \a q; on PostgreSQL outside a batch, a failure caused by a lost
+    //! connection reconnects and runs it once more. Failures are logged.
+    bool run(QSqlQuery &q) const;
+    bool retryable() const;
+    //! True when the connection works, after opening it again if it was lost.
+    bool reconnect() const;
     //! The migration of a database written by an older server: ALTER TABLE ADD COLUMN
     //! unless \a table already has \a column.
     bool addColumnIfMissing(const QString &table, const QString &column, const QString &definition);
+    bool openConnection(const QString &location, QString *error);
+    //! \a sql with the backend's column types (BIGINT, BYTEA for PostgreSQL).
+    QString typed(const QString &sql) const;
     QString m_connectionName;
+    Backend m_backend = Backend::Sqlite;
+    bool m_inBatch = false; //!< between beginBatch() and commitBatch()/rollbackBatch()
 };
 
 } // namespace Roomshare::Server

@@ -359,6 +359,13 @@ int runServer(QCoreApplication &app, QStringList arguments)
         QStringLiteral("Allow plain ws:// on an address other machines can reach: tokens, "
                        "session ids and files travel in clear."));
     parser.addOptions({ selfSignedOption, insecureOption });
+    // Issue 14: metadata in PostgreSQL, shared by several nodes.
+    const QCommandLineOption databaseOption(
+        QStringLiteral("database"),
+        QStringLiteral("Keep rooms, files, sessions and uploads in PostgreSQL instead of "
+                       "DIR/roomshare.db: postgresql://USER[:PASSWORD]@HOST[:PORT]/DB."),
+        QStringLiteral("URL"));
+    parser.addOption(databaseOption);
 
     // --config FILE (the package's /etc/roomshare/server.conf): `key = value` lines, each key
     // one option above without its "--"; they go before the command line's own, which wins.
@@ -378,7 +385,8 @@ int runServer(QCoreApplication &app, QStringList arguments)
               ttlOption,       partialTtlOption,   pingOption,       idleOption,
               roomOption,      tlsCertOption,      tlsKeyOption,     originOption,
               publicUrlOption, perAddressOption,   noLobbyOption,    knockTimeoutOption,
-              announceOption,  announceNameOption, selfSignedOption, insecureOption },
+              announceOption,  announceNameOption, selfSignedOption, insecureOption,
+              databaseOption },
             parser.optionNames(), arguments, &configError);
         if (!withFile) {
             printError(configError);
@@ -441,6 +449,13 @@ int runServer(QCoreApplication &app, QStringList arguments)
         return fail(QStringLiteral("no data folder; pass --data DIR"));
     if (!QDir().mkpath(options.dataDir))
         return fail(QStringLiteral("cannot create data folder %1").arg(options.dataDir));
+    options.databaseUrl = parser.value(databaseOption);
+    if (parser.isSet(databaseOption)
+        && !options.databaseUrl.startsWith(QLatin1String("postgresql://"))
+        && !options.databaseUrl.startsWith(QLatin1String("postgres://")))
+        return fail(QStringLiteral("--database must be a postgresql://USER@HOST:PORT/DB URL, "
+                                   "not %1")
+                        .arg(options.databaseUrl));
     const QString secretPath = parser.isSet(secretOption)
         ? parser.value(secretOption)
         : QDir(options.dataDir).absoluteFilePath(QStringLiteral("secret"));

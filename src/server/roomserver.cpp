@@ -67,27 +67,41 @@ Room *RoomServerPrivate::room(const QString &name)
 QString RoomServerPrivate::nextClientId()
 {
     // Counters are reserved in blocks in the database, so ids stay unique across restarts
-    // (a crash skips the rest of a block) without a write per id.
-    if (++clientCounter > clientCounterReserved) {
-        clientCounterReserved = clientCounter + CounterBlock;
-        db.setCounter(QStringLiteral("client"), qint64(clientCounterReserved));
+    // and across servers sharing the database (a crash skips the rest of a block) without
+    // a write per id.
+    if (clientCounter >= clientCounterReserved) {
+        const qint64 top = db.reserveCounter(QStringLiteral("client"), qint64(CounterBlock));
+        if (top > 0) {
+            clientCounterReserved = quint64(top);
+            clientCounter = clientCounterReserved - CounterBlock;
+        } else {
+            qCWarning(lcServer) << "cannot reserve client ids; ids may repeat after a restart";
+            clientCounterReserved = clientCounter + CounterBlock;
+        }
     }
-    return QLatin1Char('c') + QString::number(clientCounter);
+    return QLatin1Char('c') + QString::number(++clientCounter);
 }
 
 quint32 RoomServerPrivate::nextTransferId()
 {
     // Upload and download ids share one counter so log lines are unambiguous; 0 is skipped
     // after the (theoretical) wrap-around.
-    if (++transferCounter == 0)
-        ++transferCounter;
-    while (uploads.count(transferCounter) || publishedUploads.contains(transferCounter))
-        ++transferCounter;
-    if (transferCounter > transferCounterReserved || transferCounterReserved == 0) {
-        transferCounterReserved = transferCounter + quint32(CounterBlock);
-        db.setCounter(QStringLiteral("transfer"), qint64(transferCounterReserved));
+    for (;;) {
+        if (transferCounter == transferCounterReserved) {
+            const qint64 top = db.reserveCounter(QStringLiteral("transfer"), qint64(CounterBlock));
+            if (top > 0) {
+                transferCounterReserved = quint32(top);
+            } else {
+                qCWarning(lcServer) << "cannot reserve transfer ids; ids may repeat";
+                transferCounterReserved = transferCounter + quint32(CounterBlock);
+            }
+            transferCounter = transferCounterReserved - quint32(CounterBlock);
+        }
+        if (++transferCounter == 0)
+            continue;
+        if (!uploads.count(transferCounter) && !publishedUploads.contains(transferCounter))
+            return transferCounter;
     }
-    return transferCounter;
 }
 
 int RoomServerPrivate::sessionGraceMs() const
@@ -99,10 +113,14 @@ bool RoomServerPrivate::loadState(QString *error)
 {
     if (!storage.open(options.dataDir, error))
         return false;
-    if (!db.open(QDir(storage.dataDir()).absoluteFilePath(QStringLiteral("roomshare.db")), error))
+    const QString database = options.databaseUrl.isEmpty()
+        ? QDir(storage.dataDir()).absoluteFilePath(QStringLiteral("roomshare.db"))
+        : options.databaseUrl;
+    if (!db.open(database, error))
         return false;
-    clientCounter = clientCounterReserved = quint64(db.counter(QStringLiteral("client")));
-    transferCounter = transferCounterReserved = quint32(db.counter(QStringLiteral("transfer")));
+    // The first id handed out reserves a block (nextClientId()).
+    clientCounter = clientCounterReserved = 0;
+    transferCounter = transferCounterReserved = 0;
 
     const auto roomRows = db.loadRooms();
     for (auto it = roomRows.cbegin(); it != roomRows.cend(); ++it) {
@@ -112,6 +130,9 @@ bool RoomServerPrivate::loadState(QString *error)
     }
     QSet<QString> knownFiles;
     QSet<QString> knownPartials;
+    // A shared database (PostgreSQL) may hold other servers' uploads and files, whose data
+    // is on their disks: never delete those rows, just leave them out here.
+    const bool shared = db.backend() == Database::Backend::Postgres;
 
     // Uploads: a partial file is cut back to its durable offset. An upload whose partial is
     // gone but whose file is in files/ crashed between the rename and the publishing
@@ -140,6 +161,8 @@ bool RoomServerPrivate::loadState(QString *error)
         } else if (QFile::exists(final) && u->endReceived) {
             knownFiles.insert(u->storageId);
             toPublish.append(u.release());
+        } else if (shared) {
+            qCInfo(lcServer) << "upload" << u->id << "has no data here; leaving it alone";
         } else {
             qCInfo(lcServer) << "upload" << u->id << "lost its data; forgetting it";
             db.deleteUpload(u->id);
@@ -149,6 +172,11 @@ bool RoomServerPrivate::loadState(QString *error)
     const QList<StoredFile> fileRows = db.loadFiles();
     for (StoredFile f : fileRows) {
         f.storagePath = storage.filePath(f.storageId);
+        if (!QFile::exists(f.storagePath) && shared) {
+            qCInfo(lcServer) << "file" << f.index << "of room" << f.room
+                             << "has no data here; leaving it alone";
+            continue;
+        }
         if (!QFile::exists(f.storagePath)) {
             qCWarning(lcServer) << "file" << f.index << "of room" << f.room
                                 << "lost its storage; removing it";

@@ -165,14 +165,13 @@ void RoomServerPrivate::flushCommits()
     // 4. One transaction publishes them all: from its commit on they are listed for
     // everyone, so each is announced exactly once.
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    std::map<QString, qint64> nextIndexes;
+    QHash<QString, qint64> localNext;
     QList<StoredFile> files;
     files.reserve(qsizetype(batch.size()));
     for (const Upload *u : batch) {
         Room *r = room(u->room);
-        auto next = nextIndexes.try_emplace(r->name(), r->nextIndex()).first;
-        StoredFile file;
-        file.index = next->second++;
+        localNext.insert(r->name(), r->nextIndex());
+        StoredFile file; // its index comes from the publishing transaction
         file.room = u->room;
         file.name = u->name;
         file.size = u->size;
@@ -197,7 +196,7 @@ void RoomServerPrivate::flushCommits()
             file.blockCrcs = u->crcs.blocks();
         files.append(std::move(file));
     }
-    if (!db.publish(files)) {
+    if (!db.publish(files, localNext)) {
         // Undo the renames so the uploads are dropped cleanly (nothing partial is kept).
         for (const Upload *u : batch) {
             if (!u->inPlace)

@@ -25,6 +25,9 @@ struct ServerOptions
     //! Folder for received files and metadata: RoomServer keeps `partial/`, `files/` and
     //! the database `roomshare.db` below it.
     QString dataDir;
+    //! Where the metadata lives instead of `roomshare.db`: a PostgreSQL URL,
+    //! `postgresql://USER[:PASSWORD]@HOST[:PORT]/DB` (Database::open()). Empty: SQLite.
+    QString databaseUrl;
     //! HMAC key that join tokens are verified with. Must not be empty.
     QByteArray secret;
     qint64 maxFileSize = qint64(16) * 1024 * 1024 * 1024; //!< bytes; 0 means unlimited

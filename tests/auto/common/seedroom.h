@@ -41,7 +41,7 @@ inline bool seedRoom(const QString &dataDir, const QString &room, int count, int
     QList<StoredFile> files;
     for (int i = 1; i <= count; ++i) {
         StoredFile f;
-        f.index = i;
+        f.index = i; // what publish() gives them in a new room
         f.room = room;
         f.name = longName(i, nameLength);
         f.size = 0;
@@ -58,7 +58,7 @@ inline bool seedRoom(const QString &dataDir, const QString &room, int count, int
             return false;
         files.append(f);
     }
-    return db.publish(files);
+    return db.publish(files, {});
 }
 
 //! Records \a count partial uploads of \a room owned by session \a sessionId, with ids from

@@ -21,6 +21,7 @@
 #include <QRandomGenerator>
 #include <QSignalSpy>
 #include <QSqlDatabase>
+#include <QSqlError>
 #include <QSqlQuery>
 #include <QTcpSocket>
 #include <QTemporaryDir>
@@ -144,10 +145,24 @@ private:
     std::unique_ptr<QTemporaryDir> m_dir;
     std::unique_ptr<RoomServer> m_server;
     ServerOptions m_options;
+    //! ROOMSHARE_TEST_POSTGRES (tests/extra/scaleout-pg.sh): every server of these tests
+    //! then keeps its metadata in a fresh PostgreSQL database of that cluster.
+    QUrl m_postgres;
+    int m_databases = 0;
 };
 
 void tst_ServerProtocol::initTestCase()
 {
+    const QString postgres = qEnvironmentVariable("ROOMSHARE_TEST_POSTGRES");
+    if (!postgres.isEmpty()) {
+        m_postgres = QUrl(postgres);
+        QSqlDatabase admin = QSqlDatabase::addDatabase(s("QPSQL"), s("admin"));
+        admin.setHostName(m_postgres.host());
+        admin.setPort(m_postgres.port(5432));
+        admin.setUserName(m_postgres.userName());
+        admin.setDatabaseName(m_postgres.path().mid(1));
+        QVERIFY2(admin.open(), qPrintable(admin.lastError().text()));
+    }
     QLoggingCategory::setFilterRules(QStringLiteral("roomshare.server.debug=false\n"
                                                     "roomshare.server.info=false"));
 }
@@ -176,6 +191,15 @@ void tst_ServerProtocol::startServer(const std::function<void(ServerOptions &)> 
     // These tests speak the raw protocol and close sockets without `leave`: announce the
     // departure at once instead of after the resume grace period (tested in tst_resume).
     options.sessionGraceMs = 0;
+    if (!m_postgres.isEmpty()) {
+        const QString name
+            = s("sp%1_%2").arg(QCoreApplication::applicationPid()).arg(++m_databases);
+        QSqlQuery create(QSqlDatabase::database(s("admin")));
+        QVERIFY2(create.exec(s("CREATE DATABASE ") + name), qPrintable(create.lastError().text()));
+        QUrl url = m_postgres;
+        url.setPath(QLatin1Char('/') + name);
+        options.databaseUrl = url.toString();
+    }
     if (configure)
         configure(options);
     m_options = options;
@@ -1085,6 +1109,8 @@ void tst_ServerProtocol::ownFilesAcrossSessionsAndRestart()
 // counted from then on.
 void tst_ServerProtocol::migratesOldDatabase()
 {
+    if (!m_postgres.isEmpty())
+        QSKIP("the migration of an old SQLite file; PostgreSQL tables are created new");
     m_server.reset();
     for (const QString &name : { s("roomshare.db"), s("roomshare.db-wal"), s("roomshare.db-shm") })
         QFile::remove(m_dir->filePath(name));
