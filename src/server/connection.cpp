@@ -1207,7 +1207,10 @@ void Connection::pumpDownloads()
                 QJsonObject end = message("download-end");
                 end.insert(QStringLiteral("downloadId"), qint64(id));
                 sendJson(end);
-                qCDebug(lcServer) << "download" << id << "sent completely";
+                qCDebug(lcServer) << "download" << id << "sent completely; window"
+                                  << d.window.window() << "min rtt ms"
+                                  << double(d.window.minRttNs()) / 1e6 << "rate MB/s"
+                                  << d.window.rate() / 1e6;
                 m_downloads.erase(id);
                 progressed = true;
                 // After download-end: a download limit reached here withdraws the file,
