@@ -42,14 +42,20 @@ void FaultProxy::flushDelayed()
                 queue.pop_front();
             }
         }
-        if (p->closeWhenFlushed && p->delayed[0].empty() && p->delayed[1].empty()) {
-            closePair(p, false);
-            continue;
-        }
         // Room in the queue again: read what waits in the kernel.
         forward(p, ClientToServer);
         if (m_pairs.contains(p))
             forward(p, ServerToClient);
+        if (!m_pairs.contains(p))
+            continue;
+        // Closed only once nothing waits: neither in the queues nor in the sockets' read
+        // buffers (a delayed direction reads at most DelayReadBuffer ahead, so the peer's
+        // last bytes may still be there when it closes).
+        if (p->closeWhenFlushed && p->delayed[0].empty() && p->delayed[1].empty()
+            && p->client->bytesAvailable() == 0 && p->server->bytesAvailable() == 0) {
+            closePair(p, false);
+            continue;
+        }
     }
     qint64 next = -1;
     for (const Pair *p : std::as_const(m_pairs)) {
@@ -172,7 +178,9 @@ void FaultProxy::peerClosed(Pair *pair)
     if (!m_pairs.contains(pair))
         return;
     // Bytes still waiting out their delay go out first, as a link would deliver them.
-    if (pair->delayedBytes[ClientToServer] > 0 || pair->delayedBytes[ServerToClient] > 0) {
+    if (pair->delayedBytes[ClientToServer] > 0 || pair->delayedBytes[ServerToClient] > 0
+        || ((m_delayMs[ClientToServer] > 0 || m_delayMs[ServerToClient] > 0)
+            && (pair->client->bytesAvailable() > 0 || pair->server->bytesAvailable() > 0))) {
         pair->closeWhenFlushed = true;
         return;
     }
@@ -252,8 +260,6 @@ void FaultProxy::forward(Pair *pair, Direction direction)
         return; // waits in the socket until releaseHeld()
     qint64 allowed = allowance(direction);
     if (m_delayMs[direction] > 0) {
-        if (pair->closeWhenFlushed)
-            return;
         allowed
             = std::min(allowed, DelayBuffer - pair->delayedBytes[direction] - to->bytesToWrite());
         if (allowed <= 0)
@@ -337,7 +343,12 @@ void FaultProxy::closePair(Pair *pair, bool abort)
             s->abort();
         else
             s->disconnectFromHost();
-        s->deleteLater();
+        // A graceful close first writes out what is still buffered; deleting the socket
+        // before that would drop it (the end of a stream the peer closed after sending).
+        if (s->state() == QAbstractSocket::UnconnectedState)
+            s->deleteLater();
+        else
+            connect(s, &QAbstractSocket::disconnected, s, &QObject::deleteLater);
     }
     delete pair;
 }
