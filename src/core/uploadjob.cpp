@@ -377,6 +377,8 @@ void UploadJob::handleDone(const FileInfo &file)
         return;
     m_announced = file;
     m_info.fileIndex = file.index;
+    qCDebug(lcCore) << "upload" << m_info.id << "done; window" << m_window.window() << "min rtt ms"
+                    << double(m_window.minRttNs()) / 1e6 << "rate MB/s" << m_window.rate() / 1e6;
     if (m_info.processedBytes < m_info.totalBytes)
         addProcessed(m_info.totalBytes - m_info.processedBytes);
     m_file.close();
