@@ -290,6 +290,7 @@ void UploadJob::resumeAfterReconnect()
 void UploadJob::rewindTo(qint64 offset)
 {
     m_sent = offset;
+    m_window.restart(offset);
     if (!m_file.seek(offset))
         fail(ErrorCode::LocalFileError,
              QStringLiteral("Cannot seek in %1: %2").arg(m_info.localPath, m_file.errorString()));
@@ -301,7 +302,7 @@ void UploadJob::pump()
         return;
     if (m_hashed < m_sent && !rehashPrefix())
         return;
-    while (m_sent < m_info.totalBytes && m_sent - m_acked < Protocol::UploadWindow
+    while (m_sent < m_info.totalBytes && m_sent - m_acked < m_window.window()
            && room()->socketBacklog() < MaxSocketBacklog) {
         const qint64 n = qMin(Protocol::ChunkSize, m_info.totalBytes - m_sent);
         DataFrames::ChunkFrame chunk(n);
@@ -331,6 +332,7 @@ void UploadJob::pump()
         if (m_sent < m_sentMax)
             m_info.resentBytes += qMin(n, m_sentMax - m_sent);
         m_sent += n;
+        m_window.sent(m_sent, AckWindow::nowNs());
         m_sentMax = qMax(m_sentMax, m_sent);
     }
     if (m_sent == m_info.totalBytes && !m_endSent) {
@@ -350,6 +352,7 @@ void UploadJob::handleAck(qint64 offset)
         return;
     addProcessed(offset - m_acked);
     m_acked = offset;
+    m_window.acked(offset, AckWindow::nowNs());
     pump();
 }
 
@@ -374,6 +377,8 @@ void UploadJob::handleDone(const FileInfo &file)
         return;
     m_announced = file;
     m_info.fileIndex = file.index;
+    qCDebug(lcCore) << "upload" << m_info.id << "done; window" << m_window.window() << "min rtt ms"
+                    << double(m_window.minRttNs()) / 1e6 << "rate MB/s" << m_window.rate() / 1e6;
     if (m_info.processedBytes < m_info.totalBytes)
         addProcessed(m_info.totalBytes - m_info.processedBytes);
     m_file.close();

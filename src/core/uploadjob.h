@@ -2,6 +2,7 @@
 
 #include <QFile>
 
+#include "ackwindow.h"
 #include "backgroundsha256.h"
 #include "chunkheader.h"
 #include "fileinfo.h"
@@ -81,6 +82,7 @@ private:
     qint64 m_sent = 0;
     qint64 m_sentMax = 0; //!< the furthest m_sent ever got, to count re-sent bytes
     qint64 m_acked = 0;
+    AckWindow m_window; //!< how far m_sent may run ahead of m_acked
     quint32 m_wireId = 0;
     bool m_endSent = false;
     bool m_paused = false;

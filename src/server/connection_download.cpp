@@ -98,6 +98,7 @@ void Connection::handleDownloadBegin(const QJsonObject &msg, const QJsonValue &r
     }
     download->sent = *offset;
     download->acked = *offset;
+    download->window.restart(*offset);
     const quint32 id = download->id;
     m_downloads.emplace(id, std::move(download));
     qCInfo(lcServer) << m_clientId << "download" << id << "of file" << *index << "from" << *offset;
@@ -126,6 +127,7 @@ void Connection::handleDownloadAck(const QJsonObject &msg, const QJsonValue &rid
     Download &download = *it->second;
     // An ack can only confirm bytes that were sent; clamp rather than trust it.
     download.acked = qBound(download.acked, *offset, download.sent);
+    download.window.acked(download.acked, AckWindow::nowNs());
     pumpDownloads();
 }
 
@@ -206,7 +208,7 @@ void Connection::pumpDownloads()
             Download &d = *it->second;
             const qint64 size = d.file->size;
             if (d.sent < size) {
-                if (d.sent - d.acked >= Protocol::DownloadWindow)
+                if (d.sent - d.acked >= d.window.window())
                     continue;
                 // Chunks follow the blocks whose CRC-32Cs the upload left (a download
                 // resumed inside a block first completes that block).
@@ -224,6 +226,7 @@ void Connection::pumpDownloads()
                     continue;
                 }
                 d.sent += n;
+                d.window.sent(d.sent, AckWindow::nowNs());
                 m_lastServedDownload = id;
                 progressed = true;
             }
@@ -234,7 +237,10 @@ void Connection::pumpDownloads()
                 QJsonObject end = message("download-end");
                 end.insert(QStringLiteral("downloadId"), qint64(id));
                 sendJson(end);
-                qCDebug(lcServer) << "download" << id << "sent completely";
+                qCDebug(lcServer) << "download" << id << "sent completely; window"
+                                  << d.window.window() << "min rtt ms"
+                                  << double(d.window.minRttNs()) / 1e6 << "rate MB/s"
+                                  << d.window.rate() / 1e6;
                 m_downloads.erase(id);
                 progressed = true;
                 // After download-end: a download limit reached here withdraws the file,

@@ -3,6 +3,7 @@
 #include "ratelimit_p.h"
 #include "room_p.h"
 
+#include <ackwindow.h>
 #include <dataframes.h>
 #include <errors.h>
 #include <invite.h>
@@ -118,6 +119,7 @@ private:
         std::shared_ptr<QFile> source; //!< shared with a ZeroCopyWriter while it sends from it
         qint64 sent = 0;
         qint64 acked = 0;
+        AckWindow window; //!< how far sent may run ahead of acked
     };
 
     void onTextMessage(const QString &message);

@@ -69,5 +69,8 @@ Stats stats(QList<double> values);
 double percentile(QList<double> values, double p);
 
 int runClientMode(const QString &mode, const QStringList &args);
+//! Row 12's client modes (clientmodes_rooms.cpp).
+int manyRooms(const QStringList &args);
+int probe(const QStringList &args);
 
 } // namespace Bench

@@ -367,17 +367,29 @@ int small(const QStringList &a)
     return ok == paths.size() ? 0 : 1;
 }
 
-//! proxy PORT RATE: a TCP proxy to 127.0.0.1:PORT that passes at most RATE bytes per
-//! second from the server to its clients (row 10's slow link); prints port=N, runs until
-//! killed.
+//! proxy PORT RATE [--listen ADDRESS] [--delay MS]: a TCP proxy to 127.0.0.1:PORT that
+//! passes at most RATE bytes per second from the server to its clients (row 10's slow
+//! link; 0: no limit) and holds each direction's bytes back by MS milliseconds (row 11's
+//! latency); listens on ADDRESS (default 127.0.0.1); prints port=N, runs until killed.
 int proxy(const QStringList &a)
 {
     if (a.size() < 2)
-        return fail(QStringLiteral("usage: proxy PORT RATE"));
+        return fail(QStringLiteral("usage: proxy PORT RATE [--listen ADDRESS] [--delay MS]"));
     FaultProxy p(quint16(a.at(0).toUInt()));
-    if (!p.listen())
+    QHostAddress address = QHostAddress::LocalHost;
+    for (int i = 2; i + 1 < a.size(); i += 2) {
+        if (a.at(i) == QLatin1String("--listen"))
+            address = QHostAddress(a.at(i + 1));
+        else if (a.at(i) == QLatin1String("--delay")) {
+            p.setDelay(FaultProxy::ClientToServer, a.at(i + 1).toInt());
+            p.setDelay(FaultProxy::ServerToClient, a.at(i + 1).toInt());
+        } else
+            return fail(QStringLiteral("proxy: unknown option ") + a.at(i));
+    }
+    if (!p.listen(address))
         return fail(QStringLiteral("proxy: cannot listen"));
-    p.setRate(FaultProxy::ServerToClient, a.at(1).toLongLong());
+    if (a.at(1).toLongLong() > 0)
+        p.setRate(FaultProxy::ServerToClient, a.at(1).toLongLong());
     out(QStringLiteral("port=%1").arg(p.port()));
     return QCoreApplication::exec();
 }
@@ -388,6 +400,10 @@ int runClientMode(const QString &mode, const QStringList &args)
 {
     if (mode == QLatin1String("proxy"))
         return proxy(args);
+    if (mode == QLatin1String("rooms"))
+        return manyRooms(args);
+    if (mode == QLatin1String("probe"))
+        return probe(args);
     if (mode == QLatin1String("upload"))
         return upload(args);
     if (mode == QLatin1String("download"))

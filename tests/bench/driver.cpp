@@ -2,7 +2,7 @@
 // (WebDAV PUT) on 127.0.0.1, runs every row of issue 6 with Roomshare and its peer
 // interleaved in the same run, and prints one Markdown table.
 
-#include "benchutil.h"
+#include "driver.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -29,35 +29,6 @@
 
 namespace Bench {
 
-namespace {
-
-constexpr qint64 MiB = 1024 * 1024;
-constexpr qint64 GiB = 1024 * MiB;
-constexpr int ChildTimeoutMs = 600 * 1000;
-
-struct Config
-{
-    bool quick = false;
-    int runs = 3;
-    QString work;
-    QString self;
-    QString serverBin;
-    QString guiBin;
-    QString nginxBin;
-    QString curlBin;
-    QString output;
-    qint64 bigSize = GiB;
-    qint64 fanSize = 256 * MiB;
-    qint64 hugeSize = 4 * GiB;
-    int fanout = 20;
-    int participants = 200;
-    int smallCount = 2000;
-    qint64 smallSize = 4096;
-    QSet<int> only; //!< row groups to run (1 = rows 1-3); empty: all
-
-    bool wants(int row) const { return only.isEmpty() || only.contains(row); }
-};
-
 void log(const QString &text)
 {
     std::fprintf(stderr, "bench: %s\n", text.toUtf8().constData());
@@ -67,11 +38,13 @@ void log(const QString &text)
 // Servers the driver started, stopped by die() so a failed run leaves nothing running.
 QList<pid_t> g_servers;
 
-[[noreturn]] void die(const QString &text)
+void die(const QString &text)
 {
     log(QStringLiteral("FAILED: ") + text);
     for (const pid_t pid : std::as_const(g_servers))
         ::kill(pid, SIGTERM);
+    if (::geteuid() == 0)
+        removeLinkNamespaces(QDir::tempPath() + QStringLiteral("/roomshare-bench-netns.log"));
     std::exit(1);
 }
 
@@ -112,27 +85,22 @@ double mbps(qint64 bytes, double ms)
 
 // ---- the two servers ------------------------------------------------------------------
 
-struct RoomshareServer
-{
-    Child child;
-    QString link;
-    QString dataDir;
-};
-
-RoomshareServer startRoomshare(const Config &c, const QString &name)
+RoomshareServer startRoomshare(const Config &c, const QString &name, const QStringList &prefix)
 {
     RoomshareServer s;
     s.dataDir = c.work + QStringLiteral("/server-") + name;
     QDir(s.dataDir).removeRecursively();
     QDir().mkpath(s.dataDir);
-    s.child
-        = spawn({ c.serverBin, QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
-                  QStringLiteral("--data"), s.dataDir, QStringLiteral("--room"),
-                  QStringLiteral("bench"), QStringLiteral("--max-file-size"), QStringLiteral("0"),
-                  // Every simulated participant comes from 127.0.0.1.
-                  QStringLiteral("--max-connections-per-address"), QStringLiteral("1000") },
-                s.dataDir + QStringLiteral(".log"), false,
-                { QStringLiteral("QT_LOGGING_RULES=roomshare.*.info=false") });
+    s.child = spawn(prefix
+                        + QStringList{ c.serverBin, QStringLiteral("--listen"),
+                                       QStringLiteral("127.0.0.1:0"), QStringLiteral("--data"),
+                                       s.dataDir, QStringLiteral("--room"), QStringLiteral("bench"),
+                                       QStringLiteral("--max-file-size"), QStringLiteral("0"),
+                                       // Every simulated participant comes from 127.0.0.1.
+                                       QStringLiteral("--max-connections-per-address"),
+                                       QStringLiteral("1000") },
+                    s.dataDir + QStringLiteral(".log"), false,
+                    { QStringLiteral("QT_LOGGING_RULES=roomshare.*.info=false") });
     g_servers.append(s.child.pid);
     s.link = waitForLine(s.child.outPath, QStringLiteral("invite: "), 20000, s.child.pid);
     if (s.link.isEmpty())
@@ -149,13 +117,6 @@ void stopRoomshare(RoomshareServer &s)
     }
     QDir(s.dataDir).removeRecursively();
 }
-
-struct Nginx
-{
-    Child child;
-    QString base; //!< http://127.0.0.1:PORT
-    QString root;
-};
 
 Nginx startNginx(const Config &c)
 {
@@ -238,19 +199,13 @@ qint64 nginxWorkersHwm(const Nginx &n)
 
 // ---- running children -----------------------------------------------------------------
 
-struct Run
-{
-    ChildExit exit;
-    QString out;
-};
-
 // Writes back what earlier runs left dirty in the page cache, so that each measured
 // transfer starts from the same state: without it, whoever ran right after a 1 GiB write
 // paid for that write's writeback (our download ran right after curl's PUT). With \a warm,
 // it also empties the page cache (as root) and reads \a warm (files, or folders whole)
 // back in: then each transfer finds its source cached and the memory free, instead of
 // paying for reclaiming the previous runs' pages (nginx's PUT swung from 0.6 to 2.1 GB/s).
-void settleDisk(const QStringList &warm = {})
+void settleDisk(const QStringList &warm)
 {
     ::sync();
     if (warm.isEmpty())
@@ -275,8 +230,8 @@ void settleDisk(const QStringList &warm = {})
     }
 }
 
-Run runChild(const QStringList &argv, const QString &outPath, int timeoutMs = ChildTimeoutMs,
-             const QStringList &warm = {})
+Run runChild(const QStringList &argv, const QString &outPath, int timeoutMs,
+             const QStringList &warm)
 {
     settleDisk(warm);
     Child child = spawn(argv, outPath);
@@ -349,32 +304,6 @@ double curlTimeMs(const Run &r, const QString &what)
 }
 
 // ---- the table ------------------------------------------------------------------------
-
-struct Row
-{
-    Row() = default;
-    Row(QString id, QString what, QString unit, QList<double> ours, QList<double> peer,
-        QString peerName, QString target, bool higherIsBetter = true)
-        : id(std::move(id))
-        , what(std::move(what))
-        , unit(std::move(unit))
-        , ours(std::move(ours))
-        , peer(std::move(peer))
-        , peerName(std::move(peerName))
-        , target(std::move(target))
-        , higherIsBetter(higherIsBetter)
-    { }
-
-    QString id;
-    QString what;
-    QString unit;
-    QList<double> ours;
-    QList<double> peer; //!< empty: no peer for this row
-    QString peerName;
-    QString target;
-    bool higherIsBetter = true;
-    QString note;
-};
 
 QString fmt(double v)
 {
@@ -465,11 +394,10 @@ QString sizeText(qint64 bytes)
     return QStringLiteral("%1 KiB").arg(bytes / 1024);
 }
 
-} // namespace
-
 int runDriver(const QStringList &args)
 {
     Config c;
+    qint64 linkSizeMiB = 0;
     c.self = QFileInfo(QStringLiteral("/proc/self/exe")).canonicalFilePath();
     for (int i = 0; i < args.size(); ++i) {
         const QString a = args.at(i);
@@ -494,21 +422,27 @@ int runDriver(const QStringList &args)
             c.curlBin = next();
         else if (a == QLatin1String("--output"))
             c.output = next();
-        else if (a == QLatin1String("--only")) {
+        else if (a == QLatin1String("--cli"))
+            c.cliBin = next();
+        else if (a == QLatin1String("--link-size")) {
+            linkSizeMiB = next().toLongLong();
+            if (linkSizeMiB < 1)
+                die(QStringLiteral("--link-size takes a size in MiB"));
+        } else if (a == QLatin1String("--only")) {
             // Rows 1-3 share one server and file, so they run as one group named 1.
             for (const QString &part : next().split(QLatin1Char(','), Qt::SkipEmptyParts)) {
                 const int row = part.trimmed().toInt();
-                if (row < 1 || row > 10)
-                    die(QStringLiteral("--only takes row numbers 1 to 10, not ") + part);
+                if (row < 1 || row > 12)
+                    die(QStringLiteral("--only takes row numbers 1 to 12, not ") + part);
                 c.only.insert(row <= 3 ? 1 : row);
             }
         } else
             die(QStringLiteral("unknown option ") + a);
     }
     if (c.work.isEmpty() || c.serverBin.isEmpty() || c.nginxBin.isEmpty() || c.curlBin.isEmpty())
-        die(QStringLiteral(
-            "usage: roomshare-bench run --work DIR --server BIN --nginx BIN "
-            "--curl BIN [--gui BIN] [--quick] [--runs N] [--only ROWS] [--output FILE]"));
+        die(QStringLiteral("usage: roomshare-bench run --work DIR --server BIN --nginx BIN "
+                           "--curl BIN [--cli BIN] [--gui BIN] [--quick] [--runs N] [--only ROWS] "
+                           "[--link-size MIB] [--output FILE]"));
     if (c.quick) {
         c.runs = qMin(c.runs, 1);
         c.bigSize = 64 * MiB;
@@ -516,7 +450,15 @@ int runDriver(const QStringList &args)
         c.hugeSize = 256 * MiB;
         c.participants = 20;
         c.smallCount = 200;
+        c.linkSize = 32 * MiB;
+        c.manyRooms = 10;
+        c.roomsPerProcess = 5;
+        c.roomSize = 4 * MiB;
     }
+    if (linkSizeMiB > 0)
+        c.linkSize = linkSizeMiB * MiB;
+    if (c.cliBin.isEmpty())
+        c.cliBin = QFileInfo(c.serverBin).absolutePath() + QStringLiteral("/../cli/roomshare-cli");
     c.runs = qBound(1, c.runs, 50);
     const qint64 started = nowNs();
     const QString loadBefore = loadAverage();
@@ -1135,6 +1077,11 @@ int runDriver(const QStringList &args)
         stopRoomshare(server);
         rows << timeRow << memRow;
     }
+
+    if (c.wants(11))
+        rows << runLinkRows(c, logPath);
+    if (c.wants(12))
+        rows << runManyRoomsRows(c, logPath);
 
     stopNginx(nginx);
     const QString t = table(c, rows, loadBefore, loadAverage(), double(nowNs() - started) / 1e9);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The Roomshare benchmark (issue 6), one command:
 #
-#   bash tests/bench/run.sh [--quick] [--runs N]
+#   bash tests/bench/run.sh [--quick] [--runs N] [--only ROWS] [--link-size MIB]
 #
 # Installs nginx and curl when missing, builds Release (into $ROOMSHARE_BUILD_DIR, default
 # build/), starts roomshare-server and nginx (WebDAV PUT, its own prefix) on 127.0.0.1 in a
@@ -36,5 +36,6 @@ fi
     --server "$build/src/server/roomshare-server" \
     --nginx "$nginx_bin" \
     --curl "$(command -v curl)" \
+    --cli "$build/src/cli/roomshare-cli" \
     --output "${BENCH_OUTPUT:-$build/bench-table.md}" \
     "${gui[@]}" "$@"

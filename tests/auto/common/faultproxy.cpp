@@ -8,6 +8,9 @@ namespace {
 constexpr qsizetype HeadSize = 64;
 // A rate-limited direction reads at most this much ahead from the kernel.
 constexpr qint64 RateReadBuffer = 16 * 1024;
+// A delayed direction lets Qt read at most this much ahead, so the kernel sees the
+// backpressure once DelayBuffer is full.
+constexpr qint64 DelayReadBuffer = 256 * 1024;
 } // namespace
 
 FaultProxy::FaultProxy(quint16 targetPort, QObject *parent)
@@ -18,6 +21,52 @@ FaultProxy::FaultProxy(quint16 targetPort, QObject *parent)
     m_clock.start();
     m_rateTimer.setSingleShot(true);
     connect(&m_rateTimer, &QTimer::timeout, this, &FaultProxy::forwardAll);
+    m_delayTimer.setSingleShot(true);
+    m_delayTimer.setTimerType(Qt::PreciseTimer);
+    connect(&m_delayTimer, &QTimer::timeout, this, &FaultProxy::flushDelayed);
+}
+
+void FaultProxy::flushDelayed()
+{
+    const qint64 now = m_clock.elapsed();
+    const auto pairs = m_pairs;
+    for (Pair *p : pairs) {
+        for (const Direction d : { ClientToServer, ServerToClient }) {
+            QTcpSocket *to = d == ClientToServer ? p->server : p->client;
+            auto &queue = p->delayed[d];
+            while (!queue.empty() && queue.front().first <= now) {
+                to->write(queue.front().second);
+                m_forwarded[d] += queue.front().second.size();
+                p->forwarded[d] += queue.front().second.size();
+                p->delayedBytes[d] -= queue.front().second.size();
+                queue.pop_front();
+            }
+        }
+        // Room in the queue again: read what waits in the kernel.
+        forward(p, ClientToServer);
+        if (m_pairs.contains(p))
+            forward(p, ServerToClient);
+        if (!m_pairs.contains(p))
+            continue;
+        // Closed only once nothing waits: neither in the queues nor in the sockets' read
+        // buffers (a delayed direction reads at most DelayReadBuffer ahead, so the peer's
+        // last bytes may still be there when it closes).
+        if (p->closeWhenFlushed && p->delayed[0].empty() && p->delayed[1].empty()
+            && p->client->bytesAvailable() == 0 && p->server->bytesAvailable() == 0) {
+            closePair(p, false);
+            continue;
+        }
+    }
+    qint64 next = -1;
+    for (const Pair *p : std::as_const(m_pairs)) {
+        for (const Direction d : { ClientToServer, ServerToClient }) {
+            if (!p->delayed[d].empty())
+                next = next < 0 ? p->delayed[d].front().first
+                                : std::min(next, p->delayed[d].front().first);
+        }
+    }
+    if (next >= 0)
+        m_delayTimer.start(int(std::max<qint64>(0, next - m_clock.elapsed())));
 }
 
 void FaultProxy::setRate(Direction direction, qint64 bytesPerSecond)
@@ -64,9 +113,9 @@ FaultProxy::~FaultProxy()
         closePair(p, true);
 }
 
-bool FaultProxy::listen()
+bool FaultProxy::listen(const QHostAddress &address, quint16 port)
 {
-    return m_server.listen(QHostAddress::LocalHost, 0);
+    return m_server.listen(address, port);
 }
 
 QUrl FaultProxy::url() const
@@ -126,6 +175,15 @@ void FaultProxy::peerClosed(Pair *pair)
     forward(pair, ClientToServer);
     if (m_pairs.contains(pair))
         forward(pair, ServerToClient);
+    if (!m_pairs.contains(pair))
+        return;
+    // Bytes still waiting out their delay go out first, as a link would deliver them.
+    if (pair->delayedBytes[ClientToServer] > 0 || pair->delayedBytes[ServerToClient] > 0
+        || ((m_delayMs[ClientToServer] > 0 || m_delayMs[ServerToClient] > 0)
+            && (pair->client->bytesAvailable() > 0 || pair->server->bytesAvailable() > 0))) {
+        pair->closeWhenFlushed = true;
+        return;
+    }
     closePair(pair, false);
 }
 
@@ -156,6 +214,23 @@ void FaultProxy::onNewConnection()
             client->setReadBufferSize(RateReadBuffer);
         if (m_rate[ServerToClient] > 0)
             pair->server->setReadBufferSize(RateReadBuffer);
+        if (m_delayMs[ClientToServer] > 0) {
+            client->setReadBufferSize(DelayReadBuffer);
+            client->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+        }
+        if (m_delayMs[ServerToClient] > 0) {
+            pair->server->setReadBufferSize(DelayReadBuffer);
+            pair->server->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+        }
+        // A delayed direction frees room as its target socket drains.
+        connect(client, &QTcpSocket::bytesWritten, this, [this, pair] {
+            if (m_delayMs[ServerToClient] > 0)
+                forward(pair, ServerToClient);
+        });
+        connect(pair->server, &QTcpSocket::bytesWritten, this, [this, pair] {
+            if (m_delayMs[ClientToServer] > 0)
+                forward(pair, ClientToServer);
+        });
         connect(client, &QTcpSocket::readyRead, this,
                 [this, pair] { forward(pair, ClientToServer); });
         connect(pair->server, &QTcpSocket::readyRead, this,
@@ -183,7 +258,13 @@ void FaultProxy::forward(Pair *pair, Direction direction)
         return; // upstream still connecting: the data waits in the socket
     if (m_holding[direction] && pair->head.startsWith(m_holdPrefix[direction]))
         return; // waits in the socket until releaseHeld()
-    const qint64 allowed = allowance(direction);
+    qint64 allowed = allowance(direction);
+    if (m_delayMs[direction] > 0) {
+        allowed
+            = std::min(allowed, DelayBuffer - pair->delayedBytes[direction] - to->bytesToWrite());
+        if (allowed <= 0)
+            return; // forward() runs again as the queue drains
+    }
     if (allowed <= 0) {
         if (from->bytesAvailable() > 0 && !m_rateTimer.isActive())
             m_rateTimer.start(10);
@@ -231,6 +312,17 @@ void FaultProxy::forward(Pair *pair, Direction direction)
             m_stallLeft[direction] -= data.size();
         }
     }
+    if (m_delayMs[direction] > 0 && !cut) {
+        const qint64 due = m_clock.elapsed() + m_delayMs[direction];
+        pair->delayedBytes[direction] += data.size();
+        pair->delayed[direction].emplace_back(due, std::move(data));
+        if (!m_delayTimer.isActive())
+            m_delayTimer.start(m_delayMs[direction]);
+        // Qt reads at most DelayReadBuffer ahead: take the rest now, within the limit.
+        if (from->bytesAvailable() > 0)
+            QTimer::singleShot(0, this, [this, pair, direction] { forward(pair, direction); });
+        return;
+    }
     to->write(data);
     m_forwarded[direction] += data.size();
     pair->forwarded[direction] += data.size();
@@ -251,7 +343,12 @@ void FaultProxy::closePair(Pair *pair, bool abort)
             s->abort();
         else
             s->disconnectFromHost();
-        s->deleteLater();
+        // A graceful close first writes out what is still buffered; deleting the socket
+        // before that would drop it (the end of a stream the peer closed after sending).
+        if (s->state() == QAbstractSocket::UnconnectedState)
+            s->deleteLater();
+        else
+            connect(s, &QAbstractSocket::disconnected, s, &QObject::deleteLater);
     }
     delete pair;
 }

@@ -3,7 +3,8 @@
 // A fault-injecting TCP proxy for tests: listens on 127.0.0.1 (ephemeral port) and
 // forwards every connection to a target, with faults armed on demand: cut the stream
 // after N more bytes in one direction, reset everything now, stall (stop forwarding and
-// stay silent), or flip one byte at a position of one direction's stream.
+// stay silent), or flip one byte at a position of one direction's stream. For the
+// benchmark's links it can also hold each direction's bytes back by a fixed delay.
 
 #include <QElapsedTimer>
 #include <QHostAddress>
@@ -13,6 +14,9 @@
 #include <QTcpSocket>
 #include <QTimer>
 #include <QUrl>
+
+#include <deque>
+#include <utility>
 
 class FaultProxy final : public QObject
 {
@@ -24,7 +28,8 @@ public:
     explicit FaultProxy(quint16 targetPort, QObject *parent = nullptr);
     ~FaultProxy() override;
 
-    bool listen();
+    //! Listens on \a address (default 127.0.0.1), an ephemeral port unless \a port.
+    bool listen(const QHostAddress &address = QHostAddress::LocalHost, quint16 port = 0);
     quint16 port() const { return m_server.serverPort(); }
     //! ws://127.0.0.1:PORT/ of the proxy.
     QUrl url() const;
@@ -67,6 +72,14 @@ public:
     //! as a slow link would (0: no limit). What waits stays in the kernel, so the sender
     //! feels TCP backpressure rather than a proxy buffering for it.
     void setRate(Direction direction, qint64 bytesPerSecond);
+    //! Forwards each byte read in \a direction \a ms after it was read (0: at once), as a
+    //! link with that one-way latency would; at most DelayBuffer bytes per connection and
+    //! direction wait, beyond that the proxy stops reading (TCP backpressure). Set before
+    //! connections arrive; not meant to be combined with cuts, stalls or holds.
+    void setDelay(Direction direction, int ms) { m_delayMs[direction] = ms; }
+    //! Bytes a delayed direction holds at most per connection: enough for 10 Gbit/s over
+    //! 50 ms.
+    static constexpr qint64 DelayBuffer = 64 * 1024 * 1024;
     //! Forwards what was held back and stops holding. A pair whose peer closed while it
     //! was held is closed after that.
     void releaseHeld();
@@ -91,6 +104,10 @@ private:
         QByteArray head; //!< the first bytes the client sent, for faults by prefix
         qint64 forwarded[2] = { 0, 0 };
         bool closeOnRelease = false; //!< a peer closed while the pair was held
+        //! Bytes read and waiting out the delay: (due time in ms, data), oldest first.
+        std::deque<std::pair<qint64, QByteArray>> delayed[2];
+        qint64 delayedBytes[2] = { 0, 0 };
+        bool closeWhenFlushed = false; //!< a peer closed while bytes still waited
     };
     void onNewConnection();
     void forward(Pair *pair, Direction direction);
@@ -100,6 +117,9 @@ private:
     //! Bytes \a direction may forward now under its rate (refilled from the clock).
     qint64 allowance(Direction direction);
     void forwardAll();
+    //! Writes what has waited out its delay, closes pairs whose peer left once drained, and
+    //! arms the timer for the next due bytes.
+    void flushDelayed();
 
     QTcpServer m_server;
     quint16 m_targetPort = 0;
@@ -125,4 +145,6 @@ private:
     qint64 m_refilledAtMs[2] = { 0, 0 };
     QElapsedTimer m_clock;
     QTimer m_rateTimer; //!< forwards again once a rate allows more
+    int m_delayMs[2] = { 0, 0 };
+    QTimer m_delayTimer; //!< fires when the oldest delayed bytes are due
 };
