@@ -172,12 +172,7 @@ void Connection::dropDownload(quint32 downloadId, ErrorCode code, const QString 
 {
     if (!m_downloads.erase(downloadId) || code == ErrorCode::None)
         return;
-    QJsonObject failed = message("download-failed");
-    failed.insert(QStringLiteral("downloadId"), qint64(downloadId));
-    failed.insert(QStringLiteral("code"), int(code));
-    failed.insert(QStringLiteral("error"), errorTitle(code));
-    failed.insert(QStringLiteral("desc"), desc);
-    sendJson(failed);
+    sendJson(failureMessage("download-failed", "downloadId", downloadId, code, desc));
 }
 
 void Connection::pumpDownloads()

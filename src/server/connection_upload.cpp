@@ -394,12 +394,7 @@ void Connection::sendUploadNack(Upload &upload)
 
 void Connection::sendUploadFailed(quint32 uploadId, ErrorCode code, const QString &desc)
 {
-    QJsonObject failed = message("upload-failed");
-    failed.insert(QStringLiteral("uploadId"), qint64(uploadId));
-    failed.insert(QStringLiteral("code"), int(code));
-    failed.insert(QStringLiteral("error"), errorTitle(code));
-    failed.insert(QStringLiteral("desc"), desc);
-    sendJson(failed);
+    sendJson(failureMessage("upload-failed", "uploadId", uploadId, code, desc));
 }
 
 void Connection::handleUploadEnd(const QJsonObject &msg, const QJsonValue &rid)

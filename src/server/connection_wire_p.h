@@ -3,6 +3,7 @@
 // Small helpers for building and reading protocol messages, shared by the connection_*.cpp
 // files.
 
+#include <errors.h>
 #include <jsonnumbers.h>
 
 #include <QJsonObject>
@@ -59,6 +60,19 @@ inline bool isSha256Hex(const QString &s)
 inline QJsonObject message(const char *type)
 {
     return QJsonObject{ { QStringLiteral("type"), str(type) } };
+}
+
+//! `upload-failed` / `download-failed`: \a idKey names the transfer, then the code, its
+//! title and \a desc.
+inline QJsonObject failureMessage(const char *type, const char *idKey, quint32 id, ErrorCode code,
+                                  const QString &desc)
+{
+    QJsonObject failed = message(type);
+    failed.insert(QLatin1String(idKey), qint64(id));
+    failed.insert(QStringLiteral("code"), int(code));
+    failed.insert(QStringLiteral("error"), errorTitle(code));
+    failed.insert(QStringLiteral("desc"), desc);
+    return failed;
 }
 
 inline void setRid(QJsonObject &msg, const QJsonValue &rid)

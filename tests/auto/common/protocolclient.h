@@ -13,6 +13,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkRequest>
+#include <QRandomGenerator>
 #include <QTcpSocket>
 #include <QTest>
 #include <QWebSocket>
@@ -29,6 +30,16 @@ constexpr int Timeout = 5000;
 inline QString s(const char *latin1)
 {
     return QString::fromLatin1(latin1);
+}
+
+//! \a size random bytes.
+inline QByteArray randomBytes(qint64 size)
+{
+    QByteArray data((size + 3) / 4 * 4, Qt::Uninitialized);
+    QRandomGenerator::global()->fillRange(reinterpret_cast<quint32 *>(data.data()),
+                                          data.size() / 4);
+    data.truncate(size);
+    return data;
 }
 
 inline QString sha256Hex(const QByteArray &data)

@@ -36,15 +36,6 @@ QString token(const QString &room, const QString &name, const QString &role)
     return Token::sign(c, Secret);
 }
 
-QByteArray randomBytes(qint64 size)
-{
-    QByteArray data((size + 3) / 4 * 4, Qt::Uninitialized);
-    QRandomGenerator::global()->fillRange(reinterpret_cast<quint32 *>(data.data()),
-                                          data.size() / 4);
-    data.truncate(size);
-    return data;
-}
-
 QJsonObject knockMessage(const QString &name, const QString &room = QString())
 {
     QJsonObject msg{ { s("type"), s("knock") }, { s("version"), 1 }, { s("name"), name } };

@@ -27,15 +27,6 @@ using namespace ProtocolTest;
 
 namespace {
 
-QByteArray randomBytes(qint64 size)
-{
-    QByteArray data((size + 3) / 4 * 4, Qt::Uninitialized);
-    QRandomGenerator::global()->fillRange(reinterpret_cast<quint32 *>(data.data()),
-                                          data.size() / 4);
-    data.truncate(size);
-    return data;
-}
-
 QString joinToken(const QString &room, const QString &name)
 {
     JoinClaims c;

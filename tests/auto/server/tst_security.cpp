@@ -31,15 +31,6 @@ namespace {
 
 const QByteArray Secret = QByteArrayLiteral("security-test-secret-0123456789");
 
-QByteArray randomBytes(qint64 size)
-{
-    QByteArray data((size + 3) / 4 * 4, Qt::Uninitialized);
-    QRandomGenerator::global()->fillRange(reinterpret_cast<quint32 *>(data.data()),
-                                          data.size() / 4);
-    data.truncate(size);
-    return data;
-}
-
 JoinClaims claims(const QString &room, const QString &name, qint64 expiresIn = 3600,
                   const QString &role = s("participant"))
 {

@@ -39,15 +39,6 @@ namespace {
 
 const QByteArray Secret = QByteArrayLiteral("test-secret-0123456789");
 
-QByteArray randomBytes(qint64 size)
-{
-    QByteArray data((size + 3) / 4 * 4, Qt::Uninitialized);
-    QRandomGenerator::global()->fillRange(reinterpret_cast<quint32 *>(data.data()),
-                                          data.size() / 4);
-    data.truncate(size);
-    return data;
-}
-
 QString token(const QString &room, const QString &name, const QByteArray &secret = Secret,
               qint64 expiresIn = 3600)
 {
