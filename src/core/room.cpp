@@ -28,6 +28,10 @@ namespace {
 // per-connection limit (32 by default) with room to spare: an upload cancelled while its
 // `upload-begin` is in flight still counts on the server until its `upload-cancel` arrives.
 constexpr int MaxConcurrentUploads = 24;
+// Downloads of this room that run at once; the rest wait their turn (a folder of hundreds
+// of files, or "download all"). Below the server's per-connection limit (32 by default) for
+// the same reason as uploads: a cancelled download counts there until its cancel arrives.
+constexpr int MaxConcurrentDownloads = 16;
 
 QJsonObject errorReply(ErrorCode code, const QString &desc, bool transient)
 {
@@ -45,6 +49,7 @@ Room::Room(QObject *parent)
     : QObject(parent)
     , m_link(std::make_unique<RoomLink>())
     , m_uploadQueue(new TransferQueue(MaxConcurrentUploads, this))
+    , m_downloadQueue(new TransferQueue(MaxConcurrentDownloads, this))
 {
     tuneAllocatorForChunks();
     m_link->setChunkHandler([this](const ChunkHeader &header, const QByteArray &message) {

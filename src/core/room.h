@@ -158,6 +158,8 @@ public:
     //! Downloads the file with room-wide \a index. \a options: `saveDir` (default: the
     //! user's Downloads folder). \a callback gets `download-success` on completion or an
     //! error object {result, error, desc}. Returns the jobId, or -1 when refused at once.
+    //! At most 16 downloads of a room run at once; the rest stay Pending until a running
+    //! one finishes (so a folder of any size never hits the server's transfer limit).
     qint64 recvFiles(qint64 index, const QJsonObject &options = QJsonObject(),
                      const Callback &callback = Callback());
     //! Cancels the upload \a id, or every running upload when \a cancelAll is true.
@@ -492,6 +494,7 @@ private:
     QHash<qint64, QString> m_uploadGroups; //!< upJobId -> shared folder group
     QHash<QString, QString> m_folderRoots; //!< save folder + folder key -> its folder there
     TransferQueue *m_uploadQueue; //!< starts uploads a few at a time (sendFiles of many files)
+    TransferQueue *m_downloadQueue; //!< starts downloads a few at a time (folders, many files)
     bool m_knocking = false; //!< connected with a knock link, not admitted yet
     bool m_lobbyEnabled = true;
     bool m_locked = false; //!< a moderator locked the room

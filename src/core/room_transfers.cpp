@@ -136,7 +136,7 @@ qint64 Room::recvFiles(qint64 index, const QJsonObject &options, const Callback 
                          : Events::error(info.error, info.errorText));
     });
     Q_EMIT jobAdded(job);
-    job->start();
+    m_downloadQueue->enqueue(job);
     return job->id();
 }
 

@@ -9,9 +9,10 @@ namespace Roomshare {
 class TransferJob;
 
 //! Starts queued jobs at most limit() at a time, the next one as soon as one finishes.
-//! Internal to the core library: Room queues its uploads here so that sendFiles() with
-//! thousands of files never asks the server for more concurrent uploads than it allows
-//! (1196 otherwise). A queued job stays Pending; cancelling it just finishes it.
+//! Internal to the core library: Room queues its uploads and downloads here so that
+//! sendFiles() or a folder download of thousands of files never asks the server for more
+//! concurrent transfers than it allows (1196 otherwise). A queued job stays Pending; cancelling it
+//! just finishes it.
 class TransferQueue final : public QObject
 {
     Q_OBJECT

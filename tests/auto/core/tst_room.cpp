@@ -41,6 +41,7 @@ private Q_SLOTS:
     void lateJoinerSeesBroadcastFilesOnly();
     void indexIsRoomWideAndNeverReused();
     void manyFilesInOneSendFilesAreQueued();
+    void manyDownloadsAreQueued();
     void cancelUploadMidway();
     void withdrawCompletedUpload();
     void cancelDownloadMidwayOthersContinue();
@@ -460,6 +461,53 @@ void TestRoom::manyFilesInOneSendFilesAreQueued()
     QCOMPARE(finished.size(), 1);
     QTRY_COMPARE_WITH_TIMEOUT(alice->jobs().size(), 0, 20000);
     QTRY_COMPARE(bob->availableFileList().size(), 71);
+}
+
+void TestRoom::manyDownloadsAreQueued()
+{
+    // More downloads asked for at once than the server's 32 per connection (a folder, or
+    // "download all"): the room runs 16 at a time (MaxConcurrentDownloads) instead of
+    // getting 1196 for the surplus, and every file arrives.
+    auto alice = join(QStringLiteral("Alice"));
+    auto bob = join(QStringLiteral("Bob"));
+    QVERIFY(alice && bob);
+    QStringList paths;
+    for (int i = 0; i < 48; ++i)
+        paths.append(TestUtil::makeFile(dir(QStringLiteral("many")),
+                                        QStringLiteral("f%1.bin").arg(i), (1 << 20) + i));
+    int sent = 0;
+    alice->sendFiles(paths, {}, [&](const QJsonObject &r) {
+        QCOMPARE(r[QLatin1String("result")].toInt(-1), 0);
+        ++sent;
+    });
+    QTRY_COMPARE_WITH_TIMEOUT(sent, 48, 20000);
+    QTRY_COMPARE(bob->availableFileList().size(), 48);
+
+    int downloaded = 0;
+    int downloadsFailed = 0;
+    QSet<TransferJob *> downloading;
+    int maxDownloading = 0;
+    QString firstError;
+    connect(bob.get(), &Room::jobAdded, this, [&](TransferJob *job) {
+        connect(job, &TransferJob::started, this, [&, job] {
+            downloading.insert(job);
+            maxDownloading = qMax(maxDownloading, int(downloading.size()));
+        });
+        connect(job, &TransferJob::finished, this, [&, job] { downloading.remove(job); });
+    });
+    for (const FileInfo &f : bob->availableFileList())
+        bob->recvFiles(f.index, { { QStringLiteral("saveDir"), dir(QStringLiteral("bob")) } },
+                       [&](const QJsonObject &r) {
+                           if (r[QLatin1String("result")].toInt(-1) == 0)
+                               ++downloaded;
+                           else if (++downloadsFailed == 1)
+                               firstError = QString::fromUtf8(QJsonDocument(r).toJson());
+                       });
+    QTRY_COMPARE_WITH_TIMEOUT(downloaded + downloadsFailed, 48, 30000);
+    QVERIFY2(downloadsFailed == 0, qPrintable(firstError));
+    QVERIFY2(maxDownloading >= 1 && maxDownloading <= 16,
+             qPrintable(QString::number(maxDownloading)));
+    QCOMPARE(TestUtil::filesIn(dir(QStringLiteral("bob"))).size(), 48);
 }
 
 void TestRoom::cancelUploadMidway()
