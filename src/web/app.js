@@ -116,10 +116,14 @@ function updateTransfer(client, t) {
     const row = transferRow(client, t);
     row.dataset.status = t.status;
     const bar = row.querySelector('progress');
-    bar.value = t.size > 0 ? Math.floor((t.done / t.size) * 1000) : 1000;
+    bar.value = t.status === 'pending' ? 0 : t.size > 0 ? Math.floor((t.done / t.size) * 1000) : 1000;
     const figures = row.querySelector('.figures');
     const cancel = row.querySelector('button.cancel');
-    if (t.status === 'running' || t.status === 'pending') {
+    if (t.status === 'pending') {
+        figures.textContent = `Waiting · ${formatSize(t.size)}`;
+        return;
+    }
+    if (t.status === 'running') {
         const left = t.speed > 0 ? (t.size - t.done) / t.speed : Infinity;
         figures.textContent = `${formatSize(t.done)} of ${formatSize(t.size)} · ${formatSize(t.speed)}/s · ${formatDuration(left)}`;
         return;

@@ -207,6 +207,39 @@ async function openSink(client, name) {
     throw errorObject(ErrorCode.LocalFileError, NoDiskStorageText);
 }
 
+//! Starts jobs at most \a limit at a time, the others in order as slots free up: the server
+//! allows 32 uploads and 32 downloads per session and refuses more with 1196, so a page
+//! given 500 photos at once queues them, as the C++ library does (TransferQueue).
+class Slots {
+    constructor(limit) {
+        this.limit = limit;
+        this.running = new Set();
+        this.waiting = [];
+    }
+
+    //! Calls start(job) now or once a slot frees; a job that left 'pending' meanwhile
+    //! (cancelled) is skipped.
+    enqueue(job, start) {
+        this.waiting.push([job, start]);
+        this._next();
+    }
+
+    release(job) {
+        if (this.running.delete(job))
+            this._next();
+    }
+
+    _next() {
+        while (this.running.size < this.limit && this.waiting.length > 0) {
+            const [job, start] = this.waiting.shift();
+            if (job.status !== 'pending')
+                continue;
+            this.running.add(job);
+            start(job);
+        }
+    }
+}
+
 //! One participant of one room. Events (addEventListener or on(name, fn)):
 //! fs-upload-result, fs-download-result (detail: the EnableX JSON, as src/core emits it),
 //! state-changed (detail: 'connecting'|'connected'|'reconnecting'|'disconnected'),
@@ -231,6 +264,8 @@ export class RoomshareClient extends EventTarget {
         this._downloads = new Map(); // jobId -> record
         this._byUploadId = new Map();
         this._byDownloadId = new Map();
+        this._uploadSlots = new Slots(24);
+        this._downloadSlots = new Slots(16);
         this._leaving = false;
         this._lostAt = 0;
         this._storage = null;
@@ -532,7 +567,8 @@ export class RoomshareClient extends EventTarget {
             };
             this._uploads.set(u.id, u);
             ids.push(u.id);
-            this._beginUpload(u);
+            this._emitWaiting(u);
+            this._uploadSlots.enqueue(u, (job) => this._beginUpload(job));
         }
         return ids;
     }
@@ -646,6 +682,11 @@ export class RoomshareClient extends EventTarget {
         return buffer;
     }
 
+    //! A row for a job that waits for a slot (shown as "Waiting").
+    _emitWaiting(t) {
+        this._emit('transfer-progress', { id: t.id, direction: t.direction, name: t.name, size: t.size, done: 0, speed: 0, status: 'pending' });
+    }
+
     _progress(t) {
         const now = performance.now();
         const done = t.direction === 'upload' ? t.acked : t.received;
@@ -690,6 +731,7 @@ export class RoomshareClient extends EventTarget {
         if (u.status === 'completed' || u.status === 'failed' || (u.status === 'cancelled' && status !== 'cancelled'))
             return;
         u.status = status;
+        this._uploadSlots.release(u);
         this._uploads.delete(u.id);
         this._byUploadId.delete(u.uploadId);
         const event = this._uploadEvent(u, status === 'cancelled' ? ErrorCode.Cancelled : code, reason);
@@ -743,7 +785,8 @@ export class RoomshareClient extends EventTarget {
             queue: Promise.resolve(),
         };
         this._downloads.set(d.id, d);
-        this._beginDownload(d, false);
+        this._emitWaiting(d);
+        this._downloadSlots.enqueue(d, (job) => this._beginDownload(job, false));
         return d.id;
     }
 
@@ -861,6 +904,7 @@ export class RoomshareClient extends EventTarget {
             return;
         const wasRunning = d.downloadId && this._byDownloadId.get(d.downloadId) === d;
         d.status = status;
+        this._downloadSlots.release(d);
         this._downloads.delete(d.id);
         this._byDownloadId.delete(d.downloadId);
         if (status !== 'completed') {

@@ -319,6 +319,38 @@ async function main() {
     check(await page.locator('#transfers li', { hasText: 'big.bin' }).locator('.deliveries').textContent().then((t) => /Carol/.test(t) && /Dave/.test(t)),
           'the page\'s row for big.bin says who downloaded it');
 
+    // 3b. 40 files chosen at once, more than the server's 32 uploads per session: the page
+    // queues them (24 at a time) and every one arrives, none refused with 1196.
+    const manyDir = path.join(work, 'many');
+    fs.mkdirSync(manyDir, { recursive: true });
+    const many = [];
+    for (let i = 0; i < 40; ++i) {
+        many.push(path.join(manyDir, `many${i}.bin`));
+        writeRandomFile(many[i], 256 * 1024 + i);
+    }
+    await page.evaluate(() => {
+        window.manyRunning = 0;
+        window.manyPeak = 0;
+        window.roomshare.on('fs-upload-result', (e) => {
+            const name = e.response && e.response.uploadInfo && e.response.uploadInfo.name;
+            if (!name || !name.startsWith('many'))
+                return;
+            if (e.messageType === 'upload-started')
+                window.manyPeak = Math.max(window.manyPeak, ++window.manyRunning);
+            else if (e.messageType !== 'upload-resumed')
+                --window.manyRunning;
+        });
+    });
+    await page.setInputFiles('#file-input', many);
+    await until('the 40 uploads to finish', () => page.evaluate(() => window.events.filter((e) => /^upload-(completed|failed)$/.test(e.messageType) && e.response.uploadInfo && /^many\d+\.bin$/.test(e.response.uploadInfo.name)).length === 40), 120000);
+    const manyResults = await page.evaluate(() => window.events.filter((e) => /^upload-(completed|failed)$/.test(e.messageType) && e.response.uploadInfo && /^many\d+\.bin$/.test(e.response.uploadInfo.name)));
+    const manyFailed = manyResults.filter((e) => e.result !== 0);
+    check(manyFailed.length === 0, 'the page sent 40 files chosen at once, none refused', JSON.stringify(manyFailed[0] || {}));
+    const manyPeak = await page.evaluate(() => window.manyPeak);
+    check(manyPeak >= 1 && manyPeak <= 24, `the page ran at most 24 of them at once (${manyPeak})`, String(manyPeak));
+    await until('Carol to receive the 40 files', () => many.every((f) => fs.existsSync(path.join(work, 'carol', path.basename(f)))), 60000);
+    check(many.every((f) => sha256File(path.join(work, 'carol', path.basename(f))) === sha256File(f)), 'Carol received all 40 byte-identical');
+
     // 4. The WebSocket cut mid-upload: the upload resumes from the server's offset.
     const resumeFile = path.join(work, 'resume.bin');
     writeRandomFile(resumeFile, 24 * MiB);
