@@ -255,6 +255,16 @@ void Connection::handleUploadResume(const QJsonObject &msg, const QJsonValue &ri
         // Recorded before a restart: S3 tells how many parts it holds.
         return m_server->resumeObjectUpload(upload, this, rid);
     }
+    if (upload->object && upload->object->isOpening()) {
+        // Another resume is finding the parts: answer when they are known, not before
+        // (chunks sent from a guessed offset would land at the wrong place).
+        const quint32 uploadId = *id;
+        connect(
+            upload->object.get(), &S3Upload::opened, this,
+            [this, uploadId, rid] { continueUploadResume(uploadId, rid, QString()); },
+            Qt::SingleShotConnection);
+        return;
+    }
     continueUploadResume(*id, rid, QString());
 }
 

@@ -167,7 +167,10 @@ S3Upload::S3Upload(S3Storage *storage, const QString &storageId)
     , m_storageId(storageId)
     , m_writer(storage->client(), S3Storage::key(storageId), S3Storage::PartSize)
 {
-    connect(&m_writer, &S3UploadWriter::opened, this, &S3Upload::opened);
+    connect(&m_writer, &S3UploadWriter::opened, this, [this] {
+        m_opening = false;
+        Q_EMIT opened();
+    });
     connect(&m_writer, &S3UploadWriter::durableChanged, this, [this](qint64 durable) {
         drain();
         Q_EMIT durableChanged(durable);
@@ -176,7 +179,10 @@ S3Upload::S3Upload(S3Storage *storage, const QString &storageId)
         m_complete = true;
         Q_EMIT finished();
     });
-    connect(&m_writer, &S3UploadWriter::failed, this, &S3Upload::failed);
+    connect(&m_writer, &S3UploadWriter::failed, this, [this](const QString &error) {
+        m_opening = false;
+        Q_EMIT failed(error);
+    });
 }
 
 S3Upload::~S3Upload() = default;

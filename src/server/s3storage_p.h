@@ -81,9 +81,19 @@ public:
     ~S3Upload() override;
 
     //! create() for a new upload, resume() for one recorded before: see S3UploadWriter.
-    void create() { m_writer.create(); }
-    void resume() { m_writer.resume(); }
+    void create()
+    {
+        m_opening = true;
+        m_writer.create();
+    }
+    void resume()
+    {
+        m_opening = true;
+        m_writer.resume();
+    }
     bool isOpen() const { return m_writer.isOpen(); }
+    //! Between create()/resume() and opened() (or failed()).
+    bool isOpening() const { return m_opening; }
     //! Takes \a data at the end: into the writer, or held while the writer is full.
     void write(QByteArrayView data);
     //! Bytes held because the writer was full: acks wait while this is not 0.
@@ -114,6 +124,7 @@ private:
     qint64 m_heldBytes = 0;
     bool m_finishWanted = false;
     bool m_complete = false;
+    bool m_opening = false;
 };
 
 } // namespace Roomshare::Server
