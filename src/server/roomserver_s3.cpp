@@ -115,7 +115,7 @@ void RoomServerPrivate::openObject(Upload *u, bool resume, std::function<void()>
                        QStringLiteral("The server cannot store the file: %1").arg(why));
         });
     if (resume)
-        u->object->resume();
+        u->object->resume(u->size);
     else
         u->object->create();
 }

@@ -207,8 +207,31 @@ void S3Upload::drain()
     }
 }
 
+void S3Upload::resume(qint64 size)
+{
+    m_opening = true;
+    S3Job *head = m_storage->client()->head(S3Storage::key(m_storageId), this);
+    connect(head, &S3Job::finished, this, [this, size](S3Job *job) {
+        job->deleteLater();
+        if (job->error() == S3Error::None && job->contentLength() == size) {
+            qCInfo(lcServer).noquote()
+                << "object" << S3Storage::key(m_storageId) << "was completed before the stop";
+            m_adopted = size;
+            m_complete = true;
+            m_opening = false;
+            return Q_EMIT opened();
+        }
+        m_writer.resume();
+    });
+    head->start();
+}
+
 void S3Upload::finish()
 {
+    if (m_adopted >= 0) {
+        QMetaObject::invokeMethod(this, &S3Upload::finished, Qt::QueuedConnection);
+        return;
+    }
     m_finishWanted = true;
     drain();
 }

@@ -86,11 +86,10 @@ public:
         m_opening = true;
         m_writer.create();
     }
-    void resume()
-    {
-        m_opening = true;
-        m_writer.resume();
-    }
+    //! Finds the object after a restart: complete already (the server stopped between
+    //! completing it and publishing it) when an object of \a size bytes exists, else the
+    //! multipart upload and its parts (S3UploadWriter::resume()). opened() either way.
+    void resume(qint64 size);
     bool isOpen() const { return m_writer.isOpen(); }
     //! Between create()/resume() and opened() (or failed()).
     bool isOpening() const { return m_opening; }
@@ -98,8 +97,9 @@ public:
     void write(QByteArrayView data);
     //! Bytes held because the writer was full: acks wait while this is not 0.
     qint64 held() const { return m_heldBytes; }
-    qint64 durable() const { return m_writer.durable(); }
-    //! Completes the object once every held byte went into the writer; then finished().
+    qint64 durable() const { return m_adopted >= 0 ? m_adopted : m_writer.durable(); }
+    //! Completes the object once every held byte went into the writer; then finished()
+    //! (at once, on the next turn, for an object found complete by resume()).
     void finish();
     //! True once the object is complete (finished() was emitted).
     bool isComplete() const { return m_complete; }
@@ -125,6 +125,7 @@ private:
     bool m_finishWanted = false;
     bool m_complete = false;
     bool m_opening = false;
+    qint64 m_adopted = -1; //!< the size of an object resume() found complete
 };
 
 } // namespace Roomshare::Server

@@ -93,6 +93,7 @@ private Q_SLOTS:
 
     void largeFileStoredAsObject();
     void serverKilledMidUploadResumes();
+    void serverKilledBeforeAnnouncementPublishesOnce();
     void startAbortsUnknownUploadsAndExpiryDeletes();
     void refusedAtStart_data();
     void refusedAtStart();
@@ -304,6 +305,53 @@ void tst_S3Server::serverKilledMidUploadResumes()
     QVERIFY2(recv.exitCode() == 0, recv.readAllStandardError().constData());
     QCOMPARE(QDir(out).entryList(QDir::Files), QStringList{ s("cut.bin") });
     QCOMPARE(sha256Of(out + s("/cut.bin")), sha256Of(file));
+}
+
+void tst_S3Server::serverKilledBeforeAnnouncementPublishesOnce()
+{
+    // The most delicate moment: the object is complete (CompleteMultipartUpload answered)
+    // and the publish transaction has not run. The test hook holds the server there; it is
+    // killed, started again, and the sender's resume finds the complete object: the file
+    // is published from it, checked by its SHA-256, and announced exactly once.
+    auto server = newServer();
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(s("ROOMSHARE_FAULT_PAUSE_BEFORE_ANNOUNCE_MS"), s("60000"));
+    QVERIFY(server->start(env));
+    const quint16 port = server->port();
+    const QString alice = invite(port, s("Alice"));
+    const QString bob = invite(port, s("Bob"));
+    const QString file = m_tmp->filePath(s("late.bin"));
+    QVERIFY(writeFile(file, randomBytes(12 * 1024 * 1024 + 4321)));
+    QProcess send;
+    QProcessEnvironment cliEnv = QProcessEnvironment::systemEnvironment();
+    cliEnv.insert(s("XDG_DATA_HOME"), m_tmp->filePath(s("state")));
+    send.setProcessEnvironment(cliEnv);
+    send.start(cliBin(), { s("send"), alice, file });
+    QVERIFY(send.waitForStarted());
+    QTRY_VERIFY_WITH_TIMEOUT(server->stderrText().contains("fault-pause-before-announce"), 30000);
+    const QString storage = dbText(s("SELECT storage FROM uploads"));
+    QVERIFY(!storage.isEmpty());
+    QCOMPARE(headObject(s("roomshare/") + storage), qint64(12 * 1024 * 1024 + 4321));
+    QCOMPARE(dbValue(s("SELECT COUNT(*) FROM files")), 0);
+    server->kill();
+    QVERIFY(server->start()); // without the hook, same port
+    QCOMPARE(server->port(), port);
+
+    QVERIFY(finish(send, 60000));
+    const QByteArray err = send.readAllStandardError();
+    QVERIFY2(send.exitCode() == 0, err.constData());
+    QCOMPARE(countOf(jsonLines(send.readAllStandardOutput()), s("upload-completed")), 1);
+    QVERIFY2(server->stderrText().contains("was completed before the stop"),
+             server->stderrText().constData());
+    QCOMPARE(dbValue(s("SELECT COUNT(*) FROM files")), 1);
+    QCOMPARE(dbText(s("SELECT storage FROM files")), storage);
+    const QString out = m_tmp->filePath(s("out"));
+    QProcess recv;
+    recv.start(cliBin(), { s("recv"), bob, s("--all"), s("--out"), out });
+    QVERIFY(finish(recv, 60000));
+    QVERIFY2(recv.exitCode() == 0, recv.readAllStandardError().constData());
+    QCOMPARE(QDir(out).entryList(QDir::Files), QStringList{ s("late.bin") });
+    QCOMPARE(sha256Of(out + s("/late.bin")), sha256Of(file));
 }
 
 void tst_S3Server::startAbortsUnknownUploadsAndExpiryDeletes()
