@@ -94,6 +94,7 @@ private Q_SLOTS:
     void largeFileStoredAsObject();
     void serverKilledMidUploadResumes();
     void serverKilledBeforeAnnouncementPublishesOnce();
+    void downloadCutResumesFromOffset();
     void startAbortsUnknownUploadsAndExpiryDeletes();
     void refusedAtStart_data();
     void refusedAtStart();
@@ -352,6 +353,40 @@ void tst_S3Server::serverKilledBeforeAnnouncementPublishesOnce()
     QVERIFY2(recv.exitCode() == 0, recv.readAllStandardError().constData());
     QCOMPARE(QDir(out).entryList(QDir::Files), QStringList{ s("late.bin") });
     QCOMPARE(sha256Of(out + s("/late.bin")), sha256Of(file));
+}
+
+void tst_S3Server::downloadCutResumesFromOffset()
+{
+    // A download cut after 10 MiB continues with a ranged GET from the offset the client
+    // asks for, not from the start of the object.
+    auto server = newServer();
+    QVERIFY(server->start());
+    FaultProxy proxy(server->port());
+    QVERIFY(proxy.listen());
+    const QString alice = invite(server->port(), s("Alice"));
+    const QString bob = invite(proxy.port(), s("Bob"));
+    const QString file = m_tmp->filePath(s("read.bin"));
+    QVERIFY(writeFile(file, randomBytes(24 * 1024 * 1024 + 99)));
+    QProcess send;
+    send.start(cliBin(), { s("send"), alice, file });
+    QVERIFY(finish(send, 60000));
+    QVERIFY2(send.exitCode() == 0, send.readAllStandardError().constData());
+
+    proxy.cutAfter(FaultProxy::ServerToClient, 10 * 1024 * 1024);
+    const QString out = m_tmp->filePath(s("out"));
+    QProcess recv;
+    recv.start(cliBin(), { s("recv"), bob, s("--all"), s("--out"), out });
+    QVERIFY(finish(recv, 60000));
+    const QByteArray err = recv.readAllStandardError();
+    QVERIFY2(recv.exitCode() == 0, err.constData());
+    QVERIFY2(countOf(jsonLines(recv.readAllStandardOutput()), s("room-reconnected")) >= 1,
+             err.constData());
+    const auto m = QRegularExpression(s("download \\d+ of file 1 from ([1-9]\\d*)"))
+                       .match(QString::fromUtf8(server->stderrText()));
+    QVERIFY2(m.hasMatch(), server->stderrText().constData());
+    qInfo() << "download resumed at" << m.captured(1).toLongLong();
+    QCOMPARE(QDir(out).entryList(QDir::Files), QStringList{ s("read.bin") });
+    QCOMPARE(sha256Of(out + s("/read.bin")), sha256Of(file));
 }
 
 void tst_S3Server::startAbortsUnknownUploadsAndExpiryDeletes()
