@@ -706,6 +706,11 @@ int S3Client::maxThreads() const
     return m_pool->maxThreadCount();
 }
 
+void S3Client::setMaxThreads(int threads)
+{
+    m_pool->setMaxThreadCount(threads);
+}
+
 S3Job *S3Client::makeJob(std::shared_ptr<S3JobState> state, QObject *parent)
 {
     state->config = m_config;

@@ -19,12 +19,18 @@ const QString KeyPrefix = QStringLiteral("roomshare/");
 // hold the start for ever.
 constexpr int StartupTimeoutMs = 15000;
 constexpr qint64 HashBufferBytes = 1024 * 1024;
+// Downloads from the object store at once before the next waits for a thread (their
+// threads mostly sleep in libcurl, waiting for the reader).
+constexpr int ReadThreads = 64;
 } // namespace
 
 S3Storage::S3Storage(const S3Config &config, QObject *parent)
     : QObject(parent)
     , m_client(new S3Client(config))
-{ }
+    , m_readClient(new S3Client(config))
+{
+    m_readClient->setMaxThreads(ReadThreads);
+}
 
 S3Storage::~S3Storage()
 {
@@ -32,6 +38,7 @@ S3Storage::~S3Storage()
     // waits for its threads.
     qDeleteAll(findChildren<S3Upload *>(QString(), Qt::FindDirectChildrenOnly));
     delete m_client;
+    delete m_readClient;
 }
 
 QString S3Storage::describe() const
@@ -135,7 +142,7 @@ void S3Storage::abandonUpload(const QString &storageId)
 
 S3Job *S3Storage::read(const QString &storageId, qint64 offset, qint64 bufferLimit, QObject *parent)
 {
-    S3Job *job = m_client->get(key(storageId), offset, -1, bufferLimit, parent);
+    S3Job *job = m_readClient->get(key(storageId), offset, -1, bufferLimit, parent);
     job->start();
     return job;
 }

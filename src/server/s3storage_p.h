@@ -63,7 +63,10 @@ public:
 private:
     bool runBlocking(S3Job *job, int timeoutMs);
 
-    S3Client *m_client;
+    S3Client *m_client; //!< uploads, deletes, listings: never behind a slow reader
+    //! Streamed GETs (downloads, hashes), each holding a thread while its reader is slow:
+    //! a pool of their own, so slow downloaders cannot hold up the parts of uploads.
+    S3Client *m_readClient;
 };
 
 //! One upload's object while it arrives: the S3UploadWriter and the chunks it could not

@@ -23,6 +23,7 @@
 #include <QTimer>
 
 #include <memory>
+#include <vector>
 
 using namespace Roomshare::Server;
 using ProcessTest::cliBin;
@@ -95,6 +96,7 @@ private Q_SLOTS:
     void serverKilledMidUploadResumes();
     void serverKilledBeforeAnnouncementPublishesOnce();
     void downloadCutResumesFromOffset();
+    void stalledReadersDoNotHoldUploads();
     void startAbortsUnknownUploadsAndExpiryDeletes();
     void refusedAtStart_data();
     void refusedAtStart();
@@ -387,6 +389,56 @@ void tst_S3Server::downloadCutResumesFromOffset()
     qInfo() << "download resumed at" << m.captured(1).toLongLong();
     QCOMPARE(QDir(out).entryList(QDir::Files), QStringList{ s("read.bin") });
     QCOMPARE(sha256Of(out + s("/read.bin")), sha256Of(file));
+}
+
+void tst_S3Server::stalledReadersDoNotHoldUploads()
+{
+    // Ten downloads whose readers stop dead each hold an S3 thread (their GETs wait for
+    // room in their buffers). An upload must still get its parts into the bucket: the
+    // GETs have a pool of their own.
+    auto server = newServer();
+    QVERIFY(server->start());
+    FaultProxy proxy(server->port());
+    QVERIFY(proxy.listen());
+    const QString alice = invite(server->port(), s("Alice"));
+    const QString file = m_tmp->filePath(s("shared.bin"));
+    QVERIFY(writeFile(file, randomBytes(64 * 1024 * 1024)));
+    QProcess send;
+    send.start(cliBin(), { s("send"), alice, file });
+    QVERIFY(finish(send, 60000));
+    QVERIFY2(send.exitCode() == 0,
+             QByteArray(send.readAllStandardError() + send.readAllStandardOutput()).constData());
+
+    // Slow readers: the proxy takes 100 kB/s in all, so the server's sockets to it fill
+    // (a stalled proxy would keep reading into its own memory).
+    proxy.setRate(FaultProxy::ServerToClient, 100 * 1000);
+    constexpr int Readers = 10;
+    std::vector<std::unique_ptr<QProcess>> readers;
+    for (int i = 0; i < Readers; ++i) {
+        const QString link = invite(proxy.port(), s("Reader%1").arg(i));
+        QVERIFY(!link.isEmpty());
+        auto p = std::make_unique<QProcess>();
+        p->start(cliBin(),
+                 { s("recv"), link, s("--all"), s("--out"), m_tmp->filePath(s("r%1").arg(i)) });
+        readers.push_back(std::move(p));
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(server->stderrText().count("of file 1 from 0") == Readers, 30000);
+    // Their GETs fill their buffers and wait.
+    QTest::qWait(1500);
+    for (const auto &p : readers)
+        QCOMPARE(p->state(), QProcess::Running);
+
+    const QString other = m_tmp->filePath(s("other.bin"));
+    QVERIFY(writeFile(other, randomBytes(20 * 1024 * 1024)));
+    QProcess second;
+    second.start(cliBin(), { s("send"), alice, other });
+    QVERIFY2(finish(second, 30000), "the upload waited behind the stalled downloads");
+    QVERIFY2(second.exitCode() == 0, second.readAllStandardError().constData());
+    QCOMPARE(dbValue(s("SELECT COUNT(*) FROM files")), 2);
+    for (const auto &p : readers)
+        p->kill();
+    for (const auto &p : readers)
+        p->waitForFinished(5000);
 }
 
 void tst_S3Server::startAbortsUnknownUploadsAndExpiryDeletes()
