@@ -7,6 +7,7 @@
 #include "roomserver_p.h"
 #include "serverlogging_p.h"
 
+#include <ackwindow.h>
 #include <chunkheader.h>
 #include <jsonnumbers.h>
 #include <protocol.h>
@@ -365,11 +366,11 @@ void Connection::onBinaryMessage(const QByteArray &data)
         return;
     if (upload.object) {
         // Held by the object while a part travels; its acks wait (below), so the sender's
-        // window bounds what is held.
-        if (upload.object->held() > Protocol::UploadWindow + Protocol::AckInterval) {
+        // window (at most 64 MiB, docs/protocol.md "Flow control") bounds what is held.
+        if (upload.object->held() > AckWindow::MaxWindow + Protocol::AckInterval) {
             return failUpload(id, ErrorCode::ProtocolError,
                               QStringLiteral("More than %1 bytes sent without an acknowledgement")
-                                  .arg(Protocol::UploadWindow));
+                                  .arg(AckWindow::MaxWindow));
         }
         upload.object->write(payload);
     } else if (!Storage::faultBudgetAllows(payload.size())

@@ -372,7 +372,8 @@ void tst_S3Server::downloadCutResumesFromOffset()
     QProcess send;
     send.start(cliBin(), { s("send"), alice, file });
     QVERIFY(finish(send, 60000));
-    QVERIFY2(send.exitCode() == 0, send.readAllStandardError().constData());
+    QVERIFY2(send.exitCode() == 0,
+             QByteArray(send.readAllStandardError() + send.readAllStandardOutput()).constData());
 
     proxy.cutAfter(FaultProxy::ServerToClient, 10 * 1024 * 1024);
     const QString out = m_tmp->filePath(s("out"));
@@ -469,7 +470,8 @@ void tst_S3Server::startAbortsUnknownUploadsAndExpiryDeletes()
     QProcess send;
     send.start(cliBin(), { s("send"), alice, file });
     QVERIFY(finish(send, 30000));
-    QVERIFY2(send.exitCode() == 0, send.readAllStandardError().constData());
+    QVERIFY2(send.exitCode() == 0,
+             QByteArray(send.readAllStandardError() + send.readAllStandardOutput()).constData());
     const QString storage = dbText(s("SELECT storage FROM files WHERE idx = 1"));
     QVERIFY(!storage.isEmpty());
     QCOMPARE(headObject(s("roomshare/") + storage), qint64(300 * 1024));
@@ -559,7 +561,8 @@ void tst_S3Server::memoryStaysFlat()
         sample();
         QTest::qWait(50);
     }
-    QVERIFY2(send.exitCode() == 0, send.readAllStandardError().constData());
+    QVERIFY2(send.exitCode() == 0,
+             QByteArray(send.readAllStandardError() + send.readAllStandardOutput()).constData());
     const qint64 upPeak = peak;
     peak = server->residentBytes();
     const QString out = m_tmp->filePath(s("out"));
