@@ -391,6 +391,7 @@ void Connection::onBinaryMessage(const QByteArray &data)
     upload.crcs.append(payload, chunkCrc);
     upload.received += payload.size();
     upload.lastActivityMs = QDateTime::currentMSecsSinceEpoch();
+    m_server->noteUndurable(&upload);
     if (upload.object) {
         // Durable as S3 confirms parts (RoomServerPrivate::openObject).
     } else if (upload.received - upload.durable >= 2 * DurableInterval) {
@@ -404,8 +405,6 @@ void Connection::onBinaryMessage(const QByteArray &data)
     } else if (upload.received - upload.durable >= DurableInterval) {
         m_server->checkpoint(&upload);
     }
-    if (!upload.object)
-        m_server->noteUndurable(&upload);
     const bool held = upload.object && upload.object->held() > 0;
     if (!held
         && (upload.received - upload.acked >= Protocol::AckInterval

@@ -392,6 +392,8 @@ Upload *RoomServerPrivate::addUpload(std::unique_ptr<Upload> u)
 
 void RoomServerPrivate::noteUndurable(const Upload *u)
 {
+    if (u->object)
+        return; // no checkpoints: S3 makes parts durable as they are stored
     checkpointsDue.scheduleIfAbsent(u->id, u->sinceDurable.msecsSinceReference() + 1000);
 }
 
