@@ -73,8 +73,9 @@ public:
     //! Sends `upload-ack` for what \a upload has received.
     void sendUploadAckNow(const Upload &upload);
     //! Answers `upload-begin` (\a rid) once the new upload is recorded: `upload-accepted`
-    //! when \a recorded, else error 1194.
-    void answerUploadBegin(quint32 uploadId, const QJsonValue &rid, bool recorded);
+    //! when \a recorded, else error 1194 (with \a why when the storage said why).
+    void answerUploadBegin(quint32 uploadId, const QJsonValue &rid, bool recorded,
+                           const QString &why = QString());
     //! The object store took chunks it held or stored a part (roomserver_s3.cpp): sends the
     //! `upload-ack` held back meanwhile and publishes the upload if it is complete.
     void objectProgress(quint32 uploadId);

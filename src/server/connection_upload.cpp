@@ -172,8 +172,13 @@ void Connection::handleUploadBegin(const QJsonObject &msg, const QJsonValue &rid
     completeUploadIfDone(id); // a zero-byte upload waits only for its hash
 }
 
-void Connection::answerUploadBegin(quint32 uploadId, const QJsonValue &rid, bool recorded)
+void Connection::answerUploadBegin(quint32 uploadId, const QJsonValue &rid, bool recorded,
+                                   const QString &why)
 {
+    if (!recorded && !why.isEmpty()) {
+        return sendError(rid, ErrorCode::StorageError,
+                         QStringLiteral("The server cannot store files right now: %1").arg(why));
+    }
     if (!recorded) {
         return sendError(rid, ErrorCode::StorageError,
                          str("The server cannot record the upload (is its disk full?)"));

@@ -103,7 +103,9 @@ void RoomServerPrivate::openObject(Upload *u, bool resume, std::function<void()>
             up->connection->objectProgress(id);
     });
     QObject::connect(
-        u->object.get(), &S3Upload::failed, q, [this, id, isOpen, openFailed](const QString &why) {
+        u->object.get(), &S3Upload::failed, q, [this, id, isOpen, openFailed](QString why) {
+            // why is a copy: dropping the upload aborts the writer, which rewrites the
+            // error string the signal was emitted with.
             if (!upload(id))
                 return;
             qCWarning(lcServer).noquote() << "object store failed upload" << id << why;
@@ -133,10 +135,10 @@ void RoomServerPrivate::beginObjectUpload(Upload *u, Connection *connection, con
             if (client)
                 client->objectProgress(id);
         },
-        [client, id, rid](const QString &) {
+        [client, id, rid](const QString &why) {
             // Never accepted: the refusal answers the upload-begin itself.
             if (client)
-                client->answerUploadBegin(id, rid, false);
+                client->answerUploadBegin(id, rid, false, why);
         });
 }
 

@@ -97,6 +97,7 @@ private Q_SLOTS:
     void serverKilledBeforeAnnouncementPublishesOnce();
     void downloadCutResumesFromOffset();
     void stalledReadersDoNotHoldUploads();
+    void bucketGoneRefusesUploadsWithTheReason();
     void startAbortsUnknownUploadsAndExpiryDeletes();
     void refusedAtStart_data();
     void refusedAtStart();
@@ -440,6 +441,37 @@ void tst_S3Server::stalledReadersDoNotHoldUploads()
         p->kill();
     for (const auto &p : readers)
         p->waitForFinished(5000);
+}
+
+void tst_S3Server::bucketGoneRefusesUploadsWithTheReason()
+{
+    // The bucket disappears under a running server: a new upload is refused at once with
+    // the store's reason (not a disk-full guess), and the server serves on.
+    auto server = newServer();
+    QVERIFY(server->start());
+    std::unique_ptr<S3Job> drop(m_client->remove(QString())); // DELETE on the bucket
+    QVERIFY(runJob(drop.get()));
+    QVERIFY2(drop->error() == S3Error::None, qPrintable(drop->errorString()));
+    const QString alice = invite(server->port(), s("Alice"));
+    const QString file = m_tmp->filePath(s("lost.bin"));
+    QVERIFY(writeFile(file, randomBytes(1024 * 1024)));
+    QProcess send;
+    send.start(cliBin(), { s("send"), alice, file });
+    QVERIFY(finish(send, 30000));
+    QCOMPARE(send.exitCode(), 1);
+    const QByteArray out = send.readAllStandardOutput();
+    QVERIFY2(out.contains("The server cannot store files right now: S3 POST"), out.constData());
+    QVERIFY2(out.contains("NoSuchBucket"), out.constData());
+    QCOMPARE(dbValue(s("SELECT COUNT(*) FROM uploads")), 0);
+    QCOMPARE(dbValue(s("SELECT COUNT(*) FROM files")), 0);
+    // Still serving: a newcomer joins (and finds nothing).
+    QProcess list;
+    list.start(cliBin(), { s("list"), invite(server->port(), s("Bob")) });
+    QVERIFY(finish(list, 30000));
+    QVERIFY2(list.exitCode() == 0, list.readAllStandardError().constData());
+    // The bucket again, for cleanup's sake.
+    std::unique_ptr<S3Job> again(m_client->createBucket());
+    QVERIFY(runJob(again.get()));
 }
 
 void tst_S3Server::startAbortsUnknownUploadsAndExpiryDeletes()
