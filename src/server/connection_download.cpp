@@ -15,6 +15,8 @@
 #include <QWebSocket>
 #include <QtEndian>
 
+#include <cstring>
+
 namespace Roomshare::Server {
 
 using namespace ConnectionWire;
@@ -26,11 +28,25 @@ namespace {
 // socket buffer holds more on top; 1 MiB keeps 20 recipients within the RSS target and
 // control replies from queueing long behind data.
 constexpr qint64 SocketHighWater = 1024 * 1024;
+// What a download from an object store buffers ahead of the socket: eight chunks, so the
+// next ones are there when acks open the window, and memory stays flat whatever the size.
+constexpr qint64 ObjectReadAhead = 8 * Protocol::ChunkSize;
 
 } // namespace
 
 Connection::ChunkSent Connection::sendDownloadChunk(Download &d, qint64 n)
 {
+    if (d.object) {
+        // Cut from the GET's buffer; the transfer waits while the buffer is full.
+        if (d.object->bytesAvailable() < n)
+            return d.object->isFinished() ? ChunkSent::ReadFailed : ChunkSent::Waiting;
+        DataFrames::ChunkFrame chunk(n);
+        const QByteArray bytes = d.object->read(n);
+        std::memcpy(chunk.payload(), bytes.constData(), size_t(n));
+        chunk.fill(ChunkHeader::Kind::Download, d.id, quint64(d.sent));
+        sendChunk(chunk);
+        return ChunkSent::Sent;
+    }
     const qint64 size = d.file->size;
     const qint64 blocks = (size + Protocol::ChunkSize - 1) / Protocol::ChunkSize;
     const bool whole = d.sent % Protocol::ChunkSize == 0
@@ -89,8 +105,26 @@ void Connection::handleDownloadBegin(const QJsonObject &msg, const QJsonValue &r
     auto download = std::make_unique<Download>();
     download->id = m_server->nextTransferId();
     download->file = file;
-    download->source = std::make_shared<QFile>(file->storagePath);
-    if (!download->source->open(QIODevice::ReadOnly) || !download->source->seek(*offset)) {
+    if (m_server->objects) {
+        const quint32 downloadId = download->id;
+        download->object.reset(
+            m_server->objects->read(file->storageId, *offset, ObjectReadAhead, nullptr));
+        connect(download->object.get(), &S3Job::readyRead, this, [this] { pumpDownloads(); });
+        connect(download->object.get(), &S3Job::finished, this, [this, downloadId](S3Job *job) {
+            if (job->error() == S3Error::None)
+                return pumpDownloads(); // the rest is in the buffer
+            if (!m_downloads.count(downloadId))
+                return;
+            qCWarning(lcServer).noquote() << "download" << downloadId
+                                          << "from the object store failed:" << job->errorString();
+            dropDownload(downloadId, ErrorCode::DownloadFailed,
+                         str("The server could not read the file from its object store"));
+        });
+    } else {
+        download->source = std::make_shared<QFile>(file->storagePath);
+    }
+    if (download->source
+        && (!download->source->open(QIODevice::ReadOnly) || !download->source->seek(*offset))) {
         qCWarning(lcServer) << "cannot read" << file->storagePath
                             << download->source->errorString();
         return sendError(rid, ErrorCode::DownloadFailed,
@@ -212,9 +246,11 @@ void Connection::pumpDownloads()
                 const ChunkSent sent = sendDownloadChunk(d, n);
                 if (sent == ChunkSent::Later)
                     break;
+                if (sent == ChunkSent::Waiting)
+                    continue;
                 if (sent == ChunkSent::ReadFailed) {
-                    qCWarning(lcServer)
-                        << "read failed for download" << id << d.source->errorString();
+                    qCWarning(lcServer) << "read failed for download" << id
+                                        << (d.source ? d.source->errorString() : QString());
                     dropDownload(id, ErrorCode::DownloadFailed,
                                  str("The server could not read the file"));
                     progressed = true;

@@ -2,6 +2,7 @@
 
 #include "ratelimit_p.h"
 #include "room_p.h"
+#include "s3client_p.h"
 
 #include <ackwindow.h>
 #include <dataframes.h>
@@ -72,8 +73,15 @@ public:
     //! Sends `upload-ack` for what \a upload has received.
     void sendUploadAckNow(const Upload &upload);
     //! Answers `upload-begin` (\a rid) once the new upload is recorded: `upload-accepted`
-    //! when \a recorded, else error 1194.
-    void answerUploadBegin(quint32 uploadId, const QJsonValue &rid, bool recorded);
+    //! when \a recorded, else error 1194 (with \a why when the storage said why).
+    void answerUploadBegin(quint32 uploadId, const QJsonValue &rid, bool recorded,
+                           const QString &why = QString());
+    //! The object store took chunks it held or stored a part (roomserver_s3.cpp): sends the
+    //! `upload-ack` held back meanwhile and publishes the upload if it is complete.
+    void objectProgress(quint32 uploadId);
+    //! The object of upload \a uploadId was found after a restart (\a error empty) or not:
+    //! answers the `upload-resume` \a rid.
+    void continueUploadResume(quint32 uploadId, const QJsonValue &rid, const QString &error);
 
     // Security (connection_security.cpp).
     //! Feeds a message as if it had arrived on the socket: the in-memory path the fuzz
@@ -112,11 +120,23 @@ public:
 private:
     static inline void (*s_sentObserver)(const Connection *, const QJsonObject &) = nullptr;
 
+    //! A GET may end inside its own signal: cancelled at once, deleted on the next turn.
+    struct ObjectReadDeleter
+    {
+        void operator()(S3Job *job) const
+        {
+            job->cancel();
+            job->deleteLater();
+        }
+    };
     struct Download
     {
         quint32 id = 0;
         StoredFilePtr file;
         std::shared_ptr<QFile> source; //!< shared with a ZeroCopyWriter while it sends from it
+        //! With an object store instead of source: the ranged GET from the download's
+        //! offset, its bounded buffer the chunks are cut from.
+        std::unique_ptr<S3Job, ObjectReadDeleter> object;
         qint64 sent = 0;
         qint64 acked = 0;
         AckWindow window; //!< how far sent may run ahead of acked
@@ -204,7 +224,8 @@ private:
     void failUpload(quint32 uploadId, ErrorCode code, const QString &desc);
     void dropDownload(quint32 downloadId, ErrorCode code, const QString &desc);
     void pumpDownloads();
-    enum class ChunkSent { Sent, Later, ReadFailed };
+    //! Waiting: the object store has not delivered the bytes yet (readyRead pumps again).
+    enum class ChunkSent { Sent, Later, Waiting, ReadFailed };
     //! Sends the \a n bytes of \a download from its `sent` offset as one chunk
     //! (connection_download.cpp): by sendfile on a plain TCP data channel when the block's
     //! CRC-32C is known from the upload, else read and checksummed here. Later: it can go by

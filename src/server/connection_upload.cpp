@@ -7,6 +7,7 @@
 #include "roomserver_p.h"
 #include "serverlogging_p.h"
 
+#include <ackwindow.h>
 #include <chunkheader.h>
 #include <jsonnumbers.h>
 #include <protocol.h>
@@ -140,10 +141,12 @@ void Connection::handleUploadBegin(const QJsonObject &msg, const QJsonValue &rid
     upload->folder = folder;
     upload->lastActivityMs = QDateTime::currentMSecsSinceEpoch();
     const QString path = m_server->storage.partialPath(upload->storageId);
-    upload->file = std::make_unique<QFile>(path);
+    if (!m_server->objects)
+        upload->file = std::make_unique<QFile>(path);
     // Unbuffered: each chunk goes straight to the OS, so a full disk shows up on the
     // write that hit it rather than at some later flush.
-    if (!upload->file->open(QIODevice::WriteOnly | QIODevice::NewOnly | QIODevice::Unbuffered)) {
+    if (upload->file
+        && !upload->file->open(QIODevice::WriteOnly | QIODevice::NewOnly | QIODevice::Unbuffered)) {
         qCWarning(lcServer) << "cannot create" << path << upload->file->errorString();
         return sendError(rid, ErrorCode::StorageError,
                          QStringLiteral("The server cannot store files right now: %1")
@@ -160,14 +163,22 @@ void Connection::handleUploadBegin(const QJsonObject &msg, const QJsonValue &rid
     const quint32 id = upload->id;
     qCInfo(lcServer) << m_clientId << "upload" << id << "begins:" << *size << "bytes"
                      << (broadcast ? "to everyone" : "to chosen clients");
-    m_server->addUpload(std::move(upload));
+    Upload *added = m_server->addUpload(std::move(upload));
+    // In an object store: recorded and answered once the object exists.
+    if (m_server->objects)
+        return m_server->beginObjectUpload(added, this, rid);
     // Answered once recorded, together with whatever else arrived in this turn.
     m_server->queueRecord(id, this, rid);
     completeUploadIfDone(id); // a zero-byte upload waits only for its hash
 }
 
-void Connection::answerUploadBegin(quint32 uploadId, const QJsonValue &rid, bool recorded)
+void Connection::answerUploadBegin(quint32 uploadId, const QJsonValue &rid, bool recorded,
+                                   const QString &why)
 {
+    if (!recorded && !why.isEmpty()) {
+        return sendError(rid, ErrorCode::StorageError,
+                         QStringLiteral("The server cannot store files right now: %1").arg(why));
+    }
     if (!recorded) {
         return sendError(rid, ErrorCode::StorageError,
                          str("The server cannot record the upload (is its disk full?)"));
@@ -190,7 +201,12 @@ bool Connection::attach(Upload &upload)
         upload.file.reset();
     }
     upload.connection = this;
-    if (!upload.file) {
+    if (upload.object) {
+        // The object keeps what it holds in memory while this process runs: nothing to
+        // reopen. A prefix this process never saw is checked by SHA-256 at the end.
+        if (upload.crcs.length() != upload.received)
+            upload.crcsValid = false;
+    } else if (!upload.file) {
         const QString path = m_server->storage.partialPath(upload.storageId);
         upload.file = std::make_unique<QFile>(path);
         if (!upload.file->open(QIODevice::ReadWrite | QIODevice::Unbuffered)) {
@@ -204,7 +220,7 @@ bool Connection::attach(Upload &upload)
         if (!upload.file->seek(upload.received))
             return false;
     }
-    if (!upload.crcsValid || upload.crcs.length() != upload.received) {
+    if (!upload.object && (!upload.crcsValid || upload.crcs.length() != upload.received)) {
         // After a restart (or a cut back to the durable offset) the CRCs are rebuilt from the
         // partial file's prefix (CRC-32C runs at tens of GB/s; the read is the cost).
         QFile in(m_server->storage.partialPath(upload.storageId));
@@ -241,23 +257,49 @@ void Connection::handleUploadResume(const QJsonObject &msg, const QJsonValue &ri
         return sendError(rid, ErrorCode::UnknownJob,
                          QStringLiteral("You have no upload %1 to resume").arg(*id));
     }
+    if (m_server->objects && !upload->object) {
+        // Recorded before a restart: S3 tells how many parts it holds.
+        return m_server->resumeObjectUpload(upload, this, rid);
+    }
+    if (upload->object && upload->object->isOpening()) {
+        // Another resume is finding the parts: answer when they are known, not before
+        // (chunks sent from a guessed offset would land at the wrong place).
+        const quint32 uploadId = *id;
+        connect(
+            upload->object.get(), &S3Upload::opened, this,
+            [this, uploadId, rid] { continueUploadResume(uploadId, rid, QString()); },
+            Qt::SingleShotConnection);
+        return;
+    }
+    continueUploadResume(*id, rid, QString());
+}
+
+void Connection::continueUploadResume(quint32 uploadId, const QJsonValue &rid, const QString &error)
+{
+    Upload *upload = m_server->upload(uploadId);
+    if (!upload || !error.isEmpty()) {
+        return sendError(rid, ErrorCode::StorageError,
+                         QStringLiteral("The server cannot continue upload %1: %2")
+                             .arg(uploadId)
+                             .arg(error.isEmpty() ? str("it ended meanwhile") : error));
+    }
     if (!attach(*upload)) {
         upload->connection = nullptr;
         upload->file.reset();
         sendError(rid, ErrorCode::StorageError,
-                  QStringLiteral("The server cannot continue upload %1").arg(*id));
-        m_server->dropUpload(*id);
+                  QStringLiteral("The server cannot continue upload %1").arg(uploadId));
+        m_server->dropUpload(uploadId);
         return;
     }
     m_server->makeDurable(upload);
-    qCInfo(lcServer) << m_clientId << "upload" << *id << "resumed at" << upload->received;
+    qCInfo(lcServer) << m_clientId << "upload" << uploadId << "resumed at" << upload->received;
     QJsonObject reply = message("upload-accepted");
     setRid(reply, rid);
-    reply.insert(QStringLiteral("uploadId"), qint64(*id));
+    reply.insert(QStringLiteral("uploadId"), qint64(uploadId));
     reply.insert(QStringLiteral("offset"), upload->received);
     reply.insert(QStringLiteral("resumed"), true);
     sendJson(reply);
-    completeUploadIfDone(*id);
+    completeUploadIfDone(uploadId);
 }
 
 void Connection::onBinaryMessage(const QByteArray &data)
@@ -327,8 +369,17 @@ void Connection::onBinaryMessage(const QByteArray &data)
     upload.nackedAt = -1;
     if (payload.isEmpty())
         return;
-    if (!Storage::faultBudgetAllows(payload.size())
-        || upload.file->write(payload.data(), payload.size()) != payload.size()) {
+    if (upload.object) {
+        // Held by the object while a part travels; its acks wait (below), so the sender's
+        // window (at most 64 MiB, docs/protocol.md "Flow control") bounds what is held.
+        if (upload.object->held() > AckWindow::MaxWindow + Protocol::AckInterval) {
+            return failUpload(id, ErrorCode::ProtocolError,
+                              QStringLiteral("More than %1 bytes sent without an acknowledgement")
+                                  .arg(AckWindow::MaxWindow));
+        }
+        upload.object->write(payload);
+    } else if (!Storage::faultBudgetAllows(payload.size())
+               || upload.file->write(payload.data(), payload.size()) != payload.size()) {
         const QString why = upload.file->error() != QFileDevice::NoError
             ? upload.file->errorString()
             : str("injected write error (ROOMSHARE_FAULT_WRITE_ERROR_AFTER)");
@@ -346,7 +397,9 @@ void Connection::onBinaryMessage(const QByteArray &data)
     upload.received += payload.size();
     upload.lastActivityMs = QDateTime::currentMSecsSinceEpoch();
     m_server->noteUndurable(&upload);
-    if (upload.received - upload.durable >= 2 * DurableInterval) {
+    if (upload.object) {
+        // Durable as S3 confirms parts (RoomServerPrivate::openObject).
+    } else if (upload.received - upload.durable >= 2 * DurableInterval) {
         // The disk is not keeping up with the checkpoints on the Syncer's thread: wait for
         // it here, so what a crash can lose stays bounded (and the sender slows down).
         if (!m_server->makeDurable(&upload)) {
@@ -357,9 +410,24 @@ void Connection::onBinaryMessage(const QByteArray &data)
     } else if (upload.received - upload.durable >= DurableInterval) {
         m_server->checkpoint(&upload);
     }
-    if (upload.received - upload.acked >= Protocol::AckInterval || upload.received == upload.size)
+    const bool held = upload.object && upload.object->held() > 0;
+    if (!held
+        && (upload.received - upload.acked >= Protocol::AckInterval
+            || upload.received == upload.size))
         sendUploadAck(upload);
     completeUploadIfDone(id);
+}
+
+void Connection::objectProgress(quint32 uploadId)
+{
+    Upload *upload = m_server->upload(uploadId);
+    if (!upload || upload->connection != this || !upload->object || upload->object->held() > 0)
+        return;
+    if (upload->received > upload->acked
+        && (upload->received - upload->acked >= Protocol::AckInterval
+            || upload->received == upload->size))
+        sendUploadAck(*upload);
+    completeUploadIfDone(uploadId);
 }
 
 void Connection::sendUploadAck(Upload &upload)

@@ -366,6 +366,27 @@ int runServer(QCoreApplication &app, QStringList arguments)
                        "DIR/roomshare.db: postgresql://USER[:PASSWORD]@HOST[:PORT]/DB."),
         QStringLiteral("URL"));
     parser.addOption(databaseOption);
+    // Issue 14: file data in S3-compatible object storage, shared by several nodes.
+    const QCommandLineOption storageOption(
+        QStringLiteral("storage"),
+        QStringLiteral("Keep file data as objects in an S3-compatible bucket instead of "
+                       "DIR/partial and DIR/files: s3://BUCKET (the bucket must exist)."),
+        QStringLiteral("URL"));
+    const QCommandLineOption s3EndpointOption(
+        QStringLiteral("s3-endpoint"),
+        QStringLiteral("With --storage: the object store's address, http://HOST:PORT or "
+                       "https://... (default: AWS's for the region)."),
+        QStringLiteral("URL"));
+    const QCommandLineOption s3RegionOption(
+        QStringLiteral("s3-region"),
+        QStringLiteral("With --storage: the region requests are signed for (default us-east-1)."),
+        QStringLiteral("REGION"));
+    const QCommandLineOption s3CredentialsOption(
+        QStringLiteral("s3-credentials"),
+        QStringLiteral("With --storage: an AWS shared-credentials file whose [default] profile "
+                       "holds the keys (default: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)."),
+        QStringLiteral("FILE"));
+    parser.addOptions({ storageOption, s3EndpointOption, s3RegionOption, s3CredentialsOption });
 
     // --config FILE (the package's /etc/roomshare/server.conf): `key = value` lines, each key
     // one option above without its "--"; they go before the command line's own, which wins.
@@ -381,12 +402,13 @@ int runServer(QCoreApplication &app, QStringList arguments)
         QString configError;
         const auto withFile = Config::argumentsWithConfigFile(
             parser.value(configOption),
-            { listenOption,    dataOption,         secretOption,     maxSizeOption,
-              ttlOption,       partialTtlOption,   pingOption,       idleOption,
-              roomOption,      tlsCertOption,      tlsKeyOption,     originOption,
-              publicUrlOption, perAddressOption,   noLobbyOption,    knockTimeoutOption,
-              announceOption,  announceNameOption, selfSignedOption, insecureOption,
-              databaseOption },
+            { listenOption,       dataOption,         secretOption,     maxSizeOption,
+              ttlOption,          partialTtlOption,   pingOption,       idleOption,
+              roomOption,         tlsCertOption,      tlsKeyOption,     originOption,
+              publicUrlOption,    perAddressOption,   noLobbyOption,    knockTimeoutOption,
+              announceOption,     announceNameOption, selfSignedOption, insecureOption,
+              databaseOption,     storageOption,      s3EndpointOption, s3RegionOption,
+              s3CredentialsOption },
             parser.optionNames(), arguments, &configError);
         if (!withFile) {
             printError(configError);
@@ -456,6 +478,15 @@ int runServer(QCoreApplication &app, QStringList arguments)
         return fail(QStringLiteral("--database must be a postgresql://USER@HOST:PORT/DB URL, "
                                    "not %1")
                         .arg(options.databaseUrl));
+    options.storage = parser.value(storageOption);
+    options.s3Endpoint = parser.value(s3EndpointOption);
+    options.s3Region = parser.value(s3RegionOption);
+    options.s3CredentialsFile = parser.value(s3CredentialsOption);
+    if (options.storage.isEmpty()
+        && (parser.isSet(s3EndpointOption) || parser.isSet(s3RegionOption)
+            || parser.isSet(s3CredentialsOption)))
+        return fail(QStringLiteral("--s3-endpoint, --s3-region and --s3-credentials need "
+                                   "--storage s3://BUCKET"));
     const QString secretPath = parser.isSet(secretOption)
         ? parser.value(secretOption)
         : QDir(options.dataDir).absoluteFilePath(QStringLiteral("secret"));

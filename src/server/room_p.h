@@ -19,6 +19,7 @@
 namespace Roomshare::Server {
 
 class Connection;
+class S3Upload;
 
 //! Where a file sits in a shared folder (docs/protocol.md, "Folders"); empty for a file
 //! sent on its own.
@@ -148,8 +149,12 @@ struct Upload
     int crcFailures = 0; //!< consecutive
     //! Verified and waiting for the next group commit (RoomServerPrivate::queuePublish).
     bool publishQueued = false;
-    //! Already moved to `files/` (recovered at start after a crash), only to be recorded.
+    //! Already moved to `files/` (recovered at start after a crash), or its object complete
+    //! in the object store: only to be recorded.
     bool inPlace = false;
+    //! With an object store instead of `file`: the object being written (roomserver_s3.cpp);
+    //! null until opened or resumed by this process.
+    std::shared_ptr<S3Upload> object;
 };
 
 //! One room: its present members in join order and its files by index. A room outlives

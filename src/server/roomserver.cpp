@@ -118,6 +118,8 @@ bool RoomServerPrivate::loadState(QString *error)
         : options.databaseUrl;
     if (!db.open(database, error))
         return false;
+    if (!options.storage.isEmpty() && !openObjectStore(error))
+        return false;
     // The first id handed out reserves a block (nextClientId()).
     clientCounter = clientCounterReserved = 0;
     transferCounter = transferCounterReserved = 0;
@@ -142,6 +144,10 @@ bool RoomServerPrivate::loadState(QString *error)
     QList<Upload *> toPublish;
     for (Upload *raw : uploadRows) {
         std::unique_ptr<Upload> u(raw);
+        if (objects) {
+            adoptObjectUpload(std::move(u));
+            continue;
+        }
         const QString partial = storage.partialPath(u->storageId);
         const QString final = storage.filePath(u->storageId);
         if (QFile::exists(partial)) {
@@ -172,12 +178,14 @@ bool RoomServerPrivate::loadState(QString *error)
     const QList<StoredFile> fileRows = db.loadFiles();
     for (StoredFile f : fileRows) {
         f.storagePath = storage.filePath(f.storageId);
-        if (!QFile::exists(f.storagePath) && shared) {
+        // Objects are not checked one by one at start; a lost one fails its downloads.
+        const bool present = objects || QFile::exists(f.storagePath);
+        if (!present && shared) {
             qCInfo(lcServer) << "file" << f.index << "of room" << f.room
                              << "has no data here; leaving it alone";
             continue;
         }
-        if (!QFile::exists(f.storagePath)) {
+        if (!present) {
             qCWarning(lcServer) << "file" << f.index << "of room" << f.room
                                 << "lost its storage; removing it";
             db.deleteFile(f.room, f.index);
@@ -247,7 +255,10 @@ bool RoomServerPrivate::loadState(QString *error)
         startGrace(s);
     }
 
-    storage.sweep(knownPartials, knownFiles);
+    if (objects)
+        sweepObjectStore();
+    else
+        storage.sweep(knownPartials, knownFiles);
     qCInfo(lcServer) << "loaded" << rooms.size() << "rooms," << fileRows.size() << "files,"
                      << uploads.size() << "partial uploads," << sessions.size() << "sessions";
     return true;
@@ -381,13 +392,16 @@ Upload *RoomServerPrivate::addUpload(std::unique_ptr<Upload> u)
 
 void RoomServerPrivate::noteUndurable(const Upload *u)
 {
+    if (u->object)
+        return; // no checkpoints: S3 makes parts durable as they are stored
     checkpointsDue.scheduleIfAbsent(u->id, u->sinceDurable.msecsSinceReference() + 1000);
 }
 
 bool RoomServerPrivate::makeDurable(Upload *u)
 {
     u->sinceDurable.restart();
-    if (u->received == u->durable)
+    // In an object store, the parts S3 confirmed are recorded as they come (openObject).
+    if (u->received == u->durable || u->object)
         return true;
     // The data first, then the record: a recorded offset never runs ahead of the disk.
     if (u->file && !Storage::sync(*u->file)) {
@@ -443,7 +457,10 @@ void RoomServerPrivate::dropUpload(quint32 id)
         return;
     qCDebug(lcServer) << "upload" << id << "dropped";
     it->second->file.reset();
-    Storage::remove(storage.partialPath(it->second->storageId));
+    if (objects)
+        discardObjectUpload(*it->second);
+    else
+        Storage::remove(storage.partialPath(it->second->storageId));
     db.deleteUpload(id);
     partialExpiry.remove(id);
     checkpointsDue.remove(id);
@@ -510,7 +527,10 @@ void RoomServerPrivate::removeFile(Room *r, qint64 index, const QString &reason)
         if (s->connection)
             s->connection->withdrawFile(file, reason);
     }
-    Storage::remove(file->storagePath);
+    if (objects)
+        objects->removeObject(file->storageId);
+    else
+        Storage::remove(file->storagePath);
     scheduleExpiry();
     Q_EMIT q->fileRemoved(r->name(), index, reason);
 }

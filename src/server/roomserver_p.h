@@ -5,6 +5,7 @@
 #include "lobby_p.h"
 #include "room_p.h"
 #include "roomserver.h"
+#include "s3storage_p.h"
 #include "storage_p.h"
 #include "syncer_p.h"
 
@@ -83,6 +84,32 @@ public:
     //! `upload-failed` with \a code.
     void failUpload(quint32 id, ErrorCode code, const QString &desc);
 
+    // ---- file data in an object store (roomserver_s3.cpp); all unused when objects is null
+    //! Opens `--storage s3://BUCKET` and checks the bucket; false with the reason.
+    bool openObjectStore(QString *error);
+    //! A recorded upload loaded at start: its data is in the object store, resumed from
+    //! the parts S3 holds when its client comes back.
+    void adoptObjectUpload(std::unique_ptr<Upload> upload);
+    //! Aborts the multipart uploads nobody knows of (not with a shared database).
+    void sweepObjectStore();
+    //! Starts the object of the new upload \a upload; once it exists the upload is recorded
+    //! and `upload-accepted` goes to \a connection, else 1194.
+    void beginObjectUpload(Upload *upload, Connection *connection, const QJsonValue &rid);
+    //! Finds the object of \a upload, recorded before a restart, and its parts; then
+    //! \a connection continues the `upload-resume` from the durable offset (or gets 1194).
+    void resumeObjectUpload(Upload *upload, Connection *connection, const QJsonValue &rid);
+    //! The first phase of publishing with an object store: the held chunks go out, the
+    //! multipart upload is completed, (\a verify) the object's SHA-256 is read back; then
+    //! queuePublish() again, now for the publish transaction.
+    void sealObjectUpload(Upload *upload, bool verify);
+    //! Deletes the data of upload \a upload, whatever state its object is in.
+    void discardObjectUpload(Upload &upload);
+    //! Creates (or \a resume: finds) the object of \a upload: \a opened, or \a openFailed
+    //! after the upload was dropped. Later failures fail the upload (1194); each part
+    //! stored is recorded as the durable offset.
+    void openObject(Upload *upload, bool resume, std::function<void()> opened,
+                    std::function<void(const QString &)> openFailed);
+
     // ---- group commit (roomserver_publish.cpp)
     //! Records the new upload \a id in the database with the next group commit, then
     //! answers `upload-accepted` (with \a rid) on \a connection; 1194 if it cannot be
@@ -147,6 +174,9 @@ public:
     Storage storage;
     std::unique_ptr<Syncer> syncer; //!< destroyed with this, before q
     Database db;
+    //! `--storage s3://BUCKET`; null: file data on the local disk (storage). Declared before
+    //! uploads, which refer to its S3Upload objects.
+    std::unique_ptr<S3Storage> objects;
     std::map<QString, std::unique_ptr<Room>> rooms;
     std::map<QString, std::unique_ptr<Session>> sessions;
     std::map<quint32, std::unique_ptr<Upload>> uploads;

@@ -55,6 +55,9 @@ void RoomServerPrivate::queueAck(quint32 id)
 
 void RoomServerPrivate::queuePublish(Upload *u)
 {
+    // With an object store, publishing is two-phase: the object is completed first.
+    if (objects && !u->inPlace)
+        return sealObjectUpload(u, false);
     u->publishQueued = true;
     pendingPublishes.push_back(u->id);
     if (!commitTimer.isActive())
@@ -235,6 +238,8 @@ void RoomServerPrivate::verifySha256(Upload *upload)
 {
     // Up to this size the read-back costs less than a thread hand-over.
     constexpr qint64 InlineBytes = 1024 * 1024;
+    if (objects)
+        return sealObjectUpload(upload, true);
     upload->verifying = true;
     const quint32 id = upload->id;
     const QString path = storage.partialPath(upload->storageId);

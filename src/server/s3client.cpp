@@ -1,6 +1,8 @@
 #include "s3client_p.h"
+
 #include "serverlogging_p.h"
 
+#include <QCryptographicHash>
 #include <QFile>
 #include <QPointer>
 #include <QRegularExpression>
@@ -284,6 +286,14 @@ bool perform(S3JobState &s)
     if (!s.contentType.isEmpty())
         headers
             = curl_slist_append(headers, QByteArray("Content-Type: " + s.contentType).constData());
+    if (s.op == S3JobState::Op::UploadPart) {
+        // The store checks the part against its MD5 (BadDigest otherwise): bytes damaged
+        // between here and the store are never part of an object. Computed here, on the
+        // worker thread.
+        const QByteArray md5 = QCryptographicHash::hash(s.body, QCryptographicHash::Md5);
+        headers
+            = curl_slist_append(headers, QByteArray("Content-MD5: " + md5.toBase64()).constData());
+    }
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
 
     QByteArray range;
@@ -704,6 +714,11 @@ S3Client::~S3Client()
 int S3Client::maxThreads() const
 {
     return m_pool->maxThreadCount();
+}
+
+void S3Client::setMaxThreads(int threads)
+{
+    m_pool->setMaxThreadCount(threads);
 }
 
 S3Job *S3Client::makeJob(std::shared_ptr<S3JobState> state, QObject *parent)

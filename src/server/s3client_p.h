@@ -161,6 +161,8 @@ public:
 
     const S3Config &config() const { return m_config; }
     int maxThreads() const;
+    //! Sets how many requests run at once (default 8); more wait for a thread.
+    void setMaxThreads(int threads);
 
     //! PUT on the bucket (tests and setup; the server expects an existing bucket).
     S3Job *createBucket(QObject *parent = nullptr);

@@ -128,11 +128,13 @@ void S3UploadWriter::onPartDone(S3Job *job)
     m_parts.append({ int(m_parts.size()) + 1, m_inFlight.size(), job->etag() });
     m_durable += m_inFlight.size();
     m_inFlight.clear();
-    Q_EMIT durableChanged(m_durable);
     if (m_state == State::Open && m_filling.size() >= m_partSize)
         sendPart();
     else
         completeIfDrained();
+    // Last: a receiver that writes more from here (it waited for room) must find the next
+    // part under way already, or its write() would send a second part with the same number.
+    Q_EMIT durableChanged(m_durable);
 }
 
 void S3UploadWriter::finish()

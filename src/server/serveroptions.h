@@ -28,6 +28,15 @@ struct ServerOptions
     //! Where the metadata lives instead of `roomshare.db`: a PostgreSQL URL,
     //! `postgresql://USER[:PASSWORD]@HOST[:PORT]/DB` (Database::open()). Empty: SQLite.
     QString databaseUrl;
+    //! Where file data lives instead of `partial/` and `files/`: `s3://BUCKET` for an
+    //! S3-compatible object store (docs/scale-out.md, Part 2). Empty: the local disk.
+    QString storage;
+    //! With an s3:// storage: `http://HOST:PORT` or `https://...` (empty: AWS's), the
+    //! region (empty: us-east-1) and an AWS shared-credentials file (empty: the
+    //! AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY environment variables).
+    QString s3Endpoint;
+    QString s3Region;
+    QString s3CredentialsFile;
     //! HMAC key that join tokens are verified with. Must not be empty.
     QByteArray secret;
     qint64 maxFileSize = qint64(16) * 1024 * 1024 * 1024; //!< bytes; 0 means unlimited

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Issue 14, the object-storage half: starts a real Swift + s3api on loopback
-# (tests/fixtures/s3-swift.sh, installing it when missing) and runs the S3 client's tests
-# against it. scripts/test.sh runs it with the build folder as $1.
+# (tests/fixtures/s3-swift.sh, installing it when missing) and runs against it the S3
+# client's tests (tst_s3client) and the real roomshare-server with --storage s3://BUCKET
+# driven by the real roomshare-cli (tst_s3server). scripts/test.sh runs it with the build
+# folder as $1.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 build="$(cd "${1:-$here/build}" && pwd)"
 start=$(date +%s)
-ninja -C "$build" tst_s3client >/dev/null
+ninja -C "$build" tst_s3client tst_s3server roomshare-server roomshare-cli >/dev/null
 
 state=$(mktemp -d "${TMPDIR:-/tmp}/roomshare-s3.XXXXXX")
 cleanup() {
@@ -29,4 +31,9 @@ done <<< "$env_lines"
 echo "scaleout-s3: Swift + s3api on $S3_ENDPOINT (started in $(( $(date +%s) - start )) s)"
 
 QT_QPA_PLATFORM=offscreen timeout 300 "$build/tests/auto/server/tst_s3client"
+# The CLI keeps its unfinished-upload records under XDG_DATA_HOME: a folder of this run.
+ROOMSHARE_SERVER_BIN="$build/src/server/roomshare-server" \
+    ROOMSHARE_CLI_BIN="$build/src/cli/roomshare-cli" \
+    XDG_DATA_HOME="$state/xdg" QT_QPA_PLATFORM=offscreen \
+    timeout 300 "$build/tests/auto/server/tst_s3server"
 echo "scaleout-s3: done in $(( $(date +%s) - start )) s"

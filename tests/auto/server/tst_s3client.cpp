@@ -55,6 +55,7 @@ private Q_SLOTS:
     void streamedGetStaysBounded();
     void deletingAStalledGetFreesItsThread();
     void writerResumesFromCompletedParts();
+    void writerFedFromItsOwnSignal();
     void wrongSecretIsRefused();
     void unreachableEndpointNamesAddress();
     void missingBucketIsReported();
@@ -472,6 +473,41 @@ void TestS3Client::writerResumesFromCompletedParts()
     total += rest.size();
     QCOMPARE(total, data.size());
     QCOMPARE(hash.result(), QCryptographicHash::hash(data, QCryptographicHash::Sha256));
+}
+
+void TestS3Client::writerFedFromItsOwnSignal()
+{
+    // The server writes the chunks it held back from durableChanged(): each write must go
+    // behind the part already under way (a second part with the same number made
+    // CompleteMultipartUpload fail with InvalidPart).
+    const qint64 part = 5 * MiB;
+    const QByteArray data = randomBytes(4 * part + 12345, 11);
+    const QString key = newKey();
+    S3UploadWriter writer(m_client.get(), key, part);
+    QSignalSpy opened(&writer, &S3UploadWriter::opened);
+    writer.create();
+    QVERIFY(opened.wait(30000));
+    auto more = [&] {
+        while (writer.written() < data.size()) {
+            const qint64 n = std::min<qint64>(256 * 1024, data.size() - writer.written());
+            if (!writer.write(QByteArrayView(data).sliced(writer.written(), n)))
+                return;
+        }
+    };
+    connect(&writer, &S3UploadWriter::durableChanged, this, more);
+    more(); // fills the bound; the rest goes from the signal
+    QVERIFY(writer.written() < data.size());
+    QElapsedTimer timer;
+    timer.start();
+    while (writer.written() < data.size() && timer.elapsed() < 60000)
+        QSignalSpy(&writer, &S3UploadWriter::durableChanged).wait(1000);
+    QCOMPARE(writer.written(), data.size());
+    QSignalSpy finished(&writer, &S3UploadWriter::finished);
+    writer.finish();
+    QVERIFY2(finished.wait(60000), qPrintable(writer.errorString()));
+    std::unique_ptr<S3Job> head(m_client->head(key));
+    QVERIFY(runJob(head.get()));
+    QCOMPARE(head->contentLength(), data.size());
 }
 
 void TestS3Client::wrongSecretIsRefused()
