@@ -48,6 +48,7 @@ RoomServerPrivate::RoomServerPrivate(RoomServer *q, ServerOptions options)
     , syncer(std::make_unique<Syncer>(q))
 {
     lobby = std::make_unique<Lobby>(this);
+    nodes = std::make_unique<NodeEvents>(this);
     commitTimer.setSingleShot(true);
     commitTimer.setInterval(0);
     commitTimer.callOnTimeout([this] { flushCommits(); });
@@ -117,6 +118,10 @@ bool RoomServerPrivate::loadState(QString *error)
         ? QDir(storage.dataDir()).absoluteFilePath(QStringLiteral("roomshare.db"))
         : options.databaseUrl;
     if (!db.open(database, error))
+        return false;
+    // Listening before anything is loaded: an event sent meanwhile is applied after the
+    // load (and one about what was loaded already changes nothing).
+    if (!nodes->start(error))
         return false;
     // The first id handed out reserves a block (nextClientId()).
     clientCounter = clientCounterReserved = 0;
@@ -297,6 +302,7 @@ void RoomServerPrivate::enter(Session *s)
     sendToMembers(r, event, s);
     r->addMember(s);
     s->present = true;
+    nodes->joined(*s);
     Q_EMIT q->participantJoined(r->name(), s->clientId);
 }
 
@@ -342,6 +348,7 @@ void RoomServerPrivate::leave(Session *s, const QString &reason)
                              { QStringLiteral("name"), s->name },
                              { QStringLiteral("reason"), reason } };
     sendToMembers(r, event);
+    nodes->left(*s, reason);
     qCInfo(lcServer) << s->clientId << "left room" << r->name() << reason;
     Q_EMIT q->participantLeft(r->name(), s->clientId);
 }
@@ -496,14 +503,18 @@ void RoomServerPrivate::recordDelivery(Room *r, const StoredFilePtr &file, const
     }
 }
 
-void RoomServerPrivate::removeFile(Room *r, qint64 index, const QString &reason)
+void RoomServerPrivate::removeFile(Room *r, qint64 index, const QString &reason, Origin origin)
 {
     const StoredFilePtr file = r->takeFile(index);
     if (!file)
         return;
     fileExpiry.remove({ r->name(), index });
-    qCInfo(lcServer) << "file" << index << "of room" << r->name() << "removed:" << reason;
-    db.deleteFile(r->name(), index);
+    qCInfo(lcServer) << "file" << index << "of room" << r->name() << "removed:" << reason
+                     << (origin == Origin::OtherNode ? "(by another node)" : "");
+    if (origin == Origin::ThisNode) {
+        db.deleteFile(r->name(), index);
+        nodes->removed(r->name(), index, reason);
+    }
     publishedUploads.remove(file->uploadId);
     const auto members = r->members();
     for (Session *s : members) {
@@ -663,6 +674,7 @@ void RoomServerPrivate::closeAll()
     expiryTimer.stop();
     pingTimer.stop();
     durableTimer.stop();
+    nodes->stop();
     db.close();
 }
 
