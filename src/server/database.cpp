@@ -208,6 +208,9 @@ bool Database::open(const QString &location, QString *error)
         // Issue 16: who was in the room when the server stopped, so a restart keeps them
         // there for the grace period instead of dropping targeted files to them.
         { "sessions", "present", "INTEGER NOT NULL DEFAULT 0" },
+        // Issue 14: the node whose presence the row records (several nodes on PostgreSQL
+        // restore only their own participants at start); empty on a single node.
+        { "sessions", "node", "TEXT NOT NULL DEFAULT ''" },
     };
     for (const auto &a : added) {
         if (!addColumnIfMissing(QLatin1String(a.table), QLatin1String(a.column),
@@ -536,7 +539,7 @@ QList<Session *> Database::loadSessions() const
     QList<Session *> out;
     QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
     q.prepare(QStringLiteral("SELECT id, room, client_id, name, role, last_seen, token_expires, "
-                             "owner, present FROM sessions"));
+                             "owner, present, node FROM sessions"));
     if (!run(q))
         return out;
     while (q.next()) {
@@ -550,6 +553,7 @@ QList<Session *> Database::loadSessions() const
         s->tokenExpiresAt = q.value(6).toLongLong();
         s->owner = q.value(7).toString();
         s->present = q.value(8).toBool();
+        s->node = q.value(9).toString();
         out.append(s);
     }
     return out;
@@ -560,10 +564,10 @@ bool Database::saveSession(const Session &s)
     QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
     q.prepare(QStringLiteral(
         "INSERT INTO sessions (id, room, client_id, name, role, last_seen, token_expires, owner, "
-        "present) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET room = "
-        "excluded.room, client_id = excluded.client_id, name = excluded.name, role = "
+        "present, node) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+        "room = excluded.room, client_id = excluded.client_id, name = excluded.name, role = "
         "excluded.role, last_seen = excluded.last_seen, token_expires = excluded.token_expires, "
-        "owner = excluded.owner, present = excluded.present"));
+        "owner = excluded.owner, present = excluded.present, node = excluded.node"));
     q.addBindValue(s.id);
     q.addBindValue(s.room);
     q.addBindValue(s.clientId);
@@ -573,6 +577,7 @@ bool Database::saveSession(const Session &s)
     q.addBindValue(s.tokenExpiresAt);
     q.addBindValue(notNull(s.owner));
     q.addBindValue(s.present ? 1 : 0);
+    q.addBindValue(notNull(m_homeNode));
     return run(q);
 }
 

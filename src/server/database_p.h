@@ -62,7 +62,11 @@ public:
     QHash<QString, QHash<qint64, QList<Delivery>>> loadDeliveries() const;
 
     QList<Session *> loadSessions() const; //!< caller owns the results
+    //! Records \a session as held by this server (setHomeNode()).
     bool saveSession(const Session &session);
+    //! The lasting name of this server among those sharing the database, written with each
+    //! session it saves (Session::node); empty on a single node.
+    void setHomeNode(const QString &node) { m_homeNode = node; }
     bool deleteSession(const QString &id);
 
     //! A moderator's removals whose token is still valid at \a nowSecs: room + '\n' + ban
@@ -152,6 +156,7 @@ private:
     std::unique_ptr<QObject> m_notificationContext;
     std::function<bool(const StoredFile &)> m_publishHook;
     std::function<void()> m_reconnected;
+    QString m_homeNode;
     bool m_inBatch = false; //!< between beginBatch() and commitBatch()/rollbackBatch()
 };
 

@@ -4,6 +4,8 @@
 #include "roomserver_p.h"
 #include "serverlogging_p.h"
 
+#include <QDir>
+#include <QFile>
 #include <QJsonDocument>
 #include <QRandomGenerator>
 
@@ -34,6 +36,19 @@ bool NodeEvents::start(QString *error)
     if (d->db.backend() != Database::Backend::Postgres)
         return true;
     m_nodeId = QString::number(QRandomGenerator::system()->generate64(), 36);
+    QFile home(QDir(d->storage.dataDir()).filePath(str("node")));
+    if (home.open(QIODevice::ReadOnly))
+        m_homeNode = QString::fromLatin1(home.readAll()).trimmed();
+    home.close();
+    if (m_homeNode.isEmpty()) {
+        m_homeNode = QString::number(QRandomGenerator::system()->generate64(), 36);
+        if (!home.open(QIODevice::WriteOnly | QIODevice::Truncate)
+            || home.write(m_homeNode.toLatin1() + '\n') <= 0 || !home.flush()) {
+            *error = QStringLiteral("cannot write %1: %2").arg(home.fileName(), home.errorString());
+            return false;
+        }
+    }
+    d->db.setHomeNode(m_homeNode);
     m_clock.start();
     m_lastHeard.clear();
     m_selfHeard = 0;

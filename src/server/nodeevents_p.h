@@ -48,6 +48,10 @@ public:
     //! Random for each start, so a node tells its own notifications apart (and a restarted
     //! node is a new one).
     QString nodeId() const { return m_nodeId; }
+    //! This node's lasting name (kept in the data folder's `node` file, made at the first
+    //! start): the sessions it saves carry it, so a restart restores only this node's
+    //! participants. Empty on SQLite.
+    QString homeNode() const { return m_homeNode; }
 
     void joined(const Session &session);
     void left(const Session &session, const QString &reason);
@@ -69,6 +73,7 @@ private:
     RoomServerPrivate *const d;
     bool m_active = false;
     QString m_nodeId;
+    QString m_homeNode;
     QTimer m_heartbeat;
     QHash<QString, qint64> m_lastHeard; //!< node -> monotonic ms of its last notification
     QElapsedTimer m_clock;

@@ -89,6 +89,9 @@ struct Session
     //! named invite (every session joined with that link is one participant), else "s:" +
     //! the session id. Persisted.
     QString owner;
+    //! The lasting name of the server node that saved it last (NodeEvents::homeNode());
+    //! empty on a single node. Persisted.
+    QString node;
     //! Files whose download the server sent completely to this session (in memory): only
     //! those can be reported as verified.
     QSet<qint64> sentFiles;

@@ -241,8 +241,11 @@ bool RoomServerPrivate::loadState(QString *error)
     for (Session *raw : sessionRows) {
         sessions[raw->id].reset(raw);
         sessionExpiry.schedule(raw->id, raw->lastSeenMs + options.partialTtlSeconds * 1000);
-        if (raw->present)
+        // On a shared database, others' participants are those nodes' to keep or lose.
+        if (raw->present && (!shared || raw->node.isEmpty() || raw->node == nodes->homeNode()))
             wereInRooms.append(raw);
+        else
+            raw->present = false;
     }
     // A restart is everyone's connection dropping at once: those who were in a room stay
     // members for the grace period, as after any drop. Otherwise the first one back would
@@ -250,6 +253,8 @@ bool RoomServerPrivate::loadState(QString *error)
     for (Session *s : std::as_const(wereInRooms)) {
         room(s->room)->addMember(s);
         startGrace(s);
+        // The other nodes knew them under this node's previous run: now they are this run's.
+        nodes->joined(*s);
     }
 
     storage.sweep(knownPartials, knownFiles);

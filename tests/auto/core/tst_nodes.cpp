@@ -61,6 +61,7 @@ private Q_SLOTS:
     void targetedFileSeenOnlyByItsTargetOnTheOtherNode();
     void removalReachesTheOtherNode();
     void silentNodeLosesItsParticipants();
+    void restartedNodeRestoresOnlyItsOwnParticipants();
     void crossNodeJoinLatency();
 
 private:
@@ -330,6 +331,39 @@ void tst_Nodes::silentNodeLosesItsParticipants()
     QCOMPARE(aliceLeft.at(0).at(0).value<Participant>().clientId, bobId);
     qInfo("node 2 declared lost %lld ms after its kill", t.elapsed());
     QCOMPARE(alice->participants().size(), 1);
+}
+
+void tst_Nodes::restartedNodeRestoresOnlyItsOwnParticipants()
+{
+    auto alice = join(*m_node1, s("Alice"));
+    auto bob = join(*m_node2, s("Bob"));
+    QVERIFY(alice && bob);
+    QTRY_VERIFY_WITH_TIMEOUT(hasParticipant(*alice, bob->clientId()), Wait);
+    const QString aliceId = alice->clientId();
+    const QString bobId = bob->clientId();
+    QSignalSpy aliceLeft(alice.get(), &Room::participantLeft);
+    // Both are present in the sessions table; node 2 dies and comes back on its folder.
+    m_node2->kill();
+    bob.reset();
+    QVERIFY(m_node2->start());
+    auto carol = join(*m_node2, s("Carol"));
+    QVERIFY(carol);
+    QSignalSpy carolLeft(carol.get(), &Room::participantLeft);
+    // Alice is node 1's: node 2 learns of her from node 1, never restores her as its own.
+    QTRY_VERIFY_WITH_TIMEOUT(hasParticipant(*carol, aliceId), Wait);
+    QTRY_VERIFY_WITH_TIMEOUT(hasParticipant(*alice, carol->clientId()), Wait);
+    // Bob was node 2's: restored for the grace period (3 s here), then gone, for both.
+    QTRY_COMPARE_WITH_TIMEOUT(aliceLeft.size(), 1, 15000);
+    QCOMPARE(aliceLeft.at(0).at(0).value<Participant>().clientId, bobId);
+    QTRY_VERIFY_WITH_TIMEOUT(!hasParticipant(*carol, bobId), Wait);
+    // Past node 2's first run's silence too (three heartbeats): nobody else left.
+    QTest::qWait(2 * 2000);
+    QCOMPARE(aliceLeft.size(), 1);
+    for (const auto &args : std::as_const(carolLeft))
+        QVERIFY(args.at(0).value<Participant>().clientId != aliceId);
+    QVERIFY(hasParticipant(*carol, aliceId));
+    QCOMPARE(carol->participants().size(), 2);
+    QCOMPARE(alice->participants().size(), 2);
 }
 
 void tst_Nodes::crossNodeJoinLatency()
