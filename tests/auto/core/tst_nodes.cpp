@@ -11,6 +11,7 @@
 
 #include <QElapsedTimer>
 #include <QJsonArray>
+#include <QProcess>
 #include <QSignalSpy>
 #include <QSqlDatabase>
 #include <QSqlError>
@@ -21,6 +22,8 @@
 
 #include <algorithm>
 #include <memory>
+
+#include <unistd.h>
 
 using namespace Roomshare;
 
@@ -38,6 +41,20 @@ bool hasParticipant(const Room &room, const QString &clientId)
     const auto list = room.participants();
     return std::any_of(list.cbegin(), list.cend(),
                        [&](const Participant &p) { return p.clientId == clientId; });
+}
+
+//! CPU time (user + system) process \a pid used so far, in ms; -1 when unknown.
+qint64 cpuMs(qint64 pid)
+{
+    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (!stat.open(QIODevice::ReadOnly))
+        return -1;
+    const QByteArray text = stat.readAll();
+    // Fields after the command name (which may hold spaces), from field 3 on.
+    const QList<QByteArray> fields = text.mid(text.lastIndexOf(')') + 2).split(' ');
+    if (fields.size() < 13)
+        return -1;
+    return (fields.at(11).toLongLong() + fields.at(12).toLongLong()) * 1000 / sysconf(_SC_CLK_TCK);
 }
 
 qint64 indexOf(const QJsonObject &uploadResult)
@@ -62,6 +79,7 @@ private Q_SLOTS:
     void removalReachesTheOtherNode();
     void silentNodeLosesItsParticipants();
     void restartedNodeRestoresOnlyItsOwnParticipants();
+    void eventsCarryOnAfterPostgresRestart();
     void crossNodeJoinLatency();
 
 private:
@@ -363,6 +381,39 @@ void tst_Nodes::restartedNodeRestoresOnlyItsOwnParticipants()
         QVERIFY(args.at(0).value<Participant>().clientId != aliceId);
     QVERIFY(hasParticipant(*carol, aliceId));
     QCOMPARE(carol->participants().size(), 2);
+    QCOMPARE(alice->participants().size(), 2);
+}
+
+void tst_Nodes::eventsCarryOnAfterPostgresRestart()
+{
+    const QString restart = qEnvironmentVariable("ROOMSHARE_TEST_POSTGRES_RESTART");
+    if (restart.isEmpty())
+        QSKIP("ROOMSHARE_TEST_POSTGRES_RESTART is not set: run tests/extra/scaleout-pg.sh");
+    auto alice = join(*m_node1, s("Alice"));
+    QVERIFY(alice);
+    // PostgreSQL restarted while the room is idle: both nodes' connections (and their
+    // LISTEN) are cut.
+    const qint64 cpuBefore = cpuMs(m_node1->pid()) + cpuMs(m_node2->pid());
+    QProcess p;
+    p.startCommand(restart);
+    QVERIFY(p.waitForFinished(60000));
+    QCOMPARE(p.exitCode(), 0);
+    // Each node notices within a heartbeat (2 s), reconnects and listens again.
+    QTest::qWait(2 * 2000 + 500);
+    qInfo("CPU used by both nodes from the restart to %d ms after it: %lld ms", 2 * 2000 + 500,
+          cpuMs(m_node1->pid()) + cpuMs(m_node2->pid()) - cpuBefore);
+    QSignalSpy aliceJoined(alice.get(), &Room::participantJoined);
+    QSignalSpy aliceAvailable(alice.get(), &Room::fileAvailable);
+    auto bob = join(*m_node2, s("Bob"));
+    QVERIFY(bob);
+    QTRY_COMPARE_WITH_TIMEOUT(aliceJoined.size(), 1, Wait);
+    QVERIFY(hasParticipant(*bob, alice->clientId()));
+    const qint64 index
+        = indexOf(sendAndWait(bob.get(), TestUtil::makeFile(m_tmp->path(), s("y.bin"), 100)));
+    QVERIFY(index > 0);
+    QTRY_COMPARE_WITH_TIMEOUT(aliceAvailable.size(), 1, Wait);
+    QVERIFY(alice->file(index).isValid());
+    // Nobody was taken for lost meanwhile.
     QCOMPARE(alice->participants().size(), 2);
 }
 
