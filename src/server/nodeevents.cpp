@@ -112,6 +112,11 @@ void NodeEvents::removed(const QString &room, qint64 index, const QString &reaso
            { str("reason"), reason } });
 }
 
+void NodeEvents::banned(const QString &key, qint64 until)
+{
+    send({ { str("t"), str("ban") }, { str("key"), key }, { str("until"), until } });
+}
+
 bool NodeEvents::published(const StoredFile &file)
 {
     // Inside the publish transaction: delivered to the others at its commit, never if it
@@ -146,6 +151,8 @@ void NodeEvents::received(const QString &payload)
         onRemoved(event);
     else if (type == QLatin1String("hello"))
         onHello(node);
+    else if (type == QLatin1String("ban"))
+        onBan(event);
     else if (type != QLatin1String("beat"))
         qCDebug(lcServer) << "ignoring node event" << type;
 }
@@ -210,6 +217,15 @@ void NodeEvents::onRemoved(const QJsonObject &event)
         return;
     d->removeFile(it->second.get(), event.value(str("index")).toInteger(),
                   event.value(str("reason")).toString(), RoomServerPrivate::Origin::OtherNode);
+}
+
+void NodeEvents::onBan(const QJsonObject &event)
+{
+    // The row is in `bans` already (the banning node wrote it); memory is what joins check.
+    const QString key = event.value(str("key")).toString();
+    const qint64 until = event.value(str("until")).toInteger();
+    if (!key.isEmpty() && until > d->bans.value(key))
+        d->bans.insert(key, until);
 }
 
 void NodeEvents::onHello(const QString &node)

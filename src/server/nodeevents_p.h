@@ -24,6 +24,8 @@ struct StoredFile;
 //!   at the commit or never; the receiver reads the `files` row, so the visibility rules
 //!   (broadcast, recipients) come from the row, not from the message;
 //! - `removed` {room, index, reason};
+//! - `ban` {key, until}: a moderator's removal (RoomServerPrivate::ban()), so the removed
+//!   participant's invite cannot bring it back through another node either;
 //! - `hello`: a node started (or reconnected); the others answer with a `joined` of each
 //!   of their present participants;
 //! - `beat`: every HeartbeatMs; a node not heard for three periods is lost, and its
@@ -56,6 +58,8 @@ public:
     void joined(const Session &session);
     void left(const Session &session, const QString &reason);
     void removed(const QString &room, qint64 index, const QString &reason);
+    //! \a key as in RoomServerPrivate::bans (room + '\n' + ban key).
+    void banned(const QString &key, qint64 until);
 
 private:
     bool send(QJsonObject event);
@@ -65,6 +69,7 @@ private:
     void onLeft(const QJsonObject &event);
     void onPublished(const QJsonObject &event);
     void onRemoved(const QJsonObject &event);
+    void onBan(const QJsonObject &event);
     void onHello(const QString &node);
     void onHeartbeat();
     //! Every participant connected to \a node leaves the rooms here with \a reason.

@@ -9,6 +9,7 @@
 #include "serverprocess.h"
 #include "testutil.h"
 
+#include <QDateTime>
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QProcess>
@@ -77,6 +78,7 @@ private Q_SLOTS:
     void broadcastFileListedOnTheOtherNode();
     void targetedFileSeenOnlyByItsTargetOnTheOtherNode();
     void removalReachesTheOtherNode();
+    void removedParticipantStaysOutOfTheOtherNode();
     void silentNodeLosesItsParticipants();
     void restartedNodeRestoresOnlyItsOwnParticipants();
     void eventsCarryOnAfterPostgresRestart();
@@ -339,6 +341,56 @@ void tst_Nodes::removalReachesTheOtherNode()
     auto carol = join(*m_node2, s("Carol"));
     QVERIFY(carol);
     QCOMPARE(carol->availableFileList().size(), 0);
+}
+
+void tst_Nodes::removedParticipantStaysOutOfTheOtherNode()
+{
+    // Bob's personal link (a named invite with its own token id), for either node.
+    JoinClaims bobClaims;
+    bobClaims.room = s("standup");
+    bobClaims.name = s("Bob");
+    bobClaims.role = s("participant");
+    bobClaims.tokenId = s("bob-link");
+    bobClaims.expiresAt = QDateTime::currentSecsSinceEpoch() + 3600;
+    const QString bobToken = Token::sign(bobClaims, TestUtil::testSecret());
+    const auto linkTo = [&](const ServerProcess &node) {
+        return InviteLink::forServer(node.url(), s("standup"), bobToken).toString();
+    };
+
+    auto mod = std::make_unique<Room>();
+    QSignalSpy modConnected(mod.get(), &Room::connected);
+    QVERIFY(mod->connectToRoom(
+        TestUtil::invite(m_node1->url(), s("standup"), s("Mod"), s("moderator"))));
+    QVERIFY(modConnected.wait(Wait));
+    auto bob = std::make_unique<Room>();
+    QSignalSpy bobConnected(bob.get(), &Room::connected);
+    QVERIFY(bob->connectToRoom(linkTo(*m_node1)));
+    QVERIFY(bobConnected.wait(Wait));
+    auto carol = join(*m_node2, s("Carol"));
+    QVERIFY(carol);
+    const QString bobId = bob->clientId();
+    QTRY_VERIFY_WITH_TIMEOUT(hasParticipant(*carol, bobId), Wait);
+    QSignalSpy carolLeft(carol.get(), &Room::participantLeft);
+
+    QJsonObject answer;
+    mod->removeParticipant(bobId, [&](const QJsonObject &r) { answer = r; });
+    QTRY_VERIFY_WITH_TIMEOUT(!answer.isEmpty(), Wait);
+    QCOMPARE(answer[s("result")].toInt(), 0);
+    QTRY_COMPARE_WITH_TIMEOUT(carolLeft.size(), 1, Wait);
+    QCOMPARE(carolLeft.at(0).at(0).value<Participant>().clientId, bobId);
+
+    // The same link through node 2 is refused, as it is through node 1.
+    for (ServerProcess *node : { m_node2.get(), m_node1.get() }) {
+        auto again = std::make_unique<Room>();
+        QSignalSpy ended(again.get(), &Room::disconnected);
+        QSignalSpy connected(again.get(), &Room::connected);
+        QVERIFY(again->connectToRoom(linkTo(*node)));
+        QVERIFY(ended.wait(Wait));
+        QCOMPARE(connected.size(), 0);
+        QCOMPARE(ended.at(0).at(0).value<ErrorCode>(), ErrorCode::InvalidInvite);
+        QVERIFY2(ended.at(0).at(1).toString().contains(s("moderator removed")),
+                 qPrintable(ended.at(0).at(1).toString()));
+    }
 }
 
 void tst_Nodes::silentNodeLosesItsParticipants()
