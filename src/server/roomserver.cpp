@@ -178,17 +178,18 @@ bool RoomServerPrivate::loadState(QString *error)
     for (StoredFile f : fileRows) {
         f.storagePath = storage.filePath(f.storageId);
         if (!QFile::exists(f.storagePath) && shared) {
+            // Another node's: listed, as those announced while this node runs are
+            // (nodeevents.cpp), though its data is on that node's disk.
             qCInfo(lcServer) << "file" << f.index << "of room" << f.room
-                             << "has no data here; leaving it alone";
-            continue;
-        }
-        if (!QFile::exists(f.storagePath)) {
+                             << "has no data here (another node's)";
+        } else if (!QFile::exists(f.storagePath)) {
             qCWarning(lcServer) << "file" << f.index << "of room" << f.room
                                 << "lost its storage; removing it";
             db.deleteFile(f.room, f.index);
             continue;
+        } else {
+            knownFiles.insert(f.storageId);
         }
-        knownFiles.insert(f.storageId);
         publishedUploads.insert(f.uploadId, { f.room, f.index });
         room(f.room)->setDownloadCount(f.index, f.downloads);
         const StoredFilePtr stored = room(f.room)->insertFile(std::move(f));

@@ -419,6 +419,11 @@ void tst_Nodes::restartedNodeRestoresOnlyItsOwnParticipants()
     QTRY_VERIFY_WITH_TIMEOUT(hasParticipant(*alice, bob->clientId()), Wait);
     const QString aliceId = alice->clientId();
     const QString bobId = bob->clientId();
+    const qint64 aliceFile
+        = indexOf(sendAndWait(alice.get(), TestUtil::makeFile(m_tmp->path(), s("a.bin"), 100)));
+    const qint64 bobFile
+        = indexOf(sendAndWait(bob.get(), TestUtil::makeFile(m_tmp->path(), s("b.bin"), 100)));
+    QVERIFY(aliceFile > 0 && bobFile > 0);
     QSignalSpy aliceLeft(alice.get(), &Room::participantLeft);
     // Both are present in the sessions table; node 2 dies and comes back on its folder.
     m_node2->kill();
@@ -427,6 +432,9 @@ void tst_Nodes::restartedNodeRestoresOnlyItsOwnParticipants()
     auto carol = join(*m_node2, s("Carol"));
     QVERIFY(carol);
     QSignalSpy carolLeft(carol.get(), &Room::participantLeft);
+    // The restarted node lists both files: its own and node 1's.
+    QVERIFY(carol->file(aliceFile).isValid());
+    QVERIFY(carol->file(bobFile).isValid());
     // Alice is node 1's: node 2 learns of her from node 1, never restores her as its own.
     QTRY_VERIFY_WITH_TIMEOUT(hasParticipant(*carol, aliceId), Wait);
     QTRY_VERIFY_WITH_TIMEOUT(hasParticipant(*alice, carol->clientId()), Wait);
