@@ -57,9 +57,7 @@ bool NodeEvents::start(QString *error)
         return false;
     }
     d->db.setPublishHook([this](const StoredFile &file) { return published(file); });
-    // Notifications sent while the connection was down are lost: ask the others for their
-    // participants again (the files published meanwhile stay unknown here: not handled).
-    d->db.setReconnectedHandler([this] { send({ { str("t"), str("hello") } }); });
+    d->db.setReconnectedHandler([this] { resync(); });
     m_active = true;
     m_heartbeat.start();
     qCInfo(lcServer) << "node" << m_nodeId << "listening for the other nodes' events";
@@ -194,20 +192,40 @@ void NodeEvents::onPublished(const QJsonObject &event)
 {
     const QString roomName = event.value(str("room")).toString();
     const qint64 index = event.value(str("index")).toInteger();
-    Room *r = d->room(roomName);
-    if (r->file(index))
+    if (d->room(roomName)->file(index))
         return; // loaded at start already
     // The row, not the message, says who may see it.
-    std::optional<StoredFile> row = d->db.loadFile(roomName, index);
-    if (!row)
-        return; // removed meanwhile
+    if (std::optional<StoredFile> row = d->db.loadFile(roomName, index))
+        adopt(std::move(*row));
+}
+
+void NodeEvents::adopt(StoredFile row)
+{
+    Room *r = d->room(row.room);
     // The data is on the sending node's disk until the storage is shared (docs/scale-out.md).
-    row->storagePath = d->storage.filePath(row->storageId);
-    r->setDownloadCount(index, row->downloads);
-    const StoredFilePtr file = r->insertFile(std::move(*row));
+    row.storagePath = d->storage.filePath(row.storageId);
+    r->setDownloadCount(row.index, row.downloads);
+    const StoredFilePtr file = r->insertFile(std::move(row));
     d->fileExpiry.schedule({ file->room, file->index }, file->expiresAt);
     d->scheduleExpiry();
     d->announce(r, file);
+}
+
+void NodeEvents::resync()
+{
+    // Notifications sent while the connection was down are lost: ask the others for their
+    // participants again, and take the files published meanwhile from their rows.
+    send({ { str("t"), str("hello") } });
+    const QList<StoredFile> rows = d->db.loadFiles();
+    int adopted = 0;
+    for (const StoredFile &row : rows) {
+        if (!d->room(row.room)->file(row.index)) {
+            adopt(row);
+            ++adopted;
+        }
+    }
+    qCInfo(lcServer) << "node" << m_nodeId << "reconnected;" << adopted
+                     << "files published meanwhile";
 }
 
 void NodeEvents::onRemoved(const QJsonObject &event)

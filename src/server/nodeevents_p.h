@@ -1,5 +1,7 @@
 #pragma once
 
+#include "room_p.h"
+
 #include <QElapsedTimer>
 #include <QHash>
 #include <QJsonObject>
@@ -10,7 +12,6 @@ namespace Roomshare::Server {
 
 class RoomServerPrivate;
 struct Session;
-struct StoredFile;
 
 //! Room events between server nodes sharing one PostgreSQL database (docs/scale-out.md,
 //! "Events across nodes"): what happens on this node is sent to the others as a
@@ -70,6 +71,10 @@ private:
     void onPublished(const QJsonObject &event);
     void onRemoved(const QJsonObject &event);
     void onBan(const QJsonObject &event);
+    //! Lists and announces \a row, a file another node published.
+    void adopt(StoredFile row);
+    //! After a reconnection: `hello`, and the files whose `published` was missed.
+    void resync();
     void onHello(const QString &node);
     void onHeartbeat();
     //! Every participant connected to \a node leaves the rooms here with \a reason.

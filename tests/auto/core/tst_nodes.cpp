@@ -483,6 +483,22 @@ void tst_Nodes::eventsCarryOnAfterPostgresRestart()
     QVERIFY(alice->file(index).isValid());
     // Nobody was taken for lost meanwhile.
     QCOMPARE(alice->participants().size(), 2);
+
+    // Again, and this time Carol joins node 2 and sends a file at once: node 2 reconnects
+    // with her first statement, node 1 only at its next heartbeat, so their notifications
+    // are likely sent before node 1 listens again. Node 1 catches up when it reconnects
+    // (the others answer its hello, the files come from their rows).
+    p.startCommand(restart);
+    QVERIFY(p.waitForFinished(60000));
+    QCOMPARE(p.exitCode(), 0);
+    auto carol = join(*m_node2, s("Carol"));
+    QVERIFY(carol);
+    const qint64 carolFile
+        = indexOf(sendAndWait(carol.get(), TestUtil::makeFile(m_tmp->path(), s("z.bin"), 100)));
+    QVERIFY(carolFile > 0);
+    QTRY_VERIFY_WITH_TIMEOUT(hasParticipant(*alice, carol->clientId()), Wait);
+    QTRY_VERIFY_WITH_TIMEOUT(alice->file(carolFile).isValid(), Wait);
+    QCOMPARE(alice->participants().size(), 3);
 }
 
 void tst_Nodes::crossNodeJoinLatency()
