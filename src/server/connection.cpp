@@ -416,6 +416,8 @@ void Connection::handleJoin(const QJsonObject &msg, const QJsonValue &rid)
         if (s != session)
             participants.append(s->participantJson());
     }
+    for (const RemoteMember &m : m_room->remoteMembers()) // on other nodes (nodeevents.cpp)
+        participants.append(m.participant);
     participants.append(session->participantJson());
 
     QJsonObject reply = message("joined");

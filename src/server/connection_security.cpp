@@ -160,7 +160,7 @@ bool Connection::admitJoin(const JoinClaims &claims, const QJsonObject &msg, con
     const auto roomIt = m_server->rooms.find(claims.room);
     if (members > 0 && roomIt != m_server->rooms.end()
         && !(returning && returning->room == claims.room && returning->present)
-        && roomIt->second->members().size() >= members) {
+        && roomIt->second->memberCount() >= members) {
         sendError(rid, ErrorCode::LimitExceeded,
                   QStringLiteral("The room is full (%1 participants)").arg(members));
         closeWith(QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("room full"));

@@ -4,8 +4,10 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QRegularExpression>
+#include <QSqlDriver>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QTimer>
 #include <QUrl>
 #include <QVariant>
 
@@ -206,6 +208,9 @@ bool Database::open(const QString &location, QString *error)
         // Issue 16: who was in the room when the server stopped, so a restart keeps them
         // there for the grace period instead of dropping targeted files to them.
         { "sessions", "present", "INTEGER NOT NULL DEFAULT 0" },
+        // Issue 14: the node whose presence the row records (several nodes on PostgreSQL
+        // restore only their own participants at start); empty on a single node.
+        { "sessions", "node", "TEXT NOT NULL DEFAULT ''" },
     };
     for (const auto &a : added) {
         if (!addColumnIfMissing(QLatin1String(a.table), QLatin1String(a.column),
@@ -260,6 +265,8 @@ bool Database::addDownload(const QString &room, qint64 index)
 
 void Database::close()
 {
+    m_notificationContext.reset();
+    m_channels.clear();
     if (m_connectionName.isEmpty())
         return;
     {
@@ -325,7 +332,68 @@ bool Database::reconnect() const
         return false;
     }
     qCInfo(lcServer) << "database: reconnected to" << db.hostName() << db.port();
+    subscribeAll();
+    if (m_reconnected && m_notificationContext) {
+        // Not from inside the statement that found the connection lost: the handler sends
+        // notifications of its own.
+        QTimer::singleShot(0, m_notificationContext.get(), m_reconnected);
+    }
     return true;
+}
+
+void Database::subscribeAll() const
+{
+    QSqlDriver *driver = QSqlDatabase::database(m_connectionName, false).driver();
+    for (const auto &[channel, handler] : m_channels) {
+        if (!driver->subscribeToNotification(channel))
+            qCWarning(lcServer) << "database: cannot listen on" << channel
+                                << driver->lastError().text();
+    }
+}
+
+bool Database::listen(const QString &channel, std::function<void(const QString &)> handler)
+{
+    if (m_backend != Backend::Postgres)
+        return true;
+    QSqlDriver *driver = QSqlDatabase::database(m_connectionName, false).driver();
+    if (!m_notificationContext) {
+        m_notificationContext = std::make_unique<QObject>();
+        QObject::connect(
+            driver, &QSqlDriver::notification, m_notificationContext.get(),
+            [this](const QString &name, QSqlDriver::NotificationSource, const QVariant &payload) {
+                const auto it = m_channels.find(name);
+                if (it != m_channels.end())
+                    it->second(payload.toString());
+            });
+    }
+    m_channels[channel] = std::move(handler);
+    if (driver->subscribeToNotification(channel))
+        return true;
+    qCWarning(lcServer) << "database: cannot listen on" << channel << driver->lastError().text();
+    m_channels.erase(channel);
+    return false;
+}
+
+bool Database::notify(const QString &channel, const QString &payload)
+{
+    if (m_backend != Backend::Postgres)
+        return true;
+    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    q.prepare(QStringLiteral("SELECT pg_notify(?, ?)"));
+    q.addBindValue(channel);
+    q.addBindValue(payload);
+    return run(q);
+}
+
+void Database::checkConnection()
+{
+    if (m_backend != Backend::Postgres || m_inBatch || m_connectionName.isEmpty())
+        return;
+    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    if (db.driver()->isOpen())
+        return;
+    qCInfo(lcServer) << "database: the connection broke; reconnecting";
+    reconnect();
 }
 
 qint64 Database::reserveCounter(const QString &key, qint64 block)
@@ -364,43 +432,63 @@ bool Database::saveRoom(const QString &name, qint64 nextIndex)
     return run(q);
 }
 
+namespace {
+
+const char FileColumns[]
+    = "SELECT room, idx, storage, name, size, mime, sha256, sender, sender_id, created_at, "
+      "expires_at, broadcast, recipients, upload_id, owner, downloads, max_downloads, "
+      "block_crcs, folder_group, folder_path, folder_size FROM files";
+
+StoredFile fileFromRow(const QSqlQuery &q)
+{
+    StoredFile f;
+    f.room = q.value(0).toString();
+    f.index = q.value(1).toLongLong();
+    f.storageId = q.value(2).toString();
+    f.name = q.value(3).toString();
+    f.size = q.value(4).toLongLong();
+    f.mime = q.value(5).toString();
+    f.sha256 = q.value(6).toString();
+    f.senderName = q.value(7).toString();
+    f.senderId = q.value(8).toString();
+    f.createdAt = q.value(9).toLongLong();
+    f.expiresAt = q.value(10).toLongLong();
+    f.broadcast = q.value(11).toInt() != 0;
+    f.recipients = recipientsFrom(q.value(12).toString());
+    f.uploadId = quint32(q.value(13).toLongLong());
+    f.owner = q.value(14).toString();
+    f.downloads = q.value(15).toLongLong();
+    f.maxDownloads = q.value(16).toLongLong();
+    f.blockCrcs = q.value(17).toByteArray();
+    f.folder.group = q.value(18).toString();
+    f.folder.path = q.value(19).toString();
+    f.folder.groupSize = q.value(20).toLongLong();
+    return f;
+}
+
+} // namespace
+
 QList<StoredFile> Database::loadFiles() const
 {
     QList<StoredFile> out;
     QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
-    q.prepare(
-        QStringLiteral("SELECT room, idx, storage, name, size, mime, sha256, sender, "
-                       "sender_id, created_at, expires_at, broadcast, recipients, upload_id, "
-                       "owner, downloads, max_downloads, block_crcs, folder_group, folder_path, "
-                       "folder_size FROM files ORDER BY room, idx"));
+    q.prepare(QLatin1String(FileColumns) + QLatin1String(" ORDER BY room, idx"));
     if (!run(q))
         return out;
-    while (q.next()) {
-        StoredFile f;
-        f.room = q.value(0).toString();
-        f.index = q.value(1).toLongLong();
-        f.storageId = q.value(2).toString();
-        f.name = q.value(3).toString();
-        f.size = q.value(4).toLongLong();
-        f.mime = q.value(5).toString();
-        f.sha256 = q.value(6).toString();
-        f.senderName = q.value(7).toString();
-        f.senderId = q.value(8).toString();
-        f.createdAt = q.value(9).toLongLong();
-        f.expiresAt = q.value(10).toLongLong();
-        f.broadcast = q.value(11).toInt() != 0;
-        f.recipients = recipientsFrom(q.value(12).toString());
-        f.uploadId = quint32(q.value(13).toLongLong());
-        f.owner = q.value(14).toString();
-        f.downloads = q.value(15).toLongLong();
-        f.maxDownloads = q.value(16).toLongLong();
-        f.blockCrcs = q.value(17).toByteArray();
-        f.folder.group = q.value(18).toString();
-        f.folder.path = q.value(19).toString();
-        f.folder.groupSize = q.value(20).toLongLong();
-        out.append(f);
-    }
+    while (q.next())
+        out.append(fileFromRow(q));
     return out;
+}
+
+std::optional<StoredFile> Database::loadFile(const QString &room, qint64 index) const
+{
+    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    q.prepare(QLatin1String(FileColumns) + QLatin1String(" WHERE room = ? AND idx = ?"));
+    q.addBindValue(room);
+    q.addBindValue(index);
+    if (!run(q) || !q.next())
+        return std::nullopt;
+    return fileFromRow(q);
 }
 
 bool Database::deleteFile(const QString &room, qint64 index)
@@ -451,7 +539,7 @@ QList<Session *> Database::loadSessions() const
     QList<Session *> out;
     QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
     q.prepare(QStringLiteral("SELECT id, room, client_id, name, role, last_seen, token_expires, "
-                             "owner, present FROM sessions"));
+                             "owner, present, node FROM sessions"));
     if (!run(q))
         return out;
     while (q.next()) {
@@ -465,6 +553,7 @@ QList<Session *> Database::loadSessions() const
         s->tokenExpiresAt = q.value(6).toLongLong();
         s->owner = q.value(7).toString();
         s->present = q.value(8).toBool();
+        s->node = q.value(9).toString();
         out.append(s);
     }
     return out;
@@ -475,10 +564,10 @@ bool Database::saveSession(const Session &s)
     QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
     q.prepare(QStringLiteral(
         "INSERT INTO sessions (id, room, client_id, name, role, last_seen, token_expires, owner, "
-        "present) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET room = "
-        "excluded.room, client_id = excluded.client_id, name = excluded.name, role = "
+        "present, node) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+        "room = excluded.room, client_id = excluded.client_id, name = excluded.name, role = "
         "excluded.role, last_seen = excluded.last_seen, token_expires = excluded.token_expires, "
-        "owner = excluded.owner, present = excluded.present"));
+        "owner = excluded.owner, present = excluded.present, node = excluded.node"));
     q.addBindValue(s.id);
     q.addBindValue(s.room);
     q.addBindValue(s.clientId);
@@ -488,6 +577,7 @@ bool Database::saveSession(const Session &s)
     q.addBindValue(s.tokenExpiresAt);
     q.addBindValue(notNull(s.owner));
     q.addBindValue(s.present ? 1 : 0);
+    q.addBindValue(notNull(m_homeNode));
     return run(q);
 }
 
@@ -723,6 +813,10 @@ bool Database::publish(QList<StoredFile> &files, const QHash<QString, qint64> &l
         insert.addBindValue(f.folder.groupSize);
         remove.addBindValue(qint64(f.uploadId));
         ok = run(insert) && run(remove);
+    }
+    for (const StoredFile &f : files) {
+        if (ok && m_publishHook)
+            ok = m_publishHook(f);
     }
     if (ok && commitBatch())
         return true;

@@ -4,9 +4,15 @@
 
 #include <QHash>
 #include <QList>
+#include <QObject>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QString>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
 
 namespace Roomshare::Server {
 
@@ -45,6 +51,8 @@ public:
     bool saveRoom(const QString &name, qint64 nextIndex);
 
     QList<StoredFile> loadFiles() const; //!< storagePath is left empty
+    //! File \a index of \a room as recorded (storagePath left empty), if there is one.
+    std::optional<StoredFile> loadFile(const QString &room, qint64 index) const;
     bool deleteFile(const QString &room, qint64 index);
     //! Counts one more completed download of file \a index of \a room.
     bool addDownload(const QString &room, qint64 index);
@@ -54,7 +62,11 @@ public:
     QHash<QString, QHash<qint64, QList<Delivery>>> loadDeliveries() const;
 
     QList<Session *> loadSessions() const; //!< caller owns the results
+    //! Records \a session as held by this server (setHomeNode()).
     bool saveSession(const Session &session);
+    //! The lasting name of this server among those sharing the database, written with each
+    //! session it saves (Session::node); empty on a single node.
+    void setHomeNode(const QString &node) { m_homeNode = node; }
     bool deleteSession(const QString &id);
 
     //! A moderator's removals whose token is still valid at \a nowSecs: room + '\n' + ban
@@ -92,6 +104,35 @@ public:
     bool commitBatch();
     void rollbackBatch();
 
+    // ---- notifications between servers sharing the database (PostgreSQL LISTEN/NOTIFY;
+    // SQLite has one server, so these do nothing there)
+
+    //! Calls \a handler with the payload of every notification on \a channel, this
+    //! connection's own included, from the event loop. The subscription is renewed after
+    //! a reconnection (notifications sent meanwhile are lost: see setReconnectedHandler()).
+    //! False when the subscription fails; always true on SQLite, where nothing arrives.
+    bool listen(const QString &channel, std::function<void(const QString &payload)> handler);
+    //! Sends \a payload (under 8000 bytes) on \a channel to every listening server. Inside
+    //! a batch it is delivered only if, and when, the batch commits.
+    bool notify(const QString &channel, const QString &payload);
+    //! Called inside publish()'s transaction for each published file, after its row is
+    //! written and before the commit; a false return rolls the publish back. Used to send
+    //! the file's notification, which PostgreSQL then delivers at the commit: the
+    //! transaction stays the announcement.
+    void setPublishHook(std::function<bool(const StoredFile &)> hook)
+    {
+        m_publishHook = std::move(hook);
+    }
+    //! Called after the connection was lost and opened again (subscriptions renewed).
+    void setReconnectedHandler(std::function<void()> handler)
+    {
+        m_reconnected = std::move(handler);
+    }
+    //! PostgreSQL: opens the connection again when the driver saw it break (the notification
+    //! socket closed), so subscriptions do not stay dead until the next statement. Cheap
+    //! (no round trip) when the connection is fine.
+    void checkConnection();
+
 private:
     bool exec(const QString &sql);
     //! Runs prepared \a q; on PostgreSQL outside a batch, a failure caused by a lost
@@ -106,8 +147,16 @@ private:
     bool openConnection(const QString &location, QString *error);
     //! \a sql with the backend's column types (BIGINT, BYTEA for PostgreSQL).
     QString typed(const QString &sql) const;
+    void subscribeAll() const;
     QString m_connectionName;
     Backend m_backend = Backend::Sqlite;
+    //! channel -> handler (listen())
+    std::map<QString, std::function<void(const QString &)>> m_channels;
+    //! Owns the connections to the driver's notification signal.
+    std::unique_ptr<QObject> m_notificationContext;
+    std::function<bool(const StoredFile &)> m_publishHook;
+    std::function<void()> m_reconnected;
+    QString m_homeNode;
     bool m_inBatch = false; //!< between beginBatch() and commitBatch()/rollbackBatch()
 };
 

@@ -59,11 +59,53 @@ void Room::removeMember(Session *session)
 
 bool Room::hasMember(const QString &clientId) const
 {
+    if (hasLocalMember(clientId))
+        return true;
+    for (const RemoteMember &m : m_remoteMembers) {
+        if (m.clientId == clientId)
+            return true;
+    }
+    return false;
+}
+
+bool Room::hasLocalMember(const QString &clientId) const
+{
     for (const Session *s : m_members) {
         if (s->clientId == clientId)
             return true;
     }
     return false;
+}
+
+bool Room::addRemoteMember(const RemoteMember &member)
+{
+    for (RemoteMember &m : m_remoteMembers) {
+        if (m.clientId == member.clientId) {
+            m = member;
+            return false;
+        }
+    }
+    m_remoteMembers.append(member);
+    return true;
+}
+
+std::optional<RemoteMember> Room::takeRemoteMember(const QString &clientId)
+{
+    for (qsizetype i = 0; i < m_remoteMembers.size(); ++i) {
+        if (m_remoteMembers.at(i).clientId == clientId)
+            return m_remoteMembers.takeAt(i);
+    }
+    return std::nullopt;
+}
+
+QList<RemoteMember> Room::takeRemoteMembersOf(const QString &node)
+{
+    QList<RemoteMember> out;
+    for (qsizetype i = m_remoteMembers.size() - 1; i >= 0; --i) {
+        if (m_remoteMembers.at(i).node == node)
+            out.prepend(m_remoteMembers.takeAt(i));
+    }
+    return out;
 }
 
 StoredFilePtr Room::insertFile(StoredFile file)

@@ -90,6 +90,9 @@ struct Session
     //! named invite (every session joined with that link is one participant), else "s:" +
     //! the session id. Persisted.
     QString owner;
+    //! The lasting name of the server node that saved it last (NodeEvents::homeNode());
+    //! empty on a single node. Persisted.
+    QString node;
     //! Files whose download the server sent completely to this session (in memory): only
     //! those can be reported as verified.
     QSet<qint64> sentFiles;
@@ -157,6 +160,16 @@ struct Upload
     std::shared_ptr<S3Upload> object;
 };
 
+//! A participant of the room connected to another server node sharing the database
+//! (nodeevents.cpp): known from that node's `joined` notification until its `left`, or
+//! until that node falls silent.
+struct RemoteMember
+{
+    QString clientId;
+    QJsonObject participant; //!< as in `joined` / `participant-joined`
+    QString node; //!< the node it is connected to (NodeEvents::nodeId() there)
+};
+
 //! One room: its present members in join order and its files by index. A room outlives
 //! its members so that files stay available and indexes are never reused.
 class Room final
@@ -172,7 +185,20 @@ public:
     const QList<Session *> &members() const { return m_members; }
     void addMember(Session *session);
     void removeMember(Session *session);
+    //! A present participant here or on another node (a valid recipient).
     bool hasMember(const QString &clientId) const;
+    bool hasLocalMember(const QString &clientId) const;
+    //! Members connected to other nodes, in the order they were heard of.
+    const QList<RemoteMember> &remoteMembers() const { return m_remoteMembers; }
+    //! Adds \a member, or updates the node of the one with its clientId: false when it
+    //! was known already (nothing to announce).
+    bool addRemoteMember(const RemoteMember &member);
+    //! Removes and returns the remote member \a clientId, if there is one.
+    std::optional<RemoteMember> takeRemoteMember(const QString &clientId);
+    //! Removes and returns the remote members connected to \a node.
+    QList<RemoteMember> takeRemoteMembersOf(const QString &node);
+    //! Present participants on every node (for the room's size limit).
+    qsizetype memberCount() const { return m_members.size() + m_remoteMembers.size(); }
 
     qint64 nextIndex() const { return m_nextIndex; }
     void setNextIndex(qint64 next) { m_nextIndex = next; }
@@ -209,6 +235,7 @@ private:
     QString m_name;
     bool m_locked = false;
     QList<Session *> m_members;
+    QList<RemoteMember> m_remoteMembers;
     std::map<qint64, StoredFilePtr> m_files;
     QHash<qint64, qint64> m_downloadCounts;
     QHash<qint64, QList<Delivery>> m_deliveries;

@@ -48,6 +48,7 @@ RoomServerPrivate::RoomServerPrivate(RoomServer *q, ServerOptions options)
     , syncer(std::make_unique<Syncer>(q))
 {
     lobby = std::make_unique<Lobby>(this);
+    nodes = std::make_unique<NodeEvents>(this);
     commitTimer.setSingleShot(true);
     commitTimer.setInterval(0);
     commitTimer.callOnTimeout([this] { flushCommits(); });
@@ -120,6 +121,10 @@ bool RoomServerPrivate::loadState(QString *error)
         return false;
     if (!options.storage.isEmpty() && !openObjectStore(error))
         return false;
+    // Listening before anything is loaded: an event sent meanwhile is applied after the
+    // load (and one about what was loaded already changes nothing).
+    if (!nodes->start(error))
+        return false;
     // The first id handed out reserves a block (nextClientId()).
     clientCounter = clientCounterReserved = 0;
     transferCounter = transferCounterReserved = 0;
@@ -181,17 +186,18 @@ bool RoomServerPrivate::loadState(QString *error)
         // Objects are not checked one by one at start; a lost one fails its downloads.
         const bool present = objects || QFile::exists(f.storagePath);
         if (!present && shared) {
+            // Another node's: listed, as those announced while this node runs are
+            // (nodeevents.cpp), though its data is on that node's disk.
             qCInfo(lcServer) << "file" << f.index << "of room" << f.room
-                             << "has no data here; leaving it alone";
-            continue;
-        }
-        if (!present) {
+                             << "has no data here (another node's)";
+        } else if (!present) {
             qCWarning(lcServer) << "file" << f.index << "of room" << f.room
                                 << "lost its storage; removing it";
             db.deleteFile(f.room, f.index);
             continue;
+        } else {
+            knownFiles.insert(f.storageId);
         }
-        knownFiles.insert(f.storageId);
         publishedUploads.insert(f.uploadId, { f.room, f.index });
         room(f.room)->setDownloadCount(f.index, f.downloads);
         const StoredFilePtr stored = room(f.room)->insertFile(std::move(f));
@@ -244,8 +250,11 @@ bool RoomServerPrivate::loadState(QString *error)
     for (Session *raw : sessionRows) {
         sessions[raw->id].reset(raw);
         sessionExpiry.schedule(raw->id, raw->lastSeenMs + options.partialTtlSeconds * 1000);
-        if (raw->present)
+        // On a shared database, others' participants are those nodes' to keep or lose.
+        if (raw->present && (!shared || raw->node.isEmpty() || raw->node == nodes->homeNode()))
             wereInRooms.append(raw);
+        else
+            raw->present = false;
     }
     // A restart is everyone's connection dropping at once: those who were in a room stay
     // members for the grace period, as after any drop. Otherwise the first one back would
@@ -253,6 +262,8 @@ bool RoomServerPrivate::loadState(QString *error)
     for (Session *s : std::as_const(wereInRooms)) {
         room(s->room)->addMember(s);
         startGrace(s);
+        // The other nodes knew them under this node's previous run: now they are this run's.
+        nodes->joined(*s);
     }
 
     if (objects)
@@ -308,6 +319,7 @@ void RoomServerPrivate::enter(Session *s)
     sendToMembers(r, event, s);
     r->addMember(s);
     s->present = true;
+    nodes->joined(*s);
     Q_EMIT q->participantJoined(r->name(), s->clientId);
 }
 
@@ -353,6 +365,7 @@ void RoomServerPrivate::leave(Session *s, const QString &reason)
                              { QStringLiteral("name"), s->name },
                              { QStringLiteral("reason"), reason } };
     sendToMembers(r, event);
+    nodes->left(*s, reason);
     qCInfo(lcServer) << s->clientId << "left room" << r->name() << reason;
     Q_EMIT q->participantLeft(r->name(), s->clientId);
 }
@@ -513,14 +526,18 @@ void RoomServerPrivate::recordDelivery(Room *r, const StoredFilePtr &file, const
     }
 }
 
-void RoomServerPrivate::removeFile(Room *r, qint64 index, const QString &reason)
+void RoomServerPrivate::removeFile(Room *r, qint64 index, const QString &reason, Origin origin)
 {
     const StoredFilePtr file = r->takeFile(index);
     if (!file)
         return;
     fileExpiry.remove({ r->name(), index });
-    qCInfo(lcServer) << "file" << index << "of room" << r->name() << "removed:" << reason;
-    db.deleteFile(r->name(), index);
+    qCInfo(lcServer) << "file" << index << "of room" << r->name() << "removed:" << reason
+                     << (origin == Origin::OtherNode ? "(by another node)" : "");
+    if (origin == Origin::ThisNode) {
+        db.deleteFile(r->name(), index);
+        nodes->removed(r->name(), index, reason);
+    }
     publishedUploads.remove(file->uploadId);
     const auto members = r->members();
     for (Session *s : members) {
@@ -683,6 +700,7 @@ void RoomServerPrivate::closeAll()
     expiryTimer.stop();
     pingTimer.stop();
     durableTimer.stop();
+    nodes->stop();
     db.close();
 }
 

@@ -78,8 +78,8 @@ public:
     // Read-only state, mainly for tests and diagnostics.
     int connectionCount() const; //!< open WebSocket connections, joined or not
     int roomCount() const; //!< rooms that were ever joined (rooms keep their files while empty)
-    //! Present participants (connected, or dropped less than the grace period ago),
-    //! optionally of one room.
+    //! Present participants of this server (connected, or dropped less than the grace
+    //! period ago), optionally of one room; not those of other nodes sharing the database.
     int participantCount(const QString &room = QString()) const;
     int fileCount(const QString &room
                   = QString()) const; //!< available files, optionally of one room
@@ -111,7 +111,9 @@ public:
 Q_SIGNALS:
     //! A client joined \a room as \a clientId (after the `joined` reply was sent), or came
     //! back after it had been announced as left. Not emitted for a resume within the grace
-    //! period.
+    //! period. This server's clients only: participants of other nodes sharing the database
+    //! emit neither this nor participantLeft() (fileAvailable() and fileRemoved() are
+    //! emitted for other nodes' files too).
     void participantJoined(const QString &room, const QString &clientId);
     //! \a clientId left: it closed its connection, or its connection dropped and it did not
     //! resume within the grace period (after the others were told).

@@ -3,6 +3,7 @@
 #include "database_p.h"
 #include "deadlinequeue_p.h"
 #include "lobby_p.h"
+#include "nodeevents_p.h"
 #include "room_p.h"
 #include "roomserver.h"
 #include "s3storage_p.h"
@@ -134,9 +135,13 @@ public:
     //! share it), or at once when called directly.
     void flushCommits();
     void announce(Room *room, const StoredFilePtr &file);
+    //! Where a change comes from: this node, or another sharing the database (NodeEvents).
+    enum class Origin { ThisNode, OtherNode };
     //! Withdraws or expires file \a index: fails its downloads, tells everyone who could
-    //! see it, deletes its storage.
-    void removeFile(Room *room, qint64 index, const QString &reason);
+    //! see it, deletes its storage. From this node, it also deletes the row and tells the
+    //! other nodes.
+    void removeFile(Room *room, qint64 index, const QString &reason,
+                    Origin origin = Origin::ThisNode);
     //! A download of file \a index of \a room was sent completely: counted in memory and in
     //! the database.
     void countDownload(Room *room, qint64 index);
@@ -177,6 +182,7 @@ public:
     //! `--storage s3://BUCKET`; null: file data on the local disk (storage). Declared before
     //! uploads, which refer to its S3Upload objects.
     std::unique_ptr<S3Storage> objects;
+    std::unique_ptr<NodeEvents> nodes; //!< events to and from other nodes (PostgreSQL)
     std::map<QString, std::unique_ptr<Room>> rooms;
     std::map<QString, std::unique_ptr<Session>> sessions;
     std::map<quint32, std::unique_ptr<Upload>> uploads;

@@ -84,6 +84,7 @@ void RoomServerPrivate::ban(const QString &room, const QString &banKey, qint64 u
     bans.insert(key, until);
     // Kept in the database too: a restart must not let a removed participant back in.
     db.saveBan(key, until, now);
+    nodes->banned(key, until); // and on every node sharing the database
 }
 
 bool RoomServerPrivate::isBanned(const QString &room, const QString &banKey) const

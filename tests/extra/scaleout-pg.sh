@@ -2,13 +2,17 @@
 # Issue 14, PostgreSQL half: a real cluster (tests/fixtures/postgres.sh) and the real
 # roomshare-server on it (--database): uploads resumed from the durable offset after
 # kill -9, indexes never reused, ids unique across two server processes, bad databases
-# refused at start (tests/auto/server/tst_postgres.cpp). Argument: the build folder.
+# refused at start (tests/auto/server/tst_postgres.cpp); events across two server nodes
+# with real clients on each (tests/auto/core/tst_nodes.cpp). Argument: the build folder.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 build="$(cd "${1:-$here/build}" && pwd)"
 test_bin="$build/tests/auto/server/tst_postgres"
+nodes_bin="$build/tests/auto/core/tst_nodes"
 server_bin="$build/src/server/roomshare-server"
-[ -x "$test_bin" ] && [ -x "$server_bin" ] || { echo "scaleout-pg: build $test_bin first" >&2; exit 1; }
+for bin in "$test_bin" "$nodes_bin" "$server_bin"; do
+    [ -x "$bin" ] || { echo "scaleout-pg: build $bin first" >&2; exit 1; }
+done
 
 # The cluster runs as user postgres, which must reach its folder: /tmp, not a private one.
 work=$(mktemp -d /tmp/roomshare-pg.XXXXXX)
@@ -30,6 +34,9 @@ export ROOMSHARE_TEST_POSTGRES_RESTART="bash $here/tests/fixtures/postgres.sh re
 export HOME="$work/home"
 mkdir -p "$HOME"
 timeout 180 "$test_bin"
+# Two nodes on one database: presence, file lists, visibility and removals across them,
+# a node killed, and the cross-node notification latency (printed, not asserted).
+timeout 120 "$nodes_bin"
 # The single-node protocol suite (restarts, resumes, withdrawals, receipts, folders, CRCs)
 # with its metadata in PostgreSQL instead of SQLite.
 timeout 300 "$build/tests/auto/server/tst_serverprotocol"

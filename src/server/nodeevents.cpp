@@ -1,0 +1,296 @@
+#include "nodeevents_p.h"
+
+#include "connection_p.h"
+#include "roomserver_p.h"
+#include "serverlogging_p.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonDocument>
+#include <QRandomGenerator>
+
+namespace Roomshare::Server {
+
+namespace {
+
+const QString Channel = QStringLiteral("roomshare_events");
+// PostgreSQL refuses payloads of 8000 bytes or more.
+constexpr qsizetype MaxPayload = 7999;
+
+QString str(const char *s)
+{
+    return QString::fromLatin1(s);
+}
+
+} // namespace
+
+NodeEvents::NodeEvents(RoomServerPrivate *d)
+    : d(d)
+{
+    m_heartbeat.setInterval(HeartbeatMs);
+    m_heartbeat.callOnTimeout([this] { onHeartbeat(); });
+}
+
+bool NodeEvents::start(QString *error)
+{
+    if (d->db.backend() != Database::Backend::Postgres)
+        return true;
+    m_nodeId = QString::number(QRandomGenerator::system()->generate64(), 36);
+    QFile home(QDir(d->storage.dataDir()).filePath(str("node")));
+    if (home.open(QIODevice::ReadOnly))
+        m_homeNode = QString::fromLatin1(home.readAll()).trimmed();
+    home.close();
+    if (m_homeNode.isEmpty()) {
+        m_homeNode = QString::number(QRandomGenerator::system()->generate64(), 36);
+        if (!home.open(QIODevice::WriteOnly | QIODevice::Truncate)
+            || home.write(m_homeNode.toLatin1() + '\n') <= 0 || !home.flush()) {
+            *error = QStringLiteral("cannot write %1: %2").arg(home.fileName(), home.errorString());
+            return false;
+        }
+    }
+    d->db.setHomeNode(m_homeNode);
+    m_clock.start();
+    m_lastHeard.clear();
+    m_selfHeard = 0;
+    if (!d->db.listen(Channel, [this](const QString &payload) { received(payload); })) {
+        *error = QStringLiteral("cannot listen for the other nodes' events in the database");
+        return false;
+    }
+    d->db.setPublishHook([this](const StoredFile &file) { return published(file); });
+    d->db.setReconnectedHandler([this] { resync(); });
+    m_active = true;
+    m_heartbeat.start();
+    qCInfo(lcServer) << "node" << m_nodeId << "listening for the other nodes' events";
+    return send({ { str("t"), str("hello") } });
+}
+
+void NodeEvents::stop()
+{
+    m_active = false;
+    m_heartbeat.stop();
+    d->db.setPublishHook({});
+    d->db.setReconnectedHandler({});
+}
+
+bool NodeEvents::send(QJsonObject event)
+{
+    if (!m_active)
+        return true;
+    event.insert(str("node"), m_nodeId);
+    const QString payload = QString::fromUtf8(QJsonDocument(event).toJson(QJsonDocument::Compact));
+    if (payload.toUtf8().size() > MaxPayload) {
+        qCWarning(lcServer) << "node event too large for the other nodes; not sent"
+                            << event.value(str("t")).toString();
+        return false;
+    }
+    return d->db.notify(Channel, payload);
+}
+
+void NodeEvents::joined(const Session &s)
+{
+    send({ { str("t"), str("joined") },
+           { str("room"), s.room },
+           { str("p"), s.participantJson() } });
+}
+
+void NodeEvents::left(const Session &s, const QString &reason)
+{
+    send({ { str("t"), str("left") },
+           { str("room"), s.room },
+           { str("clientId"), s.clientId },
+           { str("name"), s.name },
+           { str("reason"), reason } });
+}
+
+void NodeEvents::removed(const QString &room, qint64 index, const QString &reason)
+{
+    send({ { str("t"), str("removed") },
+           { str("room"), room },
+           { str("index"), index },
+           { str("reason"), reason } });
+}
+
+void NodeEvents::banned(const QString &key, qint64 until)
+{
+    send({ { str("t"), str("ban") }, { str("key"), key }, { str("until"), until } });
+}
+
+bool NodeEvents::published(const StoredFile &file)
+{
+    // Inside the publish transaction: delivered to the others at its commit, never if it
+    // rolls back.
+    return send({ { str("t"), str("published") },
+                  { str("room"), file.room },
+                  { str("index"), file.index } });
+}
+
+void NodeEvents::received(const QString &payload)
+{
+    const QJsonObject event = QJsonDocument::fromJson(payload.toUtf8()).object();
+    const QString node = event.value(str("node")).toString();
+    const QString type = event.value(str("t")).toString();
+    if (node.isEmpty() || type.isEmpty()) {
+        qCWarning(lcServer) << "ignoring a malformed node event" << payload.left(200);
+        return;
+    }
+    if (node == m_nodeId) {
+        if (type == QLatin1String("beat"))
+            m_selfHeard = m_clock.elapsed();
+        return;
+    }
+    m_lastHeard.insert(node, m_clock.elapsed());
+    if (type == QLatin1String("joined"))
+        onJoined(event);
+    else if (type == QLatin1String("left"))
+        onLeft(event);
+    else if (type == QLatin1String("published"))
+        onPublished(event);
+    else if (type == QLatin1String("removed"))
+        onRemoved(event);
+    else if (type == QLatin1String("hello"))
+        onHello(node);
+    else if (type == QLatin1String("ban"))
+        onBan(event);
+    else if (type != QLatin1String("beat"))
+        qCDebug(lcServer) << "ignoring node event" << type;
+}
+
+void NodeEvents::onJoined(const QJsonObject &event)
+{
+    const QJsonObject participant = event.value(str("p")).toObject();
+    RemoteMember member{ participant.value(str("clientId")).toString(), participant,
+                         event.value(str("node")).toString() };
+    const QString roomName = event.value(str("room")).toString();
+    if (member.clientId.isEmpty() || roomName.isEmpty())
+        return;
+    Room *r = d->room(roomName);
+    if (r->hasLocalMember(member.clientId))
+        return; // connected here now: this node is the one that announces it
+    if (!r->addRemoteMember(member))
+        return; // known already (a `hello` answer, or its node restarted)
+    d->sendToMembers(
+        r, { { str("type"), str("participant-joined") }, { str("participant"), participant } });
+}
+
+void NodeEvents::onLeft(const QJsonObject &event)
+{
+    const auto it = d->rooms.find(event.value(str("room")).toString());
+    if (it == d->rooms.end())
+        return;
+    Room *r = it->second.get();
+    const auto member = r->takeRemoteMember(event.value(str("clientId")).toString());
+    if (!member)
+        return;
+    d->sendToMembers(r,
+                     { { str("type"), str("participant-left") },
+                       { str("clientId"), member->clientId },
+                       { str("name"), event.value(str("name")).toString() },
+                       { str("reason"), event.value(str("reason")).toString() } });
+}
+
+void NodeEvents::onPublished(const QJsonObject &event)
+{
+    const QString roomName = event.value(str("room")).toString();
+    const qint64 index = event.value(str("index")).toInteger();
+    if (d->room(roomName)->file(index))
+        return; // loaded at start already
+    // The row, not the message, says who may see it.
+    if (std::optional<StoredFile> row = d->db.loadFile(roomName, index))
+        adopt(std::move(*row));
+}
+
+void NodeEvents::adopt(StoredFile row)
+{
+    Room *r = d->room(row.room);
+    // The data is on the sending node's disk until the storage is shared (docs/scale-out.md).
+    row.storagePath = d->storage.filePath(row.storageId);
+    r->setDownloadCount(row.index, row.downloads);
+    const StoredFilePtr file = r->insertFile(std::move(row));
+    d->fileExpiry.schedule({ file->room, file->index }, file->expiresAt);
+    d->scheduleExpiry();
+    d->announce(r, file);
+}
+
+void NodeEvents::resync()
+{
+    // Notifications sent while the connection was down are lost: ask the others for their
+    // participants again, and take the files published meanwhile from their rows.
+    send({ { str("t"), str("hello") } });
+    const QList<StoredFile> rows = d->db.loadFiles();
+    int adopted = 0;
+    for (const StoredFile &row : rows) {
+        if (!d->room(row.room)->file(row.index)) {
+            adopt(row);
+            ++adopted;
+        }
+    }
+    qCInfo(lcServer) << "node" << m_nodeId << "reconnected;" << adopted
+                     << "files published meanwhile";
+}
+
+void NodeEvents::onRemoved(const QJsonObject &event)
+{
+    const auto it = d->rooms.find(event.value(str("room")).toString());
+    if (it == d->rooms.end())
+        return;
+    d->removeFile(it->second.get(), event.value(str("index")).toInteger(),
+                  event.value(str("reason")).toString(), RoomServerPrivate::Origin::OtherNode);
+}
+
+void NodeEvents::onBan(const QJsonObject &event)
+{
+    // The row is in `bans` already (the banning node wrote it); memory is what joins check.
+    const QString key = event.value(str("key")).toString();
+    const qint64 until = event.value(str("until")).toInteger();
+    if (!key.isEmpty() && until > d->bans.value(key))
+        d->bans.insert(key, until);
+}
+
+void NodeEvents::onHello(const QString &node)
+{
+    // A new node knows nobody yet: tell it who is here.
+    qCInfo(lcServer) << "node" << node << "said hello";
+    for (const auto &[name, r] : d->rooms) {
+        for (const Session *s : r->members()) {
+            if (s->present)
+                joined(*s);
+        }
+    }
+}
+
+void NodeEvents::onHeartbeat()
+{
+    d->db.checkConnection();
+    send({ { str("t"), str("beat") } });
+    const qint64 now = m_clock.elapsed();
+    const qint64 silence = qint64(HeartbeatMs) * LostAfterBeats;
+    // Not hearing itself means this node is the one cut off: nobody else is judged then.
+    if (now - m_selfHeard > silence)
+        return;
+    QStringList lost;
+    for (auto it = m_lastHeard.cbegin(); it != m_lastHeard.cend(); ++it) {
+        if (now - it.value() > silence)
+            lost.append(it.key());
+    }
+    for (const QString &node : std::as_const(lost)) {
+        qCWarning(lcServer) << "node" << node << "fell silent; its participants leave";
+        m_lastHeard.remove(node);
+        dropNode(node, str("node-lost"));
+    }
+}
+
+void NodeEvents::dropNode(const QString &node, const QString &reason)
+{
+    for (const auto &[name, r] : d->rooms) {
+        const QList<RemoteMember> gone = r->takeRemoteMembersOf(node);
+        for (const RemoteMember &m : gone) {
+            d->sendToMembers(r.get(),
+                             { { str("type"), str("participant-left") },
+                               { str("clientId"), m.clientId },
+                               { str("name"), m.participant.value(str("name")).toString() },
+                               { str("reason"), reason } });
+        }
+    }
+}
+
+} // namespace Roomshare::Server

@@ -1,0 +1,93 @@
+#pragma once
+
+#include "room_p.h"
+
+#include <QElapsedTimer>
+#include <QHash>
+#include <QJsonObject>
+#include <QString>
+#include <QTimer>
+
+namespace Roomshare::Server {
+
+class RoomServerPrivate;
+struct Session;
+
+//! Room events between server nodes sharing one PostgreSQL database (docs/scale-out.md,
+//! "Events across nodes"): what happens on this node is sent to the others as a
+//! notification on one channel, and theirs are applied to this node's rooms, so a
+//! participant here sees those connected there join, leave, send and remove files.
+//!
+//! Payloads are compact JSON objects (under PostgreSQL's 8000 bytes) with `t` (the kind)
+//! and `node` (the sender's nodeId()):
+//! - `joined` {room, p: participant JSON}, `left` {room, clientId, name, reason};
+//! - `published` {room, index}: sent inside the publish transaction, so it is delivered
+//!   at the commit or never; the receiver reads the `files` row, so the visibility rules
+//!   (broadcast, recipients) come from the row, not from the message;
+//! - `removed` {room, index, reason};
+//! - `ban` {key, until}: a moderator's removal (RoomServerPrivate::ban()), so the removed
+//!   participant's invite cannot bring it back through another node either;
+//! - `hello`: a node started (or reconnected); the others answer with a `joined` of each
+//!   of their present participants;
+//! - `beat`: every HeartbeatMs; a node not heard for three periods is lost, and its
+//!   participants leave with reason `node-lost`.
+//!
+//! On SQLite (one node) start() does nothing and every call is a no-op.
+class NodeEvents final
+{
+public:
+    static constexpr int HeartbeatMs = 2000;
+    //! Periods without a beat after which a node is taken as lost.
+    static constexpr int LostAfterBeats = 3;
+
+    explicit NodeEvents(RoomServerPrivate *d);
+    Q_DISABLE_COPY_MOVE(NodeEvents)
+
+    //! Subscribes to the channel (the database must be open), installs the publish hook
+    //! and says hello. False (with \a error) when the subscription fails.
+    bool start(QString *error);
+    void stop();
+    bool isActive() const { return m_active; }
+    //! Random for each start, so a node tells its own notifications apart (and a restarted
+    //! node is a new one).
+    QString nodeId() const { return m_nodeId; }
+    //! This node's lasting name (kept in the data folder's `node` file, made at the first
+    //! start): the sessions it saves carry it, so a restart restores only this node's
+    //! participants. Empty on SQLite.
+    QString homeNode() const { return m_homeNode; }
+
+    void joined(const Session &session);
+    void left(const Session &session, const QString &reason);
+    void removed(const QString &room, qint64 index, const QString &reason);
+    //! \a key as in RoomServerPrivate::bans (room + '\n' + ban key).
+    void banned(const QString &key, qint64 until);
+
+private:
+    bool send(QJsonObject event);
+    bool published(const StoredFile &file); //!< the publish hook, inside the transaction
+    void received(const QString &payload);
+    void onJoined(const QJsonObject &event);
+    void onLeft(const QJsonObject &event);
+    void onPublished(const QJsonObject &event);
+    void onRemoved(const QJsonObject &event);
+    void onBan(const QJsonObject &event);
+    //! Lists and announces \a row, a file another node published.
+    void adopt(StoredFile row);
+    //! After a reconnection: `hello`, and the files whose `published` was missed.
+    void resync();
+    void onHello(const QString &node);
+    void onHeartbeat();
+    //! Every participant connected to \a node leaves the rooms here with \a reason.
+    void dropNode(const QString &node, const QString &reason);
+
+    RoomServerPrivate *const d;
+    bool m_active = false;
+    QString m_nodeId;
+    QString m_homeNode;
+    QTimer m_heartbeat;
+    QHash<QString, qint64> m_lastHeard; //!< node -> monotonic ms of its last notification
+    QElapsedTimer m_clock;
+    qint64 m_selfHeard = 0; //!< monotonic ms when this node last heard its own beat
+};
+
+} // namespace Roomshare::Server
