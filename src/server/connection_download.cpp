@@ -117,8 +117,11 @@ void Connection::handleDownloadBegin(const QJsonObject &msg, const QJsonValue &r
                 return;
             qCWarning(lcServer).noquote() << "download" << downloadId
                                           << "from the object store failed:" << job->errorString();
-            dropDownload(downloadId, ErrorCode::DownloadFailed,
-                         str("The server could not read the file from its object store"));
+            // The same detail as a failed upload's (the request, the address, the cause).
+            dropDownload(
+                downloadId, ErrorCode::DownloadFailed,
+                QStringLiteral("The server could not read the file from its object store: %1")
+                    .arg(job->errorString()));
         });
     } else {
         download->source = std::make_shared<QFile>(file->storagePath);

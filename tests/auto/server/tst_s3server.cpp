@@ -98,6 +98,7 @@ private Q_SLOTS:
     void downloadCutResumesFromOffset();
     void stalledReadersDoNotHoldUploads();
     void bucketGoneRefusesUploadsWithTheReason();
+    void lostObjectFailsItsDownloadWithTheReason();
     void startAbortsUnknownUploadsAndExpiryDeletes();
     void refusedAtStart_data();
     void refusedAtStart();
@@ -472,6 +473,50 @@ void tst_S3Server::bucketGoneRefusesUploadsWithTheReason()
     // The bucket again, for cleanup's sake.
     std::unique_ptr<S3Job> again(m_client->createBucket());
     QVERIFY(runJob(again.get()));
+}
+
+void tst_S3Server::lostObjectFailsItsDownloadWithTheReason()
+{
+    // An object deleted behind the server's back: its download fails with 1183 and the
+    // store's answer (the request and the cause), and the room's other file still downloads.
+    auto server = newServer();
+    QVERIFY(server->start());
+    const QString alice = invite(server->port(), s("Alice"));
+    const QString lost = m_tmp->filePath(s("lost.bin"));
+    const QString kept = m_tmp->filePath(s("kept.bin"));
+    QVERIFY(writeFile(lost, randomBytes(2 * 1024 * 1024)));
+    QVERIFY(writeFile(kept, randomBytes(3 * 1024 * 1024)));
+    QProcess send;
+    send.start(cliBin(), { s("send"), alice, lost, kept });
+    QVERIFY(finish(send, 60000));
+    QVERIFY2(send.exitCode() == 0, send.readAllStandardError().constData());
+    const QString storage = dbText(s("SELECT storage FROM files WHERE name = 'lost.bin'"));
+    QVERIFY(!storage.isEmpty());
+    std::unique_ptr<S3Job> drop(m_client->remove(s("roomshare/") + storage));
+    QVERIFY(runJob(drop.get()));
+    QVERIFY2(drop->error() == S3Error::None, qPrintable(drop->errorString()));
+
+    const QString out = m_tmp->filePath(s("out"));
+    QProcess recv;
+    recv.start(cliBin(),
+               { s("recv"), invite(server->port(), s("Bob")), s("--all"), s("--out"), out });
+    QVERIFY(finish(recv, 60000));
+    QCOMPARE(recv.exitCode(), 1); // one transfer failed
+    const QList<QJsonObject> events = jsonLines(recv.readAllStandardOutput());
+    QJsonObject failed;
+    for (const QJsonObject &e : events) {
+        if (e.value(s("messageType")).toString() == s("download-failed"))
+            failed = e;
+    }
+    QCOMPARE(failed.value(s("result")).toInt(), 1183);
+    const QString desc = failed.value(s("desc")).toString();
+    QVERIFY2(desc.startsWith(s("The server could not read the file from its object store: S3 GET")),
+             qPrintable(desc));
+    QVERIFY2(desc.contains(m_config.endpoint.toString()) && desc.contains(s("404")),
+             qPrintable(desc));
+    QCOMPARE(countOf(events, s("download-completed")), 1);
+    QCOMPARE(QDir(out).entryList(QDir::Files), QStringList{ s("kept.bin") });
+    QCOMPARE(sha256Of(out + s("/kept.bin")), sha256Of(kept));
 }
 
 void tst_S3Server::startAbortsUnknownUploadsAndExpiryDeletes()
