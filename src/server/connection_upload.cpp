@@ -180,8 +180,7 @@ void Connection::answerUploadBegin(quint32 uploadId, const QJsonValue &rid, bool
                          QStringLiteral("The server cannot store files right now: %1").arg(why));
     }
     if (!recorded) {
-        return sendError(rid, ErrorCode::StorageError,
-                         str("The server cannot record the upload (is its disk full?)"));
+        return sendError(rid, ErrorCode::StorageError, str("The server cannot record the upload"));
     }
     QJsonObject reply = message("upload-accepted");
     setRid(reply, rid);

@@ -144,6 +144,7 @@ bool Database::open(const QString &location, QString *error)
         return false;
     const QString path
         = isUrl(location) ? QUrl(location).toDisplayString(QUrl::RemovePassword) : location;
+    m_shown = path;
     // Servers starting together on one PostgreSQL would race creating the same tables:
     // the schema is set up in one transaction under a lock that only they take.
     if (m_backend == Backend::Postgres
@@ -285,6 +286,7 @@ bool Database::exec(const QString &sql)
         return true;
     if (retryable() && reconnect() && q.exec(sql))
         return true;
+    m_lastError = q.lastError().text();
     qCWarning(lcServer) << "database:" << q.lastError().text() << sql;
     return false;
 }
@@ -297,6 +299,7 @@ bool Database::run(QSqlQuery &q) const
     // prepare it again. A statement outside a transaction that failed changed nothing,
     // so running it once more is safe (unless the connection died between the commit and
     // its answer: then a download count or a counter block may be counted twice).
+    m_lastError = q.lastError().text();
     if (retryable() && reconnect()) {
         QSqlQuery again(QSqlDatabase::database(m_connectionName, false));
         if (again.prepare(q.lastQuery())) {
@@ -306,6 +309,7 @@ bool Database::run(QSqlQuery &q) const
                 q = std::move(again);
                 return true;
             }
+            m_lastError = again.lastError().text();
         }
     }
     qCWarning(lcServer) << "database:" << q.lastError().text() << q.lastQuery();
@@ -328,6 +332,7 @@ bool Database::reconnect() const
     // PostgreSQL restarted or the connection broke: QPSQL does not reconnect by itself.
     db.close();
     if (!db.open()) {
+        m_lastError = db.lastError().text();
         qCWarning(lcServer) << "database: cannot reconnect:" << db.lastError().text();
         return false;
     }
@@ -827,6 +832,15 @@ bool Database::publish(QList<StoredFile> &files, const QHash<QString, qint64> &l
     return false;
 }
 
+QString Database::lastErrorText() const
+{
+    // QPSQL's texts end in a newline and repeat themselves across lines: one line.
+    QString cause = m_lastError.simplified();
+    if (cause.isEmpty())
+        cause = QStringLiteral("unknown error");
+    return QStringLiteral("database %1: %2").arg(m_shown, cause);
+}
+
 bool Database::beginBatch()
 {
     QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
@@ -834,6 +848,7 @@ bool Database::beginBatch()
         m_inBatch = true;
         return true;
     }
+    m_lastError = db.lastError().text();
     qCWarning(lcServer) << "database: cannot begin a transaction" << db.lastError().text();
     return false;
 }
@@ -844,6 +859,7 @@ bool Database::commitBatch()
     QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
     if (db.commit())
         return true;
+    m_lastError = db.lastError().text();
     qCWarning(lcServer) << "database: cannot commit" << db.lastError().text();
     db.rollback();
     return false;

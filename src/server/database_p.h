@@ -39,6 +39,9 @@ public:
     bool open(const QString &location, QString *error);
     void close();
     Backend backend() const { return m_backend; }
+    //! Why the last statement, transaction or reconnection that failed did: the database's
+    //! location (without a password) and its cause, for the error a client is sent.
+    QString lastErrorText() const;
 
     //! Reserves \a block ids of counter \a key in one atomic statement, so servers sharing
     //! the database (and restarts) never hand out the same id: returns the new top, the ids
@@ -157,6 +160,8 @@ private:
     std::function<bool(const StoredFile &)> m_publishHook;
     std::function<void()> m_reconnected;
     QString m_homeNode;
+    QString m_shown; //!< the location as error messages name it
+    mutable QString m_lastError; //!< lastErrorText() without the location
     bool m_inBatch = false; //!< between beginBatch() and commitBatch()/rollbackBatch()
 };
 

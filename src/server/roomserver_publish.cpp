@@ -23,9 +23,6 @@ int faultPauseBeforeAnnounceMs()
     static const int ms = qEnvironmentVariableIntValue("ROOMSHARE_FAULT_PAUSE_BEFORE_ANNOUNCE_MS");
     return ms;
 }
-
-const QString StorageErrorText
-    = QStringLiteral("The server could not record the file (is its disk full?)");
 } // namespace
 
 void RoomServerPrivate::failUpload(quint32 id, ErrorCode code, const QString &desc)
@@ -132,10 +129,12 @@ void RoomServerPrivate::flushCommits()
         if (!recorded)
             dropUpload(r.uploadId);
         if (r.connection)
-            r.connection->answerUploadBegin(r.uploadId, r.rid, recorded);
+            r.connection->answerUploadBegin(r.uploadId, r.rid, recorded,
+                                            recorded ? QString() : db.lastErrorText());
     }
     if (!recorded) {
-        failBatch(QStringLiteral("The server could not record the upload (is its disk full?)"));
+        failBatch(
+            QStringLiteral("The server could not record the upload: %1").arg(db.lastErrorText()));
         return;
     }
     for (Upload *u : batch)
@@ -205,7 +204,8 @@ void RoomServerPrivate::flushCommits()
             if (!u->inPlace)
                 storage.moveBack(u->storageId);
         }
-        return failBatch(StorageErrorText);
+        return failBatch(
+            QStringLiteral("The server could not record the file: %1").arg(db.lastErrorText()));
     }
 
     // 5. Tell the senders and announce.

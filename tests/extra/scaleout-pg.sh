@@ -31,6 +31,8 @@ export ROOMSHARE_SERVER_BIN="$server_bin"
 export ROOMSHARE_TEST_POSTGRES="$url"
 # How tst_postgres restarts the cluster under the running servers.
 export ROOMSHARE_TEST_POSTGRES_RESTART="bash $here/tests/fixtures/postgres.sh restart $work/pg"
+export ROOMSHARE_TEST_POSTGRES_PAUSE="bash $here/tests/fixtures/postgres.sh pause $work/pg"
+export ROOMSHARE_TEST_POSTGRES_RESUME="bash $here/tests/fixtures/postgres.sh resume $work/pg"
 export HOME="$work/home"
 mkdir -p "$HOME"
 timeout 180 "$test_bin"

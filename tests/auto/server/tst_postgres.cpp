@@ -57,6 +57,7 @@ private Q_SLOTS:
     void idsUniqueAcrossTwoServers();
     void indexesUniqueAcrossTwoServers();
     void carriesOnAfterPostgresRestart();
+    void uploadRefusedWithTheCauseWhileDown();
     void badDatabaseRefusedAtStart_data();
     void badDatabaseRefusedAtStart();
 
@@ -365,6 +366,54 @@ void tst_Postgres::carriesOnAfterPostgresRestart()
     QCOMPARE(joined.value(s("files")).toArray().size(), 2);
     QCOMPARE(dave->download(1), first);
     QCOMPARE(dave->download(2), second);
+}
+
+// PostgreSQL down under a running server: an upload is refused with 1194 naming the database
+// (its address, never a guess about the disk) and the cause; once it is back, the next
+// upload is published and the earlier file still downloads.
+void tst_Postgres::uploadRefusedWithTheCauseWhileDown()
+{
+    const QString pause = qEnvironmentVariable("ROOMSHARE_TEST_POSTGRES_PAUSE");
+    const QString resume = qEnvironmentVariable("ROOMSHARE_TEST_POSTGRES_RESUME");
+    QVERIFY2(!pause.isEmpty() && !resume.isEmpty(),
+             "ROOMSHARE_TEST_POSTGRES_PAUSE / _RESUME are not set");
+    auto server = newServer(s("data"));
+    QVERIFY(server->start());
+    auto alice = join(*server, s("Alice"));
+    QVERIFY(alice);
+    const QByteArray first = randomBytes(1000);
+    QCOMPARE(indexOf(alice->upload(s("before"), first)), 1);
+
+    auto run = [](const QString &command) {
+        QProcess p;
+        p.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        p.startCommand(command);
+        return p.waitForFinished(60000) && p.exitCode() == 0;
+    };
+    QSqlDatabase::database(s("mine")).close();
+    QSqlDatabase::database(s("admin")).close();
+    QVERIFY(run(pause));
+    const QJsonObject refused = alice->upload(s("during"), randomBytes(200 * 1024));
+    QVERIFY(run(resume));
+    QVERIFY(QSqlDatabase::database(s("mine")).open());
+    QVERIFY(QSqlDatabase::database(s("admin")).open());
+
+    QCOMPARE(refused.value(s("code")).toInt(), 1194);
+    const QString why = refused.value(s("desc")).toString();
+    const QString address = s("database postgresql://%1@%2:%3/")
+                                .arg(m_admin.userName(), m_admin.host())
+                                .arg(m_admin.port(5432));
+    QVERIFY2(why.startsWith(s("The server cannot store files right now: ") + address),
+             qPrintable(why));
+    QVERIFY2(why.contains(s("Connection refused"), Qt::CaseInsensitive), qPrintable(why));
+    QVERIFY2(!why.contains(s("disk")), qPrintable(why));
+
+    const QByteArray second = randomBytes(300 * 1024 + 7);
+    QCOMPARE(indexOf(alice->upload(s("after"), second)), 2);
+    auto bob = join(*server, s("Bob"));
+    QVERIFY(bob);
+    QCOMPARE(bob->download(1), first);
+    QCOMPARE(bob->download(2), second);
 }
 
 void tst_Postgres::badDatabaseRefusedAtStart_data()
