@@ -350,35 +350,18 @@ void Connection::handleParticipantRemove(const QJsonObject &msg, const QJsonValu
         if (member->clientId == clientId)
             target = member;
     }
-    if (!target) {
+    if (target) {
+        qCInfo(lcServer) << m_clientId << "removes participant" << clientId;
+        m_server->removeParticipant(m_room, target, m_name, m_session);
+    } else if (const auto remote = m_server->remoteMember(m_room, clientId)) {
+        // Connected to another node sharing the database: that node removes it (and its
+        // `left` reaches everyone, this moderator included).
+        qCInfo(lcServer) << m_clientId << "removes participant" << clientId << "on node"
+                         << remote->node;
+        m_server->nodes->removeParticipant(m_room->name(), clientId, m_name, remote->node);
+    } else {
         return sendError(rid, ErrorCode::InvalidRequest,
                          QStringLiteral("No participant %1 in this room").arg(clientId.left(64)));
-    }
-    qCInfo(lcServer) << m_clientId << "removes participant" << clientId;
-    // Best effort: the removed name cannot knock its way back in either (docs/security.md).
-    m_server->lobby->banName(m_room->name(), target->name,
-                             target->tokenExpiresAt > 0
-                                 ? target->tokenExpiresAt
-                                 : QDateTime::currentSecsSinceEpoch() + 86400);
-    // Not only the session named: every one of the same invite (a personal link open on two
-    // devices), or of the same shared link under the same name, goes at once. They share
-    // the ban key, so none of them could come back anyway.
-    const QString banKey = target->banKey;
-    QList<Session *> removed{ target };
-    for (Session *member : m_room->members()) {
-        if (member != target && member != m_session && !banKey.isEmpty()
-            && member->banKey == banKey)
-            removed.append(member);
-    }
-    for (Session *session : std::as_const(removed)) {
-        if (Connection *c = session->connection) {
-            m_server->ban(m_room->name(), c->m_banKey, c->m_tokenExpiresAt);
-            c->removeByModerator(m_name);
-        } else {
-            // Dropped and within its grace period: it must not come back by resuming either.
-            m_server->ban(m_room->name(), session->banKey, session->tokenExpiresAt);
-            m_server->endSession(session, QStringLiteral("removed"));
-        }
     }
     QJsonObject reply = typed("participant-removed");
     if (rid.isDouble())

@@ -151,8 +151,39 @@ void NodeEvents::received(const QString &payload)
         onHello(node);
     else if (type == QLatin1String("ban"))
         onBan(event);
+    else if (type == QLatin1String("remove"))
+        onRemoveParticipant(event);
     else if (type != QLatin1String("beat"))
         qCDebug(lcServer) << "ignoring node event" << type;
+}
+
+void NodeEvents::removeParticipant(const QString &room, const QString &clientId,
+                                   const QString &moderatorName, const QString &node)
+{
+    send({ { str("t"), str("remove") },
+           { str("to"), node },
+           { str("room"), room },
+           { str("clientId"), clientId },
+           { str("by"), moderatorName } });
+}
+
+void NodeEvents::onRemoveParticipant(const QJsonObject &event)
+{
+    if (event.value(str("to")).toString() != m_nodeId)
+        return; // every node hears it; only the one holding the participant acts
+    const auto it = d->rooms.find(event.value(str("room")).toString());
+    if (it == d->rooms.end())
+        return;
+    const QString clientId = event.value(str("clientId")).toString();
+    for (Session *member : it->second->members()) {
+        if (member->clientId == clientId) {
+            qCInfo(lcServer) << "node" << event.value(str("node")).toString()
+                             << "removes participant" << clientId;
+            d->removeParticipant(it->second.get(), member, event.value(str("by")).toString(),
+                                 nullptr);
+            return;
+        }
+    }
 }
 
 void NodeEvents::onJoined(const QJsonObject &event)

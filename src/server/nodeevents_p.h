@@ -61,6 +61,10 @@ public:
     void removed(const QString &room, qint64 index, const QString &reason);
     //! \a key as in RoomServerPrivate::bans (room + '\n' + ban key).
     void banned(const QString &key, qint64 until);
+    //! Asks \a node, which holds participant \a clientId of \a room, to remove it as
+    //! moderator \a moderatorName asked here.
+    void removeParticipant(const QString &room, const QString &clientId,
+                           const QString &moderatorName, const QString &node);
 
 private:
     bool send(QJsonObject event);
@@ -71,6 +75,7 @@ private:
     void onPublished(const QJsonObject &event);
     void onRemoved(const QJsonObject &event);
     void onBan(const QJsonObject &event);
+    void onRemoveParticipant(const QJsonObject &event);
     //! Lists and announces \a row, a file another node published.
     void adopt(StoredFile row);
     //! After a reconnection: `hello`, and the files whose `published` was missed.

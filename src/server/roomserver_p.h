@@ -160,6 +160,12 @@ public:
     //! (the bans are in the database): see docs/security.md.
     void ban(const QString &room, const QString &banKey, qint64 until);
     bool isBanned(const QString &room, const QString &banKey) const;
+    //! A moderator's `participant-remove` of \a target, a member here: it and every other
+    //! session of the same ban key but \a except are banned and removed.
+    void removeParticipant(Room *room, Session *target, const QString &moderatorName,
+                           const Session *except);
+    //! The member \a clientId of \a room connected to another node, if there is one.
+    std::optional<RemoteMember> remoteMember(const Room *room, const QString &clientId) const;
     void sendToMembers(Room *room, const QJsonObject &message, const Session *except = nullptr);
     void connectionClosed(Connection *connection);
 

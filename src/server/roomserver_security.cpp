@@ -87,6 +87,41 @@ void RoomServerPrivate::ban(const QString &room, const QString &banKey, qint64 u
     nodes->banned(key, until); // and on every node sharing the database
 }
 
+void RoomServerPrivate::removeParticipant(Room *room, Session *target, const QString &moderatorName,
+                                          const Session *except)
+{
+    // Best effort: the removed name cannot knock its way back in either (docs/security.md).
+    lobby->banName(room->name(), target->name,
+                   target->tokenExpiresAt > 0 ? target->tokenExpiresAt
+                                              : QDateTime::currentSecsSinceEpoch() + 86400);
+    // Not only the session named: every one of the same invite (a personal link open on two
+    // devices), or of the same shared link under the same name, goes at once. They share
+    // the ban key, so none of them could come back anyway.
+    const QString banKey = target->banKey;
+    QList<Session *> removed{ target };
+    for (Session *member : room->members()) {
+        if (member != target && member != except && !banKey.isEmpty() && member->banKey == banKey)
+            removed.append(member);
+    }
+    for (Session *session : std::as_const(removed)) {
+        ban(room->name(), session->banKey, session->tokenExpiresAt);
+        if (Connection *c = session->connection)
+            c->removeByModerator(moderatorName);
+        else // dropped and within its grace period: it must not come back by resuming either
+            endSession(session, QStringLiteral("removed"));
+    }
+}
+
+std::optional<RemoteMember> RoomServerPrivate::remoteMember(const Room *room,
+                                                            const QString &clientId) const
+{
+    for (const RemoteMember &m : room->remoteMembers()) {
+        if (m.clientId == clientId)
+            return m;
+    }
+    return std::nullopt;
+}
+
 bool RoomServerPrivate::isBanned(const QString &room, const QString &banKey) const
 {
     const auto it = bans.constFind(room + QLatin1Char('\n') + banKey);

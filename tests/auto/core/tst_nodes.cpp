@@ -79,6 +79,7 @@ private Q_SLOTS:
     void targetedFileSeenOnlyByItsTargetOnTheOtherNode();
     void removalReachesTheOtherNode();
     void removedParticipantStaysOutOfTheOtherNode();
+    void moderatorRemovesParticipantOnTheOtherNode();
     void silentNodeLosesItsParticipants();
     void restartedNodeRestoresOnlyItsOwnParticipants();
     void eventsCarryOnAfterPostgresRestart();
@@ -390,6 +391,62 @@ void tst_Nodes::removedParticipantStaysOutOfTheOtherNode()
         QCOMPARE(ended.at(0).at(0).value<ErrorCode>(), ErrorCode::InvalidInvite);
         QVERIFY2(ended.at(0).at(1).toString().contains(s("moderator removed")),
                  qPrintable(ended.at(0).at(1).toString()));
+    }
+}
+
+void tst_Nodes::moderatorRemovesParticipantOnTheOtherNode()
+{
+    // The moderator on node 1, Bob (with a personal link) on node 2: the removal is carried
+    // out by node 2, Bob is told who removed him, everyone sees him leave, and his link is
+    // refused on both nodes.
+    JoinClaims bobClaims;
+    bobClaims.room = s("standup");
+    bobClaims.name = s("Bob");
+    bobClaims.role = s("participant");
+    bobClaims.tokenId = s("bob-remote-link");
+    bobClaims.expiresAt = QDateTime::currentSecsSinceEpoch() + 3600;
+    const QString bobToken = Token::sign(bobClaims, TestUtil::testSecret());
+    const auto linkTo = [&](const ServerProcess &node) {
+        return InviteLink::forServer(node.url(), s("standup"), bobToken).toString();
+    };
+
+    auto mod = std::make_unique<Room>();
+    QSignalSpy modConnected(mod.get(), &Room::connected);
+    QVERIFY(mod->connectToRoom(
+        TestUtil::invite(m_node1->url(), s("standup"), s("Mod"), s("moderator"))));
+    QVERIFY(modConnected.wait(Wait));
+    auto bob = std::make_unique<Room>();
+    QSignalSpy bobConnected(bob.get(), &Room::connected);
+    QSignalSpy bobEnded(bob.get(), &Room::disconnected);
+    QVERIFY(bob->connectToRoom(linkTo(*m_node2)));
+    QVERIFY(bobConnected.wait(Wait));
+    auto carol = join(*m_node1, s("Carol"));
+    QVERIFY(carol);
+    const QString bobId = bob->clientId();
+    QTRY_VERIFY_WITH_TIMEOUT(hasParticipant(*mod, bobId), Wait);
+    QTRY_VERIFY_WITH_TIMEOUT(hasParticipant(*carol, bobId), Wait);
+    QSignalSpy carolLeft(carol.get(), &Room::participantLeft);
+
+    QJsonObject answer;
+    mod->removeParticipant(bobId, [&](const QJsonObject &r) { answer = r; });
+    QTRY_VERIFY_WITH_TIMEOUT(!answer.isEmpty(), Wait);
+    QCOMPARE(answer[s("result")].toInt(), 0);
+    QTRY_COMPARE_WITH_TIMEOUT(bobEnded.size(), 1, Wait);
+    QCOMPARE(bobEnded.at(0).at(0).value<ErrorCode>(), ErrorCode::NotPermitted);
+    QVERIFY2(bobEnded.at(0).at(1).toString().contains(s("Mod (moderator) removed you")),
+             qPrintable(bobEnded.at(0).at(1).toString()));
+    QTRY_COMPARE_WITH_TIMEOUT(carolLeft.size(), 1, Wait);
+    QCOMPARE(carolLeft.at(0).at(0).value<Participant>().clientId, bobId);
+    QTRY_VERIFY_WITH_TIMEOUT(!hasParticipant(*mod, bobId), Wait);
+
+    for (ServerProcess *node : { m_node1.get(), m_node2.get() }) {
+        auto again = std::make_unique<Room>();
+        QSignalSpy ended(again.get(), &Room::disconnected);
+        QSignalSpy connected(again.get(), &Room::connected);
+        QVERIFY(again->connectToRoom(linkTo(*node)));
+        QVERIFY(ended.wait(Wait));
+        QCOMPARE(connected.size(), 0);
+        QCOMPARE(ended.at(0).at(0).value<ErrorCode>(), ErrorCode::InvalidInvite);
     }
 }
 
