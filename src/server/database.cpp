@@ -254,14 +254,16 @@ bool Database::addColumnIfMissing(const QString &table, const QString &column,
     return exec(QStringLiteral("ALTER TABLE %1 ADD COLUMN %2 %3").arg(table, column, definition));
 }
 
-bool Database::addDownload(const QString &room, qint64 index)
+qint64 Database::addDownload(const QString &room, qint64 index)
 {
     QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
-    q.prepare(
-        QStringLiteral("UPDATE files SET downloads = downloads + 1 WHERE room = ? AND idx = ?"));
+    q.prepare(QStringLiteral("UPDATE files SET downloads = downloads + 1 WHERE room = ? AND "
+                             "idx = ? RETURNING downloads"));
     q.addBindValue(room);
     q.addBindValue(index);
-    return run(q);
+    if (!run(q))
+        return -1;
+    return q.next() ? q.value(0).toLongLong() : 0;
 }
 
 void Database::close()

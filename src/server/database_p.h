@@ -57,8 +57,10 @@ public:
     //! File \a index of \a room as recorded (storagePath left empty), if there is one.
     std::optional<StoredFile> loadFile(const QString &room, qint64 index) const;
     bool deleteFile(const QString &room, qint64 index);
-    //! Counts one more completed download of file \a index of \a room.
-    bool addDownload(const QString &room, qint64 index);
+    //! Counts one more completed download of file \a index of \a room and returns the
+    //! count recorded now (every node's downloads, when nodes share the database); -1 on
+    //! failure, 0 when the file has no row.
+    qint64 addDownload(const QString &room, qint64 index);
     //! Records a delivery receipt (ignored when that client has one for the file already).
     bool addDelivery(const QString &room, qint64 index, const Delivery &delivery);
     //! Every receipt, by room and index.

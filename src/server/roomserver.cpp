@@ -497,9 +497,10 @@ void RoomServerPrivate::countDownload(Room *room, qint64 index)
 {
     if (!room->file(index))
         return;
-    const qint64 count = room->downloadCount(index) + 1;
+    // The row counts every node's downloads (nodes sharing a database): the limit holds
+    // across them. The memory's count stands when the database cannot answer.
+    const qint64 count = qMax(room->downloadCount(index) + 1, db.addDownload(room->name(), index));
     room->setDownloadCount(index, count);
-    db.addDownload(room->name(), index);
     const qint64 limit = room->file(index)->maxDownloads;
     if (limit > 0 && count >= limit) {
         qCInfo(lcServer) << "file" << index << "reached its" << limit << "downloads";
