@@ -204,4 +204,29 @@ done
 # which round robin sends to different nodes.
 [ "$(fallbacks)" -ge 1 ] || fail "round robin: no client fell back to WebSocket data"
 echo "scaleout-lb: roundrobin: $(fallbacks) of the 2 clients with a data channel fell back to WebSocket data"
+# A download limit counts the downloads of every node: a file sent with --max-downloads 2
+# through node 1, downloaded once through each node, is withdrawn everywhere.
+direct_link() { # NODE NAME
+    "$server" invite --secret-file "$work/secret" --url "ws://127.0.0.1:${node_ports[$1]}" \
+        --room limits --name "$2"
+}
+mkdir -p "$work/limit/in"
+head -c 3000000 /dev/urandom >"$work/limit/in/twice.bin"
+timeout 60 "$cli" send "$(direct_link 1 Sender)" "$work/limit/in/twice.bin" --max-downloads 2 \
+    >"$work/limit/send.jsonl" 2>&1 || fail "limit: send: $(tail -n 3 "$work/limit/send.jsonl")"
+for n in 1 2; do
+    timeout 60 "$cli" recv "$(direct_link "$n" "Reader$n")" --all --out "$work/limit/out$n" \
+        >"$work/limit/recv$n.jsonl" 2>&1 || fail "limit: download through node $n: $(tail -n 3 "$work/limit/recv$n.jsonl")"
+    cmp -s "$work/limit/in/twice.bin" "$work/limit/out$n/twice.bin" || fail "limit: node $n's copy differs"
+done
+for n in 1 2; do
+    listed=""
+    for _ in $(seq 50); do
+        listed=$(timeout 30 "$cli" list "$(direct_link "$n" "Late$n")")
+        [ "$listed" = "[]" ] && break
+        sleep 0.1
+    done
+    [ "$listed" = "[]" ] || fail "limit: node $n still lists the file after 2 downloads: $listed"
+done
+echo "scaleout-lb: a file limited to 2 downloads, downloaded once through each node, is withdrawn on both"
 echo "scaleout-lb: done in $(( $(date +%s) - start )) s"
