@@ -1,0 +1,410 @@
+// Issue 14, "A node dies": two real roomshare-server nodes on one real PostgreSQL and one
+// real S3 bucket (Swift + s3api), real clients (the core Room library) holding invite
+// links that name both nodes. Node 1 is killed (SIGKILL) under an upload and under a
+// download: the clients find node 2 by themselves, resume their sessions there with the
+// same client id, and the transfers continue from the durable offsets. Run by
+// tests/extra/scaleout-nodes.sh, which starts both fixtures and passes
+// ROOMSHARE_TEST_POSTGRES, S3_ENDPOINT, S3_REGION and the keys; each test function gets a
+// database and a bucket of its own.
+
+#include "room.h"
+#include "serverprocess.h"
+#include "testutil.h"
+#include "transferjob.h"
+
+#include <invite.h>
+#include <s3client_p.h>
+
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QPointer>
+#include <QSignalSpy>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <algorithm>
+#include <memory>
+
+#include <signal.h>
+
+using namespace Roomshare;
+using Roomshare::Server::S3Client;
+using Roomshare::Server::S3Config;
+using Roomshare::Server::S3Error;
+using Roomshare::Server::S3Job;
+
+namespace {
+
+constexpr int Wait = 20000;
+constexpr qint64 MiB = 1024 * 1024;
+// Long enough for node 2 to find node 1 silent (three 2 s heartbeats, NodeEvents): a
+// participant moved over must not be taken away then, nor a file announced again.
+constexpr int PastNodeLostMs = 8000;
+
+QString s(const char *text)
+{
+    return QString::fromLatin1(text);
+}
+
+bool hasParticipant(const Room &room, const QString &clientId)
+{
+    const auto list = room.participants();
+    return std::any_of(list.cbegin(), list.cend(),
+                       [&](const Participant &p) { return p.clientId == clientId; });
+}
+
+bool runJob(S3Job *job, int timeoutMs = 30000)
+{
+    QEventLoop loop;
+    QObject::connect(job, &S3Job::finished, &loop, &QEventLoop::quit);
+    QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
+    job->start();
+    if (!job->isFinished())
+        loop.exec();
+    return job->isFinished();
+}
+
+int countNamed(const QSignalSpy &spy, const QString &name)
+{
+    int n = 0;
+    for (const QList<QVariant> &args : spy) {
+        if (args.at(0).value<FileInfo>().name == name)
+            ++n;
+    }
+    return n;
+}
+
+} // namespace
+
+class tst_Failover : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void cleanup();
+
+    void fileSentOnOneNodeDownloadedOnTheOther();
+    void uploadContinuesOnTheOtherNode();
+    void downloadContinuesOnTheOtherNode();
+
+private:
+    std::unique_ptr<ServerProcess> startNode(const QString &name);
+    //! Joins through a link naming node \a first and then node \a second (`alt=`).
+    std::unique_ptr<Room> join(const ServerProcess &first, const ServerProcess &second,
+                               const QString &name);
+    qint64 dbValue(const QString &sql);
+    //! Waits (bounded) until \a job's callback ran; the result object.
+    QJsonObject waitFor(bool *done, QJsonObject *result, int timeoutMs = Wait);
+
+    QUrl m_admin;
+    QString m_dbName;
+    S3Config m_s3;
+    std::unique_ptr<S3Client> m_client;
+    std::unique_ptr<QTemporaryDir> m_tmp;
+    QString m_secretFile;
+    int m_serial = 0;
+    std::unique_ptr<ServerProcess> m_node1;
+    std::unique_ptr<ServerProcess> m_node2;
+};
+
+void tst_Failover::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    const QString url = qEnvironmentVariable("ROOMSHARE_TEST_POSTGRES");
+    const QString endpoint = qEnvironmentVariable("S3_ENDPOINT");
+    if (url.isEmpty() || endpoint.isEmpty())
+        QFAIL("ROOMSHARE_TEST_POSTGRES or S3_ENDPOINT is not set: run "
+              "tests/extra/scaleout-nodes.sh");
+    m_admin = QUrl(url);
+    QSqlDatabase admin = QSqlDatabase::addDatabase(s("QPSQL"), s("admin"));
+    admin.setHostName(m_admin.host());
+    admin.setPort(m_admin.port(5432));
+    admin.setUserName(m_admin.userName());
+    admin.setDatabaseName(m_admin.path().mid(1));
+    QVERIFY2(admin.open(), qPrintable(admin.lastError().text()));
+    m_s3.endpoint = QUrl(endpoint);
+    m_s3.region = qEnvironmentVariable("S3_REGION");
+    m_s3.accessKey = qEnvironmentVariable("AWS_ACCESS_KEY_ID");
+    m_s3.secretKey = qEnvironmentVariable("AWS_SECRET_ACCESS_KEY");
+}
+
+void tst_Failover::init()
+{
+    m_tmp = std::make_unique<QTemporaryDir>();
+    QVERIFY(m_tmp->isValid());
+    m_secretFile = m_tmp->filePath(s("secret"));
+    QFile f(m_secretFile);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(TestUtil::testSecret());
+    f.close();
+    m_dbName = s("f%1_%2").arg(QCoreApplication::applicationPid()).arg(++m_serial);
+    QSqlQuery q(QSqlDatabase::database(s("admin")));
+    QVERIFY2(q.exec(s("CREATE DATABASE %1").arg(m_dbName)), qPrintable(q.lastError().text()));
+    QSqlDatabase db = QSqlDatabase::addDatabase(s("QPSQL"), s("test"));
+    db.setHostName(m_admin.host());
+    db.setPort(m_admin.port(5432));
+    db.setUserName(m_admin.userName());
+    db.setDatabaseName(m_dbName);
+    QVERIFY2(db.open(), qPrintable(db.lastError().text()));
+
+    m_s3.bucket = s("tst-failover-%1-%2").arg(QDateTime::currentMSecsSinceEpoch()).arg(m_serial);
+    m_client = std::make_unique<S3Client>(m_s3);
+    std::unique_ptr<S3Job> job(m_client->createBucket());
+    QVERIFY(runJob(job.get()));
+    QVERIFY2(job->error() == S3Error::None, qPrintable(job->errorString()));
+
+    m_node1 = startNode(s("node1"));
+    QVERIFY(m_node1);
+    m_node2 = startNode(s("node2"));
+    QVERIFY(m_node2);
+}
+
+void tst_Failover::cleanup()
+{
+    m_node1.reset();
+    m_node2.reset();
+    QSqlDatabase::database(s("test")).close();
+    QSqlDatabase::removeDatabase(s("test"));
+    m_client.reset();
+    m_tmp.reset();
+}
+
+std::unique_ptr<ServerProcess> tst_Failover::startNode(const QString &name)
+{
+    const QString data = m_tmp->filePath(name);
+    QDir().mkpath(data);
+    auto node = std::make_unique<ServerProcess>(data, m_secretFile);
+    QUrl url = m_admin;
+    url.setPath(QLatin1Char('/') + m_dbName);
+    node->extraArguments
+        = { s("--database"),          url.toString(),     s("--storage"),
+            s("s3://") + m_s3.bucket, s("--s3-endpoint"), m_s3.endpoint.toString() };
+    if (!node->start())
+        return nullptr;
+    return node;
+}
+
+std::unique_ptr<Room> tst_Failover::join(const ServerProcess &first, const ServerProcess &second,
+                                         const QString &name)
+{
+    JoinClaims c;
+    c.room = s("standup");
+    c.name = name;
+    c.role = s("participant");
+    c.expiresAt = QDateTime::currentSecsSinceEpoch() + 3600;
+    InviteLink link
+        = InviteLink::forServer(first.url(), c.room, Token::sign(c, TestUtil::testSecret()));
+    link.alternates.append(ServerEndpoint{ s("127.0.0.1"), second.port() });
+    auto r = std::make_unique<Room>();
+    QSignalSpy connected(r.get(), &Room::connected);
+    if (!r->connectToRoom(link.toString()) || !connected.wait(Wait))
+        return nullptr;
+    return r;
+}
+
+qint64 tst_Failover::dbValue(const QString &sql)
+{
+    QSqlQuery q(QSqlDatabase::database(s("test")));
+    if (!q.exec(sql) || !q.next())
+        return -1;
+    return q.value(0).toLongLong();
+}
+
+QJsonObject tst_Failover::waitFor(bool *done, QJsonObject *result, int timeoutMs)
+{
+    QElapsedTimer t;
+    t.start();
+    while (!*done && t.elapsed() < timeoutMs)
+        QTest::qWait(10);
+    return *result;
+}
+
+void tst_Failover::fileSentOnOneNodeDownloadedOnTheOther()
+{
+    auto alice = join(*m_node1, *m_node2, s("Alice"));
+    QVERIFY(alice);
+    auto bob = join(*m_node2, *m_node1, s("Bob"));
+    QVERIFY(bob);
+    QSignalSpy bobAvailable(bob.get(), &Room::fileAvailable);
+    const QString path = TestUtil::makeFile(m_tmp->path(), s("report.bin"), 12 * MiB);
+    bool sent = false;
+    QJsonObject sendResult;
+    alice->sendFiles({ path }, {}, [&](const QJsonObject &r) {
+        sendResult = r;
+        sent = true;
+    });
+    QCOMPARE(waitFor(&sent, &sendResult).value(s("result")).toInt(-1), 0);
+    QTRY_COMPARE_WITH_TIMEOUT(countNamed(bobAvailable, s("report.bin")), 1, Wait);
+    const FileInfo file = bobAvailable.constLast().at(0).value<FileInfo>();
+
+    // Node 2 never saw these bytes: they come from the bucket.
+    const QString saveDir = m_tmp->filePath(s("bob"));
+    QDir().mkpath(saveDir);
+    bool got = false;
+    QJsonObject recvResult;
+    bob->recvFiles(file.index, { { s("saveDir"), saveDir } }, [&](const QJsonObject &r) {
+        recvResult = r;
+        got = true;
+    });
+    QCOMPARE(waitFor(&got, &recvResult).value(s("result")).toInt(-1), 0);
+    QCOMPARE(TestUtil::sha256Of(QDir(saveDir).filePath(s("report.bin"))), TestUtil::sha256Of(path));
+}
+
+void tst_Failover::uploadContinuesOnTheOtherNode()
+{
+    // Alice's link names node 1 first, then node 2; Bob is on node 2.
+    auto alice = join(*m_node1, *m_node2, s("Alice"));
+    QVERIFY(alice);
+    auto bob = join(*m_node2, *m_node1, s("Bob"));
+    QVERIFY(bob);
+    QTRY_VERIFY_WITH_TIMEOUT(hasParticipant(*bob, alice->clientId()), Wait);
+    const QString aliceId = alice->clientId();
+    QSignalSpy bobAvailable(bob.get(), &Room::fileAvailable);
+    QSignalSpy bobLeft(bob.get(), &Room::participantLeft);
+    QSignalSpy bobJoined(bob.get(), &Room::participantJoined);
+
+    const QString path = TestUtil::makeFile(m_tmp->path(), s("big.bin"), 64 * MiB);
+    QPointer<TransferJob> job;
+    connect(alice.get(), &Room::jobAdded, this, [&](TransferJob *j) { job = j; });
+    qint64 resumedAt = -1;
+    qint64 processedAtKill = -1;
+    QElapsedTimer sinceKill;
+    qint64 takeoverMs = -1;
+    bool sent = false;
+    QJsonObject sendResult;
+    alice->sendFiles({ path }, {}, [&](const QJsonObject &r) {
+        sendResult = r;
+        sent = true;
+    });
+    QVERIFY(job);
+    connect(job, &TransferJob::resumed, this, [&](qint64 offset) {
+        resumedAt = offset;
+        takeoverMs = sinceKill.elapsed();
+    });
+
+    // Node 1 dies once S3 holds two parts (16 MiB) of the upload.
+    QElapsedTimer t;
+    t.start();
+    qint64 durable = 0;
+    while (durable < 16 * MiB && !sent && t.elapsed() < Wait) {
+        QTest::qWait(20);
+        durable = dbValue(s("SELECT COALESCE(MAX(durable), 0) FROM uploads"));
+    }
+    QVERIFY2(!sent, "the upload ended before node 1 could be killed");
+    QVERIFY2(durable >= 16 * MiB, qPrintable(s("durable offset %1").arg(durable)));
+    processedAtKill = job->processedBytes();
+    ::kill(pid_t(m_node1->pid()), SIGKILL);
+    sinceKill.start();
+    m_node1->kill(); // reaps it
+
+    QCOMPARE(waitFor(&sent, &sendResult, 60000).value(s("result")).toInt(-1), 0);
+    qInfo("upload: durable %lld when node 1 was killed, client progress %lld; resumed on "
+          "node 2 at %lld, %lld ms after the kill; bytes sent again: %lld",
+          durable, processedAtKill, resumedAt, takeoverMs,
+          qMax<qint64>(0, processedAtKill - resumedAt));
+    // The session moved: same client id, resumed from at least what the database recorded.
+    QCOMPARE(alice->clientId(), aliceId);
+    QVERIFY2(resumedAt >= durable, qPrintable(s("resumed at %1").arg(resumedAt)));
+    QVERIFY(resumedAt <= 64 * MiB);
+
+    // Announced exactly once, also after node 1 is found silent; Alice never left.
+    QTRY_COMPARE_WITH_TIMEOUT(countNamed(bobAvailable, s("big.bin")), 1, Wait);
+    QTest::qWait(PastNodeLostMs);
+    QCOMPARE(countNamed(bobAvailable, s("big.bin")), 1);
+    QCOMPARE(bobLeft.size(), 0);
+    QCOMPARE(bobJoined.size(), 0);
+    QVERIFY(hasParticipant(*bob, aliceId));
+    QCOMPARE(dbValue(s("SELECT COUNT(*) FROM files")), 1);
+    QCOMPARE(dbValue(s("SELECT COUNT(*) FROM uploads")), 0);
+
+    // The bytes in the bucket are the file's.
+    const FileInfo file = bobAvailable.constLast().at(0).value<FileInfo>();
+    QCOMPARE(file.sha256, QString::fromLatin1(TestUtil::sha256Of(path).toHex()));
+    const QString saveDir = m_tmp->filePath(s("bob"));
+    QDir().mkpath(saveDir);
+    bool got = false;
+    QJsonObject recvResult;
+    bob->recvFiles(file.index, { { s("saveDir"), saveDir } }, [&](const QJsonObject &r) {
+        recvResult = r;
+        got = true;
+    });
+    QCOMPARE(waitFor(&got, &recvResult, 60000).value(s("result")).toInt(-1), 0);
+    QCOMPARE(TestUtil::sha256Of(QDir(saveDir).filePath(s("big.bin"))), TestUtil::sha256Of(path));
+}
+
+void tst_Failover::downloadContinuesOnTheOtherNode()
+{
+    // Alice sends through node 2; Bob downloads through node 1, which dies under him.
+    auto alice = join(*m_node2, *m_node1, s("Alice"));
+    QVERIFY(alice);
+    auto bob = join(*m_node1, *m_node2, s("Bob"));
+    QVERIFY(bob);
+    QTRY_VERIFY_WITH_TIMEOUT(hasParticipant(*alice, bob->clientId()), Wait);
+    const QString bobId = bob->clientId();
+    QSignalSpy bobAvailable(bob.get(), &Room::fileAvailable);
+    QSignalSpy aliceLeft(alice.get(), &Room::participantLeft);
+    const QString path = TestUtil::makeFile(m_tmp->path(), s("video.bin"), 64 * MiB);
+    bool sent = false;
+    QJsonObject sendResult;
+    alice->sendFiles({ path }, {}, [&](const QJsonObject &r) {
+        sendResult = r;
+        sent = true;
+    });
+    QCOMPARE(waitFor(&sent, &sendResult, 60000).value(s("result")).toInt(-1), 0);
+    QTRY_COMPARE_WITH_TIMEOUT(countNamed(bobAvailable, s("video.bin")), 1, Wait);
+    const FileInfo file = bobAvailable.constLast().at(0).value<FileInfo>();
+
+    QPointer<TransferJob> job;
+    connect(bob.get(), &Room::jobAdded, this, [&](TransferJob *j) { job = j; });
+    qint64 processedAtKill = -1;
+    qint64 resumedAt = -1;
+    qint64 takeoverMs = -1;
+    QElapsedTimer sinceKill;
+    const QString saveDir = m_tmp->filePath(s("bob"));
+    QDir().mkpath(saveDir);
+    bool got = false;
+    QJsonObject recvResult;
+    bob->recvFiles(file.index, { { s("saveDir"), saveDir } }, [&](const QJsonObject &r) {
+        recvResult = r;
+        got = true;
+    });
+    QVERIFY(job);
+    // Killed from the progress signal itself: the rest of 64 MiB cannot be in flight.
+    const qint64 node1Pid = m_node1->pid();
+    connect(job, &TransferJob::progressChanged, this, [&](qint64 done, qint64) {
+        if (processedAtKill < 0 && done >= 8 * MiB) {
+            processedAtKill = done;
+            ::kill(pid_t(node1Pid), SIGKILL);
+            sinceKill.start();
+        }
+    });
+    connect(job, &TransferJob::resumed, this, [&](qint64 offset) {
+        resumedAt = offset;
+        takeoverMs = sinceKill.elapsed();
+    });
+    QCOMPARE(waitFor(&got, &recvResult, 60000).value(s("result")).toInt(-1), 0);
+    m_node1->kill();
+    qInfo("download: %lld bytes received when node 1 was killed; continued on node 2 at %lld, "
+          "%lld ms after the kill",
+          processedAtKill, resumedAt, takeoverMs);
+    QVERIFY2(processedAtKill >= 8 * MiB && processedAtKill < 64 * MiB,
+             qPrintable(s("killed at %1").arg(processedAtKill)));
+    // Continued, not started again, and byte-identical (the client checked the SHA-256 too).
+    QVERIFY2(resumedAt > 0, qPrintable(s("resumed at %1").arg(resumedAt)));
+    QCOMPARE(TestUtil::sha256Of(QDir(saveDir).filePath(s("video.bin"))), TestUtil::sha256Of(path));
+    QCOMPARE(bob->clientId(), bobId);
+    // Bob moved to node 2 without Alice seeing him leave, also after node 1 is found lost.
+    QTest::qWait(PastNodeLostMs);
+    QCOMPARE(aliceLeft.size(), 0);
+    QVERIFY(hasParticipant(*alice, bobId));
+}
+
+QTEST_MAIN(tst_Failover)
+#include "tst_failover.moc"
