@@ -18,7 +18,10 @@
 #include <QDateTime>
 #include <QElapsedTimer>
 #include <QEventLoop>
+#include <QJsonDocument>
+#include <QLoggingCategory>
 #include <QPointer>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QSqlDatabase>
 #include <QSqlError>
@@ -26,6 +29,7 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QWebSocket>
 
 #include <algorithm>
 #include <memory>
@@ -69,6 +73,72 @@ bool runJob(S3Job *job, int timeoutMs = 30000)
     return job->isFinished();
 }
 
+//! A bare WebSocket participant that counts every `file-available` on the wire: the Room
+//! library drops a repeat of an index it knows, this does not.
+class WireObserver
+{
+public:
+    bool join(const QUrl &url, const QString &token)
+    {
+        QObject::connect(
+            &m_socket, &QWebSocket::textMessageReceived, &m_socket, [this](const QString &text) {
+                const QJsonObject msg = QJsonDocument::fromJson(text.toUtf8()).object();
+                const QString type = msg.value(QLatin1String("type")).toString();
+                if (type == QLatin1String("joined"))
+                    m_joined = true;
+                else if (type == QLatin1String("file-available"))
+                    m_available.append(msg.value(QLatin1String("file"))
+                                           .toObject()
+                                           .value(QLatin1String("name"))
+                                           .toString());
+            });
+        QSignalSpy connected(&m_socket, &QWebSocket::connected);
+        m_socket.open(url);
+        if (!connected.wait(Wait))
+            return false;
+        m_socket.sendTextMessage(QString::fromUtf8(
+            QJsonDocument(QJsonObject{ { QStringLiteral("type"), QStringLiteral("join") },
+                                       { QStringLiteral("token"), token } })
+                .toJson(QJsonDocument::Compact)));
+        QElapsedTimer t;
+        t.start();
+        while (!m_joined && t.elapsed() < Wait)
+            QTest::qWait(10);
+        return m_joined;
+    }
+    int count(const QString &name) const { return int(m_available.count(name)); }
+
+private:
+    QWebSocket m_socket;
+    bool m_joined = false;
+    QStringList m_available;
+};
+
+// What the core library says when an upload resumes: "... resumes at OFFSET of TOTAL (had
+// sent SENT)"; SENT - OFFSET is what the client sends again.
+QStringList g_resumeLines;
+QtMessageHandler g_previousHandler = nullptr;
+
+void recordResumes(QtMsgType type, const QMessageLogContext &context, const QString &text)
+{
+    if (text.contains(QLatin1String("resumes at")))
+        g_resumeLines.append(text);
+    if (g_previousHandler)
+        g_previousHandler(type, context, text);
+}
+
+qint64 bytesSentAgain()
+{
+    static const QRegularExpression re(
+        QStringLiteral("resumes at (\\d+) of \\d+ \\(had sent (\\d+)\\s*\\)"));
+    for (const QString &line : std::as_const(g_resumeLines)) {
+        const auto m = re.match(line);
+        if (m.hasMatch())
+            return m.captured(2).toLongLong() - m.captured(1).toLongLong();
+    }
+    return -1;
+}
+
 int countNamed(const QSignalSpy &spy, const QString &name)
 {
     int n = 0;
@@ -93,12 +163,18 @@ private Q_SLOTS:
     void fileSentOnOneNodeDownloadedOnTheOther();
     void uploadContinuesOnTheOtherNode();
     void downloadContinuesOnTheOtherNode();
+    void killedAroundPublishingAnnouncedOnce_data();
+    void killedAroundPublishingAnnouncedOnce();
 
 private:
-    std::unique_ptr<ServerProcess> startNode(const QString &name);
+    std::unique_ptr<ServerProcess> startNode(const QString &name,
+                                             const QProcessEnvironment &env
+                                             = QProcessEnvironment::systemEnvironment());
     //! Joins through a link naming node \a first and then node \a second (`alt=`).
     std::unique_ptr<Room> join(const ServerProcess &first, const ServerProcess &second,
                                const QString &name);
+    //! A WireObserver joined to \a node as \a name.
+    std::unique_ptr<WireObserver> observe(const ServerProcess &node, const QString &name);
     qint64 dbValue(const QString &sql);
     //! Waits (bounded) until \a job's callback ran; the result object.
     QJsonObject waitFor(bool *done, QJsonObject *result, int timeoutMs = Wait);
@@ -117,6 +193,8 @@ private:
 void tst_Failover::initTestCase()
 {
     QStandardPaths::setTestModeEnabled(true);
+    g_previousHandler = qInstallMessageHandler(recordResumes);
+    QLoggingCategory::setFilterRules(QStringLiteral("roomshare.core.info=true"));
     const QString url = qEnvironmentVariable("ROOMSHARE_TEST_POSTGRES");
     const QString endpoint = qEnvironmentVariable("S3_ENDPOINT");
     if (url.isEmpty() || endpoint.isEmpty())
@@ -176,7 +254,8 @@ void tst_Failover::cleanup()
     m_tmp.reset();
 }
 
-std::unique_ptr<ServerProcess> tst_Failover::startNode(const QString &name)
+std::unique_ptr<ServerProcess> tst_Failover::startNode(const QString &name,
+                                                       const QProcessEnvironment &env)
 {
     const QString data = m_tmp->filePath(name);
     QDir().mkpath(data);
@@ -186,7 +265,7 @@ std::unique_ptr<ServerProcess> tst_Failover::startNode(const QString &name)
     node->extraArguments
         = { s("--database"),          url.toString(),     s("--storage"),
             s("s3://") + m_s3.bucket, s("--s3-endpoint"), m_s3.endpoint.toString() };
-    if (!node->start())
+    if (!node->start(env))
         return nullptr;
     return node;
 }
@@ -207,6 +286,19 @@ std::unique_ptr<Room> tst_Failover::join(const ServerProcess &first, const Serve
     if (!r->connectToRoom(link.toString()) || !connected.wait(Wait))
         return nullptr;
     return r;
+}
+
+std::unique_ptr<WireObserver> tst_Failover::observe(const ServerProcess &node, const QString &name)
+{
+    JoinClaims c;
+    c.room = s("standup");
+    c.name = name;
+    c.role = s("participant");
+    c.expiresAt = QDateTime::currentSecsSinceEpoch() + 3600;
+    auto observer = std::make_unique<WireObserver>();
+    if (!observer->join(node.url(), Token::sign(c, TestUtil::testSecret())))
+        return nullptr;
+    return observer;
 }
 
 qint64 tst_Failover::dbValue(const QString &sql)
@@ -268,6 +360,8 @@ void tst_Failover::uploadContinuesOnTheOtherNode()
     const QString aliceId = alice->clientId();
     QSignalSpy bobAvailable(bob.get(), &Room::fileAvailable);
     QSignalSpy bobLeft(bob.get(), &Room::participantLeft);
+    auto carol = observe(*m_node2, s("Carol"));
+    QVERIFY(carol);
     QSignalSpy bobJoined(bob.get(), &Room::participantJoined);
 
     const QString path = TestUtil::makeFile(m_tmp->path(), s("big.bin"), 64 * MiB);
@@ -300,6 +394,7 @@ void tst_Failover::uploadContinuesOnTheOtherNode()
     QVERIFY2(!sent, "the upload ended before node 1 could be killed");
     QVERIFY2(durable >= 16 * MiB, qPrintable(s("durable offset %1").arg(durable)));
     processedAtKill = job->processedBytes();
+    g_resumeLines.clear();
     ::kill(pid_t(m_node1->pid()), SIGKILL);
     sinceKill.start();
     m_node1->kill(); // reaps it
@@ -307,8 +402,7 @@ void tst_Failover::uploadContinuesOnTheOtherNode()
     QCOMPARE(waitFor(&sent, &sendResult, 60000).value(s("result")).toInt(-1), 0);
     qInfo("upload: durable %lld when node 1 was killed, client progress %lld; resumed on "
           "node 2 at %lld, %lld ms after the kill; bytes sent again: %lld",
-          durable, processedAtKill, resumedAt, takeoverMs,
-          qMax<qint64>(0, processedAtKill - resumedAt));
+          durable, processedAtKill, resumedAt, takeoverMs, bytesSentAgain());
     // The session moved: same client id, resumed from at least what the database recorded.
     QCOMPARE(alice->clientId(), aliceId);
     QVERIFY2(resumedAt >= durable, qPrintable(s("resumed at %1").arg(resumedAt)));
@@ -318,6 +412,7 @@ void tst_Failover::uploadContinuesOnTheOtherNode()
     QTRY_COMPARE_WITH_TIMEOUT(countNamed(bobAvailable, s("big.bin")), 1, Wait);
     QTest::qWait(PastNodeLostMs);
     QCOMPARE(countNamed(bobAvailable, s("big.bin")), 1);
+    QCOMPARE(carol->count(s("big.bin")), 1);
     QCOMPARE(bobLeft.size(), 0);
     QCOMPARE(bobJoined.size(), 0);
     QVERIFY(hasParticipant(*bob, aliceId));
@@ -404,6 +499,76 @@ void tst_Failover::downloadContinuesOnTheOtherNode()
     QTest::qWait(PastNodeLostMs);
     QCOMPARE(aliceLeft.size(), 0);
     QVERIFY(hasParticipant(*alice, bobId));
+}
+
+void tst_Failover::killedAroundPublishingAnnouncedOnce_data()
+{
+    QTest::addColumn<QString>("hook");
+    QTest::addColumn<QString>("line");
+    // The object complete in the bucket, no `files` row: node 2 finds it on the resume
+    // and publishes it.
+    QTest::newRow("before the publish transaction")
+        << s("ROOMSHARE_FAULT_PAUSE_BEFORE_ANNOUNCE_MS") << s("fault-pause-before-announce");
+    // Published (the other nodes told by the commit), the sender not told yet: node 2
+    // answers its resume with upload-done and announces nothing again.
+    QTest::newRow("after the publish transaction")
+        << s("ROOMSHARE_FAULT_PAUSE_AFTER_PUBLISH_MS") << s("fault-pause-after-publish");
+}
+
+void tst_Failover::killedAroundPublishingAnnouncedOnce()
+{
+    QFETCH(QString, hook);
+    QFETCH(QString, line);
+    // Node 1 again, holding still at the delicate moment.
+    m_node1.reset();
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(hook, s("30000"));
+    m_node1 = startNode(s("node1"), env);
+    QVERIFY(m_node1);
+    auto alice = join(*m_node1, *m_node2, s("Alice"));
+    QVERIFY(alice);
+    auto bob = join(*m_node2, *m_node1, s("Bob"));
+    QVERIFY(bob);
+    QTRY_VERIFY_WITH_TIMEOUT(hasParticipant(*bob, alice->clientId()), Wait);
+    const QString aliceId = alice->clientId();
+    QSignalSpy bobAvailable(bob.get(), &Room::fileAvailable);
+    QSignalSpy bobLeft(bob.get(), &Room::participantLeft);
+    auto carol = observe(*m_node2, s("Carol"));
+    QVERIFY(carol);
+
+    const QString path = TestUtil::makeFile(m_tmp->path(), s("edge.bin"), 12 * MiB);
+    bool sent = false;
+    QJsonObject sendResult;
+    alice->sendFiles({ path }, {}, [&](const QJsonObject &r) {
+        sendResult = r;
+        sent = true;
+    });
+    QTRY_VERIFY_WITH_TIMEOUT(m_node1->stderrText().contains(line.toLatin1()), Wait);
+    QVERIFY(!sent);
+    ::kill(pid_t(m_node1->pid()), SIGKILL);
+    m_node1->kill();
+
+    QCOMPARE(waitFor(&sent, &sendResult, 60000).value(s("result")).toInt(-1), 0);
+    QCOMPARE(alice->clientId(), aliceId);
+    QTRY_COMPARE_WITH_TIMEOUT(countNamed(bobAvailable, s("edge.bin")), 1, Wait);
+    QTest::qWait(PastNodeLostMs);
+    QCOMPARE(countNamed(bobAvailable, s("edge.bin")), 1);
+    QCOMPARE(carol->count(s("edge.bin")), 1);
+    QCOMPARE(bobLeft.size(), 0);
+    QCOMPARE(dbValue(s("SELECT COUNT(*) FROM files")), 1);
+    QCOMPARE(dbValue(s("SELECT COUNT(*) FROM uploads")), 0);
+    const FileInfo file = bobAvailable.constLast().at(0).value<FileInfo>();
+    QCOMPARE(file.sha256, QString::fromLatin1(TestUtil::sha256Of(path).toHex()));
+    const QString saveDir = m_tmp->filePath(s("bob"));
+    QDir().mkpath(saveDir);
+    bool got = false;
+    QJsonObject recvResult;
+    bob->recvFiles(file.index, { { s("saveDir"), saveDir } }, [&](const QJsonObject &r) {
+        recvResult = r;
+        got = true;
+    });
+    QCOMPARE(waitFor(&got, &recvResult).value(s("result")).toInt(-1), 0);
+    QCOMPARE(TestUtil::sha256Of(QDir(saveDir).filePath(s("edge.bin"))), TestUtil::sha256Of(path));
 }
 
 QTEST_MAIN(tst_Failover)
