@@ -7,6 +7,7 @@
 // ROOMSHARE_TEST_POSTGRES, S3_ENDPOINT, S3_REGION and the keys; each test function gets a
 // database and a bucket of its own.
 
+#include "faultproxy.h"
 #include "room.h"
 #include "serverprocess.h"
 #include "testutil.h"
@@ -27,6 +28,7 @@
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QStandardPaths>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QWebSocket>
@@ -163,6 +165,7 @@ private Q_SLOTS:
     void fileSentOnOneNodeDownloadedOnTheOther();
     void uploadContinuesOnTheOtherNode();
     void downloadContinuesOnTheOtherNode();
+    void movesWhileItsNodeLives();
     void killedAroundPublishingAnnouncedOnce_data();
     void killedAroundPublishingAnnouncedOnce();
 
@@ -173,6 +176,7 @@ private:
     //! Joins through a link naming node \a first and then node \a second (`alt=`).
     std::unique_ptr<Room> join(const ServerProcess &first, const ServerProcess &second,
                                const QString &name);
+    std::unique_ptr<Room> join(const QUrl &first, quint16 second, const QString &name);
     //! A WireObserver joined to \a node as \a name.
     std::unique_ptr<WireObserver> observe(const ServerProcess &node, const QString &name);
     qint64 dbValue(const QString &sql);
@@ -273,14 +277,18 @@ std::unique_ptr<ServerProcess> tst_Failover::startNode(const QString &name,
 std::unique_ptr<Room> tst_Failover::join(const ServerProcess &first, const ServerProcess &second,
                                          const QString &name)
 {
+    return join(first.url(), second.port(), name);
+}
+
+std::unique_ptr<Room> tst_Failover::join(const QUrl &first, quint16 second, const QString &name)
+{
     JoinClaims c;
     c.room = s("standup");
     c.name = name;
     c.role = s("participant");
     c.expiresAt = QDateTime::currentSecsSinceEpoch() + 3600;
-    InviteLink link
-        = InviteLink::forServer(first.url(), c.room, Token::sign(c, TestUtil::testSecret()));
-    link.alternates.append(ServerEndpoint{ s("127.0.0.1"), second.port() });
+    InviteLink link = InviteLink::forServer(first, c.room, Token::sign(c, TestUtil::testSecret()));
+    link.alternates.append(ServerEndpoint{ s("127.0.0.1"), second });
     auto r = std::make_unique<Room>();
     QSignalSpy connected(r.get(), &Room::connected);
     if (!r->connectToRoom(link.toString()) || !connected.wait(Wait))
@@ -499,6 +507,74 @@ void tst_Failover::downloadContinuesOnTheOtherNode()
     QTest::qWait(PastNodeLostMs);
     QCOMPARE(aliceLeft.size(), 0);
     QVERIFY(hasParticipant(*alice, bobId));
+}
+
+void tst_Failover::movesWhileItsNodeLives()
+{
+    // Alice reaches node 1 through a proxy, which then stops forwarding to it: her client
+    // goes to node 2 while node 1 still runs and still holds her session. Node 1 must let
+    // it go (the `takeover` event), not let it leave after its grace period.
+    FaultProxy proxy(m_node1->port());
+    QVERIFY(proxy.listen());
+    auto alice = join(proxy.url(), m_node2->port(), s("Alice"));
+    QVERIFY(alice);
+    auto carol = join(*m_node1, *m_node2, s("Carol"));
+    QVERIFY(carol);
+    auto bob = join(*m_node2, *m_node1, s("Bob"));
+    QVERIFY(bob);
+    const QString aliceId = alice->clientId();
+    QTRY_VERIFY_WITH_TIMEOUT(hasParticipant(*bob, aliceId), Wait);
+    QSignalSpy carolLeft(carol.get(), &Room::participantLeft);
+    QSignalSpy bobLeft(bob.get(), &Room::participantLeft);
+    QSignalSpy carolAvailable(carol.get(), &Room::fileAvailable);
+    QSignalSpy bobAvailable(bob.get(), &Room::fileAvailable);
+
+    const QString path = TestUtil::makeFile(m_tmp->path(), s("moved.bin"), 40 * MiB);
+    bool sent = false;
+    QJsonObject sendResult;
+    alice->sendFiles({ path }, {}, [&](const QJsonObject &r) {
+        sendResult = r;
+        sent = true;
+    });
+    QElapsedTimer t;
+    t.start();
+    qint64 durable = 0;
+    while (durable < 8 * MiB && !sent && t.elapsed() < Wait) {
+        QTest::qWait(20);
+        durable = dbValue(s("SELECT COALESCE(MAX(durable), 0) FROM uploads"));
+    }
+    QVERIFY2(!sent && durable >= 8 * MiB, qPrintable(s("durable offset %1").arg(durable)));
+    // Node 1 out of Alice's reach: the proxy's connections reset, new ones refused.
+    QTcpServer closed;
+    QVERIFY(closed.listen(QHostAddress::LocalHost));
+    const quint16 deadPort = closed.serverPort();
+    closed.close();
+    proxy.setTargetPort(deadPort);
+    proxy.resetAll();
+
+    QCOMPARE(waitFor(&sent, &sendResult, 60000).value(s("result")).toInt(-1), 0);
+    QCOMPARE(alice->clientId(), aliceId);
+    QTRY_COMPARE_WITH_TIMEOUT(countNamed(carolAvailable, s("moved.bin")), 1, Wait);
+    QTRY_COMPARE_WITH_TIMEOUT(countNamed(bobAvailable, s("moved.bin")), 1, Wait);
+    // Past node 1's grace period for a dropped connection (3 s here) and node-lost's time.
+    QTest::qWait(PastNodeLostMs);
+    QCOMPARE(carolLeft.size(), 0);
+    QCOMPARE(bobLeft.size(), 0);
+    QVERIFY(hasParticipant(*carol, aliceId));
+    QCOMPARE(dbValue(s("SELECT COUNT(*) FROM files")), 1);
+    QCOMPARE(dbValue(s("SELECT COUNT(*) FROM uploads")), 0);
+    // Carol, on node 1, downloads what node 2 completed.
+    const FileInfo file = carolAvailable.constLast().at(0).value<FileInfo>();
+    const QString saveDir = m_tmp->filePath(s("carol"));
+    QDir().mkpath(saveDir);
+    bool got = false;
+    QJsonObject recvResult;
+    carol->recvFiles(file.index, { { s("saveDir"), saveDir } }, [&](const QJsonObject &r) {
+        recvResult = r;
+        got = true;
+    });
+    QCOMPARE(waitFor(&got, &recvResult, 60000).value(s("result")).toInt(-1), 0);
+    QCOMPARE(TestUtil::sha256Of(QDir(saveDir).filePath(s("moved.bin"))), TestUtil::sha256Of(path));
 }
 
 void tst_Failover::killedAroundPublishingAnnouncedOnce_data()
