@@ -349,9 +349,14 @@ void Connection::handleJoin(const QJsonObject &msg, const QJsonValue &rid)
     // A resumed session keeps its clientId (and with it its targeted files and uploads).
     // It must belong to the room this (valid) token opens; anything else joins afresh.
     Session *session = nullptr;
+    bool takeover = false;
     const QJsonValue resume = msg.value(QLatin1String("resume"));
-    if (resume.isString())
+    if (resume.isString()) {
+        // Another node's session (that node died, or the client moved): loaded from the
+        // shared database and checked as any other, taken over once admitted.
+        takeover = m_server->loadForeignSession(resume.toString(), claims->room);
         session = resumableSession(resume.toString(), claims->room);
+    }
     const bool resumed = session != nullptr;
 
     QString name = resumed ? session->name : claims->name;
@@ -385,6 +390,8 @@ void Connection::handleJoin(const QJsonObject &msg, const QJsonValue &rid)
             session->owner = QStringLiteral("s:") + session->id;
         if (Connection *stale = session->connection; stale && stale != this)
             stale->takenOver();
+        if (takeover)
+            m_server->takeOver(session);
     }
 
     m_session = session;

@@ -253,6 +253,16 @@ void Connection::handleUploadResume(const QJsonObject &msg, const QJsonValue &ri
                 return sendJson(done);
             }
         }
+        if (const auto stranded = m_server->strandedUploads.constFind(*id);
+            stranded != m_server->strandedUploads.cend()) {
+            // docs/scale-out.md, "A session moves to another node": local disk cannot.
+            return sendError(rid, ErrorCode::StorageError,
+                             QStringLiteral("Upload %1 cannot continue on this server node: its "
+                                            "bytes are on the disk of node %2, which received "
+                                            "them. Send the file again.")
+                                 .arg(*id)
+                                 .arg(stranded.value()));
+        }
         return sendError(rid, ErrorCode::UnknownJob,
                          QStringLiteral("You have no upload %1 to resume").arg(*id));
     }

@@ -541,12 +541,15 @@ QHash<QString, QHash<qint64, QList<Delivery>>> Database::loadDeliveries() const
     return out;
 }
 
-QList<Session *> Database::loadSessions() const
+QList<Session *> Database::loadSessions(const QString &id) const
 {
     QList<Session *> out;
     QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
     q.prepare(QStringLiteral("SELECT id, room, client_id, name, role, last_seen, token_expires, "
-                             "owner, present, node FROM sessions"));
+                             "owner, present, node FROM sessions")
+              + (id.isEmpty() ? QString() : QStringLiteral(" WHERE id = ?")));
+    if (!id.isEmpty())
+        q.addBindValue(id);
     if (!run(q))
         return out;
     while (q.next()) {
@@ -622,14 +625,17 @@ bool Database::saveBan(const QString &key, qint64 until, qint64 nowSecs)
     return run(expired) && run(q);
 }
 
-QList<Upload *> Database::loadUploads() const
+QList<Upload *> Database::loadUploads(const QString &sessionId) const
 {
     QList<Upload *> out;
     QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
     q.prepare(QStringLiteral("SELECT id, storage, room, session, sender_id, sender, name, size, "
                              "mime, broadcast, recipients, durable, last_activity, end_sha256, "
                              "owner, expires_in, max_downloads, folder_group, folder_path, "
-                             "folder_size FROM uploads"));
+                             "folder_size FROM uploads")
+              + (sessionId.isEmpty() ? QString() : QStringLiteral(" WHERE session = ?")));
+    if (!sessionId.isEmpty())
+        q.addBindValue(sessionId);
     if (!run(q))
         return out;
     while (q.next()) {

@@ -66,7 +66,8 @@ public:
     //! Every receipt, by room and index.
     QHash<QString, QHash<qint64, QList<Delivery>>> loadDeliveries() const;
 
-    QList<Session *> loadSessions() const; //!< caller owns the results
+    //! Every session, or (\a id given) that one only; the caller owns the results.
+    QList<Session *> loadSessions(const QString &id = QString()) const;
     //! Records \a session as held by this server (setHomeNode()).
     bool saveSession(const Session &session);
     //! The lasting name of this server among those sharing the database, written with each
@@ -81,7 +82,8 @@ public:
     bool saveBan(const QString &key, qint64 until, qint64 nowSecs);
 
     //! Uploads as recorded: durable offset in `durable`, file and hash not set up.
-    QList<Upload *> loadUploads() const; //!< caller owns the results
+    //! Every upload, or (\a sessionId given) that session's only; the caller owns the results.
+    QList<Upload *> loadUploads(const QString &sessionId = QString()) const;
     bool insertUpload(const Upload &upload);
     bool updateUploadProgress(quint32 id, qint64 durable, qint64 lastActivityMs);
     //! The same for a periodic checkpoint, without syncing the journal: the record reaches

@@ -115,6 +115,13 @@ void NodeEvents::banned(const QString &key, qint64 until)
     send({ { str("t"), str("ban") }, { str("key"), key }, { str("until"), until } });
 }
 
+void NodeEvents::tookOver(const Session &s)
+{
+    send({ { str("t"), str("takeover") },
+           { str("room"), s.room },
+           { str("p"), s.participantJson() } });
+}
+
 bool NodeEvents::published(const StoredFile &file)
 {
     // Inside the publish transaction: delivered to the others at its commit, never if it
@@ -153,6 +160,8 @@ void NodeEvents::received(const QString &payload)
         onBan(event);
     else if (type == QLatin1String("remove"))
         onRemoveParticipant(event);
+    else if (type == QLatin1String("takeover"))
+        onTakeover(event);
     else if (type != QLatin1String("beat"))
         qCDebug(lcServer) << "ignoring node event" << type;
 }
@@ -230,9 +239,30 @@ void NodeEvents::onPublished(const QJsonObject &event)
         adopt(std::move(*row));
 }
 
+void NodeEvents::onTakeover(const QJsonObject &event)
+{
+    const QJsonObject participant = event.value(str("p")).toObject();
+    RemoteMember member{ participant.value(str("clientId")).toString(), participant,
+                         event.value(str("node")).toString() };
+    const QString roomName = event.value(str("room")).toString();
+    if (member.clientId.isEmpty() || roomName.isEmpty())
+        return;
+    Room *r = d->room(roomName);
+    // Held here (this node lost the client but not its life): it moves without leaving.
+    const bool wasHere = d->releaseSession(r, member.clientId);
+    // Now the sender's: a lost node's departure no longer takes it away. Announced only
+    // if this node had let it go already (node-lost came first).
+    if (r->addRemoteMember(member) && !wasHere) {
+        d->sendToMembers(
+            r, { { str("type"), str("participant-joined") }, { str("participant"), participant } });
+    }
+}
+
 void NodeEvents::adopt(StoredFile row)
 {
     Room *r = d->room(row.room);
+    // Its sender may resume the upload here (a takeover): upload-done, not a new upload.
+    d->publishedUploads.insert(row.uploadId, { row.room, row.index });
     // The data is on the sending node's disk until the storage is shared (docs/scale-out.md).
     row.storagePath = d->storage.filePath(row.storageId);
     r->setDownloadCount(row.index, row.downloads);
@@ -247,6 +277,14 @@ void NodeEvents::resync()
     // Notifications sent while the connection was down are lost: ask the others for their
     // participants again, and take the files published meanwhile from their rows.
     send({ { str("t"), str("hello") } });
+    qCInfo(lcServer) << "node" << m_nodeId << "reconnected";
+    catchUpFiles();
+}
+
+void NodeEvents::catchUpFiles()
+{
+    if (!m_active)
+        return;
     const QList<StoredFile> rows = d->db.loadFiles();
     int adopted = 0;
     for (const StoredFile &row : rows) {
@@ -255,8 +293,9 @@ void NodeEvents::resync()
             ++adopted;
         }
     }
-    qCInfo(lcServer) << "node" << m_nodeId << "reconnected;" << adopted
-                     << "files published meanwhile";
+    if (adopted > 0)
+        qCInfo(lcServer) << "node" << m_nodeId << "listed" << adopted
+                         << "files published meanwhile";
 }
 
 void NodeEvents::onRemoved(const QJsonObject &event)

@@ -31,6 +31,11 @@ struct Session;
 //!   of their present participants;
 //! - `beat`: every HeartbeatMs; a node not heard for three periods is lost, and its
 //!   participants leave with reason `node-lost`.
+//! - `takeover` {room, p: participant JSON}: a session another node held resumed here
+//!   (RoomServerPrivate::takeOver()). The node that held it, if alive, closes its
+//!   connection and forgets it and its uploads (without touching their data); every
+//!   other node moves the remote member to the sender, so the old node's `node-lost`
+//!   does not take it away, or announces it again if that came first.
 //!
 //! On SQLite (one node) start() does nothing and every call is a no-op.
 class NodeEvents final
@@ -65,6 +70,11 @@ public:
     //! moderator \a moderatorName asked here.
     void removeParticipant(const QString &room, const QString &clientId,
                            const QString &moderatorName, const QString &node);
+    //! \a session, another node's until now, resumed here.
+    void tookOver(const Session &session);
+    //! Lists and announces the files in the `files` table this node does not know yet
+    //! (their `published` was missed, or has not arrived yet).
+    void catchUpFiles();
 
 private:
     bool send(QJsonObject event);
@@ -76,6 +86,7 @@ private:
     void onRemoved(const QJsonObject &event);
     void onBan(const QJsonObject &event);
     void onRemoveParticipant(const QJsonObject &event);
+    void onTakeover(const QJsonObject &event);
     //! Lists and announces \a row, a file another node published.
     void adopt(StoredFile row);
     //! After a reconnection: `hello`, and the files whose `published` was missed.

@@ -64,6 +64,27 @@ public:
     //! its uploads and forget the session.
     void endSession(Session *session, const QString &reason = QStringLiteral("left"));
 
+    // ---- sessions of other nodes (roomserver_takeover.cpp); no-ops on a single node
+    //! A `join` resumes session \a id of \a room, which this node does not hold: when the
+    //! shared database says another node saved it last (that node died, or the client
+    //! moved), its row replaces any stale copy in memory, as not present, and true is
+    //! returned; the join then checks it like any resumed session and, once admitted,
+    //! calls takeOver().
+    bool loadForeignSession(const QString &id, const QString &room);
+    //! Makes \a session (loaded by loadForeignSession()) this node's: a member here at
+    //! once when the room still counts it as another node's (nobody sees it leave), its
+    //! uploads in progress loaded from their rows (continued from the parts S3 holds; on
+    //! local disk refused on resume, strandedUploads), files published meanwhile read
+    //! from their rows, and `takeover` sent so the other nodes move it over.
+    void takeOver(Session *session);
+    //! Another node took over \a clientId of \a room: if it is a member here, its
+    //! connection is closed as taken over, and it and its uploads are forgotten without
+    //! touching rows or data. True if it was a member here.
+    bool releaseSession(Room *room, const QString &clientId);
+    //! Uploads of taken-over sessions whose bytes are on another node's local disk:
+    //! upload id -> that node's lasting name. Their `upload-resume` is refused (1194).
+    QHash<quint32, QString> strandedUploads;
+
     // ---- uploads
     Upload *upload(quint32 id) const;
     //! Takes in a new or loaded upload and indexes its expiry.

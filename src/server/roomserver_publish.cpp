@@ -23,6 +23,14 @@ int faultPauseBeforeAnnounceMs()
     static const int ms = qEnvironmentVariableIntValue("ROOMSHARE_FAULT_PAUSE_BEFORE_ANNOUNCE_MS");
     return ms;
 }
+
+// Test-only, the same after the publish transaction committed and before anyone is told:
+// a node killed then has announced the files to the other nodes, not to its own clients.
+int faultPauseAfterPublishMs()
+{
+    static const int ms = qEnvironmentVariableIntValue("ROOMSHARE_FAULT_PAUSE_AFTER_PUBLISH_MS");
+    return ms;
+}
 } // namespace
 
 void RoomServerPrivate::failUpload(quint32 id, ErrorCode code, const QString &desc)
@@ -206,6 +214,12 @@ void RoomServerPrivate::flushCommits()
         }
         return failBatch(
             QStringLiteral("The server could not record the file: %1").arg(db.lastErrorText()));
+    }
+    if (const int pause = faultPauseAfterPublishMs(); pause > 0) {
+        for (const Upload *u : batch)
+            std::fprintf(stderr, "roomshare-server: fault-pause-after-publish %u\n", u->id);
+        std::fflush(stderr);
+        QThread::msleep(ulong(pause));
     }
 
     // 5. Tell the senders and announce.

@@ -8,10 +8,12 @@
 #include "room.h"
 #include "serverprocess.h"
 #include "testutil.h"
+#include "transferjob.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>
 #include <QJsonArray>
+#include <QPointer>
 #include <QProcess>
 #include <QSignalSpy>
 #include <QSqlDatabase>
@@ -24,6 +26,7 @@
 #include <algorithm>
 #include <memory>
 
+#include <signal.h>
 #include <unistd.h>
 
 using namespace Roomshare;
@@ -82,6 +85,7 @@ private Q_SLOTS:
     void moderatorRemovesParticipantOnTheOtherNode();
     void silentNodeLosesItsParticipants();
     void restartedNodeRestoresOnlyItsOwnParticipants();
+    void sessionMovesButLocalDiskUploadIsRefused();
     void eventsCarryOnAfterPostgresRestart();
     void crossNodeJoinLatency();
     void latencyWith200Participants();
@@ -692,4 +696,62 @@ void tst_Nodes::latencyWith200Participants()
 }
 
 QTEST_MAIN(tst_Nodes)
+void tst_Nodes::sessionMovesButLocalDiskUploadIsRefused()
+{
+    // docs/scale-out.md, "A session moves to another node": the session moves, an upload
+    // whose bytes are on the dead node's disk is refused with the reason.
+    JoinClaims c;
+    c.room = s("standup");
+    c.name = s("Alice");
+    c.role = s("participant");
+    c.expiresAt = QDateTime::currentSecsSinceEpoch() + 3600;
+    InviteLink link
+        = InviteLink::forServer(m_node1->url(), c.room, Token::sign(c, TestUtil::testSecret()));
+    link.alternates.append(ServerEndpoint{ s("127.0.0.1"), m_node2->port() });
+    Room alice;
+    QSignalSpy connected(&alice, &Room::connected);
+    QVERIFY(alice.connectToRoom(link.toString()));
+    QVERIFY(connected.wait(Wait));
+    auto bob = join(*m_node2, s("Bob"));
+    QVERIFY(bob);
+    const QString aliceId = alice.clientId();
+    QTRY_VERIFY_WITH_TIMEOUT(hasParticipant(*bob, aliceId), Wait);
+    QSignalSpy bobLeft(bob.get(), &Room::participantLeft);
+
+    QPointer<TransferJob> job;
+    connect(&alice, &Room::jobAdded, this, [&](TransferJob *j) { job = j; });
+    const QString path = TestUtil::makeFile(m_tmp->path(), s("local.bin"), 64 * 1024 * 1024);
+    bool done = false;
+    QJsonObject result;
+    alice.sendFiles({ path }, {}, [&](const QJsonObject &r) {
+        result = r;
+        done = true;
+    });
+    QVERIFY(job);
+    const qint64 node1Pid = m_node1->pid();
+    bool killed = false;
+    connect(job, &TransferJob::progressChanged, this, [&](qint64 sent, qint64) {
+        if (!killed && sent >= 8 * 1024 * 1024) {
+            killed = true;
+            ::kill(pid_t(node1Pid), SIGKILL);
+        }
+    });
+    QElapsedTimer t;
+    t.start();
+    while (!done && t.elapsed() < 30000)
+        QTest::qWait(10);
+    m_node1->kill();
+    QVERIFY(killed);
+    QVERIFY(done);
+    QCOMPARE(result.value(s("result")).toInt(), int(ErrorCode::StorageError));
+    const QString desc = result.value(s("desc")).toString();
+    QVERIFY2(desc.contains(s("cannot continue on this server node")), qPrintable(desc));
+    // The session itself moved: same client id, never seen leaving.
+    QCOMPARE(alice.clientId(), aliceId);
+    QCOMPARE(alice.state(), Room::State::Connected);
+    QTest::qWait(8000); // past node-lost
+    QCOMPARE(bobLeft.size(), 0);
+    QVERIFY(hasParticipant(*bob, aliceId));
+}
+
 #include "tst_nodes.moc"
