@@ -116,6 +116,10 @@ frontend roomshare
     default_backend nodes
 backend nodes
     balance $1
+    # A node that refuses (it died) is retried on another at once, before the health
+    # checks (every 2 s, 3 failures) take it out.
+    option redispatch
+    retries 3
     server node1 127.0.0.1:${node_ports[1]} check
     server node2 127.0.0.1:${node_ports[2]} check
 EOF
@@ -229,4 +233,44 @@ for n in 1 2; do
     [ "$listed" = "[]" ] || fail "limit: node $n still lists the file after 2 downloads: $listed"
 done
 echo "scaleout-lb: a file limited to 2 downloads, downloaded once through each node, is withdrawn on both"
+# A node dies under an upload sent through the balancer: the CLI reconnects through the
+# same address, HAProxy sends it to the other node, and the upload resumes there with the
+# same client id, completes once and arrives byte-identical.
+start_balancer source
+mkdir -p "$work/failover/in" "$work/failover/out"
+head -c $(( 256 * 1024 * 1024 )) /dev/urandom >"$work/failover/in/big.bin"
+timeout 120 "$cli" send "$(link_for Faye)" "$work/failover/in/big.bin" \
+    >"$work/failover/send.jsonl" 2>"$work/failover/send.err" &
+sender=$!
+victim=""
+for _ in $(seq 200); do
+    for n in 1 2; do
+        grep -q '"Faye" joined room' "$work/node$n.log" && victim=$n
+    done
+    [ -n "$victim" ] && grep -q 'upload-started' "$work/failover/send.jsonl" 2>/dev/null && break
+    sleep 0.05
+done
+[ -n "$victim" ] || fail "failover: Faye did not join"
+# Into the upload (256 MiB to the store takes seconds here), then the node is gone.
+sleep 0.7
+kill -9 "${pids[$(( victim - 1 ))]}"
+survivor=$(( 3 - victim ))
+wait "$sender" || fail "failover: the send failed: $(tail -n 3 "$work/failover/send.jsonl")"
+grep -q '"messageType":"upload-resumed"' "$work/failover/send.jsonl" \
+    || fail "failover: the upload did not resume (killed after it completed?)"
+[ "$(grep -c '"messageType":"upload-completed"' "$work/failover/send.jsonl")" -eq 1 ] \
+    || fail "failover: not exactly one upload-completed"
+ids=$(grep -o '"messageType":"room-\(connected\|reconnected\)"' "$work/failover/send.jsonl" | wc -l)
+first_id=$(grep '"room-connected"' "$work/failover/send.jsonl" | grep -o '"clientId":"[^"]*"')
+again_id=$(grep '"room-reconnected"' "$work/failover/send.jsonl" | tail -n 1 | grep -o '"clientId":"[^"]*"')
+[ "$ids" -ge 2 ] && [ "$first_id" = "$again_id" ] \
+    || fail "failover: the CLI did not come back with its client id ($first_id, then $again_id)"
+grep -q '"Faye" resumed room' "$work/node$survivor.log" || fail "failover: node $survivor did not take the session over"
+timeout 60 "$cli" recv "$(link_for Gus)" --all --out "$work/failover/out" >"$work/failover/recv.jsonl" 2>&1 \
+    || fail "failover: download after the failover: $(tail -n 3 "$work/failover/recv.jsonl")"
+cmp -s "$work/failover/in/big.bin" "$work/failover/out/big.bin" || fail "failover: the copy differs"
+# Announced once: one big.bin in the room, not a second copy under another name.
+[ "$(ls "$work/failover/out" | grep -c '^big')" -eq 1 ] || fail "failover: the room lists big.bin more than once: $(ls "$work/failover/out")"
+resumed_at=$(grep -o '"upload-resumed".*' "$work/failover/send.jsonl" | grep -o '"offset":[0-9]*' | head -n 1)
+echo "scaleout-lb: node $victim killed under a 256 MiB upload through HAProxy: resumed on node $survivor as $first_id ($resumed_at), completed once, identical"
 echo "scaleout-lb: done in $(( $(date +%s) - start )) s"
