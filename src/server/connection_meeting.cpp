@@ -30,20 +30,10 @@ void Connection::handleRoomLock(const QJsonObject &msg, const QJsonValue &rid)
         return sendError(rid, ErrorCode::InvalidRequest,
                          QStringLiteral("\"locked\" must be true or false"));
     const bool lock = locked.toBool();
-    const bool changed = m_room->isLocked() != lock;
-    m_room->setLocked(lock);
     qCInfo(lcServer) << m_clientId << (lock ? "locks" : "unlocks") << "room" << m_room->name();
-    if (lock)
-        m_server->lobby->roomLocked(m_room->name());
-    QJsonObject event{ { QStringLiteral("type"), QStringLiteral("room-locked") },
-                       { QStringLiteral("locked"), lock },
-                       { QStringLiteral("by"), m_clientId } };
-    if (changed) {
-        for (const Session *member : m_room->members()) {
-            if (member->connection && member->connection != this)
-                member->connection->sendJson(event);
-        }
-    }
+    m_server->setRoomLocked(m_room, lock, m_clientId, this);
+    m_server->nodes->locked(m_room->name(), lock, m_clientId);
+    QJsonObject event = RoomServerPrivate::roomLockedEvent(lock, m_clientId);
     if (rid.isDouble())
         event.insert(QStringLiteral("rid"), rid);
     sendJson(event);

@@ -160,6 +160,8 @@ void NodeEvents::received(const QString &payload)
         onBan(event);
     else if (type == QLatin1String("remove"))
         onRemoveParticipant(event);
+    else if (type == QLatin1String("lock"))
+        onLock(event);
     else if (type == QLatin1String("takeover"))
         onTakeover(event);
     else if (type != QLatin1String("beat"))
@@ -174,6 +176,24 @@ void NodeEvents::removeParticipant(const QString &room, const QString &clientId,
            { str("room"), room },
            { str("clientId"), clientId },
            { str("by"), moderatorName } });
+}
+
+void NodeEvents::locked(const QString &room, bool locked, const QString &by)
+{
+    send({ { str("t"), str("lock") },
+           { str("room"), room },
+           { str("locked"), locked },
+           { str("by"), by } });
+}
+
+void NodeEvents::onLock(const QJsonObject &event)
+{
+    const QString name = event.value(str("room")).toString();
+    if (name.isEmpty())
+        return;
+    // A room nobody has joined here yet is made, so that its first join here is refused.
+    d->setRoomLocked(d->room(name), event.value(str("locked")).toBool(),
+                     event.value(str("by")).toString(), nullptr);
 }
 
 void NodeEvents::onRemoveParticipant(const QJsonObject &event)
@@ -321,6 +341,8 @@ void NodeEvents::onHello(const QString &node)
     // A new node knows nobody yet: tell it who is here.
     qCInfo(lcServer) << "node" << node << "said hello";
     for (const auto &[name, r] : d->rooms) {
+        if (r->isLocked())
+            locked(name, true, QString());
         for (const Session *s : r->members()) {
             if (s->present)
                 joined(*s);

@@ -66,6 +66,8 @@ public:
     void removed(const QString &room, qint64 index, const QString &reason);
     //! \a key as in RoomServerPrivate::bans (room + '\n' + ban key).
     void banned(const QString &key, qint64 until);
+    //! Room \a room was locked or unlocked here by \a by (a client id).
+    void locked(const QString &room, bool locked, const QString &by);
     //! Asks \a node, which holds participant \a clientId of \a room, to remove it as
     //! moderator \a moderatorName asked here.
     void removeParticipant(const QString &room, const QString &clientId,
@@ -86,6 +88,7 @@ private:
     void onRemoved(const QJsonObject &event);
     void onBan(const QJsonObject &event);
     void onRemoveParticipant(const QJsonObject &event);
+    void onLock(const QJsonObject &event);
     void onTakeover(const QJsonObject &event);
     //! Lists and announces \a row, a file another node published.
     void adopt(StoredFile row);

@@ -185,6 +185,11 @@ public:
     //! session of the same ban key but \a except are banned and removed.
     void removeParticipant(Room *room, Session *target, const QString &moderatorName,
                            const Session *except);
+    //! Locks or unlocks \a room as \a by (a client id) asked, here or on another node:
+    //! knocks waiting are denied, and when that changes anything, every member connected
+    //! here but \a except gets `room-locked`.
+    void setRoomLocked(Room *room, bool locked, const QString &by, const Connection *except);
+    static QJsonObject roomLockedEvent(bool locked, const QString &by);
     //! The member \a clientId of \a room connected to another node, if there is one.
     std::optional<RemoteMember> remoteMember(const Room *room, const QString &clientId) const;
     void sendToMembers(Room *room, const QJsonObject &message, const Session *except = nullptr);

@@ -112,6 +112,29 @@ void RoomServerPrivate::removeParticipant(Room *room, Session *target, const QSt
     }
 }
 
+QJsonObject RoomServerPrivate::roomLockedEvent(bool locked, const QString &by)
+{
+    return { { QStringLiteral("type"), QStringLiteral("room-locked") },
+             { QStringLiteral("locked"), locked },
+             { QStringLiteral("by"), by } };
+}
+
+void RoomServerPrivate::setRoomLocked(Room *room, bool locked, const QString &by,
+                                      const Connection *except)
+{
+    const bool changed = room->isLocked() != locked;
+    room->setLocked(locked);
+    if (locked)
+        lobby->roomLocked(room->name());
+    if (!changed)
+        return;
+    const QJsonObject event = roomLockedEvent(locked, by);
+    for (const Session *member : room->members()) {
+        if (member->connection && member->connection != except)
+            member->connection->sendJson(event);
+    }
+}
+
 std::optional<RemoteMember> RoomServerPrivate::remoteMember(const Room *room,
                                                             const QString &clientId) const
 {

@@ -83,6 +83,7 @@ private Q_SLOTS:
     void removalReachesTheOtherNode();
     void removedParticipantStaysOutOfTheOtherNode();
     void moderatorRemovesParticipantOnTheOtherNode();
+    void lockHoldsOnEveryNode();
     void silentNodeLosesItsParticipants();
     void restartedNodeRestoresOnlyItsOwnParticipants();
     void sessionMovesButLocalDiskUploadIsRefused();
@@ -452,6 +453,48 @@ void tst_Nodes::moderatorRemovesParticipantOnTheOtherNode()
         QCOMPARE(connected.size(), 0);
         QCOMPARE(ended.at(0).at(0).value<ErrorCode>(), ErrorCode::InvalidInvite);
     }
+}
+
+void tst_Nodes::lockHoldsOnEveryNode()
+{
+    // The moderator on node 1 locks the room: Carol on node 2 is told, a newcomer is
+    // refused through node 2 as through node 1; unlocked, the newcomer gets in on node 2.
+    auto mod = std::make_unique<Room>();
+    QSignalSpy modConnected(mod.get(), &Room::connected);
+    QVERIFY(mod->connectToRoom(
+        TestUtil::invite(m_node1->url(), s("standup"), s("Mod"), s("moderator"))));
+    QVERIFY(modConnected.wait(Wait));
+    auto carol = join(*m_node2, s("Carol"));
+    QVERIFY(carol);
+    QSignalSpy carolLock(carol.get(), &Room::lockedChanged);
+
+    QJsonObject answer;
+    mod->setLocked(true, [&](const QJsonObject &r) { answer = r; });
+    QTRY_VERIFY_WITH_TIMEOUT(!answer.isEmpty(), Wait);
+    QCOMPARE(answer[s("result")].toInt(), 0);
+    QTRY_COMPARE_WITH_TIMEOUT(carolLock.size(), 1, Wait);
+    QCOMPARE(carolLock.at(0).at(0).toBool(), true);
+    QVERIFY(carol->isLocked());
+
+    for (ServerProcess *node : { m_node2.get(), m_node1.get() }) {
+        auto dave = std::make_unique<Room>();
+        QSignalSpy ended(dave.get(), &Room::disconnected);
+        QSignalSpy connected(dave.get(), &Room::connected);
+        QVERIFY(dave->connectToRoom(TestUtil::invite(node->url(), s("standup"), s("Dave"))));
+        QVERIFY(ended.wait(Wait));
+        QCOMPARE(connected.size(), 0);
+        QCOMPARE(ended.at(0).at(0).value<ErrorCode>(), ErrorCode::NotPermitted);
+        QVERIFY2(ended.at(0).at(1).toString().contains(s("locked")),
+                 qPrintable(ended.at(0).at(1).toString()));
+    }
+
+    answer = {};
+    mod->setLocked(false, [&](const QJsonObject &r) { answer = r; });
+    QTRY_VERIFY_WITH_TIMEOUT(!answer.isEmpty(), Wait);
+    QTRY_COMPARE_WITH_TIMEOUT(carolLock.size(), 2, Wait);
+    QCOMPARE(carolLock.at(1).at(0).toBool(), false);
+    auto dave = join(*m_node2, s("Dave"));
+    QVERIFY(dave);
 }
 
 void tst_Nodes::silentNodeLosesItsParticipants()
