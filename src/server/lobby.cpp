@@ -108,6 +108,11 @@ bool Lobby::hasModeratorPresent(const QString &room) const
         if (s->connection && s->role == QLatin1String("moderator"))
             return true;
     }
+    // A moderator connected to another node sees the knock too (remoteKnock()).
+    for (const RemoteMember &m : it->second->remoteMembers()) {
+        if (m.participant.value(QLatin1String("role")).toString() == QLatin1String("moderator"))
+            return true;
+    }
     return false;
 }
 
@@ -211,7 +216,10 @@ bool Lobby::knock(Connection *knocker, const QJsonObject &msg, const QJsonValue 
                       QStringLiteral("Too many people are waiting to join room %1").arg(shown));
 
     auto knock = std::make_unique<Knock>();
-    knock->id = QStringLiteral("k%1").arg(++m_counter);
+    // Unique across the nodes sharing a database, whose moderators answer by id.
+    knock->id = m_server->nodes->isActive()
+        ? QStringLiteral("k%1-%2").arg(++m_counter).arg(m_server->nodes->nodeId())
+        : QStringLiteral("k%1").arg(++m_counter);
     knock->room = room;
     knock->name = name;
     knock->address = address;
@@ -237,6 +245,7 @@ bool Lobby::knock(Connection *knocker, const QJsonObject &msg, const QJsonValue 
     const QJsonObject event = knockEvent(*knock);
     m_knocks.emplace(id, std::move(knock));
     sendToModerators(room, event);
+    m_server->nodes->knocked(event);
     return true;
 }
 
@@ -269,6 +278,36 @@ void Lobby::showPending(Connection *moderator)
         if (k->room == moderator->room()->name())
             moderator->sendJson(knockEvent(*k));
     }
+    for (const auto &[id, k] : m_remoteKnocks) {
+        if (k.event.value(QLatin1String("room")).toString() == moderator->room()->name())
+            moderator->sendJson(k.event);
+    }
+}
+
+void Lobby::remoteKnock(const QString &node, const QJsonObject &knockEvent)
+{
+    const QString id = knockEvent.value(QLatin1String("knockId")).toString();
+    if (id.isEmpty())
+        return;
+    m_remoteKnocks[id] = RemoteKnock{ node, knockEvent };
+    sendToModerators(knockEvent.value(QLatin1String("room")).toString(), knockEvent);
+}
+
+void Lobby::remoteKnockEnded(const QJsonObject &ended)
+{
+    const auto it = m_remoteKnocks.find(ended.value(QLatin1String("knockId")).toString());
+    if (it == m_remoteKnocks.end())
+        return;
+    const QString room = it->second.event.value(QLatin1String("room")).toString();
+    m_remoteKnocks.erase(it);
+    sendToModerators(room, ended);
+}
+
+void Lobby::remoteAnswer(const QString &knockId, bool admit)
+{
+    qCInfo(lcServer) << "another node's moderator answers knock" << knockId;
+    end(knockId, admit ? Outcome::Admitted : Outcome::Denied,
+        QStringLiteral("The host did not let you in"));
 }
 
 void Lobby::answer(Connection *moderator, const QJsonObject &msg, const QJsonValue &rid)
@@ -284,6 +323,24 @@ void Lobby::answer(Connection *moderator, const QJsonObject &msg, const QJsonVal
     }
     const QString id = idValue.toString();
     const auto it = m_knocks.find(id);
+    if (const auto remote = m_remoteKnocks.find(id); it == m_knocks.end()
+        && remote != m_remoteKnocks.end()
+        && remote->second.event.value(QLatin1String("room")).toString()
+            == moderator->room()->name()) {
+        // Waiting on another node: that node ends it, and its knock-ended comes back here.
+        const bool admit = admitValue.toBool();
+        qCInfo(lcServer) << moderator->clientId() << "answers knock" << id << "on node"
+                         << remote->second.node;
+        m_server->nodes->answerKnock(remote->second.node, id, admit);
+        QJsonObject reply = typed("knock-answered");
+        if (rid.isDouble())
+            reply.insert(QStringLiteral("rid"), rid);
+        reply.insert(QStringLiteral("knockId"), id);
+        reply.insert(QStringLiteral("outcome"),
+                     admit ? QStringLiteral("admitted") : QStringLiteral("denied"));
+        moderator->sendJson(reply);
+        return;
+    }
     if (it == m_knocks.end() || it->second->room != moderator->room()->name()) {
         moderator->sendJson(
             errorMessage(rid, ErrorCode::InvalidRequest,
@@ -382,6 +439,7 @@ void Lobby::end(const QString &knockId, Outcome outcome, const QString &text)
     ended.insert(QStringLiteral("knockId"), knock->id);
     ended.insert(QStringLiteral("outcome"), outcomeName(outcome));
     sendToModerators(knock->room, ended);
+    m_server->nodes->knockEnded(ended);
 }
 
 } // namespace Roomshare::Server

@@ -53,6 +53,14 @@ public:
 
     int pendingCount() const { return int(m_knocks.size()); }
 
+    //! Nodes sharing the database (nodeevents.cpp): a knock waiting on node \a node, shown
+    //! to this node's moderators of its room.
+    void remoteKnock(const QString &node, const QJsonObject &knockEvent);
+    //! The knock \a knockId waiting on another node ended (\a ended: its `knock-ended`).
+    void remoteKnockEnded(const QJsonObject &ended);
+    //! Another node's moderator answered \a knockId, a knock waiting here.
+    void remoteAnswer(const QString &knockId, bool admit);
+
 private:
     struct Knock
     {
@@ -85,6 +93,12 @@ private:
     QElapsedTimer m_clock;
     QHash<QString, bool> m_roomEnabled; //!< a moderator's switch, per room (in memory)
     QHash<QString, qint64> m_bannedNames; //!< room + '\n' + case-folded name -> until
+    struct RemoteKnock
+    {
+        QString node;
+        QJsonObject event; //!< its `knock` event
+    };
+    std::map<QString, RemoteKnock> m_remoteKnocks; //!< knock id -> waiting on another node
     quint64 m_counter = 0;
 };
 

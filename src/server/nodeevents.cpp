@@ -162,6 +162,12 @@ void NodeEvents::received(const QString &payload)
         onRemoveParticipant(event);
     else if (type == QLatin1String("lock"))
         onLock(event);
+    else if (type == QLatin1String("knock"))
+        d->lobby->remoteKnock(node, event.value(str("k")).toObject());
+    else if (type == QLatin1String("knock-ended"))
+        d->lobby->remoteKnockEnded(event.value(str("k")).toObject());
+    else if (type == QLatin1String("knock-answer"))
+        onKnockAnswer(event);
     else if (type == QLatin1String("takeover"))
         onTakeover(event);
     else if (type != QLatin1String("beat"))
@@ -184,6 +190,31 @@ void NodeEvents::locked(const QString &room, bool locked, const QString &by)
            { str("room"), room },
            { str("locked"), locked },
            { str("by"), by } });
+}
+
+void NodeEvents::knocked(const QJsonObject &knockEvent)
+{
+    send({ { str("t"), str("knock") }, { str("k"), knockEvent } });
+}
+
+void NodeEvents::knockEnded(const QJsonObject &ended)
+{
+    send({ { str("t"), str("knock-ended") }, { str("k"), ended } });
+}
+
+void NodeEvents::answerKnock(const QString &node, const QString &knockId, bool admit)
+{
+    send({ { str("t"), str("knock-answer") },
+           { str("to"), node },
+           { str("knockId"), knockId },
+           { str("admit"), admit } });
+}
+
+void NodeEvents::onKnockAnswer(const QJsonObject &event)
+{
+    if (event.value(str("to")).toString() == m_nodeId)
+        d->lobby->remoteAnswer(event.value(str("knockId")).toString(),
+                               event.value(str("admit")).toBool());
 }
 
 void NodeEvents::onLock(const QJsonObject &event)

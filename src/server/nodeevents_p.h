@@ -68,6 +68,12 @@ public:
     void banned(const QString &key, qint64 until);
     //! Room \a room was locked or unlocked here by \a by (a client id).
     void locked(const QString &room, bool locked, const QString &by);
+    //! A knock waits here (\a knockEvent: its `knock` event, with its room).
+    void knocked(const QJsonObject &knockEvent);
+    //! A knock that waited here ended (\a ended: its `knock-ended` event).
+    void knockEnded(const QJsonObject &ended);
+    //! Tells \a node, where knock \a knockId waits, a moderator here answered it.
+    void answerKnock(const QString &node, const QString &knockId, bool admit);
     //! Asks \a node, which holds participant \a clientId of \a room, to remove it as
     //! moderator \a moderatorName asked here.
     void removeParticipant(const QString &room, const QString &clientId,
@@ -89,6 +95,7 @@ private:
     void onBan(const QJsonObject &event);
     void onRemoveParticipant(const QJsonObject &event);
     void onLock(const QJsonObject &event);
+    void onKnockAnswer(const QJsonObject &event);
     void onTakeover(const QJsonObject &event);
     //! Lists and announces \a row, a file another node published.
     void adopt(StoredFile row);

@@ -5,6 +5,7 @@
 // its own. File data is still on each node's own disk, so only what needs no download
 // across nodes is tested here: presence, file lists, visibility and removals.
 
+#include "lobby.h"
 #include "room.h"
 #include "serverprocess.h"
 #include "testutil.h"
@@ -84,6 +85,7 @@ private Q_SLOTS:
     void removedParticipantStaysOutOfTheOtherNode();
     void moderatorRemovesParticipantOnTheOtherNode();
     void lockHoldsOnEveryNode();
+    void knockOnOneNodeAnsweredOnTheOther();
     void silentNodeLosesItsParticipants();
     void restartedNodeRestoresOnlyItsOwnParticipants();
     void sessionMovesButLocalDiskUploadIsRefused();
@@ -495,6 +497,54 @@ void tst_Nodes::lockHoldsOnEveryNode()
     QCOMPARE(carolLock.at(1).at(0).toBool(), false);
     auto dave = join(*m_node2, s("Dave"));
     QVERIFY(dave);
+}
+
+void tst_Nodes::knockOnOneNodeAnsweredOnTheOther()
+{
+    // The moderator on node 1; Erin and Finn knock through node 2, where nobody can let
+    // them in: the moderator sees both knocks, admits Erin (who joins on node 2) and
+    // denies Finn (who is told so).
+    auto host = std::make_unique<Room>();
+    QSignalSpy hostConnected(host.get(), &Room::connected);
+    QVERIFY(host->connectToRoom(
+        TestUtil::invite(m_node1->url(), s("standup"), s("Mod"), s("moderator"))));
+    QVERIFY(hostConnected.wait(Wait));
+    QSignalSpy received(host.get(), &Room::knockReceived);
+    QSignalSpy ended(host.get(), &Room::knockEnded);
+    const QString knockLink = s("roomshare://127.0.0.1:%1/standup").arg(m_node2->port());
+    // The host's join must have reached node 2, or it refuses: nobody could let them in.
+    auto watcher = join(*m_node2, s("Watcher"));
+    QVERIFY(watcher);
+    QTRY_VERIFY_WITH_TIMEOUT(hasParticipant(*watcher, host->clientId()), Wait);
+
+    Room erin;
+    QSignalSpy erinConnected(&erin, &Room::connected);
+    QVERIFY2(erin.connectToRoom(knockLink, s("Erin")), qPrintable(erin.lastErrorText()));
+    Room finn;
+    QSignalSpy finnEnded(&finn, &Room::disconnected);
+    QVERIFY2(finn.connectToRoom(knockLink, s("Finn")), qPrintable(finn.lastErrorText()));
+    QTRY_COMPARE_WITH_TIMEOUT(received.size(), 2, Wait);
+    QString erinKnock;
+    QString finnKnock;
+    for (const auto &args : std::as_const(received)) {
+        const auto knock = args.at(0).value<KnockRequest>();
+        (knock.name == s("Erin") ? erinKnock : finnKnock) = knock.id;
+    }
+    QVERIFY(!erinKnock.isEmpty() && !finnKnock.isEmpty());
+
+    QJsonObject answered;
+    host->answerKnock(erinKnock, KnockAnswer::Admit, [&](const QJsonObject &r) { answered = r; });
+    QVERIFY2(erinConnected.wait(Wait), qPrintable(erin.lastErrorText()));
+    QCOMPARE(erin.role(), s("participant"));
+    QTRY_COMPARE_WITH_TIMEOUT(answered.value(s("result")).toInt(-1), 0, Wait);
+    QTRY_VERIFY_WITH_TIMEOUT(hasParticipant(*host, erin.clientId()), Wait);
+
+    answered = {};
+    host->answerKnock(finnKnock, KnockAnswer::Deny, [&](const QJsonObject &r) { answered = r; });
+    QTRY_COMPARE_WITH_TIMEOUT(finnEnded.size(), 1, Wait);
+    QCOMPARE(finnEnded.at(0).at(0).value<ErrorCode>(), ErrorCode::NotPermitted);
+    QTRY_COMPARE_WITH_TIMEOUT(ended.size(), 2, Wait);
+    QVERIFY(host->pendingKnocks().isEmpty());
 }
 
 void tst_Nodes::silentNodeLosesItsParticipants()
