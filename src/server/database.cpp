@@ -491,6 +491,21 @@ std::optional<StoredFile> Database::loadFile(const QString &room, qint64 index) 
     return fileFromRow(q);
 }
 
+QList<StoredFile> Database::loadFilesAfter(const QString &room, qint64 index) const
+{
+    QList<StoredFile> out;
+    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    q.prepare(QLatin1String(FileColumns)
+              + QLatin1String(" WHERE room = ? AND idx > ? ORDER BY idx"));
+    q.addBindValue(room);
+    q.addBindValue(index);
+    if (!run(q))
+        return out;
+    while (q.next())
+        out.append(fileFromRow(q));
+    return out;
+}
+
 bool Database::deleteFile(const QString &room, qint64 index)
 {
     QSqlQuery q(QSqlDatabase::database(m_connectionName, false));

@@ -53,6 +53,8 @@ public:
     QList<StoredFile> loadFiles() const; //!< storagePath is left empty
     //! File \a index of \a room as recorded (storagePath left empty), if there is one.
     std::optional<StoredFile> loadFile(const QString &room, qint64 index) const;
+    //! The files of \a room with an index above \a index, in index order.
+    QList<StoredFile> loadFilesAfter(const QString &room, qint64 index) const;
     bool deleteFile(const QString &room, qint64 index);
     //! Counts one more completed download of file \a index of \a room.
     bool addDownload(const QString &room, qint64 index);

@@ -500,6 +500,7 @@ void RoomServerPrivate::countDownload(Room *room, qint64 index)
     const qint64 count = room->downloadCount(index) + 1;
     room->setDownloadCount(index, count);
     db.addDownload(room->name(), index);
+    nodes->downloaded(room->name(), index, count);
     const qint64 limit = room->file(index)->maxDownloads;
     if (limit > 0 && count >= limit) {
         qCInfo(lcServer) << "file" << index << "reached its" << limit << "downloads";
@@ -507,11 +508,15 @@ void RoomServerPrivate::countDownload(Room *room, qint64 index)
     }
 }
 
-void RoomServerPrivate::recordDelivery(Room *r, const StoredFilePtr &file, const Delivery &delivery)
+void RoomServerPrivate::recordDelivery(Room *r, const StoredFilePtr &file, const Delivery &delivery,
+                                       Origin origin)
 {
     if (!r->addDelivery(file->index, delivery))
         return;
-    db.addDelivery(r->name(), file->index, delivery);
+    if (origin == Origin::ThisNode) {
+        db.addDelivery(r->name(), file->index, delivery);
+        nodes->delivered(r->name(), file->index, delivery);
+    }
     // Only the sender (any session of its owner) and moderators hear of it.
     const QJsonObject event{ { QStringLiteral("type"), QStringLiteral("file-delivered") },
                              { QStringLiteral("index"), file->index },
