@@ -231,7 +231,7 @@ bool Database::open(const QString &location, QString *error)
 bool Database::addColumnIfMissing(const QString &table, const QString &column,
                                   const QString &definition)
 {
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery q(connection());
     if (m_backend == Backend::Sqlite) {
         if (!q.exec(QStringLiteral("PRAGMA table_info(%1)").arg(table)))
             return false;
@@ -255,7 +255,7 @@ bool Database::addColumnIfMissing(const QString &table, const QString &column,
 
 bool Database::addDownload(const QString &room, qint64 index)
 {
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery q(connection());
     q.prepare(
         QStringLiteral("UPDATE files SET downloads = downloads + 1 WHERE room = ? AND idx = ?"));
     q.addBindValue(room);
@@ -280,7 +280,7 @@ void Database::close()
 
 bool Database::exec(const QString &sql)
 {
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery q(connection());
     if (q.exec(sql))
         return true;
     if (retryable() && reconnect() && q.exec(sql))
@@ -298,7 +298,7 @@ bool Database::run(QSqlQuery &q) const
     // so running it once more is safe (unless the connection died between the commit and
     // its answer: then a download count or a counter block may be counted twice).
     if (retryable() && reconnect()) {
-        QSqlQuery again(QSqlDatabase::database(m_connectionName, false));
+        QSqlQuery again(connection());
         if (again.prepare(q.lastQuery())) {
             for (const QVariant &v : q.boundValues())
                 again.addBindValue(v);
@@ -310,6 +310,19 @@ bool Database::run(QSqlQuery &q) const
     }
     qCWarning(lcServer) << "database:" << q.lastError().text() << q.lastQuery();
     return false;
+}
+
+QSqlDatabase Database::connection() const
+{
+    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    // A driver that saw the connection die (PostgreSQL restarted) refuses to prepare, and
+    // a statement never prepared has no text to run again after run()'s reconnect: the
+    // first statement after a restart was lost that way (a join's file list stale).
+    if (retryable() && db.isValid() && (!db.driver()->isOpen() || db.driver()->isOpenError())) {
+        qCInfo(lcServer) << "database: the connection broke; reconnecting";
+        reconnect();
+    }
+    return db;
 }
 
 bool Database::retryable() const
@@ -378,7 +391,7 @@ bool Database::notify(const QString &channel, const QString &payload)
 {
     if (m_backend != Backend::Postgres)
         return true;
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery q(connection());
     q.prepare(QStringLiteral("SELECT pg_notify(?, ?)"));
     q.addBindValue(channel);
     q.addBindValue(payload);
@@ -399,7 +412,7 @@ void Database::checkConnection()
 qint64 Database::reserveCounter(const QString &key, qint64 block)
 {
     // One statement, so it is atomic on both backends (SQLite 3.35+ has RETURNING).
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery q(connection());
     q.prepare(QStringLiteral("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO "
                              "UPDATE SET value = meta.value + excluded.value RETURNING value"));
     q.addBindValue(key);
@@ -412,7 +425,7 @@ qint64 Database::reserveCounter(const QString &key, qint64 block)
 QHash<QString, qint64> Database::loadRooms() const
 {
     QHash<QString, qint64> out;
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery q(connection());
     q.prepare(QStringLiteral("SELECT name, next_index FROM rooms"));
     if (run(q)) {
         while (q.next())
@@ -423,7 +436,7 @@ QHash<QString, qint64> Database::loadRooms() const
 
 bool Database::saveRoom(const QString &name, qint64 nextIndex)
 {
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery q(connection());
     q.prepare(
         QStringLiteral("INSERT INTO rooms (name, next_index) VALUES (?, ?) ON CONFLICT (name) DO "
                        "NOTHING"));
@@ -471,7 +484,7 @@ StoredFile fileFromRow(const QSqlQuery &q)
 QList<StoredFile> Database::loadFiles() const
 {
     QList<StoredFile> out;
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery q(connection());
     q.prepare(QLatin1String(FileColumns) + QLatin1String(" ORDER BY room, idx"));
     if (!run(q))
         return out;
@@ -482,7 +495,7 @@ QList<StoredFile> Database::loadFiles() const
 
 std::optional<StoredFile> Database::loadFile(const QString &room, qint64 index) const
 {
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery q(connection());
     q.prepare(QLatin1String(FileColumns) + QLatin1String(" WHERE room = ? AND idx = ?"));
     q.addBindValue(room);
     q.addBindValue(index);
@@ -494,7 +507,7 @@ std::optional<StoredFile> Database::loadFile(const QString &room, qint64 index) 
 QList<StoredFile> Database::loadFilesAfter(const QString &room, qint64 index) const
 {
     QList<StoredFile> out;
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery q(connection());
     q.prepare(QLatin1String(FileColumns)
               + QLatin1String(" WHERE room = ? AND idx > ? ORDER BY idx"));
     q.addBindValue(room);
@@ -508,11 +521,11 @@ QList<StoredFile> Database::loadFilesAfter(const QString &room, qint64 index) co
 
 bool Database::deleteFile(const QString &room, qint64 index)
 {
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery q(connection());
     q.prepare(QStringLiteral("DELETE FROM files WHERE room = ? AND idx = ?"));
     q.addBindValue(room);
     q.addBindValue(index);
-    QSqlQuery receipts(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery receipts(connection());
     receipts.prepare(QStringLiteral("DELETE FROM deliveries WHERE room = ? AND idx = ?"));
     receipts.addBindValue(room);
     receipts.addBindValue(index);
@@ -521,7 +534,7 @@ bool Database::deleteFile(const QString &room, qint64 index)
 
 bool Database::addDelivery(const QString &room, qint64 index, const Delivery &delivery)
 {
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery q(connection());
     q.prepare(QStringLiteral("INSERT INTO deliveries (room, idx, client_id, name, at) VALUES "
                              "(?, ?, ?, ?, ?) ON CONFLICT (room, idx, client_id) DO NOTHING"));
     q.addBindValue(room);
@@ -535,7 +548,7 @@ bool Database::addDelivery(const QString &room, qint64 index, const Delivery &de
 QHash<QString, QHash<qint64, QList<Delivery>>> Database::loadDeliveries() const
 {
     QHash<QString, QHash<qint64, QList<Delivery>>> out;
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery q(connection());
     q.prepare(QStringLiteral("SELECT room, idx, client_id, name, at FROM deliveries ORDER BY at"));
     if (!run(q))
         return out;
@@ -552,7 +565,7 @@ QHash<QString, QHash<qint64, QList<Delivery>>> Database::loadDeliveries() const
 QList<Session *> Database::loadSessions() const
 {
     QList<Session *> out;
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery q(connection());
     q.prepare(QStringLiteral("SELECT id, room, client_id, name, role, last_seen, token_expires, "
                              "owner, present, node FROM sessions"));
     if (!run(q))
@@ -576,7 +589,7 @@ QList<Session *> Database::loadSessions() const
 
 bool Database::saveSession(const Session &s)
 {
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery q(connection());
     q.prepare(QStringLiteral(
         "INSERT INTO sessions (id, room, client_id, name, role, last_seen, token_expires, owner, "
         "present, node) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
@@ -598,7 +611,7 @@ bool Database::saveSession(const Session &s)
 
 bool Database::deleteSession(const QString &id)
 {
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery q(connection());
     q.prepare(QStringLiteral("DELETE FROM sessions WHERE id = ?"));
     q.addBindValue(id);
     return run(q);
@@ -607,7 +620,7 @@ bool Database::deleteSession(const QString &id)
 QHash<QString, qint64> Database::loadBans(qint64 nowSecs) const
 {
     QHash<QString, qint64> out;
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery q(connection());
     q.prepare(QStringLiteral("SELECT key, until FROM bans WHERE until > ?"));
     q.addBindValue(nowSecs);
     if (!run(q))
@@ -619,10 +632,10 @@ QHash<QString, qint64> Database::loadBans(qint64 nowSecs) const
 
 bool Database::saveBan(const QString &key, qint64 until, qint64 nowSecs)
 {
-    QSqlQuery expired(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery expired(connection());
     expired.prepare(QStringLiteral("DELETE FROM bans WHERE until <= ?"));
     expired.addBindValue(nowSecs);
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery q(connection());
     q.prepare(QStringLiteral("INSERT INTO bans (key, until) VALUES (?, ?) ON CONFLICT (key) DO "
                              "UPDATE SET until = excluded.until"));
     q.addBindValue(key);
@@ -633,7 +646,7 @@ bool Database::saveBan(const QString &key, qint64 until, qint64 nowSecs)
 QList<Upload *> Database::loadUploads() const
 {
     QList<Upload *> out;
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery q(connection());
     q.prepare(QStringLiteral("SELECT id, storage, room, session, sender_id, sender, name, size, "
                              "mime, broadcast, recipients, durable, last_activity, end_sha256, "
                              "owner, expires_in, max_downloads, folder_group, folder_path, "
@@ -670,7 +683,7 @@ QList<Upload *> Database::loadUploads() const
 
 bool Database::insertUpload(const Upload &u)
 {
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery q(connection());
     q.prepare(
         QStringLiteral("INSERT INTO uploads (id, storage, room, session, "
                        "sender_id, sender, name, size, mime, broadcast, recipients, "
@@ -712,7 +725,7 @@ bool Database::insertUpload(const Upload &u)
 
 bool Database::updateUploadProgress(quint32 id, qint64 durable, qint64 lastActivityMs)
 {
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery q(connection());
     q.prepare(QStringLiteral("UPDATE uploads SET durable = ?, last_activity = ? WHERE id = ?"));
     q.addBindValue(durable);
     q.addBindValue(lastActivityMs);
@@ -730,7 +743,7 @@ bool Database::recordCheckpoint(quint32 id, qint64 durable, qint64 lastActivityM
                                    : QStringLiteral("SET synchronous_commit TO OFF");
     const QString strict = sqlite ? QStringLiteral("PRAGMA synchronous=FULL")
                                   : QStringLiteral("SET synchronous_commit TO ON");
-    QSqlQuery pragma(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery pragma(connection());
     if (!pragma.exec(relaxed))
         return updateUploadProgress(id, durable, lastActivityMs);
     const bool ok = updateUploadProgress(id, durable, lastActivityMs);
@@ -744,7 +757,7 @@ bool Database::recordCheckpoint(quint32 id, qint64 durable, qint64 lastActivityM
 bool Database::setUploadEnd(quint32 id, qint64 durable, qint64 lastActivityMs,
                             const QString &sha256)
 {
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery q(connection());
     q.prepare(QStringLiteral(
         "UPDATE uploads SET durable = ?, last_activity = ?, end_sha256 = ? WHERE id = ?"));
     q.addBindValue(durable);
@@ -756,7 +769,7 @@ bool Database::setUploadEnd(quint32 id, qint64 durable, qint64 lastActivityMs,
 
 bool Database::deleteUpload(quint32 id)
 {
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery q(connection());
     q.prepare(QStringLiteral("DELETE FROM uploads WHERE id = ?"));
     q.addBindValue(qint64(id));
     return run(q);

@@ -141,6 +141,9 @@ private:
     //! connection reconnects and runs it once more. Failures are logged.
     bool run(QSqlQuery &q) const;
     bool retryable() const;
+    //! The connection for a new statement, opened again first when the driver found it
+    //! lost (outside a transaction, PostgreSQL only).
+    QSqlDatabase connection() const;
     //! True when the connection works, after opening it again if it was lost.
     bool reconnect() const;
     //! The migration of a database written by an older server: ALTER TABLE ADD COLUMN
