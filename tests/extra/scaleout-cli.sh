@@ -155,7 +155,7 @@ listener() { # N
     "$cli_bin" listen "$(link "$1" "Listener$1")" --download-to "$work/listen$1" >"$work/listen$1.log" 2>&1 &
     node_pids+=($!)
     for _ in $(seq 1 200); do
-        grep -q '"room-connected"' "$work/listen$1.log" && return 0
+        grep -qs '"room-connected"' "$work/listen$1.log" && return 0
         sleep 0.1
     done
     cat "$work/listen$1.log" >&2
