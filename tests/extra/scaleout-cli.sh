@@ -74,8 +74,9 @@ chmod 600 "$work/s3-credentials" "$work/s3-wrong-credentials"
 
 pg_base=${pg_url%/*}
 pg_port=${pg_base##*:}
+pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 make_database() {
-    createdb -h 127.0.0.1 -p "$pg_port" -U roomshare "$1"
+    "$pg_bin/createdb" -h 127.0.0.1 -p "$pg_port" -U roomshare "$1"
     echo "$pg_base/$1"
 }
 # Buckets through Swift's own API (a container is a bucket): tempauth's token, then a PUT.
