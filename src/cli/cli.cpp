@@ -49,8 +49,11 @@ Command::Command(const Options &options, QObject *parent)
     });
     connect(&m_room, &Room::disconnected, this, &Command::onDisconnected);
     connectLobbyEvents();
-    // admit, deny, invite and the other host commands print exactly their one result line.
-    if (isHostCommand(m_options.kind))
+    // admit, deny, invite and the other host commands print exactly their one result line;
+    // list exactly one JSON array, even when someone joins or leaves meanwhile (on several
+    // server nodes a departure from another node arrives a moment later, during the next
+    // command's list).
+    if (isHostCommand(m_options.kind) || m_options.kind == Kind::List)
         return;
     connect(&m_room, &Room::participantJoined, this, [](const Participant &p) {
         printLine(roomEvent(QStringLiteral("user-connected"),

@@ -2,6 +2,7 @@
 #include "connection_wire_p.h"
 #include "filepage_p.h"
 #include "listener_p.h"
+#include "nodeevents_p.h"
 #include "roomserver_p.h"
 #include "serverlogging_p.h"
 #include "zerocopywriter_p.h"
@@ -376,6 +377,7 @@ void Connection::handleJoin(const QJsonObject &msg, const QJsonValue &rid)
     // The room field and the ban list apply to resumed sessions too.
     if (!admitJoin(*claims, msg, rid, name))
         return;
+    m_server->nodes->catchUp(m_server->room(claims->room));
 
     if (!session) {
         session = m_server->newSession(claims->room, name, claims->role);

@@ -232,7 +232,7 @@ bool Database::open(const QString &location, QString *error)
 bool Database::addColumnIfMissing(const QString &table, const QString &column,
                                   const QString &definition)
 {
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery q(connection());
     if (m_backend == Backend::Sqlite) {
         if (!q.exec(QStringLiteral("PRAGMA table_info(%1)").arg(table)))
             return false;
@@ -256,7 +256,7 @@ bool Database::addColumnIfMissing(const QString &table, const QString &column,
 
 qint64 Database::addDownload(const QString &room, qint64 index)
 {
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery q(connection());
     q.prepare(QStringLiteral("UPDATE files SET downloads = downloads + 1 WHERE room = ? AND "
                              "idx = ? RETURNING downloads"));
     q.addBindValue(room);
@@ -283,7 +283,7 @@ void Database::close()
 
 bool Database::exec(const QString &sql)
 {
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery q(connection());
     if (q.exec(sql))
         return true;
     if (retryable() && reconnect() && q.exec(sql))
@@ -303,7 +303,7 @@ bool Database::run(QSqlQuery &q) const
     // its answer: then a download count or a counter block may be counted twice).
     m_lastError = q.lastError().text();
     if (retryable() && reconnect()) {
-        QSqlQuery again(QSqlDatabase::database(m_connectionName, false));
+        QSqlQuery again(connection());
         if (again.prepare(q.lastQuery())) {
             for (const QVariant &v : q.boundValues())
                 again.addBindValue(v);
@@ -316,6 +316,19 @@ bool Database::run(QSqlQuery &q) const
     }
     qCWarning(lcServer) << "database:" << q.lastError().text() << q.lastQuery();
     return false;
+}
+
+QSqlDatabase Database::connection() const
+{
+    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    // A driver that saw the connection die (PostgreSQL restarted) refuses to prepare, and
+    // a statement never prepared has no text to run again after run()'s reconnect: the
+    // first statement after a restart was lost that way (a join's file list stale).
+    if (retryable() && db.isValid() && (!db.driver()->isOpen() || db.driver()->isOpenError())) {
+        qCInfo(lcServer) << "database: the connection broke; reconnecting";
+        reconnect();
+    }
+    return db;
 }
 
 bool Database::retryable() const
@@ -385,7 +398,7 @@ bool Database::notify(const QString &channel, const QString &payload)
 {
     if (m_backend != Backend::Postgres)
         return true;
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery q(connection());
     q.prepare(QStringLiteral("SELECT pg_notify(?, ?)"));
     q.addBindValue(channel);
     q.addBindValue(payload);
@@ -406,7 +419,7 @@ void Database::checkConnection()
 qint64 Database::reserveCounter(const QString &key, qint64 block)
 {
     // One statement, so it is atomic on both backends (SQLite 3.35+ has RETURNING).
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery q(connection());
     q.prepare(QStringLiteral("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO "
                              "UPDATE SET value = meta.value + excluded.value RETURNING value"));
     q.addBindValue(key);
@@ -419,7 +432,7 @@ qint64 Database::reserveCounter(const QString &key, qint64 block)
 QHash<QString, qint64> Database::loadRooms() const
 {
     QHash<QString, qint64> out;
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery q(connection());
     q.prepare(QStringLiteral("SELECT name, next_index FROM rooms"));
     if (run(q)) {
         while (q.next())
@@ -430,7 +443,7 @@ QHash<QString, qint64> Database::loadRooms() const
 
 bool Database::saveRoom(const QString &name, qint64 nextIndex)
 {
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery q(connection());
     q.prepare(
         QStringLiteral("INSERT INTO rooms (name, next_index) VALUES (?, ?) ON CONFLICT (name) DO "
                        "NOTHING"));
@@ -478,7 +491,7 @@ StoredFile fileFromRow(const QSqlQuery &q)
 QList<StoredFile> Database::loadFiles() const
 {
     QList<StoredFile> out;
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery q(connection());
     q.prepare(QLatin1String(FileColumns) + QLatin1String(" ORDER BY room, idx"));
     if (!run(q))
         return out;
@@ -489,7 +502,7 @@ QList<StoredFile> Database::loadFiles() const
 
 std::optional<StoredFile> Database::loadFile(const QString &room, qint64 index) const
 {
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery q(connection());
     q.prepare(QLatin1String(FileColumns) + QLatin1String(" WHERE room = ? AND idx = ?"));
     q.addBindValue(room);
     q.addBindValue(index);
@@ -498,13 +511,28 @@ std::optional<StoredFile> Database::loadFile(const QString &room, qint64 index) 
     return fileFromRow(q);
 }
 
+QList<StoredFile> Database::loadFilesAfter(const QString &room, qint64 index) const
+{
+    QList<StoredFile> out;
+    QSqlQuery q(connection());
+    q.prepare(QLatin1String(FileColumns)
+              + QLatin1String(" WHERE room = ? AND idx > ? ORDER BY idx"));
+    q.addBindValue(room);
+    q.addBindValue(index);
+    if (!run(q))
+        return out;
+    while (q.next())
+        out.append(fileFromRow(q));
+    return out;
+}
+
 bool Database::deleteFile(const QString &room, qint64 index)
 {
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery q(connection());
     q.prepare(QStringLiteral("DELETE FROM files WHERE room = ? AND idx = ?"));
     q.addBindValue(room);
     q.addBindValue(index);
-    QSqlQuery receipts(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery receipts(connection());
     receipts.prepare(QStringLiteral("DELETE FROM deliveries WHERE room = ? AND idx = ?"));
     receipts.addBindValue(room);
     receipts.addBindValue(index);
@@ -513,7 +541,7 @@ bool Database::deleteFile(const QString &room, qint64 index)
 
 bool Database::addDelivery(const QString &room, qint64 index, const Delivery &delivery)
 {
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery q(connection());
     q.prepare(QStringLiteral("INSERT INTO deliveries (room, idx, client_id, name, at) VALUES "
                              "(?, ?, ?, ?, ?) ON CONFLICT (room, idx, client_id) DO NOTHING"));
     q.addBindValue(room);
@@ -527,7 +555,7 @@ bool Database::addDelivery(const QString &room, qint64 index, const Delivery &de
 QHash<QString, QHash<qint64, QList<Delivery>>> Database::loadDeliveries() const
 {
     QHash<QString, QHash<qint64, QList<Delivery>>> out;
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery q(connection());
     q.prepare(QStringLiteral("SELECT room, idx, client_id, name, at FROM deliveries ORDER BY at"));
     if (!run(q))
         return out;
@@ -544,7 +572,7 @@ QHash<QString, QHash<qint64, QList<Delivery>>> Database::loadDeliveries() const
 QList<Session *> Database::loadSessions(const QString &id) const
 {
     QList<Session *> out;
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery q(connection());
     q.prepare(QStringLiteral("SELECT id, room, client_id, name, role, last_seen, token_expires, "
                              "owner, present, node FROM sessions")
               + (id.isEmpty() ? QString() : QStringLiteral(" WHERE id = ?")));
@@ -571,7 +599,7 @@ QList<Session *> Database::loadSessions(const QString &id) const
 
 bool Database::saveSession(const Session &s)
 {
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery q(connection());
     q.prepare(QStringLiteral(
         "INSERT INTO sessions (id, room, client_id, name, role, last_seen, token_expires, owner, "
         "present, node) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
@@ -593,7 +621,7 @@ bool Database::saveSession(const Session &s)
 
 bool Database::deleteSession(const QString &id)
 {
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery q(connection());
     q.prepare(QStringLiteral("DELETE FROM sessions WHERE id = ?"));
     q.addBindValue(id);
     return run(q);
@@ -602,7 +630,7 @@ bool Database::deleteSession(const QString &id)
 QHash<QString, qint64> Database::loadBans(qint64 nowSecs) const
 {
     QHash<QString, qint64> out;
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery q(connection());
     q.prepare(QStringLiteral("SELECT key, until FROM bans WHERE until > ?"));
     q.addBindValue(nowSecs);
     if (!run(q))
@@ -614,10 +642,10 @@ QHash<QString, qint64> Database::loadBans(qint64 nowSecs) const
 
 bool Database::saveBan(const QString &key, qint64 until, qint64 nowSecs)
 {
-    QSqlQuery expired(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery expired(connection());
     expired.prepare(QStringLiteral("DELETE FROM bans WHERE until <= ?"));
     expired.addBindValue(nowSecs);
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery q(connection());
     q.prepare(QStringLiteral("INSERT INTO bans (key, until) VALUES (?, ?) ON CONFLICT (key) DO "
                              "UPDATE SET until = excluded.until"));
     q.addBindValue(key);
@@ -628,7 +656,7 @@ bool Database::saveBan(const QString &key, qint64 until, qint64 nowSecs)
 QList<Upload *> Database::loadUploads(const QString &sessionId) const
 {
     QList<Upload *> out;
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery q(connection());
     q.prepare(QStringLiteral("SELECT id, storage, room, session, sender_id, sender, name, size, "
                              "mime, broadcast, recipients, durable, last_activity, end_sha256, "
                              "owner, expires_in, max_downloads, folder_group, folder_path, "
@@ -668,7 +696,7 @@ QList<Upload *> Database::loadUploads(const QString &sessionId) const
 
 bool Database::insertUpload(const Upload &u)
 {
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery q(connection());
     q.prepare(
         QStringLiteral("INSERT INTO uploads (id, storage, room, session, "
                        "sender_id, sender, name, size, mime, broadcast, recipients, "
@@ -710,7 +738,7 @@ bool Database::insertUpload(const Upload &u)
 
 bool Database::updateUploadProgress(quint32 id, qint64 durable, qint64 lastActivityMs)
 {
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery q(connection());
     q.prepare(QStringLiteral("UPDATE uploads SET durable = ?, last_activity = ? WHERE id = ?"));
     q.addBindValue(durable);
     q.addBindValue(lastActivityMs);
@@ -728,7 +756,7 @@ bool Database::recordCheckpoint(quint32 id, qint64 durable, qint64 lastActivityM
                                    : QStringLiteral("SET synchronous_commit TO OFF");
     const QString strict = sqlite ? QStringLiteral("PRAGMA synchronous=FULL")
                                   : QStringLiteral("SET synchronous_commit TO ON");
-    QSqlQuery pragma(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery pragma(connection());
     if (!pragma.exec(relaxed))
         return updateUploadProgress(id, durable, lastActivityMs);
     const bool ok = updateUploadProgress(id, durable, lastActivityMs);
@@ -742,7 +770,7 @@ bool Database::recordCheckpoint(quint32 id, qint64 durable, qint64 lastActivityM
 bool Database::setUploadEnd(quint32 id, qint64 durable, qint64 lastActivityMs,
                             const QString &sha256)
 {
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery q(connection());
     q.prepare(QStringLiteral(
         "UPDATE uploads SET durable = ?, last_activity = ?, end_sha256 = ? WHERE id = ?"));
     q.addBindValue(durable);
@@ -754,7 +782,7 @@ bool Database::setUploadEnd(quint32 id, qint64 durable, qint64 lastActivityMs,
 
 bool Database::deleteUpload(quint32 id)
 {
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery q(connection());
     q.prepare(QStringLiteral("DELETE FROM uploads WHERE id = ?"));
     q.addBindValue(qint64(id));
     return run(q);

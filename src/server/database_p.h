@@ -56,6 +56,8 @@ public:
     QList<StoredFile> loadFiles() const; //!< storagePath is left empty
     //! File \a index of \a room as recorded (storagePath left empty), if there is one.
     std::optional<StoredFile> loadFile(const QString &room, qint64 index) const;
+    //! The files of \a room with an index above \a index, in index order.
+    QList<StoredFile> loadFilesAfter(const QString &room, qint64 index) const;
     bool deleteFile(const QString &room, qint64 index);
     //! Counts one more completed download of file \a index of \a room and returns the
     //! count recorded now (every node's downloads, when nodes share the database); -1 on
@@ -146,6 +148,9 @@ private:
     //! connection reconnects and runs it once more. Failures are logged.
     bool run(QSqlQuery &q) const;
     bool retryable() const;
+    //! The connection for a new statement, opened again first when the driver found it
+    //! lost (outside a transaction, PostgreSQL only).
+    QSqlDatabase connection() const;
     //! True when the connection works, after opening it again if it was lost.
     bool reconnect() const;
     //! The migration of a database written by an older server: ALTER TABLE ADD COLUMN

@@ -110,6 +110,39 @@ void NodeEvents::removed(const QString &room, qint64 index, const QString &reaso
            { str("reason"), reason } });
 }
 
+void NodeEvents::downloaded(const QString &room, qint64 index, qint64 count)
+{
+    send({ { str("t"), str("downloaded") },
+           { str("room"), room },
+           { str("index"), index },
+           { str("count"), count } });
+}
+
+void NodeEvents::catchUp(Room *r)
+{
+    if (!m_active)
+        return;
+    // Indexes are taken under the room row's lock and committed in that order, so what
+    // this node has not heard of yet is above the highest index it lists.
+    const QList<StoredFilePtr> known = r->files();
+    const qint64 last = known.isEmpty() ? 0 : known.last()->index;
+    const QList<StoredFile> rows = d->db.loadFilesAfter(r->name(), last);
+    for (const StoredFile &row : rows) {
+        if (!r->file(row.index))
+            adopt(row);
+    }
+}
+
+void NodeEvents::delivered(const QString &room, qint64 index, const Delivery &delivery)
+{
+    send({ { str("t"), str("delivered") },
+           { str("room"), room },
+           { str("index"), index },
+           { str("clientId"), delivery.clientId },
+           { str("name"), delivery.name },
+           { str("at"), delivery.at } });
+}
+
 void NodeEvents::banned(const QString &key, qint64 until)
 {
     send({ { str("t"), str("ban") }, { str("key"), key }, { str("until"), until } });
@@ -154,6 +187,10 @@ void NodeEvents::received(const QString &payload)
         onPublished(event);
     else if (type == QLatin1String("removed"))
         onRemoved(event);
+    else if (type == QLatin1String("downloaded"))
+        onDownloaded(event);
+    else if (type == QLatin1String("delivered"))
+        onDelivered(event);
     else if (type == QLatin1String("hello"))
         onHello(node);
     else if (type == QLatin1String("ban"))
@@ -356,6 +393,33 @@ void NodeEvents::onRemoved(const QJsonObject &event)
         return;
     d->removeFile(it->second.get(), event.value(str("index")).toInteger(),
                   event.value(str("reason")).toString(), RoomServerPrivate::Origin::OtherNode);
+}
+
+void NodeEvents::onDownloaded(const QJsonObject &event)
+{
+    const auto it = d->rooms.find(event.value(str("room")).toString());
+    if (it == d->rooms.end())
+        return;
+    Room *r = it->second.get();
+    const qint64 index = event.value(str("index")).toInteger();
+    const qint64 count = event.value(str("count")).toInteger();
+    // Counts only grow; an older event arriving late changes nothing.
+    if (r->file(index) && count > r->downloadCount(index))
+        r->setDownloadCount(index, count);
+}
+
+void NodeEvents::onDelivered(const QJsonObject &event)
+{
+    const auto it = d->rooms.find(event.value(str("room")).toString());
+    if (it == d->rooms.end())
+        return;
+    Room *r = it->second.get();
+    const StoredFilePtr file = r->file(event.value(str("index")).toInteger());
+    const Delivery delivery{ event.value(str("clientId")).toString(),
+                             event.value(str("name")).toString(),
+                             event.value(str("at")).toInteger() };
+    if (file && !delivery.clientId.isEmpty())
+        d->recordDelivery(r, file, delivery, RoomServerPrivate::Origin::OtherNode);
 }
 
 void NodeEvents::onBan(const QJsonObject &event)

@@ -25,6 +25,10 @@ struct Session;
 //!   at the commit or never; the receiver reads the `files` row, so the visibility rules
 //!   (broadcast, recipients) come from the row, not from the message;
 //! - `removed` {room, index, reason};
+//! - `downloaded` {room, index, count}: a download of the file completed on the sending
+//!   node, whose count it now is (the sender's `list` with `mine` on any node shows it);
+//! - `delivered` {room, index, clientId, name, at}: a delivery receipt, so the file's
+//!   sender and the moderators connected to other nodes get `file-delivered` too;
 //! - `ban` {key, until}: a moderator's removal (RoomServerPrivate::ban()), so the removed
 //!   participant's invite cannot bring it back through another node either;
 //! - `hello`: a node started (or reconnected); the others answer with a `joined` of each
@@ -64,6 +68,12 @@ public:
     void joined(const Session &session);
     void left(const Session &session, const QString &reason);
     void removed(const QString &room, qint64 index, const QString &reason);
+    void downloaded(const QString &room, qint64 index, qint64 count);
+    //! Before a participant joins \a room here: the files other nodes published whose
+    //! `published` has not arrived yet are read from their rows and listed, so a client
+    //! that saw its upload complete on one node finds the file on any other right away.
+    void catchUp(Room *room);
+    void delivered(const QString &room, qint64 index, const Delivery &delivery);
     //! \a key as in RoomServerPrivate::bans (room + '\n' + ban key).
     void banned(const QString &key, qint64 until);
     //! Room \a room was locked or unlocked here by \a by (a client id).
@@ -92,6 +102,8 @@ private:
     void onLeft(const QJsonObject &event);
     void onPublished(const QJsonObject &event);
     void onRemoved(const QJsonObject &event);
+    void onDownloaded(const QJsonObject &event);
+    void onDelivered(const QJsonObject &event);
     void onBan(const QJsonObject &event);
     void onRemoveParticipant(const QJsonObject &event);
     void onLock(const QJsonObject &event);

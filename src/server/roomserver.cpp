@@ -501,6 +501,7 @@ void RoomServerPrivate::countDownload(Room *room, qint64 index)
     // across them. The memory's count stands when the database cannot answer.
     const qint64 count = qMax(room->downloadCount(index) + 1, db.addDownload(room->name(), index));
     room->setDownloadCount(index, count);
+    nodes->downloaded(room->name(), index, count);
     const qint64 limit = room->file(index)->maxDownloads;
     if (limit > 0 && count >= limit) {
         qCInfo(lcServer) << "file" << index << "reached its" << limit << "downloads";
@@ -508,11 +509,15 @@ void RoomServerPrivate::countDownload(Room *room, qint64 index)
     }
 }
 
-void RoomServerPrivate::recordDelivery(Room *r, const StoredFilePtr &file, const Delivery &delivery)
+void RoomServerPrivate::recordDelivery(Room *r, const StoredFilePtr &file, const Delivery &delivery,
+                                       Origin origin)
 {
     if (!r->addDelivery(file->index, delivery))
         return;
-    db.addDelivery(r->name(), file->index, delivery);
+    if (origin == Origin::ThisNode) {
+        db.addDelivery(r->name(), file->index, delivery);
+        nodes->delivered(r->name(), file->index, delivery);
+    }
     // Only the sender (any session of its owner) and moderators hear of it.
     const QJsonObject event{ { QStringLiteral("type"), QStringLiteral("file-delivered") },
                              { QStringLiteral("index"), file->index },

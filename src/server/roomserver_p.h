@@ -164,11 +164,13 @@ public:
     void removeFile(Room *room, qint64 index, const QString &reason,
                     Origin origin = Origin::ThisNode);
     //! A download of file \a index of \a room was sent completely: counted in memory and in
-    //! the database.
+    //! the database, and the other nodes learn the new count.
     void countDownload(Room *room, qint64 index);
     //! A recipient reported \a file verified: recorded once per client, and the sender's
-    //! sessions and the room's moderators get `file-delivered`.
-    void recordDelivery(Room *room, const StoredFilePtr &file, const Delivery &delivery);
+    //! sessions and the room's moderators get `file-delivered`. From this node, it is also
+    //! written to the database and sent to the other nodes, whose senders hear of it too.
+    void recordDelivery(Room *room, const StoredFilePtr &file, const Delivery &delivery,
+                        Origin origin = Origin::ThisNode);
 
     // Security (roomserver_security.cpp).
     //! Applies the handshake timeout and the Origin check to a new QWebSocketServer.

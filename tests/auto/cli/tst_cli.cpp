@@ -1,9 +1,19 @@
 // The command-line client and the server executable, as a script would use them: real
 // processes talking over 127.0.0.1, three participants, JSON lines on stdout.
+//
+// Two-node mode (issue 14, tests/extra/scaleout-cli.sh): ROOMSHARE_TEST_TWO_NODES holds the
+// server arguments two nodes share (a --database postgresql://... and a --storage s3://...).
+// The suite then starts two roomshare-server nodes with them and the same secret, and puts
+// senders on node 1 and receivers on node 2 (listeners that receive nothing alternate), so
+// every file crosses nodes. What acts on one node only (the lobby, lock, removing a
+// participant connected elsewhere, download limits: docs/scale-out.md) is skipped there,
+// naming the reason. Without the variable nothing changes: one server, every client on it.
 
 #include <QCryptographicHash>
 #include <QDir>
 #include <QDirIterator>
+#include <QElapsedTimer>
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -12,6 +22,7 @@
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QUrl>
 
 #include "sha256.h"
 
@@ -27,12 +38,27 @@ QString cliBin()
     return qEnvironmentVariable("ROOMSHARE_CLI_BIN");
 }
 
+//! Two-node mode: the node number of each node's "127.0.0.1:PORT"; empty with one server.
+QHash<QString, int> g_nodeOfAddress;
+
+//! Two-node mode: logs which node a CLI run talks to (the address in its link).
+void logNode(const QStringList &args)
+{
+    if (g_nodeOfAddress.isEmpty() || args.size() < 2)
+        return;
+    static const QRegularExpression address(QStringLiteral("^roomshare://([^/]+)/"));
+    const QString hostPort = address.match(args.at(1)).captured(1);
+    qInfo("roomshare-cli %s on node %d", qPrintable(args.first()),
+          g_nodeOfAddress.value(hostPort, 0));
+}
+
 //! A long-running process whose stdout is read as JSON lines.
 class LineProcess
 {
 public:
     explicit LineProcess(const QString &program, const QStringList &args)
     {
+        logNode(args);
         m_proc.setProgram(program);
         m_proc.setArguments(args);
         m_proc.start();
@@ -91,6 +117,7 @@ struct Result
 
 Result runCli(const QStringList &args, int timeoutMs = 60000)
 {
+    logNode(args);
     QProcess p;
     p.start(cliBin(), args);
     Result r;
@@ -153,42 +180,101 @@ private Q_SLOTS:
     void sendFolder();
 
 private:
+    enum class Node { One, Two };
     QString invite(const QString &name, const QString &room = QStringLiteral("standup"),
                    const QString &role = QStringLiteral("participant"));
+    //! \a link (of node 1) with node \a node's address in two-node mode; unchanged with
+    //! one server. The token is the same: the nodes share the secret.
+    QString at(Node node, const QString &link) const;
+    //! Starts a server on data folder \a dataName with \a extra arguments; its ws:// URL.
+    QString startServer(std::unique_ptr<LineProcess> &server, const QString &dataName,
+                        const QStringList &extra);
 
     QTemporaryDir m_tmp;
     std::unique_ptr<LineProcess> m_server;
     QString m_url;
+    //! Two-node mode (ROOMSHARE_TEST_TWO_NODES): the second node and its URL.
+    bool m_twoNodes = false;
+    std::unique_ptr<LineProcess> m_server2;
+    QString m_url2;
 };
+
+QString TestCli::startServer(std::unique_ptr<LineProcess> &server, const QString &dataName,
+                             const QStringList &extra)
+{
+    server = std::make_unique<LineProcess>(
+        serverBin(),
+        QStringList{ QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+                     QStringLiteral("--data"), m_tmp.filePath(dataName),
+                     QStringLiteral("--secret-file"), m_tmp.filePath(QStringLiteral("secret")) }
+            + extra);
+    // The first line comes once the server listens (after the checks of the database and
+    // the bucket in two-node mode).
+    QElapsedTimer t;
+    t.start();
+    while (server->lines().isEmpty() && t.elapsed() < 30000
+           && server->process().state() != QProcess::NotRunning)
+        server->process().waitForReadyRead(100);
+    const QStringList lines = server->lines();
+    if (lines.isEmpty()) {
+        qWarning("roomshare-server did not start: %s",
+                 server->process().readAllStandardError().constData());
+        return QString();
+    }
+    static const QRegularExpression re(
+        QStringLiteral("^roomshare-server listening on (ws://127\\.0\\.0\\.1:(\\d+))$"));
+    const auto m = re.match(lines.first());
+    if (!m.hasMatch() || m.captured(2).toInt() <= 0) {
+        qWarning("unexpected first line: %s", qPrintable(lines.first()));
+        return QString();
+    }
+    return m.captured(1);
+}
 
 void TestCli::initTestCase()
 {
     QVERIFY2(QFileInfo(serverBin()).isExecutable(),
              "ROOMSHARE_SERVER_BIN must point at roomshare-server");
     QVERIFY2(QFileInfo(cliBin()).isExecutable(), "ROOMSHARE_CLI_BIN must point at roomshare-cli");
-    m_server = std::make_unique<LineProcess>(
-        serverBin(),
-        QStringList{ QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
-                     QStringLiteral("--data"), m_tmp.filePath(QStringLiteral("data")),
-                     QStringLiteral("--secret-file"), m_tmp.filePath(QStringLiteral("secret")) });
-    QVERIFY(m_server->process().waitForReadyRead(10000));
-    QTRY_VERIFY(!m_server->lines().isEmpty());
-    const QString first = m_server->lines().first();
-    static const QRegularExpression re(
-        QStringLiteral("^roomshare-server listening on (ws://127\\.0\\.0\\.1:(\\d+))$"));
-    const auto m = re.match(first);
-    QVERIFY2(m.hasMatch(), qPrintable(first));
-    QVERIFY(m.captured(2).toInt() > 0);
-    m_url = m.captured(1);
+    const QStringList shared
+        = QProcess::splitCommand(qEnvironmentVariable("ROOMSHARE_TEST_TWO_NODES"));
+    m_twoNodes = !shared.isEmpty();
+    m_url = startServer(m_server, QStringLiteral("data"), shared);
+    QVERIFY(!m_url.isEmpty());
     // The secret was generated on first start, readable by its owner only.
     const QFileInfo secret(m_tmp.filePath(QStringLiteral("secret")));
     QVERIFY(secret.exists() && secret.size() >= 32);
     QCOMPARE(secret.permissions() & (QFile::ReadOther | QFile::ReadGroup), QFile::Permissions());
+    if (m_twoNodes) {
+        // Node 2: its own data folder, the same database, bucket and secret.
+        m_url2 = startServer(m_server2, QStringLiteral("data-node2"), shared);
+        QVERIFY(!m_url2.isEmpty());
+        QVERIFY(m_url2 != m_url);
+        g_nodeOfAddress.insert(QUrl(m_url).authority(), 1);
+        g_nodeOfAddress.insert(QUrl(m_url2).authority(), 2);
+        qInfo("two nodes: node 1 %s, node 2 %s, sharing %s", qPrintable(m_url), qPrintable(m_url2),
+              qPrintable(shared.join(QLatin1Char(' '))));
+    }
 }
 
 void TestCli::cleanupTestCase()
 {
+    m_server2.reset();
     m_server.reset();
+}
+
+QString TestCli::at(Node node, const QString &link) const
+{
+    if (!m_twoNodes || node == Node::One)
+        return link;
+    QString moved = link;
+    const QString from
+        = QStringLiteral("roomshare://") + QUrl(m_url).authority() + QLatin1Char('/');
+    const QString to = QStringLiteral("roomshare://") + QUrl(m_url2).authority() + QLatin1Char('/');
+    if (!moved.startsWith(from))
+        return QString(); // not a link of node 1: the test fails on the empty link
+    moved.replace(0, from.size(), to);
+    return moved;
 }
 
 QString TestCli::invite(const QString &name, const QString &room, const QString &role)
@@ -247,8 +333,10 @@ void TestCli::threeParticipants()
     const QString srcDir = m_tmp.filePath(QStringLiteral("src"));
     QDir().mkpath(srcDir);
 
+    // Two nodes: the senders on node 1, Bob and every other receiver on node 2, Carol (who
+    // downloads nothing) on node 1, so her arrival and departure cross to Bob.
     LineProcess bob(cliBin(),
-                    { QStringLiteral("listen"), invite(QStringLiteral("Bob")),
+                    { QStringLiteral("listen"), at(Node::Two, invite(QStringLiteral("Bob"))),
                       QStringLiteral("--download-to"), bobDir });
     const QJsonObject bobJoined = bob.waitFor(QStringLiteral("room-connected"));
     QVERIFY(!bobJoined.isEmpty());
@@ -290,7 +378,8 @@ void TestCli::threeParticipants()
     QVERIFY(!carol.waitFor(QStringLiteral("download-available")).isEmpty());
 
     // list: one JSON array with the EnableX fields.
-    const Result listed = runCli({ QStringLiteral("list"), invite(QStringLiteral("Dave")) });
+    const Result listed
+        = runCli({ QStringLiteral("list"), at(Node::Two, invite(QStringLiteral("Dave"))) });
     QCOMPARE(listed.exitCode, 0);
     const QJsonDocument doc = QJsonDocument::fromJson(listed.stdOut);
     QVERIFY2(doc.isArray(), listed.stdOut.constData());
@@ -309,9 +398,9 @@ void TestCli::threeParticipants()
 
     // recv by index.
     const QString eveDir = m_tmp.filePath(QStringLiteral("eve"));
-    const Result received
-        = runCli({ QStringLiteral("recv"), invite(QStringLiteral("Eve")), QStringLiteral("--index"),
-                   QString::number(indexA), QStringLiteral("--out"), eveDir });
+    const Result received = runCli(
+        { QStringLiteral("recv"), at(Node::Two, invite(QStringLiteral("Eve"))),
+          QStringLiteral("--index"), QString::number(indexA), QStringLiteral("--out"), eveDir });
     QVERIFY2(received.exitCode == 0, qPrintable(received.stdErr));
     QCOMPARE(typesOf(received.events),
              (QStringList{ QStringLiteral("room-connected"), QStringLiteral("download-started"),
@@ -322,8 +411,9 @@ void TestCli::threeParticipants()
 
     // recv --all.
     const QString allDir = m_tmp.filePath(QStringLiteral("all"));
-    const Result all = runCli({ QStringLiteral("recv"), invite(QStringLiteral("Frank")),
-                                QStringLiteral("--all"), QStringLiteral("--out"), allDir });
+    const Result all
+        = runCli({ QStringLiteral("recv"), at(Node::Two, invite(QStringLiteral("Frank"))),
+                   QStringLiteral("--all"), QStringLiteral("--out"), allDir });
     QCOMPARE(all.exitCode, 0);
     QCOMPARE(QDir(allDir).entryList(QDir::Files).size(), 2);
 
@@ -334,15 +424,17 @@ void TestCli::threeParticipants()
     QVERIFY2(targeted.exitCode == 0, qPrintable(targeted.stdErr));
     QTRY_VERIFY_WITH_TIMEOUT(
         QFileInfo::exists(QDir(bobDir).filePath(QStringLiteral("for-bob.txt"))), 20000);
-    const Result carolList = runCli({ QStringLiteral("list"), invite(QStringLiteral("Carol2")) });
+    const Result carolList
+        = runCli({ QStringLiteral("list"), at(Node::Two, invite(QStringLiteral("Carol2"))) });
     QCOMPARE(QJsonDocument::fromJson(carolList.stdOut).array().size(), 2);
     // Carol must have seen the broadcasts but nothing of the private file.
     for (const QString &l : carol.lines())
         QVERIFY2(!l.contains(QLatin1String("for-bob")), qPrintable(l));
 
     // recv of an index nobody offered: non-zero exit, 1181 on stderr.
-    const Result missing = runCli({ QStringLiteral("recv"), invite(QStringLiteral("Gina")),
-                                    QStringLiteral("--index"), QStringLiteral("9999") });
+    const Result missing
+        = runCli({ QStringLiteral("recv"), at(Node::Two, invite(QStringLiteral("Gina"))),
+                   QStringLiteral("--index"), QStringLiteral("9999") });
     QVERIFY(missing.exitCode != 0);
     QVERIFY2(missing.stdErr.contains(QLatin1String("1181")), qPrintable(missing.stdErr));
 
@@ -385,11 +477,14 @@ void TestCli::knockAdmitDenyAndInvite()
 {
     const QString room = QStringLiteral("lobby");
     const QString hostLink = invite(QStringLiteral("Hana"), room, QStringLiteral("moderator"));
-    const QString knockLink
-        = QString(m_url).replace(QStringLiteral("ws://"), QStringLiteral("roomshare://"))
+    // Two nodes: the lobby is each node's own (docs/scale-out.md), so the host's listener,
+    // the knocks and the answers are on node 2; the host's file comes from node 1.
+    const QString lobbyHostLink = at(Node::Two, hostLink);
+    const QString knockLink = QString(m_twoNodes ? m_url2 : m_url)
+                                  .replace(QStringLiteral("ws://"), QStringLiteral("roomshare://"))
         + QLatin1Char('/') + room;
     const QString erinDir = m_tmp.filePath(QStringLiteral("erin"));
-    LineProcess host(cliBin(), { QStringLiteral("listen"), hostLink });
+    LineProcess host(cliBin(), { QStringLiteral("listen"), lobbyHostLink });
     QVERIFY(!host.waitFor(QStringLiteral("room-connected")).isEmpty());
 
     // A token-less link knocks; it needs a name.
@@ -409,12 +504,12 @@ void TestCli::knockAdmitDenyAndInvite()
     QVERIFY(erin.waitFor(QStringLiteral("room-connected"), 300).isEmpty()); // still waiting
 
     // A participant cannot let anyone in.
-    const Result refused
-        = runCli({ QStringLiteral("admit"), invite(QStringLiteral("Pat"), room), knockId });
+    const Result refused = runCli(
+        { QStringLiteral("admit"), at(Node::Two, invite(QStringLiteral("Pat"), room)), knockId });
     QCOMPARE(refused.exitCode, 1);
     QVERIFY2(refused.stdErr.contains(QStringLiteral("1199")), qPrintable(refused.stdErr));
 
-    const Result admitted = runCli({ QStringLiteral("admit"), hostLink, knockId });
+    const Result admitted = runCli({ QStringLiteral("admit"), lobbyHostLink, knockId });
     QVERIFY2(admitted.exitCode == 0, qPrintable(admitted.stdErr));
     QCOMPARE(typesOf(admitted.events), QStringList{ QStringLiteral("knock-answered") });
     QCOMPARE(admitted.events.first().value(QLatin1String("outcome")).toString(),
@@ -451,7 +546,7 @@ void TestCli::knockAdmitDenyAndInvite()
             return !fredKnock.isEmpty();
         }(),
         20000);
-    const Result denied = runCli({ QStringLiteral("deny"), hostLink, fredKnock });
+    const Result denied = runCli({ QStringLiteral("deny"), lobbyHostLink, fredKnock });
     QVERIFY2(denied.exitCode == 0, qPrintable(denied.stdErr));
     QVERIFY2(denied.events.size() == 1, denied.stdOut.constData());
     QCOMPARE(denied.events.first().value(QLatin1String("outcome")).toString(),
@@ -478,7 +573,9 @@ void TestCli::hostControls()
 {
     const QString room = QStringLiteral("meeting");
     const QString hostLink = invite(QStringLiteral("Hana"), room, QStringLiteral("moderator"));
-    LineProcess bob(cliBin(), { QStringLiteral("listen"), invite(QStringLiteral("Bob"), room) });
+    // Two nodes: Bob and Pat on node 2, the sender and the host on node 1.
+    LineProcess bob(
+        cliBin(), { QStringLiteral("listen"), at(Node::Two, invite(QStringLiteral("Bob"), room)) });
     const QJsonObject bobJoined = bob.waitFor(QStringLiteral("room-connected"));
     const QString bobId = bobJoined.value(QLatin1String("clientId")).toString();
     QVERIFY(!bobId.isEmpty());
@@ -496,8 +593,9 @@ void TestCli::hostControls()
                              .value(QLatin1String("index"))
                              .toInteger(-1);
     QVERIFY(index >= 0);
-    const Result byOther = runCli({ QStringLiteral("remove-file"),
-                                    invite(QStringLiteral("Pat"), room), QString::number(index) });
+    const Result byOther
+        = runCli({ QStringLiteral("remove-file"),
+                   at(Node::Two, invite(QStringLiteral("Pat"), room)), QString::number(index) });
     QCOMPARE(byOther.exitCode, 1);
     QVERIFY2(byOther.stdErr.contains(QStringLiteral("1199")), qPrintable(byOther.stdErr));
     const Result removedFile
@@ -506,8 +604,7 @@ void TestCli::hostControls()
     QCOMPARE(typesOf(removedFile.events), QStringList{ QStringLiteral("file-removed") });
     QCOMPARE(removedFile.events.first().value(QLatin1String("index")).toInteger(), index);
     QVERIFY(!bob.waitFor(QStringLiteral("file-removed")).isEmpty());
-
-    // lock / unlock.
+    // lock / unlock (two nodes: locked on node 1, Carol refused and let in on node 2).
     const Result notHost = runCli({ QStringLiteral("lock"), invite(QStringLiteral("Pat"), room) });
     QCOMPARE(notHost.exitCode, 1);
     QVERIFY2(notHost.stdErr.contains(QStringLiteral("1199")), qPrintable(notHost.stdErr));
@@ -516,17 +613,17 @@ void TestCli::hostControls()
     QCOMPARE(typesOf(locked.events), QStringList{ QStringLiteral("room-locked") });
     QCOMPARE(locked.events.first().value(QLatin1String("locked")).toBool(), true);
     const Result refused
-        = runCli({ QStringLiteral("list"), invite(QStringLiteral("Carol"), room) });
+        = runCli({ QStringLiteral("list"), at(Node::Two, invite(QStringLiteral("Carol"), room)) });
     QCOMPARE(refused.exitCode, 1);
     QVERIFY2(refused.stdErr.contains(QStringLiteral("locked")), qPrintable(refused.stdErr));
     const Result unlocked = runCli({ QStringLiteral("unlock"), hostLink });
     QVERIFY2(unlocked.exitCode == 0, qPrintable(unlocked.stdErr));
     QCOMPARE(unlocked.events.first().value(QLatin1String("locked")).toBool(), false);
     const Result admitted
-        = runCli({ QStringLiteral("list"), invite(QStringLiteral("Carol"), room) });
+        = runCli({ QStringLiteral("list"), at(Node::Two, invite(QStringLiteral("Carol"), room)) });
     QVERIFY2(admitted.exitCode == 0, qPrintable(admitted.stdErr));
 
-    // remove-participant: Bob's listen ends, saying why.
+    // remove-participant: Bob's listen ends, saying why (two nodes: Bob is on node 2).
     const Result usage = runCli({ QStringLiteral("remove-participant"), hostLink });
     QCOMPARE(usage.exitCode, 2);
     const Result removed = runCli({ QStringLiteral("remove-participant"), hostLink, bobId });
@@ -550,7 +647,10 @@ void TestCli::listMine()
     const Result sent = runCli({ QStringLiteral("send"), annLink, path });
     QVERIFY2(sent.exitCode == 0, qPrintable(sent.stdErr));
 
-    const Result listed = runCli({ QStringLiteral("list"), annLink, QStringLiteral("--mine") });
+    // Two nodes: Ann sends on node 1, then her runs alternate between the nodes, so her
+    // files are hers on either; Bob's download is on node 2 and counted on node 1.
+    const Result listed
+        = runCli({ QStringLiteral("list"), at(Node::Two, annLink), QStringLiteral("--mine") });
     QVERIFY2(listed.exitCode == 0, qPrintable(listed.stdErr));
     QJsonArray mine = QJsonDocument::fromJson(listed.stdOut).array();
     QCOMPARE(mine.size(), 1);
@@ -566,9 +666,10 @@ void TestCli::listMine()
     QVERIFY2(bobs.exitCode == 0, qPrintable(bobs.stdErr));
     QCOMPARE(QJsonDocument::fromJson(bobs.stdOut).array(), QJsonArray());
 
-    const Result received = runCli({ QStringLiteral("recv"), bobLink, QStringLiteral("--index"),
-                                     QString::number(index), QStringLiteral("--out"),
-                                     m_tmp.filePath(QStringLiteral("bob-mine")) });
+    const Result received
+        = runCli({ QStringLiteral("recv"), at(Node::Two, bobLink), QStringLiteral("--index"),
+                   QString::number(index), QStringLiteral("--out"),
+                   m_tmp.filePath(QStringLiteral("bob-mine")) });
     QVERIFY2(received.exitCode == 0, qPrintable(received.stdErr));
     const Result counted = runCli({ QStringLiteral("list"), annLink, QStringLiteral("--mine") });
     QVERIFY2(counted.exitCode == 0, qPrintable(counted.stdErr));
@@ -577,7 +678,7 @@ void TestCli::listMine()
     QCOMPARE(mine.first().toObject().value(QLatin1String("downloads")).toInteger(), 1);
 
     const Result withdrawn
-        = runCli({ QStringLiteral("remove-file"), annLink, QString::number(index) });
+        = runCli({ QStringLiteral("remove-file"), at(Node::Two, annLink), QString::number(index) });
     QVERIFY2(withdrawn.exitCode == 0, qPrintable(withdrawn.stdErr));
     QCOMPARE(typesOf(withdrawn.events), QStringList{ QStringLiteral("file-removed") });
     const Result empty = runCli({ QStringLiteral("list"), annLink, QStringLiteral("--mine") });
@@ -596,7 +697,8 @@ void TestCli::sendLimits()
         = runCli({ QStringLiteral("send"), annLink, path, QStringLiteral("--max-downloads"),
                    QStringLiteral("1"), QStringLiteral("--expires-in"), QStringLiteral("120") });
     QVERIFY2(sent.exitCode == 0, qPrintable(sent.stdErr));
-    const Result listed = runCli({ QStringLiteral("list"), annLink, QStringLiteral("--mine") });
+    const Result listed
+        = runCli({ QStringLiteral("list"), at(Node::Two, annLink), QStringLiteral("--mine") });
     const QJsonObject file = QJsonDocument::fromJson(listed.stdOut).array().first().toObject();
     const qint64 index = file.value(QLatin1String("index")).toInteger(-1);
     QVERIFY(index >= 0);
@@ -604,7 +706,7 @@ void TestCli::sendLimits()
                  - file.value(QLatin1String("createdAt")).toInteger(),
              120 * 1000);
     const Result first
-        = runCli({ QStringLiteral("recv"), invite(QStringLiteral("Bob"), room),
+        = runCli({ QStringLiteral("recv"), at(Node::Two, invite(QStringLiteral("Bob"), room)),
                    QStringLiteral("--index"), QString::number(index), QStringLiteral("--out"),
                    m_tmp.filePath(QStringLiteral("lim-b")) });
     QVERIFY2(first.exitCode == 0, qPrintable(first.stdErr));
@@ -662,7 +764,8 @@ void TestCli::sendFolder()
     QVERIFY2(sent.exitCode == 0, qPrintable(sent.stdErr));
     QCOMPARE(typesOf(sent.events).count(QStringLiteral("upload-completed")), 4);
 
-    const Result listed = runCli({ QStringLiteral("list"), invite(QStringLiteral("Bob"), room) });
+    const Result listed
+        = runCli({ QStringLiteral("list"), at(Node::Two, invite(QStringLiteral("Bob"), room)) });
     const QJsonArray files = QJsonDocument::fromJson(listed.stdOut).array();
     QCOMPARE(files.size(), 4);
     for (const auto &v : files) {
@@ -671,8 +774,9 @@ void TestCli::sendFolder()
     }
 
     const QString out = m_tmp.filePath(QStringLiteral("folder-out"));
-    const Result got = runCli({ QStringLiteral("recv"), invite(QStringLiteral("Bob"), room),
-                                QStringLiteral("--all"), QStringLiteral("--out"), out });
+    const Result got
+        = runCli({ QStringLiteral("recv"), at(Node::Two, invite(QStringLiteral("Bob"), room)),
+                   QStringLiteral("--all"), QStringLiteral("--out"), out });
     QVERIFY2(got.exitCode == 0, qPrintable(got.stdErr));
     QCOMPARE(treeListing(QDir(out).filePath(QStringLiteral("Übung"))), treeListing(src));
     QCOMPARE(treeListing(src).size(), 7);
