@@ -99,6 +99,7 @@ void Connection::handleRoomSettings(const QJsonObject &msg, const QJsonValue &ri
         qCInfo(lcServer) << m_clientId << "turns the lobby of" << m_room->name()
                          << (lobby.toBool() ? "on" : "off");
         m_server->lobby->setEnabled(m_room->name(), lobby.toBool());
+        m_server->nodes->lobbySwitched(m_room->name(), lobby.toBool());
     }
     QJsonObject reply = typed("room-settings", rid);
     reply.insert(QStringLiteral("lobby"), m_server->lobby->isEnabled(m_room->name()));

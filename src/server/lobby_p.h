@@ -40,6 +40,8 @@ public:
     void withdraw(Connection *knocker);
 
     bool isEnabled(const QString &room) const;
+    //! The rooms whose lobby a moderator switched, and how (room -> enabled).
+    const QHash<QString, bool> &switchedRooms() const { return m_roomEnabled; }
     //! Switches the lobby of \a room; switching it off refuses the knocks waiting there.
     void setEnabled(const QString &room, bool enabled);
     //! Room \a room was locked: the knocks waiting on it are denied.

@@ -199,6 +199,8 @@ void NodeEvents::received(const QString &payload)
         onRemoveParticipant(event);
     else if (type == QLatin1String("lock"))
         onLock(event);
+    else if (type == QLatin1String("lobby"))
+        d->lobby->setEnabled(event.value(str("room")).toString(), event.value(str("on")).toBool());
     else if (type == QLatin1String("knock"))
         d->lobby->remoteKnock(node, event.value(str("k")).toObject());
     else if (type == QLatin1String("knock-ended"))
@@ -227,6 +229,11 @@ void NodeEvents::locked(const QString &room, bool locked, const QString &by)
            { str("room"), room },
            { str("locked"), locked },
            { str("by"), by } });
+}
+
+void NodeEvents::lobbySwitched(const QString &room, bool enabled)
+{
+    send({ { str("t"), str("lobby") }, { str("room"), room }, { str("on"), enabled } });
 }
 
 void NodeEvents::knocked(const QJsonObject &knockEvent)
@@ -435,6 +442,9 @@ void NodeEvents::onHello(const QString &node)
 {
     // A new node knows nobody yet: tell it who is here.
     qCInfo(lcServer) << "node" << node << "said hello";
+    const QHash<QString, bool> &switched = d->lobby->switchedRooms();
+    for (auto it = switched.cbegin(); it != switched.cend(); ++it)
+        lobbySwitched(it.key(), it.value());
     for (const auto &[name, r] : d->rooms) {
         if (r->isLocked())
             locked(name, true, QString());

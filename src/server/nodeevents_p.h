@@ -78,6 +78,8 @@ public:
     void banned(const QString &key, qint64 until);
     //! Room \a room was locked or unlocked here by \a by (a client id).
     void locked(const QString &room, bool locked, const QString &by);
+    //! A moderator here switched the lobby of \a room.
+    void lobbySwitched(const QString &room, bool enabled);
     //! A knock waits here (\a knockEvent: its `knock` event, with its room).
     void knocked(const QJsonObject &knockEvent);
     //! A knock that waited here ended (\a ended: its `knock-ended` event).

@@ -545,6 +545,28 @@ void tst_Nodes::knockOnOneNodeAnsweredOnTheOther()
     QCOMPARE(finnEnded.at(0).at(0).value<ErrorCode>(), ErrorCode::NotPermitted);
     QTRY_COMPARE_WITH_TIMEOUT(ended.size(), 2, Wait);
     QVERIFY(host->pendingKnocks().isEmpty());
+
+    // The lobby switched off on node 1 is off on node 2: a knock there is refused.
+    answered = {};
+    host->setLobbyEnabled(false, [&](const QJsonObject &r) { answered = r; });
+    QTRY_COMPARE_WITH_TIMEOUT(answered.value(s("result")).toInt(-1), 0, Wait);
+    // Node 2 has it once a moderator joining there is told so (its `joined` says).
+    const auto lobbyOffOnNode2 = [&] {
+        Room probe;
+        QSignalSpy connected(&probe, &Room::connected);
+        return probe.connectToRoom(
+                   TestUtil::invite(m_node2->url(), s("standup"), s("Probe"), s("moderator")))
+            && connected.wait(Wait) && !probe.isLobbyEnabled();
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(lobbyOffOnNode2(), Wait);
+    Room gil;
+    QSignalSpy gilEnded(&gil, &Room::disconnected);
+    QVERIFY(gil.connectToRoom(knockLink, s("Gil")));
+    QVERIFY(gilEnded.wait(Wait));
+    QCOMPARE(gilEnded.at(0).at(0).value<ErrorCode>(), ErrorCode::NotPermitted);
+    QVERIFY2(gilEnded.at(0).at(1).toString().contains(s("takes only invite links")),
+             qPrintable(gilEnded.at(0).at(1).toString()));
+    QCOMPARE(received.size(), 2);
 }
 
 void tst_Nodes::silentNodeLosesItsParticipants()
