@@ -488,15 +488,30 @@ StoredFile fileFromRow(const QSqlQuery &q)
 
 } // namespace
 
-QList<StoredFile> Database::loadFiles() const
+QList<StoredFile> Database::loadFiles(bool *ok) const
 {
     QList<StoredFile> out;
     QSqlQuery q(connection());
     q.prepare(QLatin1String(FileColumns) + QLatin1String(" ORDER BY room, idx"));
-    if (!run(q))
+    const bool ran = run(q);
+    if (ok)
+        *ok = ran;
+    if (!ran)
         return out;
     while (q.next())
         out.append(fileFromRow(q));
+    return out;
+}
+
+std::optional<QSet<QString>> Database::presentClients() const
+{
+    QSqlQuery q(connection());
+    q.prepare(QStringLiteral("SELECT room, client_id FROM sessions WHERE present = 1"));
+    if (!run(q))
+        return std::nullopt;
+    QSet<QString> out;
+    while (q.next())
+        out.insert(q.value(0).toString() + QLatin1Char('\n') + q.value(1).toString());
     return out;
 }
 

@@ -5,6 +5,7 @@
 #include <QHash>
 #include <QList>
 #include <QObject>
+#include <QSet>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QString>
@@ -53,7 +54,11 @@ public:
     //! database) keeps its next index, which only publish() advances.
     bool saveRoom(const QString &name, qint64 nextIndex);
 
-    QList<StoredFile> loadFiles() const; //!< storagePath is left empty
+    //! storagePath is left empty; \a ok (when given) says whether the query ran.
+    QList<StoredFile> loadFiles(bool *ok = nullptr) const;
+    //! room + '\n' + client id of every session announced as present, on any node; nullopt
+    //! when the query fails.
+    std::optional<QSet<QString>> presentClients() const;
     //! File \a index of \a room as recorded (storagePath left empty), if there is one.
     std::optional<StoredFile> loadFile(const QString &room, qint64 index) const;
     //! The files of \a room with an index above \a index, in index order.

@@ -374,6 +374,52 @@ void NodeEvents::resync()
     send({ { str("t"), str("hello") } });
     qCInfo(lcServer) << "node" << m_nodeId << "reconnected";
     catchUpFiles();
+    reconcile();
+}
+
+void NodeEvents::reconcile()
+{
+    if (!m_active)
+        return;
+    // Departures: a remote member whose session row is no longer present left (or was
+    // removed) while this node's notifications were lost.
+    if (const auto present = d->db.presentClients()) {
+        for (const auto &[name, r] : d->rooms) {
+            QStringList gone;
+            for (const RemoteMember &m : r->remoteMembers()) {
+                if (!present->contains(name + QLatin1Char('\n') + m.clientId))
+                    gone.append(m.clientId);
+            }
+            for (const QString &clientId : std::as_const(gone)) {
+                const auto member = r->takeRemoteMember(clientId);
+                qCInfo(lcServer) << "participant" << clientId << "of room" << name
+                                 << "left while this node heard nothing";
+                d->sendToMembers(r.get(),
+                                 { { str("type"), str("participant-left") },
+                                   { str("clientId"), clientId },
+                                   { str("name"), member->participant.value(str("name")) },
+                                   { str("reason"), str("left") } });
+            }
+        }
+    }
+    // Removals: a file listed here whose row is gone was withdrawn, removed or expired.
+    bool ok = false;
+    const QList<StoredFile> rows = d->db.loadFiles(&ok);
+    if (!ok)
+        return;
+    QSet<QString> listed;
+    for (const StoredFile &row : rows)
+        listed.insert(row.room + QLatin1Char('\n') + QString::number(row.index));
+    for (const auto &[name, r] : d->rooms) {
+        for (const StoredFilePtr &f : r->files()) {
+            if (!listed.contains(name + QLatin1Char('\n') + QString::number(f->index))) {
+                qCInfo(lcServer) << "file" << f->index << "of room" << name
+                                 << "was removed while this node heard nothing";
+                d->removeFile(r.get(), f->index, str("removed"),
+                              RoomServerPrivate::Origin::OtherNode);
+            }
+        }
+    }
 }
 
 void NodeEvents::catchUpFiles()

@@ -95,6 +95,9 @@ public:
     //! Lists and announces the files in the `files` table this node does not know yet
     //! (their `published` was missed, or has not arrived yet).
     void catchUpFiles();
+    //! After this node's own reconnection: what the rows say ended while it heard nothing
+    //! (remote members no longer present, files whose rows are gone) ends here too.
+    void reconcile();
 
 private:
     bool send(QJsonObject event);

@@ -675,6 +675,25 @@ void tst_Nodes::eventsCarryOnAfterPostgresRestart()
     QTRY_VERIFY_WITH_TIMEOUT(hasParticipant(*alice, carol->clientId()), Wait);
     QTRY_VERIFY_WITH_TIMEOUT(alice->file(carolFile).isValid(), Wait);
     QCOMPARE(alice->participants().size(), 3);
+
+    // And once more with endings: right after the restart Bob leaves and Carol withdraws
+    // her file through node 2, whose notifications node 1 (reconnecting only at its next
+    // heartbeat) is likely not listening for. Node 1 reconciles with the rows when it
+    // reconnects: Alice sees Bob leave and the file go.
+    QSignalSpy aliceLeft(alice.get(), &Room::participantLeft);
+    const QString bobId = bob->clientId();
+    p.startCommand(restart);
+    QVERIFY(p.waitForFinished(60000));
+    QCOMPARE(p.exitCode(), 0);
+    bob->disconnectFromRoom();
+    QJsonObject withdrawn;
+    carol->removeFile(carolFile, [&](const QJsonObject &r) { withdrawn = r; });
+    QTRY_VERIFY_WITH_TIMEOUT(!withdrawn.isEmpty(), Wait);
+    QCOMPARE(withdrawn.value(s("result")).toInt(-1), 0);
+    QTRY_COMPARE_WITH_TIMEOUT(aliceLeft.size(), 1, Wait);
+    QCOMPARE(aliceLeft.at(0).at(0).value<Participant>().clientId, bobId);
+    QTRY_VERIFY_WITH_TIMEOUT(!alice->file(carolFile).isValid(), Wait);
+    QVERIFY(hasParticipant(*alice, carol->clientId()));
 }
 
 void tst_Nodes::crossNodeJoinLatency()
