@@ -69,8 +69,8 @@ void RoomServerPrivate::takeOver(Session *s)
     }
     // A file the other node published just before it died may not have reached this node
     // as an event yet: its row decides, so its upload-resume answers upload-done instead
-    // of starting it again.
-    nodes->catchUpFiles();
+    // of starting it again. Only the session's room, and only above what this node lists.
+    nodes->catchUp(room(s->room));
     qCInfo(lcServer) << "took over" << s->clientId << "in room" << s->room << "from node"
                      << previous << (announced ? "(still present)" : "(had left)") << adopted
                      << "uploads to continue," << stranded << "on the other node's disk";
