@@ -158,8 +158,13 @@ bool Connection::admitJoin(const JoinClaims &claims, const QJsonObject &msg, con
     const Session *returning
         = resumeValue.isString() ? m_server->session(resumeValue.toString()) : nullptr;
     const auto roomIt = m_server->rooms.find(claims.room);
+    // Nor is one moving over from another node (a takeover): the room counts it already,
+    // as that node's member.
+    const bool movingIn = returning && returning->room == claims.room
+        && roomIt != m_server->rooms.end()
+        && m_server->remoteMember(roomIt->second.get(), returning->clientId);
     if (members > 0 && roomIt != m_server->rooms.end()
-        && !(returning && returning->room == claims.room && returning->present)
+        && !(returning && returning->room == claims.room && returning->present) && !movingIn
         && roomIt->second->memberCount() >= members) {
         sendError(rid, ErrorCode::LimitExceeded,
                   QStringLiteral("The room is full (%1 participants)").arg(members));

@@ -327,6 +327,11 @@ int runServer(QCoreApplication &app, QStringList arguments)
         QStringLiteral("Open connections allowed from one IP address (default 32; raise it "
                        "behind a reverse proxy; 0 = no limit)."),
         QStringLiteral("N"), QStringLiteral("32"));
+    const QCommandLineOption participantsOption(
+        QStringLiteral("max-participants"),
+        QStringLiteral("Participants one room holds at most, on every node together "
+                       "(default 500; 0 = no limit)."),
+        QStringLiteral("N"), QStringLiteral("500"));
     const QCommandLineOption noLobbyOption(
         QStringLiteral("no-lobby"),
         QStringLiteral("Turn the lobby off: only invite links with a token get in; nobody can "
@@ -347,7 +352,8 @@ int runServer(QCoreApplication &app, QStringList arguments)
     parser.addOptions({ listenOption, dataOption, secretOption, maxSizeOption, ttlOption,
                         partialTtlOption, pingOption, idleOption, roomOption, tlsCertOption,
                         tlsKeyOption, originOption, publicUrlOption, perAddressOption,
-                        noLobbyOption, knockTimeoutOption, announceOption, announceNameOption });
+                        participantsOption, noLobbyOption, knockTimeoutOption, announceOption,
+                        announceNameOption });
     // Transport security of a server others can reach (issue 15, finding 5).
     const QCommandLineOption selfSignedOption(
         QStringLiteral("tls-self-signed"),
@@ -402,13 +408,13 @@ int runServer(QCoreApplication &app, QStringList arguments)
         QString configError;
         const auto withFile = Config::argumentsWithConfigFile(
             parser.value(configOption),
-            { listenOption,       dataOption,         secretOption,     maxSizeOption,
-              ttlOption,          partialTtlOption,   pingOption,       idleOption,
-              roomOption,         tlsCertOption,      tlsKeyOption,     originOption,
-              publicUrlOption,    perAddressOption,   noLobbyOption,    knockTimeoutOption,
-              announceOption,     announceNameOption, selfSignedOption, insecureOption,
-              databaseOption,     storageOption,      s3EndpointOption, s3RegionOption,
-              s3CredentialsOption },
+            { listenOption,        dataOption,         secretOption,     maxSizeOption,
+              ttlOption,           partialTtlOption,   pingOption,       idleOption,
+              roomOption,          tlsCertOption,      tlsKeyOption,     originOption,
+              publicUrlOption,     perAddressOption,   noLobbyOption,    knockTimeoutOption,
+              announceOption,      announceNameOption, selfSignedOption, insecureOption,
+              databaseOption,      storageOption,      s3EndpointOption, s3RegionOption,
+              s3CredentialsOption, participantsOption },
             parser.optionNames(), arguments, &configError);
         if (!withFile) {
             printError(configError);
@@ -540,6 +546,9 @@ int runServer(QCoreApplication &app, QStringList arguments)
     options.maxConnectionsPerAddress = parser.value(perAddressOption).toInt(&ok);
     if (!ok || options.maxConnectionsPerAddress < 0)
         return fail(QStringLiteral("--max-connections-per-address must be a number"));
+    options.maxParticipantsPerRoom = parser.value(participantsOption).toInt(&ok);
+    if (!ok || options.maxParticipantsPerRoom < 0)
+        return fail(QStringLiteral("--max-participants must be a number"));
 
     RoomServer server(options);
     if (!server.listen(&error))

@@ -89,12 +89,13 @@ private Q_SLOTS:
     void silentNodeLosesItsParticipants();
     void restartedNodeRestoresOnlyItsOwnParticipants();
     void sessionMovesButLocalDiskUploadIsRefused();
+    void fullRoomTakesAParticipantMovingIn();
     void eventsCarryOnAfterPostgresRestart();
     void crossNodeJoinLatency();
     void latencyWith200Participants();
 
 private:
-    std::unique_ptr<ServerProcess> startNode(const QString &name);
+    std::unique_ptr<ServerProcess> startNode(const QString &name, const QStringList &extra = {});
     std::unique_ptr<Room> join(const ServerProcess &node, const QString &name);
     QJsonObject sendAndWait(Room *room, const QString &path, const QJsonObject &options = {});
 
@@ -155,14 +156,14 @@ void tst_Nodes::cleanup()
     m_tmp.reset();
 }
 
-std::unique_ptr<ServerProcess> tst_Nodes::startNode(const QString &name)
+std::unique_ptr<ServerProcess> tst_Nodes::startNode(const QString &name, const QStringList &extra)
 {
     const QString data = m_tmp->filePath(name);
     QDir().mkpath(data);
     auto node = std::make_unique<ServerProcess>(data, m_secretFile);
     QUrl url = m_admin;
     url.setPath(QLatin1Char('/') + m_dbName);
-    node->extraArguments = { s("--database"), url.toString() };
+    node->extraArguments = QStringList{ s("--database"), url.toString() } + extra;
     if (!node->start())
         return nullptr;
     return node;
@@ -827,6 +828,51 @@ void tst_Nodes::latencyWith200Participants()
           "%.2f ms, p99 %.2f ms; sendFiles() of 1000 bytes to file-available p50 %.2f ms, "
           "p99 %.2f ms",
           at(joinOtherMs, 0.5), at(joinOtherMs, 0.99), at(fileOtherMs, 0.5), at(fileOtherMs, 0.99));
+}
+
+void tst_Nodes::fullRoomTakesAParticipantMovingIn()
+{
+    // A room of at most 2 (--max-participants, counted over both nodes) with Alice on node 1
+    // and Bob on node 2 is full; when node 1 dies, Alice moves to node 2: she is in the room
+    // already, so the move is not refused as a new join would be.
+    m_node1.reset();
+    m_node2.reset();
+    const QStringList cap{ s("--max-participants"), s("2") };
+    m_node1 = startNode(s("capped1"), cap);
+    m_node2 = startNode(s("capped2"), cap);
+    QVERIFY(m_node1 && m_node2);
+    JoinClaims c;
+    c.room = s("standup");
+    c.name = s("Alice");
+    c.role = s("participant");
+    c.expiresAt = QDateTime::currentSecsSinceEpoch() + 3600;
+    InviteLink link
+        = InviteLink::forServer(m_node1->url(), c.room, Token::sign(c, TestUtil::testSecret()));
+    link.alternates.append(ServerEndpoint{ s("127.0.0.1"), m_node2->port() });
+    Room alice;
+    QSignalSpy aliceConnected(&alice, &Room::connected);
+    QSignalSpy aliceEnded(&alice, &Room::disconnected);
+    QVERIFY(alice.connectToRoom(link.toString()));
+    QVERIFY(aliceConnected.wait(Wait));
+    auto bob = join(*m_node2, s("Bob"));
+    QVERIFY(bob);
+    const QString aliceId = alice.clientId();
+    QTRY_VERIFY_WITH_TIMEOUT(hasParticipant(*bob, aliceId), Wait);
+
+    // Full, on either node.
+    Room carol;
+    QSignalSpy carolEnded(&carol, &Room::disconnected);
+    QVERIFY(carol.connectToRoom(TestUtil::invite(m_node2->url(), s("standup"), s("Carol"))));
+    QVERIFY(carolEnded.wait(Wait));
+    QCOMPARE(carolEnded.at(0).at(0).value<ErrorCode>(), ErrorCode::LimitExceeded);
+
+    QSignalSpy bobLeft(bob.get(), &Room::participantLeft);
+    m_node1->kill();
+    QTRY_COMPARE_WITH_TIMEOUT(aliceConnected.size(), 2, Wait);
+    QCOMPARE(alice.clientId(), aliceId);
+    QCOMPARE(aliceEnded.size(), 0);
+    QCOMPARE(alice.participants().size(), 2);
+    QCOMPARE(bobLeft.size(), 0);
 }
 
 QTEST_MAIN(tst_Nodes)
