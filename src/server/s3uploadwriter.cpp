@@ -1,6 +1,8 @@
 #include "s3uploadwriter_p.h"
 #include "serverlogging_p.h"
 
+#include <QTimer>
+
 namespace Roomshare::Server {
 
 S3UploadWriter::S3UploadWriter(S3Client *client, const QString &key, qint64 partSize,
@@ -114,6 +116,13 @@ void S3UploadWriter::sendPart()
         m_inFlight.swap(m_filling);
         m_filling.clear();
     }
+    m_retries = 0;
+    startPart();
+}
+
+void S3UploadWriter::startPart()
+{
+    m_retryWaiting = false;
     m_job = m_client->uploadPart(m_key, m_uploadId, int(m_parts.size()) + 1, m_inFlight);
     connect(m_job, &S3Job::finished, this, &S3UploadWriter::onPartDone);
     m_job->start();
@@ -123,8 +132,26 @@ void S3UploadWriter::onPartDone(S3Job *job)
 {
     m_job = nullptr;
     job->deleteLater();
-    if (job->error() != S3Error::None)
-        return fail(job);
+    if (job->error() != S3Error::None) {
+        // A store restarting or overloaded answers nothing or 5xx for a while: the same
+        // part again (UploadPart of a number replaces it), while the held acknowledgements
+        // keep the sender waiting. A refusal (4xx) will not change by waiting.
+        const bool passing = job->error() == S3Error::Network
+            || (job->error() == S3Error::Http && job->httpStatus() >= 500);
+        if (!passing || m_retries >= m_retryDelays.size())
+            return fail(job);
+        const int delay = m_retryDelays.at(m_retries++);
+        ++m_retriesTotal;
+        qCInfo(lcServer).noquote()
+            << "part" << m_parts.size() + 1 << "of" << m_key << "not stored (" << job->errorString()
+            << "); again in" << delay << "ms";
+        m_retryWaiting = true;
+        QTimer::singleShot(delay, this, [this] {
+            if (m_state == State::Open || m_state == State::Finishing)
+                startPart();
+        });
+        return;
+    }
     m_parts.append({ int(m_parts.size()) + 1, m_inFlight.size(), job->etag() });
     m_durable += m_inFlight.size();
     m_inFlight.clear();
@@ -146,7 +173,7 @@ void S3UploadWriter::finish()
 
 void S3UploadWriter::completeIfDrained()
 {
-    if (m_state != State::Finishing || m_job)
+    if (m_state != State::Finishing || m_job || m_retryWaiting)
         return;
     if (!m_filling.isEmpty() || m_parts.isEmpty())
         return sendPart(); // the last part (an empty object still needs one)

@@ -15,7 +15,9 @@ namespace Roomshare::Server {
 //! offset is the parts S3 confirmed, so after a drop or a restart resume() continues from
 //! there (the writer finds the upload by its key; nothing else needs recording).
 //! Contract: create() or resume() once; then write() while isOpen(); then finish() (or
-//! abort()). finished() or failed() is emitted exactly once.
+//! abort()). finished() or failed() is emitted exactly once. A part the store did not
+//! take for a passing reason (no answer, HTTP 5xx) is sent again, the same bytes under
+//! the same number, after 0.5, 1, 2, 4 and 8 s (retryDelaysMs()); failed() only after that.
 class S3UploadWriter final : public QObject
 {
     Q_OBJECT
@@ -52,6 +54,10 @@ public:
     //! The most bytes ever buffered (tests: stays within 2 × partSize()).
     qint64 peakBuffered() const { return m_peak; }
     QString errorString() const { return m_errorString; }
+    //! Parts sent again so far after a passing failure.
+    int partRetries() const { return m_retriesTotal; }
+    //! The waits before each new attempt at a part; tests shorten them.
+    void setRetryDelaysMs(const QList<int> &delays) { m_retryDelays = delays; }
 
 Q_SIGNALS:
     void opened();
@@ -64,6 +70,7 @@ private:
     void fail(S3Job *job);
     void sendPart();
     void onPartDone(S3Job *job);
+    void startPart(); //!< the request for m_inFlight, numbered after m_parts
     void completeIfDrained();
 
     S3Client *const m_client;
@@ -78,6 +85,10 @@ private:
     S3Job *m_job = nullptr; //!< the request under way, owned
     qint64 m_peak = 0;
     QString m_errorString;
+    QList<int> m_retryDelays{ 500, 1000, 2000, 4000, 8000 };
+    int m_retries = 0; //!< of the part in flight
+    int m_retriesTotal = 0;
+    bool m_retryWaiting = false; //!< m_inFlight waits for its next attempt
 };
 
 } // namespace Roomshare::Server

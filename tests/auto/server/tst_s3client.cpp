@@ -2,6 +2,7 @@
 // tests/extra/scaleout-s3.sh (tests/fixtures/s3-swift.sh), which passes the endpoint and the
 // credentials in S3_ENDPOINT, S3_REGION, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.
 
+#include "faultproxy.h"
 #include "s3client_p.h"
 #include "s3uploadwriter_p.h"
 
@@ -56,6 +57,7 @@ private Q_SLOTS:
     void deletingAStalledGetFreesItsThread();
     void writerResumesFromCompletedParts();
     void writerFedFromItsOwnSignal();
+    void writerSendsADroppedPartAgain();
     void wrongSecretIsRefused();
     void unreachableEndpointNamesAddress();
     void missingBucketIsReported();
@@ -508,6 +510,65 @@ void TestS3Client::writerFedFromItsOwnSignal()
     std::unique_ptr<S3Job> head(m_client->head(key));
     QVERIFY(runJob(head.get()));
     QCOMPARE(head->contentLength(), data.size());
+}
+
+void TestS3Client::writerSendsADroppedPartAgain()
+{
+    // The store's connection cut in the middle of the first part (a proxy restarting): the
+    // writer sends that part again and completes the object byte-identical. Then a store
+    // that refuses every part connection: failed() after the last attempt, with the cause.
+    FaultProxy proxy(quint16(m_config.endpoint.port()));
+    QVERIFY(proxy.listen());
+    S3Config viaProxy = m_config;
+    viaProxy.endpoint = QUrl(QStringLiteral("http://127.0.0.1:%1").arg(proxy.port()));
+    S3Client client(viaProxy);
+    const qint64 part = 5 * MiB;
+    const QByteArray data = randomBytes(12 * MiB + 99, 13);
+    const QString key = newKey();
+    {
+        S3UploadWriter writer(&client, key, part);
+        writer.setRetryDelaysMs({ 100, 200, 400 });
+        QSignalSpy opened(&writer, &S3UploadWriter::opened);
+        writer.create();
+        QVERIFY(opened.wait(30000));
+        proxy.cutAfter(FaultProxy::ClientToServer, 2 * MiB);
+        QVERIFY(feed(writer, data, data.size()));
+        QSignalSpy finished(&writer, &S3UploadWriter::finished);
+        QSignalSpy failed(&writer, &S3UploadWriter::failed);
+        writer.finish();
+        QVERIFY2(finished.wait(60000), qPrintable(writer.errorString()));
+        QCOMPARE(failed.size(), 0);
+        QCOMPARE(proxy.cutsDone(), 1);
+        QVERIFY(writer.partRetries() >= 1);
+        std::unique_ptr<S3Job> head(m_client->head(key));
+        QVERIFY(runJob(head.get()));
+        QCOMPARE(head->contentLength(), data.size());
+        std::unique_ptr<S3Job> get(m_client->get(key, 0, -1, 16 * MiB));
+        QVERIFY(runJob(get.get()));
+        QVERIFY2(get->error() == S3Error::None, qPrintable(get->errorString()));
+        QCOMPARE(
+            QCryptographicHash::hash(get->read(get->bytesAvailable()), QCryptographicHash::Sha256),
+            QCryptographicHash::hash(data, QCryptographicHash::Sha256));
+    }
+
+    auto gone = std::make_unique<FaultProxy>(quint16(m_config.endpoint.port()));
+    QVERIFY(gone->listen());
+    S3Config viaGone = m_config;
+    viaGone.endpoint = QUrl(QStringLiteral("http://127.0.0.1:%1").arg(gone->port()));
+    S3Client goneClient(viaGone);
+    S3UploadWriter writer(&goneClient, newKey(), part);
+    writer.setRetryDelaysMs({ 100, 200 });
+    QSignalSpy opened2(&writer, &S3UploadWriter::opened);
+    writer.create();
+    QVERIFY(opened2.wait(30000));
+    gone.reset(); // the store's address refuses connections from now on
+    QSignalSpy failed(&writer, &S3UploadWriter::failed);
+    QVERIFY(writer.write(QByteArrayView(data).first(part)));
+    QVERIFY(failed.wait(30000));
+    QCOMPARE(writer.partRetries(), 2);
+    const QString why = failed.at(0).at(0).toString();
+    QVERIFY2(why.contains(QStringLiteral("127.0.0.1")) && why.contains(QStringLiteral("connect")),
+             qPrintable(why));
 }
 
 void TestS3Client::wrongSecretIsRefused()
