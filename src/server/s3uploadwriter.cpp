@@ -143,8 +143,8 @@ void S3UploadWriter::onPartDone(S3Job *job)
         const int delay = m_retryDelays.at(m_retries++);
         ++m_retriesTotal;
         qCInfo(lcServer).noquote()
-            << "part" << m_parts.size() + 1 << "of" << m_key << "not stored (" << job->errorString()
-            << "); again in" << delay << "ms";
+            << "part" << m_parts.size() + 1 << "of" << m_key
+            << QStringLiteral("not stored (%1); again in %2 ms").arg(job->errorString()).arg(delay);
         m_retryWaiting = true;
         QTimer::singleShot(delay, this, [this] {
             if (m_state == State::Open || m_state == State::Finishing)
