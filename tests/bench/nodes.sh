@@ -38,10 +38,10 @@ work, runs, before, after = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv
 rows = {k: [] for k in ("jn", "fn", "je", "fe")}
 for i in range(1, runs + 1):
     text = open(os.path.join(work, f"run{i}.log")).read()
-    m = re.search(r"participant-joined p50 [\d.]+ ms, p99 ([\d.]+) ms, max [\d.]+ ms; "
-                  r"file-available p50 [\d.]+ ms, p99 ([\d.]+) ms", text)
-    e = re.search(r"participant-joined p50 [\d.]+ ms, p99 ([\d.]+) ms; sendFiles\(\) of 1000 "
-                  r"bytes to file-available p50 [\d.]+ ms, p99 ([\d.]+) ms", text)
+    m = re.search(r"participant-joined p50 [-\d.]+ ms, p99 ([-\d.]+) ms, max [-\d.]+ ms; "
+                  r"file-available p50 [-\d.]+ ms, p99 ([-\d.]+) ms", text)
+    e = re.search(r"participant-joined p50 [-\d.]+ ms, p99 ([-\d.]+) ms; sendFiles\(\) of 1000 "
+                  r"bytes to file-available p50 [-\d.]+ ms, p99 ([-\d.]+) ms", text)
     if not m or not e:
         sys.exit(f"bench nodes: run {i} printed no latency line")
     rows["jn"].append(float(m.group(1))); rows["fn"].append(float(m.group(2)))
