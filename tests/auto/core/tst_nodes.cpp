@@ -82,6 +82,7 @@ private Q_SLOTS:
     void broadcastFileListedOnTheOtherNode();
     void targetedFileSeenOnlyByItsTargetOnTheOtherNode();
     void removalReachesTheOtherNode();
+    void fileExpiresOnceOnEveryNode();
     void removedParticipantStaysOutOfTheOtherNode();
     void moderatorRemovesParticipantOnTheOtherNode();
     void lockHoldsOnEveryNode();
@@ -347,6 +348,60 @@ void tst_Nodes::removalReachesTheOtherNode()
     QCOMPARE(bobRemoved.at(0).at(1).toString(), s("withdrawn"));
     QVERIFY(!bob->file(index).isValid());
     // Gone for late joiners on node 2 as well.
+    auto carol = join(*m_node2, s("Carol"));
+    QVERIFY(carol);
+    QCOMPARE(carol->availableFileList().size(), 0);
+}
+
+void tst_Nodes::fileExpiresOnceOnEveryNode()
+{
+    auto alice = join(*m_node1, s("Alice"));
+    auto bob = join(*m_node2, s("Bob"));
+    QVERIFY(alice && bob);
+    QSignalSpy aliceRemoved(alice.get(), &Room::ownFileRemoved);
+    QSignalSpy bobAvailable(bob.get(), &Room::fileAvailable);
+    QSignalSpy bobRemoved(bob.get(), &Room::fileRemoved);
+    const qint64 soon
+        = indexOf(sendAndWait(alice.get(), TestUtil::makeFile(m_tmp->path(), s("soon.bin"), 2000),
+                              { { s("expiresIn"), 2 } }));
+    const qint64 later
+        = indexOf(sendAndWait(alice.get(), TestUtil::makeFile(m_tmp->path(), s("later.bin"), 2000),
+                              { { s("expiresIn"), 5 } }));
+    QVERIFY(soon > 0 && later > soon);
+    QTRY_COMPARE_WITH_TIMEOUT(bobAvailable.size(), 2, Wait);
+
+    // Both nodes hold the file and its expiry: each member hears of it once, as "expired"
+    // (the sender among "Shared by you").
+    QTRY_COMPARE_WITH_TIMEOUT(bobRemoved.size(), 1, Wait);
+    QTRY_COMPARE_WITH_TIMEOUT(aliceRemoved.size(), 1, Wait);
+    QCOMPARE(bobRemoved.at(0).at(0).toLongLong(), soon);
+    QCOMPARE(bobRemoved.at(0).at(1).toString(), s("expired"));
+    QCOMPARE(aliceRemoved.at(0).at(0).toLongLong(), soon);
+    QCOMPARE(aliceRemoved.at(0).at(1).toString(), s("expired"));
+
+    // The sender's node dies before the second file's time: node 2 expires it on its own
+    // and deletes its row.
+    m_node1->kill();
+    QTRY_COMPARE_WITH_TIMEOUT(bobRemoved.size(), 2, Wait);
+    QCOMPARE(bobRemoved.at(1).at(0).toLongLong(), later);
+    QCOMPARE(bobRemoved.at(1).at(1).toString(), s("expired"));
+    QTest::qWait(1500);
+    QCOMPARE(bobRemoved.size(), 2);
+    QVERIFY(!bob->file(soon).isValid() && !bob->file(later).isValid());
+
+    QSqlDatabase db = QSqlDatabase::cloneDatabase(s("admin"), s("expiry"));
+    db.setDatabaseName(m_dbName);
+    QVERIFY2(db.open(), qPrintable(db.lastError().text()));
+    {
+        QSqlQuery rows(db);
+        QVERIFY2(rows.exec(s("SELECT count(*) FROM files")), qPrintable(rows.lastError().text()));
+        QVERIFY(rows.next());
+        QCOMPARE(rows.value(0).toInt(), 0);
+    }
+    db.close();
+    db = QSqlDatabase();
+    QSqlDatabase::removeDatabase(s("expiry"));
+
     auto carol = join(*m_node2, s("Carol"));
     QVERIFY(carol);
     QCOMPARE(carol->availableFileList().size(), 0);
