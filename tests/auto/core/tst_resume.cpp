@@ -265,7 +265,12 @@ void TestResume::downloadCut()
     QCOMPARE(resumedEvents.size(), 1);
     const qint64 offset = qint64(
         resumedEvents.at(0)[QLatin1String("response")][QLatin1String("offset")].toDouble(-1));
-    QVERIFY(offset > 0 && offset <= cutAt);
+    QVERIFY(offset >= 0 && offset <= cutAt);
+    // The proxy's cut resets the connection, which discards what the client's socket still
+    // held: a cut within the first window can come before the client wrote any of it (seen
+    // at 3 % under a sanitizer, resumed from 0). Past one window it must have written some.
+    if (cutAt >= Protocol::DownloadWindow)
+        QVERIFY2(offset > 0, "the download started over instead of resuming");
     const qint64 wire = m_proxy->bytesForwarded(FaultProxy::ServerToClient) - before;
     qInfo("download cut at %lld of %lld: resumed at %lld, %lld bytes on the wire beyond the "
           "file size",
