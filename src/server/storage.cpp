@@ -8,10 +8,15 @@
 #include <QFileInfo>
 #include <QUuid>
 
+#include <algorithm>
 #include <atomic>
+#include <cstdio>
 
 #ifdef Q_OS_LINUX
 #include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
 #endif
 
 namespace Roomshare::Server {
@@ -126,6 +131,40 @@ void Storage::startSync(QFile &file)
         (void)::sync_file_range(file.handle(), 0, 0, SYNC_FILE_RANGE_WRITE);
 #else
     Q_UNUSED(file)
+#endif
+}
+
+bool Storage::syncTogether(const std::vector<QFile *> &files)
+{
+#ifdef Q_OS_LINUX
+    // syncfs() reports writeback errors only since Linux 5.8; older kernels sync file by
+    // file.
+    static const bool reportsErrors = [] {
+        struct utsname u;
+        int major = 0;
+        int minor = 0;
+        return ::uname(&u) == 0 && std::sscanf(u.release, "%d.%d", &major, &minor) == 2
+            && (major > 5 || (major == 5 && minor >= 8));
+    }();
+    if (!reportsErrors)
+        return false;
+    std::vector<std::pair<dev_t, int>> devices;
+    for (QFile *file : files) {
+        if (!file->isOpen())
+            continue;
+        struct stat st;
+        if (!file->flush() || ::fstat(file->handle(), &st) != 0)
+            return false;
+        const bool seen = std::any_of(devices.begin(), devices.end(),
+                                      [&](const auto &d) { return d.first == st.st_dev; });
+        if (!seen)
+            devices.emplace_back(st.st_dev, file->handle());
+    }
+    return std::all_of(devices.begin(), devices.end(),
+                       [](const auto &d) { return ::syncfs(d.second) == 0; });
+#else
+    Q_UNUSED(files)
+    return false;
 #endif
 }
 

@@ -3,6 +3,8 @@
 #include <QSet>
 #include <QString>
 
+#include <vector>
+
 QT_BEGIN_NAMESPACE
 class QFile;
 QT_END_NAMESPACE
@@ -45,6 +47,11 @@ public:
     //! sync_file_range). Only a hint: sync() is still what makes the data durable, but
     //! syncing many files is much cheaper when all of them were started first.
     static void startSync(QFile &file);
+    //! Flushes the data of all \a files to the disk at once: on Linux one syncfs() per
+    //! file system holding them, a single cache flush instead of one per file. False when
+    //! that is not available here or any of it failed (it does not say which file): then
+    //! sync() each file, which names the one that failed.
+    static bool syncTogether(const std::vector<QFile *> &files);
     //! Test-only fault injection (docs/protocol.md, "Test hooks"): false once the process
     //! has written more than ROOMSHARE_FAULT_WRITE_ERROR_AFTER bytes of uploads. Counts
     //! \a bytes as written when it returns true.
