@@ -166,23 +166,32 @@ void Connection::attachDataChannel(QTcpSocket *socket)
     }
     // Frames may have arrived before the join that claimed the channel.
     if (m_data->bytesAvailable() > 0)
-        QMetaObject::invokeMethod(this, &Connection::onDataReadyRead, Qt::QueuedConnection);
+        onDataReadyRead();
 }
 
 void Connection::onDataReadyRead()
 {
+    m_server->dataTurns.ready(this, [this] { return readDataFrames(); });
+}
+
+bool Connection::readDataFrames()
+{
     QString error;
-    while (m_data && !m_closing) {
+    qint64 budget = Protocol::MaxDataMessage;
+    while (m_data && !m_closing && budget > 0) {
         std::optional<QByteArray> message = m_frames.next(m_data, &error);
         if (!message)
             break;
+        budget -= message->size();
         onBinaryMessage(*message);
     }
     if (!error.isEmpty() && !m_closing) {
         sendError(QJsonValue(), ErrorCode::ProtocolError,
                   QStringLiteral("Broken data channel: %1").arg(error));
         closeWith(QWebSocketProtocol::CloseCodePolicyViolated, str("broken data channel"));
+        return false;
     }
+    return budget <= 0 && m_data && !m_closing && m_data->bytesAvailable() > 0;
 }
 
 void Connection::onDataChannelLost()

@@ -148,7 +148,11 @@ private:
     //! Takes over \a socket, a data channel the Listener greeted, as this connection's
     //! binary transport in both directions.
     void attachDataChannel(QTcpSocket *socket);
+    //! Frames arrived on the data channel: they are read in the data channels' turns
+    //! (SliceScheduler), not at once.
     void onDataReadyRead();
+    //! One visit: processes up to one chunk's worth of frames; true if more are waiting.
+    bool readDataFrames();
     //! The data channel broke: the whole connection is treated as dropped (the client
     //! reconnects and resumes), since chunks in flight on it are lost.
     void onDataChannelLost();

@@ -7,6 +7,7 @@
 #include "room_p.h"
 #include "roomserver.h"
 #include "s3storage_p.h"
+#include "slicescheduler_p.h"
 #include "storage_p.h"
 #include "syncer_p.h"
 
@@ -236,6 +237,8 @@ public:
     std::vector<quint32> pendingPublishes;
     std::vector<quint32> pendingAcks;
     QTimer commitTimer; //!< single shot, 0 ms: runs flushCommits()
+    //! Turns of the event loop for the data channels' frames (Connection::readDataFrames).
+    SliceScheduler dataTurns;
     quint64 clientCounter = 0;
     quint64 clientCounterReserved = 0;
     quint32 transferCounter = 0;

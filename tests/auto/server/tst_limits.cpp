@@ -914,11 +914,11 @@ void tst_Limits::downloadsPauseAtTheSocketHighWater()
 }
 
 // docs/security.md, "data channel read-ahead": a greeted channel no join has claimed is read
-// up to DataReadBuffer (2 MiB), the rest waits in the kernel; without the bound the server
+// up to DataReadBuffer (512 KiB), the rest waits in the kernel; without the bound the server
 // reads all the 32 MiB the peer sends into memory.
 void tst_Limits::unclaimedDataChannelReadAheadIsBounded()
 {
-    constexpr qint64 ReadAhead = 2 * 1024 * 1024;
+    constexpr qint64 ReadAhead = 512 * 1024;
     constexpr qint64 Sent = 32 * 1024 * 1024;
     startServer([](ServerOptions &o) { o.joinTimeoutMs = 60000; });
     DataClient channel;
