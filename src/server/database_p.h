@@ -66,7 +66,9 @@ public:
     bool deleteFile(const QString &room, qint64 index);
     //! Counts one more completed download of file \a index of \a room and returns the
     //! count recorded now (every node's downloads, when nodes share the database); -1 on
-    //! failure, 0 when the file has no row.
+    //! failure, 0 when the file has no row. Not synced to disk at once (withRelaxedCommit):
+    //! a power failure may forget the last downloads counted, which no client was told of;
+    //! a crash of the server does not.
     qint64 addDownload(const QString &room, qint64 index);
     //! Records a delivery receipt (ignored when that client has one for the file already).
     bool addDelivery(const QString &room, qint64 index, const Delivery &delivery);
@@ -103,6 +105,11 @@ public:
     //! start.
     bool setUploadEnd(quint32 id, qint64 durable, qint64 lastActivityMs, const QString &sha256);
     bool deleteUpload(quint32 id);
+    //! Runs \a work (its statements) with commits that reach the OS at once but the disk
+    //! only with the next synced commit (SQLite synchronous=NORMAL, PostgreSQL
+    //! synchronous_commit off), for records whose loss to a power failure costs nothing
+    //! that was promised. False if the strict setting could not be restored afterwards.
+    bool withRelaxedCommit(const std::function<void()> &work);
     //! The publish step, in one transaction: gives \a files their indexes from each room's
     //! next index in the database (at least \a localNext[room], the index this server would
     //! pick), stores them, advances the rooms past them and deletes their upload rows. The
