@@ -51,7 +51,7 @@ RoomServerPrivate::RoomServerPrivate(RoomServer *q, ServerOptions options)
     nodes = std::make_unique<NodeEvents>(this);
     commitTimer.setSingleShot(true);
     commitTimer.setInterval(0);
-    commitTimer.callOnTimeout([this] { flushCommits(); });
+    commitTimer.callOnTimeout([this] { flushCommits(CommitSync::OffThread); });
 }
 
 Room *RoomServerPrivate::room(const QString &name)

@@ -24,6 +24,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace Roomshare::Server {
@@ -147,15 +148,40 @@ public:
     //! hashes to the sender's SHA-256, else fails it with 1191. Large files are hashed on
     //! verifyPool, off the event loop.
     void verifySha256(Upload *upload);
+    //! How flushCommits() makes the data of the uploads to publish durable.
+    enum class CommitSync {
+        Inline, //!< on this thread, now: the whole group commit is done when it returns
+        OffThread, //!< on the Syncer's thread; the rest follows when it is done
+    };
     //! The group commit: everything queued since the last one, with one sync per step
     //! instead of one per upload. For the uploads to publish, in this order: their data
-    //! fdatasync'ed, one transaction records the new uploads and the final offset and
-    //! `upload-end` hash of those to publish, the renames into `files/` and one fsync of
-    //! each folder, one transaction publishes them all; then `upload-accepted`,
-    //! `upload-done` and `file-available` go out (after the queued acks). Runs at the end of the
-    //! event-loop turn in which the first item was queued (so all messages that arrived together
-    //! share it), or at once when called directly.
-    void flushCommits();
+    //! fdatasync'ed (several small files with one syncfs), one transaction records the new
+    //! uploads and the final offset and `upload-end` hash of those to publish, the renames
+    //! into `files/` and one fsync of each folder, one transaction publishes them all; then
+    //! `upload-accepted`, `upload-done` and `file-available` go out (after the queued acks).
+    //! Runs at the end of the event-loop turn in which the first item was queued (so all
+    //! messages that arrived together share it), with the data sync OffThread; groups are
+    //! committed one at a time, in order. Called directly it is Inline, and finishes a
+    //! group whose sync is still running first.
+    void flushCommits(CommitSync sync = CommitSync::Inline);
+    struct PendingRecord
+    {
+        quint32 uploadId = 0;
+        QPointer<Connection> connection;
+        QJsonValue rid;
+    };
+    struct GroupCommit
+    {
+        std::vector<PendingRecord> records;
+        std::vector<quint32> publishes;
+        std::vector<quint32> syncedOffThread; //!< uploads whose data the Syncer syncs
+    };
+    //! The Syncer synced the data of the group \a generation (\a synced: each file of
+    //! GroupCommit::syncedOffThread): the group commit goes on, unless it was finished
+    //! meanwhile.
+    void onGroupSynced(quint64 generation, std::vector<bool> synced);
+    //! Steps 1 (for the files \a synced does not hold) to 5 of the group commit.
+    void commitGroup(GroupCommit group, const QHash<quint32, bool> &synced);
     void announce(Room *room, const StoredFilePtr &file);
     //! Where a change comes from: this node, or another sharing the database (NodeEvents).
     enum class Origin { ThisNode, OtherNode };
@@ -227,16 +253,12 @@ public:
     QTimer pingTimer;
     QTimer expiryTimer;
     QTimer durableTimer;
-    struct PendingRecord
-    {
-        quint32 uploadId = 0;
-        QPointer<Connection> connection;
-        QJsonValue rid;
-    };
     std::vector<PendingRecord> pendingRecords;
     std::vector<quint32> pendingPublishes;
     std::vector<quint32> pendingAcks;
-    QTimer commitTimer; //!< single shot, 0 ms: runs flushCommits()
+    QTimer commitTimer; //!< single shot, 0 ms: runs flushCommits(CommitSync::OffThread)
+    std::optional<GroupCommit> syncingGroup; //!< its data sync is on the Syncer's thread
+    quint64 groupGeneration = 0; //!< tells a stale onGroupSynced() from the current one
     //! Turns of the event loop for the data channels' frames (Connection::readDataFrames).
     SliceScheduler dataTurns;
     quint64 clientCounter = 0;

@@ -2,6 +2,7 @@
 // See docs/protocol.md, "Persistence (server)".
 
 #include "connection_p.h"
+#include "filesync.h"
 #include "roomserver_p.h"
 #include "serverlogging_p.h"
 
@@ -15,6 +16,10 @@
 namespace Roomshare::Server {
 
 namespace {
+// Files with at most this much not yet durable (checkpoints sync the rest as it arrives)
+// are synced together with one syncfs() (Storage::syncGroup()); larger ones one by one.
+constexpr qint64 SmallUnsyncedBytes = 1024 * 1024;
+
 // Test-only (docs/protocol.md, "Test hooks"): sleep this long between moving verified
 // uploads into place and the transaction that publishes them, so a test can kill the
 // server at the most delicate moment.
@@ -69,7 +74,7 @@ void RoomServerPrivate::queuePublish(Upload *u)
         commitTimer.start();
 }
 
-void RoomServerPrivate::flushCommits()
+void RoomServerPrivate::flushCommits(CommitSync sync)
 {
     commitTimer.stop();
     // Written to the socket buffers now, sent with everything else of this turn.
@@ -77,16 +82,74 @@ void RoomServerPrivate::flushCommits()
         if (const Upload *u = upload(id); u && u->connection)
             u->connection->sendUploadAckNow(*u);
     }
+    if (syncingGroup) {
+        // Groups are committed in order: what was queued since waits for this one.
+        if (sync == CommitSync::OffThread)
+            return;
+        // Called directly (shutdown, tests): that group is finished here, its data synced
+        // again on this thread (cheap: the Syncer's sync may have done it). Its completion
+        // finds nothing left to do.
+        GroupCommit group = std::move(*syncingGroup);
+        syncingGroup.reset();
+        ++groupGeneration;
+        commitGroup(std::move(group), {});
+    }
     if (pendingRecords.empty() && pendingPublishes.empty())
         return;
+    GroupCommit group{ std::exchange(pendingRecords, {}), std::exchange(pendingPublishes, {}), {} };
+    if (sync == CommitSync::OffThread) {
+        // Step 1, the data sync, on the Syncer's thread: under writeback it takes tens to
+        // hundreds of milliseconds, during which the event loop goes on serving everyone.
+        std::vector<int> fds;
+        bool together = true;
+        for (const quint32 id : group.publishes) {
+            Upload *u = upload(id);
+            if (!u || !u->publishQueued || !u->file)
+                continue;
+            const int fd = u->file->flush() ? FileSync::duplicate(u->file->handle()) : -1;
+            if (fd < 0)
+                continue; // synced (and its failure reported) on this thread
+            fds.push_back(fd);
+            group.syncedOffThread.push_back(id);
+            together = together && u->received - u->durable <= SmallUnsyncedBytes;
+        }
+        if (!fds.empty()) {
+            syncingGroup = std::move(group);
+            const quint64 generation = ++groupGeneration;
+            syncer->syncGroup(std::move(fds), together,
+                              [this, generation](std::vector<bool> synced) {
+                                  onGroupSynced(generation, std::move(synced));
+                              });
+            return;
+        }
+    }
+    commitGroup(std::move(group), {});
+}
+
+void RoomServerPrivate::onGroupSynced(quint64 generation, std::vector<bool> synced)
+{
+    if (!syncingGroup || generation != groupGeneration)
+        return;
+    GroupCommit group = std::move(*syncingGroup);
+    syncingGroup.reset();
+    QHash<quint32, bool> outcome;
+    for (size_t i = 0; i < group.syncedOffThread.size() && i < synced.size(); ++i)
+        outcome.insert(group.syncedOffThread[i], synced[i]);
+    commitGroup(std::move(group), outcome);
+    if (!pendingRecords.empty() || !pendingPublishes.empty())
+        commitTimer.start();
+}
+
+void RoomServerPrivate::commitGroup(GroupCommit group, const QHash<quint32, bool> &synced)
+{
     // What was cancelled, failed or dropped since it was queued is skipped.
     std::vector<PendingRecord> records;
-    for (PendingRecord &r : std::exchange(pendingRecords, {})) {
+    for (PendingRecord &r : group.records) {
         if (upload(r.uploadId))
             records.push_back(std::move(r));
     }
     std::vector<Upload *> batch;
-    for (const quint32 id : std::exchange(pendingPublishes, {})) {
+    for (const quint32 id : group.publishes) {
         if (Upload *u = upload(id); u && u->publishQueued)
             batch.push_back(u);
     }
@@ -95,26 +158,29 @@ void RoomServerPrivate::flushCommits()
             failUpload(u->id, ErrorCode::StorageError, why);
     };
 
-    // 1. The bytes. Several files are synced together: a cache flush per file was most of
-    // what many small files cost (benchmark row 7). Otherwise, or when that fails, file by
-    // file, writeback of every file started first so the syncs mostly find it done.
-    std::vector<QFile *> openFiles;
+    // 1. The bytes, unless the Syncer did it (flushCommits()). Several small files are
+    // synced together: a cache flush per file was most of what many small files cost
+    // (benchmark row 7).
+    std::vector<Upload *> toSync;
+    std::vector<int> fds;
+    bool together = true;
     for (Upload *u : batch) {
-        if (u->file)
-            openFiles.push_back(u->file.get());
+        if (!u->file || synced.contains(u->id))
+            continue;
+        toSync.push_back(u);
+        fds.push_back(u->file->flush() ? u->file->handle() : -1);
+        together = together && u->received - u->durable <= SmallUnsyncedBytes;
     }
-    const bool synced = openFiles.size() > 1 && Storage::syncTogether(openFiles);
-    if (!synced) {
-        for (QFile *file : openFiles)
-            Storage::startSync(*file);
-    }
+    QHash<quint32, bool> outcome = synced;
+    const std::vector<bool> syncedHere = Storage::syncGroup(fds, together);
+    for (size_t i = 0; i < toSync.size(); ++i)
+        outcome.insert(toSync[i]->id, fds[i] >= 0 && syncedHere[i]);
     for (auto it = batch.begin(); it != batch.end();) {
         Upload *u = *it;
-        if (u->file && !synced && !Storage::sync(*u->file)) {
-            const QString why = QStringLiteral("The server could not sync the file to disk: %1")
-                                    .arg(u->file->errorString());
+        if (u->file && !outcome.value(u->id)) {
             it = batch.erase(it);
-            failUpload(u->id, ErrorCode::StorageError, why);
+            failUpload(u->id, ErrorCode::StorageError,
+                       QStringLiteral("The server could not sync the file to disk"));
             continue;
         }
         if (u->file) {

@@ -124,48 +124,49 @@ bool Storage::sync(QFile &file)
     return FileSync::syncData(file.handle());
 }
 
-void Storage::startSync(QFile &file)
+std::vector<bool> Storage::syncGroup(const std::vector<int> &fds, bool together)
 {
 #ifdef Q_OS_LINUX
-    if (file.isOpen())
-        (void)::sync_file_range(file.handle(), 0, 0, SYNC_FILE_RANGE_WRITE);
-#else
-    Q_UNUSED(file)
-#endif
-}
-
-bool Storage::syncTogether(const std::vector<QFile *> &files)
-{
-#ifdef Q_OS_LINUX
-    // syncfs() reports writeback errors only since Linux 5.8; older kernels sync file by
-    // file.
-    static const bool reportsErrors = [] {
+    // syncfs() reports writeback errors only since Linux 5.8.
+    static const bool syncfsReportsErrors = [] {
         struct utsname u;
         int major = 0;
         int minor = 0;
         return ::uname(&u) == 0 && std::sscanf(u.release, "%d.%d", &major, &minor) == 2
             && (major > 5 || (major == 5 && minor >= 8));
     }();
-    if (!reportsErrors)
-        return false;
-    std::vector<std::pair<dev_t, int>> devices;
-    for (QFile *file : files) {
-        if (!file->isOpen())
-            continue;
-        struct stat st;
-        if (!file->flush() || ::fstat(file->handle(), &st) != 0)
-            return false;
-        const bool seen = std::any_of(devices.begin(), devices.end(),
-                                      [&](const auto &d) { return d.first == st.st_dev; });
-        if (!seen)
-            devices.emplace_back(st.st_dev, file->handle());
+    if (together && fds.size() > 1 && syncfsReportsErrors) {
+        std::vector<std::pair<dev_t, int>> devices;
+        bool ok = true;
+        for (const int fd : fds) {
+            struct stat st;
+            if (::fstat(fd, &st) != 0) {
+                ok = false;
+                break;
+            }
+            const bool seen = std::any_of(devices.begin(), devices.end(),
+                                          [&](const auto &d) { return d.first == st.st_dev; });
+            if (!seen)
+                devices.emplace_back(st.st_dev, fd);
+        }
+        // A failed syncfs() consumes the file system's error, not the files': the
+        // fdatasync()s below still report theirs.
+        ok = ok && std::all_of(devices.begin(), devices.end(), [](const auto &d) {
+                 return ::syncfs(d.second) == 0;
+             });
+        if (ok)
+            return std::vector<bool>(fds.size(), true);
     }
-    return std::all_of(devices.begin(), devices.end(),
-                       [](const auto &d) { return ::syncfs(d.second) == 0; });
+    for (const int fd : fds)
+        (void)::sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
 #else
-    Q_UNUSED(files)
-    return false;
+    Q_UNUSED(together)
 #endif
+    std::vector<bool> synced;
+    synced.reserve(fds.size());
+    for (const int fd : fds)
+        synced.push_back(FileSync::syncData(fd));
+    return synced;
 }
 
 bool Storage::faultBudgetAllows(qint64 bytes)

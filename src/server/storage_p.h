@@ -43,15 +43,15 @@ public:
 
     //! Flushes \a file's data to the disk (fdatasync). False on failure.
     static bool sync(QFile &file);
-    //! Starts writing \a file's data to the disk without waiting (Linux:
-    //! sync_file_range). Only a hint: sync() is still what makes the data durable, but
-    //! syncing many files is much cheaper when all of them were started first.
-    static void startSync(QFile &file);
-    //! Flushes the data of all \a files to the disk at once: on Linux one syncfs() per
-    //! file system holding them, a single cache flush instead of one per file. False when
-    //! that is not available here or any of it failed (it does not say which file): then
-    //! sync() each file, which names the one that failed.
-    static bool syncTogether(const std::vector<QFile *> &files);
+    //! Flushes the data of the files open as \a fds to the disk, for a group commit, and
+    //! returns whether each one's is durable. With \a together (many small files), on Linux
+    //! first one syncfs() per file system holding them: a single cache flush instead of one
+    //! per file, but it also writes out every other file's dirty data there, so it is only
+    //! worth it when each file has little to write. Otherwise, or when that is not
+    //! available or fails (it does not say which file), file by file: writeback of every
+    //! file is started first (sync_file_range) so the fdatasync()s mostly find it done, and
+    //! a failure names its file. Safe on any thread.
+    static std::vector<bool> syncGroup(const std::vector<int> &fds, bool together);
     //! Test-only fault injection (docs/protocol.md, "Test hooks"): false once the process
     //! has written more than ROOMSHARE_FAULT_WRITE_ERROR_AFTER bytes of uploads. Counts
     //! \a bytes as written when it returns true.

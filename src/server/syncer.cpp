@@ -4,6 +4,7 @@
 #include <QObject>
 
 #include "filesync.h"
+#include "storage_p.h"
 
 #include <atomic>
 
@@ -40,15 +41,26 @@ Syncer::~Syncer()
     }
     m_changed.notify_all();
     m_thread.join();
-    for (const Job &job : m_queue)
-        FileSync::close(job.fd);
+    for (const Job &job : m_queue) {
+        for (const int fd : job.fds)
+            FileSync::close(fd);
+    }
 }
 
 void Syncer::sync(int fd, Done done)
 {
     {
         const std::lock_guard lock(m_mutex);
-        m_queue.push_back(Job{ fd, std::move(done) });
+        m_queue.push_back(Job{ { fd }, false, std::move(done), {} });
+    }
+    m_changed.notify_all();
+}
+
+void Syncer::syncGroup(std::vector<int> fds, bool together, GroupDone done)
+{
+    {
+        const std::lock_guard lock(m_mutex);
+        m_queue.push_back(Job{ std::move(fds), together, {}, std::move(done) });
     }
     m_changed.notify_all();
 }
@@ -63,10 +75,20 @@ void Syncer::run()
         Job job = std::move(m_queue.front());
         m_queue.pop_front();
         lock.unlock();
-        const bool ok = FileSync::syncData(job.fd) && !injectedSyncFailure();
-        FileSync::close(job.fd);
-        QMetaObject::invokeMethod(
-            m_context, [done = std::move(job.done), ok] { done(ok); }, Qt::QueuedConnection);
+        if (job.groupDone) {
+            std::vector<bool> synced = Storage::syncGroup(job.fds, job.together);
+            for (const int fd : job.fds)
+                FileSync::close(fd);
+            QMetaObject::invokeMethod(
+                m_context,
+                [done = std::move(job.groupDone), synced = std::move(synced)] { done(synced); },
+                Qt::QueuedConnection);
+        } else {
+            const bool ok = FileSync::syncData(job.fds.front()) && !injectedSyncFailure();
+            FileSync::close(job.fds.front());
+            QMetaObject::invokeMethod(
+                m_context, [done = std::move(job.done), ok] { done(ok); }, Qt::QueuedConnection);
+        }
         lock.lock();
     }
 }

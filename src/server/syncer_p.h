@@ -7,6 +7,7 @@
 #include <functional>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 QT_BEGIN_NAMESPACE
 class QObject;
@@ -14,7 +15,8 @@ QT_END_NAMESPACE
 
 namespace Roomshare::Server {
 
-//! Runs fdatasync() on a thread of its own. The periodic durability checkpoints of uploads
+//! Runs fdatasync() on a thread of its own: the periodic checkpoints of uploads and the
+//! data syncs of group commits. The periodic durability checkpoints of uploads
 //! (docs/protocol.md, "Persistence") used to run on the event-loop thread, where each one
 //! stalled every connection for as long as the disk took (here about 4 ms per 4 MiB, so
 //! a second per GiB uploaded).
@@ -34,12 +36,19 @@ public:
     //! Syncs the file open as \a fd, which the Syncer takes over (pass a dup()), then
     //! calls \a done with the outcome.
     void sync(int fd, Done done);
+    using GroupDone = std::function<void(std::vector<bool> synced)>;
+    //! The data sync of a group commit (Storage::syncGroup()) for the files open as \a fds,
+    //! which the Syncer takes over; \a done gets each file's outcome, in order. Jobs run in
+    //! the order they were queued.
+    void syncGroup(std::vector<int> fds, bool together, GroupDone done);
 
 private:
     struct Job
     {
-        int fd = -1;
-        Done done;
+        std::vector<int> fds;
+        bool together = false;
+        Done done; //!< a checkpoint (one descriptor)
+        GroupDone groupDone; //!< a group commit
     };
     void run();
 
