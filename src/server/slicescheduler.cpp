@@ -32,9 +32,9 @@ void SliceScheduler::ready(QObject *owner, Visit visit)
 void SliceScheduler::runTurn()
 {
     const QDeadlineTimer deadline(std::chrono::nanoseconds(m_sliceNs), Qt::PreciseTimer);
-    // Each owner at most once per turn, so that one whose visits are cheap cannot hold
-    // the turn for itself.
-    for (size_t visits = m_queue.size(); visits > 0 && !m_queue.empty(); --visits) {
+    // Round robin until the slice is used up: a lone busy owner keeps the whole slice
+    // (one upload is not slowed by a turn of the event loop per chunk).
+    while (!m_queue.empty()) {
         Entry entry = std::move(m_queue.front());
         m_queue.pop_front();
         bool more = false;
