@@ -21,5 +21,7 @@ constexpr qint64 MaxControlMessage = 256 * 1024;
 constexpr qint64 MaxDataMessage = ChunkSize + 20;
 //! Largest incoming frame; Qt splits outgoing messages into frames of at most 512 KiB.
 constexpr qint64 MaxFrame = 1024 * 1024;
+//! Longest display name (in UTF-16 units) in `join`, a knock or an invite.
+constexpr int MaxNameLength = 64;
 
 } // namespace Roomshare::Protocol

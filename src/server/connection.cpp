@@ -27,7 +27,6 @@ using namespace ConnectionWire;
 
 namespace {
 
-constexpr int MaxNameLength = 64;
 // A peer that does not complete the closing handshake is cut off after this.
 constexpr int CloseGraceMs = 5000;
 // How long a connection whose data channel was lost stays, for a `leave` on its way.
@@ -373,13 +372,13 @@ void Connection::handleJoin(const QJsonObject &msg, const QJsonValue &rid)
     if (name.isEmpty()) {
         const QJsonValue given = msg.value(QLatin1String("name"));
         name = given.toString().trimmed();
-        if (!given.isString() || name.isEmpty() || name.size() > MaxNameLength
+        if (!given.isString() || name.isEmpty() || name.size() > Protocol::MaxNameLength
             || !isPrintableName(name)) {
             // The token is fine, so the client may try again with another name.
             sendError(rid, ErrorCode::InvalidRequest,
                       QStringLiteral("The invite has no name, so \"name\" must be 1 to %1 "
                                      "characters, none of them control characters")
-                          .arg(MaxNameLength));
+                          .arg(Protocol::MaxNameLength));
             return;
         }
     }

@@ -16,7 +16,6 @@ namespace Roomshare::Server {
 
 namespace {
 
-constexpr int MaxNameLength = 64;
 constexpr qint64 MinInviteTtlSeconds = 60;
 constexpr qint64 DefaultInviteTtlSeconds = 86400;
 
@@ -123,9 +122,10 @@ void Connection::handleInviteCreate(const QJsonObject &msg, const QJsonValue &ri
     const QJsonValue nameValue = msg.value(QLatin1String("name"));
     const QString name = nameValue.toString().trimmed();
     if (!nameValue.isUndefined()
-        && (!nameValue.isString() || name.isEmpty() || name.size() > MaxNameLength))
-        return sendError(rid, ErrorCode::InvalidRequest,
-                         QStringLiteral("\"name\" must be 1 to %1 characters").arg(MaxNameLength));
+        && (!nameValue.isString() || name.isEmpty() || name.size() > Protocol::MaxNameLength))
+        return sendError(
+            rid, ErrorCode::InvalidRequest,
+            QStringLiteral("\"name\" must be 1 to %1 characters").arg(Protocol::MaxNameLength));
     const qint64 maxTtl = m_server->options.maxInviteTtlSeconds;
     const QJsonValue ttlValue = msg.value(QLatin1String("ttl"));
     const auto ttl = ttlValue.isUndefined()

@@ -6,6 +6,7 @@
 #include "serverlogging_p.h"
 
 #include <invite.h>
+#include <protocol.h>
 
 #include <QDateTime>
 
@@ -13,7 +14,6 @@ namespace Roomshare::Server {
 
 namespace {
 
-constexpr int MaxNameLength = 64;
 // A refused or ended knock closes with this (docs/protocol.md, "Close codes").
 constexpr auto NotLetInCode = QWebSocketProtocol::CloseCode(4005);
 constexpr auto TooManyKnocksCode = QWebSocketProtocol::CloseCode(4029);
@@ -158,11 +158,12 @@ bool Lobby::knock(Connection *knocker, const QJsonObject &msg, const QJsonValue 
     };
     const QJsonValue nameValue = msg.value(QLatin1String("name"));
     const QString name = nameValue.toString().trimmed();
-    if (!nameValue.isString() || name.isEmpty() || name.size() > MaxNameLength) {
+    if (!nameValue.isString() || name.isEmpty() || name.size() > Protocol::MaxNameLength) {
         // Nothing was spent yet: the client may knock again with a proper name.
-        knocker->sendJson(errorMessage(
-            rid, ErrorCode::InvalidRequest,
-            QStringLiteral("A knock needs a \"name\" of 1 to %1 characters").arg(MaxNameLength)));
+        knocker->sendJson(
+            errorMessage(rid, ErrorCode::InvalidRequest,
+                         QStringLiteral("A knock needs a \"name\" of 1 to %1 characters")
+                             .arg(Protocol::MaxNameLength)));
         return false;
     }
     const QJsonValue roomValue = msg.value(QLatin1String("room"));

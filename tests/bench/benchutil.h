@@ -12,6 +12,9 @@
 
 namespace Bench {
 
+//! Every benchmark client gives up after this long, so a hung transfer cannot hang the run.
+constexpr int ClientTimeoutMs = 600 * 1000;
+
 //! CLOCK_MONOTONIC in nanoseconds: one clock for every process on the machine, so
 //! timestamps taken in different client processes can be compared.
 qint64 nowNs();

@@ -26,9 +26,6 @@ namespace Bench {
 
 namespace {
 
-// Every client gives up after this long, so a hung transfer cannot hang the benchmark.
-constexpr int ClientTimeoutMs = 600 * 1000;
-
 void out(const QString &line)
 {
     std::fputs(line.toUtf8().constData(), stdout);

@@ -26,8 +26,6 @@ namespace Bench {
 
 namespace {
 
-constexpr int ClientTimeoutMs = 600 * 1000;
-
 void say(const QString &line)
 {
     std::fputs(line.toUtf8().constData(), stdout);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # AddressSanitizer + UndefinedBehaviorSanitizer run of the whole non-GUI test suite.
 # scripts/test.sh calls it with the main build folder; it builds into BUILD-asan next to it
-# (GUI off: the GUI tests are not part of this run), then runs every ctest test there.
+# (GUI and benchmark off: neither is part of this run), then runs every ctest test there.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 main_build="${1:?usage: sanitizers.sh MAIN_BUILD_DIR}"
@@ -10,7 +10,7 @@ start=$(date +%s)
 
 flags="-fsanitize=address,undefined,float-cast-overflow -fno-omit-frame-pointer -fno-sanitize-recover=undefined,float-cast-overflow"
 cmake -S "$here" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" \
-    -DROOMSHARE_WERROR=ON -DROOMSHARE_BUILD_GUI=OFF -DROOMSHARE_TEST_TIMEOUT_SCALE=3 \
+    -DROOMSHARE_WERROR=ON -DROOMSHARE_BUILD_GUI=OFF -DROOMSHARE_BUILD_BENCH=OFF -DROOMSHARE_TEST_TIMEOUT_SCALE=3 \
     -DCMAKE_CXX_FLAGS="$flags" -DCMAKE_EXE_LINKER_FLAGS="$flags" >/dev/null
 cmake --build "$build" -j2
 
