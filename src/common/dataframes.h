@@ -62,24 +62,12 @@ public:
 
     //! The next complete message from \a device, or std::nullopt when more bytes are needed
     //! or on an error (then \a error is set and the stream is unusable).
-    //! With a \a descriptor (see directDescriptor() in datasocket.h), the part of the frame
-    //! that \a device has not buffered is read from it straight into the message, saving
-    //! the copy through the device's buffer; still no further than the frame's end. The
-    //! device's buffer is drained first, so the byte order holds, and an end of stream or an
-    //! error found on the descriptor is left for the socket to notice and report on its next
-    //! read notification (the descriptor stays readable).
-    std::optional<QByteArray> next(QIODevice *device, QString *error, qintptr descriptor = -1);
+    std::optional<QByteArray> next(QIODevice *device, QString *error);
 
 private:
-    //! Reads up to \a size bytes into \a into: the device's buffer first, then the
-    //! descriptor (if not -1). Returns how many, never an error (see next()).
-    static qint64 read(QIODevice *device, char *into, qint64 size, qintptr descriptor);
-
     qint64 m_max;
     qint64 m_length = -1; //!< of the message being assembled; -1 while reading a prefix
     qint64 m_filled = 0;
-    int m_prefixFilled = 0;
-    uchar m_prefix[LengthSize] = {};
     QByteArray m_message;
 };
 

@@ -8,7 +8,6 @@
 #include "zerocopywriter_p.h"
 
 #include <chunkheader.h>
-#include <datasocket.h>
 #include <invite.h>
 #include <jsonnumbers.h>
 #include <protocol.h>
@@ -33,9 +32,6 @@ constexpr int CloseGraceMs = 5000;
 // How long a connection whose data channel was lost stays, for a `leave` on its way.
 constexpr int DataLossGraceMs = 1000;
 constexpr auto TakenOverCode = QWebSocketProtocol::CloseCode(4002);
-// How far a plain TCP data channel's socket reads ahead of its frames (see
-// attachDataChannel()).
-constexpr qint64 DirectReadAhead = 16 * 1024;
 
 } // namespace
 
@@ -157,10 +153,6 @@ void Connection::attachDataChannel(QTcpSocket *socket)
 {
     m_data = socket;
     m_data->setParent(this); // TCP_NODELAY is already set by the Listener, as on every socket
-    // Frames wait in the kernel for their turn and are read from the descriptor straight
-    // into their message (FrameReader); what the socket buffers is copied once more.
-    if (DataFrames::directDescriptor(m_data) >= 0)
-        m_data->setReadBufferSize(DirectReadAhead);
     connect(m_data, &QTcpSocket::readyRead, this, &Connection::onDataReadyRead);
     connect(m_data, &QTcpSocket::bytesWritten, this, &Connection::pumpDownloads);
     connect(m_data, &QTcpSocket::disconnected, this, &Connection::onDataChannelLost,
@@ -186,8 +178,7 @@ bool Connection::readDataFrames()
     QString error;
     qint64 budget = Protocol::MaxDataMessage;
     while (m_data && !m_closing && budget > 0) {
-        std::optional<QByteArray> message
-            = m_frames.next(m_data, &error, DataFrames::directDescriptor(m_data));
+        std::optional<QByteArray> message = m_frames.next(m_data, &error);
         if (!message)
             break;
         budget -= message->size();
@@ -199,9 +190,7 @@ bool Connection::readDataFrames()
         closeWith(QWebSocketProtocol::CloseCodePolicyViolated, str("broken data channel"));
         return false;
     }
-    return budget <= 0 && m_data && !m_closing
-        && (m_data->bytesAvailable() > 0
-            || DataFrames::kernelBytesAvailable(DataFrames::directDescriptor(m_data)) > 0);
+    return budget <= 0 && m_data && !m_closing && m_data->bytesAvailable() > 0;
 }
 
 void Connection::onDataChannelLost()

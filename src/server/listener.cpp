@@ -24,10 +24,9 @@ namespace {
 
 constexpr QByteArrayView HttpGet = "GET ";
 // A greeted data channel reads at most this much ahead of the frame being handled; the
-// rest waits in the kernel, which throttles the sender. Until a join claims it, and over
-// TLS for good, frames wait here for their connection's turn (SliceScheduler), so this is
-// held per busy upload (2 MiB took the server from 49 to 150 MiB with 50 uploads at once,
-// benchmark row 12); a claimed plain TCP channel reads 16 KiB ahead (Connection).
+// rest waits in the kernel, which throttles the sender. Two chunks: frames wait here for
+// their connection's turn (SliceScheduler), so this is held per busy upload (2 MiB took
+// the server from 49 to 150 MiB with 50 uploads at once, benchmark row 12).
 constexpr qint64 DataReadBuffer = 512 * 1024;
 // After an accept failed for want of descriptors (QTcpServer then stops accepting), try
 // again this much later.

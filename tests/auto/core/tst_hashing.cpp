@@ -1,16 +1,11 @@
-// BackgroundSha256 (hashing beside the I/O) and the data channel's frame reader (on a
-// buffer and, reading the descriptor directly, on a loopback socket).
+// BackgroundSha256 (hashing beside the I/O) and the data channel's frame reader.
 
 #include <backgroundsha256.h>
 #include <dataframes.h>
-#include <datasocket.h>
 #include <sha256.h>
 
 #include <QBuffer>
 #include <QRandomGenerator>
-#include <QSignalSpy>
-#include <QTcpServer>
-#include <QTcpSocket>
 #include <QTest>
 #include <QtEndian>
 
@@ -34,7 +29,6 @@ private Q_SLOTS:
     void frameReaderSplitsAnyWay();
     void frameReaderRefusesBadLengths_data();
     void frameReaderRefusesBadLengths();
-    void frameReaderReadsPlainSocketsDirectly();
 };
 
 namespace {
@@ -193,68 +187,6 @@ void TestHashing::frameReaderRefusesBadLengths()
     QString error;
     QVERIFY(!reader.next(&device, &error));
     QVERIFY2(error.contains(QString::number(length)), qPrintable(error));
-}
-
-void TestHashing::frameReaderReadsPlainSocketsDirectly()
-{
-    // A real loopback connection whose socket reads ahead only 64 bytes: nearly every frame
-    // is completed from the descriptor. The frames must arrive whole and in order, and the
-    // end of the stream, found by a direct read, must still reach the socket as disconnected().
-    QTcpServer server;
-    QVERIFY(server.listen(QHostAddress::LocalHost));
-    QTcpSocket sender;
-    sender.connectToHost(QHostAddress::LocalHost, server.serverPort());
-    QVERIFY(server.waitForNewConnection(5000));
-    std::unique_ptr<QTcpSocket> receiver(server.nextPendingConnection());
-    QVERIFY(receiver);
-    QVERIFY(sender.waitForConnected(5000));
-    receiver->setReadBufferSize(64);
-    QVERIFY(DataFrames::directDescriptor(receiver.get()) >= 0);
-
-    std::vector<QByteArray> sent;
-    QByteArray stream;
-    const qint64 sizes[] = { 0, 1, 1000, 70000, 256 * 1024 };
-    for (int round = 0; round < 8; ++round) {
-        for (const qint64 size : sizes) {
-            DataFrames::ChunkFrame frame(size);
-            const QByteArray payload = randomBytes(size, quint32(round * 7 + size));
-            std::memcpy(frame.payload(), payload.constData(), size_t(size));
-            frame.fill(ChunkHeader::Kind::Upload, 7, quint64(round));
-            stream += frame.frame();
-            sent.push_back(frame.message());
-        }
-    }
-
-    DataFrames::FrameReader reader(1 << 20);
-    std::vector<QByteArray> got;
-    int direct = 0;
-    QString error;
-    QSignalSpy closed(receiver.get(), &QTcpSocket::disconnected);
-    connect(receiver.get(), &QTcpSocket::readyRead, receiver.get(), [&] {
-        for (;;) {
-            const qint64 buffered = receiver->bytesAvailable();
-            auto message
-                = reader.next(receiver.get(), &error, DataFrames::directDescriptor(receiver.get()));
-            if (!message)
-                break;
-            if (message->size() > buffered)
-                ++direct;
-            got.push_back(*message);
-        }
-    });
-    // Written in uneven pieces, so frames and prefixes straddle the reads.
-    for (qint64 at = 0, step = 1; at < stream.size(); at += step, step = step * 3 % 100003) {
-        sender.write(stream.mid(at, step));
-        QTRY_VERIFY_WITH_TIMEOUT(sender.bytesToWrite() == 0, 5000);
-    }
-    sender.disconnectFromHost();
-    QTRY_COMPARE_WITH_TIMEOUT(closed.size(), 1, 10000);
-    QVERIFY2(error.isEmpty(), qPrintable(error));
-    QCOMPARE(got.size(), sent.size());
-    for (size_t i = 0; i < got.size(); ++i)
-        QVERIFY2(got[i] == sent[i], qPrintable(QStringLiteral("frame %1 differs").arg(i)));
-    QVERIFY2(direct > 0, "no frame was completed from the descriptor");
-    QCOMPARE(DataFrames::directDescriptor(receiver.get()), qintptr(-1));
 }
 
 QTEST_GUILESS_MAIN(TestHashing)
